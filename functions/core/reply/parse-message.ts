@@ -1,0 +1,270 @@
+/**
+ * Turns a raw inbound e-mail (as SES stores it in S3) into what the reconciliation reply needs
+ * (R-RECON-1): the headers the trust checks read, the text the sender wrote now, and a list of
+ * attachments. Attachments are only counted, never read for figures; the inbound handler stores
+ * the raw message itself.
+ *
+ * Hostile or broken input never throws: a message that is too big, has too many or too deeply
+ * nested parts, too much text or text in a charset that cannot be decoded gets a `problems` entry,
+ * and any problem makes the decision "needs a person" (see decide.ts).
+ */
+import iconv from "iconv-lite";
+import { type AddressObject, type AttachmentStream, MailParser, type MessageText } from "mailparser";
+import { cutHtmlQuote, extractNewText, htmlToText } from "./new-text";
+
+export interface ParsedReply {
+  /** The Message-ID header as written, angle brackets included; null when absent. */
+  messageId: string | null;
+  /** The one From address, bare and lower-cased; null when From is missing or names several. */
+  from: string | null;
+  /** The Return-Path address, lower-cased; "" for the null sender `<>`; null when the header is absent. */
+  returnPath: string | null;
+  /** The To addresses, bare and lower-cased. */
+  to: string[];
+  subject: string;
+  date: Date | null;
+  /** What the sender wrote above the quoted original, without signature and `>` lines. */
+  newText: string;
+  /** The whole text body (plain text, or the HTML body as text), cut at `maxTextChars`. */
+  fullText: string;
+  attachments: Array<{ filename: string; contentType: string; size: number }>;
+  /** Why the body cannot be trusted to be read right, e.g. "unreadable charset: x-foo". */
+  problems: string[];
+}
+
+export interface ReplyLimits {
+  /** Larger raw messages are not parsed beyond their headers. */
+  maxBytes?: number;
+  /** MIME parts in total, containers included. */
+  maxParts?: number;
+  /** Nesting of multipart containers inside each other. */
+  maxDepth?: number;
+  /** Characters of text (plain or HTML) read; a reply is a few lines, a body past this is suspect. */
+  maxTextChars?: number;
+}
+
+/** SES accepts inbound messages up to 40 MB; a reconciliation reply is a few kB plus attachments. */
+export const DEFAULT_REPLY_LIMITS: Required<ReplyLimits> = {
+  maxBytes: 40 * 1024 * 1024,
+  maxParts: 64,
+  maxDepth: 6,
+  maxTextChars: 200_000,
+};
+
+interface MimeShape {
+  parts: number;
+  depth: number;
+  charsets: string[];
+  problems: string[];
+}
+
+function headerEnd(s: string, from: number, to: number): { headersEnd: number; bodyStart: number } {
+  const crlf = s.indexOf("\r\n\r\n", from);
+  const lf = s.indexOf("\n\n", from);
+  const candidates = [
+    crlf >= 0 && crlf < to ? { headersEnd: crlf, bodyStart: crlf + 4 } : null,
+    lf >= 0 && lf < to ? { headersEnd: lf, bodyStart: lf + 2 } : null,
+  ].filter((c) => c !== null);
+  candidates.sort((a, b) => a.headersEnd - b.headersEnd);
+  return candidates[0] ?? { headersEnd: to, bodyStart: to };
+}
+
+function param(headerValue: string, name: string): string | null {
+  const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, "i").exec(headerValue);
+  return match ? (match[1] ?? match[2] ?? null) : null;
+}
+
+/**
+ * Walks the MIME tree on the raw bytes (latin1, so offsets are bytes) before the real parser sees
+ * it, counting parts and depth, so a zip-bomb-like nest of multiparts is refused after a few
+ * hundred bytes of work instead of being expanded.
+ */
+function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
+  const shape: MimeShape = { parts: 0, depth: 0, charsets: [], problems: [] };
+  const walk = (start: number, end: number, depth: number): void => {
+    if (shape.problems.length > 0) return;
+    shape.parts++;
+    shape.depth = Math.max(shape.depth, depth);
+    if (shape.parts > limits.maxParts) {
+      shape.problems.push(`too many parts (more than ${limits.maxParts})`);
+      return;
+    }
+    const { headersEnd, bodyStart } = headerEnd(s, start, end);
+    const headers = s.slice(start, headersEnd).replace(/\r?\n[ \t]+/g, " ");
+    const contentType = /^content-type[ \t]*:[ \t]*([^\r\n]*)/im.exec(headers)?.[1] ?? "text/plain";
+    const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+    if (mediaType.startsWith("text/")) {
+      const charset = param(contentType, "charset");
+      if (charset) shape.charsets.push(charset);
+      return;
+    }
+    const boundary = mediaType.startsWith("multipart/") ? param(contentType, "boundary") : null;
+    if (!boundary) return;
+    if (depth + 1 > limits.maxDepth) {
+      shape.problems.push(`too many nested parts (deeper than ${limits.maxDepth})`);
+      return;
+    }
+    const delimiter = `\n--${boundary}`;
+    let at = s.indexOf(delimiter, bodyStart - 1);
+    while (at >= 0 && at < end) {
+      const lineEnd = s.indexOf("\n", at + delimiter.length);
+      if (s.startsWith("--", at + delimiter.length)) return;
+      const partStart = lineEnd < 0 ? end : lineEnd + 1;
+      const next = s.indexOf(delimiter, partStart - 1);
+      const partEnd = next < 0 || next > end ? end : next;
+      walk(partStart, partEnd, depth + 1);
+      if (shape.problems.length > 0) return;
+      at = next;
+    }
+  };
+  walk(0, s.length, 0);
+  return shape;
+}
+
+/** iconv-lite's check is a type guard that narrows the unknown case to `never`; a plain boolean here. */
+function charsetKnown(charset: string): boolean {
+  return iconv.encodingExists(charset);
+}
+
+function bareAddresses(value: AddressObject | AddressObject[] | undefined): string[] {
+  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  const visit = (entries: AddressObject["value"]): void => {
+    for (const entry of entries) {
+      if (entry.group) visit(entry.group);
+      else if (entry.address) out.push(entry.address.trim().toLowerCase());
+    }
+  };
+  for (const object of objects) visit(object.value);
+  return out;
+}
+
+interface MailParts {
+  headers: Map<string, unknown>;
+  text: string;
+  html: string;
+  attachments: ParsedReply["attachments"];
+  parserError: string | null;
+}
+
+/** Runs mailparser as a stream: attachment bytes are counted and dropped, never held in memory. */
+function runMailParser(raw: Buffer): Promise<MailParts> {
+  return new Promise((resolve) => {
+    const result: MailParts = { headers: new Map(), text: "", html: "", attachments: [], parserError: null };
+    const parser = new MailParser({
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      skipTextLinks: true,
+      checksumAlgo: false,
+      // A forwarded message attached whole is an attachment, not text of this reply.
+      ignoreEmbedded: true,
+    });
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    parser.on("headers", (headers: Map<string, unknown>) => {
+      result.headers = headers;
+    });
+    parser.on("data", (data: AttachmentStream | MessageText) => {
+      if (data.type === "attachment") {
+        let size = 0;
+        data.content.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+        });
+        data.content.on("end", () => {
+          result.attachments.push({
+            filename: data.filename ?? "",
+            contentType: data.contentType ?? "application/octet-stream",
+            size,
+          });
+          data.release?.();
+        });
+      } else {
+        result.text = typeof data.text === "string" ? data.text : "";
+        result.html = typeof data.html === "string" ? data.html : "";
+      }
+    });
+    parser.on("error", (error: Error) => {
+      result.parserError = error.message;
+      finish();
+    });
+    parser.on("end", finish);
+    parser.end(raw);
+  });
+}
+
+function headerString(headers: Map<string, unknown>, name: string): string | null {
+  const value = headers.get(name);
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && "text" in value && typeof value.text === "string")
+    return value.text;
+  return null;
+}
+
+/** Parses a raw reply. Never throws for anything in `raw`; trouble is listed in `problems`. */
+export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Promise<ParsedReply> {
+  const effective: Required<ReplyLimits> = { ...DEFAULT_REPLY_LIMITS, ...limits };
+  const problems: string[] = [];
+  let bodyReadable = true;
+  let input = raw;
+  if (raw.length > effective.maxBytes) {
+    problems.push(`message too large (${raw.length} bytes, limit ${effective.maxBytes})`);
+    bodyReadable = false;
+  } else {
+    const shape = scanMime(raw.toString("latin1"), effective);
+    problems.push(...shape.problems);
+    if (shape.problems.length > 0) bodyReadable = false;
+    for (const charset of new Set(shape.charsets.map((c) => c.toLowerCase()))) {
+      if (!charsetKnown(charset)) problems.push(`unreadable charset: ${charset.slice(0, 40)}`);
+    }
+  }
+  if (!bodyReadable) {
+    // Headers only: the trust checks and the record still need Message-ID, From and To.
+    const latin1 = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString("latin1");
+    const { headersEnd } = headerEnd(latin1, 0, latin1.length);
+    input = Buffer.concat([raw.subarray(0, headersEnd), Buffer.from("\r\n\r\n")]);
+  }
+  const mail = await runMailParser(input);
+  // Set inside the stream's error handler, which the compiler cannot see through.
+  const parserError = mail.parserError as string | null;
+  if (parserError) problems.push(`unparseable message: ${parserError.slice(0, 200)}`);
+
+  let text = bodyReadable ? mail.text : "";
+  let html = bodyReadable ? mail.html : "";
+  if (text.length > effective.maxTextChars || html.length > effective.maxTextChars) {
+    problems.push(`text too long (more than ${effective.maxTextChars} characters)`);
+    text = text.slice(0, effective.maxTextChars);
+    html = html.slice(0, effective.maxTextChars);
+  }
+  const hasText = text.trim() !== "";
+  const fullText = hasText ? text : htmlToText(html);
+  let newText = extractNewText(hasText ? text : htmlToText(cutHtmlQuote(html)));
+  if (hasText && newText === "" && html.trim() !== "")
+    newText = extractNewText(htmlToText(cutHtmlQuote(html)));
+  if (bodyReadable && fullText.trim() === "" && problems.length === 0)
+    problems.push("no text in the message");
+  if (fullText.includes("\ufffd")) problems.push("unreadable charset: undecodable characters in the text");
+
+  const fromAll = bareAddresses(mail.headers.get("from") as AddressObject | undefined);
+  const returnPathRaw = headerString(mail.headers, "return-path");
+  const returnPathAddress =
+    returnPathRaw === null ? null : (/<([^>]*)>/.exec(returnPathRaw)?.[1] ?? returnPathRaw);
+  const dateValue = mail.headers.get("date");
+  const messageId = headerString(mail.headers, "message-id");
+  return {
+    messageId: messageId?.trim() || null,
+    from: fromAll.length === 1 ? (fromAll[0] ?? null) : null,
+    returnPath: returnPathAddress === null ? null : returnPathAddress.trim().toLowerCase(),
+    to: bareAddresses(mail.headers.get("to") as AddressObject | AddressObject[] | undefined),
+    subject: headerString(mail.headers, "subject") ?? "",
+    date: dateValue instanceof Date && !Number.isNaN(dateValue.getTime()) ? dateValue : null,
+    newText,
+    fullText,
+    attachments: mail.attachments,
+    problems,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * What Party A's contact meant by a reconciliation reply (对账回复, R-RECON-1): confirmed at the bill's
+ * total, disputed with Party A's own figure, or — whenever that is not certain — needs a person.
+ * Money and the 5-working-day deadline hang on this, so the rule is: never guess. Two figures, both
+ * a confirm and a dispute word, a dispute without a figure: a person reads it.
+ *
+ * Whether a disputed figure stands or triggers re-reconciliation is not decided here: the cycle
+ * compares it with the bill by R-RECON-2/3.
+ */
+import { findFigures, formatFen, formatFenGrouped, parseMoneyToFen } from "./amounts";
+
+export type ReplyReasonCode =
+  | "confirm-word"
+  | "dispute-with-figure"
+  | "figure-equals-bill"
+  | "both-confirm-and-dispute"
+  | "two-different-figures"
+  | "dispute-without-figure"
+  | "figure-without-dispute-word"
+  | "no-recognisable-answer"
+  | "unreadable";
+
+export interface ReplyDecision {
+  decision: "confirmed" | "disputed" | "needs-person";
+  /** Party A's figure, "1234.56"; the bill's total when confirmed; null when a person must decide. */
+  amount: string | null;
+  /** Why, in Chinese, for Party B's contact and the cycle's history. */
+  reason: string;
+  reasonCode: ReplyReasonCode;
+  /** The sentence for the acknowledgement e-mail: 我们理解您的回复为：…… */
+  understood: string;
+}
+
+/**
+ * Full-width digits, letters, point and yen sign as plain ASCII, so ４２１８．３６ reads like 4218.36.
+ * The full-width comma stays: in Chinese prose it separates clauses, it never groups thousands.
+ */
+export function normaliseReplyText(text: string): string {
+  return text
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff05]/g, (ch) =>
+      String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
+    )
+    .replaceAll("\uffe5", "¥")
+    .replaceAll("\u00a0", " ")
+    .toLowerCase();
+}
+
+// Phrases are looked for in this order, and each match is blanked before the next list runs, so that
+// 无异议 (a confirmation) is never also read as 异议, and 不同意 never also as 同意.
+const CONFIRMING_NEGATIONS =
+  /无异议|没有异议|没异议|无任何异议|没有任何异议|并无异议|无意见|没有意见|无问题|没有问题|没问题|no objections?|no issues?|no problems?/giu;
+// Questions and receipts that contain a confirm word but confirm nothing (请确认, 确认收到, 是否正确).
+const NEUTRAL =
+  /请(?:您)?(?:核对|确认)|请查收|确认收到|已收到|收到|是否(?:正确|无误|一致|确认|同意)|待(?:核对|确认)|please (?:confirm|check)|is (?:it|this) correct\??/giu;
+const DISPUTE =
+  /有异议|存在异议|提出异议|异议|不同意|不一致|不相符|不符|不对|有误|有错|错误|不正确|不准确|应为|应是|应该是|应当是|不确认|无法确认|不能确认|未能确认|难以确认|不予确认|未确认|不认可|不接受|对不上|核对不上|多收|少收|多算|少算|多计|少计|重复计费|差额|更正|disagree|dispute[sd]?|incorrect|not correct|not right|wrong|should be|should have been|objections?|discrepanc(?:y|ies)|not (?:confirm(?:ed)?|agree(?:d)?|accept(?:ed)?)|(?:can ?not|can't|unable to|do not|don't) (?:confirm|agree|accept)/giu;
+const CONFIRM =
+  /确认|无误|同意|一致|相符|正确|准确|认可|没错|对的|\bok\b|\bokay\b|\bconfirm(?:ed|s)?\b|\bagree[ds]?\b|\bcorrect\b|\bapproved?\b|\baccepted?\b|\ball good\b/giu;
+
+function blank(text: string, pattern: RegExp, onMatch: () => void): string {
+  return text.replace(pattern, (m) => {
+    onMatch();
+    return " ".repeat(m.length);
+  });
+}
+
+function needsPerson(reasonCode: ReplyReasonCode, reason: string): ReplyDecision {
+  return {
+    decision: "needs-person",
+    amount: null,
+    reason,
+    reasonCode,
+    understood: `我们理解您的回复为：无法自动确定您的对账意见（${reason}）。我方工作人员将尽快与您联系核实。`,
+  };
+}
+
+/**
+ * R-RECON-1/2/3: reads the new text of a reply (quotes and signatures already removed) against the
+ * bill's total ("1234.56"). Throws InvalidMoneyError if `billTotal` itself is not an amount.
+ */
+export function understandReply(newText: string, billTotal: string): ReplyDecision {
+  const billFen = parseMoneyToFen(billTotal);
+  const bill = `人民币${formatFenGrouped(billFen)}元`;
+  const text = normaliseReplyText(newText);
+  if (text.trim() === "") return needsPerson("no-recognisable-answer", "回复中没有新写的内容");
+  if (text.includes("\ufffd")) return needsPerson("unreadable", "回复中有无法解码的字符");
+
+  const figures = findFigures(text);
+  if (figures.some((f) => f.fen === null)) {
+    const raw = figures.find((f) => f.fen === null)?.raw ?? "";
+    return needsPerson("unreadable", `金额写法无法准确识别：“${raw}”`);
+  }
+  // Figures are removed before looking for words so that 一 in 壹万 or "ok" inside a number is no word.
+  let words = text;
+  for (const f of [...figures].reverse()) {
+    words = words.slice(0, f.index) + " ".repeat(f.raw.length) + words.slice(f.index + f.raw.length);
+  }
+  let confirms = 0;
+  let disputes = 0;
+  words = blank(words, CONFIRMING_NEGATIONS, () => confirms++);
+  words = blank(words, NEUTRAL, () => undefined);
+  words = blank(words, DISPUTE, () => disputes++);
+  blank(words, CONFIRM, () => confirms++);
+
+  const distinct = [...new Set(figures.map((f) => f.fen as bigint))];
+  if (confirms > 0 && disputes > 0) {
+    return needsPerson("both-confirm-and-dispute", "回复中既有确认的字样，又有异议的字样");
+  }
+  if (distinct.length > 1) {
+    const list = distinct.map((fen) => formatFen(fen)).join("、");
+    return needsPerson(
+      "two-different-figures",
+      `回复中有多个不同的金额（${list}），无法判断哪一个是贵方核对的金额`,
+    );
+  }
+  const figure = distinct[0];
+  if (disputes > 0) {
+    if (figure === undefined)
+      return needsPerson("dispute-without-figure", "回复表示有异议，但没有写明贵方核对的金额");
+    if (figure === billFen) {
+      return needsPerson("figure-equals-bill", `回复表示有异议，但写明的金额与账单金额${bill}相同`);
+    }
+    return {
+      decision: "disputed",
+      amount: formatFen(figure),
+      reason: `回复表示有异议，贵方核对的金额为人民币${formatFenGrouped(figure)}元（账单金额${bill}）`,
+      reasonCode: "dispute-with-figure",
+      understood: `我们理解您的回复为：对本期账单金额${bill}有异议，贵方核对的金额为人民币${formatFenGrouped(figure)}元。`,
+    };
+  }
+  if (figure !== undefined && figure !== billFen) {
+    return needsPerson(
+      "figure-without-dispute-word",
+      `回复中的金额人民币${formatFenGrouped(figure)}元不是账单金额${bill}，但没有表示异议`,
+    );
+  }
+  if (figure === undefined && confirms === 0) {
+    return needsPerson("no-recognisable-answer", "回复中没有确认或异议的表示，也没有金额");
+  }
+  return {
+    decision: "confirmed",
+    amount: formatFen(billFen),
+    reason:
+      figure === undefined
+        ? `回复确认账单无误，按账单金额${bill}确认`
+        : `回复写明的金额与账单金额${bill}相同，且没有异议`,
+    reasonCode: figure === undefined ? "confirm-word" : "figure-equals-bill",
+    understood: `我们理解您的回复为：确认本期账单金额${bill}无误。`,
+  };
+}
