@@ -1,0 +1,198 @@
+/**
+ * The one place AWS SDK clients are built (architecture §2). On AWS the CDK stack sets the
+ * CONTRACT_OPS_* variables and no endpoint variable, so clients use the Lambda role and the regional
+ * endpoints. The embedded stack sets the endpoint variables; then, and only then, clients point at
+ * 127.0.0.1 with dummy static credentials. Handlers and domain code never ask which case they are in.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SESClient } from "@aws-sdk/client-ses";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+
+/**
+ * The region defaults to us-east-1 because SES email receiving (the inbound-reply path) exists only in
+ * a few regions (us-east-1, us-west-2, eu-west-1, …), and none in China or Tokyo.
+ */
+export const DEFAULT_REGION = "us-east-1";
+
+/**
+ * Where an SES receipt rule's S3 action stores inbound messages: `<prefix><SES messageId>`. The Lambda
+ * action that follows receives only headers, so the inbound handler rebuilds the key from this.
+ */
+export const INBOUND_MAIL_PREFIX = "inbound/";
+
+export function inboundMailObjectKey(sesMessageId: string): string {
+  return `${INBOUND_MAIL_PREFIX}${sesMessageId}`;
+}
+
+/**
+ * s3rver accepts only this access key id; dynalite and the SES emulator accept any. Real credentials
+ * are never sent to a local endpoint.
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
+const endpointUrl = z.url({ protocol: /^https?$/ }).optional();
+
+const envSchema = z.object({
+  AWS_REGION: z.string().min(1).default(DEFAULT_REGION),
+  CONTRACT_OPS_TABLE: z.string().min(3).default("ContractOps"),
+  // The defaults are the embedded stack's names; the CDK stack always sets the real ones.
+  CONTRACT_OPS_MAIL_BUCKET: z.string().min(3).default("contract-ops-mail"),
+  CONTRACT_OPS_USAGE_BUCKET: z.string().min(3).default("contract-ops-usage"),
+  CONTRACT_OPS_MAIL_FROM: z.string().min(3).default("billing@contract-ops.localhost"),
+  CONTRACT_OPS_REPLY_DOMAIN: z.string().min(3).default("reply.contract-ops.localhost"),
+  CONTRACT_OPS_DYNAMODB_ENDPOINT: endpointUrl,
+  CONTRACT_OPS_S3_ENDPOINT: endpointUrl,
+  CONTRACT_OPS_SES_ENDPOINT: endpointUrl,
+  CONTRACT_OPS_SFN_ENDPOINT: endpointUrl,
+});
+
+export interface AwsConfig {
+  region: string;
+  tableName: string;
+  mailBucket: string;
+  usageBucket: string;
+  /** The From address of outbound statements and reminders. */
+  mailFrom: string;
+  /** The domain of reply addresses (`<reply key>@<replyDomain>`), received by SES or the local SMTP server. */
+  replyDomain: string;
+  /** Set only on the embedded stack; absent means the regional AWS endpoint. */
+  endpoints: { dynamodb?: string; s3?: string; ses?: string; stepFunctions?: string };
+}
+
+export class AwsConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AwsConfigError";
+  }
+}
+
+/** Reads and validates the configuration; an empty variable counts as unset. */
+export function loadAwsConfig(env: Record<string, string | undefined> = process.env): AwsConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new AwsConfigError(`invalid AWS configuration: ${z.prettifyError(parsed.error)}`, {
+      cause: parsed.error,
+    });
+  }
+  const vars = parsed.data;
+  return {
+    region: vars.AWS_REGION,
+    tableName: vars.CONTRACT_OPS_TABLE,
+    mailBucket: vars.CONTRACT_OPS_MAIL_BUCKET,
+    usageBucket: vars.CONTRACT_OPS_USAGE_BUCKET,
+    mailFrom: vars.CONTRACT_OPS_MAIL_FROM,
+    replyDomain: vars.CONTRACT_OPS_REPLY_DOMAIN,
+    endpoints: withoutUndefined({
+      dynamodb: vars.CONTRACT_OPS_DYNAMODB_ENDPOINT,
+      s3: vars.CONTRACT_OPS_S3_ENDPOINT,
+      ses: vars.CONTRACT_OPS_SES_ENDPOINT,
+      stepFunctions: vars.CONTRACT_OPS_SFN_ENDPOINT,
+    }),
+  };
+}
+
+function withoutUndefined<T extends Record<string, string | undefined>>(
+  record: T,
+): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: string;
+  };
+}
+
+/** Region, and for a local endpoint the endpoint plus dummy credentials; nothing else differs. */
+function clientSettings(config: AwsConfig, endpoint: string | undefined) {
+  return endpoint === undefined
+    ? { region: config.region }
+    : { region: config.region, endpoint, credentials: LOCAL_CREDENTIALS };
+}
+
+export function makeDynamoDbClient(config: AwsConfig): DynamoDBClient {
+  return new DynamoDBClient(clientSettings(config, config.endpoints.dynamodb));
+}
+
+export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function makeS3Client(config: AwsConfig): S3Client {
+  const local = config.endpoints.s3;
+  if (local === undefined) return new S3Client(clientSettings(config, local));
+  return new S3Client({
+    ...clientSettings(config, local),
+    // s3rver serves buckets by path only, and predates the SDK's default CRC32 checksums, which it
+    // would store as part of the object body when sent as aws-chunked trailers.
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+/** SES v1: the API both the embedded emulator and the SES receipt-rule world speak. */
+export function makeSesClient(config: AwsConfig): SESClient {
+  return new SESClient(clientSettings(config, config.endpoints.ses));
+}
+
+export function makeSfnClient(config: AwsConfig): SFNClient {
+  return new SFNClient(clientSettings(config, config.endpoints.stepFunctions));
+}
+
+interface Clients {
+  config?: AwsConfig;
+  dynamoDb?: DynamoDBClient;
+  document?: DynamoDBDocumentClient;
+  s3?: S3Client;
+  ses?: SESClient;
+  sfn?: SFNClient;
+}
+
+// Lambda reuses module state across warm invocations, so each client (and its connection pool) is
+// built once per process.
+let clients: Clients = {};
+
+/** The process configuration, read from process.env on first use. */
+export function awsConfig(): AwsConfig {
+  clients.config ??= loadAwsConfig();
+  return clients.config;
+}
+
+export function dynamoDbClient(): DynamoDBClient {
+  clients.dynamoDb ??= makeDynamoDbClient(awsConfig());
+  return clients.dynamoDb;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  clients.document ??= makeDocumentClient(dynamoDbClient());
+  return clients.document;
+}
+
+export function s3Client(): S3Client {
+  clients.s3 ??= makeS3Client(awsConfig());
+  return clients.s3;
+}
+
+export function sesClient(): SESClient {
+  clients.ses ??= makeSesClient(awsConfig());
+  return clients.ses;
+}
+
+export function sfnClient(): SFNClient {
+  clients.sfn ??= makeSfnClient(awsConfig());
+  return clients.sfn;
+}
+
+/**
+ * Forgets the configuration and closes every memoized client, so the next call reads process.env
+ * again (for tests and the embedded stack, which set the endpoint variables after start-up).
+ */
+export function resetAwsClients(): void {
+  const { dynamoDb, s3, ses, sfn } = clients;
+  // The document client wraps dynamoDb and holds no sockets of its own.
+  for (const client of [dynamoDb, s3, ses, sfn]) client?.destroy();
+  clients = {};
+}

@@ -1,0 +1,58 @@
+/**
+ * Ports of the embedded stack. `npm run local` uses the fixed defaults so a developer's mail client and
+ * shell exports keep working across restarts; tests pass 0 everywhere and read back the port the
+ * kernel chose, so test files running in parallel never clash.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** Every embedded server binds to loopback only: nothing here is meant to be reachable from the network. */
+export const LOCAL_HOST = "127.0.0.1";
+
+export const defaultLocalPorts = {
+  dynamodb: 8000,
+  s3: 4569,
+  ses: 8005,
+  smtp: 2525,
+  stepFunctions: 8083,
+} as const;
+
+export class PortInUseError extends Error {
+  constructor(service: string, port: number, options?: ErrorOptions) {
+    super(`${service}: port ${port} on ${LOCAL_HOST} is already in use (choose another or pass 0)`, options);
+    this.name = "PortInUseError";
+  }
+}
+
+/** The port a listening server is bound to (the kernel's choice when it was asked for port 0). */
+export function boundPort(address: AddressInfo | string | null): number {
+  if (address === null || typeof address === "string") {
+    throw new Error(`expected a TCP address, got ${JSON.stringify(address)}`);
+  }
+  return address.port;
+}
+
+/** Starts an HTTP server on LOCAL_HOST, turning EADDRINUSE into a PortInUseError naming the service. */
+export function listenHttp(server: Server, service: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(service, port, { cause: error }) : error);
+    };
+    server.once("error", onError);
+    server.listen(port, LOCAL_HOST, () => {
+      server.off("error", onError);
+      resolve(boundPort(server.address()));
+    });
+  });
+}
+
+/**
+ * Closes an HTTP server without waiting for idle keep-alive sockets: the AWS SDK keeps connections
+ * open, and a plain close() would wait for clients that may never come back.
+ */
+export function closeHttp(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

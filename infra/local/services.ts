@@ -1,0 +1,164 @@
+/**
+ * The AWS services of the embedded stack (architecture §2), all in this process on 127.0.0.1:
+ * DynamoDB (dynalite), S3 (s3rver), SES (aws-ses-v2-local) and inbound SMTP feeding the inbound
+ * handler as an SES receipt rule would. Step Functions is added on top by `startLocalStack`.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type AwsConfig,
+  loadAwsConfig,
+  makeDynamoDbClient,
+  makeS3Client,
+} from "../../functions/adapters/aws-config";
+import { createTableInput } from "../table-schema";
+import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
+import { startS3Local } from "./s3-local";
+import { type LocalSentEmail, startSesLocal } from "./ses-local";
+import {
+  passingVerdicts,
+  type ReceiptVerdicts,
+  type SesReceiptEvent,
+  startInboundSmtp,
+} from "./smtp-inbound";
+
+export type { LocalSentEmail } from "./ses-local";
+export type { ReceiptVerdicts, SesReceiptEvent, VerdictName, VerdictStatus } from "./smtp-inbound";
+
+export interface LocalServicePorts {
+  dynamodb?: number;
+  s3?: number;
+  ses?: number;
+  smtp?: number;
+}
+
+export interface LocalServicesOptions {
+  /** 0 (the default for every service) lets the kernel pick a free port. */
+  ports?: LocalServicePorts;
+  /** Keeps DynamoDB and S3 data here between runs; in memory / a removed temp dir when absent. */
+  dataDir?: string;
+  tableName?: string;
+  mailBucket?: string;
+  usageBucket?: string;
+  /** Receipt verdicts given to every inbound message; each defaults to PASS. */
+  verdicts?: Partial<ReceiptVerdicts>;
+  /** The inbound handler, called as SES's Lambda action would call it. */
+  onInboundEmail?: (event: SesReceiptEvent) => Promise<void>;
+  /** Wraps each inbound message's processing (the virtual clock waits for it). */
+  track?: <T>(work: Promise<T>) => Promise<T>;
+}
+
+export interface LocalEndpoints {
+  dynamodb: string;
+  s3: string;
+  ses: string;
+  smtp: { host: string; port: number };
+  /** The SES emulator's web inbox. */
+  sesInbox: string;
+}
+
+export interface LocalServices {
+  endpoints: LocalEndpoints;
+  /** The CONTRACT_OPS_* variables that point `functions/adapters/aws-config` at these services. */
+  env: Record<string, string>;
+  /** Every email sent through the local SES so far, oldest first. */
+  sentEmails(): Promise<LocalSentEmail[]>;
+  /** Changes the verdicts of messages received from now on (unnamed verdicts keep their value). */
+  setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
+  /** Stops every server, lets accepted inbound messages finish, and removes temporary data. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalServices(options: LocalServicesOptions = {}): Promise<LocalServices> {
+  const ports = options.ports ?? {};
+  const defaults = loadAwsConfig({});
+  const tableName = options.tableName ?? defaults.tableName;
+  const mailBucket = options.mailBucket ?? defaults.mailBucket;
+  const usageBucket = options.usageBucket ?? defaults.usageBucket;
+  let verdicts: ReceiptVerdicts = { ...passingVerdicts, ...options.verdicts };
+  const dataPath = (name: string) => {
+    if (options.dataDir === undefined) return {};
+    const path = join(options.dataDir, name);
+    mkdirSync(path, { recursive: true });
+    return { dataPath: path };
+  };
+
+  // Stopped in reverse order of start, also when a later service fails to start.
+  const closers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    // Closed handles are released on the next turn of the event loop; waiting for it means that when
+    // stop() resolves nothing of the stack is left (tests check for leaked sockets right after).
+    await new Promise((resolve) => setImmediate(resolve));
+    if (errors.length > 0) throw new AggregateError(errors, "embedded stack did not stop cleanly");
+  };
+
+  try {
+    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb ?? 0, ...dataPath("dynamodb") });
+    closers.push(dynamodb.close);
+    const s3 = await startS3Local({
+      port: ports.s3 ?? 0,
+      buckets: [mailBucket, usageBucket],
+      ...dataPath("s3"),
+    });
+    closers.push(s3.close);
+    const ses = await startSesLocal({ port: ports.ses ?? 0 });
+    closers.push(ses.close);
+
+    const env: Record<string, string> = {
+      CONTRACT_OPS_TABLE: tableName,
+      CONTRACT_OPS_MAIL_BUCKET: mailBucket,
+      CONTRACT_OPS_USAGE_BUCKET: usageBucket,
+      CONTRACT_OPS_DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      CONTRACT_OPS_S3_ENDPOINT: s3.endpoint,
+      CONTRACT_OPS_SES_ENDPOINT: ses.endpoint,
+    };
+    // The stack's own clients, built by the same module as every handler's, from the same variables.
+    const config: AwsConfig = loadAwsConfig(env);
+    const dynamoDbClient = makeDynamoDbClient(config);
+    const s3Client = makeS3Client(config);
+    closers.push(async () => {
+      dynamoDbClient.destroy();
+      s3Client.destroy();
+    });
+
+    await ensureTable(dynamoDbClient, createTableInput(tableName));
+
+    const smtp = await startInboundSmtp({
+      port: ports.smtp ?? 0,
+      s3: s3Client,
+      bucket: mailBucket,
+      verdicts: () => verdicts,
+      ...(options.onInboundEmail ? { onInboundEmail: options.onInboundEmail } : {}),
+      ...(options.track ? { track: options.track } : {}),
+    });
+    // Closed first: messages in flight still need S3 and the handler's services.
+    closers.push(smtp.close);
+
+    return {
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        s3: s3.endpoint,
+        ses: ses.endpoint,
+        smtp: { host: smtp.host, port: smtp.port },
+        sesInbox: ses.inboxUrl,
+      },
+      env,
+      sentEmails: ses.sentEmails,
+      setVerdicts(changes) {
+        verdicts = { ...verdicts, ...changes };
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}

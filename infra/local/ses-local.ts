@@ -1,0 +1,163 @@
+/**
+ * SES on 127.0.0.1: aws-ses-v2-local answers the SES v1 and v2 APIs, keeps every sent email and shows
+ * them in a web inbox at its root URL. `sentEmails` reads them back through the emulator's own HTTP
+ * API (`GET /store`), the same one the inbox page uses.
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
+import { z } from "zod";
+import { boundPort, closeHttp, LOCAL_HOST, PortInUseError } from "./ports";
+
+type StartSesEmulator = (config: { host: string; port: number }) => Promise<Server>;
+
+/** The part of the emulator's store module used here (its dist/store.d.ts). */
+interface SesEmulatorStore {
+  getStoreReadonly(): {
+    emails: { messageId: string; replyTo: string[]; destination: Record<"to" | "cc" | "bcc", string[]> }[];
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The emulator keeps its mailbox in module state. Loading a fresh copy of its modules for every
+ * instance gives each embedded stack its own mailbox, so two stacks in one process (one test file
+ * starting several) never see each other's emails.
+ */
+function loadFreshSesEmulator(): { start: StartSesEmulator; store: SesEmulatorStore } {
+  const entry = require.resolve("aws-ses-v2-local");
+  const distDirectory = dirname(entry);
+  for (const cached of Object.keys(require.cache)) {
+    if (cached.startsWith(distDirectory + sep)) delete require.cache[cached];
+  }
+  const start = (require(entry) as { default: StartSesEmulator }).default;
+  // Resolved from the cache just filled, so this is the same store instance the fresh copy writes to.
+  const store = require(join(distDirectory, "store.js")) as SesEmulatorStore;
+  return { start, store };
+}
+
+/** `Destination.ToAddresses.member.1`, `.member.2`, … in index order (the SES v1 query encoding). */
+function members(params: URLSearchParams, prefix: string): string[] {
+  return [...params.entries()]
+    .filter(([key]) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)))
+    .sort(([a], [b]) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+    .map(([, value]) => value);
+}
+
+/**
+ * The emulator's v1 SendEmail keeps only the first To, Cc, Bcc and Reply-To address (its request
+ * schema names `member.1` alone and drops the rest). Statements and renewal reminders go to several
+ * addresses, so this reads each v1 form request itself and, once the emulator has answered with the
+ * new MessageId, completes that stored email's address lists. The emulator's body parser skips a
+ * request whose body was already read and uses the `body` set here.
+ */
+function keepAllRecipients(server: Server, store: SesEmulatorStore): void {
+  const emulator = server.listeners("request")[0] as RequestListener;
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    const contentType = req.headers["content-type"] ?? "";
+    if (
+      req.method !== "POST" ||
+      req.url !== "/" ||
+      !contentType.startsWith("application/x-www-form-urlencoded")
+    ) {
+      emulator(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      req.body = Object.fromEntries(params);
+      if (params.get("Action") === "SendEmail") {
+        const end = res.end;
+        res.end = function endWithAllRecipients(this: ServerResponse, ...args: unknown[]) {
+          const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(String(args[0] ?? ""))?.[1];
+          const email = store.getStoreReadonly().emails.find((stored) => stored.messageId === messageId);
+          if (email) {
+            email.destination.to = members(params, "Destination.ToAddresses.member.");
+            email.destination.cc = members(params, "Destination.CcAddresses.member.");
+            email.destination.bcc = members(params, "Destination.BccAddresses.member.");
+            email.replyTo = members(params, "ReplyToAddresses.member.");
+          }
+          return Reflect.apply(end, this, args) as ServerResponse;
+        } as ServerResponse["end"];
+      }
+      emulator(req, res);
+    });
+  });
+}
+
+/** One email as the local SES received it (SendEmail, SendRawEmail or the v2 SendEmail). */
+export interface LocalSentEmail {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  /** When the emulator stored it, wall-clock time to the second (it knows nothing of the virtual clock). */
+  at: Date;
+}
+
+// The emulator's stored shape (its dist/store.d.ts `Email`), validated because it is another
+// package's internal format and could change under a minor version.
+const storedEmailSchema = z.object({
+  messageId: z.string(),
+  from: z.string(),
+  replyTo: z.array(z.string()),
+  destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+  subject: z.string(),
+  body: z.object({ text: z.unknown().optional(), html: z.unknown().optional() }),
+  at: z.number(),
+});
+const storeSchema = z.object({ emails: z.array(storedEmailSchema) });
+
+export interface SesLocal {
+  endpoint: string;
+  port: number;
+  /** The web inbox showing every sent email. */
+  inboxUrl: string;
+  sentEmails(): Promise<LocalSentEmail[]>;
+  close(): Promise<void>;
+}
+
+export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
+  const emulator = loadFreshSesEmulator();
+  const server = await emulator.start({ host: LOCAL_HOST, port: options.port });
+  // The emulator resolves even when listen() failed (Express 5 hands the error to its callback, which
+  // ignores it), so a server that is not listening means the port was taken.
+  if (!server.listening) throw new PortInUseError("SES (aws-ses-v2-local)", options.port);
+  keepAllRecipients(server, emulator.store);
+  const port = boundPort(server.address());
+  const endpoint = `http://${LOCAL_HOST}:${port}`;
+
+  return {
+    endpoint,
+    port,
+    inboxUrl: `${endpoint}/`,
+    async sentEmails() {
+      const response = await fetch(`${endpoint}/store`);
+      if (!response.ok) throw new Error(`local SES inbox answered HTTP ${response.status}`);
+      const { emails } = storeSchema.parse(await response.json());
+      return emails.map((email) => ({
+        messageId: email.messageId,
+        from: email.from,
+        to: email.destination.to,
+        cc: email.destination.cc,
+        bcc: email.destination.bcc,
+        replyTo: email.replyTo,
+        subject: email.subject,
+        // SendRawEmail stores mailparser's `html: false` for a text-only message.
+        ...(typeof email.body.text === "string" ? { text: email.body.text } : {}),
+        ...(typeof email.body.html === "string" ? { html: email.body.html } : {}),
+        at: new Date(email.at * 1000),
+      }));
+    },
+    close: () => closeHttp(server),
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Inbound email on 127.0.0.1, standing in for SES email receiving (architecture §2, §7). On AWS a
+ * receipt rule runs an S3 action (the raw message is stored under `inbound/<messageId>`) and then a
+ * Lambda action (the handler gets headers and verdicts, not the body). Here an SMTP server accepts
+ * mail from any client, stores the raw message in s3rver under the same key and calls the same handler
+ * with an event of the same shape. Verdicts come from configuration: no SPF/DKIM/DMARC checks or virus
+ * scans happen locally, so tests set FAIL verdicts to exercise the handler's refusal paths.
+ */
+import { randomInt } from "node:crypto";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { SESEvent, SESReceiptStatus } from "aws-lambda";
+import { type AddressObject, type HeaderLines, simpleParser } from "mailparser";
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerEnvelope } from "smtp-server";
+import { inboundMailObjectKey } from "../../functions/adapters/aws-config";
+import { now } from "../../functions/adapters/clock";
+import { LOCAL_HOST, PortInUseError } from "./ports";
+
+/** The event an SES receipt rule's Lambda action delivers (one record per received message). */
+export type SesReceiptEvent = SESEvent;
+
+export type VerdictStatus = Exclude<SESReceiptStatus["status"], "DISABLED">;
+export type VerdictName = "spf" | "dkim" | "dmarc" | "spam" | "virus";
+export type ReceiptVerdicts = Record<VerdictName, VerdictStatus>;
+
+export const passingVerdicts: ReceiptVerdicts = {
+  spf: "PASS",
+  dkim: "PASS",
+  dmarc: "PASS",
+  spam: "PASS",
+  virus: "PASS",
+};
+
+/** The ARN recorded in `receipt.action`; on AWS it names the inbound-reply function. */
+export const LOCAL_INBOUND_FUNCTION_ARN =
+  "arn:aws:lambda:us-east-1:000000000000:function:contract-ops-inbound-reply";
+
+/** SES rejects inbound messages over 40 MB (headers included). */
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+export interface ReceivedMessage {
+  raw: Buffer;
+  envelope: Pick<SMTPServerEnvelope, "mailFrom" | "rcptTo">;
+  messageId: string;
+  receivedAt: Date;
+  processingTimeMillis: number;
+  verdicts: ReceiptVerdicts;
+  functionArn: string;
+}
+
+/**
+ * Builds the Lambda-action event for one received message, following the sample record in the SES
+ * developer guide ("Sample incoming email event"): `headers` in message order with raw values,
+ * `commonHeaders` decoded. SES also prepends its own trace and verdict headers (Received,
+ * X-SES-Spam-Verdict, …) to the stored message; the local S3 object is byte-for-byte what the client
+ * sent, so those are absent here and the verdicts live in `receipt` only, where handlers read them.
+ */
+export async function buildSesReceiptEvent(message: ReceivedMessage): Promise<SesReceiptEvent> {
+  const parsed = await simpleParser(message.raw, { skipHtmlToText: true, skipTextToHtml: true });
+  const headerValue = (name: string) => parsed.headerLines.find((header) => header.key === name);
+  const rawValue = (name: string) => {
+    const header = headerValue(name);
+    return header === undefined ? undefined : splitHeaderLine(header).value;
+  };
+  const source = message.envelope.mailFrom === false ? "" : message.envelope.mailFrom.address;
+  const recipients = message.envelope.rcptTo.map((recipient) => recipient.address);
+  const timestamp = message.receivedAt.toISOString();
+  const from = addresses(parsed.from);
+  const to = addresses(parsed.to);
+  const subject = parsed.subject;
+  const status = (verdict: VerdictName) => ({ status: message.verdicts[verdict] });
+
+  return {
+    Records: [
+      {
+        eventSource: "aws:ses",
+        eventVersion: "1.0",
+        ses: {
+          mail: {
+            timestamp,
+            source,
+            messageId: message.messageId,
+            destination: recipients,
+            headersTruncated: false,
+            headers: parsed.headerLines.map(splitHeaderLine),
+            commonHeaders: {
+              returnPath: source,
+              ...(from.length > 0 ? { from } : {}),
+              date: rawValue("date") ?? "",
+              ...(to.length > 0 ? { to } : {}),
+              messageId: rawValue("message-id") ?? "",
+              ...(subject === undefined ? {} : { subject }),
+            },
+          },
+          receipt: {
+            timestamp,
+            processingTimeMillis: message.processingTimeMillis,
+            recipients,
+            spamVerdict: status("spam"),
+            virusVerdict: status("virus"),
+            spfVerdict: status("spf"),
+            dkimVerdict: status("dkim"),
+            dmarcVerdict: status("dmarc"),
+            action: { type: "Lambda", functionArn: message.functionArn, invocationType: "Event" },
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** `Subject: a\r\n b` → { name: "Subject", value: "a b" } (RFC 5322 unfolding). */
+function splitHeaderLine(header: HeaderLines[number]): { name: string; value: string } {
+  const colon = header.line.indexOf(":");
+  return {
+    name: header.line.slice(0, colon),
+    value: header.line
+      .slice(colon + 1)
+      .replace(/\r?\n(?=[ \t])/g, "")
+      .trim(),
+  };
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return objects.flatMap((object) =>
+    object.value.flatMap((entry) => {
+      if (entry.address === undefined) return [];
+      return entry.name ? [`${JSON.stringify(entry.name)} <${entry.address}>`] : [entry.address];
+    }),
+  );
+}
+
+/** An SES-style message id: 40 lowercase letters and digits (it also names the S3 object). */
+export function newSesMessageId(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from({ length: 40 }, () => alphabet[randomInt(alphabet.length)]).join("");
+}
+
+export interface InboundSmtpOptions {
+  port: number;
+  s3: S3Client;
+  bucket: string;
+  verdicts: () => ReceiptVerdicts;
+  onInboundEmail?: (event: SesReceiptEvent) => Promise<void>;
+  /** Wraps each message's whole processing, so the virtual clock holds still while it is in flight. */
+  track?: <T>(work: Promise<T>) => Promise<T>;
+  functionArn?: string;
+}
+
+export interface InboundSmtp {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class MessageTooLargeError extends Error {
+  readonly responseCode = 552;
+  constructor(options?: ErrorOptions) {
+    super(`message exceeds the ${MAX_MESSAGE_BYTES} byte limit of SES email receiving`, options);
+    this.name = "MessageTooLargeError";
+  }
+}
+
+class MessageNotStoredError extends Error {
+  // 451: a transient failure, so the sending client keeps the message and tries again.
+  readonly responseCode = 451;
+  constructor(options?: ErrorOptions) {
+    super("message could not be stored, try again later", options);
+    this.name = "MessageNotStoredError";
+  }
+}
+
+export async function startInboundSmtp(options: InboundSmtpOptions): Promise<InboundSmtp> {
+  const track = options.track ?? (<T>(work: Promise<T>) => work);
+  const functionArn = options.functionArn ?? LOCAL_INBOUND_FUNCTION_ARN;
+  const inFlight = new Set<Promise<void>>();
+
+  async function receive(stream: SMTPServerDataStream, envelope: SMTPServerEnvelope): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (stream.sizeExceeded) throw new MessageTooLargeError();
+    const started = Date.now();
+    const receivedAt = now();
+    const raw = Buffer.concat(chunks);
+    const messageId = newSesMessageId();
+    try {
+      await options.s3.send(
+        new PutObjectCommand({ Bucket: options.bucket, Key: inboundMailObjectKey(messageId), Body: raw }),
+      );
+    } catch (error) {
+      throw new MessageNotStoredError({ cause: error });
+    }
+    const event = await buildSesReceiptEvent({
+      raw,
+      envelope,
+      messageId,
+      receivedAt,
+      processingTimeMillis: Date.now() - started,
+      verdicts: options.verdicts(),
+      functionArn,
+    });
+    // SES invokes the function asynchronously ("Event") after accepting the message: a failing handler
+    // never bounces the mail, so its error is reported here and the SMTP client still gets 250.
+    // Waiting for the handler before answering keeps local runs deterministic: when the client's send
+    // resolves, the reply has been processed.
+    try {
+      await options.onInboundEmail?.(event);
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      console.error(`inbound handler failed for SES message ${messageId}: ${reason}`);
+    }
+  }
+
+  const server = new SMTPServer({
+    name: "inbound-smtp.localhost",
+    banner: "contract-ops local inbound SMTP (SES email receiving stand-in)",
+    logger: false,
+    size: MAX_MESSAGE_BYTES,
+    // Any local mail client may deliver: no TLS certificate to trust, and any login (or none) accepted.
+    disabledCommands: ["STARTTLS"],
+    authOptional: true,
+    allowInsecureAuth: true,
+    onAuth(auth, _session, callback) {
+      callback(null, { user: auth.username ?? "local" });
+    },
+    closeTimeout: 2_000,
+    onData(stream, session, callback) {
+      const work = track(receive(stream, session.envelope));
+      const settled = work.then(
+        () => callback(),
+        (error: Error) => callback(error),
+      );
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+    },
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError("inbound SMTP", options.port, { cause: error })
+          : error,
+      );
+    };
+    server.once("error", onError);
+    server.listen(options.port, LOCAL_HOST, () => {
+      server.off("error", onError);
+      const address = server.server.address();
+      if (address === null || typeof address === "string")
+        reject(new Error("SMTP server has no TCP address"));
+      else resolve(address.port);
+    });
+  });
+  // Errors on client connections (a client hanging up mid-session) must not crash the embedded stack.
+  server.on("error", (error) => console.error(`inbound SMTP: ${error.message}`));
+
+  return {
+    host: LOCAL_HOST,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Messages already accepted finish storing and reach the handler before the stack goes away.
+      await Promise.all(inFlight);
+    },
+  };
+}
