@@ -1,0 +1,536 @@
+/**
+ * The DynamoDB single table (architecture §5): every item of a contract lives under `CONTRACT#<id>`.
+ * Every state change is a conditional write, so each handler is safe to run twice; money is stored as
+ * decimal strings ("4218.36"), never as a number (R-MONEY-1).
+ */
+
+import { randomBytes } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Contract } from "../core/contract";
+import { awsConfig, documentClient } from "./aws-config";
+import { now } from "./clock";
+
+const contractKey = (contractId: string) => `CONTRACT#${contractId}`;
+
+export type ContractStatus = "active" | "ended";
+
+export interface ContractRecord {
+  contractId: string;
+  status: ContractStatus;
+  /** The current term, 1 for the first (R-TERM-1, R-TERM-2). */
+  term: number;
+  contract: Contract;
+  endedOn?: string;
+}
+
+export type ReconciliationOutcome = "confirmed" | "within-tolerance" | "re-reconcile" | "no-reply";
+
+export interface Breach {
+  rule: string;
+  party: "A" | "B";
+  what: string;
+  noticedAt: string;
+  cureDeadline: string;
+}
+
+/** One billing cycle (计费账期) of one contract: the bill, its deadlines and what each party did. */
+export interface CycleRecord {
+  contractId: string;
+  period: string;
+  billId: string;
+  billTotal: string;
+  billDue: string;
+  billDueProvisional: boolean;
+  statement: unknown;
+  lastPeriod: boolean;
+  sentAt?: string;
+  lateBill?: boolean;
+  reconciliationDeadline?: string;
+  reminderAt?: string | null;
+  paymentDue?: string;
+  replyKey?: string;
+  reconciliation?: {
+    outcome: ReconciliationOutcome;
+    partyAAmount?: string;
+    receivedAt?: string;
+    difference?: string;
+  };
+  reReconciliationDeadline?: string;
+  agreed?:
+    | { agreedAmount: string; adjustment: string; recordedAt: string }
+    | { unresolved: true; recordedAt: string };
+  payment?: { paidAt: string; amount: string; invoiceDue: string };
+  invoice?: { invoicedAt: string; invoiceNumber: string };
+  breaches?: Breach[];
+  adjustmentNextPeriod?: string;
+  closedAt?: string;
+  /** Open task tokens by what they await; never logged, never emailed. */
+  tokens?: Partial<Record<"payment" | "invoice" | "agreed-amount", string>>;
+}
+
+export interface ReplyKeyRecord {
+  replyKey: string;
+  contractId: string;
+  period: string;
+  taskToken: string;
+  open: boolean;
+  deadline: string;
+  decidedAt?: string;
+}
+
+export interface AuditEvent {
+  at: string;
+  contractId: string;
+  period?: string;
+  who: "system" | "party-a" | "party-b" | "operator";
+  what: string;
+  rule?: string;
+  details?: Record<string, unknown>;
+}
+
+export class ConflictError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConflictError";
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+const table = () => awsConfig().tableName;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === "ConditionalCheckFailedException"
+  );
+}
+
+/** Puts an item only if its key is new; returns false when it already existed (idempotent create). */
+async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({ TableName: table(), Item: item, ConditionExpression: "attribute_not_exists(PK)" }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+async function getItem<T>(PK: string, SK: string): Promise<T | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: { PK, SK }, ConsistentRead: true }),
+  );
+  return result.Item as T | undefined;
+}
+
+async function queryAll<T>(PK: string, skPrefix: string): Promise<T[]> {
+  const items: T[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :sk)",
+        ExpressionAttributeValues: { ":pk": PK, ":sk": skPrefix },
+        ExclusiveStartKey,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
+  return rest as T;
+}
+
+// --- contracts -------------------------------------------------------------------------------------
+
+export async function registerContract(contract: Contract): Promise<boolean> {
+  return putIfAbsent({
+    PK: contractKey(contract.contractId),
+    SK: "CONTRACT",
+    GSI1PK: "CONTRACTS",
+    GSI1SK: `active#${contract.contractId}`,
+    contractId: contract.contractId,
+    status: "active",
+    term: 1,
+    contract,
+  });
+}
+
+export async function getContract(contractId: string): Promise<ContractRecord> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), "CONTRACT");
+  if (!item) throw new NotFoundError(`unknown contract ${contractId}`);
+  return strip<ContractRecord>(item);
+}
+
+export async function listContracts(status?: ContractStatus): Promise<ContractRecord[]> {
+  const items: ContractRecord[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: "GSI1",
+        KeyConditionExpression: status ? "GSI1PK = :pk AND begins_with(GSI1SK, :status)" : "GSI1PK = :pk",
+        ExpressionAttributeValues: status
+          ? { ":pk": "CONTRACTS", ":status": `${status}#` }
+          : { ":pk": "CONTRACTS" },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []).map((item) => strip<ContractRecord>(item)));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Moves the contract to its next term (R-TERM-2) exactly once: the condition names the term it leaves. */
+export async function advanceTerm(contractId: string, fromTerm: number): Promise<boolean> {
+  return conditionalUpdate(contractKey(contractId), "CONTRACT", "SET #term = :next", "#term = :from", {
+    names: { "#term": "term" },
+    values: { ":next": fromTerm + 1, ":from": fromTerm },
+  });
+}
+
+export async function endContract(contractId: string, endedOn: string): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    "CONTRACT",
+    "SET #status = :ended, GSI1SK = :gsi, endedOn = :on",
+    "#status = :active",
+    {
+      names: { "#status": "status" },
+      values: { ":ended": "ended", ":active": "active", ":gsi": `ended#${contractId}`, ":on": endedOn },
+    },
+  );
+}
+
+async function conditionalUpdate(
+  PK: string,
+  SK: string,
+  update: string,
+  condition: string,
+  expression: { names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { PK, SK },
+        UpdateExpression: update,
+        ConditionExpression: `attribute_exists(PK) AND (${condition})`,
+        ...(expression.names ? { ExpressionAttributeNames: expression.names } : {}),
+        ...(expression.values ? { ExpressionAttributeValues: expression.values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+// --- billing cycles --------------------------------------------------------------------------------
+
+const cycleKey = (period: string) => `CYCLE#${period}`;
+
+/** Creates the cycle with its bill; the bill id is contract + period, so a period is billed once. */
+export async function createCycle(cycle: CycleRecord): Promise<boolean> {
+  return putIfAbsent({ PK: contractKey(cycle.contractId), SK: cycleKey(cycle.period), ...cycle });
+}
+
+export async function getCycle(contractId: string, period: string): Promise<CycleRecord> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
+  if (!item) throw new NotFoundError(`contract ${contractId} has no bill for period ${period}`);
+  return strip<CycleRecord>(item);
+}
+
+export async function findCycle(contractId: string, period: string): Promise<CycleRecord | undefined> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
+  return item ? strip<CycleRecord>(item) : undefined;
+}
+
+export async function listCycles(contractId: string): Promise<CycleRecord[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map((item) =>
+    strip<CycleRecord>(item),
+  );
+}
+
+/**
+ * Sets fields of a cycle only if `field` is not set yet: the write that makes a step happen once
+ * (the bill sent once, a payment recorded once). Returns false if it had already happened.
+ */
+export async function setCycleFieldsOnce(
+  contractId: string,
+  period: string,
+  guardField: keyof CycleRecord,
+  fields: Partial<CycleRecord>,
+): Promise<boolean> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
+  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+    "attribute_not_exists(#guard)",
+    { names: { ...names, "#guard": guardField }, values },
+  );
+}
+
+export async function setCycleToken(
+  contractId: string,
+  period: string,
+  awaiting: "payment" | "invoice" | "agreed-amount",
+  taskToken: string | null,
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: contractKey(contractId), SK: cycleKey(period) },
+      UpdateExpression:
+        taskToken === null
+          ? "REMOVE tokens.#a"
+          : "SET tokens = if_not_exists(tokens, :empty), tokens.#a = :t",
+      ExpressionAttributeNames: { "#a": awaiting },
+      ...(taskToken === null ? {} : { ExpressionAttributeValues: { ":t": taskToken, ":empty": {} } }),
+      ConditionExpression: "attribute_exists(PK)",
+    }),
+  );
+}
+
+export async function appendBreach(contractId: string, period: string, breach: Breach): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: contractKey(contractId), SK: cycleKey(period) },
+      UpdateExpression: "SET breaches = list_append(if_not_exists(breaches, :empty), :b)",
+      ConditionExpression: "attribute_exists(PK)",
+      ExpressionAttributeValues: { ":b": [breach], ":empty": [] },
+    }),
+  );
+}
+
+// --- adjustments carried to the next period (R-RECON-4) ---------------------------------------------
+
+export interface AdjustmentRecord {
+  contractId: string;
+  toPeriod: string;
+  fromPeriod: string;
+  amount: string;
+  description: string;
+}
+
+export async function carryAdjustment(adjustment: AdjustmentRecord): Promise<boolean> {
+  return putIfAbsent({
+    PK: contractKey(adjustment.contractId),
+    SK: `ADJUSTMENT#${adjustment.toPeriod}#${adjustment.fromPeriod}`,
+    ...adjustment,
+  });
+}
+
+export async function adjustmentsFor(contractId: string, period: string): Promise<AdjustmentRecord[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), `ADJUSTMENT#${period}#`)).map(
+    (item) => strip<AdjustmentRecord>(item),
+  );
+}
+
+// --- reply keys: the opaque key in Reply-To that stands for a task token ---------------------------
+
+/** 160 random bits, base32 (lower case) so it survives mail clients that lower-case addresses. */
+export function newReplyKey(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  const bytes = randomBytes(20);
+  let bits = 0;
+  let value = 0;
+  let key = "";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      key += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return key;
+}
+
+const replyPk = (replyKey: string) => `REPLY#${replyKey}`;
+
+export async function putReplyKey(record: ReplyKeyRecord, expiresAt: Date): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        PK: replyPk(record.replyKey),
+        SK: "REPLY",
+        ...record,
+        expiresAt: Math.floor(expiresAt.getTime() / 1000),
+      },
+    }),
+  );
+}
+
+export async function getReplyKey(replyKey: string): Promise<ReplyKeyRecord | undefined> {
+  const item = await getItem<Record<string, unknown>>(replyPk(replyKey), "REPLY");
+  return item ? strip<ReplyKeyRecord>(item) : undefined;
+}
+
+/** Closes a reply key once: only the first decision for a bill wins. */
+export async function closeReplyKey(replyKey: string): Promise<boolean> {
+  return conditionalUpdate(
+    replyPk(replyKey),
+    "REPLY",
+    "SET #open = :false, decidedAt = :at",
+    "#open = :true",
+    {
+      names: { "#open": "open" },
+      values: { ":false": false, ":true": true, ":at": now().toISOString() },
+    },
+  );
+}
+
+// --- inbound message dedupe ------------------------------------------------------------------------
+
+/** Claims an inbound message id; false if the same message was delivered before. */
+export async function claimInboundMessage(
+  messageId: string,
+  details: Record<string, unknown>,
+): Promise<boolean> {
+  const retentionEnd = new Date(now().getTime() + 400 * 24 * 3600 * 1000);
+  return putIfAbsent({
+    PK: `INBOUND#${messageId}`,
+    SK: "INBOUND",
+    ...details,
+    expiresAt: Math.floor(retentionEnd.getTime() / 1000),
+  });
+}
+
+// --- outbound email outbox: an email is recorded before it is sent ----------------------------------
+
+export type OutboxState = "new" | "pending" | "sent";
+
+/** Records the intent to send; "pending" means a previous attempt may have crashed before sending. */
+export async function claimOutboxEmail(contractId: string, emailKey: string): Promise<OutboxState> {
+  const PK = contractKey(contractId);
+  const SK = `EMAIL#${emailKey}`;
+  if (await putIfAbsent({ PK, SK, state: "pending", claimedAt: now().toISOString() })) return "new";
+  const existing = await getItem<{ state: OutboxState }>(PK, SK);
+  return existing?.state === "sent" ? "sent" : "pending";
+}
+
+export async function markOutboxSent(contractId: string, emailKey: string, messageId: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: contractKey(contractId), SK: `EMAIL#${emailKey}` },
+      UpdateExpression: "SET #state = :sent, messageId = :id, sentAt = :at",
+      ExpressionAttributeNames: { "#state": "state" },
+      ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": now().toISOString() },
+    }),
+  );
+}
+
+export async function countSentEmails(contractId: string): Promise<number> {
+  const items = await queryAll<{ state: OutboxState }>(contractKey(contractId), "EMAIL#");
+  return items.filter((item) => item.state === "sent").length;
+}
+
+// --- renewal watch: one item per term ---------------------------------------------------------------
+
+export interface TermRecord {
+  contractId: string;
+  term: number;
+  firstDay: string;
+  lastDay: string;
+  noticeDeadline: string;
+  noticeToken?: string;
+  notice?: {
+    kind: string;
+    method: string;
+    region: string | null;
+    dispatched: string;
+    deemedDeliveredOn: string;
+    inTime: boolean;
+  };
+  outcome?: "renewed" | "ended";
+}
+
+export async function putTerm(record: TermRecord): Promise<boolean> {
+  return putIfAbsent({
+    PK: contractKey(record.contractId),
+    SK: `TERM#${String(record.term).padStart(3, "0")}`,
+    ...record,
+  });
+}
+
+export async function getTerm(contractId: string, term: number): Promise<TermRecord | undefined> {
+  const item = await getItem<Record<string, unknown>>(
+    contractKey(contractId),
+    `TERM#${String(term).padStart(3, "0")}`,
+  );
+  return item ? strip<TermRecord>(item) : undefined;
+}
+
+export async function updateTerm(
+  contractId: string,
+  term: number,
+  fields: Partial<TermRecord>,
+): Promise<void> {
+  const entries = Object.entries(fields);
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: contractKey(contractId), SK: `TERM#${String(term).padStart(3, "0")}` },
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+      ConditionExpression: "attribute_exists(PK)",
+    }),
+  );
+}
+
+export async function setTermOutcomeOnce(
+  contractId: string,
+  term: number,
+  outcome: "renewed" | "ended",
+): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    `TERM#${String(term).padStart(3, "0")}`,
+    "SET outcome = :o",
+    "attribute_not_exists(outcome)",
+    { values: { ":o": outcome } },
+  );
+}
+
+// --- audit history (append-only) -------------------------------------------------------------------
+
+let eventSequence = 0;
+
+export async function appendAuditEvent(event: Omit<AuditEvent, "at">): Promise<void> {
+  const at = now().toISOString();
+  eventSequence = (eventSequence + 1) % 1_000_000;
+  const unique = `${String(eventSequence).padStart(6, "0")}${randomBytes(4).toString("hex")}`;
+  await putIfAbsent({ PK: contractKey(event.contractId), SK: `EVENT#${at}#${unique}`, at, ...event });
+}
+
+export async function auditHistory(contractId: string): Promise<AuditEvent[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "EVENT#")).map((item) =>
+    strip<AuditEvent>(item),
+  );
+}

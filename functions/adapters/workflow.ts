@@ -1,0 +1,44 @@
+/**
+ * Callbacks into Step Functions: completing a waiting task and starting executions. The same calls
+ * reach AWS or the embedded runtime; only the endpoint differs (aws-config).
+ */
+import { SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { sfnClient } from "./aws-config";
+
+export async function completeTask(
+  taskToken: string,
+  output: unknown,
+): Promise<"completed" | "already-closed"> {
+  try {
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return "completed";
+  } catch (error) {
+    // A token that timed out or was already answered: the step has moved on and must not be reopened.
+    if ((error as Error).name === "TaskTimedOut" || (error as Error).name === "InvalidToken")
+      return "already-closed";
+    throw error;
+  }
+}
+
+/** Starts a named execution; a name already used means it was started before (idempotent start). */
+export async function startNamedExecution(
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<{ started: boolean; executionArn?: string }> {
+  try {
+    const result = await sfnClient().send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    return { started: true, executionArn: result.executionArn };
+  } catch (error) {
+    if ((error as Error).name === "ExecutionAlreadyExists") return { started: false };
+    throw error;
+  }
+}
+
+export function requiredEnv(name: "MONTHLY_CYCLE_ARN" | "RENEWAL_WATCH_ARN"): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

@@ -1,0 +1,249 @@
+/**
+ * Party A's emailed reconciliation reply (R-RECON-1), as SES (or the local SMTP server) delivers it:
+ * the raw message in S3, the receipt with its verdicts in the event. It acts only on what is certain
+ * (issue #5): a trusted sender on an open reply key, a confirmation or a dispute with one figure.
+ * Everything else is recorded, reported to Party B's contact, and changes nothing.
+ */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import type { SESEvent, SESEventRecord } from "aws-lambda";
+import { awsConfig, inboundMailObjectKey, s3Client } from "../adapters/aws-config";
+import { now } from "../adapters/clock";
+import { logger } from "../adapters/logger";
+import { sendEmail } from "../adapters/mailer";
+import {
+  appendAuditEvent,
+  type CycleRecord,
+  claimInboundMessage,
+  closeReplyKey,
+  getContract,
+  getCycle,
+  getReplyKey,
+  type ReplyKeyRecord,
+  setCycleFieldsOnce,
+} from "../adapters/repository";
+import { completeTask } from "../adapters/workflow";
+import { classifyReconciliation } from "../core/reconciliation";
+import { decideReply } from "../core/reply/decide";
+import { assessTrust, replyKeyFromRecipients } from "../core/reply/trust";
+import type { ReplyDecision } from "../core/reply/understand";
+import { retention } from "../core/deadlines";
+import { formatInstant } from "../core/time";
+import { emails } from "./email-views";
+import { deadlineRules } from "./rules";
+
+export type InboundOutcome = "decided" | "needs-person" | "already-recorded" | "late" | "untrusted";
+
+export interface InboundResult {
+  sesMessageId: string;
+  outcome: InboundOutcome;
+  reasonCode?: string;
+  decision?: ReplyDecision["decision"];
+}
+
+export async function handleInboundEmail(event: SESEvent): Promise<InboundResult[]> {
+  const results: InboundResult[] = [];
+  for (const record of event.Records) results.push(await handleOne(record));
+  return results;
+}
+
+async function readRawMessage(sesMessageId: string): Promise<Buffer> {
+  const object = await s3Client().send(
+    new GetObjectCommand({ Bucket: awsConfig().mailBucket, Key: inboundMailObjectKey(sesMessageId) }),
+  );
+  return Buffer.from(
+    await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
+}
+
+async function handleOne(record: SESEventRecord): Promise<InboundResult> {
+  const { mail, receipt } = record.ses;
+  const sesMessageId = mail.messageId;
+  const receivedAt = new Date(receipt.timestamp ?? now().toISOString());
+  const raw = await readRawMessage(sesMessageId);
+  const replyKey = replyKeyFromRecipients(receipt.recipients, awsConfig().replyDomain);
+  const keyRecord = replyKey ? await getReplyKey(replyKey) : undefined;
+  const cycle = keyRecord ? await getCycle(keyRecord.contractId, keyRecord.period) : undefined;
+  const contract = keyRecord ? (await getContract(keyRecord.contractId)).contract : undefined;
+
+  const { parsed, decision } = await decideReply(raw, cycle?.billTotal ?? "0.00");
+  // Both the Message-ID and the S3 object are claimed: a redelivery repeats either one.
+  const headerIdNew = await claimInboundMessage(`msgid:${parsed.messageId ?? sesMessageId}`, {
+    sesMessageId,
+  });
+  const objectNew = await claimInboundMessage(`s3:${inboundMailObjectKey(sesMessageId)}`, { sesMessageId });
+  const trust = assessTrust({
+    parsed,
+    designatedContactEmail: contract?.parties.partyA.contact.email ?? "",
+    verdicts: {
+      spf: receipt.spfVerdict.status,
+      dkim: receipt.dkimVerdict.status,
+      dmarc: receipt.dmarcVerdict.status,
+      spam: receipt.spamVerdict.status,
+      virus: receipt.virusVerdict.status,
+    },
+    replyKeyKnown: keyRecord !== undefined,
+    replyKeyOpen: keyRecord?.open === true,
+    alreadyProcessed: !headerIdNew || !objectNew,
+    receivedAt,
+    deadline: keyRecord ? new Date(keyRecord.deadline) : null,
+  });
+
+  if (!trust.trusted && trust.reasonCode !== "closed-reply-key") {
+    await reportUntrusted(keyRecord, cycle, trust.reasonCode, trust.reason, sesMessageId);
+    return { sesMessageId, outcome: "untrusted", reasonCode: trust.reasonCode };
+  }
+  // From here the sender is the designated contact of a known cycle.
+  const key = keyRecord as ReplyKeyRecord;
+  const bill = cycle as CycleRecord;
+  const theContract = contract as NonNullable<typeof contract>;
+  const late = receivedAt.getTime() > Date.parse(key.deadline);
+  if (late) {
+    // R-RECON-1: recorded and shown in the cycle's history; it does not reopen a closed step.
+    await appendAuditEvent({
+      contractId: key.contractId,
+      period: key.period,
+      who: "party-a",
+      what: `reply received after the reconciliation deadline (${decision.decision}); recorded as late`,
+      rule: "R-RECON-1",
+      details: { sesMessageId, reasonCode: decision.reasonCode },
+    });
+    await acknowledge(theContract, bill, sesMessageId, "late", decision);
+    return { sesMessageId, outcome: "late", decision: decision.decision };
+  }
+  if (!trust.trusted) {
+    // A second reply after the decision: a dispute inside the objection window (R-RETAIN-1) goes to a
+    // person; anything else is acknowledged as already recorded.
+    const { objectionWindowEnd } = retention(new Date(bill.sentAt ?? bill.billDue), deadlineRules(theContract));
+    const objectionWindowOpen = receivedAt.getTime() <= Date.parse(objectionWindowEnd.at);
+    if (decision.decision === "disputed" && objectionWindowOpen) {
+      await handToPerson(
+        theContract,
+        bill,
+        sesMessageId,
+        "已确认账期之后收到的异议（在异议期内）",
+        decision,
+        parsed.newText,
+      );
+      return { sesMessageId, outcome: "needs-person", decision: decision.decision };
+    }
+    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision);
+    return { sesMessageId, outcome: "already-recorded", decision: decision.decision };
+  }
+  if (decision.decision === "needs-person") {
+    // The token stays open: a person reads it and the deadline still runs.
+    await handToPerson(theContract, bill, sesMessageId, decision.reason, decision, parsed.newText);
+    return {
+      sesMessageId,
+      outcome: "needs-person",
+      reasonCode: decision.reasonCode,
+      decision: decision.decision,
+    };
+  }
+  const partyAAmount = decision.amount ?? bill.billTotal;
+  const classified = classifyReconciliation(
+    bill.billTotal,
+    partyAAmount,
+    theContract.rules.reconciliationTolerancePercent.value,
+  );
+  const outcome =
+    decision.decision === "confirmed"
+      ? "confirmed"
+      : classified.outcome === "stands"
+        ? "within-tolerance"
+        : "re-reconcile";
+  const reconciliation = {
+    outcome,
+    partyAAmount,
+    receivedAt: formatInstant(receivedAt),
+    difference: classified.difference,
+  } as const;
+  const recorded = await setCycleFieldsOnce(key.contractId, key.period, "reconciliation", { reconciliation });
+  if (!recorded) {
+    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision);
+    return { sesMessageId, outcome: "already-recorded", decision: decision.decision };
+  }
+  await closeReplyKey(key.replyKey);
+  await appendAuditEvent({
+    contractId: key.contractId,
+    period: key.period,
+    who: "party-a",
+    what: `reconciliation reply: ${outcome} (Party A's figure ${partyAAmount}, bill ${bill.billTotal})`,
+    rule: outcome === "re-reconcile" ? "R-RECON-3" : "R-RECON-2",
+    details: {
+      sesMessageId,
+      reasonCode: decision.reasonCode,
+      differencePercent: classified.differencePercent,
+    },
+  });
+  await completeTask(key.taskToken, reconciliation);
+  await acknowledge(theContract, bill, sesMessageId, outcome, decision);
+  return { sesMessageId, outcome: "decided", decision: decision.decision };
+}
+
+type Contract = Awaited<ReturnType<typeof getContract>>["contract"];
+
+async function acknowledge(
+  contract: Contract,
+  cycle: CycleRecord,
+  sesMessageId: string,
+  variant: "confirmed" | "within-tolerance" | "re-reconcile" | "needs-person" | "already-recorded" | "late",
+  decision: ReplyDecision,
+): Promise<void> {
+  await sendEmail({
+    contractId: contract.contractId,
+    emailKey: `ack#${cycle.period}#${sesMessageId}`,
+    to: [contract.parties.partyA.contact.email],
+    ...emails.replyAcknowledgement(contract, cycle, variant, decision),
+  });
+}
+
+async function handToPerson(
+  contract: Contract,
+  cycle: CycleRecord,
+  sesMessageId: string,
+  reason: string,
+  decision: ReplyDecision,
+  newText: string,
+): Promise<void> {
+  await appendAuditEvent({
+    contractId: contract.contractId,
+    period: cycle.period,
+    who: "party-a",
+    what: `reply needs a person: ${reason}`,
+    rule: "R-RECON-1",
+    details: { sesMessageId, reasonCode: decision.reasonCode },
+  });
+  await sendEmail({
+    contractId: contract.contractId,
+    emailKey: `needs-person#${cycle.period}#${sesMessageId}`,
+    to: [contract.parties.partyB.contact.email],
+    ...emails.needsPerson(contract, cycle, reason, newText),
+  });
+  await acknowledge(contract, cycle, sesMessageId, "needs-person", decision);
+}
+
+async function reportUntrusted(
+  keyRecord: ReplyKeyRecord | undefined,
+  cycle: CycleRecord | undefined,
+  reasonCode: string,
+  reason: string,
+  sesMessageId: string,
+): Promise<void> {
+  logger.warn("inbound reply not trusted", { reasonCode, sesMessageId });
+  if (!keyRecord || !cycle) return;
+  const { contract } = await getContract(keyRecord.contractId);
+  await appendAuditEvent({
+    contractId: keyRecord.contractId,
+    period: keyRecord.period,
+    who: "system",
+    what: `inbound reply not acted on: ${reason}`,
+    rule: "R-RECON-1",
+    details: { sesMessageId, reasonCode },
+  });
+  await sendEmail({
+    contractId: keyRecord.contractId,
+    emailKey: `untrusted#${keyRecord.period}#${sesMessageId}`,
+    to: [contract.parties.partyB.contact.email],
+    ...emails.untrustedReply(contract, cycle, reasonCode, reason),
+  });
+}

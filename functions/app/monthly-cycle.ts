@@ -1,0 +1,457 @@
+/**
+ * The monthly cycle's steps (architecture §4): each function is what one Lambda of the MonthlyCycle
+ * state machine does. Every step is safe to run twice: a conditional write decides whether it happens,
+ * and emails go through the outbox.
+ */
+
+import { now } from "../adapters/clock";
+import { logger } from "../adapters/logger";
+import { replyAddress, sendEmail } from "../adapters/mailer";
+import {
+  adjustmentsFor,
+  appendAuditEvent,
+  appendBreach,
+  type Breach,
+  type CycleRecord,
+  carryAdjustment,
+  closeReplyKey,
+  createCycle,
+  findCycle,
+  getContract,
+  getCycle,
+  getReplyKey,
+  listCycles,
+  newReplyKey,
+  putReplyKey,
+  setCycleFieldsOnce,
+  setCycleToken,
+} from "../adapters/repository";
+import { openUsage } from "../adapters/usage-store";
+import { completeTask } from "../adapters/workflow";
+import type { Contract } from "../core/contract";
+import {
+  billDue,
+  breachCureDeadline,
+  paymentDue,
+  reconciliationDue,
+  reconciliationReminderDate,
+  reReconciliationDue,
+} from "../core/deadlines";
+import { compareMoney, formatMoney, parseMoney, sumMoney, ZERO } from "../core/money";
+import { rateUsage } from "../core/rating";
+import { finalTrueUp } from "../core/reconciliation";
+import { formatInstant, nextPeriod, shanghaiDateOf } from "../core/time";
+import { emails } from "./email-views";
+import { deadlineRules } from "./rules";
+
+const instant = (date: Date) => formatInstant(date);
+
+/** The 9:00 Asia/Shanghai moment of a day: when reminders go out. */
+function morningOf(date: string): Date {
+  return new Date(Date.parse(`${date}T09:00:00+08:00`));
+}
+
+// --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
+
+export async function prepareBill(input: { contractId: string; period: string }) {
+  const existing = await findCycle(input.contractId, input.period);
+  if (existing) return billSummary(existing);
+  const record = await getContract(input.contractId);
+  const contract = record.contract;
+  const [voice, sms, carried] = await Promise.all([
+    openUsage(input.contractId, input.period, "voice"),
+    openUsage(input.contractId, input.period, "sms"),
+    adjustmentsFor(input.contractId, input.period),
+  ]);
+  const statement = await rateUsage({
+    contract,
+    period: input.period,
+    ...(voice ? { voice } : {}),
+    ...(sms ? { sms } : {}),
+    adjustments: carried.map((a) => ({
+      description: a.description,
+      amount: a.amount,
+      fromPeriod: a.fromPeriod,
+      rule: "R-RECON-4" as const,
+    })),
+  });
+  const due = billDue(input.period, deadlineRules(contract));
+  const cycle: CycleRecord = {
+    contractId: input.contractId,
+    period: input.period,
+    billId: `${input.contractId}-${input.period}`,
+    billTotal: statement.total,
+    billDue: due.at,
+    billDueProvisional: due.provisional,
+    statement: JSON.parse(JSON.stringify(statement, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+    lastPeriod:
+      record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
+  };
+  if (await createCycle(cycle)) {
+    await appendAuditEvent({
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: `bill prepared: total ${statement.total}`,
+      rule: "R-BILL-1",
+      details: { billId: cycle.billId, rejectedRecords: statement.rejectedCount },
+    });
+    return billSummary(cycle);
+  }
+  return billSummary(await getCycle(input.contractId, input.period));
+}
+
+function billSummary(cycle: CycleRecord) {
+  return {
+    billId: cycle.billId,
+    billTotal: cycle.billTotal,
+    billDue: cycle.billDue,
+    lastPeriod: cycle.lastPeriod,
+  };
+}
+
+// --- Send the bill to Party A (R-BILL-1, R-RECON-1, R-PAY-1) ----------------------------------------
+
+export async function sendBill(input: { contractId: string; period: string }) {
+  const { contract } = await getContract(input.contractId);
+  let cycle = await getCycle(input.contractId, input.period);
+  if (!cycle.replyKey) {
+    // The email's sending is its receipt (R-BILL-1 → R-RECON-1, R-PAY-1 count from it).
+    const sentAt = now();
+    const rules = deadlineRules(contract);
+    const reconciliation = reconciliationDue(sentAt, rules);
+    const reminderDay = reconciliationReminderDate(reconciliation);
+    const reminderAt = morningOf(reminderDay.date);
+    const payment = paymentDue(sentAt, rules);
+    await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
+      replyKey: newReplyKey(),
+      sentAt: instant(sentAt),
+      reconciliationDeadline: reconciliation.at,
+      reminderAt: reminderAt.getTime() > sentAt.getTime() ? instant(reminderAt) : null,
+      paymentDue: payment.at,
+      lateBill: sentAt.getTime() > Date.parse(cycle.billDue),
+    });
+    cycle = await getCycle(input.contractId, input.period);
+  }
+  const replyKey = cycle.replyKey as string;
+  const rendered = emails.statement(contract, cycle);
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `statement#${input.period}`,
+    to: [contract.parties.partyA.contact.email],
+    replyTo: replyAddress(replyKey),
+    ...rendered,
+  });
+  if (cycle.lateBill) {
+    await recordBreachOnce(contract, cycle, {
+      rule: "R-BILL-1",
+      party: "B",
+      what: `bill for ${input.period} sent after its due date ${cycle.billDue}`,
+    });
+  }
+  await appendAuditEvent({
+    contractId: input.contractId,
+    period: input.period,
+    who: "system",
+    what: "bill emailed to Party A's contact",
+    rule: "R-BILL-1",
+    details: { sentAt: cycle.sentAt, reconciliationDeadline: cycle.reconciliationDeadline },
+  });
+  return {
+    sentAt: cycle.sentAt as string,
+    reminderAt: cycle.reminderAt ?? null,
+    reconciliationDeadline: cycle.reconciliationDeadline as string,
+    paymentDue: cycle.paymentDue as string,
+    lateBill: cycle.lateBill === true,
+  };
+}
+
+// --- Token waits: register the task token where the answer will find it -----------------------------
+
+export type Awaiting = "reconciliation-reply" | "agreed-amount" | "payment" | "invoice";
+
+/**
+ * Stores the token of a waiting task. If the awaited fact was recorded before the wait began (a payment
+ * recorded while the reconciliation was still open, a reply that raced a timeout), the task is completed
+ * at once with it: the write-then-read order on both sides guarantees one of them sees the other.
+ */
+export async function awaitCycleCallback(input: {
+  contractId: string;
+  period: string;
+  awaiting: Awaiting;
+  taskToken: string;
+}): Promise<{ registered: true }> {
+  const { contractId, period, awaiting, taskToken } = input;
+  if (awaiting === "reconciliation-reply") {
+    const cycle = await getCycle(contractId, period);
+    const replyKey = cycle.replyKey as string;
+    const existing = await getReplyKey(replyKey);
+    await putReplyKey(
+      {
+        replyKey,
+        contractId,
+        period,
+        taskToken,
+        open: existing?.open ?? true,
+        deadline: cycle.reconciliationDeadline as string,
+      },
+      new Date(Date.parse(cycle.reconciliationDeadline as string) + 400 * 86_400_000),
+    );
+    const decided = (await getCycle(contractId, period)).reconciliation;
+    if (decided) await completeTask(taskToken, decided);
+    return { registered: true };
+  }
+  await setCycleToken(contractId, period, awaiting, taskToken);
+  const cycle = await getCycle(contractId, period);
+  const already = awaitedFact(cycle, awaiting);
+  if (already) await completeTask(taskToken, already);
+  return { registered: true };
+}
+
+function awaitedFact(cycle: CycleRecord, awaiting: Exclude<Awaiting, "reconciliation-reply">): unknown {
+  if (awaiting === "payment") return cycle.payment;
+  if (awaiting === "invoice") return cycle.invoice;
+  return cycle.agreed && "agreedAmount" in cycle.agreed ? cycle.agreed : undefined;
+}
+
+// --- Remind Party A that the reconciliation is due (R-RECON-5) ---------------------------------------
+
+export async function sendReconciliationReminder(input: { contractId: string; period: string }) {
+  const cycle = await getCycle(input.contractId, input.period);
+  if (cycle.reconciliation) return { sent: false };
+  const { contract } = await getContract(input.contractId);
+  const rendered = emails.reconciliationReminder(contract, cycle);
+  const { sent } = await sendEmail({
+    contractId: input.contractId,
+    emailKey: `reconciliation-reminder#${input.period}`,
+    to: [contract.parties.partyA.contact.email],
+    replyTo: replyAddress(cycle.replyKey as string),
+    ...rendered,
+  });
+  await appendAuditEvent({
+    contractId: input.contractId,
+    period: input.period,
+    who: "system",
+    what: "reconciliation reminder sent",
+    rule: "R-RECON-5",
+  });
+  return { sent };
+}
+
+// --- Deadlines that passed without the awaited fact --------------------------------------------------
+
+export type Missed = "reconciliation-reply" | "agreed-amount" | "payment" | "invoice";
+
+export async function recordMissedDeadline(input: { contractId: string; period: string; missed: Missed }) {
+  const { contractId, period, missed } = input;
+  const { contract } = await getContract(contractId);
+  const cycle = await getCycle(contractId, period);
+  switch (missed) {
+    case "reconciliation-reply": {
+      // R-RECON-5: no reply by the deadline → the bill is deemed accepted.
+      const recorded = await setCycleFieldsOnce(contractId, period, "reconciliation", {
+        reconciliation: { outcome: "no-reply" },
+      });
+      if (cycle.replyKey) await closeReplyKey(cycle.replyKey);
+      if (recorded) {
+        await appendAuditEvent({
+          contractId,
+          period,
+          who: "system",
+          what: "no reply by the reconciliation deadline: bill deemed accepted",
+          rule: "R-RECON-5",
+        });
+      }
+      const decided = (await getCycle(contractId, period)).reconciliation;
+      return { recorded, ...decided };
+    }
+    case "agreed-amount": {
+      const recorded = await setCycleFieldsOnce(contractId, period, "agreed", {
+        agreed: { unresolved: true, recordedAt: instant(now()) },
+      });
+      if (recorded) {
+        await appendAuditEvent({
+          contractId,
+          period,
+          who: "system",
+          what: "re-reconciliation not agreed by its deadline: referred to negotiation, no adjustment carried",
+          rule: "R-RECON-3",
+        });
+        await sendEmail({
+          contractId,
+          emailKey: `re-reconciliation-unresolved#${period}`,
+          to: [contract.parties.partyB.contact.email],
+          ...emails.reReconciliationUnresolved(contract, cycle),
+        });
+      }
+      return { recorded };
+    }
+    case "payment": {
+      const recorded = await recordBreachOnce(contract, cycle, {
+        rule: "R-PAY-1",
+        party: "A",
+        what: `payment of ${cycle.billTotal} for ${period} not received by ${cycle.paymentDue}`,
+      });
+      await sendEmail({
+        contractId,
+        emailKey: `overdue-notice#${period}`,
+        to: [contract.parties.partyA.contact.email],
+        ...emails.overdueNotice(contract, cycle),
+      });
+      return { recorded };
+    }
+    case "invoice": {
+      const recorded = await recordBreachOnce(contract, cycle, {
+        rule: "R-INV-1",
+        party: "B",
+        what: `VAT invoice for ${period} not issued by ${cycle.payment?.invoiceDue ?? "its due date"}`,
+      });
+      return { recorded };
+    }
+  }
+}
+
+/** Adds a breach to the register once per rule and cycle (R-BREACH-1) and tells Party B's contact. */
+async function recordBreachOnce(
+  contract: Contract,
+  cycle: CycleRecord,
+  breach: Omit<Breach, "noticedAt" | "cureDeadline">,
+): Promise<boolean> {
+  const current = await getCycle(cycle.contractId, cycle.period);
+  if ((current.breaches ?? []).some((b) => b.rule === breach.rule)) return false;
+  const noticedAt = now();
+  const cure = breachCureDeadline(shanghaiDateOf(noticedAt), deadlineRules(contract));
+  const full: Breach = { ...breach, noticedAt: instant(noticedAt), cureDeadline: cure.at };
+  await appendBreach(cycle.contractId, cycle.period, full);
+  // Embedded Metric Format: CloudWatch turns this line into the ContractOps/BreachesRecorded metric.
+  process.stdout.write(
+    `${JSON.stringify({
+      _aws: {
+        Timestamp: noticedAt.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: "ContractOps",
+            Dimensions: [["Rule"]],
+            Metrics: [{ Name: "BreachesRecorded", Unit: "Count" }],
+          },
+        ],
+      },
+      Rule: breach.rule,
+      BreachesRecorded: 1,
+    })}\n`,
+  );
+  await appendAuditEvent({
+    contractId: cycle.contractId,
+    period: cycle.period,
+    who: "system",
+    what: `breach recorded: ${breach.what}`,
+    rule: breach.rule,
+    details: { party: breach.party, cureDeadline: full.cureDeadline },
+  });
+  await sendEmail({
+    contractId: cycle.contractId,
+    emailKey: `breach#${cycle.period}#${breach.rule}`,
+    to: [contract.parties.partyB.contact.email],
+    ...emails.breachRecorded(contract, cycle, full),
+  });
+  logger.warn("breach recorded", { contractId: cycle.contractId, period: cycle.period, rule: breach.rule });
+  return true;
+}
+
+// --- Re-reconciliation (R-RECON-3, R-RECON-4) --------------------------------------------------------
+
+export async function openReReconciliation(input: {
+  contractId: string;
+  period: string;
+  partyAAmount: string;
+  receivedAt: string;
+}) {
+  const { contract } = await getContract(input.contractId);
+  const deadline = reReconciliationDue(new Date(input.receivedAt), deadlineRules(contract));
+  await setCycleFieldsOnce(input.contractId, input.period, "reReconciliationDeadline", {
+    reReconciliationDeadline: deadline.at,
+  });
+  const cycle = await getCycle(input.contractId, input.period);
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `re-reconciliation#${input.period}`,
+    to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+    ...emails.reReconciliationOpened(contract, cycle, input.partyAAmount),
+  });
+  await appendAuditEvent({
+    contractId: input.contractId,
+    period: input.period,
+    who: "system",
+    what: `re-reconciliation opened: Party A's figure ${input.partyAAmount} vs bill ${cycle.billTotal}`,
+    rule: "R-RECON-3",
+    details: { deadline: cycle.reReconciliationDeadline },
+  });
+  return { reReconciliationDeadline: cycle.reReconciliationDeadline as string };
+}
+
+// --- Close the cycle (R-RECON-4, R-END-1, R-BUDGET-1) -----------------------------------------------
+
+export async function closeCycle(input: { contractId: string; period: string }) {
+  const { contractId, period } = input;
+  const record = await getContract(contractId);
+  const contract = record.contract;
+  const cycle = await getCycle(contractId, period);
+  const adjustment =
+    cycle.agreed && "agreedAmount" in cycle.agreed ? parseMoney(cycle.agreed.adjustment) : ZERO;
+  const adjustmentText = formatMoney(adjustment);
+  if (compareMoney(adjustment, ZERO) !== 0) {
+    if (cycle.lastPeriod) {
+      // R-RECON-4 / R-END-1: the last period's difference is settled both ways (多退少补), not carried.
+      const trueUp = finalTrueUp(cycle.billTotal, (cycle.agreed as { agreedAmount: string }).agreedAmount);
+      await appendAuditEvent({
+        contractId,
+        period,
+        who: "system",
+        what: `final true-up: ${JSON.stringify(trueUp)}`,
+        rule: "R-END-1",
+      });
+    } else {
+      await carryAdjustment({
+        contractId,
+        toPeriod: nextPeriod(period),
+        fromPeriod: period,
+        amount: adjustmentText,
+        description: `${period} 对账差异调整`,
+      });
+    }
+  }
+  const closed = await setCycleFieldsOnce(contractId, period, "closedAt", {
+    closedAt: instant(now()),
+    adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText,
+  });
+  if (closed) {
+    await appendAuditEvent({
+      contractId,
+      period,
+      who: "system",
+      what: "cycle closed",
+      rule: "R-RECON-4",
+      details: { adjustmentNextPeriod: adjustmentText },
+    });
+    await checkBudget(contract);
+  }
+  return { closed: true, adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText };
+}
+
+/** R-BUDGET-1: warn both contacts once at each threshold of the contract total; never block billing. */
+async function checkBudget(contract: Contract): Promise<void> {
+  const cycles = await listCycles(contract.contractId);
+  const billed = sumMoney(cycles.map((c) => parseMoney(c.billTotal)));
+  const budget = parseMoney(contract.budget);
+  for (const percent of contract.rules.budgetWarningPercents.value) {
+    const thresholdFen = (budget.fen * BigInt(percent)) / 100n;
+    if (billed.fen >= thresholdFen) {
+      await sendEmail({
+        contractId: contract.contractId,
+        emailKey: `budget#${percent}`,
+        to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+        ...emails.budgetWarning(contract, formatMoney(billed), percent),
+      });
+    }
+  }
+}

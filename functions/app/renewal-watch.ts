@@ -1,0 +1,122 @@
+/**
+ * The RenewalWatch steps (R-TERM-1..4, R-NOTICE-1..3, R-END-1): one execution per term works out the
+ * term's dates, reminds both contacts ahead of the non-renewal deadline, waits for a recorded written
+ * notice, then renews (starting the next term's watch) or ends the contract at term end.
+ */
+
+import { now } from "../adapters/clock";
+import { sendEmail } from "../adapters/mailer";
+import {
+  advanceTerm,
+  appendAuditEvent,
+  getContract,
+  getTerm,
+  endContract as markContractEnded,
+  putTerm,
+  setTermOutcomeOnce,
+  updateTerm,
+} from "../adapters/repository";
+import { completeTask, requiredEnv, startNamedExecution } from "../adapters/workflow";
+import { termStartDate } from "../core/contract";
+import { renewalSchedule, termDates } from "../core/renewal";
+import { endOfDay, formatInstant } from "../core/time";
+import { emails } from "./email-views";
+import { renewalRules } from "./rules";
+
+async function planTerm(contractId: string, term: number) {
+  const { contract } = await getContract(contractId);
+  const schedule = renewalSchedule(termStartDate(contract), term, renewalRules(contract));
+  return { contract, schedule };
+}
+
+export async function planRenewalWatch(input: { contractId: string; term: number }) {
+  const { schedule } = await planTerm(input.contractId, input.term);
+  await putTerm({
+    contractId: input.contractId,
+    term: input.term,
+    firstDay: schedule.firstDay,
+    lastDay: schedule.lastDay,
+    noticeDeadline: schedule.nonRenewalDeadline.at,
+  });
+  return {
+    termFirstDay: schedule.firstDay,
+    termLastDay: schedule.lastDay,
+    // Reminders go out at 09:00 Asia/Shanghai on the reminder day, in office hours.
+    reminderAt: formatInstant(new Date(Date.parse(`${schedule.reminderDate}T09:00:00+08:00`))),
+    noticeDeadline: schedule.nonRenewalDeadline.at,
+    termEndsAt: formatInstant(endOfDay(schedule.lastDay)),
+  };
+}
+
+export async function sendRenewalReminder(input: { contractId: string; term: number }) {
+  const { contract, schedule } = await planTerm(input.contractId, input.term);
+  const { sent } = await sendEmail({
+    contractId: input.contractId,
+    emailKey: `renewal-reminder#${input.term}`,
+    to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+    ...emails.renewalReminder(contract, schedule),
+  });
+  await appendAuditEvent({
+    contractId: input.contractId,
+    who: "system",
+    what: `renewal reminder sent for term ${input.term}: notice must be deemed delivered by ${schedule.nonRenewalDeadline.date}`,
+    rule: "R-NOTICE-3",
+  });
+  return { sent };
+}
+
+/** Stores the written-notice token; a notice recorded before the wait began completes it at once. */
+export async function awaitWrittenNotice(input: { contractId: string; term: number; taskToken: string }) {
+  await updateTerm(input.contractId, input.term, { noticeToken: input.taskToken });
+  const term = await getTerm(input.contractId, input.term);
+  if (term?.notice?.inTime) await completeTask(input.taskToken, term.notice);
+  return { registered: true as const };
+}
+
+export async function renewTerm(input: { contractId: string; term: number }) {
+  const { contract, schedule: dates } = await planTerm(input.contractId, input.term);
+  const nextTerm = input.term + 1;
+  if (await setTermOutcomeOnce(input.contractId, input.term, "renewed")) {
+    await advanceTerm(input.contractId, input.term);
+    await appendAuditEvent({
+      contractId: input.contractId,
+      who: "system",
+      what: `no written non-renewal notice by the deadline: renewed for term ${nextTerm} from ${dates.nextTermFirstDay}`,
+      rule: "R-TERM-2",
+    });
+  }
+  const next = termDates(termStartDate(contract), nextTerm, renewalRules(contract).termYears);
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `renewal-confirmation#${input.term}`,
+    to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+    ...emails.renewalConfirmation(contract, nextTerm, next),
+  });
+  const { started } = await startNamedExecution(
+    requiredEnv("RENEWAL_WATCH_ARN"),
+    `${input.contractId}-term-${nextTerm}`,
+    { contractId: input.contractId, term: nextTerm },
+  );
+  return { nextTerm, started };
+}
+
+export async function endContractAtTermEnd(input: { contractId: string; term: number }) {
+  const { contract, schedule: dates } = await planTerm(input.contractId, input.term);
+  if (await setTermOutcomeOnce(input.contractId, input.term, "ended")) {
+    await markContractEnded(input.contractId, dates.lastDay);
+    await appendAuditEvent({
+      contractId: input.contractId,
+      who: "system",
+      what: `contract ended at the end of term ${input.term} (${dates.lastDay}); the last period is settled both ways and the SMS access code is taken back`,
+      rule: "R-END-1",
+      details: { endedAt: formatInstant(now()) },
+    });
+  }
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `end-of-contract#${input.term}`,
+    to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+    ...emails.endOfContract(contract, dates.lastDay),
+  });
+  return { ended: true as const };
+}

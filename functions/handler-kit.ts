@@ -1,0 +1,40 @@
+/**
+ * The shape of every Lambda in this project (style.md, Powertools examples): middy, the event parsed
+ * by a zod schema (a malformed event fails loudly, before any side effect), then one call into the
+ * application layer. Errors keep their class name, which Step Functions sees as the task's Error.
+ */
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import type { z } from "zod";
+import { logger } from "./adapters/logger";
+
+export class InvalidEventError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidEventError";
+  }
+}
+
+export function lambdaHandler<Schema extends z.ZodType, Result>(
+  name: string,
+  schema: Schema,
+  body: (event: z.infer<Schema>) => Promise<Result>,
+) {
+  return middy<unknown, Result, Error, Context>()
+    .before((request) => {
+      const parsed = schema.safeParse(request.event);
+      if (!parsed.success) {
+        throw new InvalidEventError(
+          `${name}: invalid event: ${parsed.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+        );
+      }
+      request.event = parsed.data;
+    })
+    .onError((request) => {
+      logger.error(`${name} failed`, {
+        error: request.error ?? undefined,
+        requestId: request.context.awsRequestId,
+      });
+    })
+    .handler(async (event) => body(event as z.infer<Schema>));
+}

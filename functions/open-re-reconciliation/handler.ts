@@ -1,0 +1,11 @@
+/** MonthlyCycle: "Open the re-reconciliation" (R-RECON-3: 10 working days; R-RECON-4: payment proceeds). */
+import { z } from "zod";
+import { openReReconciliation } from "../app/monthly-cycle";
+import { lambdaHandler } from "../handler-kit";
+import { contractId, instant, money, period } from "../schemas";
+
+export const handler = lambdaHandler(
+  "open-re-reconciliation",
+  z.object({ contractId, period, partyAAmount: money, receivedAt: instant }),
+  openReReconciliation,
+);

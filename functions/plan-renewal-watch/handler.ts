@@ -1,0 +1,6 @@
+/** RenewalWatch: "Work out the term's dates and deadlines" (R-TERM-1..4, R-NOTICE-3). */
+import { planRenewalWatch } from "../app/renewal-watch";
+import { lambdaHandler } from "../handler-kit";
+import { termStep } from "../schemas";
+
+export const handler = lambdaHandler("plan-renewal-watch", termStep, planRenewalWatch);

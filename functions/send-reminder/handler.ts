@@ -1,0 +1,11 @@
+/** MonthlyCycle: "Remind Party A that the reconciliation is due" (R-RECON-5). */
+import { z } from "zod";
+import { sendReconciliationReminder } from "../app/monthly-cycle";
+import { lambdaHandler } from "../handler-kit";
+import { contractId, period } from "../schemas";
+
+export const handler = lambdaHandler(
+  "send-reminder",
+  z.object({ contractId, period, kind: z.literal("reconciliation") }),
+  sendReconciliationReminder,
+);
