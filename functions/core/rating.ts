@@ -1,0 +1,413 @@
+/**
+ * Rating (计费): usage records of one period → a statement (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1,
+ * R-RECON-4, R-PERIOD-1, R-MONEY-1).
+ *
+ * Per record only integers are accumulated (billed voice units, SMS parts); money is computed once per line
+ * at the end (R-MONEY-1: round once per line, never per call or message). That also makes rating additive:
+ * rating any split of a period's records and adding the per-line quantities gives the same quantities.
+ */
+import { type Contract, contractRule, contractService, type ServiceName } from "./contract";
+import {
+  formatMoney,
+  formatQuantity,
+  formatUnitPrice,
+  lineAmount,
+  type Money,
+  parseMoney,
+  parseUnitPrice,
+  type Quantity,
+  sumMoney,
+  wholeQuantity,
+  ZERO,
+} from "./money";
+import { codePointLength, smsPartsForSignatureLength } from "./sms";
+import { REJECTED_KEPT, type RejectedUsageRecord, type Statement, type StatementLine } from "./statement";
+import {
+  daysBetween,
+  firstDayOfPeriod,
+  lastDayOfPeriod,
+  type Period,
+  parsePeriod,
+  periodBounds,
+  startOfDay,
+} from "./time";
+import { type SmsVisitor, scanSmsCsv, scanVoiceCsv, type VoiceVisitor } from "./usage-csv";
+
+export class RatingError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RatingError";
+  }
+}
+
+/** R-RECON-4: an agreed reconciliation difference of an earlier period, carried into this statement. */
+export interface Adjustment {
+  description: string;
+  /** Positive: Party A owes more; negative: a credit to Party A. */
+  amount: Money | string;
+  fromPeriod: Period;
+  rule: "R-RECON-4";
+}
+
+export interface RateUsageInput {
+  contract: Contract;
+  period: Period;
+  voice?: AsyncIterable<Uint8Array>;
+  sms?: AsyncIterable<Uint8Array>;
+  adjustments?: Adjustment[];
+}
+
+/** Keeps the first REJECTED_KEPT rejections of a file and counts the rest (bounded memory whatever the size). */
+class RejectionLog {
+  readonly kept: RejectedUsageRecord[] = [];
+  count = 0;
+  add(file: "voice" | "sms", line: number, reason: string): void {
+    this.count++;
+    if (this.kept.length < REJECTED_KEPT) this.kept.push({ file, line, reason });
+  }
+}
+
+class VoiceTally implements VoiceVisitor {
+  calls = 0;
+  outbound = 0;
+  inbound = 0;
+  /** Billed rounding units (R-PRICE-2) of outbound calls, billing part and trial part (R-TRIAL-1). */
+  billedUnits = 0;
+  trialUnits = 0;
+  trialRecords = 0;
+
+  constructor(
+    private readonly roundingSeconds: number,
+    private readonly billingStartMs: number,
+    private readonly rejections: RejectionLog,
+  ) {}
+
+  call(callStartMs: number, durationSeconds: number, outbound: boolean): void {
+    this.calls++;
+    const trial = callStartMs < this.billingStartMs;
+    if (trial) this.trialRecords++;
+    if (!outbound) {
+      // R-PRICE-2: calls Party A receives (被叫) are free.
+      this.inbound++;
+      return;
+    }
+    this.outbound++;
+    // R-PRICE-2: every started unit is billed (61 s → 2 min); a 0-second call bills nothing.
+    const units = Math.ceil(durationSeconds / this.roundingSeconds);
+    if (trial) this.trialUnits += units;
+    else this.billedUnits += units;
+  }
+
+  reject(line: number, reason: string): void {
+    this.rejections.add("voice", line, reason);
+  }
+}
+
+class SmsTally implements SmsVisitor {
+  messages = 0;
+  downlink = 0;
+  uplinkIgnored = 0;
+  billedParts = 0;
+  trialParts = 0;
+  trialRecords = 0;
+
+  constructor(
+    private readonly signatureLength: number,
+    private readonly partLength: number,
+    private readonly billingStartMs: number,
+    private readonly rejections: RejectionLog,
+  ) {}
+
+  message(sentAtMs: number, contentChars: number, downlink: boolean): void {
+    this.messages++;
+    const trial = sentAtMs < this.billingStartMs;
+    if (trial) this.trialRecords++;
+    if (!downlink) {
+      // R-UPLINK-1: uplink messages are paid by their senders, never billed to Party A.
+      this.uplinkIgnored++;
+      return;
+    }
+    this.downlink++;
+    const parts = smsPartsForSignatureLength(contentChars, this.signatureLength, this.partLength);
+    if (trial) this.trialParts += parts;
+    else this.billedParts += parts;
+  }
+
+  reject(line: number, reason: string): void {
+    this.rejections.add("sms", line, reason);
+  }
+}
+
+const ZERO_PRICE = parseUnitPrice("0");
+
+function line(
+  service: StatementLine["service"],
+  description: string,
+  quantity: Quantity,
+  unit: string,
+  unitLabel: string,
+  unitPrice: ReturnType<typeof parseUnitPrice>,
+  rule: string,
+  trial: boolean,
+): { line: StatementLine; amount: Money } {
+  const amount = lineAmount(quantity, unitPrice);
+  return {
+    amount,
+    line: {
+      service,
+      description,
+      quantity: formatQuantity(quantity),
+      unit,
+      unitLabel,
+      unitPrice: formatUnitPrice(unitPrice),
+      amount: formatMoney(amount),
+      rule,
+      trial,
+    },
+  };
+}
+
+function requireService(contract: Contract, name: ServiceName, file: string) {
+  const service = contractService(contract, name);
+  if (!service)
+    throw new RatingError(`contract ${contract.contractId} does not price "${name}", but ${file} was given`);
+  return service;
+}
+
+const TRIAL_NOTE = "（试运行期，乙方承担）";
+
+/** Rates one period's usage streams into a statement. Streams are read once, chunk by chunk. */
+export async function rateUsage(input: RateUsageInput): Promise<Statement> {
+  const { contract } = input;
+  const period = parsePeriod(input.period);
+  const periodStart = firstDayOfPeriod(period);
+  const periodEnd = lastDayOfPeriod(period);
+  const billingStartsOn = contractRule(contract, "billingStartsOn");
+  const billingStartMs = startOfDay(billingStartsOn).getTime();
+  const bounds = periodBounds(period);
+  // R-TRIAL-1 relative to R-PERIOD-1: how much of this month is before billing starts.
+  const periodInTrial =
+    billingStartMs >= bounds.endExclusive.getTime()
+      ? "entire"
+      : billingStartMs > bounds.start.getTime()
+        ? "partial"
+        : "none";
+
+  const adjustments = (input.adjustments ?? []).map((adjustment, index) => {
+    if (adjustment.rule !== "R-RECON-4") throw new RatingError(`adjustment ${index}: rule must be R-RECON-4`);
+    const fromPeriod = parsePeriod(adjustment.fromPeriod);
+    if (fromPeriod >= period) {
+      throw new RatingError(
+        `adjustment ${index}: from ${fromPeriod} cannot be carried into ${period} (R-RECON-4)`,
+      );
+    }
+    const amount = typeof adjustment.amount === "string" ? parseMoney(adjustment.amount) : adjustment.amount;
+    return { ...adjustment, fromPeriod, amount };
+  });
+
+  // One log per file, so the kept rejections do not depend on how the two concurrent reads interleave.
+  const voiceRejections = new RejectionLog();
+  const smsRejections = new RejectionLog();
+  const voice = new VoiceTally(
+    contractRule(contract, "voiceRoundingSeconds"),
+    billingStartMs,
+    voiceRejections,
+  );
+  const signatureLength = codePointLength(contract.access.smsSignature);
+  const sms = new SmsTally(
+    signatureLength,
+    contractRule(contract, "smsPartLength"),
+    billingStartMs,
+    smsRejections,
+  );
+  const voiceService = input.voice ? requireService(contract, "voice-outbound", "a voice CDR") : undefined;
+  const smsService = input.sms ? requireService(contract, "sms", "an SMS log") : undefined;
+  // The two files are independent: read them concurrently (I/O of one overlaps parsing of the other).
+  const [voiceScan, smsScan] = await Promise.all([
+    input.voice ? scanVoiceCsv(input.voice, voice, { period }) : undefined,
+    input.sms ? scanSmsCsv(input.sms, sms, { period }) : undefined,
+  ]);
+
+  const built: Array<{ line: StatementLine; amount: Money }> = [];
+  const monthly = contractService(contract, "monthly-fee");
+  if (monthly) {
+    if (periodInTrial === "entire") {
+      // R-TRIAL-1: the fee of a month entirely before billing starts is Party B's.
+      built.push(
+        line(
+          "monthly-fee",
+          monthly.description + TRIAL_NOTE,
+          wholeQuantity(1),
+          "month",
+          "月",
+          ZERO_PRICE,
+          "R-TRIAL-1",
+          true,
+        ),
+      );
+    } else {
+      // R-PRICE-1: one lump charge per month. With proration "daily", a month in which billing starts is
+      // charged for its billed days only; with "none" (the default) it is charged in full.
+      const billedDays =
+        periodInTrial === "partial" && contractRule(contract, "monthlyFeeProration") === "daily"
+          ? daysBetween(billingStartsOn, periodEnd) + 1
+          : undefined;
+      const daysInPeriod = daysBetween(periodStart, periodEnd) + 1;
+      const quantity =
+        billedDays === undefined
+          ? wholeQuantity(1)
+          : { numerator: BigInt(billedDays), denominator: BigInt(daysInPeriod) };
+      built.push(
+        line(
+          "monthly-fee",
+          monthly.description,
+          quantity,
+          "month",
+          "月",
+          parseUnitPrice(monthly.unitPrice),
+          "R-PRICE-1",
+          false,
+        ),
+      );
+    }
+  }
+
+  const rounding = BigInt(contractRule(contract, "voiceRoundingSeconds"));
+  const minutes = (units: number): Quantity => ({ numerator: BigInt(units) * rounding, denominator: 60n });
+  if (voiceService) {
+    if (periodInTrial !== "entire") {
+      built.push(
+        line(
+          "voice-outbound",
+          voiceService.description,
+          minutes(voice.billedUnits),
+          "minute",
+          "分钟",
+          parseUnitPrice(voiceService.unitPrice),
+          "R-PRICE-2",
+          false,
+        ),
+      );
+    }
+    if (periodInTrial !== "none") {
+      built.push(
+        line(
+          "voice-outbound",
+          voiceService.description + TRIAL_NOTE,
+          minutes(voice.trialUnits),
+          "minute",
+          "分钟",
+          ZERO_PRICE,
+          "R-TRIAL-1",
+          true,
+        ),
+      );
+    }
+    if (voice.inbound > 0) {
+      built.push(
+        line(
+          "voice-inbound",
+          "语音通话（被叫，免费）",
+          wholeQuantity(voice.inbound),
+          "call",
+          "次",
+          ZERO_PRICE,
+          "R-PRICE-2",
+          false,
+        ),
+      );
+    }
+  }
+
+  if (smsService) {
+    if (periodInTrial !== "entire") {
+      built.push(
+        line(
+          "sms",
+          smsService.description,
+          wholeQuantity(sms.billedParts),
+          "message",
+          "条",
+          parseUnitPrice(smsService.unitPrice),
+          "R-PRICE-3",
+          false,
+        ),
+      );
+    }
+    if (periodInTrial !== "none") {
+      built.push(
+        line(
+          "sms",
+          smsService.description + TRIAL_NOTE,
+          wholeQuantity(sms.trialParts),
+          "message",
+          "条",
+          ZERO_PRICE,
+          "R-TRIAL-1",
+          true,
+        ),
+      );
+    }
+    if (sms.uplinkIgnored > 0) {
+      built.push(
+        line(
+          "sms-uplink",
+          "上行短信（发送方付费，不计入）",
+          wholeQuantity(sms.uplinkIgnored),
+          "message",
+          "条",
+          ZERO_PRICE,
+          "R-UPLINK-1",
+          false,
+        ),
+      );
+    }
+  }
+
+  for (const adjustment of adjustments) {
+    const price = adjustment.amount;
+    built.push({
+      amount: price,
+      line: {
+        service: "adjustment",
+        description: `${adjustment.description}（${adjustment.fromPeriod} 对账差额调整）`,
+        quantity: "1",
+        unit: "item",
+        unitLabel: "项",
+        unitPrice: formatMoney(price),
+        amount: formatMoney(price),
+        rule: "R-RECON-4",
+        trial: false,
+      },
+    });
+  }
+
+  return {
+    contractId: contract.contractId,
+    period,
+    periodStart,
+    periodEnd,
+    currency: "CNY",
+    lines: built.map((entry) => entry.line),
+    // R-MONEY-1: the total is the sum of the rounded lines.
+    total: formatMoney(built.length ? sumMoney(built.map((entry) => entry.amount)) : ZERO),
+    trial: { billingStartsOn, periodInTrial },
+    rejected: [...voiceRejections.kept, ...smsRejections.kept],
+    rejectedCount: voiceRejections.count + smsRejections.count,
+    usage: {
+      voiceRecords: voiceScan?.records ?? 0,
+      voiceCalls: voice.calls,
+      voiceOutboundCalls: voice.outbound,
+      voiceInboundCalls: voice.inbound,
+      voiceMinutesBilled: formatQuantity(minutes(voice.billedUnits)),
+      voiceTrialMinutes: formatQuantity(minutes(voice.trialUnits)),
+      smsRecords: smsScan?.records ?? 0,
+      smsMessages: sms.messages,
+      smsDownlinkMessages: sms.downlink,
+      smsParts: sms.billedParts,
+      smsTrialParts: sms.trialParts,
+      smsUplinkIgnored: sms.uplinkIgnored,
+      trialRecords: voice.trialRecords + sms.trialRecords,
+    },
+  };
+}
