@@ -129,7 +129,7 @@ const CHINESE = new RegExp(
 );
 // Words after which even a small bare number is meant as money (金额应为98).
 const AMOUNT_WORDS =
-  /(?:金额|总额|总计|合计|共计|费用|应为|应是|应该是|应付|实际|核对为|核算为|total|amount|should be)[^\d\n]{0,6}$/iu;
+  /(?:金额|金額|总额|總額|應為|总计|合计|共计|费用|应为|应是|应该是|应付|实际|核对为|核算为|total|amount|should be)[^\d\n]{0,6}$/iu;
 // What may follow a number that is not money: dates, times, counts, percentages, ordinals.
 const NOT_MONEY_AFTER = /^\s*(?:[%‰年月日号时点秒条个次台份期项页张笔家位人天周]|分钟|小时|[-/:]\d|\.\d)/u;
 const NOT_MONEY_BEFORE = /(?:[-/:.]|第|no\.?\s*|编号|号码|电话|手机|tel\.?\s*|phone\s*)$/iu;
