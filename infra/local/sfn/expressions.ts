@@ -1,0 +1,279 @@
+/**
+ * JSONata in Step Functions: "{% … %}" templates inside Arguments/Output/Assign/… values, each
+ * expression compiled once per definition, evaluated with `$states` and the workflow variables bound.
+ *
+ * AWS implements JSONata 2.0.x with `$eval` removed and adds `$partition`, `$range`, `$hash`,
+ * `$random`, `$uuid`, `$parse` ("Transforming data with JSONata in Step Functions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). `$now()`/`$millis()`
+ * read the runtime's clock so virtual time is the only time a workflow ever sees.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import jsonata from "jsonata";
+import { InvalidDefinitionError, StatesFailureError } from "./errors";
+
+export interface StatesBinding {
+  input: unknown;
+  result?: unknown;
+  errorOutput?: unknown;
+  context: unknown;
+}
+
+/** Workflow variables: one scope per state machine, a child scope per Parallel branch / Map iteration. */
+export class VariableScope {
+  private readonly values = new Map<string, unknown>();
+  constructor(readonly parent?: VariableScope) {}
+
+  lookup(name: string): { found: boolean; value: unknown } {
+    for (let scope: VariableScope | undefined = this; scope; scope = scope.parent) {
+      if (scope.values.has(name)) return { found: true, value: scope.values.get(name) };
+    }
+    return { found: false, value: undefined };
+  }
+
+  set(name: string, value: unknown): void {
+    this.values.set(name, value);
+  }
+
+  /** All visible variables, inner scopes shadowing outer ones. */
+  collect(into: Record<string, unknown>): Record<string, unknown> {
+    this.parent?.collect(into);
+    for (const [k, v] of this.values) into[k] = v;
+    return into;
+  }
+}
+
+export interface EvalContext {
+  states: StatesBinding;
+  variables: VariableScope;
+  nowMs: () => number;
+  /** Where the expression sits, for States.QueryEvaluationError causes: state name + field. */
+  stateName: string;
+}
+
+type Evaluator = (ctx: EvalContext) => unknown;
+
+/** A compiled field value: constants are returned as-is, templates evaluated per call. */
+export interface CompiledValue {
+  readonly constant: boolean;
+  evaluate(ctx: EvalContext): unknown | Promise<unknown>;
+}
+
+const TEMPLATE = /^\{%([\s\S]*)%\}$/;
+
+export function isTemplate(value: unknown): value is string {
+  return typeof value === "string" && TEMPLATE.test(value);
+}
+
+/**
+ * Compiles a JSON value in which any string "{% expr %}" (at any depth) is a JSONata expression.
+ * Syntax errors are definition errors (AWS rejects them at CreateStateMachine).
+ */
+export function compileValue(value: unknown, where: string): CompiledValue {
+  if (typeof value === "string") {
+    const m = TEMPLATE.exec(value);
+    if (!m) return constant(value);
+    const source = (m[1] ?? "").trim();
+    const expr = compileExpression(source, where);
+    return {
+      constant: false,
+      evaluate: async (ctx) => {
+        const result = await expr(ctx);
+        if (result === undefined) {
+          throw new StatesFailureError(
+            "States.QueryEvaluationError",
+            `An error occurred while executing the state '${ctx.stateName}'. The JSONata expression '${source}' specified for the field '${where}' returned nothing (undefined).`,
+          );
+        }
+        return result;
+      },
+    };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileValue(item, `${where}[${i}]`));
+    if (items.every((i) => i.constant)) return constant(value);
+    return {
+      constant: false,
+      evaluate: async (ctx) => {
+        const out: unknown[] = [];
+        for (const item of items) out.push(await item.evaluate(ctx));
+        return out;
+      },
+    };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, `${where}.${k}`)] as const);
+    if (entries.every(([, v]) => v.constant)) return constant(value);
+    return {
+      constant: false,
+      evaluate: async (ctx) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of entries) out[k] = await v.evaluate(ctx);
+        return out;
+      },
+    };
+  }
+  return constant(value);
+}
+
+function constant(value: unknown): CompiledValue {
+  return { constant: true, evaluate: () => value };
+}
+
+interface AstNode {
+  type: string;
+  value?: unknown;
+  steps?: AstNode[];
+  stages?: unknown[];
+  predicate?: unknown[];
+  group?: unknown;
+  focus?: unknown;
+  index?: unknown;
+  tuple?: unknown;
+  keepArray?: boolean;
+}
+
+/**
+ * Compiles one expression. Plain variable paths (`$states.input.a.b`, `$x.y`) — most expressions in a
+ * workflow — are read directly when no array is met on the way (JSONata would map over arrays, so
+ * those fall back to the real evaluator); everything else goes through jsonata.
+ */
+function compileExpression(source: string, where: string): Evaluator {
+  let expr: jsonata.Expression;
+  try {
+    expr = jsonata(source);
+  } catch (error) {
+    const e = error as { message?: string };
+    throw new InvalidDefinitionError(`${where}: invalid JSONata expression '${source}': ${e.message}`, {
+      cause: error,
+    });
+  }
+  const slow: Evaluator = async (ctx) => {
+    try {
+      return await expr.evaluate(undefined, bindingsFor(ctx));
+    } catch (error) {
+      if (error instanceof StatesFailureError) throw error;
+      const e = error as { message?: string };
+      throw new StatesFailureError(
+        "States.QueryEvaluationError",
+        `An error occurred while executing the state '${ctx.stateName}'. The JSONata expression '${source}' specified for the field '${where}' threw an error: ${e.message}`,
+        { cause: error },
+      );
+    }
+  };
+  const path = simplePath(expr.ast() as AstNode);
+  if (!path) return slow;
+  const [variable, ...names] = path;
+  return (ctx) => {
+    let current: unknown;
+    if (variable === "states") current = ctx.states;
+    else {
+      const found = ctx.variables.lookup(variable as string);
+      if (!found.found) return slow(ctx);
+      current = found.value;
+    }
+    for (const name of names) {
+      if (Array.isArray(current)) return slow(ctx);
+      if (current === null || typeof current !== "object") return undefined;
+      current = (current as Record<string, unknown>)[name];
+    }
+    return Array.isArray(current) ? slow(ctx) : current;
+  };
+}
+
+function simplePath(ast: AstNode): string[] | undefined {
+  const plain = (n: AstNode) =>
+    !n.stages && !n.predicate && !n.group && !n.focus && !n.index && !n.tuple && !n.keepArray;
+  if (ast.type === "variable" && plain(ast) && typeof ast.value === "string" && ast.value !== "") {
+    return [ast.value];
+  }
+  if (ast.type !== "path" || !ast.steps || !plain(ast)) return undefined;
+  const [first, ...rest] = ast.steps;
+  if (first?.type !== "variable" || !plain(first) || typeof first.value !== "string") return undefined;
+  if (first.value === "") return undefined;
+  const names: string[] = [first.value];
+  for (const step of rest) {
+    if (step.type !== "name" || !plain(step) || typeof step.value !== "string") return undefined;
+    names.push(step.value);
+  }
+  return names;
+}
+
+function bindingsFor(ctx: EvalContext): Record<string, unknown> {
+  const bindings = ctx.variables.collect({});
+  Object.assign(bindings, stepFunctionsFunctions);
+  bindings.states = ctx.states;
+  bindings.now = () => new Date(ctx.nowMs()).toISOString();
+  bindings.millis = () => ctx.nowMs();
+  return bindings;
+}
+
+const HASH_ALGORITHMS: Record<string, string> = {
+  MD5: "md5",
+  "SHA-1": "sha1",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
+
+function fail(message: string): never {
+  throw new StatesFailureError("States.QueryEvaluationError", message);
+}
+
+/** The functions Step Functions adds to JSONata (and `$eval`, which it removes). */
+const stepFunctionsFunctions: Record<string, unknown> = {
+  partition(array: unknown, size: unknown) {
+    if (!Array.isArray(array)) fail("$partition: the first argument must be an array");
+    if (typeof size !== "number" || !Number.isInteger(size) || size < 1) {
+      fail("$partition: the chunk size must be a positive integer");
+    }
+    const out: unknown[][] = [];
+    for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
+    return out;
+  },
+  range(start: unknown, end: unknown, step: unknown) {
+    if (![start, end, step].every((n) => typeof n === "number" && Number.isInteger(n))) {
+      fail("$range: start, end and step must be integers");
+    }
+    const [s, e, st] = [start as number, end as number, step as number];
+    if (st === 0) fail("$range: step must not be 0");
+    const out: number[] = [];
+    for (let v = s; st > 0 ? v <= e : v >= e; v += st) {
+      out.push(v);
+      if (out.length > 1000) fail("$range: at most 1000 items");
+    }
+    return out;
+  },
+  hash(data: unknown, algorithm: unknown) {
+    if (typeof data !== "string") fail("$hash: the data must be a string");
+    const alg = typeof algorithm === "string" ? HASH_ALGORITHMS[algorithm] : undefined;
+    if (!alg) fail(`$hash: algorithm must be one of ${Object.keys(HASH_ALGORITHMS).join(", ")}`);
+    return createHash(alg).update(data, "utf8").digest("hex");
+  },
+  random(seed?: unknown) {
+    if (seed === undefined) return Math.random();
+    if (typeof seed !== "number" || !Number.isInteger(seed)) fail("$random: the seed must be an integer");
+    return seededRandom(seed);
+  },
+  uuid() {
+    return randomUUID();
+  },
+  parse(text: unknown) {
+    if (typeof text !== "string") fail("$parse: the argument must be a string");
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      return fail(`$parse: not valid JSON: ${(error as Error).message}`);
+    }
+  },
+  eval() {
+    fail("$eval is not available in Step Functions; use $parse");
+  },
+};
+
+/** mulberry32 on the seed: the same seed gives the same number, as $random(seed) promises. */
+export function seededRandom(seed: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
