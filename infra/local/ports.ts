@@ -56,3 +56,12 @@ export function closeHttp(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/**
+ * Resolves once handles closed so far are released. libuv releases them in the close phase of the
+ * event loop, which comes after the check phase where setImmediate callbacks run, so two turns
+ * always include one close phase.
+ */
+export async function handlesReleased(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}

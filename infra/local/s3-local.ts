@@ -3,26 +3,25 @@
  * temporary directory that close() removes (and process exit removes, if close() was never reached).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closeHttp, LOCAL_HOST, PortInUseError } from "./ports";
+import { closeHttp, LOCAL_HOST, listenHttp } from "./ports";
 
 interface S3rverOptions {
-  port: number;
-  address: string;
   silent: boolean;
   directory: string;
   configureBuckets: { name: string }[];
 }
 
 interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  httpServer?: Server;
+  configureBuckets(): Promise<unknown>;
+  callback(): RequestListener;
 }
 
-// s3rver is CommonJS without type declarations.
+// s3rver is CommonJS without type declarations. It is a Koa app: its own run() leaves a failed
+// listen() as an unhandled 'error' event (a crash on a taken port), so the HTTP server is ours.
 const require = createRequire(import.meta.url);
 const S3rver = require("s3rver") as new (options: S3rverOptions) => S3rverInstance;
 
@@ -46,20 +45,19 @@ export async function startS3Local(options: {
   process.once("exit", removeDirectory);
 
   const s3rver = new S3rver({
-    port: options.port,
-    address: LOCAL_HOST,
     silent: true,
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  const server = createServer(s3rver.callback());
   let port: number;
   try {
-    ({ port } = await s3rver.run());
+    await s3rver.configureBuckets();
+    port = await listenHttp(server, "S3 (s3rver)", options.port);
   } catch (error) {
     process.off("exit", removeDirectory);
     removeDirectory();
-    const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
-    throw inUse ? new PortInUseError("S3 (s3rver)", options.port, { cause: error }) : error;
+    throw error;
   }
 
   return {
@@ -67,7 +65,7 @@ export async function startS3Local(options: {
     port,
     async close() {
       try {
-        if (s3rver.httpServer) await closeHttp(s3rver.httpServer);
+        await closeHttp(server);
       } finally {
         process.off("exit", removeDirectory);
         removeDirectory();

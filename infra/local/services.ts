@@ -13,6 +13,7 @@ import {
 } from "../../functions/adapters/aws-config";
 import { createTableInput } from "../table-schema";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
+import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
 import { type LocalSentEmail, startSesLocal } from "./ses-local";
 import {
@@ -94,9 +95,9 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
         errors.push(error);
       }
     }
-    // Closed handles are released on the next turn of the event loop; waiting for it means that when
-    // stop() resolves nothing of the stack is left (tests check for leaked sockets right after).
-    await new Promise((resolve) => setImmediate(resolve));
+    // When stop() resolves nothing of the stack is left, not even a socket awaiting release (tests
+    // check for leaked handles right after).
+    await handlesReleased();
     if (errors.length > 0) throw new AggregateError(errors, "embedded stack did not stop cleanly");
   };
 

@@ -90,26 +90,40 @@ describe("stop()", () => {
 });
 
 describe("start-up on a taken port", () => {
-  it("names the service and stops what had already started", async () => {
-    const first = await startLocalServices();
-    cleanups.push(() => first.stop());
-    const baseline = tcpBaseline();
-    const takenPort = first.endpoints.smtp.port;
+  const services = [
+    {
+      service: "dynamodb",
+      label: /^DynamoDB \(dynalite\): port \d+/,
+      port: (s: LocalServices) => s.endpoints.dynamodb,
+    },
+    { service: "s3", label: /^S3 \(s3rver\): port \d+/, port: (s: LocalServices) => s.endpoints.s3 },
+    {
+      service: "ses",
+      label: /^SES \(aws-ses-v2-local\): port \d+/,
+      port: (s: LocalServices) => s.endpoints.ses,
+    },
+    {
+      service: "smtp",
+      label: /^inbound SMTP: port \d+/,
+      port: (s: LocalServices) => `smtp://${s.endpoints.smtp.host}:${s.endpoints.smtp.port}`,
+    },
+  ] as const;
 
-    const attempt = startLocalServices({ ports: { smtp: takenPort } });
+  it.each(services)(
+    "names the service ($service) and stops what had already started",
+    async ({ service, label, port }) => {
+      const first = await startLocalServices();
+      cleanups.push(() => first.stop());
+      const baseline = tcpBaseline();
+      const takenPort = Number(new URL(port(first)).port);
 
-    await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
-    await expect(attempt).rejects.toThrow(/inbound SMTP: port \d+/);
-    expect(tcpBaseline()).toEqual(baseline);
-  });
+      const attempt = startLocalServices({ ports: { [service]: takenPort } });
 
-  it("reports a taken HTTP port of the SES emulator too", async () => {
-    const first = await startLocalServices();
-    cleanups.push(() => first.stop());
-    const takenPort = Number(new URL(first.endpoints.ses).port);
-
-    await expect(startLocalServices({ ports: { ses: takenPort } })).rejects.toThrow(/^SES .*port \d+/);
-  });
+      await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+      await expect(attempt).rejects.toThrow(label);
+      expect(tcpBaseline()).toEqual(baseline);
+    },
+  );
 });
 
 describe("a data directory", () => {
