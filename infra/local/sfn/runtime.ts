@@ -1030,7 +1030,8 @@ export class LocalStepFunctions {
       const timers: ScheduledTimer[] = [];
       let settled = false;
       const settle = (emitType: string, details: Record<string, unknown>, then: () => void) => {
-        if (settled) return;
+        // After StopExecution/timeout the strand is gone: a late Lambda result records nothing.
+        if (settled || strand.scope.reason) return;
         settled = true;
         if (token) this.closeToken(token);
         this.emit(strand, emitType, details);
@@ -1096,7 +1097,7 @@ export class LocalStepFunctions {
                 { ...taskDetails, output: JSON.stringify(response), outputDetails: { truncated: false } },
                 () => ok(response),
               );
-            } else if (!settled) {
+            } else if (!settled && !strand.scope.reason) {
               token.submitted = true;
               this.emit(strand, "TaskSubmitted", {
                 ...taskDetails,
