@@ -1,12 +1,94 @@
 /**
- * The whole embedded stack. Today it is the AWS services of `startLocalServices`; the local Step
- * Functions runtime (infra/local/sfn) joins here once its module entry point exists.
+ * The whole embedded stack (architecture §2, §6): the AWS services of `startLocalServices` plus the
+ * local Step Functions runtime and its HTTP API, all sharing one clock. The clock is installed as the
+ * process clock (functions/adapters/clock) for the stack's lifetime, so handlers, inbound-mail
+ * timestamps and the runtime's timers agree on what time it is; inbound SMTP processing is tracked
+ * by it, so virtual time never jumps while a reply is being stored or handled.
+ *
+ * There is one process clock, so one stack per process owns it; stop() gives the system clock back.
+ * This starts infrastructure only: no state machine is created and no handler is mapped unless the
+ * caller passes `invokeLambda` and creates machines on `stepFunctions` (the application does that).
  */
-import { type LocalServices, type LocalServicesOptions, startLocalServices } from "./services";
+import { DEFAULT_REGION } from "../../functions/adapters/aws-config";
+import { systemClock, useClock } from "../../functions/adapters/clock";
+import { handlesReleased, LOCAL_HOST, PortInUseError } from "./ports";
+import {
+  type LocalEndpoints,
+  type LocalServices,
+  type LocalServicesOptions,
+  startLocalServices,
+} from "./services";
+import { type InvokeLambda, LocalStepFunctions, startStepFunctionsApi, VirtualClock } from "./sfn";
 
-export type LocalStackOptions = LocalServicesOptions;
-export type LocalStack = LocalServices;
+export class UnmappedLambdaError extends Error {
+  constructor(functionArn: string, options?: ErrorOptions) {
+    super(`no handler is mapped to ${functionArn} on this embedded stack`, options);
+    this.name = "UnmappedLambdaError";
+  }
+}
 
-export function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalServices(options);
+export interface LocalStackOptions extends Omit<LocalServicesOptions, "ports" | "track"> {
+  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number };
+  /** The stack's clock; a real-time clock (wall time, real timers) when absent. */
+  clock?: VirtualClock;
+  /** How the runtime's Lambda tasks run; without it every Lambda task fails with UnmappedLambdaError. */
+  invokeLambda?: InvokeLambda;
+}
+
+export interface LocalStack extends LocalServices {
+  endpoints: LocalEndpoints & { stepFunctions: string };
+  clock: VirtualClock;
+  stepFunctions: LocalStepFunctions;
+}
+
+const unmapped: InvokeLambda = async (functionArn) => {
+  throw new UnmappedLambdaError(functionArn);
+};
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const {
+    ports = {},
+    clock = new VirtualClock(new Date(), "real"),
+    invokeLambda = unmapped,
+    ...rest
+  } = options;
+  const { stepFunctions: stepFunctionsPort = 0, ...servicePorts } = ports;
+
+  let services: LocalServices | undefined;
+  try {
+    services = await startLocalServices({ ...rest, ports: servicePorts, track: (work) => clock.track(work) });
+    const stepFunctions = new LocalStepFunctions({ clock, invokeLambda, region: DEFAULT_REGION });
+    const api = await startStepFunctionsApi(stepFunctions, {
+      port: stepFunctionsPort,
+      host: LOCAL_HOST,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE") throw error;
+      throw new PortInUseError("Step Functions (local runtime)", stepFunctionsPort, { cause: error });
+    });
+    const startedServices = services;
+    // Installed only once everything is up, so a failed start leaves the process clock alone.
+    useClock(clock);
+    let stopped = false;
+    return {
+      ...startedServices,
+      endpoints: { ...startedServices.endpoints, stepFunctions: api.endpoint },
+      env: { ...startedServices.env, CONTRACT_OPS_SFN_ENDPOINT: api.endpoint },
+      clock,
+      stepFunctions,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await api.stop();
+          await startedServices.stop();
+          await handlesReleased();
+        } finally {
+          useClock(systemClock);
+        }
+      },
+    };
+  } catch (error) {
+    await services?.stop().catch(() => undefined);
+    throw error;
+  }
 }

@@ -18,8 +18,11 @@ import {
   makeS3Client,
   makeSesClient,
 } from "../../functions/adapters/aws-config";
+import { now } from "../../functions/adapters/clock";
 import { PortInUseError } from "../../infra/local/ports";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
+import { VirtualClock } from "../../infra/local/sfn";
+import { startLocalStack } from "../../infra/local/stack";
 
 /** Open TCP servers or sockets of this process (the test worker talks to vitest over IPC, not TCP). */
 function tcpHandles(kind: "TCPServerWrap" | "TCPSocketWrap"): number {
@@ -86,6 +89,22 @@ describe("stop()", () => {
     await vi.waitFor(() => expect(tcpHandles("TCPSocketWrap")).toBe(baseline.sockets));
     // A second stop (a test's afterAll after a failed start-up path, say) is harmless.
     await services.stop();
+  });
+});
+
+describe("startLocalStack().stop()", () => {
+  it("closes the Step Functions API with the services and gives the process its system clock back", async () => {
+    const baseline = tcpBaseline();
+    const stack = await startLocalStack({
+      clock: new VirtualClock(new Date("2025-08-01T00:00:00Z"), "virtual"),
+    });
+    expect(now().toISOString()).toBe("2025-08-01T00:00:00.000Z");
+    expect(tcpHandles("TCPServerWrap")).toBe(baseline.servers + 5);
+
+    await stack.stop();
+
+    expect(tcpBaseline()).toEqual(baseline);
+    expect(now().toISOString()).not.toBe("2025-08-01T00:00:00.000Z");
   });
 });
 
