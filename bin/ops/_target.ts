@@ -1,0 +1,58 @@
+/**
+ * Where the stateful ops commands act: the embedded stack of `npm run local` by default (its fixed
+ * ports), or a deployed stack with `--profile`/`--region` (the CONTRACT_OPS_TABLE etc. of that stack
+ * come from the environment, as the README's deploy section shows).
+ */
+import { resetAwsClients } from "../../functions/adapters/aws-config";
+import { NotFoundError } from "../../functions/adapters/repository";
+import { OperationRejectedError } from "../../functions/app/operations";
+import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
+import { InputError } from "./cli-kit";
+
+export const targetOptions = {
+  profile: { type: "string" },
+  region: { type: "string" },
+} as const;
+
+export function useTarget(values: { profile?: string | undefined; region?: string | undefined }): void {
+  if (values.profile || values.region) {
+    if (values.profile) process.env.AWS_PROFILE = values.profile;
+    if (values.region) process.env.AWS_REGION = values.region;
+    for (const name of [
+      "CONTRACT_OPS_DYNAMODB_ENDPOINT",
+      "CONTRACT_OPS_S3_ENDPOINT",
+      "CONTRACT_OPS_SES_ENDPOINT",
+      "CONTRACT_OPS_SFN_ENDPOINT",
+    ]) {
+      delete process.env[name];
+    }
+  } else {
+    const local = (port: number) => `http://${LOCAL_HOST}:${port}`;
+    process.env.CONTRACT_OPS_DYNAMODB_ENDPOINT ??= local(defaultLocalPorts.dynamodb);
+    process.env.CONTRACT_OPS_S3_ENDPOINT ??= local(defaultLocalPorts.s3);
+    process.env.CONTRACT_OPS_SES_ENDPOINT ??= local(defaultLocalPorts.ses);
+    process.env.CONTRACT_OPS_SFN_ENDPOINT ??= local(defaultLocalPorts.stepFunctions);
+  }
+  resetAwsClients();
+}
+
+/** Runs an operation; what the operator can fix (unknown contract, bad amount …) becomes exit 1. */
+export async function operation<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof OperationRejectedError || error instanceof NotFoundError) {
+      throw new InputError(error.message, { cause: error });
+    }
+    if (
+      (error as NodeJS.ErrnoException).code === "ECONNREFUSED" ||
+      (error as Error).name === "TimeoutError"
+    ) {
+      throw new InputError(
+        "cannot reach the contract-ops stack: start it with `npm run local`, or pass --profile/--region for AWS",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

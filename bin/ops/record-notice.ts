@@ -1,0 +1,56 @@
+import { recordNotice } from "../../functions/app/operations";
+import { operation, useTarget } from "./_target";
+import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
+
+const usage =
+  "npm run ops -- record-notice --contract <id> --kind non-renewal|termination --method personal|fax|express|registered [--region same-city|mainland|hk-macao-taiwan|abroad] --dispatched <YYYY-MM-DD> [--json] [--profile p --aws-region r]";
+
+const command: OpsCommand = {
+  summary: "record a written notice and say whether it is deemed delivered in time (R-NOTICE-2, R-TERM-3)",
+  usage,
+  async run(argv) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        contract: { type: "string" },
+        kind: { type: "string" },
+        method: { type: "string" },
+        region: { type: "string" },
+        dispatched: { type: "string" },
+        profile: { type: "string" },
+        // --region is the notice's delivery region here (R-NOTICE-2), so the AWS region has its own flag.
+        "aws-region": { type: "string" },
+      },
+      usage,
+    );
+    const kind = requireOption(values.kind, "--kind", usage);
+    if (kind !== "non-renewal" && kind !== "termination")
+      throw new UsageError(`--kind must be non-renewal or termination\nusage: ${usage}`);
+    const input = {
+      contractId: requireOption(values.contract, "--contract", usage),
+      kind: kind as "non-renewal" | "termination",
+      method: requireOption(values.method, "--method", usage),
+      region: values.region ?? null,
+      dispatched: requireOption(values.dispatched, "--dispatched", usage),
+    };
+    useTarget({ profile: values.profile, region: values["aws-region"] });
+    const result = await operation(() => recordNotice(input));
+    return {
+      json: result,
+      text: table(
+        ["kind", "method", "dispatched", "deemed delivered", "deadline", "in time"],
+        [
+          [
+            result.kind,
+            `${result.method}${result.region ? `/${result.region}` : ""}`,
+            result.dispatched,
+            result.deemedDeliveredOn,
+            result.deadline,
+            result.inTime ? "yes" : "NO",
+          ],
+        ],
+      ),
+    };
+  },
+};
+export default command;

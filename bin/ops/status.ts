@@ -1,0 +1,31 @@
+import { contractStatus } from "../../functions/app/operations";
+import { operation, targetOptions, useTarget } from "./_target";
+import { type OpsCommand, parseCommandArgs, table } from "./cli-kit";
+
+const usage = "npm run ops -- status [--contract <id>] [--json] [--profile p --region r]";
+
+const command: OpsCommand = {
+  summary: "each contract's current step, its next deadline and who owes it",
+  usage,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { contract: { type: "string" }, ...targetOptions }, usage);
+    useTarget(values);
+    const contracts = await operation(() => contractStatus(values.contract));
+    return {
+      json: { contracts },
+      text: table(
+        ["contract", "status", "term", "period", "step", "next deadline", "owed by"],
+        contracts.map((c) => [
+          c.contractId,
+          c.status,
+          String(c.term),
+          c.currentPeriod ?? "-",
+          c.step,
+          c.nextDeadline ?? "-",
+          c.owedBy ?? "-",
+        ]),
+      ),
+    };
+  },
+};
+export default command;

@@ -1,0 +1,69 @@
+/**
+ * `npm start`: runs the sample contract (or `--contract <file>`) on the embedded stack over virtual time
+ * and prints one row per period, the renewal outcome, and writes out/run.json and out/report.html.
+ * With `--json`, stdout is the JSON document only and progress goes to stderr.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { ContractInvalidError, loadContract } from "../functions/core/contract";
+import { parsePeriod } from "../functions/core/time";
+import { type RunReport, runContractYear } from "../infra/local/contract-year";
+import { renderHtmlReport, renderTextReport } from "../infra/local/report";
+
+const usage = "npm start -- [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json]";
+
+async function main(): Promise<number> {
+  let values: { contract?: string; from?: string; to?: string; seed?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        contract: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        seed: { type: "string" },
+        json: { type: "boolean" },
+      },
+      strict: true,
+    }));
+    if (values.from) parsePeriod(values.from);
+    if (values.to) parsePeriod(values.to);
+    if (values.seed && !/^\d{1,9}$/.test(values.seed)) throw new Error(`--seed must be a whole number`);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: ${usage}\n`);
+    return 2;
+  }
+  // Handler logs are for CloudWatch; here only warnings and errors would distract from the run.
+  process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+  const contractPath = values.contract ?? "contracts/11NA0700211920254001.json";
+  let contract: Awaited<ReturnType<typeof loadContract>>;
+  try {
+    contract = await loadContract(contractPath);
+  } catch (error) {
+    if (error instanceof ContractInvalidError || (error as NodeJS.ErrnoException).code === "ENOENT") {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const started = Date.now();
+  const report: RunReport = await runContractYear({
+    contract,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+  });
+  await mkdir("out", { recursive: true });
+  await writeFile("out/run.json", `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile("out/report.html", renderHtmlReport(report));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      `${renderTextReport(report)}\nwritten: out/run.json, out/report.html (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+  }
+  return 0;
+}
+
+process.exitCode = await main();

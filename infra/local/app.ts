@@ -1,0 +1,137 @@
+/**
+ * The contract-ops application deployed onto the embedded stack: the same synthesized state machines,
+ * the same handler modules, the same schedule as `cdk deploy` would create, with every AWS client
+ * pointed at 127.0.0.1 and every clock reading the runtime's virtual time. Used by `npm start`,
+ * `npm run local` and the end-to-end tests.
+ */
+import { fileURLToPath } from "node:url";
+import { resetAwsClients } from "../../functions/adapters/aws-config";
+import { useClock } from "../../functions/adapters/clock";
+import { synthesizeTemplate } from "../synth-local";
+import { type LocalServices, type LocalServicesOptions, startLocalServices } from "./services";
+import {
+  type ClockMode,
+  type InvokeLambda,
+  LocalStepFunctions,
+  lambdaInvokerFromTemplate,
+  loadStateMachinesFromTemplate,
+  startStepFunctionsApi,
+  VirtualClock,
+} from "./sfn";
+
+const REGION = "us-east-1";
+const ACCOUNT_ID = "000000000000";
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The schedule of the CDK stack (infra, EventBridge Scheduler): 01:00 on the 1st, Asia/Shanghai. */
+export const MONTHLY_SCHEDULE = { cron: "0 1 1 * ? *", timezone: "Asia/Shanghai" } as const;
+
+export interface EmbeddedApp {
+  clock: VirtualClock;
+  services: LocalServices;
+  stepFunctions: LocalStepFunctions;
+  stepFunctionsEndpoint: string;
+  stateMachineArns: { monthlyKickoff: string; monthlyCycle: string; renewalWatch: string };
+  invokeLambda: InvokeLambda;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedAppOptions {
+  start: Date;
+  mode?: ClockMode;
+  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number };
+  verdicts?: LocalServicesOptions["verdicts"];
+  dataDir?: string;
+  /** Registers the monthly schedule (default true). */
+  schedule?: boolean;
+}
+
+function machineArn(arns: Map<string, string>, suffix: string): string {
+  const arn = [...arns.entries()].find(([name]) => name.endsWith(suffix))?.[1];
+  if (!arn) throw new Error(`the synthesized stack has no state machine named *${suffix}`);
+  return arn;
+}
+
+export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<EmbeddedApp> {
+  const clock = new VirtualClock(options.start, options.mode ?? "virtual");
+  useClock(clock);
+  const template = synthesizeTemplate();
+  const { stateMachines, functions } = loadStateMachinesFromTemplate(template, {
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    repoRoot,
+  });
+  const invokeLambda = lambdaInvokerFromTemplate(functions);
+  const inboundArn = [...functions.entries()].find(([, fn]) =>
+    fn.entry.endsWith("inbound-reply/handler.ts"),
+  )?.[0];
+  if (!inboundArn) throw new Error("the synthesized stack has no inbound-reply function");
+
+  let requestCounter = 0;
+  const services = await startLocalServices({
+    ...(options.ports ? { ports: options.ports } : {}),
+    ...(options.verdicts ? { verdicts: options.verdicts } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    // SES invokes the receipt rule's Lambda action asynchronously; here it is the same handler module.
+    onInboundEmail: async (event) => {
+      await invokeLambda(inboundArn, event, {
+        functionName: "inbound-reply",
+        awsRequestId: `inbound-${++requestCounter}`,
+      });
+    },
+    track: (work) => clock.track(work),
+  });
+
+  const stepFunctions = new LocalStepFunctions({
+    clock,
+    invokeLambda,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+  });
+  const api = await startStepFunctionsApi(stepFunctions, { port: options.ports?.stepFunctions ?? 0 });
+  const arns = new Map<string, string>();
+  for (const machine of stateMachines) {
+    const { stateMachineArn } = await stepFunctions.createStateMachine({
+      name: machine.name,
+      definition: JSON.stringify(machine.definition),
+    });
+    arns.set(machine.name, stateMachineArn);
+  }
+  const stateMachineArns = {
+    monthlyKickoff: machineArn(arns, "MonthlyKickoff"),
+    monthlyCycle: machineArn(arns, "MonthlyCycle"),
+    renewalWatch: machineArn(arns, "RenewalWatch"),
+  };
+
+  // Handlers run in this process: they read the same variables the CDK stack sets on each function.
+  Object.assign(process.env, services.env, {
+    AWS_REGION: REGION,
+    CONTRACT_OPS_SFN_ENDPOINT: api.endpoint,
+    MONTHLY_CYCLE_ARN: stateMachineArns.monthlyCycle,
+    RENEWAL_WATCH_ARN: stateMachineArns.renewalWatch,
+  });
+  resetAwsClients();
+
+  if (options.schedule !== false) {
+    stepFunctions.registerSchedule({
+      name: "ContractOps-MonthlyKickoff",
+      ...MONTHLY_SCHEDULE,
+      stateMachineArn: stateMachineArns.monthlyKickoff,
+      input: "{}",
+    });
+  }
+
+  return {
+    clock,
+    services,
+    stepFunctions,
+    stepFunctionsEndpoint: api.endpoint,
+    stateMachineArns,
+    invokeLambda,
+    async stop() {
+      await api.stop();
+      resetAwsClients();
+      await services.stop();
+    },
+  };
+}

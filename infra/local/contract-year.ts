@@ -1,0 +1,217 @@
+/**
+ * `npm start`: a whole contract year on the embedded stack and virtual time. The real monthly schedule
+ * starts MonthlyKickoff on the 1st at 01:00 Asia/Shanghai; the RenewalWatch of term 1 runs from the
+ * start; Party A answers by email (party-a.ts). The result is read back from DynamoDB, SES and the
+ * executions — what an admin would see — not from the simulator's own plan.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { auditHistory, getTerm, listCycles, registerContract } from "../../functions/adapters/repository";
+import { putUsage } from "../../functions/adapters/usage-store";
+import { type Contract, termStartDate } from "../../functions/core/contract";
+import { termDates } from "../../functions/core/renewal";
+import {
+  formatInstant,
+  nextPeriod,
+  parsePeriod,
+  periodOf,
+  previousPeriod,
+  startOfDay,
+} from "../../functions/core/time";
+import { startEmbeddedApp } from "./app";
+import { PartyASimulator, type PeriodScript } from "./party-a";
+import { generateUsage } from "./usage-generator";
+
+export interface PeriodReport {
+  period: string;
+  billTotal: string;
+  billSentAt: string | null;
+  billDue: string;
+  reconciliation: "confirmed" | "within-tolerance" | "re-reconcile" | "no-reply" | null;
+  reconciliationDeadline: string | null;
+  partyAFigure: string | null;
+  agreedAmount: string | null;
+  adjustmentNextPeriod: string;
+  paymentDue: string | null;
+  paidAt: string | null;
+  invoiceDue: string | null;
+  invoicedAt: string | null;
+  invoiceNumber: string | null;
+  breaches: string[];
+  closed: boolean;
+}
+
+export interface RunReport {
+  contractId: string;
+  from: string;
+  to: string;
+  periods: PeriodReport[];
+  renewal: {
+    outcome: "renewed" | "ended" | "pending";
+    term: number;
+    termLastDay: string | null;
+    noticeDeadline: string | null;
+    reminderSent: boolean;
+    nextTermFirstDay: string | null;
+  };
+  emailsSent: number;
+  stateTransitions: number;
+  executions: { name: string; stateMachine: string; status: string }[];
+  virtualEnd: string;
+}
+
+export interface RunOptions {
+  contract: Contract;
+  from?: string;
+  to?: string;
+  seed?: number;
+  voiceCallsPerMonth?: number;
+  smsPerMonth?: number;
+  script?: (index: number) => PeriodScript;
+  progress?: (line: string) => void;
+}
+
+function periodsBetween(from: string, to: string): string[] {
+  const periods: string[] = [];
+  for (let p = parsePeriod(from); p <= parsePeriod(to); p = nextPeriod(p)) periods.push(p);
+  return periods;
+}
+
+/** The first term's periods: from the month the contract takes effect to the month before its last day's. */
+export function defaultRange(contract: Contract): { from: string; to: string } {
+  const start = termStartDate(contract);
+  const { lastDay } = termDates(start, 1, contract.rules.termYears.value);
+  return { from: periodOf(start), to: previousPeriod(periodOf(lastDay)) };
+}
+
+export async function runContractYear(options: RunOptions): Promise<RunReport> {
+  const { contract } = options;
+  const range = {
+    ...defaultRange(contract),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
+  const periods = periodsBetween(range.from, range.to);
+  if (periods.length === 0) throw new Error(`--from ${range.from} is after --to ${range.to}`);
+  const progress = options.progress ?? (() => {});
+  const termStart = termStartDate(contract);
+  const firstDay = `${range.from}-01` > termStart ? `${range.from}-01` : termStart;
+  const start = startOfDay(firstDay);
+  // Run until the last period's cycle has had two months to close (bill, reply, payment, invoice).
+  const end = startOfDay(`${nextPeriod(nextPeriod(nextPeriod(range.to)))}-01`);
+
+  const app = await startEmbeddedApp({ start });
+  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
+  const partyA = new PartyASimulator({
+    app,
+    contract,
+    firstPeriod: range.from,
+    ...(options.script ? { script: options.script } : {}),
+  });
+  try {
+    await registerContract(contract);
+    for (const [index, period] of periods.entries()) {
+      const usage = await generateUsage({
+        contract,
+        period,
+        seed: (options.seed ?? 20250715) + index,
+        voiceCalls: options.voiceCallsPerMonth ?? 24_000,
+        smsMessages: options.smsPerMonth ?? 600,
+        outDir: scratch,
+      });
+      await putUsage(contract.contractId, period, "voice", await readFile(usage.voicePath));
+      await putUsage(contract.contractId, period, "sms", await readFile(usage.smsPath));
+      progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
+    }
+    await app.stepFunctions.startExecution({
+      stateMachineArn: app.stateMachineArns.renewalWatch,
+      name: `${contract.contractId}-term-1`,
+      input: JSON.stringify({ contractId: contract.contractId, term: 1 }),
+    });
+    partyA.start(start, end);
+    // Progress on the virtual clock: one line per month.
+    for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
+      const at = startOfDay(`${p}-01`);
+      if (at.getTime() > start.getTime()) {
+        app.clock.schedule(new Date(at.getTime() + 23 * 3600_000), async () => {
+          const cycles = await listCycles(contract.contractId);
+          progress(
+            `${p}: ${cycles.length} bills prepared, ${cycles.filter((c) => c.closedAt).length} cycles closed`,
+          );
+        });
+      }
+    }
+    await app.clock.runUntil(end);
+    return await collectReport(app, contract, range, periods, end);
+  } finally {
+    partyA.close();
+    await app.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function collectReport(
+  app: Awaited<ReturnType<typeof startEmbeddedApp>>,
+  contract: Contract,
+  range: { from: string; to: string },
+  periods: string[],
+  end: Date,
+): Promise<RunReport> {
+  const cycles = await listCycles(contract.contractId);
+  const wanted = new Set(periods);
+  const reports: PeriodReport[] = cycles
+    .filter((c) => wanted.has(c.period))
+    .map((c) => ({
+      period: c.period,
+      billTotal: c.billTotal,
+      billSentAt: c.sentAt ?? null,
+      billDue: c.billDue,
+      reconciliation: c.reconciliation?.outcome ?? null,
+      reconciliationDeadline: c.reconciliationDeadline ?? null,
+      partyAFigure: c.reconciliation?.partyAAmount ?? null,
+      agreedAmount: c.agreed && "agreedAmount" in c.agreed ? c.agreed.agreedAmount : null,
+      adjustmentNextPeriod: c.adjustmentNextPeriod ?? "0.00",
+      paymentDue: c.paymentDue ?? null,
+      paidAt: c.payment?.paidAt ?? null,
+      invoiceDue: c.payment?.invoiceDue ?? null,
+      invoicedAt: c.invoice?.invoicedAt ?? null,
+      invoiceNumber: c.invoice?.invoiceNumber ?? null,
+      breaches: (c.breaches ?? []).map((b) => b.rule),
+      closed: c.closedAt !== undefined,
+    }));
+  const term1 = await getTerm(contract.contractId, 1);
+  const term2 = await getTerm(contract.contractId, 2);
+  const all = [];
+  for (const arn of Object.values(app.stateMachineArns)) {
+    const listed = await app.stepFunctions.listExecutions({ stateMachineArn: arn, maxResults: 1000 });
+    all.push(...listed.executions.map((e) => ({ ...e, stateMachine: arn.split(":").at(-1) ?? arn })));
+  }
+  let stateTransitions = 0;
+  for (const execution of all) {
+    const history = await app.stepFunctions.getExecutionHistory({
+      executionArn: execution.executionArn,
+      maxResults: 10_000,
+    });
+    stateTransitions += history.events.filter((e) => e.type.endsWith("StateEntered")).length;
+  }
+  const sent = await app.services.sentEmails();
+  return {
+    contractId: contract.contractId,
+    from: range.from,
+    to: range.to,
+    periods: reports,
+    renewal: {
+      outcome: term1?.outcome ?? "pending",
+      term: 1,
+      termLastDay: term1?.lastDay ?? null,
+      noticeDeadline: term1?.noticeDeadline ?? null,
+      reminderSent: (await auditHistory(contract.contractId)).some((e) => e.rule === "R-NOTICE-3"),
+      nextTermFirstDay: term2?.firstDay ?? null,
+    },
+    emailsSent: sent.length,
+    stateTransitions,
+    executions: all.map((e) => ({ name: e.name, stateMachine: e.stateMachine, status: e.status })),
+    virtualEnd: formatInstant(end),
+  };
+}

@@ -1,0 +1,71 @@
+/** The renderings of a contract-year run: a plain-text table for the terminal and an HTML report. */
+import { table } from "../../bin/ops/cli-kit";
+import type { PeriodReport, RunReport } from "./contract-year";
+
+const day = (instant: string | null) => (instant ? instant.slice(0, 10) : "-");
+
+function met(done: string | null, due: string | null): string {
+  if (!due) return "-";
+  if (!done) return "open";
+  return Date.parse(done) <= Date.parse(due) ? "met" : "MISSED";
+}
+
+function row(p: PeriodReport): string[] {
+  return [
+    p.period,
+    p.billTotal,
+    `${day(p.billSentAt)} (${met(p.billSentAt, p.billDue)})`,
+    p.reconciliation ?? "open",
+    p.partyAFigure && p.reconciliation !== "confirmed" ? p.partyAFigure : "",
+    p.adjustmentNextPeriod,
+    `${day(p.paidAt)} (${met(p.paidAt, p.paymentDue)})`,
+    `${day(p.invoicedAt)} (${met(p.invoicedAt, p.invoiceDue)})`,
+    p.breaches.join(" ") || "-",
+  ];
+}
+
+const HEADER = [
+  "period",
+  "total",
+  "bill sent (R-BILL-1)",
+  "reconciliation",
+  "A's figure",
+  "adj. next",
+  "paid (R-PAY-1)",
+  "invoiced (R-INV-1)",
+  "breaches",
+];
+
+export function renderTextReport(report: RunReport): string {
+  const r = report.renewal;
+  return [
+    `contract ${report.contractId}, periods ${report.from} … ${report.to} (virtual time until ${report.virtualEnd})`,
+    "",
+    table(HEADER, report.periods.map(row)),
+    "",
+    `renewal (term ${r.term}, last day ${r.termLastDay ?? "-"}): ${r.outcome}; non-renewal notice deadline ${r.noticeDeadline ?? "-"}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${r.nextTermFirstDay ?? "-"}`,
+    `emails sent: ${report.emailsSent}; state transitions: ${report.stateTransitions}; executions: ${report.executions.length} (${report.executions.filter((e) => e.status !== "SUCCEEDED").length} not succeeded)`,
+  ].join("\n");
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function renderHtmlReport(report: RunReport): string {
+  const cells = (values: string[], tag: "td" | "th") =>
+    values.map((v) => `<${tag}>${escapeHtml(v)}</${tag}>`).join("");
+  const r = report.renewal;
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Contract ${escapeHtml(report.contractId)} — run report</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}td:nth-child(2),td:nth-child(6){text-align:right}</style>
+</head><body>
+<h1>Contract ${escapeHtml(report.contractId)}</h1>
+<p>Periods ${escapeHtml(report.from)} … ${escapeHtml(report.to)}, virtual time until ${escapeHtml(report.virtualEnd)}.</p>
+<table><thead><tr>${cells(HEADER, "th")}</tr></thead><tbody>
+${report.periods.map((p) => `<tr>${cells(row(p), "td")}</tr>`).join("\n")}
+</tbody></table>
+<h2>Renewal</h2>
+<p>Term ${r.term} (last day ${escapeHtml(r.termLastDay ?? "-")}): <strong>${escapeHtml(r.outcome)}</strong>. Non-renewal notice deadline ${escapeHtml(r.noticeDeadline ?? "-")}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${escapeHtml(r.nextTermFirstDay ?? "-")}.</p>
+<p>Emails sent: ${report.emailsSent}. State transitions: ${report.stateTransitions}. Executions: ${report.executions.length}.</p>
+</body></html>
+`;
+}
