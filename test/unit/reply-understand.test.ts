@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  findFigures,
-  InvalidMoneyError,
-  parseChineseInteger,
-  parseMoneyToFen,
-} from "../../functions/core/reply/amounts";
+import { InvalidMoneyError } from "../../functions/core/money";
+import { findFigures, parseChineseInteger, parseMoneyToFen } from "../../functions/core/reply/amounts";
 import { understandReply } from "../../functions/core/reply/understand";
 
 const BILL = "4218.36";

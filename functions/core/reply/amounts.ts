@@ -3,19 +3,16 @@
  * `4218.36`, `4,218.36`, `¥4,218.36`, `4218.36元`, `人民币4218.36元`, `4218元3角6分`, `0.42万元` and capital
  * numerals `肆仟贰佰壹拾捌元叁角陆分` / `玖万捌仟元整` (the contract itself writes amounts that way).
  *
- * Amounts are bigint fen (分, 1/100 yuan) throughout: a float never touches money.
+ * Amounts are bigint fen (分, 1/100 yuan) throughout: a float never touches money (R-MONEY-1).
  */
-
-export class InvalidMoneyError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "InvalidMoneyError";
-  }
-}
+import { InvalidMoneyError } from "../money";
 
 const STRICT_MONEY = /^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/;
 
-/** Parses a plain decimal amount ("1234.56", at most 2 decimals, no sign, exponent or separators) to fen. */
+/**
+ * A bill total to fen: "1234.56", at most 2 decimals, no sign, exponent, separators or leading zeros.
+ * Stricter than parseMoney because a bill total is never negative.
+ */
 export function parseMoneyToFen(value: string): bigint {
   const match = STRICT_MONEY.exec(value);
   if (!match) throw new InvalidMoneyError(`not an amount of money: ${JSON.stringify(value)}`);
@@ -123,8 +120,9 @@ const ARABIC = new RegExp(
   "giu",
 );
 // Capital or lowercase Chinese numerals: an amount only when followed by 元/圆 (玖万捌仟元整, 叁角陆分 after it).
+// A match only starts where a run of numerals starts, which keeps long runs linear.
 const CHINESE = new RegExp(
-  String.raw`(?<![\d.])(?<prefix>人民币\s*)?(?<int>[${CN_CHARS}]+)(?:元|圆|块)零?(?:(?<jiao>[${CN_CHARS}])角)?(?:(?<fen>[${CN_CHARS}])分)?整?`,
+  String.raw`(?<![\d.${CN_CHARS}])(?<prefix>人民币\s*)?(?<int>[${CN_CHARS}]+)(?:元|圆|块)零?(?:(?<jiao>[${CN_CHARS}])角)?(?:(?<fen>[${CN_CHARS}])分)?整?`,
   "gu",
 );
 // Words after which even a small bare number is meant as money (金额应为98).

@@ -6,12 +6,13 @@
  */
 
 // Where an HTML reply's quoted part starts: the first of these elements and everything after it goes.
+// `[^<>]*` rather than `[^>]*` keeps a flood of unclosed tags linear.
 const HTML_QUOTE_MARKERS = [
   /<blockquote\b/i,
-  /<div[^>]*\bclass=["']?[^"'>]*\bgmail_(?:quote|attr)\b/i,
-  /<div[^>]*\bid=["']?(?:divRplyFwdMsg|appendonsend|mail-editor-reference-message-container|isReplyContent|isForwardContent|origbody|reply-content)\b/i,
-  /<div[^>]*\bclass=["']?[^"'>]*\b(?:moz-cite-prefix|yahoo_quoted|OutlookMessageHeader)\b/i,
-  /<hr\b[^>]*\bid=["']?stopSpelling/i,
+  /<div[^<>]*\bclass=["']?[^"'<>]*\bgmail_(?:quote|attr)\b/i,
+  /<div[^<>]*\bid=["']?(?:divRplyFwdMsg|appendonsend|mail-editor-reference-message-container|isReplyContent|isForwardContent|origbody|reply-content)\b/i,
+  /<div[^<>]*\bclass=["']?[^"'<>]*\b(?:moz-cite-prefix|yahoo_quoted|OutlookMessageHeader)\b/i,
+  /<hr\b[^<>]*\bid=["']?stopSpelling/i,
 ];
 
 const ENTITIES: Record<string, string> = {
@@ -43,16 +44,38 @@ function decodeEntities(text: string): string {
   });
 }
 
+/**
+ * Drops comments and the content of head/style/script/title. Written with indexOf rather than a lazy
+ * regex so that thousands of unclosed `<style` or `<!--` cost linear time, not quadratic.
+ */
+function dropInvisible(html: string): string {
+  const lower = html.toLowerCase();
+  const out: string[] = [];
+  let at = 0;
+  const opener = /<!--|<(head|style|script|title)\b/g;
+  for (;;) {
+    opener.lastIndex = at;
+    const open = opener.exec(lower);
+    if (!open) break;
+    out.push(html.slice(at, open.index));
+    const close = open[1] ? `</${open[1]}` : "-->";
+    const end = lower.indexOf(close, open.index + open[0].length);
+    if (end < 0) return out.join("");
+    const gt = open[1] ? lower.indexOf(">", end) : end + 2;
+    at = gt < 0 ? html.length : gt + 1;
+  }
+  out.push(html.slice(at));
+  return out.join("");
+}
+
 /** Plain text of an HTML body; block elements become line breaks so the line rules below still apply. */
 export function htmlToText(html: string): string {
   return decodeEntities(
-    html
-      .replace(/<!--[\s\S]*?-->/g, "")
-      .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, "")
-      .replace(/<br\b[^>]*>/gi, "\n")
-      .replace(/<\/?(?:p|div|tr|li|ul|ol|table|h[1-6]|blockquote|hr|pre)\b[^>]*>/gi, "\n")
+    dropInvisible(html)
+      .replace(/<br\b[^<>]*>/gi, "\n")
+      .replace(/<\/?(?:p|div|tr|li|ul|ol|table|h[1-6]|blockquote|hr|pre)\b[^<>]*>/gi, "\n")
       .replace(/<\/t[dh]\s*>/gi, " ")
-      .replace(/<[^>]*>/g, ""),
+      .replace(/<[^<>]*>/g, ""),
   );
 }
 

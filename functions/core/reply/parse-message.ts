@@ -121,9 +121,14 @@ function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
   return shape;
 }
 
-/** iconv-lite's check is a type guard that narrows the unknown case to `never`; a plain boolean here. */
+// mailparser leaves bodies in these undecoded (UTF-7 can smuggle markup; base64 and hex are no charsets).
+const REFUSED_CHARSET = /^(?:(?:cs)?unicode11)?utf7(?:imap)?$|^base64$|^hex$/;
+
+/** Whether a body in `charset` can be decoded: iconv-lite knows it and mailparser does not refuse it. */
 function charsetKnown(charset: string): boolean {
-  return iconv.encodingExists(charset);
+  if (REFUSED_CHARSET.test(charset.toLowerCase().replace(/[^a-z0-9]/g, ""))) return false;
+  // A plain boolean: iconv-lite's check is a type guard that narrows the unknown case to `never`.
+  return iconv.encodingExists(charset) === true;
 }
 
 function bareAddresses(value: AddressObject | AddressObject[] | undefined): string[] {
@@ -234,17 +239,20 @@ export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Prom
   if (parserError) problems.push(`unparseable message: ${parserError.slice(0, 200)}`);
 
   let text = bodyReadable ? mail.text : "";
-  let html = bodyReadable ? mail.html : "";
-  if (text.length > effective.maxTextChars || html.length > effective.maxTextChars) {
+  const html = bodyReadable ? mail.html : "";
+  // Measured as text, so that markup and inline styles of a short HTML reply do not count.
+  let htmlText = htmlToText(html);
+  if (text.length > effective.maxTextChars || htmlText.length > effective.maxTextChars) {
     problems.push(`text too long (more than ${effective.maxTextChars} characters)`);
     text = text.slice(0, effective.maxTextChars);
-    html = html.slice(0, effective.maxTextChars);
+    htmlText = htmlText.slice(0, effective.maxTextChars);
   }
   const hasText = text.trim() !== "";
-  const fullText = hasText ? text : htmlToText(html);
-  let newText = extractNewText(hasText ? text : htmlToText(cutHtmlQuote(html)));
-  if (hasText && newText === "" && html.trim() !== "")
-    newText = extractNewText(htmlToText(cutHtmlQuote(html)));
+  const fullText = hasText ? text : htmlText;
+  const htmlNewText = () => extractNewText(htmlToText(cutHtmlQuote(html)).slice(0, effective.maxTextChars));
+  let newText = hasText ? extractNewText(text) : htmlNewText();
+  // Some clients send an empty text/plain beside the real HTML body.
+  if (hasText && newText === "" && html.trim() !== "") newText = htmlNewText();
   if (bodyReadable && fullText.trim() === "" && problems.length === 0)
     problems.push("no text in the message");
   if (fullText.includes("\ufffd")) problems.push("unreadable charset: undecodable characters in the text");

@@ -77,8 +77,14 @@ export function assessTrust(input: TrustInput): TrustAssessment {
   };
 }
 
-// A reply key carries at least 128 bits: 26+ base32 characters or 22+ base64url characters.
-const REPLY_KEY = /^(?:[a-z2-7]{26,103}|[A-Za-z0-9_-]{22,86})$/;
+/**
+ * A reply key carries at least 128 bits: 26+ base32 characters or 22+ base64url characters. A key
+ * written only in base32's alphabet (one case) is read as base32, so 25 such characters are too few.
+ */
+function isReplyKey(key: string): boolean {
+  if (/^(?:[a-z2-7]+|[A-Z2-7]+)$/.test(key)) return key.length >= 26 && key.length <= 103;
+  return /^[A-Za-z0-9_-]{22,86}$/.test(key);
+}
 
 /**
  * The reply key from the recipients (`reply+<key>@<replyDomain>`), or null when none or several
@@ -94,7 +100,7 @@ export function replyKeyFromRecipients(recipients: string[], replyDomain?: strin
     const domain = address.slice(at + 1).toLowerCase();
     if (replyDomain !== undefined && domain !== replyDomain.toLowerCase()) continue;
     const match = /^reply\+(.+)$/i.exec(local);
-    if (match?.[1] && REPLY_KEY.test(match[1])) keys.add(match[1]);
+    if (match?.[1] && isReplyKey(match[1])) keys.add(match[1]);
   }
   return keys.size === 1 ? ([...keys][0] ?? null) : null;
 }
