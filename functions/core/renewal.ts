@@ -12,6 +12,10 @@ import {
 } from "./notices";
 import { addDays, endOfDay, formatInstant, type LocalDate, parseLocalDate, startOfDay } from "./time";
 
+// Deemed delivery lives in notices.ts (it serves every written notice, R-NOTICE-2); re-exported because
+// renewal is where callers reach for it first.
+export { assessNotice, deemedDeliveryDate } from "./notices";
+
 /** The contract's tunables these rules read (`rules.<name>.value` of a contract file). */
 export interface RenewalRules {
   termYears: number; // R-TERM-1
