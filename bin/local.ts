@@ -3,7 +3,7 @@
  * the AWS CLI, a mail client (SMTP on localhost) and the SES web inbox. Time is the wall clock.
  *
  *   npm run local -- [--dynamodb-port 8000] [--s3-port 4569] [--ses-port 8005] [--smtp-port 2525]
- *                    [--data-dir .local/data] [--verdict spf=FAIL …]
+ *                    [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
  */
 import { parseArgs } from "node:util";
 import { inboundMailObjectKey } from "../functions/adapters/aws-config";
@@ -12,7 +12,7 @@ import type { ReceiptVerdicts, SesReceiptEvent, VerdictName, VerdictStatus } fro
 import { startLocalStack } from "../infra/local/stack";
 
 const usage = `usage: npm run local -- [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
-                        [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…`;
+                        [--sfn-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…`;
 
 const verdictNames: readonly VerdictName[] = ["spf", "dkim", "dmarc", "spam", "virus"];
 const verdictStatuses: readonly VerdictStatus[] = ["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"];
@@ -51,6 +51,7 @@ function parseOptions(argv: string[]) {
       "s3-port": { type: "string" },
       "ses-port": { type: "string" },
       "smtp-port": { type: "string" },
+      "sfn-port": { type: "string" },
       "data-dir": { type: "string" },
       verdict: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
@@ -64,6 +65,7 @@ function parseOptions(argv: string[]) {
       s3: port(values["s3-port"], defaultLocalPorts.s3),
       ses: port(values["ses-port"], defaultLocalPorts.ses),
       smtp: port(values["smtp-port"], defaultLocalPorts.smtp),
+      stepFunctions: port(values["sfn-port"], defaultLocalPorts.stepFunctions),
     },
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
     verdicts: verdicts(values.verdict ?? []),
@@ -96,17 +98,19 @@ async function main(): Promise<void> {
 
   const stack = await startLocalStack({ ...options, onInboundEmail: announceInbound });
   const { endpoints } = stack;
+  const rows: [string, string][] = [
+    ["DynamoDB", endpoints.dynamodb],
+    ["S3", endpoints.s3],
+    ["SES API", endpoints.ses],
+    ["SES inbox", endpoints.sesInbox],
+    ["inbound SMTP", `${endpoints.smtp.host}:${endpoints.smtp.port}`],
+    ["Step Functions", `${endpoints.stepFunctions} (wall-clock time, no state machine created yet)`],
+    ["data", options.dataDir ?? "in memory (gone on exit)"],
+  ];
   console.log(
     [
       "contract-ops embedded stack is up (Ctrl-C stops it)",
-      `  DynamoDB      ${endpoints.dynamodb}`,
-      `  S3            ${endpoints.s3}`,
-      `  SES API       ${endpoints.ses}`,
-      `  SES inbox     ${endpoints.sesInbox}`,
-      `  inbound SMTP  ${endpoints.smtp.host}:${endpoints.smtp.port}`,
-      options.dataDir === undefined
-        ? "  data          in memory (gone on exit)"
-        : `  data          ${options.dataDir}`,
+      ...rows.map(([label, value]) => `  ${label.padEnd(15)} ${value}`),
       "",
       "Point the application at it with:",
       ...Object.entries(stack.env).map(([name, value]) => `  export ${name}=${value}`),
