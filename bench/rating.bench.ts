@@ -13,7 +13,7 @@
  * the point of streaming.
  */
 import { fork } from "node:child_process";
-import { createReadStream, mkdirSync, openSync, closeSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, mkdirSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import Decimal from "decimal.js";
@@ -149,7 +149,13 @@ async function measureStreaming(kind: "voice" | "sms", path: string): Promise<Me
   const statement = await rateUsage({ contract, period: PERIOD, [kind]: stream });
   const ms = performance.now() - started;
   const rows = kind === "voice" ? statement.usage.voiceRecords : statement.usage.smsRecords;
-  return { rows, bytes: statSync(path).size, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, total: statement.total };
+  return {
+    rows,
+    bytes: statSync(path).size,
+    ms,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    total: statement.total,
+  };
 }
 
 /** The naive way: the whole file as one string, split, a Date and a Decimal per record. */
@@ -192,7 +198,9 @@ async function measureNaive(kind: "voice" | "sms", path: string): Promise<Measur
 
 function runChild(mode: string, kind: string, path: string): Promise<Measurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL(import.meta.url).pathname, ["--child", mode, kind, path], { stdio: "inherit" });
+    const child = fork(new URL(import.meta.url).pathname, ["--child", mode, kind, path], {
+      stdio: "inherit",
+    });
     let result: Measurement | undefined;
     child.on("message", (message) => {
       result = message as Measurement;
@@ -258,8 +266,12 @@ async function main(): Promise<void> {
   const smsRows = Number(values["sms-rows"]);
   const voiceBaselineRows = Math.min(voiceRows, Number(values["baseline-rows"] ?? 1_000_000));
   const smsBaselineRows = Math.min(smsRows, Number(values["baseline-rows"] ?? 500_000));
-  if (![voiceRows, smsRows, voiceBaselineRows, smsBaselineRows].every((n) => Number.isSafeInteger(n) && n > 0)) {
-    process.stderr.write("usage: npm run bench -- [--voice-rows N] [--sms-rows N] [--baseline-rows N] [--keep]\n");
+  if (
+    ![voiceRows, smsRows, voiceBaselineRows, smsBaselineRows].every((n) => Number.isSafeInteger(n) && n > 0)
+  ) {
+    process.stderr.write(
+      "usage: npm run bench -- [--voice-rows N] [--sms-rows N] [--baseline-rows N] [--keep]\n",
+    );
     process.exitCode = 2;
     return;
   }
@@ -292,17 +304,18 @@ async function main(): Promise<void> {
     report("sms naive baseline", naiveSms),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const render = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  const render = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   process.stdout.write(`${render(header)}\n${rows.map(render).join("\n")}\n`);
 
   const rate = (m: Measurement) => m.rows / m.ms;
   process.stdout.write(
-    [
+    `${[
       `voice: ${fmt(rate(voice) * 1000)} rows/s (target ≥ 2,000,000), ${fmt(rate(voice) / rate(naiveVoice), 1)}× the naive baseline`,
       `sms:   ${fmt(rate(sms) * 1000)} rows/s (target ≥ 1,000,000), ${fmt(rate(sms) / rate(naiveSms), 1)}× the naive baseline`,
       `peak RSS: voice ${fmt(mb(voice.peakRssBytes), 1)} MB, sms ${fmt(mb(sms.peakRssBytes), 1)} MB (target < 300 MB)`,
       `measurements took ${fmt((performance.now() - t) / 1000, 1)} s; node ${process.version}`,
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
 
   if (!values.keep) {
@@ -314,7 +327,11 @@ async function main(): Promise<void> {
 
 const childIndex = process.argv.indexOf("--child");
 if (childIndex >= 0) {
-  const [mode, kind, path] = process.argv.slice(childIndex + 1) as ["stream" | "naive", "voice" | "sms", string];
+  const [mode, kind, path] = process.argv.slice(childIndex + 1) as [
+    "stream" | "naive",
+    "voice" | "sms",
+    string,
+  ];
   const result = mode === "stream" ? await measureStreaming(kind, path) : await measureNaive(kind, path);
   process.send?.(result);
 } else {
