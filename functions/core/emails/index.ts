@@ -1,0 +1,62 @@
+/**
+ * The outbound emails of the contract-operations system: pure renderers from view models to
+ * `{ subject, text, html }`, in Chinese. Sending (SES, Reply-To carrying the reply key) is the mailer's job.
+ */
+export { type BreachRecordedEmailInput, renderBreachRecordedEmail } from "./breach-recorded";
+export { type BudgetWarningEmailInput, renderBudgetWarningEmail } from "./budget-warning";
+export {
+  type EndOfContractEmailInput,
+  type FinalTrueUpView,
+  renderEndOfContractEmail,
+} from "./end-of-contract";
+export { EmailInputError, PROVISIONAL_MARK } from "./format";
+export { type InvoiceIssuedEmailInput, renderInvoiceIssuedEmail } from "./invoice-issued";
+export {
+  type NeedsPersonEmailInput,
+  type NeedsPersonReasonCode,
+  renderNeedsPersonEmail,
+} from "./needs-person";
+export { type OverdueNoticeEmailInput, renderOverdueNoticeEmail } from "./overdue-notice";
+export {
+  type ReReconciliationOpenedEmailInput,
+  renderReReconciliationOpenedEmail,
+} from "./re-reconciliation-opened";
+export {
+  type ReconciliationReminderEmailInput,
+  renderReconciliationReminderEmail,
+} from "./reconciliation-reminder";
+export { type RenewalConfirmationEmailInput, renderRenewalConfirmationEmail } from "./renewal-confirmation";
+export {
+  type DeliveryMethod,
+  type DeliveryRegion,
+  type DispatchDeadlineView,
+  type RenewalReminderEmailInput,
+  renderRenewalReminderEmail,
+} from "./renewal-reminder";
+export {
+  type DifferenceView,
+  type ReplyAcknowledgementEmailInput,
+  type ReplyOutcomeView,
+  type ReplyReadingView,
+  renderReplyAcknowledgementEmail,
+} from "./reply-acknowledgement";
+export {
+  renderStatementEmail,
+  type StatementEmailInput,
+  type StatementLineView,
+  type UsageSummaryItem,
+} from "./statement";
+export type {
+  BankAccountView,
+  ContractView,
+  DeadlineView,
+  NoticeAddressView,
+  PartyRole,
+  RenderedEmail,
+} from "./types";
+export {
+  renderUntrustedReplyEmail,
+  type UntrustedReasonView,
+  type UntrustedReplyEmailInput,
+  type VerdictName,
+} from "./untrusted-reply";

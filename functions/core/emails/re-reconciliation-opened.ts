@@ -1,0 +1,78 @@
+/**
+ * To both contacts: Party A's figure differs from the statement by more than the tolerance, so the parties
+ * re-reconcile (重新对账) within N working days (R-RECON-3). Payment is not held up (R-RECON-4).
+ */
+import {
+  differenceWords,
+  formatDeadline,
+  formatInstantDay,
+  formatPercent,
+  formatPeriod,
+  formatYuan,
+  provisionalFootnote,
+} from "./format";
+import { renderEmail } from "./layout";
+import type { ContractView, DeadlineView, RenderedEmail } from "./types";
+
+export interface ReReconciliationOpenedEmailInput {
+  contract: ContractView;
+  period: string;
+  totalAmount: string;
+  claimedAmount: string;
+  /** Claimed minus billed. */
+  differenceAmount: string;
+  differencePercent: string;
+  tolerancePercent: string;
+  /** R-RECON-3. */
+  reReconciliationDeadline: DeadlineView;
+  /** R-PAY-1: unchanged by the dispute (R-RECON-4). */
+  paymentDeadline: DeadlineView;
+  isFinalPeriod: boolean;
+}
+
+export function renderReReconciliationOpenedEmail(input: ReReconciliationOpenedEmailInput): RenderedEmail {
+  const { contract, reReconciliationDeadline, paymentDeadline } = input;
+  const period = formatPeriod(input.period);
+  const footnote = provisionalFootnote([reReconciliationDeadline, paymentDeadline]);
+  return renderEmail({
+    subject: `${period}账单需重新对账，请于 ${formatInstantDay(reReconciliationDeadline.dueAt)}前确定结算金额｜合同 ${contract.contractId}`,
+    title: `${period}账单重新对账`,
+    recipients: [contract.partyAContactName, contract.partyBContactName],
+    contract,
+    blocks: [
+      {
+        kind: "paragraph",
+        content: `甲方对${period}账单的核对金额与账单结算总金额的差额超过 ${formatPercent(input.tolerancePercent)}，按合同 4.6 条，双方应在 ${reReconciliationDeadline.workingDays} 个工作日内重新对账并确定应结算金额（R-RECON-3）。`,
+      },
+      {
+        kind: "facts",
+        rows: [
+          { label: "账单结算总金额", value: formatYuan(input.totalAmount) },
+          { label: "甲方核对金额", value: formatYuan(input.claimedAmount) },
+          {
+            label: "差额",
+            value: `${differenceWords(input.differenceAmount, "甲方")}，占账单金额 ${formatPercent(input.differencePercent)}`,
+          },
+          {
+            label: "重新对账截止（R-RECON-3）",
+            value: [{ strong: formatDeadline(reReconciliationDeadline) }],
+          },
+          { label: "付款金额（R-RECON-4）", value: [{ strong: formatYuan(input.totalAmount) }] },
+          { label: "付款截止（R-PAY-1）", value: [{ strong: formatDeadline(paymentDeadline) }] },
+        ],
+      },
+      {
+        kind: "note",
+        tone: "warning",
+        content: input.isFinalPeriod
+          ? "重新对账不影响资金结算：甲方仍按账单金额按期付款。本期为合同最后一个结算周期，确定的差额由双方多退少补（R-RECON-4）。"
+          : "重新对账不影响资金结算：甲方仍按账单金额按期付款，确定的差额在下一结算周期的账单中调整（R-RECON-4）。",
+      },
+      footnote ? { kind: "note", tone: "warning", content: footnote } : null,
+      {
+        kind: "paragraph",
+        content: `乙方联系人${contract.partyBContactName}（电话 ${contract.partyBContactPhone}，邮箱 ${contract.partyBContactEmail}）将与甲方联系人${contract.partyAContactName}核对明细；双方确定的金额由乙方在系统中登记。`,
+      },
+    ],
+  });
+}

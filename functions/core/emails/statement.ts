@@ -1,0 +1,262 @@
+/**
+ * The statement (账单) Party B emails to Party A's contact for a billing period (R-BILL-1, 4.5/4.6/4.8):
+ * the lines and total, the usage behind them, the reconciliation (对账) and payment deadlines with their
+ * rules, how to reply, and the payment block. This is the only email that shows a bank account in full:
+ * Party B's account in force on the statement's date (R-BANK-1).
+ */
+import { lastDayOfPeriod } from "../time";
+import {
+  amountSign,
+  amountToFen,
+  EmailInputError,
+  fenToAmount,
+  formatAmount,
+  formatDate,
+  formatDeadline,
+  formatDecimal,
+  formatInstant,
+  formatInstantDay,
+  formatPercent,
+  formatPeriod,
+  formatYuan,
+  partyBContactLine,
+  provisionalFootnote,
+} from "./format";
+import { type Block, renderEmail, type TableRow } from "./layout";
+import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from "./types";
+
+export interface StatementLineView {
+  /**
+   * `charge`: usage or fee of this period; `adjustment`: an agreed reconciliation difference of an earlier
+   * period settled here (R-RECON-4); `trial`: usage before billing starts, shown and rated at zero (R-TRIAL-1).
+   */
+  kind: "charge" | "adjustment" | "trial";
+  description: string;
+  /** Null where a quantity means nothing (an adjustment). */
+  quantity: string | null;
+  /** 月 / 分钟 / 条 …; null with a null quantity. */
+  unit: string | null;
+  /** Yuan per unit, possibly finer than the fen; null for an adjustment. */
+  unitPrice: string | null;
+  amount: string;
+  /** For an adjustment: the period whose reconciliation difference it settles. */
+  sourcePeriod?: string;
+}
+
+/** One line of the usage summary, already worded: `{ label: "主叫通话", value: "1,204 次，计费 3,518 分钟" }`. */
+export interface UsageSummaryItem {
+  label: string;
+  value: string;
+}
+
+export interface StatementEmailInput {
+  contract: ContractView;
+  period: string;
+  /** When the statement is sent; it counts as received then (R-BILL-1) and the deadlines run from it. */
+  sentAt: string;
+  lines: StatementLineView[];
+  /** The sum of the lines' amounts (R-MONEY-1); checked here. */
+  totalAmount: string;
+  usage: UsageSummaryItem[];
+  /** Usage records that failed validation and are not billed; only their number is ever shown. */
+  rejectedRecordCount: number;
+  /** R-RECON-1: Party A reconciles within N working days of receiving the statement. */
+  reconciliationDeadline: DeadlineView;
+  /** R-PAY-1: Party A pays within N working days of receiving the statement. */
+  paymentDeadline: DeadlineView;
+  /** R-RECON-2: a difference up to this share of the total (inclusive) leaves the bill standing. */
+  tolerancePercent: string;
+  /** R-RECON-3: working days the parties have to re-reconcile beyond the tolerance. */
+  reReconciliationWorkingDays: number;
+  /** Party B's account in force on the statement's date (R-BANK-1), shown in full. */
+  paymentAccount: BankAccountView;
+  /** R-BANK-1: days of written notice an account change needs. */
+  bankChangeNoticeDays: number;
+  /** The contract's last period: a reconciliation difference is settled both ways, not carried (R-RECON-4). */
+  isFinalPeriod: boolean;
+}
+
+function lineDescription(line: StatementLineView): string {
+  switch (line.kind) {
+    case "charge":
+      return line.description;
+    case "trial":
+      return `${line.description}（试用期，费用由乙方承担，R-TRIAL-1）`;
+    case "adjustment":
+      if (!line.sourcePeriod) {
+        throw new EmailInputError(`adjustment line "${line.description}" has no source period (R-RECON-4)`);
+      }
+      return `${line.description}（${formatPeriod(line.sourcePeriod)}对账差异调整，R-RECON-4）`;
+  }
+}
+
+function checkLines(input: StatementEmailInput): void {
+  for (const line of input.lines) {
+    if (line.kind === "trial" && amountSign(line.amount) !== 0) {
+      throw new EmailInputError(`trial line "${line.description}" must be rated at zero (R-TRIAL-1)`);
+    }
+  }
+  const sumFen = input.lines.reduce((sum, line) => sum + amountToFen(line.amount), 0n);
+  if (sumFen !== amountToFen(input.totalAmount)) {
+    throw new EmailInputError(
+      `statement total ${input.totalAmount} is not the sum of its lines ${fenToAmount(sumFen)} (R-MONEY-1)`,
+    );
+  }
+  if (!Number.isInteger(input.rejectedRecordCount) || input.rejectedRecordCount < 0) {
+    throw new EmailInputError("rejected record count must be a non-negative integer");
+  }
+}
+
+function linesTable(input: StatementEmailInput): Block {
+  const orNone = (value: string | null, format: (v: string) => string) =>
+    value === null ? "—" : format(value);
+  const rows: TableRow[] = input.lines.map((line) => ({
+    cells: [
+      lineDescription(line),
+      orNone(line.quantity, formatDecimal),
+      line.unit ?? "—",
+      orNone(line.unitPrice, formatDecimal),
+      formatAmount(line.amount),
+    ],
+  }));
+  rows.push({ cells: ["结算总金额", "", "", "", formatAmount(input.totalAmount)], strong: true });
+  const textLines = input.lines.map((line) =>
+    line.quantity !== null && line.unitPrice !== null
+      ? `${lineDescription(line)}：${formatDecimal(line.quantity)} ${line.unit ?? ""} × ${formatDecimal(line.unitPrice)} 元 = ${formatYuan(line.amount)}`
+      : `${lineDescription(line)}：${formatYuan(line.amount)}`,
+  );
+  textLines.push(`结算总金额：${formatYuan(input.totalAmount)}`);
+  return {
+    kind: "table",
+    columns: [
+      { title: "项目" },
+      { title: "数量", align: "right" },
+      { title: "单位" },
+      { title: "单价（元）", align: "right" },
+      { title: "金额（元）", align: "right" },
+    ],
+    rows,
+    textLines,
+  };
+}
+
+function paymentBlocks(input: StatementEmailInput): Block[] {
+  const { paymentAccount: account } = input;
+  if (amountSign(input.totalAmount) <= 0) {
+    return [
+      { kind: "heading", text: "付款信息" },
+      { kind: "paragraph", content: `本期结算总金额为 ${formatYuan(input.totalAmount)}，本期无需付款。` },
+    ];
+  }
+  return [
+    { kind: "heading", text: "付款信息" },
+    {
+      kind: "facts",
+      rows: [
+        { label: "应付金额", value: [{ strong: formatYuan(input.totalAmount) }] },
+        { label: "付款截止（R-PAY-1）", value: [{ strong: formatDeadline(input.paymentDeadline) }] },
+        { label: "付款方式", value: "银行转账（合同 4.8）" },
+        { label: "户名", value: account.accountName },
+        { label: "开户行", value: account.bank },
+        ...(account.bankCode ? [{ label: "银行行号", value: account.bankCode }] : []),
+        // R-BANK-1: the statement's payment block is the one place an account number is shown in full.
+        { label: "账号", value: [{ strong: account.accountNumber }] },
+      ],
+    },
+    {
+      kind: "note",
+      tone: "warning",
+      content:
+        `以上为 ${formatDate(account.effectiveFrom)} 起生效的乙方收款账户（R-BANK-1）。账户如需变更，乙方将提前 ${input.bankChangeNoticeDays} 日以书面形式通知，` +
+        `新账户自通知记录之日起满 ${input.bankChangeNoticeDays} 日后才会出现在账单上。请勿依据任何电子邮件中的“账户变更”付款：电子邮件不能代替合同第九条约定的书面通知（R-NOTICE-1）。`,
+    },
+  ];
+}
+
+export function renderStatementEmail(input: StatementEmailInput): RenderedEmail {
+  checkLines(input);
+  const { contract, reconciliationDeadline, paymentDeadline } = input;
+  const period = formatPeriod(input.period);
+  const hasTrial = input.lines.some((line) => line.kind === "trial");
+  const tolerance = formatPercent(input.tolerancePercent);
+  const afterDifference = input.isFinalPeriod
+    ? "本期为合同最后一个结算周期，确定的差额由双方多退少补"
+    : "确定的差额在下一结算周期的账单中调整";
+  const footnote = provisionalFootnote([reconciliationDeadline, paymentDeadline]);
+
+  return renderEmail({
+    subject: `${period}账单｜合同 ${contract.contractId}｜结算总金额 ${formatYuan(input.totalAmount)}，请于 ${formatInstantDay(reconciliationDeadline.dueAt)}前回复对账`,
+    title: `${period}账单`,
+    recipients: [contract.partyAContactName],
+    contract,
+    blocks: [
+      {
+        kind: "paragraph",
+        content: [
+          `现将${contract.partyAName}${period}（${formatDate(`${input.period}-01`)}至${formatDate(lastDayOfPeriod(input.period))}）的账单发送给您，结算总金额为 `,
+          { strong: formatYuan(input.totalAmount) },
+          "。请核对后直接回复本邮件。",
+        ],
+      },
+      { kind: "heading", text: "账单明细" },
+      linesTable(input),
+      hasTrial
+        ? {
+            kind: "note",
+            tone: "info",
+            content:
+              "标注“试用期”的用量为正式计费前的割接、调测及试用阶段，照实列出，按 0 元计，费用由乙方承担（R-TRIAL-1）。",
+          }
+        : null,
+      { kind: "heading", text: "用量摘要" },
+      input.usage.length > 0
+        ? { kind: "facts", rows: input.usage.map((item) => ({ label: item.label, value: item.value })) }
+        : { kind: "paragraph", content: "本期无用量记录。" },
+      input.rejectedRecordCount > 0
+        ? {
+            kind: "paragraph",
+            content: `另有 ${input.rejectedRecordCount} 条用量记录未通过数据校验，未计入本账单，乙方正在核实。`,
+          }
+        : null,
+      { kind: "heading", text: "对账与付款期限" },
+      {
+        kind: "facts",
+        rows: [
+          { label: "账单发出（即收到）时间", value: `${formatInstant(input.sentAt)}（R-BILL-1）` },
+          {
+            label: `对账截止（R-RECON-1）`,
+            value: [
+              `收到账单后 ${reconciliationDeadline.workingDays} 个工作日内，即 `,
+              { strong: formatDeadline(reconciliationDeadline) },
+            ],
+          },
+          {
+            label: `付款截止（R-PAY-1）`,
+            value: [
+              `收到账单后 ${paymentDeadline.workingDays} 个工作日内，即 `,
+              { strong: formatDeadline(paymentDeadline) },
+            ],
+          },
+        ],
+      },
+      footnote ? { kind: "note", tone: "warning", content: footnote } : null,
+      { kind: "heading", text: "如何回复" },
+      {
+        kind: "list",
+        items: [
+          ["金额无误：直接回复本邮件，写", { strong: "「确认」" }, "即可。"],
+          [
+            "金额有异议：回复",
+            { strong: "「有异议，金额应为 X 元」" },
+            `，X 为贵方核对的本期结算总金额，用阿拉伯数字写到分，例如本期账单金额写作「${input.totalAmount}」或「${formatAmount(input.totalAmount)}」。一封回复只写一个金额。`,
+          ],
+          "请使用邮件的“回复”功能，从收到本邮件的邮箱发出，不要更改收件地址：回复地址带有本期账单的对账编号，发往其他地址的回复无法自动登记。",
+          `贵方金额与账单结算总金额相差不超过 ${tolerance}（含 ${tolerance}）的，按账单金额结算（R-RECON-2）；超过 ${tolerance} 的，双方在 ${input.reReconciliationWorkingDays} 个工作日内重新对账（R-RECON-3）。重新对账不影响付款：仍按账单金额付款，${afterDifference}（R-RECON-4）。`,
+          ["对账截止时间前未收到回复的，视为确认本账单（R-RECON-5）；截止前一个工作日我们会再发一次提醒。"],
+        ],
+      },
+      ...paymentBlocks(input),
+      { kind: "paragraph", content: partyBContactLine(contract) },
+    ],
+  });
+}
