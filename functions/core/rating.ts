@@ -370,7 +370,7 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
       amount: price,
       line: {
         service: "adjustment",
-        description: `${adjustment.description}（${adjustment.fromPeriod} 对账差额调整）`,
+        description: `${adjustment.description}（${adjustment.fromPeriod} 账期）`,
         quantity: "1",
         unit: "item",
         unitLabel: "项",
