@@ -1,16 +1,22 @@
 /**
  * Inbound email on 127.0.0.1, standing in for SES email receiving (architecture §2, §7). On AWS a
- * receipt rule runs an S3 action (the raw message is stored under `inbound/<messageId>`) and then a
- * Lambda action (the handler gets headers and verdicts, not the body). Here an SMTP server accepts
- * mail from any client, stores the raw message in s3rver under the same key and calls the same handler
- * with an event of the same shape. Verdicts come from configuration: no SPF/DKIM/DMARC checks or virus
- * scans happen locally, so tests set FAIL verdicts to exercise the handler's refusal paths.
+ * receipt rule runs an S3 action (the message is stored under `inbound/<messageId>`, behind the trace
+ * and verdict headers SES prepends) and then a Lambda action (the handler gets headers and verdicts, not
+ * the body). Here an SMTP server accepts mail from any client, prepends the same kind of headers,
+ * stores the message in s3rver under the same key and calls the same handler with an event of the
+ * same shape. Verdicts come from configuration: no SPF/DKIM/DMARC checks or virus scans happen
+ * locally, so tests set FAIL verdicts to exercise the handler's refusal paths.
  */
 import { randomInt } from "node:crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SESEvent, SESReceiptStatus } from "aws-lambda";
 import { type AddressObject, type HeaderLines, simpleParser } from "mailparser";
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerEnvelope } from "smtp-server";
+import {
+  SMTPServer,
+  type SMTPServerDataStream,
+  type SMTPServerEnvelope,
+  type SMTPServerSession,
+} from "smtp-server";
 import { inboundMailObjectKey } from "../../functions/adapters/aws-config";
 import { now } from "../../functions/adapters/clock";
 import { LOCAL_HOST, PortInUseError } from "./ports";
@@ -38,7 +44,8 @@ export const LOCAL_INBOUND_FUNCTION_ARN =
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export interface ReceivedMessage {
-  raw: Buffer;
+  /** The message as stored: SES's prepended headers, then the bytes the client sent. */
+  stored: Buffer;
   envelope: Pick<SMTPServerEnvelope, "mailFrom" | "rcptTo">;
   messageId: string;
   receivedAt: Date;
@@ -49,13 +56,11 @@ export interface ReceivedMessage {
 
 /**
  * Builds the Lambda-action event for one received message, following the sample record in the SES
- * developer guide ("Sample incoming email event"): `headers` in message order with raw values,
- * `commonHeaders` decoded. SES also prepends its own trace and verdict headers (Received,
- * X-SES-Spam-Verdict, …) to the stored message; the local S3 object is byte-for-byte what the client
- * sent, so those are absent here and the verdicts live in `receipt` only, where handlers read them.
+ * developer guide ("Sample incoming email event"): `headers` in stored order (SES's own first) with
+ * raw values, `commonHeaders` decoded.
  */
 export async function buildSesReceiptEvent(message: ReceivedMessage): Promise<SesReceiptEvent> {
-  const parsed = await simpleParser(message.raw, { skipHtmlToText: true, skipTextToHtml: true });
+  const parsed = await simpleParser(message.stored, { skipHtmlToText: true, skipTextToHtml: true });
   const headerValue = (name: string) => parsed.headerLines.find((header) => header.key === name);
   const rawValue = (name: string) => {
     const header = headerValue(name);
@@ -130,6 +135,44 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   );
 }
 
+/** How SES writes a verdict inside Received-SPF and Authentication-Results (RFC 8601 result words). */
+const resultWord: Record<VerdictStatus, string> = {
+  PASS: "pass",
+  FAIL: "fail",
+  GRAY: "none",
+  PROCESSING_FAILED: "temperror",
+};
+
+/**
+ * The headers SES puts in front of a received message before storing it (see the decoded `content`
+ * of the guide's SNS sample): Return-Path with the envelope sender, Received, the spam and virus
+ * verdicts, Received-SPF and Authentication-Results. X-SES-RECEIPT and SES's DKIM signature are opaque
+ * and left out. Handlers that read Return-Path or these headers from the stored message therefore
+ * see locally what they will see on AWS.
+ */
+export function sesTraceHeaders(options: {
+  source: string;
+  recipients: string[];
+  messageId: string;
+  receivedAt: Date;
+  verdicts: ReceiptVerdicts;
+  clientHostname: string;
+  clientAddress: string;
+}): Buffer {
+  const { source, verdicts } = options;
+  const date = options.receivedAt.toUTCString().replace("GMT", "+0000 (UTC)");
+  const envelopeDomain = source.slice(source.lastIndexOf("@") + 1);
+  const lines = [
+    `Return-Path: <${source}>`,
+    `Received: from ${options.clientHostname} ([${options.clientAddress}]) by inbound-smtp.localhost with SMTP id ${options.messageId} for ${options.recipients.join(", ")}; ${date}`,
+    `X-SES-Spam-Verdict: ${verdicts.spam}`,
+    `X-SES-Virus-Verdict: ${verdicts.virus}`,
+    `Received-SPF: ${resultWord[verdicts.spf]} (local verdict from configuration) client-ip=${options.clientAddress}; envelope-from=${source};`,
+    `Authentication-Results: amazonses.com; spf=${resultWord[verdicts.spf]} smtp.mailfrom=${source}; dkim=${resultWord[verdicts.dkim]} header.i=@${envelopeDomain}; dmarc=${resultWord[verdicts.dmarc]} header.from=${envelopeDomain};`,
+  ];
+  return Buffer.from(lines.map((line) => `${line}\r\n`).join(""), "utf8");
+}
+
 /** An SES-style message id: 40 lowercase letters and digits (it also names the S3 object). */
 export function newSesMessageId(): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -175,28 +218,39 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   const functionArn = options.functionArn ?? LOCAL_INBOUND_FUNCTION_ARN;
   const inFlight = new Set<Promise<void>>();
 
-  async function receive(stream: SMTPServerDataStream, envelope: SMTPServerEnvelope): Promise<void> {
+  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     if (stream.sizeExceeded) throw new MessageTooLargeError();
     const started = Date.now();
     const receivedAt = now();
-    const raw = Buffer.concat(chunks);
+    const { envelope } = session;
     const messageId = newSesMessageId();
+    const verdicts = options.verdicts();
+    const traceHeaders = sesTraceHeaders({
+      source: envelope.mailFrom === false ? "" : envelope.mailFrom.address,
+      recipients: envelope.rcptTo.map((recipient) => recipient.address),
+      messageId,
+      receivedAt,
+      verdicts,
+      clientHostname: session.clientHostname,
+      clientAddress: session.remoteAddress,
+    });
+    const stored = Buffer.concat([traceHeaders, ...chunks]);
     try {
       await options.s3.send(
-        new PutObjectCommand({ Bucket: options.bucket, Key: inboundMailObjectKey(messageId), Body: raw }),
+        new PutObjectCommand({ Bucket: options.bucket, Key: inboundMailObjectKey(messageId), Body: stored }),
       );
     } catch (error) {
       throw new MessageNotStoredError({ cause: error });
     }
     const event = await buildSesReceiptEvent({
-      raw,
+      stored,
       envelope,
       messageId,
       receivedAt,
       processingTimeMillis: Date.now() - started,
-      verdicts: options.verdicts(),
+      verdicts,
       functionArn,
     });
     // SES invokes the function asynchronously ("Event") after accepting the message: a failing handler
@@ -225,7 +279,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     },
     closeTimeout: 2_000,
     onData(stream, session, callback) {
-      const work = track(receive(stream, session.envelope));
+      const work = track(receive(stream, session));
       const settled = work.then(
         () => callback(),
         (error: Error) => callback(error),

@@ -185,7 +185,7 @@ describe("SES (aws-ses-v2-local)", () => {
 });
 
 describe("inbound SMTP → S3 → handler (SES receipt rule stand-in)", () => {
-  it("stores the raw message byte for byte under inbound/<messageId> and calls the handler once", async () => {
+  it("stores the message byte for byte under inbound/<messageId>, behind SES's headers, and calls the handler once", async () => {
     const raw = gbkReply("contact@party-a.example", "k7f3@reply.contract-ops.localhost");
     const response = await sendRaw(raw, "contact@party-a.example", ["k7f3@reply.contract-ops.localhost"]);
 
@@ -193,7 +193,14 @@ describe("inbound SMTP → S3 → handler (SES receipt rule stand-in)", () => {
     expect(received).toHaveLength(1);
     const messageId = received[0]?.Records[0]?.ses.mail.messageId ?? "";
     expect(messageId).toMatch(/^[a-z0-9]{40}$/);
-    expect((await storedObject(messageId)).equals(raw)).toBe(true);
+    const stored = await storedObject(messageId);
+    // GBK bytes, CRLFs and the dot-stuffed line all come through unchanged.
+    expect(stored.subarray(stored.length - raw.length).equals(raw)).toBe(true);
+    const prepended = stored.subarray(0, stored.length - raw.length).toString("utf8");
+    expect(prepended).toMatch(/^Return-Path: <contact@party-a\.example>\r\nReceived: from .+\r\n/);
+    expect(prepended).toContain("\r\nX-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\n");
+    expect(prepended).toContain("Authentication-Results: amazonses.com; spf=pass ");
+    expect(prepended.endsWith("\r\n")).toBe(true);
   });
 
   it("delivers the SES Lambda-action event shape with PASS verdicts by default", async () => {
@@ -219,7 +226,14 @@ describe("inbound SMTP → S3 → handler (SES receipt rule stand-in)", () => {
       },
     });
     expect(mail?.headers).toContainEqual({ name: "Message-ID", value: "<reply-1@party-a.example>" });
+    expect(mail?.headers[0]).toEqual({ name: "Return-Path", value: "<bounces@party-a.example>" });
     expect(mail?.headers.map((header) => header.name)).toEqual([
+      "Return-Path",
+      "Received",
+      "X-SES-Spam-Verdict",
+      "X-SES-Virus-Verdict",
+      "Received-SPF",
+      "Authentication-Results",
       "From",
       "To",
       "Subject",
@@ -250,7 +264,13 @@ describe("inbound SMTP → S3 → handler (SES receipt rule stand-in)", () => {
       ["k7f3@reply.contract-ops.localhost"],
     );
 
-    expect(received[0]?.Records[0]?.ses.receipt).toMatchObject({
+    const { mail, receipt } = received[0]?.Records[0]?.ses ?? {};
+    expect(mail?.headers).toContainEqual({
+      name: "Authentication-Results",
+      value:
+        "amazonses.com; spf=fail smtp.mailfrom=forged@evil.example; dkim=pass header.i=@evil.example; dmarc=fail header.from=evil.example;",
+    });
+    expect(receipt).toMatchObject({
       spfVerdict: { status: "FAIL" },
       dmarcVerdict: { status: "FAIL" },
       dkimVerdict: { status: "PASS" },
