@@ -198,7 +198,9 @@ describe("renderStatementEmail", () => {
   it("escapes names and descriptions in the HTML part", () => {
     const input = sampleStatement();
     input.contract.partyAContactName = "<script>alert(1)</script>";
-    input.lines[0] = { ...input.lines[0]!, description: `<img src=x onerror="steal()">` };
+    input.lines = input.lines.map((line, index) =>
+      index === 0 ? { ...line, description: `<img src=x onerror="steal()">` } : line,
+    );
     const { html, text } = renderStatementEmail(input);
     expect(html).not.toContain("<script>");
     expect(html).not.toContain("<img");
