@@ -17,6 +17,7 @@ import {
   listContracts,
   listCycles,
   NotFoundError,
+  putTerm,
   setCycleFieldsOnce,
   updateTerm,
 } from "../adapters/repository";
@@ -247,10 +248,18 @@ export async function recordNotice(input: {
     deemedDeliveredOn: assessment.deemedDeliveredOn,
     inTime: assessment.inTime,
   };
+  // The term's record may not exist yet if its RenewalWatch has not planned it: create it (idempotent).
+  await putTerm({
+    contractId: input.contractId,
+    term,
+    firstDay: schedule.firstDay,
+    lastDay: schedule.lastDay,
+    noticeDeadline: deadline.at,
+  });
   const termRecord = await getTerm(input.contractId, term);
   if (termRecord?.notice)
     throw new OperationRejectedError(`a written notice for term ${term} was already recorded`);
-  if (termRecord) await updateTerm(input.contractId, term, { notice });
+  await updateTerm(input.contractId, term, { notice });
   await appendAuditEvent({
     contractId: input.contractId,
     who: "operator",
