@@ -1,0 +1,252 @@
+/**
+ * Deterministic usage files for the embedded stack and demos: a month of a provincial medical-insurance
+ * hotline (吉林医保 12393). Same seed, same bytes. The files follow docs/usage-csv.md and contain what real
+ * exports contain: outbound calls from the 12393 agent pool to mobiles, ~3 % inbound calls, unanswered
+ * (0-second) calls, notification SMS of varying length (some over 64 characters, so billed as 2 parts,
+ * R-SMS-1), a few uplink replies (R-UPLINK-1) and a few malformed rows (rejected by rating, never dropped).
+ *
+ * All names, numbers and texts are invented.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Contract } from "../../functions/core/contract";
+import { daysBetween, firstDayOfPeriod, lastDayOfPeriod, type Period } from "../../functions/core/time";
+import { SMS_HEADER, VOICE_HEADER } from "../../functions/core/usage-csv";
+
+export interface GenerateUsageOptions {
+  contract: Contract;
+  period: Period;
+  seed: number;
+  voiceCalls: number;
+  smsMessages: number;
+  outDir: string;
+}
+
+export interface GeneratedUsage {
+  voicePath: string;
+  smsPath: string;
+  /** Data rows written (header excluded), malformed ones included. */
+  voiceRows: number;
+  smsRows: number;
+  /** How many of the rows are deliberately malformed (rating must reject exactly these). */
+  voiceMalformed: number;
+  smsMalformed: number;
+}
+
+/** mulberry32: a small, fast, seedable PRNG; good enough for plausible test data. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** `2025-09-03T10:15:42+08:00` for an Asia/Shanghai day and seconds since its midnight. */
+function shanghaiInstant(day: string, secondOfDay: number): string {
+  const h = Math.floor(secondOfDay / 3600);
+  const m = Math.floor((secondOfDay % 3600) / 60);
+  return `${day}T${pad(h)}:${pad(m)}:${pad(secondOfDay % 60)}+08:00`;
+}
+
+/** Saturday or Sunday in Asia/Shanghai (noon there is 04:00 UTC the same day). */
+function isWeekend(day: string): boolean {
+  const weekday = new Date(`${day}T12:00:00+08:00`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+/** Splits `total` events over the period's days: weekdays busy, weekends quiet. */
+function perDayCounts(
+  period: Period,
+  total: number,
+  next: () => number,
+): Array<{ day: string; count: number }> {
+  const first = firstDayOfPeriod(period);
+  const days = daysBetween(first, lastDayOfPeriod(period)) + 1;
+  const list = Array.from({ length: days }, (_, i) => {
+    const day = new Date(Date.parse(`${first}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
+    return { day, weight: isWeekend(day) ? 0.15 : 1 };
+  });
+  const weightSum = list.reduce((s, d) => s + d.weight, 0);
+  let assigned = 0;
+  const counts = list.map((d) => {
+    const count = Math.floor((total * d.weight) / weightSum);
+    assigned += count;
+    return { day: d.day, count };
+  });
+  // Hand out the remainder to random days so the total is exact.
+  while (assigned < total) {
+    const pick = counts[Math.floor(next() * counts.length)];
+    if (pick) pick.count++;
+    assigned++;
+  }
+  return counts;
+}
+
+/** Office hours 08:00–17:30 with a lunch dip, a little evening traffic. */
+function secondOfDay(next: () => number): number {
+  const r = next();
+  if (r < 0.05) return 18 * 3600 + Math.floor(next() * 3 * 3600);
+  const base = 8 * 3600 + Math.floor(next() * 9.5 * 3600);
+  return base >= 12 * 3600 && base < 13 * 3600 && next() < 0.6 ? base + 3600 : base;
+}
+
+function mobile(next: () => number): string {
+  const prefixes = [
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "155",
+    "158",
+    "176",
+    "186",
+    "188",
+  ];
+  return `${prefixes[Math.floor(next() * prefixes.length)]}${pad(Math.floor(next() * 1e8), 8)}`;
+}
+
+/** Log-normal-ish call length, median ~75 s, long tail; ~6 % unanswered (0 s). */
+function duration(next: () => number): number {
+  if (next() < 0.06) return 0;
+  const u = Math.max(next(), 1e-12);
+  const v = next();
+  const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  return Math.max(1, Math.min(3600, Math.round(Math.exp(4.3 + 0.85 * normal))));
+}
+
+const MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+
+/** Notification texts of the kind a medical-insurance agency sends; lengths from ~15 to ~110 characters. */
+function smsText(next: () => number, period: Period): string {
+  const month = MONTHS[Number(period.slice(5, 7)) - 1] ?? "";
+  const amount = `${Math.floor(next() * 900) + 50}.${pad(Math.floor(next() * 100))}`;
+  const templates = [
+    `您的医保个人账户${month}月划入${amount}元已到账。`,
+    `您好，您${month}月的城乡居民医疗保险费已缴纳成功，金额${amount}元，感谢您的配合。`,
+    "您申请的异地就医备案已审核通过，备案有效期内可在参保地以外的定点医疗机构直接结算。",
+    "您的医保电子凭证已激活，就医购药时可在定点医药机构出示医保码扫码结算，无需携带实体卡。",
+    `尊敬的参保人：您本次住院医疗费用已完成直接结算，统筹基金支付${amount}元，个人自付部分请以结算单为准。如有疑问请拨打12393咨询，谢谢！`,
+    "您的门诊慢特病待遇认定申请已受理，审核结果将在10个工作日内以短信通知，请留意查收。",
+    "温馨提示：医保部门不会以任何理由要求您转账汇款，请勿向陌生人透露验证码、银行卡号等个人信息，谨防诈骗。",
+    `您好，您于${month}月提交的医疗费用手工报销材料已收到，经审核报销金额为${amount}元，将于15个工作日内转入您登记的银行账户，请注意查收。如对审核结果有异议，可在收到本短信之日起30日内携带相关材料到经办窗口申请复核。`,
+  ];
+  return templates[Math.floor(next() * templates.length)] ?? "";
+}
+
+const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path, { encoding: "utf8" });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("error", reject);
+  });
+  let batch = "";
+  for (const line of lines) {
+    batch += line;
+    if (batch.length >= 1 << 16) {
+      if (!out.write(batch)) await new Promise((resolve) => out.once("drain", resolve));
+      batch = "";
+    }
+  }
+  out.end(batch);
+  await closed;
+}
+
+/** Writes `voice-<contract>-<period>.csv` and `sms-<contract>-<period>.csv` into outDir. */
+export async function generateUsage(options: GenerateUsageOptions): Promise<GeneratedUsage> {
+  const { contract, period, seed, voiceCalls, smsMessages, outDir } = options;
+  if (
+    !Number.isSafeInteger(voiceCalls) ||
+    voiceCalls < 0 ||
+    !Number.isSafeInteger(smsMessages) ||
+    smsMessages < 0
+  ) {
+    throw new RangeError("voiceCalls and smsMessages must be non-negative integers");
+  }
+  await mkdir(outDir, { recursive: true });
+  const voicePath = join(outDir, `voice-${contract.contractId}-${period}.csv`);
+  const smsPath = join(outDir, `sms-${contract.contractId}-${period}.csv`);
+  const access = contract.access.voiceNumber;
+  // One malformed row in ~500, at least one when there are rows at all: rating must show them as rejected.
+  const malformedEvery = 500;
+
+  const voiceNext = random(seed);
+  let voiceMalformed = 0;
+  function* voiceLines(): Generator<string> {
+    yield `${VOICE_HEADER}\n`;
+    let index = 0;
+    for (const { day, count } of perDayCounts(period, voiceCalls, voiceNext)) {
+      const seconds = Array.from({ length: count }, () => secondOfDay(voiceNext)).sort((a, b) => a - b);
+      for (const second of seconds) {
+        const at = shanghaiInstant(day, second);
+        const agent = `${access}${pad(1 + Math.floor(voiceNext() * 60))}`;
+        const callee = mobile(voiceNext);
+        if (index++ % malformedEvery === malformedEvery - 1) {
+          voiceMalformed++;
+          const broken = [
+            `${at},-${duration(voiceNext)},outbound,${agent},${callee}`,
+            `${at.replace("T", " ").slice(0, 19)},${duration(voiceNext)},outbound,${agent},${callee}`,
+            `${at},${duration(voiceNext)},outbound,${agent}`,
+            `${at},${duration(voiceNext)},transfer,${agent},${callee}`,
+          ];
+          yield `${broken[Math.floor(voiceNext() * broken.length)]}\n`;
+        } else if (voiceNext() < 0.03) {
+          yield `${at},${duration(voiceNext)},inbound,${callee},${access}\n`;
+        } else {
+          yield `${at},${duration(voiceNext)},outbound,${agent},${callee}\n`;
+        }
+      }
+    }
+  }
+  await writeLines(voicePath, voiceLines());
+
+  const smsNext = random(seed ^ 0x5a5a5a5a);
+  let smsMalformed = 0;
+  function* smsLines(): Generator<string> {
+    yield `${SMS_HEADER}\n`;
+    let index = 0;
+    for (const { day, count } of perDayCounts(period, smsMessages, smsNext)) {
+      const seconds = Array.from({ length: count }, () => secondOfDay(smsNext)).sort((a, b) => a - b);
+      for (const second of seconds) {
+        const at = shanghaiInstant(day, second);
+        const recipient = mobile(smsNext);
+        const text = smsText(smsNext, period);
+        if (index++ % malformedEvery === malformedEvery - 1) {
+          smsMalformed++;
+          const broken = [
+            `${at},${recipient},downlink,${csvQuote(text)},${[...text].length}`,
+            `${at},${recipient},downlink,,`,
+            `${at},${recipient},broadcast,${csvQuote(text)},`,
+          ];
+          yield `${broken[Math.floor(smsNext() * broken.length)]}\n`;
+        } else if (smsNext() < 0.01) {
+          // R-UPLINK-1: a citizen replying to the access code; the sender pays.
+          const reply = ["收到", "好的，谢谢", "R", "已知晓"][Math.floor(smsNext() * 4)] ?? "";
+          yield `${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`;
+        } else if (smsNext() < 0.1) {
+          // Some gateways export only the character count (content withheld at source).
+          yield `${at},${recipient},downlink,,${[...text].length}\n`;
+        } else {
+          yield `${at},${recipient},downlink,${csvQuote(text)},\n`;
+        }
+      }
+    }
+  }
+  await writeLines(smsPath, smsLines());
+
+  return { voicePath, smsPath, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
+}

@@ -1,0 +1,52 @@
+import { createReadStream, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseContract } from "../../functions/core/contract";
+import { rateUsage } from "../../functions/core/rating";
+import { generateUsage } from "../../infra/local/usage-generator";
+
+const contract = parseContract(
+  JSON.parse(readFileSync(new URL("../../contracts/11NA0700211920254001.json", import.meta.url), "utf8")),
+);
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+async function generate(seed: number) {
+  const outDir = await mkdtemp(join(tmpdir(), "usage-"));
+  dirs.push(outDir);
+  return generateUsage({ contract, period: "2025-09", seed, voiceCalls: 5000, smsMessages: 3000, outDir });
+}
+
+describe("generated usage (infra/local/usage-generator)", () => {
+  it("is deterministic for a seed and differs between seeds", async () => {
+    const a = await generate(7);
+    const b = await generate(7);
+    const c = await generate(8);
+    expect(readFileSync(a.voicePath)).toEqual(readFileSync(b.voicePath));
+    expect(readFileSync(a.smsPath)).toEqual(readFileSync(b.smsPath));
+    expect(readFileSync(a.smsPath)).not.toEqual(readFileSync(c.smsPath));
+  });
+
+  it("R-PERIOD-1, R-SMS-1, R-UPLINK-1: rates with exactly the planted malformed rows rejected, some 2-part SMS and some uplink", async () => {
+    const usage = await generate(2025);
+    const statement = await rateUsage({
+      contract,
+      period: "2025-09",
+      voice: createReadStream(usage.voicePath),
+      sms: createReadStream(usage.smsPath),
+    });
+    expect(usage.voiceMalformed).toBeGreaterThan(0);
+    expect(usage.smsMalformed).toBeGreaterThan(0);
+    expect(statement.rejectedCount).toBe(usage.voiceMalformed + usage.smsMalformed);
+    expect(statement.usage.voiceRecords).toBe(usage.voiceRows);
+    expect(statement.usage.smsRecords).toBe(usage.smsRows);
+    expect(statement.usage.voiceInboundCalls).toBeGreaterThan(0);
+    expect(statement.usage.smsUplinkIgnored).toBeGreaterThan(0);
+    expect(statement.usage.smsParts).toBeGreaterThan(statement.usage.smsDownlinkMessages);
+    const phones = readFileSync(usage.voicePath, "utf8").split("\n")[1]?.split(",")[4] ?? "";
+    expect(JSON.stringify(statement)).not.toContain(phones);
+  });
+});
