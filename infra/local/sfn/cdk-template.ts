@@ -116,11 +116,12 @@ export function loadStateMachinesFromTemplate(
           ? [arg[0], (arg[1] ?? {}) as Record<string, unknown>]
           : [arg, {}];
         if (typeof text !== "string") throw new TemplateResolutionError(`${where}: malformed Fn::Sub`);
+        // `${!Literal}` is Fn::Sub's escape for a literal `${Literal}` (left for DefinitionSubstitutions).
         return substitute(text, (name) => {
           if (name in vars) return resolveValue(vars[name], where);
           const [id, attr] = name.split(".");
           return attr ? getAtt(id as string, attr, where) : ref(name, where);
-        });
+        }).replaceAll("${!", "${");
       }
       default:
         throw new TemplateResolutionError(`${where}: intrinsic function ${key} is not supported`);

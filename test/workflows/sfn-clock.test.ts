@@ -1,0 +1,112 @@
+/**
+ * The virtual clock: time jumps to the next timer only when nothing is in flight, timers fire in
+ * (time, scheduling) order, and runs are deterministic.
+ */
+import { describe, expect, it } from "vitest";
+import { now, systemClock, useClock } from "../../functions/adapters/clock";
+import { VirtualClock } from "../../infra/local/sfn/virtual-clock";
+import { harness, machine, START } from "../fixtures/sfn/harness";
+
+const at = (ms: number) => new Date(START.getTime() + ms);
+
+describe("VirtualClock", () => {
+  it("fires timers in time order, then scheduling order, and stands at the limit afterwards", async () => {
+    const clock = new VirtualClock(START);
+    const fired: string[] = [];
+    clock.schedule(at(2000), () => void fired.push(`b@${clock.nowMs() - START.getTime()}`));
+    clock.schedule(at(1000), () => void fired.push(`a@${clock.nowMs() - START.getTime()}`));
+    clock.schedule(at(2000), () => void fired.push(`c@${clock.nowMs() - START.getTime()}`));
+    const cancelled = clock.schedule(at(1500), () => void fired.push("cancelled"));
+    clock.schedule(at(9000), () => void fired.push("late"));
+    cancelled.cancel();
+    await clock.runUntil(at(5000));
+    expect(fired).toEqual(["a@1000", "b@2000", "c@2000"]);
+    expect(clock.nowMs()).toBe(START.getTime() + 5000);
+    expect(clock.nextTimerAt()?.getTime()).toBe(START.getTime() + 9000);
+  });
+
+  it("does not jump while tracked work is in flight, even work that takes real milliseconds", async () => {
+    const clock = new VirtualClock(START);
+    const seen: number[] = [];
+    clock.schedule(at(1000), () => {
+      // An SMTP delivery, say: real asynchronous work started by a timer, which schedules more.
+      void clock.track(
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            seen.push(clock.nowMs() - START.getTime());
+            clock.schedule(at(1500), () => void seen.push(clock.nowMs() - START.getTime()));
+            resolve();
+          }, 20),
+        ),
+      );
+    });
+    clock.schedule(at(2000), () => void seen.push(clock.nowMs() - START.getTime()));
+    await clock.runUntil(at(3000));
+    expect(seen).toEqual([1000, 1500, 2000]);
+  });
+
+  it("a scheduled callback's returned promise is in-flight work; its failure surfaces from runUntil", async () => {
+    const clock = new VirtualClock(START);
+    const order: string[] = [];
+    clock.schedule(at(10), async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      order.push("slow done");
+    });
+    clock.schedule(at(20), () => void order.push("next timer"));
+    await clock.runUntil(at(100));
+    expect(order).toEqual(["slow done", "next timer"]);
+    clock.schedule(at(200), async () => {
+      throw new Error("actor broke");
+    });
+    await expect(clock.runUntil(at(300))).rejects.toMatchObject({ name: "ScheduledWorkError" });
+  });
+
+  it("idle() waits for in-flight work without moving time", async () => {
+    const clock = new VirtualClock(START);
+    let done = false;
+    void clock.track(new Promise<void>((r) => setTimeout(() => r(void (done = true)), 5)));
+    clock.schedule(at(1000), () => undefined);
+    await clock.idle();
+    expect(done).toBe(true);
+    expect(clock.nowMs()).toBe(START.getTime());
+  });
+
+  it("is the clock handlers read through functions/adapters/clock once installed; real mode reads the wall clock", () => {
+    const clock = new VirtualClock(START);
+    useClock(clock);
+    try {
+      expect(now().toISOString()).toBe(START.toISOString());
+    } finally {
+      useClock(systemClock);
+    }
+    const real = new VirtualClock(START, "real");
+    expect(Math.abs(real.nowMs() - Date.now())).toBeLessThan(1000);
+  });
+
+  it("two runs of the same workflow give identical histories (deterministic)", async () => {
+    const definition = machine({
+      Both: {
+        Type: "Parallel",
+        Branches: [
+          {
+            StartAt: "A",
+            States: { A: { Type: "Wait", Seconds: 30, Next: "A2" }, A2: { Type: "Pass", End: true } },
+          },
+          {
+            StartAt: "B",
+            States: { B: { Type: "Wait", Seconds: 10, Next: "B2" }, B2: { Type: "Pass", End: true } },
+          },
+        ],
+        End: true,
+      },
+    });
+    const histories: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const h = harness();
+      const arn = await h.start(definition, { i: 0 }, "same-name");
+      await h.runtime.runExecutionToCompletion(arn, at(86_400_000));
+      histories.push(JSON.stringify((await h.result(arn)).events));
+    }
+    expect(histories[0]).toBe(histories[1]);
+  });
+});
