@@ -13,6 +13,14 @@ const root = resolve(import.meta.dirname, "../..");
 const tsx = resolve(root, "node_modules/.bin/tsx");
 const fixture = (name: string) => resolve(root, "test/fixtures/sfn", name);
 
+interface HistoryJson {
+  id: number;
+  type: string;
+  timestamp: string;
+  executionStartedEventDetails?: { input: string };
+  stateEnteredEventDetails?: { name: string };
+}
+
 describe("sfn run CLI", () => {
   it("runs the monthly-cycle-shaped machine with --handlers and prints the AWS-shaped report as JSON", async () => {
     const { stdout } = await run(
@@ -36,7 +44,7 @@ describe("sfn run CLI", () => {
       status: string;
       output: string;
       error: null;
-      history: Array<Record<string, any>>;
+      history: HistoryJson[];
     };
     expect(report.status).toBe("SUCCEEDED");
     expect(JSON.parse(report.output)).toEqual({
@@ -51,14 +59,14 @@ describe("sfn run CLI", () => {
       type: "ExecutionStarted",
       timestamp: "2026-01-31T17:00:00.000Z",
     });
-    expect(first?.executionStartedEventDetails.input).toContain("11NA0700211920254001");
+    expect(first?.executionStartedEventDetails?.input).toContain("11NA0700211920254001");
     const last = report.history.at(-1);
     expect(last?.type).toBe("ExecutionSucceeded");
     // Reply after 2 days, due date 30 days after the bill, then 5 days of grace before the reminder.
     expect(last?.timestamp).toBe("2026-03-07T17:00:00.000Z");
     const waits = report.history
       .filter((e) => e.type === "WaitStateEntered")
-      .map((e) => e.stateEnteredEventDetails.name);
+      .map((e) => e.stateEnteredEventDetails?.name);
     expect(waits).toEqual(["Wait until payment due", "Wait the grace period"]);
   });
 

@@ -64,7 +64,14 @@ describe("VirtualClock", () => {
   it("idle() waits for in-flight work without moving time", async () => {
     const clock = new VirtualClock(START);
     let done = false;
-    void clock.track(new Promise<void>((r) => setTimeout(() => r(void (done = true)), 5)));
+    void clock.track(
+      new Promise<void>((r) =>
+        setTimeout(() => {
+          done = true;
+          r();
+        }, 5),
+      ),
+    );
     clock.schedule(at(1000), () => undefined);
     await clock.idle();
     expect(done).toBe(true);
