@@ -1,17 +1,20 @@
 /**
- * `npm run local`: the embedded AWS stack on fixed ports of 127.0.0.1 until Ctrl-C, for exploring with
- * the AWS CLI, a mail client (SMTP on localhost) and the SES web inbox. Time is the wall clock.
+ * `npm run local`: the embedded AWS stack on fixed ports of 127.0.0.1 until Ctrl-C, with the application
+ * deployed on it (the synthesized state machines, their handlers, the monthly schedule), for exploring
+ * with `npm run ops`, the AWS CLI, a mail client (SMTP on localhost) and the SES web inbox. Time is the
+ * wall clock. `--contract <file>` registers a contract and starts its term's RenewalWatch.
  *
- *   npm run local -- [--dynamodb-port 8000] [--s3-port 4569] [--ses-port 8005] [--smtp-port 2525]
- *                    [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
+ *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--dynamodb-port 8000] [--s3-port 4569]
+ *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
  */
 import { parseArgs } from "node:util";
-import { inboundMailObjectKey } from "../functions/adapters/aws-config";
+import { registerContract } from "../functions/adapters/repository";
+import { loadContract } from "../functions/core/contract";
+import { startEmbeddedApp } from "../infra/local/app";
 import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
-import type { ReceiptVerdicts, SesReceiptEvent, VerdictName, VerdictStatus } from "../infra/local/services";
-import { startLocalStack } from "../infra/local/stack";
+import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local/services";
 
-const usage = `usage: npm run local -- [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
+const usage = `usage: npm run local -- [--contract FILE] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
                         [--sfn-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…`;
 
 const verdictNames: readonly VerdictName[] = ["spf", "dkim", "dmarc", "spam", "virus"];
@@ -53,6 +56,7 @@ function parseOptions(argv: string[]) {
       "smtp-port": { type: "string" },
       "sfn-port": { type: "string" },
       "data-dir": { type: "string" },
+      contract: { type: "string" },
       verdict: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
@@ -68,19 +72,9 @@ function parseOptions(argv: string[]) {
       stepFunctions: port(values["sfn-port"], defaultLocalPorts.stepFunctions),
     },
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
+    contract: values.contract,
     verdicts: verdicts(values.verdict ?? []),
   };
-}
-
-/** No handler is wired here (`npm start` runs the application); each arrival is announced instead. */
-async function announceInbound(event: SesReceiptEvent): Promise<void> {
-  for (const record of event.Records) {
-    const { mail, receipt } = record.ses;
-    const verdictList = `spf=${receipt.spfVerdict.status} dkim=${receipt.dkimVerdict.status} dmarc=${receipt.dmarcVerdict.status} spam=${receipt.spamVerdict.status} virus=${receipt.virusVerdict.status}`;
-    console.log(
-      `inbound message ${mail.messageId} stored as ${inboundMailObjectKey(mail.messageId)} (${verdictList})`,
-    );
-  }
 }
 
 async function main(): Promise<void> {
@@ -96,15 +90,34 @@ async function main(): Promise<void> {
     return;
   }
 
-  const stack = await startLocalStack({ ...options, onInboundEmail: announceInbound });
+  const { contract: contractPath, help: _help, ...stackOptions } = options;
+  const app = await startEmbeddedApp({ start: new Date(), mode: "real", ...stackOptions });
+  const { stack } = app;
   const { endpoints } = stack;
+  let registered = "none (pass --contract FILE)";
+  if (contractPath) {
+    const contract = await loadContract(contractPath);
+    await registerContract(contract);
+    await app.stepFunctions
+      .startExecution({
+        stateMachineArn: app.stateMachineArns.renewalWatch,
+        name: `${contract.contractId}-term-1`,
+        input: JSON.stringify({ contractId: contract.contractId, term: 1 }),
+      })
+      .catch((error: Error) => {
+        if (error.name !== "ExecutionAlreadyExists") throw error;
+      });
+    registered = `${contract.contractId} (RenewalWatch term 1 started)`;
+  }
   const rows: [string, string][] = [
     ["DynamoDB", endpoints.dynamodb],
     ["S3", endpoints.s3],
     ["SES API", endpoints.ses],
     ["SES inbox", endpoints.sesInbox],
     ["inbound SMTP", `${endpoints.smtp.host}:${endpoints.smtp.port}`],
-    ["Step Functions", `${endpoints.stepFunctions} (wall-clock time, no state machine created yet)`],
+    ["Step Functions", `${endpoints.stepFunctions} (wall-clock time)`],
+    ["state machines", Object.values(app.stateMachineArns).join("\n                  ")],
+    ["contract", registered],
     ["data", options.dataDir ?? "in memory (gone on exit)"],
   ];
   console.log(
@@ -112,7 +125,9 @@ async function main(): Promise<void> {
       "contract-ops embedded stack is up (Ctrl-C stops it)",
       ...rows.map(([label, value]) => `  ${label.padEnd(15)} ${value}`),
       "",
-      "Point the application at it with:",
+      "The monthly schedule (01:00 on the 1st, Asia/Shanghai) is registered. Try:",
+      "  npm run ops -- status",
+      "Point other tools at it with:",
       ...Object.entries(stack.env).map(([name, value]) => `  export ${name}=${value}`),
     ].join("\n"),
   );
@@ -122,7 +137,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
-    stack.stop().then(
+    app.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
