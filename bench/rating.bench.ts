@@ -128,6 +128,9 @@ function smsContents(count: number, seed: number): Buffer[] {
 function writeSms(path: string, rows: number): void {
   const next = rng(10650823);
   const contents = smsContents(1024, 580002);
+  const meanChars =
+    contents.reduce((sum, b) => sum + [...b.toString("utf8")].length - 2, 0) / contents.length;
+  process.stdout.write(`SMS content: ${meanChars.toFixed(1)} characters on average (Chinese)\n`);
   const out = new FileWriter(path);
   out.text("sent_at,recipient,direction,content,content_chars\n");
   for (let i = 0; i < rows; i++) {

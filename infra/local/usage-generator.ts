@@ -158,7 +158,7 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   for (const line of lines) {
     batch += line;
     if (batch.length >= 1 << 16) {
-      if (!out.write(batch)) await new Promise((resolve) => out.once("drain", resolve));
+      if (!out.write(batch)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
       batch = "";
     }
   }
