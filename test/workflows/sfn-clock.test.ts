@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { now, systemClock, useClock } from "../../functions/adapters/clock";
+import { LocalStepFunctions } from "../../infra/local/sfn/runtime";
 import { VirtualClock } from "../../infra/local/sfn/virtual-clock";
 import { harness, machine, START } from "../fixtures/sfn/harness";
 
@@ -115,5 +116,21 @@ describe("VirtualClock", () => {
       histories.push(JSON.stringify((await h.result(arn)).events));
     }
     expect(histories[0]).toBe(histories[1]);
+  });
+});
+
+describe("real-time mode (npm run local)", () => {
+  it("runs Waits on the wall clock", async () => {
+    const clock = new VirtualClock(new Date(), "real");
+    const runtime = new LocalStepFunctions({ clock, invokeLambda: async () => null });
+    const { stateMachineArn } = await runtime.createStateMachine({
+      name: "RealTime",
+      definition: JSON.stringify(machine({ W: { Type: "Wait", Seconds: 1, End: true } })),
+    });
+    const { executionArn, startDate } = await runtime.startExecution({ stateMachineArn });
+    const status = await runtime.runExecutionToCompletion(executionArn, new Date(Date.now() + 30_000));
+    const { stopDate } = await runtime.describeExecution({ executionArn });
+    expect(status).toBe("SUCCEEDED");
+    expect((stopDate as Date).getTime() - startDate.getTime()).toBeGreaterThanOrEqual(1000);
   });
 });

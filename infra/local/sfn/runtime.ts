@@ -418,7 +418,8 @@ export class LocalStepFunctions {
   }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
     const e = this.execution(input.executionArn);
     const stored = input.reverseOrder ? [...e.events].reverse() : e.events;
-    const page = paginate(stored, input.maxResults ?? 1000, input.nextToken);
+    // Page size: default 100, at most 1000 (API reference, GetExecutionHistory).
+    const page = paginate(stored, Math.min(input.maxResults || 100, 1000), input.nextToken);
     const includeData = input.includeExecutionData !== false;
     return {
       events: page.items.map((ev) => toHistoryEvent(ev, includeData)),
