@@ -41,7 +41,7 @@ describe("R-RECON-1: money figures as Party A writes them", () => {
     expect(findFigures(text.toLowerCase())).toEqual([]);
   });
 
-  it.each(["四二一八元", "4218,36元", "4218.365元", "4218.36元3角"])(
+  it.each(["四二一八元", "4218,36元", "4218.365元", "4218.36元3角", "1.2.630元"])(
     "marks %s as a figure that cannot be read exactly",
     (text) => {
       expect(findFigures(text).some((f) => f.fen === null)).toBe(true);
@@ -76,6 +76,9 @@ describe("R-RECON-1/2: understanding a reply", () => {
     ["OK", "confirm-word"],
     ["Confirmed, thanks.", "confirm-word"],
     ["No objection.", "confirm-word"],
+    ["No discrepancies found, OK.", "confirm-word"],
+    ["不存在异议", "confirm-word"],
+    ["经核对，贵公司8月账单金额无误，予以确认。", "confirm-word"],
     ["已收到账单，确认无误。", "confirm-word"],
     ["本期金额4,218.36元，核对无误。", "figure-equals-bill"],
     ["肆仟贰佰壹拾捌元叁角陆分，确认。", "figure-equals-bill"],
@@ -110,7 +113,15 @@ describe("R-RECON-1/2: understanding a reply", () => {
     ["不一致，请核实", "dispute-without-figure"],
     ["有异议，应为4218.36元", "figure-equals-bill"],
     ["4300.00元", "figure-without-dispute-word"],
-    ["确认。话费多了300", "figure-without-dispute-word"],
+    ["确认。话费多了300", "both-confirm-and-dispute"],
+    ["确认，话费是300", "figure-without-dispute-word"],
+    ["多收了18.36元", "dispute-without-figure"],
+    ["短信费多算了，应扣减18.36元", "dispute-without-figure"],
+    ["差额18.36元请下月调整", "dispute-without-figure"],
+    ["not OK", "dispute-without-figure"],
+    ["This is not correct.", "dispute-without-figure"],
+    ["不能同意", "dispute-without-figure"],
+    ["尚未确认", "dispute-without-figure"],
     ["收到，谢谢", "no-recognisable-answer"],
     ["请确认收到", "no-recognisable-answer"],
     ["", "no-recognisable-answer"],

@@ -188,7 +188,10 @@ export function findFigures(text: string): FoundFigure[] {
     const marked = Boolean(groups.prefix) || suffix.trim() !== "";
     const tail = text.slice(numEnd, numEnd + 4);
     const head = text.slice(Math.max(0, start - 12), start);
-    if (!marked && (NOT_MONEY_AFTER.test(tail) || NOT_MONEY_BEFORE.test(head))) continue;
+    // Part of a dotted run (203.0.113.10, 1.2.3, 12.3456.78): unmarked it is no money; marked with 元
+    // it is money nobody can read for sure.
+    const dotted = /\d\.$/.test(head) || /^\.\d/.test(tail);
+    if (!marked && (dotted || NOT_MONEY_AFTER.test(tail) || NOT_MONEY_BEFORE.test(head))) continue;
     const hasDecimals = /\.\d/.test(num);
     const grouped = num.includes(",");
     const digits = num.replaceAll(",", "").split(".")[0] ?? "";
@@ -197,10 +200,10 @@ export function findFigures(text: string): FoundFigure[] {
     if (marked || hasDecimals || grouped || afterWord) kind = "money";
     else if (digits.length >= 3 && digits.length <= 9) kind = "bare-number";
     else continue;
-    // "4218,36" (a decimal comma) or "3,4218" (a broken grouping) is money nobody can read for sure.
+    // "4218,36" (a decimal comma) or "3,4218" (a broken grouping) cannot be read for sure either.
     const strayComma =
       /^,\d/.test(text.slice(numEnd, numEnd + 2)) || /\d,$/.test(text.slice(Math.max(0, start - 2), start));
-    let fen = strayComma ? null : arabicToFen(num, /万/.test(suffix));
+    let fen = strayComma || dotted ? null : arabicToFen(num, /万/.test(suffix));
     if (fen !== null && (groups.jiao !== undefined || groups.fen !== undefined)) {
       // 4218元3角6分: the 角 and 分 only make sense after a whole number of yuan.
       fen = hasDecimals ? null : fen + BigInt(groups.jiao ?? "0") * 10n + BigInt(groups.fen ?? "0");

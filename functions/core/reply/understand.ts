@@ -48,12 +48,16 @@ export function normaliseReplyText(text: string): string {
 // Phrases are looked for in this order, and each match is blanked before the next list runs, so that
 // 无异议 (a confirmation) is never also read as 异议, and 不同意 never also as 同意.
 const CONFIRMING_NEGATIONS =
-  /无异议|無異議|没有异议|沒有異議|没异议|无任何异议|没有任何异议|并无异议|无意见|没有意见|無意見|无问题|没有问题|沒有問題|没问题|沒問題|无错误|没有错误|无差错|无差异|没有差异|no objections?|no issues?|no problems?/giu;
+  /无异议|無異議|没有异议|沒有異議|没异议|无任何异议|没有任何异议|并无异议|不存在异议|无意见|没有意见|無意見|无问题|没有问题|沒有問題|没问题|沒問題|不存在问题|无任何问题|没有任何问题|未发现问题|没有发现问题|未发现异常|无异常|无错误|没有错误|无差错|无差异|没有差异|\bno (?:objections?|issues?|problems?|disputes?|discrepanc(?:y|ies)|errors?)\b/giu;
 // Questions and receipts that contain a confirm word but confirm nothing (请确认, 确认收到, 是否正确).
 const NEUTRAL =
   /请(?:您)?(?:核对|确认)|請(?:您)?(?:核對|確認)|请查收|確認收到|确认收到|(?<![多少])收到|是否(?:正确|无误|一致|确认|同意|正確|無誤|確認)|待(?:核对|确认|核對|確認)|please (?:confirm|check)|is (?:it|this) correct\??/giu;
+// Words saying the figure next to them is a difference (多收了18.36元), not Party A's total: the total
+// is then unknown, and computing it would be a guess.
+const DIFFERENCE =
+  /多收|少收|多算|少算|多计|少计|多扣|少扣|多出|多了|少了|差额|差價|差价|扣减|扣除|减去|退还|退回|补交|补缴|overcharged?|undercharged?|difference of/giu;
 const DISPUTE =
-  /有异议|有異議|存在异议|提出异议|异议|異議|不同意|不一致|不相符|不符|不对|不對|有误|有誤|有错|有錯|错误|錯誤|不正确|不正確|不准确|不準確|应为|應為|应是|應是|应该是|應該是|应当是|不确认|不確認|无法确认|無法確認|不能确认|不能確認|未能确认|难以确认|不予确认|未确认|未確認|不认可|不認可|不接受|对不上|核对不上|多收|少收|多算|少算|多计|少计|重复计费|差额|更正|disagree|dispute[sd]?|incorrect|not correct|not right|wrong|should be|should have been|objections?|discrepanc(?:y|ies)|not (?:confirm(?:ed)?|agree(?:d)?|accept(?:ed)?)|(?:can ?not|can't|unable to|do not|don't) (?:confirm|agree|accept)/giu;
+  /有异议|有異議|存在异议|提出异议|异议|異議|不同意|不一致|不相符|不符|不对|不對|有误|有誤|有错|有錯|错误|錯誤|不正确|不正確|不准确|不準確|应为|應為|应是|應是|应该是|應該是|应当是|(?:不|未|没|沒|没有|無法|无法|不能|不可|难以|難以|未能|不予|暂不|尚未)(?:能)?(?:同意|确认|確認|认可|認可|接受|核对无误)|对不上|核对不上|重复计费|更正|有出入|有差异|有差異|disagree|dispute[sd]?|incorrect|not correct|not right|wrong|should be|should have been|objections?|discrepanc(?:y|ies)|\b(?:not|never|cannot|can't|can not|don't|do not|doesn't|does not|isn't|is not|unable to)\s+(?:\w+\s+)?(?:ok|okay|confirm\w*|agree\w*|accept\w*|correct|right|approve\w*)\b/giu;
 const CONFIRM =
   /确认|確認|无误|無誤|同意|一致|相符|正确|正確|准确|準確|认可|認可|没错|沒錯|对的|對的|\bok\b|\bokay\b|\bconfirm(?:ed|s)?\b|\bagree[ds]?\b|\bcorrect\b|\bapproved?\b|\baccepted?\b|\ball good\b/giu;
 
@@ -97,8 +101,11 @@ export function understandReply(newText: string, billTotal: string): ReplyDecisi
   }
   let confirms = 0;
   let disputes = 0;
+  let differences = 0;
   words = blank(words, CONFIRMING_NEGATIONS, () => confirms++);
   words = blank(words, NEUTRAL, () => undefined);
+  words = blank(words, DIFFERENCE, () => differences++);
+  disputes += differences;
   words = blank(words, DISPUTE, () => disputes++);
   blank(words, CONFIRM, () => confirms++);
 
@@ -115,6 +122,12 @@ export function understandReply(newText: string, billTotal: string): ReplyDecisi
   }
   const figure = distinct[0];
   if (disputes > 0) {
+    if (figure !== undefined && differences > 0) {
+      return needsPerson(
+        "dispute-without-figure",
+        `回复表示有异议，但金额人民币${formatFenGrouped(figure)}元可能是差额，而不是贵方核对的本期总金额`,
+      );
+    }
     if (figure === undefined)
       return needsPerson("dispute-without-figure", "回复表示有异议，但没有写明贵方核对的金额");
     if (figure === billFen) {
