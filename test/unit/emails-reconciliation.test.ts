@@ -5,6 +5,7 @@ import {
   renderReconciliationReminderEmail,
   renderReplyAcknowledgementEmail,
   renderReReconciliationOpenedEmail,
+  renderReReconciliationUnresolvedEmail,
   renderUntrustedReplyEmail,
 } from "../../functions/core/emails";
 import {
@@ -13,6 +14,7 @@ import {
   sampleReconciliationReminder,
   sampleReplyAcknowledgement,
   sampleReReconciliation,
+  sampleReReconciliationUnresolved,
   sampleUntrustedReply,
 } from "../../functions/core/emails/samples";
 
@@ -265,5 +267,18 @@ describe("renderReReconciliationOpenedEmail", () => {
     const { text } = renderReReconciliationOpenedEmail(input);
     expect(text).toContain("确定的差额由双方多退少补（R-RECON-4）");
     expect(text).toContain("2025年10月27日 23:59（北京时间），暂定（国务院放假安排尚未公布）");
+  });
+});
+
+describe("renderReReconciliationUnresolvedEmail", () => {
+  it("R-RECON-3/4: tells Party B the deadline passed, the bill amount stands and nothing is carried", () => {
+    const { subject, text } = renderReReconciliationUnresolvedEmail(sampleReReconciliationUnresolved());
+    expect(subject).toBe("2025年9月账单重新对账未在期限内确定金额，需协商｜合同 11NA0700211920254001");
+    expect(text).toContain("王逸群，您好：");
+    expect(text).toContain("重新对账期限 2025年10月27日 23:59（北京时间） 已过");
+    expect(text).toContain("甲方核对金额：3,950.00 元");
+    expect(text).toContain("结算依据：账单结算总金额（R-RECON-4）");
+    expect(text).toContain("下期调整：不结转");
+    expect(text).not.toMatch(TAG);
   });
 });

@@ -14,6 +14,7 @@ import {
   renderRenewalReminderEmail,
   renderReplyAcknowledgementEmail,
   renderReReconciliationOpenedEmail,
+  renderReReconciliationUnresolvedEmail,
   renderStatementEmail,
   renderUntrustedReplyEmail,
 } from "../../functions/core/emails";
@@ -30,6 +31,8 @@ const EMAILS: Record<string, (contract: ContractView) => RenderedEmail> = {
   untrustedReply: (contract) => renderUntrustedReplyEmail({ ...samples.sampleUntrustedReply(), contract }),
   reReconciliation: (contract) =>
     renderReReconciliationOpenedEmail({ ...samples.sampleReReconciliation(), contract }),
+  reReconciliationUnresolved: (contract) =>
+    renderReReconciliationUnresolvedEmail({ ...samples.sampleReReconciliationUnresolved(), contract }),
   overdue: (contract) => renderOverdueNoticeEmail({ ...samples.sampleOverdueNotice(), contract }),
   breach: (contract) => renderBreachRecordedEmail({ ...samples.sampleBreachRecorded(), contract }),
   invoice: (contract) => renderInvoiceIssuedEmail({ ...samples.sampleInvoiceIssued(), contract }),

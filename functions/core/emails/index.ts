@@ -22,6 +22,10 @@ export {
   renderReReconciliationOpenedEmail,
 } from "./re-reconciliation-opened";
 export {
+  type ReReconciliationUnresolvedEmailInput,
+  renderReReconciliationUnresolvedEmail,
+} from "./re-reconciliation-unresolved";
+export {
   type ReconciliationReminderEmailInput,
   renderReconciliationReminderEmail,
 } from "./reconciliation-reminder";

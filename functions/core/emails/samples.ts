@@ -11,6 +11,7 @@ import type { InvoiceIssuedEmailInput } from "./invoice-issued";
 import type { NeedsPersonEmailInput } from "./needs-person";
 import type { OverdueNoticeEmailInput } from "./overdue-notice";
 import type { ReReconciliationOpenedEmailInput } from "./re-reconciliation-opened";
+import type { ReReconciliationUnresolvedEmailInput } from "./re-reconciliation-unresolved";
 import type { ReconciliationReminderEmailInput } from "./reconciliation-reminder";
 import type { RenewalConfirmationEmailInput } from "./renewal-confirmation";
 import type { RenewalReminderEmailInput } from "./renewal-reminder";
@@ -170,6 +171,17 @@ export function sampleReReconciliation(): ReReconciliationOpenedEmailInput {
     },
     paymentDeadline: samplePaymentDeadline(),
     isFinalPeriod: false,
+  };
+}
+
+export function sampleReReconciliationUnresolved(): ReReconciliationUnresolvedEmailInput {
+  const opened = sampleReReconciliation();
+  return {
+    contract: sampleContract(),
+    period: "2025-09",
+    totalAmount: opened.totalAmount,
+    claimedAmount: opened.claimedAmount,
+    reReconciliationDeadline: opened.reReconciliationDeadline,
   };
 }
 
