@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Contract, parseContract } from "../../functions/core/contract";
 import { parseMoney } from "../../functions/core/money";
 import { RatingError, rateUsage } from "../../functions/core/rating";
-import type { Statement } from "../../functions/core/statement";
+import { REJECTED_KEPT, type Statement, statementSchema } from "../../functions/core/statement";
 
 const contract = parseContract(
   JSON.parse(readFileSync(new URL("../../contracts/11NA0700211920254001.json", import.meta.url), "utf8")),
@@ -282,6 +282,43 @@ describe("statement shape", () => {
     const sum = statement.lines.reduce((fen, l) => fen + parseMoney(l.amount).fen, 0n);
     expect(parseMoney(statement.total).fen).toBe(sum);
     expect(statement.total).toBe("4000.16");
+  });
+
+  it("matches the statement schema (the payload passed between workflow states)", async () => {
+    const statement = await rateUsage({
+      contract,
+      period: "2025-07",
+      voice: voiceCsv(call("2025-07-20T10:00:00+08:00", 61), "garbage"),
+      sms: smsCsv(sms("2025-07-20T10:00:00+08:00", 5, "uplink")),
+      adjustments: [{ description: "差额", amount: "1.00", fromPeriod: "2025-06", rule: "R-RECON-4" }],
+    });
+    expect(statementSchema.parse(statement)).toEqual(statement);
+    expect(JSON.parse(JSON.stringify(statement))).toEqual(statement);
+  });
+
+  it("keeps the first rejections of each file and counts them all (bounded memory)", async () => {
+    const bad = Array.from(
+      { length: REJECTED_KEPT + 500 },
+      () => "2025-09-10T10:00:00+08:00,1e3,outbound,1239301,139",
+    );
+    const statement = await rateUsage({
+      contract,
+      period: "2025-09",
+      voice: voiceCsv(...bad),
+      sms: smsCsv("x"),
+    });
+    expect(statement.rejectedCount).toBe(REJECTED_KEPT + 501);
+    expect(statement.rejected).toHaveLength(REJECTED_KEPT + 1);
+    expect(statement.rejected[0]).toEqual({
+      file: "voice",
+      line: 2,
+      reason: "duration_seconds is not a non-negative whole number",
+    });
+    expect(statement.rejected.at(-1)).toEqual({
+      file: "sms",
+      line: 2,
+      reason: "wrong number of fields (expected 5, got 1)",
+    });
   });
 
   it("refuses usage for a service the contract does not price", async () => {
