@@ -149,4 +149,9 @@ describe("renderBudgetWarningEmail", () => {
     expect(text).toContain("剩余金额：已超出 412.50 元");
     expect(text).toContain("超出合同总金额后仍照常计费");
   });
+
+  it("reads without a period when the caller does not know which statement crossed the threshold", () => {
+    const { text } = renderBudgetWarningEmail({ ...sampleBudgetWarning(), period: null });
+    expect(text).toContain("\n\n本合同累计结算金额已达到合同总金额的 80%（R-BUDGET-1）");
+  });
 });

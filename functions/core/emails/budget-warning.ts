@@ -17,8 +17,8 @@ export interface BudgetWarningEmailInput {
   billedTotalAmount: string;
   /** billedTotal / budget, e.g. `"81.37"`. */
   usedPercent: string;
-  /** The period whose statement crossed the threshold. */
-  period: string;
+  /** The period whose statement crossed the threshold, when known. */
+  period: string | null;
   /** Budget minus billed total; negative once the budget is exceeded. */
   remainingAmount: string;
 }
@@ -34,7 +34,7 @@ export function renderBudgetWarningEmail(input: BudgetWarningEmailInput): Render
     blocks: [
       {
         kind: "paragraph",
-        content: `计入${formatPeriod(input.period)}账单后，本合同累计结算金额已达到合同总金额的 ${threshold}（R-BUDGET-1）。`,
+        content: `${input.period ? `计入${formatPeriod(input.period)}账单后，` : ""}本合同累计结算金额已达到合同总金额的 ${threshold}（R-BUDGET-1）。`,
       },
       {
         kind: "facts",
