@@ -145,3 +145,17 @@ describe("R-RECON-1/2: understanding a reply", () => {
     expect(() => understandReply("确认", "4218.361")).toThrow(InvalidMoneyError);
   });
 });
+
+describe("R-RECON-1: a quote that slipped through is never read as an answer", () => {
+  it("the bill's own text (lines, total, the request to confirm or object) goes to a person", () => {
+    const bill = [
+      "网络带宽服务费（200M）  4,000.00元",
+      "语音通话费（主叫） 2,132分钟 × 0.06元  127.92元",
+      "短信 2,261条 × 0.04元  90.44元",
+      "本期合计：人民币4,218.36元（肆仟贰佰壹拾捌元叁角陆分）",
+      "请于收到本账单后5个工作日内直接回复本邮件：核对无误请回复“确认”；如有异议，请写明贵方核对的金额。",
+    ].join("\n");
+    expect(understandReply(`确认\n${bill}`, BILL).decision).toBe("needs-person");
+    expect(understandReply(bill, BILL).decision).toBe("needs-person");
+  });
+});

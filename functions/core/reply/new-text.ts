@@ -94,7 +94,7 @@ const ATTRIBUTION_LINES = [/^在.{0,160}写道\s*[:：]$/u, /^on .{0,240}wrote:$
 // A line that starts the quoted or forwarded original; it and everything below it is cut.
 const QUOTE_HEADER_LINES = [
   /^-{2,}\s*原始邮件\s*-{2,}$/u,
-  /^-{2,}\s*(?:original message|forwarded message|转发邮件信息|转发的邮件|转发邮件|原始郵件|轉寄郵件)\s*-{2,}$/iu,
+  /^-{2,}\s*(?:original(?: message)?|forwarded message|转发邮件信息|转发的邮件|转发邮件|原邮件|原始郵件|轉寄郵件)\s*-{2,}$/iu,
   /^begin forwarded message:?$/i,
   ...ATTRIBUTION_LINES,
   /^.{0,80}\d{1,2}:\d{2}.{0,120}(?:写道|wrote)\s*[:：]$/iu,
