@@ -116,6 +116,10 @@ const command: OpsCommand = {
       ) {
         throw new InputError(error.message, { cause: error });
       }
+      // A usage file that vanished or is a directory: an input problem, not a crash.
+      if (typeof (error as NodeJS.ErrnoException).code === "string") {
+        throw new InputError((error as Error).message, { cause: error });
+      }
       throw error;
     }
   },
