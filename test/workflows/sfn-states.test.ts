@@ -625,3 +625,21 @@ describe("Step Functions JSONata functions and $states.context", () => {
     expect(r.types).not.toContain("WaitStateExited");
   });
 });
+
+describe("Lambda results", () => {
+  it("a result that cannot be serialised fails the task with Runtime.MarshalError instead of hanging", async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const r = await harness({ f: async () => circular }).run(
+      machine({
+        T: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: "f" },
+          End: true,
+        },
+      }),
+    );
+    expect([r.status, r.error]).toEqual(["FAILED", "Runtime.MarshalError"]);
+  });
+});

@@ -1079,51 +1079,55 @@ export class LocalStepFunctions {
         this.tokens.set(t.token, t);
         exec.openTokens.add(t);
       }
-      // The invocation holds the clock itself; its result hands over to this strand before letting go.
       const invocationHold = this.clock.hold();
-      this.invokeLambda(functionArn, JSON.parse(payloadText), { functionName, awsRequestId: requestId }).then(
-        (value) => {
-          const payloadOut = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
-          if (state.integration === "function") {
-            settle(
-              "LambdaFunctionSucceeded",
-              { output: JSON.stringify(payloadOut), outputDetails: { truncated: false } },
-              () => ok(payloadOut),
-            );
-          } else {
-            const response = lambdaInvokeResponse(payloadOut, requestId);
-            if (!token) {
-              settle(
-                "TaskSucceeded",
-                { ...taskDetails, output: JSON.stringify(response), outputDetails: { truncated: false } },
-                () => ok(response),
-              );
-            } else if (!settled && !strand.scope.reason) {
-              token.submitted = true;
-              this.emit(strand, "TaskSubmitted", {
-                ...taskDetails,
-                output: JSON.stringify(response),
-                outputDetails: { truncated: false },
-              });
-              if (token.early) deliver(token.early);
-            }
-          }
-          invocationHold();
-        },
-        (error: unknown) => {
-          const { errorType, cause } = lambdaError(error);
-          if (state.integration === "function") {
-            settle("LambdaFunctionFailed", errorDetails(errorType, cause), () =>
-              fail(new StatesFailureError(errorType, cause)),
-            );
-          } else {
-            settle("TaskFailed", { ...taskDetails, ...errorDetails(errorType, cause) }, () =>
-              fail(new StatesFailureError(errorType, cause)),
-            );
-          }
-          invocationHold();
-        },
-      );
+      const failed = (error: unknown) => {
+        const { errorType, cause } = lambdaError(error);
+        const type = state.integration === "function" ? "LambdaFunctionFailed" : "TaskFailed";
+        const details = state.integration === "function" ? {} : taskDetails;
+        settle(type, { ...details, ...errorDetails(errorType, cause) }, () =>
+          fail(new StatesFailureError(errorType, cause)),
+        );
+      };
+      const succeeded = (value: unknown) => {
+        let payloadOut: unknown;
+        try {
+          payloadOut = value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+        } catch (error) {
+          // What Lambda's Node.js runtime reports for a result it cannot serialise.
+          return failed(
+            Object.assign(new Error(`Unable to stringify response body: ${(error as Error).message}`), {
+              name: "Runtime.MarshalError",
+            }),
+          );
+        }
+        if (state.integration === "function") {
+          const output = JSON.stringify(payloadOut);
+          return settle("LambdaFunctionSucceeded", { output, outputDetails: { truncated: false } }, () =>
+            ok(payloadOut),
+          );
+        }
+        const response = lambdaInvokeResponse(payloadOut, requestId);
+        const output = JSON.stringify(response);
+        if (!token)
+          return settle(
+            "TaskSucceeded",
+            { ...taskDetails, output, outputDetails: { truncated: false } },
+            () => ok(response),
+          );
+        if (settled || strand.scope.reason) return;
+        token.submitted = true;
+        this.emit(strand, "TaskSubmitted", { ...taskDetails, output, outputDetails: { truncated: false } });
+        if (token.early) deliver(token.early);
+      };
+      // The invocation holds the clock itself and hands over to this strand (ok/fail re-acquire the
+      // strand's hold synchronously) before letting go, so time cannot slip in between.
+      Promise.resolve()
+        .then(() =>
+          this.invokeLambda(functionArn, JSON.parse(payloadText), { functionName, awsRequestId: requestId }),
+        )
+        .then(succeeded, failed)
+        .catch(failed)
+        .finally(invocationHold);
       return () => {
         for (const t of timers) t.cancel();
         if (token && !token.closed) this.closeToken(token);
