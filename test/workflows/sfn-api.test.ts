@@ -200,3 +200,23 @@ describe("Step Functions HTTP API through @aws-sdk/client-sfn", () => {
     ).rejects.toMatchObject({ name: "InvalidDefinition" });
   });
 });
+
+describe("names (API reference, StartExecution name)", () => {
+  it("accepts AWS-valid execution names and rejects whitespace, brackets, wildcards and specials", async () => {
+    const h = harness();
+    const { stateMachineArn } = await h.runtime.createStateMachine({
+      name: "Names",
+      definition: JSON.stringify(machine({ P: { Type: "Pass", End: true } })),
+    });
+    for (const name of ["C1.2026-01", "合同-2026-01", "a_b"]) {
+      await expect(h.runtime.startExecution({ stateMachineArn, name })).resolves.toMatchObject({
+        executionArn: expect.stringContaining(name),
+      });
+    }
+    for (const name of ["has space", "a/b", "a:b", "x*", "[x]", "", "n".repeat(81)]) {
+      await expect(h.runtime.startExecution({ stateMachineArn, name })).rejects.toMatchObject({
+        name: "InvalidName",
+      });
+    }
+  });
+});

@@ -145,7 +145,21 @@ interface StateResult {
   next: string | undefined;
 }
 
-const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/**
+ * Names of state machines and executions: 1–80 characters, none of whitespace, brackets `< > { } [ ]`,
+ * wildcards `? *`, special characters `" # % \\ ^ | ~ \` $ & , ; : /` or control characters
+ * (API reference, StartExecution `name`).
+ */
+const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+
+function validName(name: string): boolean {
+  if (name.length < 1 || name.length > 80 || NAME_FORBIDDEN.test(name)) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+  }
+  return true;
+}
 const TASK_FAILED_EXCLUDES = new Set([
   "States.Timeout",
   "States.HeartbeatTimeout",
@@ -180,7 +194,7 @@ export class LocalStepFunctions {
     roleArn?: string;
     type?: string;
   }): Promise<{ stateMachineArn: string; creationDate: Date }> {
-    if (!input.name || !EXECUTION_NAME.test(input.name))
+    if (!input.name || !validName(input.name))
       throw new StepFunctionsApiError("InvalidName", `invalid state machine name '${input.name}'`);
     if (input.type !== undefined && input.type !== "STANDARD") {
       throw new ValidationApiError(`state machine type ${input.type} is not supported (STANDARD only)`);
@@ -250,8 +264,7 @@ export class LocalStepFunctions {
   }> {
     const machine = this.machine(input.stateMachineArn);
     const name = input.name ?? randomUUID();
-    if (!EXECUTION_NAME.test(name))
-      throw new StepFunctionsApiError("InvalidName", `invalid execution name '${name}'`);
+    if (!validName(name)) throw new StepFunctionsApiError("InvalidName", `invalid execution name '${name}'`);
     const inputText = input.input ?? "{}";
     let parsed: unknown;
     try {
