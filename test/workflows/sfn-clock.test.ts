@@ -2,6 +2,7 @@
  * The virtual clock: time jumps to the next timer only when nothing is in flight, timers fire in
  * (time, scheduling) order, and runs are deterministic.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { now, systemClock, useClock } from "../../functions/adapters/clock";
 import { LocalStepFunctions } from "../../infra/local/sfn/runtime";
@@ -24,6 +25,33 @@ describe("VirtualClock", () => {
     expect(fired).toEqual(["a@1000", "b@2000", "c@2000"]);
     expect(clock.nowMs()).toBe(START.getTime() + 5000);
     expect(clock.nextTimerAt()?.getTime()).toBe(START.getTime() + 9000);
+  });
+
+  it("fires any set of timers in (time, scheduling order), skipping cancelled ones (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()), { maxLength: 60 }),
+        async (specs) => {
+          const clock = new VirtualClock(START);
+          const fired: Array<[number, number]> = [];
+          specs.forEach(([offset, cancel], seq) => {
+            const timer = clock.schedule(
+              at(offset * 1000),
+              () => void fired.push([clock.nowMs() - START.getTime(), seq]),
+            );
+            if (cancel) timer.cancel();
+          });
+          await clock.runUntil(at(60_000));
+          const expected = specs
+            .map(([offset, cancel], seq) => ({ offset, cancel, seq }))
+            .filter((t) => !t.cancel)
+            .sort((a, b) => a.offset - b.offset || a.seq - b.seq)
+            .map((t): [number, number] => [t.offset * 1000, t.seq]);
+          expect(fired).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("does not jump while tracked work is in flight, even work that takes real milliseconds", async () => {
