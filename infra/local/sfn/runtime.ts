@@ -124,6 +124,8 @@ interface Strand {
   scope: CancelScope;
   release: () => void;
   lastEventId: number;
+  /** Type of the state the strand is in, for `<Type>StateAborted` when it is cancelled while blocked. */
+  stateType?: string;
 }
 
 type Outcome =
@@ -588,6 +590,7 @@ export class LocalStepFunctions {
   ): Promise<StateResult> {
     strand.scope.check();
     const enteredMs = this.clock.nowMs();
+    strand.stateType = state.type;
     this.emit(strand, `${state.type}StateEntered`, {
       name: state.name,
       input: JSON.stringify(input),
@@ -1207,7 +1210,12 @@ export class LocalStepFunctions {
         finish();
         reject(e);
       };
-      const onCancel = (e: Error) => fail(e);
+      const onCancel = (e: Error) => {
+        // Stopped, timed out, or a sibling branch failed: the state this strand waits in is aborted
+        // (TaskStateAborted, WaitStateAborted, MapStateAborted, ParallelStateAborted).
+        if (strand.stateType) this.emit(strand, `${strand.stateType}StateAborted`, undefined);
+        fail(e);
+      };
       strand.scope.waiters.add(onCancel);
       strand.release();
       cleanup = setup(ok, fail);
