@@ -199,11 +199,14 @@ function simplePath(ast: AstNode): string[] | undefined {
 }
 
 function bindingsFor(ctx: EvalContext): Record<string, unknown> {
-  const bindings = ctx.variables.collect({});
-  Object.assign(bindings, stepFunctionsFunctions);
+  // Functions first so a workflow variable of the same name shadows them, as the fast path does.
+  const bindings: Record<string, unknown> = {
+    ...stepFunctionsFunctions,
+    now: () => new Date(ctx.nowMs()).toISOString(),
+    millis: () => ctx.nowMs(),
+  };
+  ctx.variables.collect(bindings);
   bindings.states = ctx.states;
-  bindings.now = () => new Date(ctx.nowMs()).toISOString();
-  bindings.millis = () => ctx.nowMs();
   return bindings;
 }
 
