@@ -1,0 +1,121 @@
+/**
+ * The one way this project makes a Lambda (style.md, Powertools examples): Node.js 22 on arm64, an
+ * esbuild ESM bundle with the AWS SDK inside and minified, X-Ray tracing, its own log group with a
+ * retention, and its own role that starts with nothing but its log group. Each caller then grants exactly
+ * what the function needs (`allow`), naming resources rather than `*`.
+ *
+ * The resource Metadata `contract-ops:entry` / `contract-ops:handler` lets the local Step Functions
+ * runtime map a function ARN in a synthesized definition to its handler module (infra/local/sfn).
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CfnElement, Duration, Stack, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(here, "..", "..");
+
+/** Path of a function's handler module relative to the repository root. */
+export const handlerEntry = (name: string) => `functions/${name}/handler.ts`;
+
+export interface ContractFunctionProps {
+  /** Folder name under functions/. */
+  name: string;
+  description: string;
+  environment: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  deadLetterQueue?: sqs.IQueue;
+}
+
+export class ContractFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ContractFunctionProps) {
+    super(scope, id);
+    const entry = handlerEntry(props.name);
+    const entryPath = join(REPO_ROOT, entry);
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      logGroupName: `/aws/lambda/ContractOps-${props.name}`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `ContractOps ${props.name}: only what this function needs`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new nodejs.NodejsFunction(this, "Function", {
+      functionName: `ContractOps-${props.name}`,
+      description: props.description,
+      // With bundling skipped (tests, the local runtime) esbuild never reads the entry, but NodejsFunction
+      // still insists the file exist; this construct's own file stands in until the handler is written.
+      entry:
+        existsSync(entryPath) || Stack.of(this).bundlingRequired ? entryPath : fileURLToPath(import.meta.url),
+      handler: "handler",
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: { ...props.environment, NODE_OPTIONS: "--enable-source-maps" },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: "node22",
+        minify: true,
+        sourceMap: true,
+        // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships.
+        bundleAwsSDK: true,
+        externalModules: [],
+        mainFields: ["module", "main"],
+        // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        tsconfig: join(REPO_ROOT, "tsconfig.json"),
+      },
+    });
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata("contract-ops:entry", entry);
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata("contract-ops:handler", "handler");
+
+    Validations.of(this).acknowledge(
+      {
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, added by CDK for Tracing.ACTIVE): X-Ray has no resource-level permissions.",
+      },
+      {
+        id: "AwsSolutions-L1",
+        reason:
+          "Issue #4 fixes the runtime at Node.js 22 (nodejs22.x, supported by Lambda); moving to a newer major is a deliberate, tested upgrade, not a synth-time default.",
+      },
+    );
+  }
+
+  /**
+   * The cdk-nag finding for a Step Functions role allowed to invoke this function: the Lambda integration
+   * grants the function ARN and `<arn>:*` (its versions and aliases), which is still this one function.
+   */
+  get invokeGrantFinding(): string {
+    const logicalId = Stack.of(this).getLogicalId(this.fn.node.defaultChild as CfnElement);
+    return `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`;
+  }
+
+  /** Grants `actions` on exactly `resources`; a wildcard in a resource must come with the cdk-nag finding's reason. */
+  allow(actions: string[], resources: string[], wildcard?: { finding: string; reason: string }): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+    if (wildcard) Validations.of(this).acknowledge({ id: wildcard.finding, reason: wildcard.reason });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The three Standard state machines (architecture §4), JSONata query language at the top level, logging
+ * of every event and X-Ray tracing. Execution data is not logged: the callback tasks' inputs carry task
+ * tokens, which must never reach a log (team rules).
+ */
+import { RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import { type MonthlyCycleFunctions, monthlyCycleDefinition } from "../../workflows/monthly-cycle";
+import { type MonthlyKickoffFunctions, monthlyKickoffDefinition } from "../../workflows/monthly-kickoff";
+import { type RenewalWatchFunctions, renewalWatchDefinition } from "../../workflows/renewal-watch";
+import { type FunctionName, stateMachineNames } from "../../workflows/states";
+import type { ContractOpsFunctions } from "./functions";
+
+const monthlyKickoffFunctions = ["list-active-contracts", "start-monthly-cycle"] as const;
+const monthlyCycleFunctions = [
+  "prepare-bill",
+  "send-bill",
+  "await-callback",
+  "send-reminder",
+  "record-missed-deadline",
+  "open-re-reconciliation",
+  "close-cycle",
+] as const;
+const renewalWatchFunctions = [
+  "plan-renewal-watch",
+  "send-renewal-reminder",
+  "await-callback",
+  "renew-term",
+  "continue-renewal-watch",
+  "end-contract",
+] as const;
+
+export class ContractOpsStateMachines extends Construct {
+  readonly monthlyKickoff: sfn.StateMachine;
+  readonly monthlyCycle: sfn.StateMachine;
+  readonly renewalWatch: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, functions: ContractOpsFunctions) {
+    super(scope, id);
+
+    const machine = (
+      id: string,
+      name: string,
+      comment: string,
+      invoked: readonly FunctionName[],
+      build: (scope: Construct) => sfn.IChainable,
+    ) => {
+      const stateMachine = new sfn.StateMachine(this, id, {
+        stateMachineName: name,
+        comment,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        queryLanguage: sfn.QueryLanguage.JSONATA,
+        definitionBody: sfn.DefinitionBody.fromChainable(build(new Construct(this, `${id}States`))),
+        tracingEnabled: true,
+        logs: {
+          destination: new logs.LogGroup(this, `${id}Logs`, {
+            // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per machine.
+            logGroupName: `/aws/vendedlogs/states/${name}`,
+            retention: logs.RetentionDays.ONE_YEAR,
+            removalPolicy: RemovalPolicy.RETAIN,
+          }),
+          level: sfn.LogLevel.ALL,
+          includeExecutionData: false,
+        },
+      });
+      Validations.of(stateMachine).acknowledge(
+        {
+          id: "AwsSolutions-IAM5[Resource::*]",
+          reason:
+            "Only X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs vended delivery (logs:CreateLogDelivery, …): neither supports resource-level permissions.",
+        },
+        ...invoked.map((fn) => ({
+          id: functions.byName[fn].invokeGrantFinding,
+          reason: `The Lambda integration grants ContractOps-${fn} and its qualified ARNs (<arn>:*, versions and aliases of this one function).`,
+        })),
+      );
+      return stateMachine;
+    };
+
+    this.monthlyCycle = machine(
+      "MonthlyCycle",
+      stateMachineNames.monthlyCycle,
+      "One contract, one billing period: bill, reconciliation, payment, VAT invoice, close (R-BILL-1 … R-BUDGET-1).",
+      monthlyCycleFunctions,
+      (scope) =>
+        monthlyCycleDefinition(scope, functions.lambdas(monthlyCycleFunctions) as MonthlyCycleFunctions),
+    );
+    this.monthlyKickoff = machine(
+      "MonthlyKickoff",
+      stateMachineNames.monthlyKickoff,
+      "Scheduled on the 1st at 01:00 Asia/Shanghai: one MonthlyCycle per active contract (R-PERIOD-1, R-BILL-1).",
+      monthlyKickoffFunctions,
+      (scope) =>
+        monthlyKickoffDefinition(
+          scope,
+          functions.lambdas(monthlyKickoffFunctions) as MonthlyKickoffFunctions,
+        ),
+    );
+    this.renewalWatch = machine(
+      "RenewalWatch",
+      stateMachineNames.renewalWatch,
+      "One contract term: non-renewal reminder, written notice deadline, then renew or end (R-TERM-2, R-TERM-3, R-NOTICE-3, R-END-1).",
+      renewalWatchFunctions,
+      (scope) =>
+        renewalWatchDefinition(scope, functions.lambdas(renewalWatchFunctions) as RenewalWatchFunctions),
+    );
+  }
+
+  get all(): sfn.StateMachine[] {
+    return [this.monthlyKickoff, this.monthlyCycle, this.renewalWatch];
+  }
+}

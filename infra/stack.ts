@@ -1,0 +1,70 @@
+/**
+ * The ContractOps stack: one construct per concern (architecture §3) — table, buckets, email, functions,
+ * state machines, schedule, alarms. Deployment-specific values come from CDK context (`mailDomain`).
+ */
+import { Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { ContractOpsAlarms } from "./constructs/alarms";
+import { ContractOpsBuckets } from "./constructs/buckets";
+import { ContractOpsEmail, DEFAULT_MAIL_DOMAIN } from "./constructs/email";
+import { ContractOpsFunctions } from "./constructs/functions";
+import { MonthlyKickoffSchedule } from "./constructs/schedule";
+import { ContractOpsStateMachines } from "./constructs/state-machines";
+import { ContractOpsTable } from "./constructs/table";
+
+export const STACK_NAME = "ContractOps";
+
+export class ContractOpsStack extends Stack {
+  readonly table: ContractOpsTable;
+  readonly buckets: ContractOpsBuckets;
+  readonly email: ContractOpsEmail;
+  readonly functions: ContractOpsFunctions;
+  readonly stateMachines: ContractOpsStateMachines;
+  readonly schedule: MonthlyKickoffSchedule;
+  readonly alarms: ContractOpsAlarms;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    // Server access logs are delivered under a bucket policy, not the legacy log-delivery ACL.
+    this.node.setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+    const mailDomain = String(this.node.tryGetContext("mailDomain") ?? DEFAULT_MAIL_DOMAIN);
+
+    this.table = new ContractOpsTable(this, "Data");
+    this.buckets = new ContractOpsBuckets(this, "Buckets");
+    this.email = new ContractOpsEmail(this, "Email", { mailDomain });
+
+    const inboundDeadLetterQueue = new sqs.Queue(this, "InboundReplyDeadLetterQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(inboundDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is itself the dead-letter queue of the inbound-reply Lambda (asynchronous SES invocations).",
+    });
+
+    this.functions = new ContractOpsFunctions(this, "Functions", {
+      table: this.table,
+      buckets: this.buckets,
+      email: this.email,
+      inboundDeadLetterQueue,
+    });
+    this.email.receiveReplies(this.buckets.mail, this.functions.byName["inbound-reply"].fn);
+
+    this.stateMachines = new ContractOpsStateMachines(this, "Workflows", this.functions);
+    this.schedule = new MonthlyKickoffSchedule(
+      this,
+      "MonthlyKickoffSchedule",
+      this.stateMachines.monthlyKickoff,
+    );
+    this.alarms = new ContractOpsAlarms(this, "Alarms", {
+      stateMachines: this.stateMachines.all,
+      deadLetterQueues: {
+        MonthlyKickoffSchedule: this.schedule.deadLetterQueue,
+        InboundReply: inboundDeadLetterQueue,
+      },
+    });
+  }
+}

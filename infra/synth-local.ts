@@ -1,0 +1,27 @@
+/**
+ * The CloudFormation template of the ContractOps stack, built in-process with bundling skipped: what the
+ * local Step Functions runtime and `npm start` load the state machines from (architecture §6). No esbuild,
+ * no cdk.out, no handler files needed.
+ */
+import { App } from "aws-cdk-lib";
+import { ContractOpsStack, STACK_NAME } from "./stack";
+
+export interface SynthesizeOptions {
+  /** CDK context, e.g. `{ mailDomain: "contract-ops.localhost" }`. */
+  context?: Record<string, unknown>;
+}
+
+export function buildStack(options: SynthesizeOptions = {}): { app: App; stack: ContractOpsStack } {
+  const app = new App({
+    context: { ...options.context, "aws:cdk:bundling-stacks": [] },
+    // Asset staging with bundling skipped still wants an output directory; keep it out of the repo tree.
+    autoSynth: false,
+  });
+  const stack = new ContractOpsStack(app, STACK_NAME);
+  return { app, stack };
+}
+
+export function synthesizeTemplate(options: SynthesizeOptions = {}): Record<string, unknown> {
+  const { app, stack } = buildStack(options);
+  return app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+}

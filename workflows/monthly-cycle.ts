@@ -1,0 +1,309 @@
+/**
+ * MonthlyCycle (架构 §4): one execution per contract and billing period, named `<contractId>-<YYYY-MM>`.
+ * Bill → reconciliation reply (or deemed acceptance) → re-reconciliation in parallel with payment →
+ * VAT invoice → close. Every deadline is a task-token timeout; nothing here waits inside a Lambda.
+ *
+ * Variables: `$contractId`, `$period`, `$sent` (deadlines from "Send the bill"), `$reply` (the
+ * reconciliation outcome). Inside the Parallel: `$reopened`, `$paid` (branch scope only); the branches
+ * return `{agreed}` and `{payment, invoice}`, which the Parallel assigns to `$agreed`, `$payment`,
+ * `$invoice` for "Close the cycle".
+ */
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import {
+  awaitStep,
+  invokeStep,
+  ON_TIMEOUT,
+  SECONDS_LEFT_IN_BUDGET,
+  secondsUntil,
+  type WorkflowFunctions,
+} from "./states";
+
+export type MonthlyCycleFunctions = WorkflowFunctions<
+  | "prepare-bill"
+  | "send-bill"
+  | "await-callback"
+  | "send-reminder"
+  | "record-missed-deadline"
+  | "open-re-reconciliation"
+  | "close-cycle"
+>;
+
+const CONTRACT = "{% $contractId %}";
+const PERIOD = "{% $period %}";
+
+export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFunctions): sfn.IChainable {
+  const prepare = invokeStep(scope, {
+    fn: fns["prepare-bill"],
+    stateName: "Rate usage and prepare the bill",
+    comment:
+      "R-PERIOD-1, R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-MONEY-1, R-RECON-4: rates the period's usage and writes the bill once (bill id = contract + period), carrying the previous period's agreed adjustment.",
+    payload: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
+    assign: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
+  });
+
+  const send = invokeStep(scope, {
+    fn: fns["send-bill"],
+    stateName: "Send the bill to Party A",
+    comment:
+      "R-BILL-1, R-RECON-1, R-PAY-1, R-RECON-5, R-BREACH-1: emails the bill; the sent instant is the receipt, from which the reconciliation deadline, the reminder and the payment due date are computed; a bill sent after 10 working days is recorded as Party B's breach.",
+    payload: { contractId: CONTRACT, period: PERIOD },
+    assign: { sent: "{% $states.result.Payload %}" },
+  });
+
+  // --- Reconciliation reply (R-RECON-1, R-RECON-5) -------------------------------------------------
+  const replyReceived = { reply: "{% $states.result %}" };
+
+  const waitForReply = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Wait for Party A's reconciliation reply",
+    comment:
+      "R-RECON-1, R-RECON-5: waits for Party A's emailed confirmation or figure until the reminder time (the working day before the deadline).",
+    awaiting: "reconciliation-reply",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$sent.reminderAt"),
+    assign: replyReceived,
+  });
+
+  const remind = invokeStep(scope, {
+    fn: fns["send-reminder"],
+    stateName: "Remind Party A that the reconciliation is due",
+    comment: "R-RECON-5: no reply yet on the last working day before the deadline: remind Party A's contact.",
+    payload: { contractId: CONTRACT, period: PERIOD, kind: "reconciliation" },
+  });
+
+  const keepWaitingForReply = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the reconciliation reply until the deadline",
+    comment:
+      "R-RECON-1, R-RECON-5: waits for the reply until the end of the 5th working day after receipt of the bill.",
+    awaiting: "reconciliation-reply",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$sent.reconciliationDeadline"),
+    assign: replyReceived,
+  });
+
+  const deemAccepted = invokeStep(scope, {
+    fn: fns["record-missed-deadline"],
+    stateName: "Deem the bill accepted without a reply",
+    comment:
+      "R-RECON-5: no reply by the deadline: the bill is deemed accepted and recorded as 'no reply'; the cycle goes on.",
+    payload: { contractId: CONTRACT, period: PERIOD, missed: "reconciliation-reply" },
+    assign: { reply: { outcome: "no-reply" } },
+  });
+
+  const reminderDue = sfn.Choice.jsonata(
+    scope,
+    "Is there time for a reminder before the reconciliation deadline?",
+    {
+      stateName: "Is there time for a reminder before the reconciliation deadline?",
+      comment:
+        "R-RECON-5: the reminder goes out on the last working day before the deadline; a bill sent too late for that (reminderAt null) waits straight for the deadline.",
+    },
+  );
+
+  // --- Branch 1: re-reconciliation (R-RECON-3, R-RECON-4) ------------------------------------------
+  const openReReconciliation = invokeStep(scope, {
+    fn: fns["open-re-reconciliation"],
+    stateName: "Open the re-reconciliation",
+    comment:
+      "R-RECON-3: Party A's figure differs by more than 5 %: both parties re-reconcile within 10 working days; payment is not held up (R-RECON-4).",
+    payload: {
+      contractId: CONTRACT,
+      period: PERIOD,
+      partyAAmount: "{% $reply.partyAAmount %}",
+      receivedAt: "{% $reply.receivedAt %}",
+    },
+    assign: { reopened: "{% $states.result.Payload %}" },
+  });
+
+  const waitForAgreedAmount = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Wait for the agreed amount",
+    comment:
+      "R-RECON-3, R-RECON-4: waits for the amount both parties fixed; its difference becomes next period's adjustment (or the final true-up).",
+    awaiting: "agreed-amount",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$reopened.reReconciliationDeadline"),
+    outputs: { agreed: "{% $states.result %}" },
+  });
+
+  const recordUnresolved = invokeStep(scope, {
+    fn: fns["record-missed-deadline"],
+    stateName: "Record the re-reconciliation as unresolved",
+    comment:
+      "R-RECON-3, R-BREACH-1: no agreed amount within 10 working days: recorded for the parties to settle; the bill amount stands for payment (R-RECON-4).",
+    payload: { contractId: CONTRACT, period: PERIOD, missed: "agreed-amount" },
+    outputs: { agreed: null },
+  });
+
+  const noReReconciliation = sfn.Succeed.jsonata(scope, "No re-reconciliation needed", {
+    stateName: "No re-reconciliation needed",
+    comment:
+      "R-RECON-2, R-RECON-5: confirmed, within the 5 % tolerance (inclusive) or deemed accepted: the bill total is the settlement basis.",
+    outputs: { agreed: null },
+  });
+
+  waitForAgreedAmount.addCatch(recordUnresolved, ON_TIMEOUT);
+  const reReconciliationBranch = sfn.Choice.jsonata(scope, "Is a re-reconciliation needed?", {
+    stateName: "Is a re-reconciliation needed?",
+    comment: "R-RECON-2, R-RECON-3: only a difference beyond 5 % of the bill total is re-reconciled.",
+  })
+    .when(
+      sfn.Condition.jsonata('{% $reply.outcome = "re-reconcile" %}'),
+      openReReconciliation.next(waitForAgreedAmount),
+    )
+    .otherwise(noReReconciliation);
+
+  // --- Branch 2: payment, then the VAT invoice (R-PAY-1, R-PAY-2, R-INV-1) --------------------------
+  const paymentReceived = { paid: "{% $states.result %}" };
+
+  const waitForPayment = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Wait for Party A's payment",
+    comment:
+      "R-PAY-1, R-RECON-4: waits for the payment to be recorded, due within 10 working days of receipt of the bill, whatever the reconciliation.",
+    awaiting: "payment",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$sent.paymentDue"),
+    assign: paymentReceived,
+  });
+
+  const overdue = invokeStep(scope, {
+    fn: fns["record-missed-deadline"],
+    stateName: "Send the overdue notice and record the breach",
+    comment:
+      "R-PAY-2, R-BREACH-1: payment not recorded by the due date: overdue notice to Party A, Party B told, Party A's breach recorded.",
+    payload: { contractId: CONTRACT, period: PERIOD, missed: "payment" },
+  });
+
+  const keepWaitingForPayment = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the payment",
+    comment:
+      "R-PAY-2: the cycle keeps waiting for the overdue payment, for what is left of the execution's one-year budget.",
+    awaiting: "payment",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: SECONDS_LEFT_IN_BUDGET,
+    assign: paymentReceived,
+  });
+
+  const paymentNeverRecorded = sfn.Fail.jsonata(scope, "Hand the unpaid bill to a person", {
+    stateName: "Hand the unpaid bill to a person",
+    comment:
+      "R-PAY-2, R-BREACH-1: no payment within the execution's year; the breach stands and staff take over (the failed execution raises an alarm).",
+    error: "ContractOps.PaymentNeverRecorded",
+    cause:
+      "{% 'No payment was recorded for ' & $contractId & ' ' & $period & ' within the execution budget.' %}",
+  });
+
+  const invoiceRecorded = { payment: "{% $paid %}", invoice: "{% $states.result %}" };
+
+  const waitForInvoice = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Wait for the VAT invoice to be recorded",
+    comment:
+      "R-INV-1: Party B issues the VAT ordinary invoice (增值税普通发票) within 10 working days of receiving the payment.",
+    awaiting: "invoice",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$paid.invoiceDue"),
+    outputs: invoiceRecorded,
+  });
+
+  const lateInvoice = invokeStep(scope, {
+    fn: fns["record-missed-deadline"],
+    stateName: "Record the late invoice as a breach",
+    comment:
+      "R-INV-1, R-BREACH-1: no invoice recorded within 10 working days of the payment: Party B's breach is recorded.",
+    payload: { contractId: CONTRACT, period: PERIOD, missed: "invoice" },
+  });
+
+  const keepWaitingForInvoice = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the VAT invoice",
+    comment:
+      "R-INV-1: the cycle cannot close without the invoice; waits for what is left of the execution's budget.",
+    awaiting: "invoice",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: SECONDS_LEFT_IN_BUDGET,
+    outputs: invoiceRecorded,
+  });
+
+  const invoiceNeverRecorded = sfn.Fail.jsonata(scope, "Hand the missing invoice to a person", {
+    stateName: "Hand the missing invoice to a person",
+    comment:
+      "R-INV-1, R-BREACH-1: no invoice within the execution's year; staff take over (the failed execution raises an alarm).",
+    error: "ContractOps.InvoiceNeverRecorded",
+    cause:
+      "{% 'No VAT invoice was recorded for ' & $contractId & ' ' & $period & ' within the execution budget.' %}",
+  });
+
+  waitForPayment.addCatch(overdue, ON_TIMEOUT);
+  keepWaitingForPayment.addCatch(paymentNeverRecorded, ON_TIMEOUT);
+  waitForInvoice.addCatch(lateInvoice, ON_TIMEOUT);
+  keepWaitingForInvoice.addCatch(invoiceNeverRecorded, ON_TIMEOUT);
+  overdue.next(keepWaitingForPayment);
+  keepWaitingForPayment.next(waitForInvoice);
+  lateInvoice.next(keepWaitingForInvoice);
+  const paymentBranch = waitForPayment.next(waitForInvoice);
+
+  const settle = sfn.Parallel.jsonata(scope, "Re-reconcile while payment proceeds", {
+    stateName: "Re-reconcile while payment proceeds",
+    comment:
+      "R-RECON-3, R-RECON-4, R-PAY-1, R-INV-1: re-reconciliation never holds up payment; branch outputs carry the agreed amount, the payment and the invoice out of the branches.",
+    assign: {
+      agreed: "{% $states.result[0].agreed %}",
+      payment: "{% $states.result[1].payment %}",
+      invoice: "{% $states.result[1].invoice %}",
+    },
+  })
+    .branch(reReconciliationBranch)
+    .branch(paymentBranch);
+
+  const close = invokeStep(scope, {
+    fn: fns["close-cycle"],
+    stateName: "Close the cycle",
+    comment:
+      "R-RECON-4, R-BUDGET-1, R-END-1: writes the cycle summary, carries the agreed difference to the next period (or settles it both ways after the last period) and checks the running total against the contract budget.",
+    payload: {
+      contractId: CONTRACT,
+      period: PERIOD,
+      reconciliation: "{% $reply %}",
+      agreed: "{% $agreed %}",
+      payment: "{% $payment %}",
+      invoice: "{% $invoice %}",
+    },
+  });
+
+  const closed = sfn.Succeed.jsonata(scope, "Cycle closed", {
+    stateName: "Cycle closed",
+    comment: "R-PERIOD-1: the period is billed, reconciled, paid and invoiced.",
+  });
+
+  waitForReply.addCatch(remind.next(keepWaitingForReply), ON_TIMEOUT);
+  keepWaitingForReply.addCatch(deemAccepted, ON_TIMEOUT);
+  settle.next(close).next(closed);
+  waitForReply.next(settle);
+  keepWaitingForReply.next(settle);
+  deemAccepted.next(settle);
+  reminderDue
+    .when(sfn.Condition.jsonata("{% $sent.reminderAt != null %}"), waitForReply)
+    .otherwise(keepWaitingForReply);
+
+  prepare.next(send).next(reminderDue);
+  return sfn.Chain.start(prepare);
+}
