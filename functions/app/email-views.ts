@@ -585,7 +585,7 @@ function failedVerdicts(reason: string): Array<{ name: VerdictName; status: stri
   });
 }
 
-export function untrustedReason(
+function untrustedReason(
   contract: Contract,
   reasonCode: string,
   reason: string,
@@ -699,7 +699,10 @@ function renewalReminder(contract: Contract, schedule: RenewalSchedule): Rendere
   });
 }
 
-function renewalConfirmation(contract: Contract, _nextTerm: number, next: TermDates): RenderedEmail {
+function renewalConfirmation(contract: Contract, nextTerm: number, next: TermDates): RenderedEmail {
+  if (next.term !== nextTerm) {
+    throw new EmailViewError(`renewal into term ${nextTerm} given the dates of term ${next.term}`);
+  }
   return renderRenewalConfirmationEmail({
     contract: contractView(contract),
     previousTermLastDay: addDays(next.firstDay, -1),

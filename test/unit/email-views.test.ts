@@ -394,6 +394,7 @@ describe("invoice, renewal and end", () => {
     expect(text).toContain("合同上一期有效期已于 2026年7月14日届满");
     expect(text).toContain("新一期届满日：2027年7月14日");
     expect(text).toContain("不续约通知最迟送达日：2027年6月14日（R-TERM-3）");
+    expect(() => emails.renewalConfirmation(contract, 3, next)).toThrow(EmailViewError);
   });
 
   it("R-END-1: the end-of-contract email leaves the last period's true-up pending", () => {
