@@ -2,7 +2,7 @@
  * The ContractOps stack: one construct per concern (architecture §3) — table, buckets, email, functions,
  * state machines, schedule, alarms. Deployment-specific values come from CDK context (`mailDomain`).
  */
-import { Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ContractOpsAlarms } from "./constructs/alarms";
@@ -66,5 +66,12 @@ export class ContractOpsStack extends Stack {
         InboundReply: inboundDeadLetterQueue,
       },
     });
+
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, "MonthlyCycleArn", { value: this.stateMachines.monthlyCycle.stateMachineArn });
+    new CfnOutput(this, "RenewalWatchArn", { value: this.stateMachines.renewalWatch.stateMachineArn });
+    new CfnOutput(this, "MonthlyKickoffArn", { value: this.stateMachines.monthlyKickoff.stateMachineArn });
+    new CfnOutput(this, "InboundMailBucket", { value: this.buckets.mail.bucketName });
+    new CfnOutput(this, "UsageBucket", { value: this.buckets.usage.bucketName });
   }
 }
