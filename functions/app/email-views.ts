@@ -7,7 +7,13 @@
 import Decimal from "decimal.js";
 import { now } from "../adapters/clock";
 import type { Breach, CycleRecord } from "../adapters/repository";
-import { type Contract, contractService, type ServiceName, termStartDate } from "../core/contract";
+import {
+  type Contract,
+  contractService,
+  KNOWN_SERVICES,
+  type ServiceName,
+  termStartDate,
+} from "../core/contract";
 import {
   type Deadline,
   invoiceDue,
@@ -259,6 +265,10 @@ function parsedStatement(cycle: CycleRecord): Statement {
   return result.data;
 }
 
+function isPricedService(service: string): service is ServiceName {
+  return (KNOWN_SERVICES as readonly string[]).includes(service);
+}
+
 /** rating.ts writes an adjustment's period into its description: "<description>（2025-09 账期）". */
 const ADJUSTMENT_SOURCE = /^(.*)（(\d{4}-\d{2}) 账期）$/u;
 
@@ -280,8 +290,8 @@ function lineView(contract: Contract, line: StatementLine): StatementLineView {
   }
   // R-TRIAL-1: the renderer adds its own trial wording, so the service's plain name is used, not rating's.
   const trialName =
-    line.trial && line.service !== "voice-inbound" && line.service !== "sms-uplink"
-      ? contractService(contract, line.service as ServiceName)?.description
+    line.trial && isPricedService(line.service)
+      ? contractService(contract, line.service)?.description
       : undefined;
   return {
     kind: line.trial ? "trial" : "charge",
