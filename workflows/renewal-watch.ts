@@ -11,7 +11,15 @@
  */
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
-import { awaitStep, invokeStep, ON_TIMEOUT, secondsUntil, type WorkflowFunctions, waitUntil } from "./states";
+import {
+  awaitStep,
+  invokeStep,
+  ON_TIMEOUT,
+  secondsUntil,
+  type WorkflowFunctions,
+  waitUntil,
+  waitUntilMillis,
+} from "./states";
 
 export type RenewalWatchFunctions = WorkflowFunctions<
   | "plan-renewal-watch"
@@ -50,7 +58,7 @@ export function renewalWatchDefinition(scope: Construct, fns: RenewalWatchFuncti
     {
       stateName: "Wait until it is time to hand over to a fresh execution",
       comment: `R-TERM-2, R-TERM-4: a term outlasts one execution; this one sleeps until ${HANDOVER_LEAD_DAYS} days before the reminder date.`,
-      time: waitUntil(`$fromMillis($toMillis($plan.reminderAt) - ${HANDOVER_LEAD_DAYS * DAY_MS})`),
+      time: waitUntilMillis(`$toMillis($plan.reminderAt) - ${HANDOVER_LEAD_DAYS * DAY_MS}`),
     },
   );
 

@@ -71,7 +71,12 @@ export const SECONDS_LEFT_IN_BUDGET = secondsUntil(
  * with an offset such as +08:00, which `$toMillis` reads and `$fromMillis` renders in UTC.
  */
 export function waitUntil(instant: string): sfn.WaitTime {
-  return sfn.WaitTime.timestamp(`{% $fromMillis($toMillis(${instant})) %}`);
+  return waitUntilMillis(`$toMillis(${instant})`);
+}
+
+/** A Wait state's Timestamp from JSONata evaluating to epoch milliseconds. */
+export function waitUntilMillis(millis: string): sfn.WaitTime {
+  return sfn.WaitTime.timestamp(`{% $fromMillis(${millis}) %}`);
 }
 
 function withTransientRetry<T extends sfn.TaskStateBase>(task: T): T {
