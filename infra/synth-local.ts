@@ -14,7 +14,7 @@ export interface SynthesizeOptions {
 export function buildStack(options: SynthesizeOptions = {}): { app: App; stack: ContractOpsStack } {
   const app = new App({
     context: { ...options.context, "aws:cdk:bundling-stacks": [] },
-    // Asset staging with bundling skipped still wants an output directory; keep it out of the repo tree.
+    // Synthesized on demand below, into a temporary directory (no outdir given), never at process exit.
     autoSynth: false,
   });
   const stack = new ContractOpsStack(app, STACK_NAME);
