@@ -65,8 +65,10 @@ export interface CycleRecord {
   breaches?: Breach[];
   adjustmentNextPeriod?: string;
   closedAt?: string;
-  /** Open task tokens by what they await; never logged, never emailed. */
-  tokens?: Partial<Record<"payment" | "invoice" | "agreed-amount", string>>;
+  /** Open task tokens of what the cycle awaits; never logged, never emailed. */
+  paymentToken?: string;
+  invoiceToken?: string;
+  agreedAmountToken?: string;
 }
 
 export interface ReplyKeyRecord {
@@ -292,25 +294,35 @@ export async function setCycleFieldsOnce(
   );
 }
 
+const TOKEN_ATTRIBUTE = {
+  payment: "paymentToken",
+  invoice: "invoiceToken",
+  "agreed-amount": "agreedAmountToken",
+} as const;
+
+export type CycleAwaiting = keyof typeof TOKEN_ATTRIBUTE;
+
+/** Stores (or, with null, removes) the open task token of what the cycle awaits; never logged. */
 export async function setCycleToken(
   contractId: string,
   period: string,
-  awaiting: "payment" | "invoice" | "agreed-amount",
+  awaiting: CycleAwaiting,
   taskToken: string | null,
 ): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: { PK: contractKey(contractId), SK: cycleKey(period) },
-      UpdateExpression:
-        taskToken === null
-          ? "REMOVE tokens.#a"
-          : "SET tokens = if_not_exists(tokens, :empty), tokens.#a = :t",
-      ExpressionAttributeNames: { "#a": awaiting },
-      ...(taskToken === null ? {} : { ExpressionAttributeValues: { ":t": taskToken, ":empty": {} } }),
+      UpdateExpression: taskToken === null ? "REMOVE #a" : "SET #a = :t",
+      ExpressionAttributeNames: { "#a": TOKEN_ATTRIBUTE[awaiting] },
+      ...(taskToken === null ? {} : { ExpressionAttributeValues: { ":t": taskToken } }),
       ConditionExpression: "attribute_exists(PK)",
     }),
   );
+}
+
+export function cycleToken(cycle: CycleRecord, awaiting: CycleAwaiting): string | undefined {
+  return cycle[TOKEN_ATTRIBUTE[awaiting]];
 }
 
 export async function appendBreach(contractId: string, period: string, breach: Breach): Promise<void> {

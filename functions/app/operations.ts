@@ -10,6 +10,7 @@ import {
   appendAuditEvent,
   auditHistory,
   type CycleRecord,
+  cycleToken,
   findCycle,
   getContract,
   getCycle,
@@ -125,7 +126,7 @@ export async function recordPayment(input: {
     rule: "R-PAY-1",
     details: { invoiceDue: due.at, billTotal: cycle.billTotal, differenceFromBill: formatMoney(shortfall) },
   });
-  const token = (await getCycle(input.contractId, input.period)).tokens?.payment;
+  const token = cycleToken(await getCycle(input.contractId, input.period), "payment");
   const workflow = token ? await completeTask(token, payment) : "not-waiting-yet";
   return {
     ...payment,
@@ -172,7 +173,7 @@ export async function recordInvoice(input: {
     to: [contract.parties.partyA.contact.email],
     ...emails.invoiceIssued(contract, cycle, invoice),
   });
-  const token = (await getCycle(input.contractId, input.period)).tokens?.invoice;
+  const token = cycleToken(await getCycle(input.contractId, input.period), "invoice");
   const workflow = token ? await completeTask(token, invoice) : "not-waiting-yet";
   return { ...invoice, late: invoicedAt.getTime() > Date.parse(cycle.payment.invoiceDue), workflow };
 }
@@ -198,7 +199,7 @@ export async function recordAgreedAmount(input: { contractId: string; period: st
     what: `re-reconciliation agreed at ${agreed.agreedAmount}: adjustment ${adjustment} carried to the next period`,
     rule: "R-RECON-4",
   });
-  const token = (await getCycle(input.contractId, input.period)).tokens?.["agreed-amount"];
+  const token = cycleToken(await getCycle(input.contractId, input.period), "agreed-amount");
   const workflow = token ? await completeTask(token, agreed) : "not-waiting-yet";
   return { ...agreed, billTotal: cycle.billTotal, workflow };
 }

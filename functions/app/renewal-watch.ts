@@ -48,6 +48,16 @@ export async function planRenewalWatch(input: { contractId: string; term: number
   };
 }
 
+/** Starts the same term's watch afresh (idempotent by name); this execution then ends. */
+export async function continueRenewalWatch(input: { contractId: string; term: number }) {
+  const { started } = await startNamedExecution(
+    requiredEnv("RENEWAL_WATCH_ARN"),
+    `${input.contractId}-term-${input.term}-continued`,
+    { contractId: input.contractId, term: input.term },
+  );
+  return { started };
+}
+
 export async function sendRenewalReminder(input: { contractId: string; term: number }) {
   const { contract, schedule } = await planTerm(input.contractId, input.term);
   const { sent } = await sendEmail({

@@ -20,6 +20,19 @@ afterEach(async () => {
   app = undefined;
 });
 
+/** A term's watch hands over to `<id>-term-<n>-continued` (ADR 0004): the states of both, in order. */
+async function statesOfTermOne(app: EmbeddedApp, contractId: string): Promise<string[]> {
+  const { executions } = await app.stepFunctions.listExecutions({
+    stateMachineArn: app.stateMachineArns.renewalWatch,
+  });
+  const states: string[] = [];
+  for (const name of [`${contractId}-term-1`, `${contractId}-term-1-continued`]) {
+    const execution = executions.find((e) => e.name === name);
+    if (execution) states.push(...(await statesEntered(app, execution.executionArn)));
+  }
+  return states;
+}
+
 async function watchTermOne() {
   const booted = await bootApp("2025-07-15T00:00:00+08:00");
   app = booted.app;
@@ -60,19 +73,23 @@ describe("RenewalWatch on the embedded stack", () => {
     await runUntil(app, "2026-06-15T01:00:00+08:00");
     expect((await getTerm(contractId, 1))?.outcome).toBe("renewed");
     expect((await getContract(contractId)).term).toBe(2);
-    expect(await statesEntered(app, executionArn)).toContain("Renew the contract for another term");
+    const states = await statesOfTermOne(app, contractId);
+    expect(states).toContain("Hand the watch over to a fresh execution");
+    expect(states).toContain("Renew the contract for another term");
     const next = await app.stepFunctions.listExecutions({
       stateMachineArn: app.stateMachineArns.renewalWatch,
     });
     expect(next.executions.map((e) => e.name).sort()).toEqual([
       `${contractId}-term-1`,
+      `${contractId}-term-1-continued`,
       `${contractId}-term-2`,
     ]);
+    expect((await app.stepFunctions.describeExecution({ executionArn })).status).toBe("SUCCEEDED");
     expect((await getTerm(contractId, 2))?.firstDay).toBe("2026-07-15");
   });
 
   it("R-TERM-3/R-END-1: a notice deemed delivered on the deadline ends the contract at term end", async () => {
-    const { app, contractId, executionArn } = await watchTermOne();
+    const { app, contractId } = await watchTermOne();
     await runUntil(app, "2026-06-01T10:00:00+08:00");
     const notice = await recordNotice({
       contractId,
@@ -87,7 +104,7 @@ describe("RenewalWatch on the embedded stack", () => {
     await runUntil(app, "2026-07-15T01:00:00+08:00");
     expect((await getContract(contractId)).status).toBe("ended");
     expect((await getTerm(contractId, 1))?.outcome).toBe("ended");
-    const states = await statesEntered(app, executionArn);
+    const states = await statesOfTermOne(app, contractId);
     expect(states).toEqual(expect.arrayContaining(["Wait until the term ends", "End the contract"]));
     expect(states).not.toContain("Renew the contract for another term");
   });
