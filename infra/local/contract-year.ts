@@ -98,8 +98,9 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   const termStart = termStartDate(contract);
   const firstDay = `${range.from}-01` > termStart ? `${range.from}-01` : termStart;
   const start = startOfDay(firstDay);
-  // Run until the last period's cycle has had two months to close (bill, reply, payment, invoice).
-  const end = startOfDay(`${nextPeriod(nextPeriod(nextPeriod(range.to)))}-01`);
+  // Run until just before the kickoff that would bill the period after `to`: the last period's cycle
+  // (bill on the 1st, reply, payment, invoice) closes within that month.
+  const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
   const app = await startEmbeddedApp({ start });
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
@@ -195,7 +196,7 @@ async function collectReport(
     });
     stateTransitions += history.events.filter((e) => e.type.endsWith("StateEntered")).length;
   }
-  const sent = await app.services.sentEmails();
+  const sent = await app.stack.sentEmails();
   return {
     contractId: contract.contractId,
     from: range.from,
