@@ -41,7 +41,31 @@ function write(level: Level, message: string, fields: Record<string, unknown>): 
   process.stderr.write(`${line}\n`);
 }
 
+/**
+ * A CloudWatch metric in Embedded Metric Format: on Lambda, CloudWatch Logs turns this log line into a
+ * data point (namespace ContractOps), so no PutMetricData call or permission is needed.
+ */
+function metric(name: string, dimensions: Record<string, string>, timestamp: Date): void {
+  if (LEVELS.info < threshold()) return;
+  const line = {
+    _aws: {
+      Timestamp: timestamp.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: "ContractOps",
+          Dimensions: [Object.keys(dimensions)],
+          Metrics: [{ Name: name, Unit: "Count" }],
+        },
+      ],
+    },
+    ...dimensions,
+    [name]: 1,
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+}
+
 export const logger = {
+  metric,
   debug: (message: string, fields: Record<string, unknown> = {}) => write("debug", message, fields),
   info: (message: string, fields: Record<string, unknown> = {}) => write("info", message, fields),
   warn: (message: string, fields: Record<string, unknown> = {}) => write("warn", message, fields),

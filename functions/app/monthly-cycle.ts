@@ -323,23 +323,7 @@ async function recordBreachOnce(
   const cure = breachCureDeadline(shanghaiDateOf(noticedAt), deadlineRules(contract));
   const full: Breach = { ...breach, noticedAt: instant(noticedAt), cureDeadline: cure.at };
   await appendBreach(cycle.contractId, cycle.period, full);
-  // Embedded Metric Format: CloudWatch turns this line into the ContractOps/BreachesRecorded metric.
-  process.stdout.write(
-    `${JSON.stringify({
-      _aws: {
-        Timestamp: noticedAt.getTime(),
-        CloudWatchMetrics: [
-          {
-            Namespace: "ContractOps",
-            Dimensions: [["Rule"]],
-            Metrics: [{ Name: "BreachesRecorded", Unit: "Count" }],
-          },
-        ],
-      },
-      Rule: breach.rule,
-      BreachesRecorded: 1,
-    })}\n`,
-  );
+  logger.metric("BreachesRecorded", { Rule: breach.rule }, noticedAt);
   await appendAuditEvent({
     contractId: cycle.contractId,
     period: cycle.period,

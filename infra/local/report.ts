@@ -36,6 +36,16 @@ const HEADER = [
   "breaches",
 ];
 
+/** "27 (25 succeeded, 2 running)": executions by status, as the console's list shows them. */
+function executionSummary(report: RunReport): string {
+  const byStatus = new Map<string, number>();
+  for (const e of report.executions) byStatus.set(e.status, (byStatus.get(e.status) ?? 0) + 1);
+  const parts = [...byStatus.entries()].map(
+    ([status, n]) => `${n} ${status.toLowerCase().replace("_", " ")}`,
+  );
+  return `${report.executions.length} (${parts.join(", ")})`;
+}
+
 export function renderTextReport(report: RunReport): string {
   const r = report.renewal;
   return [
@@ -44,7 +54,7 @@ export function renderTextReport(report: RunReport): string {
     table(HEADER, report.periods.map(row)),
     "",
     `renewal (term ${r.term}, last day ${r.termLastDay ?? "-"}): ${r.outcome}; non-renewal notice deadline ${r.noticeDeadline ?? "-"}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${r.nextTermFirstDay ?? "-"}`,
-    `emails sent: ${report.emailsSent}; state transitions: ${report.stateTransitions}; executions: ${report.executions.length} (${report.executions.filter((e) => e.status !== "SUCCEEDED").length} not succeeded)`,
+    `emails sent: ${report.emailsSent}; state transitions: ${report.stateTransitions}; executions: ${executionSummary(report)}`,
   ].join("\n");
 }
 
@@ -65,7 +75,7 @@ ${report.periods.map((p) => `<tr>${cells(row(p), "td")}</tr>`).join("\n")}
 </tbody></table>
 <h2>Renewal</h2>
 <p>Term ${r.term} (last day ${escapeHtml(r.termLastDay ?? "-")}): <strong>${escapeHtml(r.outcome)}</strong>. Non-renewal notice deadline ${escapeHtml(r.noticeDeadline ?? "-")}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${escapeHtml(r.nextTermFirstDay ?? "-")}.</p>
-<p>Emails sent: ${report.emailsSent}. State transitions: ${report.stateTransitions}. Executions: ${report.executions.length}.</p>
+<p>Emails sent: ${report.emailsSent}. State transitions: ${report.stateTransitions}. Executions: ${escapeHtml(executionSummary(report))}.</p>
 </body></html>
 `;
 }
