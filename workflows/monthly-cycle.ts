@@ -93,7 +93,8 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     comment:
       "R-RECON-5: no reply by the deadline: the bill is deemed accepted and recorded as 'no reply'; the cycle goes on.",
     payload: { contractId: CONTRACT, period: PERIOD, missed: "reconciliation-reply" },
-    assign: { reply: { outcome: "no-reply" } },
+    // The recorded outcome, not a constant: a reply that raced the timeout and was recorded first wins.
+    assign: { reply: "{% $states.result.Payload.reconciliation %}" },
   });
 
   const reminderDue = sfn.Choice.jsonata(

@@ -262,8 +262,9 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
           rule: "R-RECON-5",
         });
       }
-      const decided = (await getCycle(contractId, period)).reconciliation;
-      return { recorded, ...decided };
+      // The recorded outcome (a reply that raced the deadline and won is kept), for the workflow's $reply.
+      const reconciliation = (await getCycle(contractId, period)).reconciliation;
+      return { recorded, reconciliation };
     }
     case "agreed-amount": {
       const recorded = await setCycleFieldsOnce(contractId, period, "agreed", {
@@ -287,6 +288,8 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
       return { recorded };
     }
     case "payment": {
+      // A token timeout capped by the execution's one-year budget can fire before the real deadline.
+      if (now().getTime() < Date.parse(cycle.paymentDue ?? "")) return { recorded: false };
       const recorded = await recordBreachOnce(contract, cycle, {
         rule: "R-PAY-1",
         party: "A",
@@ -301,6 +304,7 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
       return { recorded };
     }
     case "invoice": {
+      if (now().getTime() < Date.parse(cycle.payment?.invoiceDue ?? "")) return { recorded: false };
       const recorded = await recordBreachOnce(contract, cycle, {
         rule: "R-INV-1",
         party: "B",

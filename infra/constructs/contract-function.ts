@@ -7,7 +7,6 @@
  * The resource Metadata `contract-ops:entry` / `contract-ops:handler` lets the local Step Functions
  * runtime map a function ARN in a synthesized definition to its handler module (infra/local/sfn).
  */
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CfnElement, Duration, Stack, Validations } from "aws-cdk-lib";
@@ -57,10 +56,7 @@ export class ContractFunction extends Construct {
     this.fn = new nodejs.NodejsFunction(this, "Function", {
       functionName: `ContractOps-${props.name}`,
       description: props.description,
-      // With bundling skipped (tests, the local runtime) esbuild never reads the entry, but NodejsFunction
-      // still insists the file exist; this construct's own file stands in until the handler is written.
-      entry:
-        existsSync(entryPath) || Stack.of(this).bundlingRequired ? entryPath : fileURLToPath(import.meta.url),
+      entry: entryPath,
       handler: "handler",
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -85,6 +81,16 @@ export class ContractFunction extends Construct {
         // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         tsconfig: join(REPO_ROOT, "tsconfig.json"),
+        // The working-day calendar reads the official year files (CN-<yyyy>.json) next to its module at run
+        // time (R-WD-3): ship them beside every bundle, where `new URL("./calendar-data/", import.meta.url)`
+        // of the single-file bundle points.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -r "${inputDir}/functions/core/calendar-data" "${outputDir}/calendar-data"`,
+          ],
+        },
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata("contract-ops:entry", entry);

@@ -120,7 +120,9 @@ const cycleStandIns = (awaitCallback: StandIn): Partial<Record<FunctionName, Sta
   "await-callback": awaitCallback,
   "send-reminder": () => ({ sent: true }),
   "record-missed-deadline": (p) =>
-    p.missed === "reconciliation-reply" ? { recorded: true, outcome: "no-reply" } : { recorded: true },
+    p.missed === "reconciliation-reply"
+      ? { recorded: true, reconciliation: { outcome: "no-reply" } }
+      : { recorded: true },
   "open-re-reconciliation": () => ({ reReconciliationDeadline: "2025-09-19T23:59:59+08:00" }),
   "close-cycle": () => ({ closed: true, adjustmentNextPeriod: "0.00" }),
 });
