@@ -22,11 +22,11 @@ import {
   setCycleFieldsOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
+import { retention } from "../core/deadlines";
 import { classifyReconciliation } from "../core/reconciliation";
 import { decideReply } from "../core/reply/decide";
 import { assessTrust, replyKeyFromRecipients } from "../core/reply/trust";
 import type { ReplyDecision } from "../core/reply/understand";
-import { retention } from "../core/deadlines";
 import { formatInstant } from "../core/time";
 import { emails } from "./email-views";
 import { deadlineRules } from "./rules";
@@ -113,7 +113,10 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   if (!trust.trusted) {
     // A second reply after the decision: a dispute inside the objection window (R-RETAIN-1) goes to a
     // person; anything else is acknowledged as already recorded.
-    const { objectionWindowEnd } = retention(new Date(bill.sentAt ?? bill.billDue), deadlineRules(theContract));
+    const { objectionWindowEnd } = retention(
+      new Date(bill.sentAt ?? bill.billDue),
+      deadlineRules(theContract),
+    );
     const objectionWindowOpen = receivedAt.getTime() <= Date.parse(objectionWindowEnd.at);
     if (decision.decision === "disputed" && objectionWindowOpen) {
       await handToPerson(

@@ -5,21 +5,18 @@
  * `npm run local` and the end-to-end tests.
  */
 import { fileURLToPath } from "node:url";
-import { resetAwsClients } from "../../functions/adapters/aws-config";
-import { useClock } from "../../functions/adapters/clock";
+import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
 import { synthesizeTemplate } from "../synth-local";
-import { type LocalServices, type LocalServicesOptions, startLocalServices } from "./services";
+import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
-  type InvokeLambda,
-  LocalStepFunctions,
+  type LocalStepFunctions,
   lambdaInvokerFromTemplate,
   loadStateMachinesFromTemplate,
-  startStepFunctionsApi,
   VirtualClock,
 } from "./sfn";
+import { type LocalStack, startLocalStack } from "./stack";
 
-const REGION = "us-east-1";
 const ACCOUNT_ID = "000000000000";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -27,12 +24,10 @@ const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const MONTHLY_SCHEDULE = { cron: "0 1 1 * ? *", timezone: "Asia/Shanghai" } as const;
 
 export interface EmbeddedApp {
+  stack: LocalStack;
   clock: VirtualClock;
-  services: LocalServices;
   stepFunctions: LocalStepFunctions;
-  stepFunctionsEndpoint: string;
   stateMachineArns: { monthlyKickoff: string; monthlyCycle: string; renewalWatch: string };
-  invokeLambda: InvokeLambda;
   stop(): Promise<void>;
 }
 
@@ -54,10 +49,9 @@ function machineArn(arns: Map<string, string>, suffix: string): string {
 
 export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const clock = new VirtualClock(options.start, options.mode ?? "virtual");
-  useClock(clock);
   const template = synthesizeTemplate();
   const { stateMachines, functions } = loadStateMachinesFromTemplate(template, {
-    region: REGION,
+    region: DEFAULT_REGION,
     accountId: ACCOUNT_ID,
     repoRoot,
   });
@@ -68,7 +62,9 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   if (!inboundArn) throw new Error("the synthesized stack has no inbound-reply function");
 
   let requestCounter = 0;
-  const services = await startLocalServices({
+  const stack = await startLocalStack({
+    clock,
+    invokeLambda,
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -79,16 +75,8 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
         awsRequestId: `inbound-${++requestCounter}`,
       });
     },
-    track: (work) => clock.track(work),
   });
-
-  const stepFunctions = new LocalStepFunctions({
-    clock,
-    invokeLambda,
-    region: REGION,
-    accountId: ACCOUNT_ID,
-  });
-  const api = await startStepFunctionsApi(stepFunctions, { port: options.ports?.stepFunctions ?? 0 });
+  const { stepFunctions } = stack;
   const arns = new Map<string, string>();
   for (const machine of stateMachines) {
     const { stateMachineArn } = await stepFunctions.createStateMachine({
@@ -104,9 +92,8 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   };
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
-  Object.assign(process.env, services.env, {
-    AWS_REGION: REGION,
-    CONTRACT_OPS_SFN_ENDPOINT: api.endpoint,
+  Object.assign(process.env, stack.env, {
+    AWS_REGION: DEFAULT_REGION,
     MONTHLY_CYCLE_ARN: stateMachineArns.monthlyCycle,
     RENEWAL_WATCH_ARN: stateMachineArns.renewalWatch,
   });
@@ -122,16 +109,13 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   }
 
   return {
+    stack,
     clock,
-    services,
     stepFunctions,
-    stepFunctionsEndpoint: api.endpoint,
     stateMachineArns,
-    invokeLambda,
     async stop() {
-      await api.stop();
       resetAwsClients();
-      await services.stop();
+      await stack.stop();
     },
   };
 }

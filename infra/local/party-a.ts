@@ -100,7 +100,7 @@ export class PartyASimulator {
 
   constructor(private readonly options: PartyAOptions) {
     this.script = options.script ?? defaultScript;
-    const smtp = options.app.services.endpoints.smtp;
+    const smtp = options.app.stack.endpoints.smtp;
     this.transport = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
@@ -127,7 +127,7 @@ export class PartyASimulator {
 
   private async readInbox(): Promise<void> {
     const contact = this.options.contract.parties.partyA.contact.email;
-    const emails = await this.options.app.services.sentEmails();
+    const emails = await this.options.app.stack.sentEmails();
     for (const email of emails) {
       if (this.seen.has(email.messageId) || !email.to.includes(contact)) continue;
       this.seen.add(email.messageId);
