@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Handlers log for CloudWatch; in tests only errors are worth the noise.
+    env: { CONTRACT_OPS_LOG_LEVEL: "error" },
   },
 });

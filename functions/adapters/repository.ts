@@ -418,18 +418,25 @@ export async function closeReplyKey(replyKey: string): Promise<boolean> {
 
 // --- inbound message dedupe ------------------------------------------------------------------------
 
-/** Claims an inbound message id; false if the same message was delivered before. */
+/**
+ * Claims an inbound message (by Message-ID or S3 key); when the same message was delivered before, says
+ * when it was first received.
+ */
 export async function claimInboundMessage(
   messageId: string,
-  details: Record<string, unknown>,
-): Promise<boolean> {
+  details: { sesMessageId: string; receivedAt: string },
+): Promise<{ claimed: true } | { claimed: false; firstReceivedAt: string }> {
   const retentionEnd = new Date(now().getTime() + 400 * 24 * 3600 * 1000);
-  return putIfAbsent({
-    PK: `INBOUND#${messageId}`,
+  const PK = `INBOUND#${messageId}`;
+  const claimed = await putIfAbsent({
+    PK,
     SK: "INBOUND",
     ...details,
     expiresAt: Math.floor(retentionEnd.getTime() / 1000),
   });
+  if (claimed) return { claimed: true };
+  const first = await getItem<{ receivedAt: string }>(PK, "INBOUND");
+  return { claimed: false, firstReceivedAt: first?.receivedAt ?? details.receivedAt };
 }
 
 // --- outbound email outbox: an email is recorded before it is sent ----------------------------------

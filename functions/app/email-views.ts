@@ -522,13 +522,18 @@ function acknowledgementOutcome(
       };
     }
     case "needs-person":
-      return { kind: "needs-person" };
+      return { kind: "needs-person", understood: decision.understood };
     case "already-recorded": {
       const recorded = recordedReading(cycle);
       // The record at hand predates the decision that beat this reply: a person says what was recorded.
       return recorded
-        ? { kind: "already-recorded", recorded: recorded.reading, recordedAt: recorded.recordedAt }
-        : { kind: "needs-person" };
+        ? {
+            kind: "already-recorded",
+            recorded: recorded.reading,
+            recordedAt: recorded.recordedAt,
+            understood: decision.understood,
+          }
+        : { kind: "needs-person", understood: decision.understood };
     }
     case "late":
       // A late reply that cannot be read has no reading to repeat back: a person follows it up.
@@ -538,7 +543,7 @@ function acknowledgementOutcome(
             reading,
             reconciliationDueAt: required(cycle.reconciliationDeadline, "the reconciliation deadline", cycle),
           }
-        : { kind: "needs-person" };
+        : { kind: "needs-person", understood: decision.understood };
   }
 }
 

@@ -28,7 +28,7 @@ import { decideReply } from "../core/reply/decide";
 import { assessTrust, replyKeyFromRecipients } from "../core/reply/trust";
 import type { ReplyDecision } from "../core/reply/understand";
 import { formatInstant } from "../core/time";
-import { emails } from "./email-views";
+import { emails, type InboundFacts } from "./email-views";
 import { deadlineRules } from "./rules";
 
 export type InboundOutcome = "decided" | "needs-person" | "already-recorded" | "late" | "untrusted";
@@ -67,29 +67,45 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
 
   const { parsed, decision } = await decideReply(raw, cycle?.billTotal ?? "0.00");
   // Both the Message-ID and the S3 object are claimed: a redelivery repeats either one.
-  const headerIdNew = await claimInboundMessage(`msgid:${parsed.messageId ?? sesMessageId}`, {
-    sesMessageId,
-  });
-  const objectNew = await claimInboundMessage(`s3:${inboundMailObjectKey(sesMessageId)}`, { sesMessageId });
+  const claim = { sesMessageId, receivedAt: formatInstant(receivedAt) };
+  const claims = [
+    await claimInboundMessage(`msgid:${parsed.messageId ?? sesMessageId}`, claim),
+    await claimInboundMessage(`s3:${inboundMailObjectKey(sesMessageId)}`, claim),
+  ];
+  const earlier = claims.find((c) => !c.claimed);
+  const verdicts = {
+    spf: receipt.spfVerdict.status,
+    dkim: receipt.dkimVerdict.status,
+    dmarc: receipt.dmarcVerdict.status,
+    spam: receipt.spamVerdict.status,
+    virus: receipt.virusVerdict.status,
+  };
+  // What the emails about this message state: its own headers, never a guess.
+  const facts: InboundFacts = {
+    receivedAt: formatInstant(receivedAt),
+    ...(parsed.from ? { fromAddress: parsed.from } : {}),
+    subject: parsed.subject,
+    messageId: parsed.messageId ?? sesMessageId,
+    reasonCode: decision.reasonCode,
+    verdicts: VERDICT_NAMES.filter(([, key]) => verdicts[key] !== "PASS").map(([name, key]) => ({
+      name,
+      status: verdicts[key],
+    })),
+    ...(earlier && !earlier.claimed ? { firstReceivedAt: earlier.firstReceivedAt } : {}),
+  };
   const trust = assessTrust({
     parsed,
     designatedContactEmail: contract?.parties.partyA.contact.email ?? "",
-    verdicts: {
-      spf: receipt.spfVerdict.status,
-      dkim: receipt.dkimVerdict.status,
-      dmarc: receipt.dmarcVerdict.status,
-      spam: receipt.spamVerdict.status,
-      virus: receipt.virusVerdict.status,
-    },
+    verdicts,
     replyKeyKnown: keyRecord !== undefined,
     replyKeyOpen: keyRecord?.open === true,
-    alreadyProcessed: !headerIdNew || !objectNew,
+    alreadyProcessed: earlier !== undefined,
     receivedAt,
     deadline: keyRecord ? new Date(keyRecord.deadline) : null,
   });
 
   if (!trust.trusted && trust.reasonCode !== "closed-reply-key") {
-    await reportUntrusted(keyRecord, cycle, trust.reasonCode, trust.reason, sesMessageId);
+    await reportUntrusted(keyRecord, cycle, trust.reasonCode, trust.reason, sesMessageId, facts);
     return { sesMessageId, outcome: "untrusted", reasonCode: trust.reasonCode };
   }
   // From here the sender is the designated contact of a known cycle.
@@ -107,7 +123,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
       rule: "R-RECON-1",
       details: { sesMessageId, reasonCode: decision.reasonCode },
     });
-    await acknowledge(theContract, bill, sesMessageId, "late", decision);
+    await acknowledge(theContract, bill, sesMessageId, "late", decision, facts);
     return { sesMessageId, outcome: "late", decision: decision.decision };
   }
   if (!trust.trusted) {
@@ -126,15 +142,16 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
         "已确认账期之后收到的异议（在异议期内）",
         decision,
         parsed.newText,
+        facts,
       );
       return { sesMessageId, outcome: "needs-person", decision: decision.decision };
     }
-    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision);
+    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision, facts);
     return { sesMessageId, outcome: "already-recorded", decision: decision.decision };
   }
   if (decision.decision === "needs-person") {
     // The token stays open: a person reads it and the deadline still runs.
-    await handToPerson(theContract, bill, sesMessageId, decision.reason, decision, parsed.newText);
+    await handToPerson(theContract, bill, sesMessageId, decision.reason, decision, parsed.newText, facts);
     return {
       sesMessageId,
       outcome: "needs-person",
@@ -162,7 +179,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   } as const;
   const recorded = await setCycleFieldsOnce(key.contractId, key.period, "reconciliation", { reconciliation });
   if (!recorded) {
-    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision);
+    await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision, facts);
     return { sesMessageId, outcome: "already-recorded", decision: decision.decision };
   }
   await closeReplyKey(key.replyKey);
@@ -179,9 +196,18 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
     },
   });
   await completeTask(key.taskToken, reconciliation);
-  await acknowledge(theContract, bill, sesMessageId, outcome, decision);
+  await acknowledge(theContract, bill, sesMessageId, outcome, decision, facts);
   return { sesMessageId, outcome: "decided", decision: decision.decision };
 }
+
+/** The receipt's verdicts under the names the emails use. */
+const VERDICT_NAMES = [
+  ["SPF", "spf"],
+  ["DKIM", "dkim"],
+  ["DMARC", "dmarc"],
+  ["spam", "spam"],
+  ["virus", "virus"],
+] as const;
 
 type Contract = Awaited<ReturnType<typeof getContract>>["contract"];
 
@@ -191,12 +217,13 @@ async function acknowledge(
   sesMessageId: string,
   variant: "confirmed" | "within-tolerance" | "re-reconcile" | "needs-person" | "already-recorded" | "late",
   decision: ReplyDecision,
+  facts: InboundFacts,
 ): Promise<void> {
   await sendEmail({
     contractId: contract.contractId,
     emailKey: `ack#${cycle.period}#${sesMessageId}`,
     to: [contract.parties.partyA.contact.email],
-    ...emails.replyAcknowledgement(contract, cycle, variant, decision),
+    ...emails.replyAcknowledgement(contract, cycle, variant, decision, facts),
   });
 }
 
@@ -207,6 +234,7 @@ async function handToPerson(
   reason: string,
   decision: ReplyDecision,
   newText: string,
+  facts: InboundFacts,
 ): Promise<void> {
   await appendAuditEvent({
     contractId: contract.contractId,
@@ -220,9 +248,9 @@ async function handToPerson(
     contractId: contract.contractId,
     emailKey: `needs-person#${cycle.period}#${sesMessageId}`,
     to: [contract.parties.partyB.contact.email],
-    ...emails.needsPerson(contract, cycle, reason, newText),
+    ...emails.needsPerson(contract, cycle, reason, newText, facts),
   });
-  await acknowledge(contract, cycle, sesMessageId, "needs-person", decision);
+  await acknowledge(contract, cycle, sesMessageId, "needs-person", decision, facts);
 }
 
 async function reportUntrusted(
@@ -231,6 +259,7 @@ async function reportUntrusted(
   reasonCode: string,
   reason: string,
   sesMessageId: string,
+  facts: InboundFacts,
 ): Promise<void> {
   logger.warn("inbound reply not trusted", { reasonCode, sesMessageId });
   if (!keyRecord || !cycle) return;
@@ -247,6 +276,6 @@ async function reportUntrusted(
     contractId: keyRecord.contractId,
     emailKey: `untrusted#${keyRecord.period}#${sesMessageId}`,
     to: [contract.parties.partyB.contact.email],
-    ...emails.untrustedReply(contract, cycle, reasonCode, reason),
+    ...emails.untrustedReply(contract, cycle, reasonCode, reason, facts),
   });
 }

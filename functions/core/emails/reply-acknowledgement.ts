@@ -42,9 +42,9 @@ export type ReplyOutcomeView =
       isFinalPeriod: boolean;
     } & DifferenceView)
   /** The reply could not be read with confidence: the system never guesses, a person follows up. */
-  | { kind: "needs-person" }
+  | { kind: "needs-person"; understood?: string }
   /** The period's reconciliation was already recorded; this reply changes nothing. */
-  | { kind: "already-recorded"; recorded: ReplyReadingView; recordedAt: string }
+  | { kind: "already-recorded"; recorded: ReplyReadingView; recordedAt: string; understood?: string }
   /** Received after the deadline: the statement was deemed accepted (R-RECON-5); recorded, not reopened. */
   | { kind: "late"; reading: ReplyReadingView; reconciliationDueAt: string };
 
@@ -134,6 +134,8 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
     }
     case "needs-person":
       return [
+        // The reader's own sentence ("我们理解您的回复为：……"): every processed reply is told what was understood.
+        outcome.understood ? { kind: "paragraph", content: outcome.understood } : null,
         {
           kind: "paragraph",
           content:
@@ -146,6 +148,7 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
       ];
     case "already-recorded":
       return [
+        outcome.understood ? { kind: "paragraph", content: outcome.understood } : null,
         {
           kind: "paragraph",
           content: [
