@@ -8,7 +8,7 @@
  *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
  */
 import { parseArgs } from "node:util";
-import { registerContract } from "../functions/adapters/repository";
+import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
 import { startEmbeddedApp } from "../infra/local/app";
 import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
@@ -97,16 +97,7 @@ async function main(): Promise<void> {
   let registered = "none (pass --contract FILE)";
   if (contractPath) {
     const contract = await loadContract(contractPath);
-    await registerContract(contract);
-    await app.stepFunctions
-      .startExecution({
-        stateMachineArn: app.stateMachineArns.renewalWatch,
-        name: `${contract.contractId}-term-1`,
-        input: JSON.stringify({ contractId: contract.contractId, term: 1 }),
-      })
-      .catch((error: Error) => {
-        if (error.name !== "ExecutionAlreadyExists") throw error;
-      });
+    await putContractUnderWatch(contract);
     registered = `${contract.contractId} (RenewalWatch term 1 started)`;
   }
   const rows: [string, string][] = [

@@ -2,7 +2,7 @@
  * Callbacks into Step Functions: completing a waiting task and starting executions. The same calls
  * reach AWS or the embedded runtime; only the endpoint differs (aws-config).
  */
-import { SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { ListStateMachinesCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { sfnClient } from "./aws-config";
 
 export async function completeTask(
@@ -41,4 +41,16 @@ export function requiredEnv(name: "MONTHLY_CYCLE_ARN" | "RENEWAL_WATCH_ARN"): st
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
+}
+
+/** The ARN of a deployed state machine by its name (for tools outside the stack, such as the ops CLI). */
+export async function stateMachineArnByName(name: string): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await sfnClient().send(new ListStateMachinesCommand({ nextToken }));
+    const found = page.stateMachines?.find((machine) => machine.name === name);
+    if (found?.stateMachineArn) return found.stateMachineArn;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
 }

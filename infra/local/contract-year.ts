@@ -7,8 +7,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { auditHistory, getTerm, listCycles, registerContract } from "../../functions/adapters/repository";
+import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
+import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { termDates } from "../../functions/core/renewal";
 import {
@@ -111,7 +112,6 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     ...(options.script ? { script: options.script } : {}),
   });
   try {
-    await registerContract(contract);
     for (const [index, period] of periods.entries()) {
       const usage = await generateUsage({
         contract,
@@ -125,11 +125,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
       await putUsage(contract.contractId, period, "sms", await readFile(usage.smsPath));
       progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
     }
-    await app.stepFunctions.startExecution({
-      stateMachineArn: app.stateMachineArns.renewalWatch,
-      name: `${contract.contractId}-term-1`,
-      input: JSON.stringify({ contractId: contract.contractId, term: 1 }),
-    });
+    await putContractUnderWatch(contract);
     partyA.start(start, end);
     // Progress on the virtual clock: one line per month.
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {

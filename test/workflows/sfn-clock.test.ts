@@ -119,6 +119,17 @@ describe("VirtualClock", () => {
     expect(Math.abs(real.nowMs() - Date.now())).toBeLessThan(1000);
   });
 
+  it("real mode: a timer months away does not fire early (setTimeout's 24.8-day limit)", async () => {
+    const real = new VirtualClock(START, "real");
+    let fired = false;
+    const timer = real.schedule(new Date(Date.now() + 200 * 86_400_000), () => {
+      fired = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    timer.cancel();
+    expect(fired).toBe(false);
+  });
+
   it("two runs of the same workflow give identical histories (deterministic)", async () => {
     const definition = machine({
       Both: {

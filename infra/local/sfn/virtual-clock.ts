@@ -19,6 +19,8 @@ export interface ScheduledTimer {
   cancel(): void;
 }
 
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 interface Timer {
   at: number;
   seq: number;
@@ -94,7 +96,7 @@ export class VirtualClock implements Clock {
     const timer: Timer = { at: at.getTime(), seq: this.seq++, fn, cancelled: false };
     if (Number.isNaN(timer.at)) throw new RangeError("cannot schedule at an invalid date");
     if (this.mode === "real") {
-      timer.wallTimer = setTimeout(() => this.fire(timer), Math.max(0, timer.at - Date.now()));
+      this.armWallTimer(timer);
     } else {
       this.push(timer);
     }
@@ -104,6 +106,18 @@ export class VirtualClock implements Clock {
         if (timer.wallTimer) clearTimeout(timer.wallTimer);
       },
     };
+  }
+
+  /**
+   * setTimeout holds at most 2^31-1 ms (about 24.8 days) and fires at once beyond that, so a real-time
+   * timer months away (a renewal deadline) is re-armed in steps until it is due.
+   */
+  private armWallTimer(timer: Timer): void {
+    const remaining = timer.at - Date.now();
+    timer.wallTimer =
+      remaining > MAX_TIMEOUT_MS
+        ? setTimeout(() => this.armWallTimer(timer), MAX_TIMEOUT_MS)
+        : setTimeout(() => this.fire(timer), Math.max(0, remaining));
   }
 
   /** Resolves when nothing is runnable and nothing is in flight; never moves time. */
