@@ -1,0 +1,136 @@
+/**
+ * The ops command line against a running stack (issue #4 §5): the same commands an operator types,
+ * as child processes pointed at this test's embedded stack. Wrong input → a clear message, exit 1,
+ * nothing changed; a missing flag → exit 2.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getCycle } from "../../functions/adapters/repository";
+import type { EmbeddedApp } from "../../infra/local/app";
+import { bootApp, runUntil, SMALL_MONTH_TOTAL, startCycle, uploadSmallMonth } from "./harness";
+
+const run = promisify(execFile);
+let app: EmbeddedApp;
+let contractId: string;
+
+beforeAll(async () => {
+  const booted = await bootApp("2025-10-01T01:00:00+08:00");
+  app = booted.app;
+  contractId = booted.contract.contractId;
+  await uploadSmallMonth(booted.contract, "2025-09");
+  await startCycle(app, contractId, "2025-09");
+  await runUntil(app, "2025-10-01T02:00:00+08:00");
+}, 60_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
+      env: { ...process.env, ...app.stack.env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run ops against a running stack", () => {
+  it("status says what the contract waits for, until when and who owes it", async () => {
+    const { code, stdout } = await ops("status", "--contract", contractId, "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).contracts[0]).toMatchObject({
+      currentPeriod: "2025-09",
+      step: "awaiting reconciliation reply",
+      nextDeadline: "2025-10-14T23:59:59+08:00",
+      owedBy: "Party A",
+    });
+  });
+
+  it("record-payment rejects an unknown contract, a non-money amount and an unbilled period with exit 1", async () => {
+    const base = ["record-payment", "--date", "2025-10-02"];
+    const unknown = await ops(...base, "--contract", "NO-SUCH", "--period", "2025-09", "--amount", "1.00");
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain("unknown contract NO-SUCH");
+    const notMoney = await ops(...base, "--contract", contractId, "--period", "2025-09", "--amount", "0.1e1");
+    expect(notMoney.code).toBe(1);
+    expect(notMoney.stderr).toContain("not an amount of money");
+    const unbilled = await ops(...base, "--contract", contractId, "--period", "2025-10", "--amount", "1.00");
+    expect(unbilled.code).toBe(1);
+    expect(unbilled.stderr).toContain("has not been billed yet");
+    expect((await getCycle(contractId, "2025-09")).payment).toBeUndefined();
+  });
+
+  it("record-payment without --amount is a usage error (exit 2)", async () => {
+    const { code, stderr } = await ops("record-payment", "--contract", contractId, "--period", "2025-09");
+    expect(code).toBe(2);
+    expect(stderr).toContain("missing --amount");
+  });
+
+  it("records a payment once; a second payment is refused and changes nothing", async () => {
+    const first = await ops(
+      "record-payment",
+      "--contract",
+      contractId,
+      "--period",
+      "2025-09",
+      "--amount",
+      SMALL_MONTH_TOTAL,
+      "--date",
+      "2025-10-02",
+      "--json",
+    );
+    expect(first.code).toBe(0);
+    // R-INV-1: 10 working days after 2025-10-02 (a holiday): 10/9, 10/10, 10/11 (make-up Saturday), 10/13–10/17,
+    // 10/20, 10/21 → 2025-10-21.
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      amount: SMALL_MONTH_TOTAL,
+      invoiceDue: "2025-10-21T23:59:59+08:00",
+    });
+    const second = await ops(
+      "record-payment",
+      "--contract",
+      contractId,
+      "--period",
+      "2025-09",
+      "--amount",
+      "1.00",
+      "--date",
+      "2025-10-03",
+    );
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("already recorded");
+    expect((await getCycle(contractId, "2025-09")).payment?.amount).toBe(SMALL_MONTH_TOTAL);
+  });
+
+  it("record-notice answers whether a notice is deemed delivered in time (R-NOTICE-2)", async () => {
+    const { code, stdout } = await ops(
+      "record-notice",
+      "--contract",
+      contractId,
+      "--kind",
+      "non-renewal",
+      "--method",
+      "express",
+      "--region",
+      "abroad",
+      "--dispatched",
+      "2026-05-26",
+      "--json",
+    );
+    expect(code).toBe(0);
+    // Express abroad: day 20 after dispatch → 2026-06-15, one day after the 2026-06-14 deadline.
+    expect(JSON.parse(stdout)).toMatchObject({ deemedDeliveredOn: "2026-06-15", inTime: false, daysLate: 1 });
+  });
+
+  it("history lists what happened with its rule", async () => {
+    const { code, stdout } = await ops("history", "--contract", contractId, "--json");
+    expect(code).toBe(0);
+    const rules = JSON.parse(stdout).events.map((e: { rule?: string }) => e.rule);
+    expect(rules).toEqual(expect.arrayContaining(["R-BILL-1", "R-PAY-1", "R-NOTICE-2"]));
+  });
+});
