@@ -91,13 +91,6 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export class ConflictError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ConflictError";
-  }
-}
-
 export class NotFoundError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -462,11 +455,6 @@ export async function markOutboxSent(contractId: string, emailKey: string, messa
       ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": now().toISOString() },
     }),
   );
-}
-
-export async function countSentEmails(contractId: string): Promise<number> {
-  const items = await queryAll<{ state: OutboxState }>(contractKey(contractId), "EMAIL#");
-  return items.filter((item) => item.state === "sent").length;
 }
 
 // --- renewal watch: one item per term ---------------------------------------------------------------
