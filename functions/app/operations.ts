@@ -51,11 +51,15 @@ function money(text: string, what: string) {
   }
 }
 
-/** A date (`YYYY-MM-DD`, taken as noon Asia/Shanghai) or an ISO instant with an offset. */
+/**
+ * A date (`YYYY-MM-DD`: the start of that day, Asia/Shanghai — deadlines count from the day, R-WD-2, so the
+ * hour does not matter and a payment recorded on the day it arrived is never "in the future") or an ISO
+ * instant with an offset.
+ */
 function instantOf(text: string, what: string): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     try {
-      return new Date(startOfDay(parseLocalDate(text)).getTime() + 12 * 3600_000);
+      return startOfDay(parseLocalDate(text));
     } catch {
       throw new OperationRejectedError(`${what} is not a date: ${text}`);
     }
