@@ -97,8 +97,10 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   if (periods.length === 0) throw new Error(`--from ${range.from} is after --to ${range.to}`);
   const progress = options.progress ?? (() => {});
   const termStart = termStartDate(contract);
-  const firstDay = `${range.from}-01` > termStart ? `${range.from}-01` : termStart;
-  const start = startOfDay(firstDay);
+  // Start just before the kickoff that bills `from` (01:00 on the 1st of the next month), so no earlier
+  // period is billed; never before the contract takes effect.
+  const kickoffDay = `${nextPeriod(range.from)}-01`;
+  const start = startOfDay(kickoffDay > termStart ? kickoffDay : termStart);
   // Run until just before the kickoff that would bill the period after `to`: the last period's cycle
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
@@ -129,9 +131,10 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     partyA.start(start, end);
     // Progress on the virtual clock: one line per month.
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
-      const at = startOfDay(`${p}-01`);
+      // At 23:00 on the 1st, after that day's kickoff has billed the month before.
+      const at = new Date(startOfDay(`${p}-01`).getTime() + 23 * 3600_000);
       if (at.getTime() > start.getTime()) {
-        app.clock.schedule(new Date(at.getTime() + 23 * 3600_000), async () => {
+        app.clock.schedule(at, async () => {
           const cycles = await listCycles(contract.contractId);
           progress(
             `${p}: ${cycles.length} bills prepared, ${cycles.filter((c) => c.closedAt).length} cycles closed`,
