@@ -432,6 +432,22 @@ export async function claimInboundMessage(
   return { claimed: false, firstReceivedAt: first?.receivedAt ?? details.receivedAt };
 }
 
+/** Notes on a claimed inbound message why it was not acted on (issue #5 §3: record it with the reason). */
+export async function recordInboundRejection(
+  messageId: string,
+  reasonCode: string,
+  reason: string,
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: `INBOUND#${messageId}`, SK: "INBOUND" },
+      UpdateExpression: "SET rejectedBecause = :code, rejectionReason = :reason",
+      ExpressionAttributeValues: { ":code": reasonCode, ":reason": reason },
+    }),
+  );
+}
+
 // --- outbound email outbox: an email is recorded before it is sent ----------------------------------
 
 export type OutboxState = "new" | "pending" | "sent";

@@ -19,6 +19,7 @@ import {
   getCycle,
   getReplyKey,
   type ReplyKeyRecord,
+  recordInboundRejection,
   setCycleFieldsOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
@@ -262,6 +263,9 @@ async function reportUntrusted(
   facts: InboundFacts,
 ): Promise<void> {
   logger.warn("inbound reply not trusted", { reasonCode, sesMessageId });
+  await recordInboundRejection(`s3:${inboundMailObjectKey(sesMessageId)}`, reasonCode, reason);
+  // Without a known reply key the message belongs to no contract: it stays recorded with its reason (and
+  // in the mail bucket) for an operator; there is no contact to tell.
   if (!keyRecord || !cycle) return;
   const { contract } = await getContract(keyRecord.contractId);
   await appendAuditEvent({

@@ -3,7 +3,9 @@
  * inbound-reply handler (trust checks, understanding) → the waiting MonthlyCycle. Acts only on what is
  * certain; everything else is recorded, reported to Party B's contact and changes nothing.
  */
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
+import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import { auditHistory, getCycle } from "../../functions/adapters/repository";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
@@ -68,6 +70,15 @@ describe("inbound replies on the embedded stack", () => {
     expect((await emailsTo(app, PARTY_A)).filter((e) => e.text?.includes("我们理解您的回复为"))).toHaveLength(
       0,
     );
+    // Recorded with its reason for an operator (it belongs to no contract, so no contact is told).
+    const { Items } = await documentClient().send(
+      new ScanCommand({
+        TableName: awsConfig().tableName,
+        FilterExpression: "begins_with(PK, :inbound) AND attribute_exists(rejectedBecause)",
+        ExpressionAttributeValues: { ":inbound": "INBOUND#s3:" },
+      }),
+    );
+    expect(Items?.map((item) => item.rejectedBecause)).toEqual(["unknown-reply-key"]);
   });
 
   it("the same message delivered twice is processed once", async () => {
