@@ -540,6 +540,20 @@ export type SmsRecord = {
 };
 export type RejectedRecord = { kind: "rejected" } & CsvRejection;
 
+/** Feeds a stream to a parser and yields what its visitor collected after each chunk. */
+async function* drain<T>(
+  source: AsyncIterable<Uint8Array>,
+  parser: { push(chunk: Uint8Array): void; end(): void },
+  pending: T[],
+): AsyncGenerator<T> {
+  for await (const chunk of source) {
+    parser.push(chunk);
+    yield* pending.splice(0);
+  }
+  parser.end();
+  yield* pending.splice(0);
+}
+
 /** Record-by-record view of a voice CDR stream (convenience; rating uses the visitor form). */
 export async function* voiceCsvRecords(
   source: AsyncIterable<Uint8Array>,
@@ -560,12 +574,7 @@ export async function* voiceCsvRecords(
     },
     options,
   );
-  for await (const chunk of source) {
-    parser.push(chunk);
-    yield* pending.splice(0);
-  }
-  parser.end();
-  yield* pending.splice(0);
+  yield* drain(source, parser, pending);
 }
 
 /** Record-by-record view of an SMS log stream; content is reduced to its character count. */
@@ -588,10 +597,5 @@ export async function* smsCsvRecords(
     },
     options,
   );
-  for await (const chunk of source) {
-    parser.push(chunk);
-    yield* pending.splice(0);
-  }
-  parser.end();
-  yield* pending.splice(0);
+  yield* drain(source, parser, pending);
 }
