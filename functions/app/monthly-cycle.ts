@@ -40,16 +40,11 @@ import {
 import { compareMoney, formatMoney, parseMoney, sumMoney, ZERO } from "../core/money";
 import { rateUsage } from "../core/rating";
 import { finalTrueUp } from "../core/reconciliation";
-import { formatInstant, nextPeriod, shanghaiDateOf } from "../core/time";
+import { atTimeOfDay, formatInstant, nextPeriod, shanghaiDateOf } from "../core/time";
 import { emails } from "./email-views";
-import { deadlineRules } from "./rules";
+import { deadlineRules, REMINDER_TIME } from "./rules";
 
 const instant = (date: Date) => formatInstant(date);
-
-/** The 9:00 Asia/Shanghai moment of a day: when reminders go out. */
-function morningOf(date: string): Date {
-  return new Date(Date.parse(`${date}T09:00:00+08:00`));
-}
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
 
@@ -83,7 +78,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     billTotal: statement.total,
     billDue: due.at,
     billDueProvisional: due.provisional,
-    statement: JSON.parse(JSON.stringify(statement, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+    statement,
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };
@@ -121,7 +116,7 @@ export async function sendBill(input: { contractId: string; period: string }) {
     const rules = deadlineRules(contract);
     const reconciliation = reconciliationDue(sentAt, rules);
     const reminderDay = reconciliationReminderDate(reconciliation);
-    const reminderAt = morningOf(reminderDay.date);
+    const reminderAt = atTimeOfDay(reminderDay.date, REMINDER_TIME);
     const payment = paymentDue(sentAt, rules);
     await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
       replyKey: newReplyKey(),

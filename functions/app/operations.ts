@@ -18,7 +18,6 @@ import {
   listContracts,
   listCycles,
   NotFoundError,
-  putTerm,
   setCycleFieldsOnce,
   updateTerm,
 } from "../adapters/repository";
@@ -31,6 +30,7 @@ import { adjustmentForNextPeriod } from "../core/reconciliation";
 import { renewalSchedule } from "../core/renewal";
 import { formatInstant, parseLocalDate, parsePeriod, startOfDay } from "../core/time";
 import { emails } from "./email-views";
+import { ensureTermRecord } from "./renewal-watch";
 import { deadlineRules, renewalRules } from "./rules";
 
 /** Input an operator can fix (exit 1 in the CLI): nothing was changed. */
@@ -253,14 +253,8 @@ export async function recordNotice(input: {
     deemedDeliveredOn: assessment.deemedDeliveredOn,
     inTime: assessment.inTime,
   };
-  // The term's record may not exist yet if its RenewalWatch has not planned it: create it (idempotent).
-  await putTerm({
-    contractId: input.contractId,
-    term,
-    firstDay: schedule.firstDay,
-    lastDay: schedule.lastDay,
-    noticeDeadline: deadline.at,
-  });
+  // The term's record may not exist yet if its RenewalWatch has not planned it.
+  await ensureTermRecord(input.contractId, schedule);
   const termRecord = await getTerm(input.contractId, term);
   if (termRecord?.notice)
     throw new OperationRejectedError(`a written notice for term ${term} was already recorded`);

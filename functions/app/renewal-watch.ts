@@ -18,10 +18,10 @@ import {
 } from "../adapters/repository";
 import { completeTask, requiredEnv, startNamedExecution } from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
-import { renewalSchedule, termDates } from "../core/renewal";
-import { endOfDay, formatInstant } from "../core/time";
+import { type RenewalSchedule, renewalSchedule, termDates } from "../core/renewal";
+import { atTimeOfDay, endOfDay, formatInstant } from "../core/time";
 import { emails } from "./email-views";
-import { renewalRules } from "./rules";
+import { REMINDER_TIME, renewalRules } from "./rules";
 
 async function planTerm(contractId: string, term: number) {
   const { contract } = await getContract(contractId);
@@ -29,20 +29,24 @@ async function planTerm(contractId: string, term: number) {
   return { contract, schedule };
 }
 
-export async function planRenewalWatch(input: { contractId: string; term: number }) {
-  const { schedule } = await planTerm(input.contractId, input.term);
+/** The term's record (idempotent): planned by its watch, or first touched by a notice recorded earlier. */
+export async function ensureTermRecord(contractId: string, schedule: RenewalSchedule): Promise<void> {
   await putTerm({
-    contractId: input.contractId,
-    term: input.term,
+    contractId,
+    term: schedule.term,
     firstDay: schedule.firstDay,
     lastDay: schedule.lastDay,
     noticeDeadline: schedule.nonRenewalDeadline.at,
   });
+}
+
+export async function planRenewalWatch(input: { contractId: string; term: number }) {
+  const { schedule } = await planTerm(input.contractId, input.term);
+  await ensureTermRecord(input.contractId, schedule);
   return {
     termFirstDay: schedule.firstDay,
     termLastDay: schedule.lastDay,
-    // Reminders go out at 09:00 Asia/Shanghai on the reminder day, in office hours.
-    reminderAt: formatInstant(new Date(Date.parse(`${schedule.reminderDate}T09:00:00+08:00`))),
+    reminderAt: formatInstant(atTimeOfDay(schedule.reminderDate, REMINDER_TIME)),
     noticeDeadline: schedule.nonRenewalDeadline.at,
     termEndsAt: formatInstant(endOfDay(schedule.lastDay)),
   };

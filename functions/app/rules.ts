@@ -3,6 +3,9 @@ import type { Contract } from "../core/contract";
 import { type DeadlineRules, deadlineRulesFrom } from "../core/deadlines";
 import { type RenewalRules, renewalRulesFrom } from "../core/renewal";
 
+/** Reminders (R-RECON-5, R-NOTICE-3) go out at this time of their day, in office hours. */
+export const REMINDER_TIME = "09:00";
+
 export function deadlineRules(contract: Contract): DeadlineRules {
   return deadlineRulesFrom(contract.rules);
 }

@@ -60,6 +60,13 @@ export function endOfDay(date: LocalDate): Date {
   return new Date(Date.parse(`${parseLocalDate(date)}T23:59:59.000${SHANGHAI_OFFSET}`));
 }
 
+/** A wall-clock time (`HH:MM`) of a day in Asia/Shanghai, as an instant (e.g. when a reminder goes out). */
+export function atTimeOfDay(date: LocalDate, time: string): Date {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time))
+    throw new InvalidDateError(`not a time of day (HH:MM): ${time}`);
+  return new Date(Date.parse(`${parseLocalDate(date)}T${time}:00${SHANGHAI_OFFSET}`));
+}
+
 /** Writes an instant the way statements and JSON outputs show it: ISO-8601 with +08:00. */
 export function formatInstant(instant: Date): string {
   const shifted = new Date(instant.getTime() + OFFSET_MS).toISOString();

@@ -10,7 +10,7 @@ import { recordAgreedAmount, recordInvoice, recordPayment } from "../../function
 import { defaultCalendar } from "../../functions/core/calendar";
 import type { Contract } from "../../functions/core/contract";
 import { formatMoney, moneyFromFen, parseMoney } from "../../functions/core/money";
-import { addDays, shanghaiDateOf } from "../../functions/core/time";
+import { addDays, atTimeOfDay, shanghaiDateOf } from "../../functions/core/time";
 import type { EmbeddedApp } from "./app";
 import type { LocalSentEmail } from "./services";
 
@@ -82,7 +82,7 @@ const STATEMENT_SUBJECT = /^(\d{4})年(\d{1,2})月账单｜合同 (\S+)｜结算
 /** At 10:00 Asia/Shanghai of the n-th working day after `instant`. */
 function workingDayMorning(instant: Date, n: number): Date {
   const { date } = defaultCalendar().addWorkingDays(shanghaiDateOf(instant), n);
-  return new Date(Date.parse(`${date}T10:00:00+08:00`));
+  return atTimeOfDay(date, "10:00");
 }
 
 export interface PartyAOptions {
@@ -114,7 +114,7 @@ export class PartyASimulator {
     const { clock } = this.options.app;
     for (let day = shanghaiDateOf(from); day <= shanghaiDateOf(until); day = addDays(day, 1)) {
       for (const time of ["10:30", "15:00"]) {
-        const at = new Date(Date.parse(`${day}T${time}:00+08:00`));
+        const at = atTimeOfDay(day, time);
         if (at.getTime() >= from.getTime() && at.getTime() <= until.getTime())
           clock.schedule(at, () => this.readInbox());
       }

@@ -85,6 +85,8 @@ describe("inbound replies on the embedded stack", () => {
     const { app, contractId, replyTo } = await billed();
     const messageId = "<dup-1@partya.example>";
     await replyAsPartyA(app, replyTo, "有异议，金额应为3600.00元。", { messageId });
+    // Redelivered the next morning (SES retries, a client resends): a different S3 object, same Message-ID.
+    await runUntil(app, "2025-10-10T09:30:00+08:00");
     await replyAsPartyA(app, replyTo, "有异议，金额应为3600.00元。", { messageId });
     const cycle = await getCycle(contractId, PERIOD);
     expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmount: "3600.00" });
@@ -93,10 +95,11 @@ describe("inbound replies on the embedded stack", () => {
     expect(
       (await auditHistory(contractId)).filter((e) => e.what.startsWith("reconciliation reply")),
     ).toHaveLength(1);
-    // The redelivery was handled (not crashed on): Party B is told it arrived twice and when first.
+    // The redelivery was handled (not crashed on): Party B is told it arrived again, and when it first came.
     const notes = (await emailsTo(app, PARTY_B)).filter((e) => e.subject.startsWith("未处理的来信"));
     expect(notes).toHaveLength(1);
-    expect(notes[0]?.text).toContain("2025年10月9日");
+    expect(notes[0]?.text).toContain("2025年10月10日 09:30");
+    expect(notes[0]?.text).toContain("2025年10月9日 10:00");
   });
 
   it("an unclear reply goes to a person: the wait stays open and a later clear reply decides", async () => {
