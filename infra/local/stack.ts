@@ -79,6 +79,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (stopped) return;
         stopped = true;
         try {
+          // Let running Lambda tasks and tracked inbound mail finish against live services first; their
+          // failures were already reported through runUntil/idle and do not stop the shutdown.
+          await clock.idle().catch(() => undefined);
           await api.stop();
           await startedServices.stop();
           await handlesReleased();
