@@ -6,7 +6,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
-import { synthesizeTemplate } from "../synth-local";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -16,6 +15,7 @@ import {
   VirtualClock,
 } from "./sfn";
 import { type LocalStack, startLocalStack } from "./stack";
+import { localTemplate } from "./template-cache";
 
 const ACCOUNT_ID = "000000000000";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,7 +49,7 @@ function machineArn(arns: Map<string, string>, suffix: string): string {
 
 export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const clock = new VirtualClock(options.start, options.mode ?? "virtual");
-  const template = synthesizeTemplate();
+  const { template } = await localTemplate(repoRoot);
   const { stateMachines, functions } = loadStateMachinesFromTemplate(template, {
     region: DEFAULT_REGION,
     accountId: ACCOUNT_ID,

@@ -57,6 +57,8 @@ export interface RunReport {
     nextTermFirstDay: string | null;
   };
   emailsSent: number;
+  /** Emails Party A's simulated contact took from the mailbox over the run: each sent email once. */
+  partyAEmailsRead: number;
   stateTransitions: number;
   executions: { name: string; stateMachine: string; status: string }[];
   virtualEnd: string;
@@ -143,7 +145,10 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
       }
     }
     await app.clock.runUntil(end);
-    return await collectReport(app, contract, range, periods, end);
+    return {
+      ...(await collectReport(app, contract, range, periods, end)),
+      partyAEmailsRead: partyA.emailsRead,
+    };
   } finally {
     partyA.close();
     await app.stop();
@@ -157,7 +162,7 @@ async function collectReport(
   range: { from: string; to: string },
   periods: string[],
   end: Date,
-): Promise<RunReport> {
+): Promise<Omit<RunReport, "partyAEmailsRead">> {
   const cycles = await listCycles(contract.contractId);
   const wanted = new Set(periods);
   const reports: PeriodReport[] = cycles

@@ -62,8 +62,8 @@ export interface LocalServices {
   endpoints: LocalEndpoints;
   /** The CONTRACT_OPS_* variables that point `functions/adapters/aws-config` at these services. */
   env: Record<string, string>;
-  /** Every email sent through the local SES so far, oldest first. */
-  sentEmails(): Promise<LocalSentEmail[]>;
+  /** The emails sent through the local SES so far, oldest first, from position `skip` on (default 0). */
+  sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
   /** Changes the verdicts of messages received from now on (unnamed verdicts keep their value). */
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
   /** Stops every server, lets accepted inbound messages finish, and removes temporary data. */

@@ -1,7 +1,7 @@
 /**
  * SES on 127.0.0.1: aws-ses-v2-local answers the SES v1 and v2 APIs, keeps every sent email and shows
- * them in a web inbox at its root URL. `sentEmails` reads them back through the emulator's own HTTP
- * API (`GET /store`), the same one the inbox page uses.
+ * them in a web inbox at its root URL. `sentEmails` reads them back from the emulator's store in this
+ * process (the one its `GET /store` and inbox page serve), from a given position on.
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
@@ -115,14 +115,17 @@ const storedEmailSchema = z.object({
   body: z.object({ text: z.unknown().optional(), html: z.unknown().optional() }),
   at: z.number(),
 });
-const storeSchema = z.object({ emails: z.array(storedEmailSchema) });
 
 export interface SesLocal {
   endpoint: string;
   port: number;
   /** The web inbox showing every sent email. */
   inboxUrl: string;
-  sentEmails(): Promise<LocalSentEmail[]>;
+  /**
+   * Sent emails in the order SES accepted them, from position `skip` on (default 0: all of them). A
+   * reader that polls passes how many it has already seen, so each poll costs the new emails only.
+   */
+  sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
   close(): Promise<void>;
 }
 
@@ -140,23 +143,25 @@ export async function startSesLocal(options: { port: number }): Promise<SesLocal
     endpoint,
     port,
     inboxUrl: `${endpoint}/`,
-    async sentEmails() {
-      const response = await fetch(`${endpoint}/store`);
-      if (!response.ok) throw new Error(`local SES inbox answered HTTP ${response.status}`);
-      const { emails } = storeSchema.parse(await response.json());
-      return emails.map((email) => ({
-        messageId: email.messageId,
-        from: email.from,
-        to: email.destination.to,
-        cc: email.destination.cc,
-        bcc: email.destination.bcc,
-        replyTo: email.replyTo,
-        subject: email.subject,
-        // SendRawEmail stores mailparser's `html: false` for a text-only message.
-        ...(typeof email.body.text === "string" ? { text: email.body.text } : {}),
-        ...(typeof email.body.html === "string" ? { html: email.body.html } : {}),
-        at: new Date(email.at * 1000),
-      }));
+    async sentEmails(options = {}) {
+      // Read in-process (the store `GET /store` serializes) so a poll validates only the emails it asks for.
+      const stored = emulator.store.getStoreReadonly().emails.slice(options.skip ?? 0);
+      return stored.map((raw) => {
+        const email = storedEmailSchema.parse(raw);
+        return {
+          messageId: email.messageId,
+          from: email.from,
+          to: email.destination.to,
+          cc: email.destination.cc,
+          bcc: email.destination.bcc,
+          replyTo: email.replyTo,
+          subject: email.subject,
+          // SendRawEmail stores mailparser's `html: false` for a text-only message.
+          ...(typeof email.body.text === "string" ? { text: email.body.text } : {}),
+          ...(typeof email.body.html === "string" ? { html: email.body.html } : {}),
+          at: new Date(email.at * 1000),
+        };
+      });
     },
     close: () => closeHttp(server),
   };
