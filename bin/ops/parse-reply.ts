@@ -7,8 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ContractInvalidError, loadContract } from "../../functions/core/contract";
-import { InvalidMoneyError } from "../../functions/core/money";
-import { parseMoneyToFen } from "../../functions/core/reply/amounts";
+import { InvalidMoneyError, parseYuanToFen } from "../../functions/core/money";
 import { decideReply } from "../../functions/core/reply/decide";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption } from "./cli-kit";
 
@@ -38,7 +37,7 @@ const command: OpsCommand = {
     const emlPath = requireOption(values.eml, "--eml", usage);
 
     try {
-      parseMoneyToFen(bill);
+      parseYuanToFen(bill, "non-negative");
     } catch (error) {
       if (error instanceof InvalidMoneyError) {
         throw new InputError(

@@ -4,7 +4,6 @@
  * the workflow used; where a record lacks something an email needs, the caller may pass it in `InboundFacts`,
  * and otherwise the email says less rather than something made up.
  */
-import Decimal from "decimal.js";
 import { now } from "../adapters/clock";
 import type { Breach, CycleRecord } from "../adapters/repository";
 import {
@@ -51,7 +50,7 @@ import {
   type VerdictName,
 } from "../core/emails";
 import { formatInstantDay, formatPeriod, formatYuan } from "../core/emails/format";
-import { formatMoney, parseMoney, subtractMoney } from "../core/money";
+import { formatMoney, parseMoney, percentOfText, subtractMoney } from "../core/money";
 import { classifyReconciliation } from "../core/reconciliation";
 import { nonRenewalDeadline, type RenewalSchedule, type TermDates, termDates } from "../core/renewal";
 import type { TrustRejectionCode } from "../core/reply/trust";
@@ -454,11 +453,7 @@ function reReconciliationOpened(contract: Contract, cycle: CycleRecord, partyAAm
 function budgetWarning(contract: Contract, billedTotal: string, percent: string): RenderedEmail {
   const budget = parseMoney(contract.budget);
   const billed = parseMoney(billedTotal);
-  const usedPercent = new Decimal(billed.fen.toString())
-    .times(100)
-    .div(budget.fen.toString())
-    .toDecimalPlaces(2, Decimal.ROUND_DOWN)
-    .toFixed(2);
+  const usedPercent = percentOfText(billed.fen, budget.fen, 2, "down");
   return renderBudgetWarningEmail({
     contract: contractView(contract),
     thresholdPercent: percent,

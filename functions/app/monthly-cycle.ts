@@ -28,6 +28,7 @@ import {
 } from "../adapters/repository";
 import { openUsage } from "../adapters/usage-store";
 import { completeTask } from "../adapters/workflow";
+import { budgetThresholdsReached } from "../core/budget";
 import type { Contract } from "../core/contract";
 import {
   billDue,
@@ -426,15 +427,13 @@ async function checkBudget(contract: Contract): Promise<void> {
   const cycles = await listCycles(contract.contractId);
   const billed = sumMoney(cycles.map((c) => parseMoney(c.billTotal)));
   const budget = parseMoney(contract.budget);
-  for (const percent of contract.rules.budgetWarningPercents.value) {
-    const thresholdFen = (budget.fen * BigInt(percent)) / 100n;
-    if (billed.fen >= thresholdFen) {
-      await sendEmail({
-        contractId: contract.contractId,
-        emailKey: `budget#${percent}`,
-        to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
-        ...emails.budgetWarning(contract, formatMoney(billed), percent),
-      });
-    }
+  const percents = contract.rules.budgetWarningPercents.value;
+  for (const percent of budgetThresholdsReached(billed.fen, budget.fen, percents)) {
+    await sendEmail({
+      contractId: contract.contractId,
+      emailKey: `budget#${percent}`,
+      to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+      ...emails.budgetWarning(contract, formatMoney(billed), percent),
+    });
   }
 }

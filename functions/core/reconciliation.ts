@@ -3,8 +3,17 @@
  * (R-END-1). Amounts are CNY text with at most 2 decimals, parsed strictly and computed in integer fen
  * (R-MONEY-1); the tolerance comparison is exact — no rounding decides an outcome.
  */
-import Decimal from "decimal.js";
-import { compareMoney, formatMoney, type Money, parseMoney, subtractMoney, ZERO } from "./money";
+import {
+  compareMoney,
+  comparePercentOf,
+  formatMoney,
+  type Money,
+  PERCENT_PATTERN,
+  parseMoney,
+  percentOfText,
+  subtractMoney,
+  ZERO,
+} from "./money";
 
 export type ReconciliationOutcome = "stands" | "re-reconcile";
 
@@ -44,12 +53,10 @@ function nonNegativeAmount(text: string, what: string): Money {
   return amount;
 }
 
-const PERCENT_PATTERN = /^\d{1,3}(\.\d{1,4})?$/;
-
 /**
  * R-RECON-2 / R-RECON-3: Party A's figure stands against the bill when |A − B| ≤ tolerance % of B, the bill
  * total B — the boundary is inclusive (exactly 5.00 % stands). Compared as |A − B| × 100 ≤ tolerance × B in
- * exact decimals. A zero bill therefore stands only against a zero figure.
+ * exact integers. A zero bill therefore stands only against a zero figure.
  */
 export function classifyReconciliation(
   billTotal: string,
@@ -64,18 +71,15 @@ export function classifyReconciliation(
     );
   }
   const difference = subtractMoney(figure, bill);
-  const magnitudeFen = new Decimal((difference.fen < 0n ? -difference.fen : difference.fen).toString());
-  const billFen = new Decimal(bill.fen.toString());
-  const withinTolerance = magnitudeFen.times(100).lte(billFen.times(tolerancePercent));
+  const magnitudeFen = difference.fen < 0n ? -difference.fen : difference.fen;
+  const withinTolerance = comparePercentOf(magnitudeFen, bill.fen, tolerancePercent) <= 0;
   return {
     outcome: withinTolerance ? "stands" : "re-reconcile",
     rule: withinTolerance ? "R-RECON-2" : "R-RECON-3",
     billTotal: formatMoney(bill),
     partyAFigure: formatMoney(figure),
     difference: formatMoney(difference),
-    differencePercent: billFen.isZero()
-      ? null
-      : magnitudeFen.times(100).div(billFen).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(2),
+    differencePercent: bill.fen === 0n ? null : percentOfText(magnitudeFen, bill.fen, 2, "up"),
     settlementAmount: formatMoney(bill),
   };
 }

@@ -79,9 +79,9 @@ describe("money formatting and arithmetic", () => {
     expect(moneyToDecimal(parseMoney("98000.00")).mul("0.8").toFixed(2)).toBe("78400.00");
   });
 
-  it("R-MONEY-1: parse ∘ format is the identity on fen", () => {
+  it("R-MONEY-1: parse ∘ format is the identity on fen (up to 12 integer digits of yuan)", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (fen) => {
+      fc.property(fc.bigInt({ min: -(10n ** 14n - 1n), max: 10n ** 14n - 1n }), (fen) => {
         expect(moneyToFen(parseMoney(formatMoney(moneyFromFen(fen))))).toBe(fen);
       }),
     );

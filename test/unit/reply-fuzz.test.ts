@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findFigures, formatFen } from "../../functions/core/reply/amounts";
+import { formatFen } from "../../functions/core/money";
+import { findFigures } from "../../functions/core/reply/amounts";
 import { decideReply } from "../../functions/core/reply/decide";
 import {
   normaliseReplyText,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidMoneyError } from "../../functions/core/money";
-import { findFigures, parseChineseInteger, parseMoneyToFen } from "../../functions/core/reply/amounts";
+import { InvalidMoneyError, parseYuanToFen } from "../../functions/core/money";
+import { findFigures, parseChineseInteger } from "../../functions/core/reply/amounts";
 import { understandReply } from "../../functions/core/reply/understand";
 
 const BILL = "4218.36";
@@ -57,11 +57,11 @@ describe("R-RECON-1: money figures as Party A writes them", () => {
     expect(parseChineseInteger("百千")).toBeNull();
   });
 
-  it("parses money strictly", () => {
-    expect(parseMoneyToFen("4218.36")).toBe(421836n);
-    expect(parseMoneyToFen("0")).toBe(0n);
+  it("parses a bill total strictly", () => {
+    expect(parseYuanToFen("4218.36", "non-negative")).toBe(421836n);
+    expect(parseYuanToFen("0", "non-negative")).toBe(0n);
     for (const bad of ["4218.365", "1e3", "-5", "4,218.36", "", " 1", "01.00", "NaN"]) {
-      expect(() => parseMoneyToFen(bad)).toThrow(InvalidMoneyError);
+      expect(() => parseYuanToFen(bad, "non-negative")).toThrow(InvalidMoneyError);
     }
   });
 });

@@ -3,7 +3,7 @@
  * fiscal money (财政性资金) (R-BUDGET-1, our decision: warn at 80 % and 100 %). Billing never stops because of
  * it — the contract prices usage "据实结算" and the SMS volume is an estimate, not a cap.
  */
-import { absoluteAmount, amountSign, formatPercent, formatPeriod, formatYuan } from "./format";
+import { amountFen, formatPercent, formatPeriod, formatYuan, formatYuanMagnitude } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
 
@@ -45,8 +45,8 @@ export function renderBudgetWarningEmail(input: BudgetWarningEmailInput): Render
           {
             label: "剩余金额",
             value:
-              amountSign(input.remainingAmount) < 0
-                ? `已超出 ${formatYuan(absoluteAmount(input.remainingAmount))}`
+              amountFen(input.remainingAmount) < 0n
+                ? `已超出 ${formatYuanMagnitude(input.remainingAmount)}`
                 : formatYuan(input.remainingAmount),
           },
         ],

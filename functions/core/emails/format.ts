@@ -2,6 +2,7 @@
  * How the emails write amounts, dates, instants and deadlines for people. Inputs are validated here: a
  * malformed figure is a bug upstream and must stop the email, never be printed as "NaN" or guessed at.
  */
+import { formatFen, formatFenGrouped, InvalidMoneyError, parseYuanToFen } from "../money";
 import type { ContractView, DeadlineView, PartyRole } from "./types";
 
 export class EmailInputError extends Error {
@@ -11,25 +12,32 @@ export class EmailInputError extends Error {
   }
 }
 
-const AMOUNT = /^(-?)(0|[1-9]\d*)\.(\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PERIOD = /^(\d{4})-(\d{2})$/;
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const PERCENT = /^(0|[1-9]\d*)(\.\d+)?$/;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
-function checkAmount(amount: string): RegExpExecArray {
-  const match = AMOUNT.exec(amount);
-  if (!match || amount === "-0.00") {
+/**
+ * An amount handed to an email, in fen. Views pass amounts exactly as the money module formats them
+ * (`"4218.36"`, `"-0.05"`): anything else is a bug upstream.
+ */
+export function amountFen(amount: string): bigint {
+  let fen: bigint | null = null;
+  try {
+    fen = parseYuanToFen(amount, "any");
+  } catch (error) {
+    if (!(error instanceof InvalidMoneyError)) throw error;
+  }
+  if (fen === null || formatFen(fen) !== amount) {
     throw new EmailInputError(`not an amount with 2 decimals: ${JSON.stringify(amount)}`);
   }
-  return match;
+  return fen;
 }
 
 /** `"4218.36"` → `"4,218.36"`; grouping is done on the digits, never through a number (R-MONEY-1). */
 export function formatAmount(amount: string): string {
-  const [, sign, yuan, fen] = checkAmount(amount);
-  return `${sign}${(yuan ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${fen}`;
+  return formatFenGrouped(amountFen(amount));
 }
 
 /** `"4218.36"` → `"4,218.36 元"`. */
@@ -37,30 +45,10 @@ export function formatYuan(amount: string): string {
   return `${formatAmount(amount)} 元`;
 }
 
-/** -1, 0 or 1, read from the string itself. */
-export function amountSign(amount: string): -1 | 0 | 1 {
-  const [, sign, yuan, fen] = checkAmount(amount);
-  if (yuan === "0" && fen === "00") return 0;
-  return sign === "-" ? -1 : 1;
-}
-
-/** The amount in fen, for sums checked before an email goes out (R-MONEY-1: integers, never floats). */
-export function amountToFen(amount: string): bigint {
-  const [, sign, yuan, fen] = checkAmount(amount);
-  const magnitude = BigInt(yuan ?? "0") * 100n + BigInt(fen ?? "0");
-  return sign === "-" ? -magnitude : magnitude;
-}
-
-/** 421836n → `"4218.36"`. */
-export function fenToAmount(fen: bigint): string {
-  const magnitude = fen < 0n ? -fen : fen;
-  return `${fen < 0n ? "-" : ""}${magnitude / 100n}.${(magnitude % 100n).toString().padStart(2, "0")}`;
-}
-
-/** `"-120.00"` → `"120.00"`. */
-export function absoluteAmount(amount: string): string {
-  checkAmount(amount);
-  return amount.startsWith("-") ? amount.slice(1) : amount;
+/** `"-120.00"` → `"120.00 元"`: for sentences that say the direction in words. */
+export function formatYuanMagnitude(amount: string): string {
+  const fen = amountFen(amount);
+  return `${formatFenGrouped(fen < 0n ? -fen : fen)} 元`;
 }
 
 function checkDate(date: string): [number, number, number] {
@@ -158,9 +146,9 @@ export function provisionalFootnote(deadlines: DeadlineView[]): string | null {
 
 /** "贵方金额低于账单 118.36 元": a signed figure alone leaves the reader to work out who is higher. */
 export function differenceWords(differenceAmount: string, whose: "贵方" | "甲方" = "贵方"): string {
-  const sign = amountSign(differenceAmount);
-  if (sign === 0) return "无差额";
-  return `${whose}金额${sign < 0 ? "低于" : "高于"}账单 ${formatYuan(absoluteAmount(differenceAmount))}`;
+  const differenceFen = amountFen(differenceAmount);
+  if (differenceFen === 0n) return "无差额";
+  return `${whose}金额${differenceFen < 0n ? "低于" : "高于"}账单 ${formatYuanMagnitude(differenceAmount)}`;
 }
 
 export function partyName(contract: ContractView, party: PartyRole): string {

@@ -4,12 +4,11 @@
  * rules, how to reply, and the payment block. This is the only email that shows a bank account in full:
  * Party B's account in force on the statement's date (R-BANK-1).
  */
+import { formatFen } from "../money";
 import { lastDayOfPeriod } from "../time";
 import {
-  amountSign,
-  amountToFen,
+  amountFen,
   EmailInputError,
-  fenToAmount,
   formatAmount,
   formatDate,
   formatDeadline,
@@ -92,14 +91,14 @@ function lineDescription(line: StatementLineView): string {
 
 function checkLines(input: StatementEmailInput): void {
   for (const line of input.lines) {
-    if (line.kind === "trial" && amountSign(line.amount) !== 0) {
+    if (line.kind === "trial" && amountFen(line.amount) !== 0n) {
       throw new EmailInputError(`trial line "${line.description}" must be rated at zero (R-TRIAL-1)`);
     }
   }
-  const sumFen = input.lines.reduce((sum, line) => sum + amountToFen(line.amount), 0n);
-  if (sumFen !== amountToFen(input.totalAmount)) {
+  const sumFen = input.lines.reduce((sum, line) => sum + amountFen(line.amount), 0n);
+  if (sumFen !== amountFen(input.totalAmount)) {
     throw new EmailInputError(
-      `statement total ${input.totalAmount} is not the sum of its lines ${fenToAmount(sumFen)} (R-MONEY-1)`,
+      `statement total ${input.totalAmount} is not the sum of its lines ${formatFen(sumFen)} (R-MONEY-1)`,
     );
   }
   if (!Number.isInteger(input.rejectedRecordCount) || input.rejectedRecordCount < 0) {
@@ -142,7 +141,7 @@ function linesTable(input: StatementEmailInput): Block {
 
 function paymentBlocks(input: StatementEmailInput): Block[] {
   const { paymentAccount: account } = input;
-  if (amountSign(input.totalAmount) <= 0) {
+  if (amountFen(input.totalAmount) <= 0n) {
     return [
       { kind: "heading", text: "付款信息" },
       { kind: "paragraph", content: `本期结算总金额为 ${formatYuan(input.totalAmount)}，本期无需付款。` },

@@ -3,36 +3,10 @@
  * `4218.36`, `4,218.36`, `¥4,218.36`, `4218.36元`, `人民币4218.36元`, `4218元3角6分`, `0.42万元` and capital
  * numerals `肆仟贰佰壹拾捌元叁角陆分` / `玖万捌仟元整` (the contract itself writes amounts that way).
  *
- * Amounts are bigint fen (分, 1/100 yuan) throughout: a float never touches money (R-MONEY-1).
+ * Amounts are bigint fen (分, 1/100 yuan) throughout, made by the money module: a float never touches money
+ * (R-MONEY-1).
  */
-import { InvalidMoneyError } from "../money";
-
-const STRICT_MONEY = /^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/;
-
-/**
- * A bill total to fen: "1234.56", at most 2 decimals, no sign, exponent, separators or leading zeros.
- * Stricter than parseMoney because a bill total is never negative.
- */
-export function parseMoneyToFen(value: string): bigint {
-  const match = STRICT_MONEY.exec(value);
-  if (!match) throw new InvalidMoneyError(`not an amount of money: ${JSON.stringify(value)}`);
-  const yuan = BigInt(match[1] ?? "0");
-  const fraction = (match[2] ?? "").padEnd(2, "0");
-  return yuan * 100n + BigInt(fraction);
-}
-
-/** "421836" fen → "4218.36". */
-export function formatFen(fen: bigint): string {
-  const yuan = fen / 100n;
-  const rest = (fen % 100n).toString().padStart(2, "0");
-  return `${yuan}.${rest}`;
-}
-
-/** "421836" fen → "4,218.36", the way the acknowledgement e-mail writes amounts. */
-export function formatFenGrouped(fen: bigint): string {
-  const [yuan, rest] = formatFen(fen).split(".");
-  return `${(yuan ?? "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${rest}`;
-}
+import { exactFenFromDecimal, fenFromYuanJiaoFen } from "../money";
 
 /** A figure found in a reply. `fen` is null when the text looks like money but cannot be read exactly. */
 export interface FoundFigure {
@@ -139,18 +113,10 @@ function isSeparatedFromLetters(text: string, start: number, end: number): boole
 }
 
 function arabicToFen(num: string, wan: boolean): bigint | null {
-  const plain = num.replaceAll(",", "");
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(plain);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(num.replaceAll(",", ""));
   if (!match) return null;
-  const int = match[1] ?? "0";
-  const dec = match[2] ?? "";
-  if (wan) {
-    // 0.42万元 = 4200 元: at most 6 decimals keep the amount exact to the fen.
-    if (dec.length > 6) return null;
-    return BigInt(int + dec.padEnd(6, "0"));
-  }
-  if (dec.length > 2) return null;
-  return BigInt(int) * 100n + BigInt(dec.padEnd(2, "0"));
+  // 0.42万元 = 4200 元: a 万 figure is exact to the fen with at most 6 decimals.
+  return exactFenFromDecimal(match[1] ?? "0", match[2] ?? "", wan ? 4 : 0);
 }
 
 /**
@@ -171,7 +137,7 @@ export function findFigures(text: string): FoundFigure[] {
     const fen =
       int === null || jiao === undefined || fenDigit === undefined
         ? null
-        : int * 100n + BigInt(jiao) * 10n + BigInt(fenDigit);
+        : fenFromYuanJiaoFen(int, jiao, fenDigit);
     figures.push({ raw: m[0], index: m.index, fen, kind: "money" });
     taken.push([m.index, m.index + m[0].length]);
   }
@@ -206,7 +172,9 @@ export function findFigures(text: string): FoundFigure[] {
     let fen = strayComma || dotted ? null : arabicToFen(num, /万/.test(suffix));
     if (fen !== null && (groups.jiao !== undefined || groups.fen !== undefined)) {
       // 4218元3角6分: the 角 and 分 only make sense after a whole number of yuan.
-      fen = hasDecimals ? null : fen + BigInt(groups.jiao ?? "0") * 10n + BigInt(groups.fen ?? "0");
+      fen = hasDecimals
+        ? null
+        : fenFromYuanJiaoFen(fen / 100n, Number(groups.jiao ?? "0"), Number(groups.fen ?? "0"));
     }
     figures.push({ raw: m[0].trimEnd(), index: start, fen, kind });
     taken.push([start, end]);

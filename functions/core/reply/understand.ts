@@ -7,7 +7,8 @@
  * Whether a disputed figure stands or triggers re-reconciliation is not decided here: the cycle
  * compares it with the bill by R-RECON-2/3.
  */
-import { findFigures, formatFen, formatFenGrouped, parseMoneyToFen } from "./amounts";
+import { formatFen, formatFenGrouped, parseYuanToFen } from "../money";
+import { findFigures } from "./amounts";
 
 export type ReplyReasonCode =
   | "confirm-word"
@@ -83,7 +84,7 @@ function needsPerson(reasonCode: ReplyReasonCode, reason: string): ReplyDecision
  * bill's total ("1234.56"). Throws InvalidMoneyError if `billTotal` itself is not an amount.
  */
 export function understandReply(newText: string, billTotal: string): ReplyDecision {
-  const billFen = parseMoneyToFen(billTotal);
+  const billFen = parseYuanToFen(billTotal, "non-negative");
   const bill = `人民币${formatFenGrouped(billFen)}元`;
   const text = normaliseReplyText(newText);
   if (text.trim() === "") return needsPerson("no-recognisable-answer", "回复中没有新写的内容");
