@@ -7,6 +7,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import { logger } from "./adapters/logger";
+import { loadStackCalendar } from "./app/calendar";
 
 export class InvalidEventError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -15,13 +16,22 @@ export class InvalidEventError extends Error {
   }
 }
 
+export interface HandlerOptions {
+  /**
+   * The handler counts working days (its deadlines or the emails it renders): it reads the stack's official
+   * calendar years from the table first, so a year loaded after deployment is used at once (ADR 0041).
+   */
+  workingDays?: boolean;
+}
+
 export function lambdaHandler<Schema extends z.ZodType, Result>(
   name: string,
   schema: Schema,
   body: (event: z.infer<Schema>) => Promise<Result>,
+  options: HandlerOptions = {},
 ) {
   return middy<unknown, Result, Error, Context>()
-    .before((request) => {
+    .before(async (request) => {
       const parsed = schema.safeParse(request.event);
       if (!parsed.success) {
         throw new InvalidEventError(
@@ -29,6 +39,7 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
         );
       }
       request.event = parsed.data;
+      if (options.workingDays) await loadStackCalendar();
     })
     .onError((request) => {
       logger.error(`${name} failed`, {

@@ -295,16 +295,32 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     comment: "R-PERIOD-1: the period is billed, reconciled, paid and invoiced.",
   });
 
+  // R-WD-3 (ADR 0042): `ops calendar apply` ends a reconciliation wait with `{deadlinesMoved, sent}` when an
+  // official calendar moved its reminder or deadline; the cycle then waits again from the new instants.
+  const takeMovedDeadlines = sfn.Pass.jsonata(scope, "Take the deadlines the official calendar moved", {
+    stateName: "Take the deadlines the official calendar moved",
+    comment:
+      "R-WD-3: the reminder and the reconciliation deadline had been counted on a provisional calendar; the official one moved them, so the wait starts again from the new instants.",
+    assign: { sent: "{% $reply.sent %}" },
+  });
+  const replyOrMovedDeadlines = sfn.Choice.jsonata(scope, "Did a reply arrive, or did the deadlines move?", {
+    stateName: "Did a reply arrive, or did the deadlines move?",
+    comment: "R-WD-3, R-RECON-1: a wait ended by moved deadlines waits again; a reply goes on to settlement.",
+  })
+    .when(sfn.Condition.jsonata("{% $reply.deadlinesMoved = true %}"), takeMovedDeadlines)
+    .otherwise(settle);
+
   waitForReply.addCatch(remind.next(keepWaitingForReply), ON_TIMEOUT);
   keepWaitingForReply.addCatch(deemAccepted, ON_TIMEOUT);
   settle.next(close).next(closed);
-  waitForReply.next(settle);
-  keepWaitingForReply.next(settle);
+  waitForReply.next(replyOrMovedDeadlines);
+  keepWaitingForReply.next(replyOrMovedDeadlines);
   deemAccepted.next(settle);
   reminderDue
     .when(sfn.Condition.jsonata("{% $sent.reminderAt != null %}"), waitForReply)
     .otherwise(keepWaitingForReply);
 
+  takeMovedDeadlines.next(reminderDue);
   prepare.next(send).next(reminderDue);
   return sfn.Chain.start(prepare);
 }

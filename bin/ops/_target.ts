@@ -5,6 +5,7 @@
  */
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { NotFoundError } from "../../functions/adapters/repository";
+import { loadStackCalendar } from "../../functions/app/calendar";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
 import { InputError } from "./cli-kit";
@@ -39,6 +40,8 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
 /** Runs an operation; what the operator can fix (unknown contract, bad amount …) becomes exit 1. */
 export async function operation<T>(run: () => Promise<T>): Promise<T> {
   try {
+    // Deadlines computed here count working days with the stack's official years too (ADR 0041).
+    await loadStackCalendar();
     return await run();
   } catch (error) {
     if (error instanceof OperationRejectedError || error instanceof NotFoundError) {

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { CycleDeadlineField, DeadlineMove } from "../core/calendar-recompute";
 import type { Contract } from "../core/contract";
 import { awsConfig, documentClient } from "./aws-config";
 import { now } from "./clock";
@@ -65,11 +66,16 @@ export interface CycleRecord {
   breaches?: Breach[];
   adjustmentNextPeriod?: string;
   closedAt?: string;
+  /** Deadlines an official calendar moved after they were stored (R-WD-3, ADR 0042). */
+  calendarMoves?: CalendarMove[];
   /** Open task tokens of what the cycle awaits; never logged, never emailed. */
   paymentToken?: string;
   invoiceToken?: string;
   agreedAmountToken?: string;
 }
+
+/** A stored deadline an official calendar moved (R-WD-3), with the year whose loading moved it. */
+export type CalendarMove = DeadlineMove & { year: number };
 
 export interface ReplyKeyRecord {
   replyKey: string;
@@ -262,6 +268,51 @@ export async function findCycle(contractId: string, period: string): Promise<Cyc
 export async function listCycles(contractId: string): Promise<CycleRecord[]> {
   return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map((item) =>
     strip<CycleRecord>(item),
+  );
+}
+
+/** What must still be unrecorded for a stored deadline to move: its fact (nothing decided is reopened). */
+const MOVE_GUARD: Record<CycleDeadlineField, keyof CycleRecord> = {
+  billDue: "sentAt",
+  reminderAt: "reconciliation",
+  reconciliationDeadline: "reconciliation",
+  paymentDue: "payment",
+  reReconciliationDeadline: "agreed",
+  invoiceDue: "invoice",
+};
+
+/**
+ * R-WD-3: moves stored deadlines in one write, only while each still holds the value it is moved from and
+ * its fact is unrecorded, and notes the moves on the cycle. False when the cycle changed meanwhile.
+ */
+export async function moveCycleDeadlines(
+  contractId: string,
+  period: string,
+  moves: CalendarMove[],
+): Promise<boolean> {
+  const names: Record<string, string> = { "#moves": "calendarMoves", "#closed": "closedAt" };
+  if (moves.some((move) => move.field === "invoiceDue")) names["#payment"] = "payment";
+  const values: Record<string, unknown> = { ":moves": moves, ":none": [] };
+  const sets = ["#moves = list_append(if_not_exists(#moves, :none), :moves)"];
+  const conditions = ["attribute_not_exists(#closed)"];
+  moves.forEach((move, i) => {
+    names[`#f${i}`] = move.field;
+    names[`#g${i}`] = MOVE_GUARD[move.field];
+    values[`:from${i}`] = move.from;
+    values[`:to${i}`] = move.to;
+    const path = move.field === "invoiceDue" ? `#payment.#f${i}` : `#f${i}`;
+    sets.push(`${path} = :to${i}`);
+    conditions.push(`${path} = :from${i}`, `attribute_not_exists(#g${i})`);
+  });
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    `SET ${sets.join(", ")}`,
+    conditions.join(" AND "),
+    {
+      names,
+      values,
+    },
   );
 }
 

@@ -32,6 +32,7 @@ import {
   type ReplyReadingView,
   renderBreachRecordedEmail,
   renderBudgetWarningEmail,
+  renderDeadlinesMovedEmail,
   renderEndOfContractEmail,
   renderInvoiceIssuedEmail,
   renderNeedsPersonEmail,
@@ -465,6 +466,21 @@ function budgetWarning(contract: Contract, billedTotal: string, percent: string)
   });
 }
 
+/** R-WD-3: the deadlines an official calendar moved, to both contacts, citing the notice. */
+function deadlinesMoved(
+  contract: Contract,
+  notice: { year: number; title: string; date: string | null },
+  moves: Array<{ period: string; rule: string; from: string; to: string }>,
+): RenderedEmail {
+  return renderDeadlinesMovedEmail({
+    contract: contractView(contract),
+    year: notice.year,
+    noticeTitle: notice.title,
+    noticeDate: notice.date,
+    moves: moves.map((m) => ({ period: m.period, ruleId: m.rule, from: m.from, to: m.to })),
+  });
+}
+
 // --- replies (R-RECON-1..5) ------------------------------------------------------------------------
 
 function readingOf(decision: ReplyDecision): ReplyReadingView | null {
@@ -745,6 +761,7 @@ export const emails = {
   breachRecorded,
   reReconciliationOpened,
   budgetWarning,
+  deadlinesMoved,
   replyAcknowledgement,
   needsPerson,
   untrustedReply,

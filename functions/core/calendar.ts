@@ -36,6 +36,8 @@ export interface OfficialYear {
   holidays: LocalDate[];
   /** Weekend days that are working days (调休上班). */
   makeUpWorkdays: LocalDate[];
+  /** The notice it was imported from (ADR 0040); absent for package data and hand-typed files. */
+  notice?: { title: string; date: LocalDate; documentNumber?: string };
 }
 
 export class CalendarError extends Error {
@@ -67,6 +69,14 @@ export const officialYearSchema = z
     source: z.string().min(1),
     holidays: z.array(localDateSchema).min(1),
     makeUpWorkdays: z.array(localDateSchema),
+    notice: z
+      .object({
+        title: z.string().min(1),
+        date: localDateSchema,
+        documentNumber: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((data, ctx) => {
@@ -336,16 +346,39 @@ export class WorkingDayCalendar {
 /** Where official year files live; a new year is added by dropping a `CN-<yyyy>.json` here. */
 export const CALENDAR_DATA_DIR = new URL("./calendar-data/", import.meta.url);
 
+let shipped: OfficialYear[] | undefined;
 let defaultInstance: WorkingDayCalendar | undefined;
+let stackYearsKey = "[]";
+
+/** chinese-days' real years, overridden/extended by the year files shipped with the code. Read once. */
+export function shippedOfficialYears(): OfficialYear[] {
+  shipped ??= [...officialYearsFromChineseDays(chineseDaysData), ...loadOfficialYearFiles(CALENDAR_DATA_DIR)];
+  return shipped;
+}
 
 /**
- * chinese-days' real years, overridden/extended by the repository's year files. Built once per process;
- * official data changes by deployment, not at run time.
+ * The calendar in use: the shipped years, then the stack's own years (ADR 0041: kept as data in the table,
+ * so a new year needs no rebuild), which win for the same year. Built once per process and rebuilt only when
+ * `useStackYears` brings other years.
  */
 export function defaultCalendar(): WorkingDayCalendar {
-  defaultInstance ??= new WorkingDayCalendar([
-    ...officialYearsFromChineseDays(chineseDaysData),
-    ...loadOfficialYearFiles(CALENDAR_DATA_DIR),
-  ]);
+  defaultInstance ??= new WorkingDayCalendar(shippedOfficialYears());
   return defaultInstance;
+}
+
+/** A calendar of the shipped years plus `years` (later entries win), without touching the one in use. */
+export function calendarWith(years: Iterable<OfficialYear>): WorkingDayCalendar {
+  return new WorkingDayCalendar([...shippedOfficialYears(), ...years]);
+}
+
+/**
+ * Makes the stack's official years (read from its table) part of `defaultCalendar()`. Cheap when nothing
+ * changed, so a handler may call it on every invocation; years no longer in the stack are dropped again.
+ */
+export function useStackYears(years: OfficialYear[]): void {
+  const sorted = [...years].sort((a, b) => a.year - b.year);
+  const key = JSON.stringify(sorted);
+  if (key === stackYearsKey && defaultInstance) return;
+  stackYearsKey = key;
+  defaultInstance = calendarWith(sorted);
 }

@@ -427,5 +427,6 @@ export function officialYearFromNotice(notice: HolidayNotice): OfficialYear {
     source: `${notice.source.title} (${reference})`,
     holidays: notice.holidays,
     makeUpWorkdays: notice.workdays,
+    notice: notice.source,
   };
 }

@@ -31,6 +31,9 @@ const sesEvent = z.object({
     .min(1),
 });
 
-export const handler = lambdaHandler("inbound-reply", sesEvent, (event) =>
-  handleInboundEmail(event as unknown as SESEvent),
+export const handler = lambdaHandler(
+  "inbound-reply",
+  sesEvent,
+  (event) => handleInboundEmail(event as unknown as SESEvent),
+  { workingDays: true },
 );

@@ -8,4 +8,5 @@ export const handler = lambdaHandler(
   "open-re-reconciliation",
   z.object({ contractId, period, partyAAmount: money, receivedAt: instant }),
   openReReconciliation,
+  { workingDays: true },
 );

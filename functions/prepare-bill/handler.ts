@@ -3,4 +3,4 @@ import { prepareBill } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { cycleStep } from "../schemas";
 
-export const handler = lambdaHandler("prepare-bill", cycleStep, prepareBill);
+export const handler = lambdaHandler("prepare-bill", cycleStep, prepareBill, { workingDays: true });

@@ -15,4 +15,5 @@ export const handler = lambdaHandler(
     missed: z.enum(["reconciliation-reply", "agreed-amount", "payment", "invoice"]),
   }),
   recordMissedDeadline,
+  { workingDays: true },
 );

@@ -3,4 +3,4 @@ import { sendBill } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { cycleStep } from "../schemas";
 
-export const handler = lambdaHandler("send-bill", cycleStep, sendBill);
+export const handler = lambdaHandler("send-bill", cycleStep, sendBill, { workingDays: true });

@@ -8,4 +8,5 @@ export const handler = lambdaHandler(
   "send-reminder",
   z.object({ contractId, period, kind: z.literal("reconciliation") }),
   sendReconciliationReminder,
+  { workingDays: true },
 );

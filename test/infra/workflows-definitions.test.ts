@@ -75,6 +75,8 @@ const expectedStates: Record<string, string[]> = {
     "Remind Party A that the reconciliation is due",
     "Keep waiting for the reconciliation reply until the deadline",
     "Deem the bill accepted without a reply",
+    "Did a reply arrive, or did the deadlines move?",
+    "Take the deadlines the official calendar moved",
     "Re-reconcile while payment proceeds",
     "Is a re-reconciliation needed?",
     "Open the re-reconciliation",

@@ -5,6 +5,11 @@
 export { type BreachRecordedEmailInput, renderBreachRecordedEmail } from "./breach-recorded";
 export { type BudgetWarningEmailInput, renderBudgetWarningEmail } from "./budget-warning";
 export {
+  type DeadlinesMovedEmailInput,
+  type MovedDeadlineView,
+  renderDeadlinesMovedEmail,
+} from "./deadlines-moved";
+export {
   type EndOfContractEmailInput,
   type FinalTrueUpView,
   renderEndOfContractEmail,
