@@ -9,7 +9,7 @@ import { ContractOpsAlarms } from "./constructs/alarms";
 import { ContractOpsBuckets } from "./constructs/buckets";
 import { ContractOpsEmail, DEFAULT_MAIL_DOMAIN } from "./constructs/email";
 import { ContractOpsFunctions } from "./constructs/functions";
-import { MonthlyKickoffSchedule } from "./constructs/schedule";
+import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/schedule";
 import { ContractOpsStateMachines } from "./constructs/state-machines";
 import { ContractOpsTable } from "./constructs/table";
 
@@ -59,6 +59,7 @@ export class ContractOpsStack extends Stack {
       "MonthlyKickoffSchedule",
       this.stateMachines.monthlyKickoff,
     );
+    new CalendarCheckSchedule(this, "CalendarCheckSchedule", this.stateMachines.calendarCheck, this.schedule);
     this.alarms = new ContractOpsAlarms(this, "Alarms", {
       stateMachines: this.stateMachines.all,
       deadLetterQueues: {

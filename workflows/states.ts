@@ -26,6 +26,7 @@ export const functionNames = [
   "continue-renewal-watch",
   "end-contract",
   "inbound-reply",
+  "check-calendar-year",
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 export type WorkflowFunctions<Name extends FunctionName> = Record<Name, IFunction>;
@@ -35,6 +36,7 @@ export const stateMachineNames = {
   monthlyKickoff: "ContractOps-MonthlyKickoff",
   monthlyCycle: "ContractOps-MonthlyCycle",
   renewalWatch: "ContractOps-RenewalWatch",
+  calendarCheck: "ContractOps-CalendarCheck",
 } as const;
 
 /**

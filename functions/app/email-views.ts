@@ -32,6 +32,7 @@ import {
   type ReplyReadingView,
   renderBreachRecordedEmail,
   renderBudgetWarningEmail,
+  renderCalendarProvisionalEmail,
   renderDeadlinesMovedEmail,
   renderEndOfContractEmail,
   renderInvoiceIssuedEmail,
@@ -466,6 +467,11 @@ function budgetWarning(contract: Contract, billedTotal: string, percent: string)
   });
 }
 
+/** R-WD-3: to Party B's contact, while next year's calendar is still provisional in November–December. */
+function calendarProvisional(contract: Contract, year: number, checkedOn: string): RenderedEmail {
+  return renderCalendarProvisionalEmail({ contract: contractView(contract), year, checkedOn });
+}
+
 /** R-WD-3: the deadlines an official calendar moved, to both contacts, citing the notice. */
 function deadlinesMoved(
   contract: Contract,
@@ -761,6 +767,7 @@ export const emails = {
   breachRecorded,
   reReconciliationOpened,
   budgetWarning,
+  calendarProvisional,
   deadlinesMoved,
   replyAcknowledgement,
   needsPerson,

@@ -79,6 +79,11 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
     description: "RenewalWatch: ends the contract at term end (R-END-1)",
     grants: ["table-read", "table-write", "send-email"],
   },
+  "check-calendar-year": {
+    description:
+      "CalendarCheck: warns Party B while next year's working-day calendar is provisional (R-WD-3)",
+    grants: ["table-read", "table-write", "send-email"],
+  },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
     grants: ["table-read", "table-write", "send-email", "mail-read", "answer-workflow-tasks"],

@@ -9,6 +9,7 @@ import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
+import { CALENDAR_CHECK_SCHEDULE } from "../../workflows/calendar-check";
 
 export class MonthlyKickoffSchedule extends Construct {
   readonly schedule: scheduler.Schedule;
@@ -44,6 +45,47 @@ export class MonthlyKickoffSchedule extends Construct {
         retryAttempts: 20,
         maxEventAge: Duration.hours(12),
         deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+  }
+}
+
+/**
+ * CalendarCheck (R-WD-3, ADR 0043) at 09:00 on the 1st and 15th of November and December, Asia/Shanghai, in
+ * the same schedule group as the monthly kickoff, sharing its retries and dead-letter queue.
+ */
+export class CalendarCheckSchedule extends Construct {
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, check: sfn.IStateMachine, monthly: MonthlyKickoffSchedule) {
+    super(scope, id);
+    const [minute, hour, day, month, , year] = CALENDAR_CHECK_SCHEDULE.cron.split(" ") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    this.schedule = new scheduler.Schedule(this, "Schedule", {
+      description:
+        "Starts ContractOps-CalendarCheck at 09:00 on the 1st and 15th of Nov and Dec, Asia/Shanghai",
+      ...(monthly.schedule.scheduleGroup ? { scheduleGroup: monthly.schedule.scheduleGroup } : {}),
+      schedule: scheduler.ScheduleExpression.cron({
+        minute,
+        hour,
+        day,
+        month,
+        year,
+        timeZone: TimeZone.of(CALENDAR_CHECK_SCHEDULE.timezone),
+      }),
+      target: new targets.StepFunctionsStartExecution(check, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
+        retryAttempts: 20,
+        maxEventAge: Duration.hours(12),
+        deadLetterQueue: monthly.deadLetterQueue,
       }),
     });
   }

@@ -7,6 +7,7 @@ import { RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
+import { type CalendarCheckFunctions, calendarCheckDefinition } from "../../workflows/calendar-check";
 import { type MonthlyCycleFunctions, monthlyCycleDefinition } from "../../workflows/monthly-cycle";
 import { type MonthlyKickoffFunctions, monthlyKickoffDefinition } from "../../workflows/monthly-kickoff";
 import { type RenewalWatchFunctions, renewalWatchDefinition } from "../../workflows/renewal-watch";
@@ -23,6 +24,7 @@ const monthlyCycleFunctions = [
   "open-re-reconciliation",
   "close-cycle",
 ] as const;
+const calendarCheckFunctions = ["check-calendar-year"] as const;
 const renewalWatchFunctions = [
   "plan-renewal-watch",
   "send-renewal-reminder",
@@ -36,6 +38,7 @@ export class ContractOpsStateMachines extends Construct {
   readonly monthlyKickoff: sfn.StateMachine;
   readonly monthlyCycle: sfn.StateMachine;
   readonly renewalWatch: sfn.StateMachine;
+  readonly calendarCheck: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, functions: ContractOpsFunctions) {
     super(scope, id);
@@ -106,9 +109,17 @@ export class ContractOpsStateMachines extends Construct {
       (scope) =>
         renewalWatchDefinition(scope, functions.lambdas(renewalWatchFunctions) as RenewalWatchFunctions),
     );
+    this.calendarCheck = machine(
+      "CalendarCheck",
+      stateMachineNames.calendarCheck,
+      "Scheduled in November–December: warns Party B's contact while next year's working-day calendar is provisional (R-WD-3).",
+      calendarCheckFunctions,
+      (scope) =>
+        calendarCheckDefinition(scope, functions.lambdas(calendarCheckFunctions) as CalendarCheckFunctions),
+    );
   }
 
   get all(): sfn.StateMachine[] {
-    return [this.monthlyKickoff, this.monthlyCycle, this.renewalWatch];
+    return [this.monthlyKickoff, this.monthlyCycle, this.renewalWatch, this.calendarCheck];
   }
 }

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
+import { CALENDAR_CHECK_SCHEDULE } from "../../workflows/calendar-check";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -27,7 +28,12 @@ export interface EmbeddedApp {
   stack: LocalStack;
   clock: VirtualClock;
   stepFunctions: LocalStepFunctions;
-  stateMachineArns: { monthlyKickoff: string; monthlyCycle: string; renewalWatch: string };
+  stateMachineArns: {
+    monthlyKickoff: string;
+    monthlyCycle: string;
+    renewalWatch: string;
+    calendarCheck: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -89,6 +95,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     monthlyKickoff: machineArn(arns, "MonthlyKickoff"),
     monthlyCycle: machineArn(arns, "MonthlyCycle"),
     renewalWatch: machineArn(arns, "RenewalWatch"),
+    calendarCheck: machineArn(arns, "CalendarCheck"),
   };
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
@@ -104,6 +111,12 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
       name: "ContractOps-MonthlyKickoff",
       ...MONTHLY_SCHEDULE,
       stateMachineArn: stateMachineArns.monthlyKickoff,
+      input: "{}",
+    });
+    stepFunctions.registerSchedule({
+      name: "ContractOps-CalendarCheck",
+      ...CALENDAR_CHECK_SCHEDULE,
+      stateMachineArn: stateMachineArns.calendarCheck,
       input: "{}",
     });
   }

@@ -235,7 +235,7 @@ describe("table, buckets and email", () => {
 });
 
 describe("workflows, schedule and alarms", () => {
-  it("three Standard state machines with fixed names, logging of all events without execution data, tracing", () => {
+  it("Standard state machines with fixed names, logging of all events without execution data, tracing", () => {
     const machines = ofType("AWS::StepFunctions::StateMachine");
     expect(machines.map(([, m]) => m.Properties.StateMachineName).sort()).toEqual(
       Object.values(stateMachineNames).sort(),
@@ -261,10 +261,31 @@ describe("workflows, schedule and alarms", () => {
     });
   });
 
+  it("R-WD-3: CalendarCheck starts at 09:00 on the 1st and 15th of Nov and Dec, in the kickoff's schedule group", () => {
+    const schedules = ofType("AWS::Scheduler::Schedule").map(([, s]) => s.Properties);
+    const targeting = (name: string) => schedules.find((s) => JSON.stringify(s.Target.Arn).includes(name));
+    const check = targeting("CalendarCheck");
+    const monthly = targeting("MonthlyKickoff");
+    expect(schedules).toHaveLength(2);
+    expect(check).toMatchObject({
+      ScheduleExpression: "cron(0 9 1,15 11,12 ? *)",
+      ScheduleExpressionTimezone: "Asia/Shanghai",
+      State: "ENABLED",
+      Target: {
+        Input: JSON.stringify({ scheduledTime: "<aws.scheduler.scheduled-time>" }),
+        RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 43_200 },
+        DeadLetterConfig: monthly?.Target.DeadLetterConfig,
+      },
+    });
+    expect(check?.GroupName).toEqual(monthly?.GroupName);
+  });
+
   it("alarms: failed, timed-out and aborted executions per machine, dead letters, breaches; all to an encrypted topic", () => {
     const alarms = ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
     for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]) {
-      expect(alarms.filter((a) => a.MetricName === metric && a.Namespace === "AWS/States")).toHaveLength(3);
+      expect(alarms.filter((a) => a.MetricName === metric && a.Namespace === "AWS/States")).toHaveLength(
+        Object.values(stateMachineNames).length,
+      );
     }
     expect(alarms.filter((a) => a.MetricName === "ApproximateNumberOfMessagesVisible")).toHaveLength(2);
     const breaches = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes("BreachesRecorded"));

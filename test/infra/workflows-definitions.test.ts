@@ -61,6 +61,7 @@ const machine = (name: string): State => {
 };
 
 const expectedStates: Record<string, string[]> = {
+  [stateMachineNames.calendarCheck]: ["Warn Party B if next year's calendar is still provisional"],
   [stateMachineNames.monthlyKickoff]: [
     "List the active contracts",
     "Start each contract's monthly cycle",

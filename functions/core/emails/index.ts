@@ -4,6 +4,7 @@
  */
 export { type BreachRecordedEmailInput, renderBreachRecordedEmail } from "./breach-recorded";
 export { type BudgetWarningEmailInput, renderBudgetWarningEmail } from "./budget-warning";
+export { type CalendarProvisionalEmailInput, renderCalendarProvisionalEmail } from "./calendar-provisional";
 export {
   type DeadlinesMovedEmailInput,
   type MovedDeadlineView,

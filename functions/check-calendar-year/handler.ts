@@ -1,0 +1,14 @@
+/** CalendarCheck: "Warn Party B if next year's calendar is still provisional" (R-WD-3). */
+import { z } from "zod";
+import { checkNextYearCalendar } from "../app/calendar-check";
+import { lambdaHandler } from "../handler-kit";
+import { instant } from "../schemas";
+
+export const handler = lambdaHandler(
+  "check-calendar-year",
+  z.object({ firesAt: instant }),
+  checkNextYearCalendar,
+  {
+    workingDays: true,
+  },
+);
