@@ -253,6 +253,30 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
       "{% 'No VAT invoice was recorded for ' & $contractId & ' ' & $period & ' within the execution budget.' %}",
   });
 
+  // R-WD-3 (ADR 0042): `ops calendar apply` ends the payment wait with `{deadlinesMoved, paymentDue}` when an
+  // official calendar moved the due date; the branch waits again until the new one.
+  const waitForPaymentUntilMovedDue = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the payment until the moved due date",
+    comment:
+      "R-PAY-1, R-WD-3: the payment due date had been counted on a provisional calendar; the official one moved it, so the wait runs until the new date.",
+    awaiting: "payment",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$paid.paymentDue"),
+    assign: paymentReceived,
+  });
+  const paymentOrMovedDue = sfn.Choice.jsonata(scope, "Was the payment recorded, or did its due date move?", {
+    stateName: "Was the payment recorded, or did its due date move?",
+    comment:
+      "R-WD-3, R-PAY-1: a wait ended by a moved due date waits again; a recorded payment goes on to the invoice.",
+  })
+    .when(sfn.Condition.jsonata("{% $paid.deadlinesMoved = true %}"), waitForPaymentUntilMovedDue)
+    .otherwise(waitForInvoice);
+  waitForPaymentUntilMovedDue.addCatch(overdue, ON_TIMEOUT);
+  waitForPaymentUntilMovedDue.next(paymentOrMovedDue);
+
   waitForPayment.addCatch(overdue, ON_TIMEOUT);
   keepWaitingForPayment.addCatch(paymentNeverRecorded, ON_TIMEOUT);
   waitForInvoice.addCatch(lateInvoice, ON_TIMEOUT);
@@ -260,7 +284,7 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
   overdue.next(keepWaitingForPayment);
   keepWaitingForPayment.next(waitForInvoice);
   lateInvoice.next(keepWaitingForInvoice);
-  const paymentBranch = waitForPayment.next(waitForInvoice);
+  const paymentBranch = waitForPayment.next(paymentOrMovedDue);
 
   const settle = sfn.Parallel.jsonata(scope, "Re-reconcile while payment proceeds", {
     stateName: "Re-reconcile while payment proceeds",

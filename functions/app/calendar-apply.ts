@@ -3,9 +3,9 @@
  * 1. The year is stored in the table, so every handler counts working days with it from now on.
  * 2. Every stored deadline of an open cycle that came from the year's provisional calendar is recomputed
  *    (core/calendar-recompute.ts decides which), each cycle in one conditional write.
- * 3. A reconciliation wait whose deadlines moved is re-armed through the workflow: its task is completed with
- *    `{deadlinesMoved: true, sent}` and the state machine waits again from the new instants — the execution's
- *    history is never edited.
+ * 3. A reconciliation or payment wait whose deadlines moved is re-armed through the workflow: its task is
+ *    completed with `{deadlinesMoved: true, …}` and the state machine waits again from the new instants — the
+ *    execution's history is never edited.
  * 4. Both contacts of each contract get one email listing what moved, citing the notice.
  * Every step is safe to repeat: a second run finds nothing left to move, re-arms what a crash may have left
  * (harmless twice: the wait restarts with the same instants) and the email goes once (outbox key).
@@ -24,7 +24,12 @@ import {
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import { type OfficialYear, shippedOfficialYears, WorkingDayCalendar } from "../core/calendar";
-import { type CycleDeadlineFacts, type DeadlineMove, movedDeadlines } from "../core/calendar-recompute";
+import {
+  type CycleDeadlineFacts,
+  type CycleDeadlineField,
+  type DeadlineMove,
+  movedDeadlines,
+} from "../core/calendar-recompute";
 import { emails } from "./email-views";
 import { deadlineRules, REMINDER_TIME } from "./rules";
 
@@ -66,14 +71,17 @@ function factsOf(cycle: CycleRecord): CycleDeadlineFacts {
   };
 }
 
+const movedThisYear = (cycle: CycleRecord, year: number, fields: CycleDeadlineField[]) =>
+  (cycle.calendarMoves ?? []).some((m) => m.year === year && fields.includes(m.field));
+
 /**
- * Re-arms the reconciliation wait of a cycle whose reminder or deadline this year moved, while no reply is
- * recorded. The token under the bill's reply key is the wait's; if the workflow has moved on, it is closed.
+ * Re-arms the reconciliation wait of a cycle whose reminder, deadline or payment due date this year moved,
+ * while no reply is recorded: the wait restarts from the new instants, and `$sent` carries the new payment due
+ * date to the payment wait that follows. The token under the bill's reply key is the wait's; if the workflow
+ * has moved on, it is closed and nothing happens.
  */
 async function rearmReconciliation(cycle: CycleRecord, year: number): Promise<boolean> {
-  const moved = (cycle.calendarMoves ?? []).some(
-    (m) => m.year === year && (m.field === "reminderAt" || m.field === "reconciliationDeadline"),
-  );
+  const moved = movedThisYear(cycle, year, ["reminderAt", "reconciliationDeadline", "paymentDue"]);
   if (!moved || cycle.reconciliation || !cycle.replyKey) return false;
   const waiting = await getReplyKey(cycle.replyKey);
   if (!waiting?.open) return false;
@@ -86,6 +94,16 @@ async function rearmReconciliation(cycle: CycleRecord, year: number): Promise<bo
       paymentDue: cycle.paymentDue,
       lateBill: cycle.lateBill === true,
     },
+  });
+  return outcome === "completed";
+}
+
+/** Re-arms a running payment wait whose due date this year moved, while no payment is recorded. */
+async function rearmPayment(cycle: CycleRecord, year: number): Promise<boolean> {
+  if (!movedThisYear(cycle, year, ["paymentDue"]) || cycle.payment || !cycle.paymentToken) return false;
+  const outcome = await completeTask(cycle.paymentToken, {
+    deadlinesMoved: true,
+    paymentDue: cycle.paymentDue,
   });
   return outcome === "completed";
 }
@@ -144,7 +162,8 @@ export async function applyCalendarYear(input: {
         for (const move of cycle.calendarMoves ?? []) {
           if (move.year === year.year) movedHere.push({ ...move, period: cycle.period });
         }
-        if (await rearmReconciliation(cycle, year.year)) entry.rearmed.push(cycle.period);
+        const rearmed = [await rearmReconciliation(cycle, year.year), await rearmPayment(cycle, year.year)];
+        if (rearmed.some(Boolean)) entry.rearmed.push(cycle.period);
       }
       if (movedHere.length > 0) {
         const { sent } = await sendEmail({

@@ -7,7 +7,7 @@
  *   reconciliation: 1-5, 1-6, 1-7, 1-8, 1-9 → 2027-01-09 23:59:59; reminder 1-8 09:00,
  *   payment (10 working days): 1-5..1-9, 1-11..1-15 → 2027-01-15, as before (it does not move).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,8 +21,10 @@ import {
   emailsTo,
   PARTY_A,
   PARTY_B,
+  replyAsPartyA,
   runUntil,
   startCycle,
+  statementEmail,
   statesEntered,
   uploadSmallMonth,
 } from "./harness";
@@ -139,6 +141,64 @@ describe("calendar import + apply on a running stack (R-WD-3)", () => {
 
     const history = await auditHistory(contractId);
     expect(history.filter((e) => e.rule === "R-WD-3")).toHaveLength(1);
+  });
+
+  it("a running payment wait is re-armed: the overdue notice comes after the moved due date, not before", async () => {
+    const booted = await bootApp("2027-01-01T01:00:00+08:00");
+    app = booted.app;
+    const { contractId } = booted.contract;
+    await uploadSmallMonth(booted.contract, PERIOD);
+    const executionArn = await startCycle(app, contractId, PERIOD);
+    await runUntil(app, "2027-01-01T02:00:00+08:00");
+    await replyAsPartyA(
+      app,
+      (await statementEmail(app, PERIOD)).replyTo[0] as string,
+      "确认，本期账单核对无误。",
+    );
+    await runUntil(app, "2027-01-02T10:00:00+08:00");
+    const waiting = await getCycle(contractId, PERIOD);
+    expect(waiting.reconciliation?.outcome).toBe("confirmed");
+    // Provisional: 1-4..1-8, 1-11..1-15 → payment due 1-15.
+    expect(waiting.paymentDue).toBe("2027-01-15T23:59:59+08:00");
+
+    // A calendar file typed by hand (not a notice): 1-1 and Monday 1-11 off, so 1-4..1-8, 1-12..1-15, 1-18 → 1-18.
+    const dir = mkdtempSync(join(tmpdir(), "calendar-apply-typed-"));
+    const typed = {
+      year: 2027,
+      source: "typed for this test",
+      holidays: ["2027-01-01", "2027-01-11"],
+      makeUpWorkdays: [],
+    };
+    writeFileSync(join(dir, "CN-2027.json"), JSON.stringify(typed));
+    const applied = await calendarApply.run(["--year", "2027", "--dir", dir, "--json"]);
+    expect(applied.json).toMatchObject({
+      contracts: [
+        {
+          contractId,
+          moves: [
+            {
+              period: PERIOD,
+              rule: "R-PAY-1",
+              from: "2027-01-15T23:59:59+08:00",
+              to: "2027-01-18T23:59:59+08:00",
+            },
+          ],
+          rearmed: [PERIOD],
+          emailed: true,
+        },
+      ],
+    });
+    const overdue = async () =>
+      (await emailsTo(app as EmbeddedApp, PARTY_A)).filter((e) => e.subject.startsWith("逾期付款提醒"));
+    await runUntil(app, "2027-01-16T12:00:00+08:00");
+    expect(await overdue()).toEqual([]);
+    expect((await getCycle(contractId, PERIOD)).breaches ?? []).toEqual([]);
+    await runUntil(app, "2027-01-19T01:00:00+08:00");
+    expect(await overdue()).toHaveLength(1);
+    expect((await getCycle(contractId, PERIOD)).breaches?.map((b) => b.rule)).toEqual(["R-PAY-1"]);
+    expect(await statesEntered(app, executionArn)).toContain(
+      "Keep waiting for the payment until the moved due date",
+    );
   });
 
   it("applying again moves nothing more and emails nobody twice", async () => {

@@ -78,6 +78,8 @@ const expectedStates: Record<string, string[]> = {
     "Deem the bill accepted without a reply",
     "Did a reply arrive, or did the deadlines move?",
     "Take the deadlines the official calendar moved",
+    "Was the payment recorded, or did its due date move?",
+    "Keep waiting for the payment until the moved due date",
     "Re-reconcile while payment proceeds",
     "Is a re-reconciliation needed?",
     "Open the re-reconciliation",
