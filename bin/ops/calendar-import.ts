@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CALENDAR_DATA_DIR, defaultCalendar } from "../../functions/core/calendar";
+import { CALENDAR_DATA_DIR, defaultCalendar, type OfficialYear } from "../../functions/core/calendar";
 import { calendarChanges } from "../../functions/core/calendar-changes";
 import {
   HolidayNoticeError,
@@ -25,6 +25,25 @@ function readNotice(path: string): string {
       cause: error,
     });
   }
+}
+
+/** Biome's JSON layout (biome.json: lineWidth 110), so a written file passes `npm run lint` as it is. */
+const LINE_WIDTH = 110;
+
+/** The calendar file's text: two-space JSON, each array on one line when it fits, else one date a line. */
+function calendarFileText(year: OfficialYear): string {
+  const expanded = JSON.stringify(year, null, 2);
+  return `${expanded.replace(
+    /^( *)("[^"]+": )\[\n([^\]]*)\n\1\](,?)$/gmu,
+    (whole, indent, key, body, comma) => {
+      const items = body
+        .split("\n")
+        .map((line: string) => line.trim())
+        .join(" ");
+      const inline = `${indent}${key}[${items}]${comma}`;
+      return inline.length <= LINE_WIDTH ? inline : whole;
+    },
+  )}\n`;
 }
 
 const command: OpsCommand = {
@@ -51,7 +70,7 @@ const command: OpsCommand = {
     const file = join(directory, `CN-${year.year}.json`);
     mkdirSync(directory, { recursive: true });
     // Written whole, then renamed: a reader never sees half a calendar.
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(year, null, 2)}\n`);
+    writeFileSync(`${file}.tmp`, calendarFileText(year));
     renameSync(`${file}.tmp`, file);
 
     const json = {

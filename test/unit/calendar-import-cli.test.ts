@@ -31,6 +31,12 @@ describe("ops calendar import (R-WD-3)", () => {
     expect(loaded?.year).toBe(2026);
     expect(loaded?.holidays).toContain("2026-02-23"); // 「至23日（农历正月初七、周一）」
     expect(loaded?.source).toBe("国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)");
+    // Laid out as Biome formats JSON (checked with `npx biome check`), so the committed file keeps lint clean.
+    const text = readFileSync(join(out, "CN-2026.json"), "utf8");
+    expect(text).toContain(
+      '  "makeUpWorkdays": ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],\n',
+    );
+    expect(text).toContain('  "holidays": [\n    "2026-01-01",\n    "2026-01-02",\n');
   });
 
   it("lists each day a 2027 notice changes against the provisional 2027 calendar", async () => {
