@@ -3,7 +3,7 @@
  * and the deadlines that had been counted on the provisional calendar moved (R-WD-3). Party A reads it, so
  * the clauses are named in words, never by rule ID.
  */
-import { formatDate, formatInstant, formatPeriod } from "./format";
+import { EmailInputError, formatDate, formatInstant, formatPeriod } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
 
@@ -26,7 +26,7 @@ export interface DeadlinesMovedEmailInput {
 
 /** What each deadline is called in the email, and the clause of the contract that sets it. */
 const DEADLINE_WORDS: Record<string, { name: string; clause: string }> = {
-  "R-BILL-1": { name: "账单发送期限", clause: "合同第四条4.5款" },
+  "R-BILL-1": { name: "账单发送期限", clause: "合同第四条4.6款" },
   "R-RECON-1": { name: "对账确认期限", clause: "合同第四条4.6款" },
   "R-RECON-5": { name: "对账提醒发送时间", clause: "系统提醒，非合同期限" },
   "R-RECON-3": { name: "重新对账期限", clause: "合同第四条4.6款" },
@@ -36,7 +36,7 @@ const DEADLINE_WORDS: Record<string, { name: string; clause: string }> = {
 
 function wordsFor(ruleId: string): { name: string; clause: string } {
   const words = DEADLINE_WORDS[ruleId];
-  if (!words) throw new Error(`no wording for the deadline of ${ruleId}`);
+  if (!words) throw new EmailInputError(`no wording for the deadline of ${ruleId}`);
   return words;
 }
 
