@@ -366,11 +366,6 @@ export function defaultCalendar(): WorkingDayCalendar {
   return defaultInstance;
 }
 
-/** A calendar of the shipped years plus `years` (later entries win), without touching the one in use. */
-export function calendarWith(years: Iterable<OfficialYear>): WorkingDayCalendar {
-  return new WorkingDayCalendar([...shippedOfficialYears(), ...years]);
-}
-
 /**
  * Makes the stack's official years (read from its table) part of `defaultCalendar()`. Cheap when nothing
  * changed, so a handler may call it on every invocation; years no longer in the stack are dropped again.
@@ -380,5 +375,5 @@ export function useStackYears(years: OfficialYear[]): void {
   const key = JSON.stringify(sorted);
   if (key === stackYearsKey && defaultInstance) return;
   stackYearsKey = key;
-  defaultInstance = calendarWith(sorted);
+  defaultInstance = new WorkingDayCalendar([...shippedOfficialYears(), ...sorted]);
 }
