@@ -132,7 +132,7 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     period: PERIOD,
     term: null,
     timeoutSeconds: secondsUntil("$reopened.reReconciliationDeadline"),
-    outputs: { agreed: "{% $states.result %}" },
+    assign: { agreedAnswer: "{% $states.result %}" },
   });
 
   const recordUnresolved = invokeStep(scope, {
@@ -151,7 +151,44 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     outputs: { agreed: null },
   });
 
+  // R-WD-3 (ADR 0042): `ops calendar apply` ends this wait with `{deadlinesMoved, reReconciliationDeadline}` when an
+  // official calendar moved the deadline; the branch waits again until the new one.
+  const waitForAgreedAmountUntilMovedDeadline = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the agreed amount until the moved deadline",
+    comment:
+      "R-RECON-3, R-WD-3: the re-reconciliation deadline had been counted on a provisional calendar; the official one moved it, so the wait runs until the new deadline.",
+    awaiting: "agreed-amount",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$agreedAnswer.reReconciliationDeadline"),
+    assign: { agreedAnswer: "{% $states.result %}" },
+  });
+  const amountAgreed = sfn.Succeed.jsonata(scope, "The amount is agreed", {
+    stateName: "The amount is agreed",
+    comment:
+      "R-RECON-3, R-RECON-4: both parties fixed the amount; its difference is carried by 'Close the cycle'.",
+    outputs: { agreed: "{% $agreedAnswer %}" },
+  });
+  const agreedOrMovedDeadline = sfn.Choice.jsonata(
+    scope,
+    "Was the amount agreed, or did its deadline move?",
+    {
+      stateName: "Was the amount agreed, or did its deadline move?",
+      comment:
+        "R-WD-3, R-RECON-3: a wait ended by a moved deadline waits again; an agreed amount ends the branch.",
+    },
+  )
+    .when(
+      sfn.Condition.jsonata("{% $agreedAnswer.deadlinesMoved = true %}"),
+      waitForAgreedAmountUntilMovedDeadline,
+    )
+    .otherwise(amountAgreed);
   waitForAgreedAmount.addCatch(recordUnresolved, ON_TIMEOUT);
+  waitForAgreedAmount.next(agreedOrMovedDeadline);
+  waitForAgreedAmountUntilMovedDeadline.addCatch(recordUnresolved, ON_TIMEOUT);
+  waitForAgreedAmountUntilMovedDeadline.next(agreedOrMovedDeadline);
   const reReconciliationBranch = sfn.Choice.jsonata(scope, "Is a re-reconciliation needed?", {
     stateName: "Is a re-reconciliation needed?",
     comment: "R-RECON-2, R-RECON-3: only a difference beyond 5 % of the bill total is re-reconciled.",
@@ -220,7 +257,7 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     period: PERIOD,
     term: null,
     timeoutSeconds: secondsUntil("$paid.invoiceDue"),
-    outputs: invoiceRecorded,
+    assign: { invoiceAnswer: "{% $states.result %}" },
   });
 
   const lateInvoice = invokeStep(scope, {
@@ -279,6 +316,36 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
 
   waitForPayment.addCatch(overdue, ON_TIMEOUT);
   keepWaitingForPayment.addCatch(paymentNeverRecorded, ON_TIMEOUT);
+  // R-WD-3 (ADR 0042): `ops calendar apply` ends this wait with `{deadlinesMoved, invoiceDue}` when an official
+  // calendar moved the due date; the branch waits again until the new one.
+  const waitForInvoiceUntilMovedDue = awaitStep(scope, {
+    fn: fns["await-callback"],
+    stateName: "Keep waiting for the VAT invoice until the moved due date",
+    comment:
+      "R-INV-1, R-WD-3: the invoice due date had been counted on a provisional calendar; the official one moved it, so the wait runs until the new date.",
+    awaiting: "invoice",
+    contractId: CONTRACT,
+    period: PERIOD,
+    term: null,
+    timeoutSeconds: secondsUntil("$invoiceAnswer.invoiceDue"),
+    assign: { invoiceAnswer: "{% $states.result %}" },
+  });
+  const invoiceIsRecorded = sfn.Succeed.jsonata(scope, "The VAT invoice is recorded", {
+    stateName: "The VAT invoice is recorded",
+    comment:
+      "R-INV-1: the payment and its invoice are both recorded; the branch hands them to 'Close the cycle'.",
+    outputs: { payment: "{% $paid %}", invoice: "{% $invoiceAnswer %}" },
+  });
+  const invoiceOrMovedDue = sfn.Choice.jsonata(scope, "Was the invoice recorded, or did its due date move?", {
+    stateName: "Was the invoice recorded, or did its due date move?",
+    comment:
+      "R-WD-3, R-INV-1: a wait ended by a moved due date waits again; a recorded invoice ends the branch.",
+  })
+    .when(sfn.Condition.jsonata("{% $invoiceAnswer.deadlinesMoved = true %}"), waitForInvoiceUntilMovedDue)
+    .otherwise(invoiceIsRecorded);
+  waitForInvoice.next(invoiceOrMovedDue);
+  waitForInvoiceUntilMovedDue.addCatch(lateInvoice, ON_TIMEOUT);
+  waitForInvoiceUntilMovedDue.next(invoiceOrMovedDue);
   waitForInvoice.addCatch(lateInvoice, ON_TIMEOUT);
   keepWaitingForInvoice.addCatch(invoiceNeverRecorded, ON_TIMEOUT);
   overdue.next(keepWaitingForPayment);

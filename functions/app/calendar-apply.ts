@@ -3,9 +3,9 @@
  * 1. The year is stored in the table, so every handler counts working days with it from now on.
  * 2. Every stored deadline of an open cycle that came from the year's provisional calendar is recomputed
  *    (core/calendar-recompute.ts decides which), each cycle in one conditional write.
- * 3. A reconciliation or payment wait whose deadlines moved is re-armed through the workflow: its task is
- *    completed with `{deadlinesMoved: true, …}` and the state machine waits again from the new instants — the
- *    execution's history is never edited.
+ * 3. A reconciliation, payment, re-reconciliation or invoice wait whose deadline moved is re-armed through the
+ *    workflow: its task is completed with `{deadlinesMoved: true, …}` and the state machine waits again from the
+ *    new instants — the execution's history is never edited.
  * 4. Both contacts of each contract get one email listing what moved, citing the notice.
  * Every step is safe to repeat: a second run finds nothing left to move, re-arms what a crash may have left
  * (harmless twice: the wait restarts with the same instants) and the email goes once (outbox key).
@@ -98,14 +98,35 @@ async function rearmReconciliation(cycle: CycleRecord, year: number): Promise<bo
   return outcome === "completed";
 }
 
-/** Re-arms a running payment wait whose due date this year moved, while no payment is recorded. */
-async function rearmPayment(cycle: CycleRecord, year: number): Promise<boolean> {
-  if (!movedThisYear(cycle, year, ["paymentDue"]) || cycle.payment || !cycle.paymentToken) return false;
-  const outcome = await completeTask(cycle.paymentToken, {
-    deadlinesMoved: true,
-    paymentDue: cycle.paymentDue,
-  });
-  return outcome === "completed";
+/**
+ * Re-arms the running payment, re-reconciliation or invoice wait whose deadline this year moved, while its
+ * fact is unrecorded; each state machine branch waits again until the instant handed over. A stored token
+ * whose wait has ended is closed and nothing happens.
+ */
+async function rearmCycleWaits(cycle: CycleRecord, year: number): Promise<boolean> {
+  const waits: Array<{ open: boolean; token: string | undefined; answer: Record<string, unknown> }> = [
+    {
+      open: movedThisYear(cycle, year, ["paymentDue"]) && !cycle.payment,
+      token: cycle.paymentToken,
+      answer: { deadlinesMoved: true, paymentDue: cycle.paymentDue },
+    },
+    {
+      open: movedThisYear(cycle, year, ["reReconciliationDeadline"]) && !cycle.agreed,
+      token: cycle.agreedAmountToken,
+      answer: { deadlinesMoved: true, reReconciliationDeadline: cycle.reReconciliationDeadline },
+    },
+    {
+      open: movedThisYear(cycle, year, ["invoiceDue"]) && !cycle.invoice,
+      token: cycle.invoiceToken,
+      answer: { deadlinesMoved: true, invoiceDue: cycle.payment?.invoiceDue },
+    },
+  ];
+  let rearmed = false;
+  for (const wait of waits) {
+    if (wait.open && wait.token && (await completeTask(wait.token, wait.answer)) === "completed")
+      rearmed = true;
+  }
+  return rearmed;
 }
 
 export async function applyCalendarYear(input: {
@@ -162,7 +183,10 @@ export async function applyCalendarYear(input: {
         for (const move of cycle.calendarMoves ?? []) {
           if (move.year === year.year) movedHere.push({ ...move, period: cycle.period });
         }
-        const rearmed = [await rearmReconciliation(cycle, year.year), await rearmPayment(cycle, year.year)];
+        const rearmed = [
+          await rearmReconciliation(cycle, year.year),
+          await rearmCycleWaits(cycle, year.year),
+        ];
         if (rearmed.some(Boolean)) entry.rearmed.push(cycle.period);
       }
       if (movedHere.length > 0) {

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import calendarApply from "../../bin/ops/calendar-apply";
 import calendarImport from "../../bin/ops/calendar-import";
 import { auditHistory, getCycle } from "../../functions/adapters/repository";
+import { recordPayment } from "../../functions/app/operations";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -23,6 +24,7 @@ import {
   PARTY_B,
   replyAsPartyA,
   runUntil,
+  SMALL_MONTH_TOTAL,
   startCycle,
   statementEmail,
   statesEntered,
@@ -47,6 +49,19 @@ async function billDecember() {
   const dir = mkdtempSync(join(tmpdir(), "calendar-apply-"));
   await calendarImport.run(["--notice", NOTICE, "--out", dir]);
   return { app, contractId: booted.contract.contractId, executionArn, dir };
+}
+
+/** A calendar file typed by hand (not a notice): 1-1 and Monday 1-11 off, no make-up day. */
+function typedCalendar(): string {
+  const dir = mkdtempSync(join(tmpdir(), "calendar-apply-typed-"));
+  const typed = {
+    year: 2027,
+    source: "typed for this test",
+    holidays: ["2027-01-01", "2027-01-11"],
+    makeUpWorkdays: [],
+  };
+  writeFileSync(join(dir, "CN-2027.json"), JSON.stringify(typed));
+  return dir;
 }
 
 const movedEmails = async (app: EmbeddedApp, address: string) =>
@@ -161,16 +176,8 @@ describe("calendar import + apply on a running stack (R-WD-3)", () => {
     // Provisional: 1-4..1-8, 1-11..1-15 → payment due 1-15.
     expect(waiting.paymentDue).toBe("2027-01-15T23:59:59+08:00");
 
-    // A calendar file typed by hand (not a notice): 1-1 and Monday 1-11 off, so 1-4..1-8, 1-12..1-15, 1-18 → 1-18.
-    const dir = mkdtempSync(join(tmpdir(), "calendar-apply-typed-"));
-    const typed = {
-      year: 2027,
-      source: "typed for this test",
-      holidays: ["2027-01-01", "2027-01-11"],
-      makeUpWorkdays: [],
-    };
-    writeFileSync(join(dir, "CN-2027.json"), JSON.stringify(typed));
-    const applied = await calendarApply.run(["--year", "2027", "--dir", dir, "--json"]);
+    // The typed calendar, 1-11 off: 1-4..1-8, 1-12..1-15, 1-18 → 1-18.
+    const applied = await calendarApply.run(["--year", "2027", "--dir", typedCalendar(), "--json"]);
     expect(applied.json).toMatchObject({
       contracts: [
         {
@@ -198,6 +205,90 @@ describe("calendar import + apply on a running stack (R-WD-3)", () => {
     expect((await getCycle(contractId, PERIOD)).breaches?.map((b) => b.rule)).toEqual(["R-PAY-1"]);
     expect(await statesEntered(app, executionArn)).toContain(
       "Keep waiting for the payment until the moved due date",
+    );
+  });
+
+  it("a running re-reconciliation wait is re-armed: unresolved only after the moved deadline", async () => {
+    const booted = await bootApp("2027-01-01T01:00:00+08:00");
+    app = booted.app;
+    const { contractId } = booted.contract;
+    await uploadSmallMonth(booted.contract, PERIOD);
+    const executionArn = await startCycle(app, contractId, PERIOD);
+    await runUntil(app, "2027-01-04T09:00:00+08:00");
+    await replyAsPartyA(
+      app,
+      (await statementEmail(app, PERIOD)).replyTo[0] as string,
+      "有异议，金额应为3000.00元",
+    );
+    await runUntil(app, "2027-01-04T10:00:00+08:00");
+    // Dispute received 1-4. Provisional: 1-5..1-8, 1-11..1-15, 1-18 → 1-18 (R-RECON-3, 10 working days).
+    expect((await getCycle(contractId, PERIOD)).reReconciliationDeadline).toBe("2027-01-18T23:59:59+08:00");
+    // Typed calendar, 1-11 off: 1-5..1-8, 1-12..1-15, 1-18, 1-19 → 1-19; payment (from 1-1) 1-15 → 1-18.
+    const applied = await calendarApply.run(["--year", "2027", "--dir", typedCalendar(), "--json"]);
+    expect(applied.json).toMatchObject({
+      contracts: [
+        {
+          moves: [
+            { rule: "R-PAY-1", from: "2027-01-15T23:59:59+08:00", to: "2027-01-18T23:59:59+08:00" },
+            { rule: "R-RECON-3", from: "2027-01-18T23:59:59+08:00", to: "2027-01-19T23:59:59+08:00" },
+          ],
+          rearmed: [PERIOD],
+        },
+      ],
+    });
+    const unresolved = async () =>
+      (await emailsTo(app as EmbeddedApp, PARTY_B)).filter((e) =>
+        e.subject.includes("重新对账未在期限内确定金额"),
+      );
+    await runUntil(app, "2027-01-19T12:00:00+08:00");
+    expect(await unresolved()).toEqual([]);
+    expect((await getCycle(contractId, PERIOD)).agreed).toBeUndefined();
+    await runUntil(app, "2027-01-20T01:00:00+08:00");
+    expect(await unresolved()).toHaveLength(1);
+    expect((await getCycle(contractId, PERIOD)).agreed).toMatchObject({ unresolved: true });
+    expect(await statesEntered(app, executionArn)).toContain(
+      "Keep waiting for the agreed amount until the moved deadline",
+    );
+  });
+
+  it("a running invoice wait is re-armed: the late-invoice breach only after the moved due date", async () => {
+    const booted = await bootApp("2027-01-01T01:00:00+08:00");
+    app = booted.app;
+    const { contractId } = booted.contract;
+    await uploadSmallMonth(booted.contract, PERIOD);
+    const executionArn = await startCycle(app, contractId, PERIOD);
+    await runUntil(app, "2027-01-01T02:00:00+08:00");
+    await replyAsPartyA(
+      app,
+      (await statementEmail(app, PERIOD)).replyTo[0] as string,
+      "确认，本期账单核对无误。",
+    );
+    await runUntil(app, "2027-01-05T16:00:00+08:00");
+    await recordPayment({
+      contractId,
+      period: PERIOD,
+      amount: SMALL_MONTH_TOTAL,
+      date: "2027-01-05T15:00:00+08:00",
+    });
+    await runUntil(app, "2027-01-06T10:00:00+08:00");
+    // Paid 1-5. Provisional: 1-6..1-8, 1-11..1-15, 1-18, 1-19 → 1-19 (R-INV-1, 10 working days).
+    expect((await getCycle(contractId, PERIOD)).payment?.invoiceDue).toBe("2027-01-19T23:59:59+08:00");
+    // Typed calendar, 1-11 off: 1-6..1-8, 1-12..1-15, 1-18..1-20 → 1-20.
+    const applied = await calendarApply.run(["--year", "2027", "--dir", typedCalendar(), "--json"]);
+    expect(applied.json).toMatchObject({
+      contracts: [
+        {
+          moves: [{ rule: "R-INV-1", from: "2027-01-19T23:59:59+08:00", to: "2027-01-20T23:59:59+08:00" }],
+          rearmed: [PERIOD],
+        },
+      ],
+    });
+    await runUntil(app, "2027-01-20T12:00:00+08:00");
+    expect((await getCycle(contractId, PERIOD)).breaches ?? []).toEqual([]);
+    await runUntil(app, "2027-01-21T01:00:00+08:00");
+    expect((await getCycle(contractId, PERIOD)).breaches?.map((b) => b.rule)).toEqual(["R-INV-1"]);
+    expect(await statesEntered(app, executionArn)).toContain(
+      "Keep waiting for the VAT invoice until the moved due date",
     );
   });
 
