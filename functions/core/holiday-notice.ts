@@ -212,6 +212,9 @@ function parseSentence(
   context: DateContext,
   item: { holidays: LocalDate[]; workdays: LocalDate[] },
 ) {
+  // 「鼓励各单位…安排职工在除夕（2月9日）休息」 (2024): an encouragement to employers, not an arrangement —
+  // the day stays a working day of the official calendar (chinese-days agrees), so it changes nothing.
+  if (sentence.startsWith("鼓励")) return;
   if (WORK_SENTENCE.test(sentence)) {
     let month: number | undefined;
     for (const written of writtenDates(sentence)) {

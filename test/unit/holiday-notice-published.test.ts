@@ -48,6 +48,8 @@ const published = [
   { year: 2017, style: "older", holidays: 2 + 7 + 3 + 1 + 3 + 8, workdays: 5 },
   { year: 2019, style: "older", holidays: 3 + 7 + 1 + 1 + 1 + 1 + 7, workdays: 5 },
   { year: 2020, style: "older", holidays: 1 + 7 + 3 + 5 + 3 + 8, workdays: 7 },
+  { year: 2023, style: "older", holidays: 3 + 7 + 1 + 5 + 3 + 8, workdays: 7 },
+  { year: 2024, style: "older", holidays: 1 + 8 + 3 + 5 + 1 + 3 + 7, workdays: 8 },
   { year: 2025, style: "current", holidays: 1 + 8 + 3 + 5 + 3 + 8, workdays: 5 },
   { year: 2026, style: "current", holidays: 3 + 9 + 3 + 5 + 3 + 3 + 7, workdays: 6 },
 ];
@@ -93,6 +95,12 @@ describe("published holiday notices agree day by day with chinese-days (R-WD-1)"
       "2026-09-20",
       "2026-10-10",
     ]);
+  });
+
+  it("2024: the encouragement to give 除夕 off is not an arrangement; 2-9 stays a working day in both", () => {
+    const notice = parseHolidayNotice(fixture(2024));
+    expect(notice.holidays).not.toContain("2024-02-09");
+    expect(packageSaysWorking("2024-02-09")).toBe(true);
   });
 
   it("keeps the source: title, signature date, document number when the copy has one", () => {
