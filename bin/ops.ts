@@ -3,6 +3,7 @@
  * bin/ops/<command>.ts and default-exports an OpsCommand; this file only dispatches.
  */
 import { readdir } from "node:fs/promises";
+import { printable } from "../functions/core/printable";
 import { InputError, type OpsCommand, UsageError } from "./ops/cli-kit";
 
 const commandsDir = new URL("./ops/", import.meta.url);
@@ -39,17 +40,20 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const output = await loaded.command.run(loaded.rest);
+    // Printed values may come from a message or a file: no control character reaches the terminal (ADR 0030).
     process.stdout.write(
-      loaded.rest.includes("--json") ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`,
+      printable(
+        loaded.rest.includes("--json") ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`,
+      ),
     );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${printable(error.message)}\n`);
       return 2;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      process.stderr.write(`error: ${printable(error.message)}\n`);
       return 1;
     }
     throw error;

@@ -524,6 +524,18 @@ export async function markOutboxSent(contractId: string, emailKey: string, messa
   );
 }
 
+/** SES message ids of the contract's sent emails by outbox key: which statement a reply answers (R-RECON-1). */
+export async function sentEmailIds(
+  contractId: string,
+): Promise<Array<{ emailKey: string; messageId: string }>> {
+  const items = await queryAll<Record<string, unknown>>(contractKey(contractId), "EMAIL#");
+  return items.flatMap((item) =>
+    typeof item.SK === "string" && typeof item.messageId === "string" && item.messageId !== ""
+      ? [{ emailKey: item.SK.slice("EMAIL#".length), messageId: item.messageId }]
+      : [],
+  );
+}
+
 // --- renewal watch: one item per term ---------------------------------------------------------------
 
 export interface TermRecord {

@@ -630,9 +630,16 @@ function untrustedReason(
       return { code: "closed-key" };
     case "sender-not-contact":
     case "return-path-not-contact":
+    case "from-not-sender":
+    case "repeated-header":
+    case "header-unreadable":
       return { code: "spoofed-sender", expectedSender: contract.parties.partyA.contact.email };
     case "verdict-failed":
+    case "not-authenticated":
       return { code: "failed-verdicts", verdicts: facts?.verdicts ?? failedVerdicts(reason) };
+    case "references-other-statement":
+    case "dated-before-statement":
+      return { code: "other-statement" };
     case "duplicate":
       if (!facts?.firstReceivedAt) {
         throw new EmailViewError(

@@ -4,10 +4,10 @@
  * (issue #5): a trusted sender on an open reply key, a confirmation or a dispute with one figure.
  * Everything else is recorded, reported to Party B's contact, and changes nothing.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { SESEvent, SESEventRecord } from "aws-lambda";
-import { awsConfig, inboundMailObjectKey, s3Client } from "../adapters/aws-config";
+import { awsConfig, inboundMailObjectKey } from "../adapters/aws-config";
 import { now } from "../adapters/clock";
+import { readInboundHead, readInboundMessage } from "../adapters/inbound-mail";
 import { logger } from "../adapters/logger";
 import { sendEmail } from "../adapters/mailer";
 import {
@@ -20,15 +20,29 @@ import {
   getReplyKey,
   type ReplyKeyRecord,
   recordInboundRejection,
+  sentEmailIds,
   setCycleFieldsOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import { retention } from "../core/deadlines";
+import { printableLine } from "../core/printable";
 import { classifyReconciliation } from "../core/reconciliation";
 import { decideReply } from "../core/reply/decide";
-import { assessTrust, replyKeyFromRecipients } from "../core/reply/trust";
+import {
+  decodeEncodedWords,
+  envelopeAddress,
+  headerValues,
+  MAX_HEADER_BYTES,
+  readHeaderSection,
+} from "../core/reply/headers";
+import {
+  assessEnvelope,
+  assessTrust,
+  replyKeyFromRecipients,
+  type StatementFacts,
+} from "../core/reply/trust";
 import type { ReplyDecision } from "../core/reply/understand";
-import { formatInstant } from "../core/time";
+import { formatInstant, shanghaiDateOf } from "../core/time";
 import { emails, type InboundFacts } from "./email-views";
 import { deadlineRules } from "./rules";
 
@@ -47,33 +61,32 @@ export async function handleInboundEmail(event: SESEvent): Promise<InboundResult
   return results;
 }
 
-async function readRawMessage(sesMessageId: string): Promise<Buffer> {
-  const object = await s3Client().send(
-    new GetObjectCommand({ Bucket: awsConfig().mailBucket, Key: inboundMailObjectKey(sesMessageId) }),
-  );
-  return Buffer.from(
-    await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-  );
+/** What was sent for the key's period, to tie a reply to its statement (R-RECON-1, ADR 0030). */
+async function statementFacts(key: ReplyKeyRecord, cycle: CycleRecord | undefined): Promise<StatementFacts> {
+  const sent = await sentEmailIds(key.contractId);
+  const periodOf = (emailKey: string) => /#(\d{4}-\d{2})(?:#|$)/.exec(emailKey)?.[1];
+  return {
+    sentAt: cycle?.sentAt ? new Date(cycle.sentAt) : null,
+    messageIds: sent.filter((e) => periodOf(e.emailKey) === key.period).map((e) => e.messageId),
+    otherMessageIds: sent
+      .filter((e) => {
+        const period = periodOf(e.emailKey);
+        return period !== undefined && period !== key.period;
+      })
+      .map((e) => e.messageId),
+  };
 }
+
+const NO_STATEMENT: StatementFacts = { sentAt: null, messageIds: [], otherMessageIds: [] };
 
 async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   const { mail, receipt } = record.ses;
   const sesMessageId = mail.messageId;
   const receivedAt = new Date(receipt.timestamp ?? now().toISOString());
-  const raw = await readRawMessage(sesMessageId);
   const replyKey = replyKeyFromRecipients(receipt.recipients, awsConfig().replyDomain);
   const keyRecord = replyKey ? await getReplyKey(replyKey) : undefined;
   const cycle = keyRecord ? await getCycle(keyRecord.contractId, keyRecord.period) : undefined;
   const contract = keyRecord ? (await getContract(keyRecord.contractId)).contract : undefined;
-
-  const { parsed, decision } = await decideReply(raw, cycle?.billTotal ?? "0.00");
-  // Both the Message-ID and the S3 object are claimed: a redelivery repeats either one.
-  const claim = { sesMessageId, receivedAt: formatInstant(receivedAt) };
-  const claims = [
-    await claimInboundMessage(`msgid:${parsed.messageId ?? sesMessageId}`, claim),
-    await claimInboundMessage(`s3:${inboundMailObjectKey(sesMessageId)}`, claim),
-  ];
-  const earlier = claims.find((c) => !c.claimed);
   const verdicts = {
     spf: receipt.spfVerdict.status,
     dkim: receipt.dkimVerdict.status,
@@ -81,35 +94,64 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
     spam: receipt.spamVerdict.status,
     virus: receipt.virusVerdict.status,
   };
-  // What the emails about this message state: its own headers, never a guess.
-  const facts: InboundFacts = {
+  const envelope = {
+    envelopeSender: mail.source,
+    designatedContactEmail: contract?.parties.partyA.contact.email ?? "",
+    verdicts,
+    replyKeyKnown: keyRecord !== undefined,
+  };
+  // Both the S3 object and the Message-ID are claimed: a redelivery repeats either one.
+  const claim = { sesMessageId, receivedAt: formatInstant(receivedAt) };
+  const claims = [await claimInboundMessage(`s3:${inboundMailObjectKey(sesMessageId)}`, claim)];
+  const baseFacts: InboundFacts = {
     receivedAt: formatInstant(receivedAt),
-    ...(parsed.from ? { fromAddress: parsed.from } : {}),
-    subject: parsed.subject,
-    messageId: parsed.messageId ?? sesMessageId,
-    reasonCode: decision.reasonCode,
+    // The envelope sender SES received the mail from, only when it is a plain address (ADR 0030).
+    fromAddress: envelopeAddress(mail.source) ?? "（非规范地址）",
+    messageId: sesMessageId,
     verdicts: VERDICT_NAMES.filter(([, key]) => verdicts[key] !== "PASS").map(([name, key]) => ({
       name,
       status: verdicts[key],
     })),
+  };
+  // Parse last (ADR 0030): a forged envelope or a failed verdict is refused before the message is read.
+  const early = claims[0]?.claimed ? assessEnvelope(envelope) : null;
+  if (early) {
+    await reportUntrusted(keyRecord, cycle, early.reasonCode, early.reason, sesMessageId, {
+      ...baseFacts,
+      subject: subjectOf(mail.commonHeaders.subject ?? ""),
+    });
+    return { sesMessageId, outcome: "untrusted", reasonCode: early.reasonCode };
+  }
+  const headers = readHeaderSection(await readInboundHead(sesMessageId, MAX_HEADER_BYTES + 4));
+  const messageId = headerValues(headers, "message-id")[0]?.trim() || null;
+  claims.push(await claimInboundMessage(`msgid:${messageId ?? sesMessageId}`, claim));
+  const earlier = claims.find((c) => !c.claimed);
+  const facts: InboundFacts = {
+    ...baseFacts,
+    subject: subjectOf(decodeEncodedWords(headerValues(headers, "subject")[0] ?? "")),
     ...(earlier && !earlier.claimed ? { firstReceivedAt: earlier.firstReceivedAt } : {}),
   };
   const trust = assessTrust({
-    parsed,
-    designatedContactEmail: contract?.parties.partyA.contact.email ?? "",
-    verdicts,
-    replyKeyKnown: keyRecord !== undefined,
+    ...envelope,
+    headers,
     replyKeyOpen: keyRecord?.open === true,
     alreadyProcessed: earlier !== undefined,
     receivedAt,
     deadline: keyRecord ? new Date(keyRecord.deadline) : null,
+    statement: keyRecord ? await statementFacts(keyRecord, cycle) : NO_STATEMENT,
   });
 
   if (!trust.trusted && trust.reasonCode !== "closed-reply-key") {
     await reportUntrusted(keyRecord, cycle, trust.reasonCode, trust.reason, sesMessageId, facts);
     return { sesMessageId, outcome: "untrusted", reasonCode: trust.reasonCode };
   }
-  // From here the sender is the designated contact of a known cycle.
+  // From here the sender is the designated contact of a known cycle: only now is the body read.
+  const { parsed, decision } = await decideReply(
+    await readInboundMessage(sesMessageId),
+    cycle?.billTotal ?? "0.00",
+  );
+  facts.messageId = parsed.messageId ?? sesMessageId;
+  facts.reasonCode = decision.reasonCode;
   const key = keyRecord as ReplyKeyRecord;
   const bill = cycle as CycleRecord;
   const theContract = contract as NonNullable<typeof contract>;
@@ -201,6 +243,14 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   return { sesMessageId, outcome: "decided", decision: decision.decision };
 }
 
+/**
+ * The only text of an untrusted message that reaches Party B's inbox: its subject, cut short and with
+ * control and invisible characters escaped (ADR 0030).
+ */
+function subjectOf(subject: string): string {
+  return printableLine(subject, 60);
+}
+
 /** The receipt's verdicts under the names the emails use. */
 const VERDICT_NAMES = [
   ["SPF", "spf"],
@@ -278,7 +328,8 @@ async function reportUntrusted(
   });
   await sendEmail({
     contractId: keyRecord.contractId,
-    emailKey: `untrusted#${keyRecord.period}#${sesMessageId}`,
+    // At most one notice per reply key and day: a flood of forged mail must not become a flood of email.
+    emailKey: `untrusted#${keyRecord.period}#${shanghaiDateOf(new Date(facts.receivedAt ?? now()))}`,
     to: [contract.parties.partyB.contact.email],
     ...emails.untrustedReply(contract, cycle, reasonCode, reason, facts),
   });

@@ -19,6 +19,8 @@ export type UntrustedReasonView =
   | { code: "unknown-key" }
   /** The key belongs to a reconciliation that is already closed. */
   | { code: "closed-key" }
+  /** The message answers another period's statement, or is dated before this one was sent. */
+  | { code: "other-statement" }
   /** The same message (by Message-ID) was processed before. */
   | { code: "duplicate"; firstReceivedAt: string };
 
@@ -44,6 +46,8 @@ function reasonText(reason: UntrustedReasonView): string {
       return "回复地址中的对账编号不存在";
     case "closed-key":
       return "回复地址对应的对账已经结束";
+    case "other-statement":
+      return "邮件不是对本期账单的回复（引用了其他账期的邮件，或发送日期早于本期账单）";
     case "duplicate":
       return `同一封邮件此前已于 ${formatInstant(reason.firstReceivedAt)} 处理过`;
   }
@@ -54,6 +58,7 @@ const SUBJECTS: Record<UntrustedReasonView["code"], string> = {
   "failed-verdicts": "安全检查未通过",
   "unknown-key": "对账编号不存在",
   "closed-key": "对账已结束",
+  "other-statement": "非本期账单的回复",
   duplicate: "重复邮件",
 };
 
