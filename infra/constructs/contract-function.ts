@@ -31,6 +31,7 @@ export interface ContractFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   deadLetterQueue?: sqs.IQueue;
+  reservedConcurrentExecutions?: number;
 }
 
 export class ContractFunction extends Construct {
@@ -66,6 +67,9 @@ export class ContractFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: { ...props.environment, NODE_OPTIONS: "--enable-source-maps" },
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, "package-lock.json"),

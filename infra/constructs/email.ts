@@ -38,6 +38,8 @@ export class ContractOpsEmail extends Construct {
     this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
       configurationSetName: "ContractOps",
       reputationMetrics: true,
+      // Statements carry bank details and the reply address: never sent in clear (ADR 0030).
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
       sendingEnabled: true,
     });
     // The configuration set is the identity's default, so every send is measured without code changes.

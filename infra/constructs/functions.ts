@@ -171,9 +171,16 @@ export class ContractOpsFunctions extends Construct {
           ...(grants.includes("start-monthly-cycle") ? { MONTHLY_CYCLE_ARN: this.monthlyCycleArn } : {}),
           ...(grants.includes("start-renewal-watch") ? { RENEWAL_WATCH_ARN: this.renewalWatchArn } : {}),
         },
-        // Reading and parsing a stored email (up to the 10 MB SES limit) takes longer than a table write.
+        // Reading and parsing a stored email (up to the 40 MB SES limit) takes longer than a table write.
+        // Reserved concurrency (ADR 0030): anyone can send mail, and a flood must neither starve the
+        // workflow functions of the account's concurrency nor scale without bound.
         ...(name === "inbound-reply"
-          ? { timeout: Duration.minutes(2), memorySize: 1024, deadLetterQueue: props.inboundDeadLetterQueue }
+          ? {
+              timeout: Duration.minutes(2),
+              memorySize: 1024,
+              deadLetterQueue: props.inboundDeadLetterQueue,
+              reservedConcurrentExecutions: 5,
+            }
           : {}),
       });
       for (const grant of grants) apply[grant](fn);

@@ -86,6 +86,16 @@ describe("Lambda functions (architecture §2, style.md)", () => {
   it("the inbound-reply function parks undeliverable SES events in a dead-letter queue", () => {
     expect(lambdaNamed("inbound-reply")[1].Properties.DeadLetterConfig?.TargetArn).toBeDefined();
   });
+
+  it("ADR 0030: the inbound-reply function has reserved concurrency, so a mail flood cannot starve the workflows", () => {
+    expect(lambdaNamed("inbound-reply")[1].Properties.ReservedConcurrentExecutions).toBe(5);
+  });
+
+  it("ADR 0030: outbound statements (bank details, reply address) leave SES only over TLS", () => {
+    template.hasResourceProperties("AWS::SES::ConfigurationSet", {
+      DeliveryOptions: { TlsPolicy: "REQUIRE" },
+    });
+  });
 });
 
 describe("IAM least privilege (architecture §8)", () => {

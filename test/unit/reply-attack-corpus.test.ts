@@ -8,8 +8,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../bin/ops/cli-kit";
 import command from "../../bin/ops/check-reply";
+import { InputError } from "../../bin/ops/cli-kit";
 
 const DIR = "test/fixtures/reply-attacks";
 const CONTRACT = "contracts/11NA0700211920254001.json";
@@ -67,9 +67,12 @@ describe("R-RECON-1: the attack corpus through ops check-reply", () => {
     expect(result.reason.length).toBeGreaterThan(0);
   });
 
-  it.each(manifest.controls.map((e) => [e.why, e] as const))("trusts a real reply: %s", async (_why, entry) => {
-    expect(await check(entry, false)).toMatchObject({ trusted: true, reasonCode: null });
-  });
+  it.each(manifest.controls.map((e) => [e.why, e] as const))(
+    "trusts a real reply: %s",
+    async (_why, entry) => {
+      expect(await check(entry, false)).toMatchObject({ trusted: true, reasonCode: null });
+    },
+  );
 
   it("rejects an unknown verdict with one line naming the field, the value and what is expected", async () => {
     const run = command.run([

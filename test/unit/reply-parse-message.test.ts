@@ -106,6 +106,28 @@ describe("R-RECON-1: reading the message", () => {
     expect(decision).toMatchObject({ decision: "needs-person", reasonCode: "unreadable", amount: null });
   });
 
+  it("ADR 0030: nesting with split boundary parameters (RFC 2231 boundary*0=) is refused before parsing", async () => {
+    let body = textPart("确认");
+    for (let depth = 40; depth > 0; depth--) {
+      body = `Content-Type: multipart/mixed; boundary*0="b${depth}"; boundary*1="x"\r\n\r\n--b${depth}x\r\n${body}\r\n--b${depth}x--\r\n`;
+    }
+    const raw = message(
+      'multipart/mixed; boundary*0="b0"; boundary*1="x"',
+      `--b0x\r\n${body}\r\n--b0x--\r\n`,
+    );
+    const { parsed, decision } = await decideReply(raw, BILL);
+    expect(parsed.problems).toEqual(["too many nested parts (deeper than 6)"]);
+    expect(decision.reasonCode).toBe("unreadable");
+  });
+
+  it("ADR 0030: a text part of megabytes of bare newlines is refused on its size, not parsed", async () => {
+    const newlines = "\n".repeat(3 * 1024 * 1024);
+    const { parsed, decision } = await decideReply(message('text/plain; charset="utf-8"', newlines), BILL);
+    expect(parsed.problems).toEqual([`text part too large (${3 * 1024 * 1024} bytes, limit 1048576)`]);
+    expect(parsed.from).toBe("mali@partya.example");
+    expect(decision).toMatchObject({ decision: "needs-person", reasonCode: "unreadable" });
+  });
+
   it("R-RECON-1: thousands of sibling parts are refused", async () => {
     const parts = Array.from({ length: 5000 }, () => `--many\r\n${textPart("确认")}`).join("\r\n");
     const { parsed, decision } = await decideReply(
@@ -118,7 +140,10 @@ describe("R-RECON-1: reading the message", () => {
 
   it("R-RECON-1: 1 MB of text is cut at the limit and goes to a person", async () => {
     const text = `确认无误。\n${"这是一段很长的说明。".repeat(110_000)}`;
-    const { parsed, decision } = await decideReply(message('text/plain; charset="utf-8"', text), BILL);
+    // Under a raised part-size limit, so that the character limit is what is tested.
+    const { parsed, decision } = await decideReply(message('text/plain; charset="utf-8"', text), BILL, {
+      maxTextPartBytes: 4 * 1024 * 1024,
+    });
     expect(parsed.problems).toEqual(["text too long (more than 200000 characters)"]);
     expect(parsed.fullText.length).toBe(200_000);
     expect(decision).toMatchObject({ decision: "needs-person", reasonCode: "unreadable" });

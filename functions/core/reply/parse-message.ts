@@ -10,6 +10,7 @@
  */
 import iconv from "iconv-lite";
 import { type AddressObject, type AttachmentStream, MailParser, type MessageText } from "mailparser";
+import { MAX_HEADER_BYTES, readHeaderSection } from "./headers";
 import { cutHtmlQuote, extractNewText, htmlToText } from "./new-text";
 
 export interface ParsedReply {
@@ -32,6 +33,19 @@ export interface ParsedReply {
   problems: string[];
 }
 
+const EMPTY_REPLY: ParsedReply = {
+  messageId: null,
+  from: null,
+  returnPath: null,
+  to: [],
+  subject: "",
+  date: null,
+  newText: "",
+  fullText: "",
+  attachments: [],
+  problems: [],
+};
+
 export interface ReplyLimits {
   /** Larger raw messages are not parsed beyond their headers. */
   maxBytes?: number;
@@ -41,6 +55,8 @@ export interface ReplyLimits {
   maxDepth?: number;
   /** Characters of text (plain or HTML) read; a reply is a few lines, a body past this is suspect. */
   maxTextChars?: number;
+  /** Raw bytes of one text part (plain or HTML, before decoding); a larger part is not parsed at all. */
+  maxTextPartBytes?: number;
 }
 
 /** SES accepts inbound messages up to 40 MB; a reconciliation reply is a few kB plus attachments. */
@@ -49,6 +65,8 @@ export const DEFAULT_REPLY_LIMITS: Required<ReplyLimits> = {
   maxParts: 64,
   maxDepth: 6,
   maxTextChars: 200_000,
+  // 1 MB of encoded text is 5× the characters read; megabytes of bare newlines cost the parser seconds.
+  maxTextPartBytes: 1024 * 1024,
 };
 
 interface MimeShape {
@@ -69,9 +87,32 @@ function headerEnd(s: string, from: number, to: number): { headersEnd: number; b
   return candidates[0] ?? { headersEnd: to, bodyStart: to };
 }
 
+/**
+ * A MIME parameter, also when split into RFC 2231 continuations (`boundary*0="a"; boundary*1="b"`) or
+ * percent-encoded (`name*=utf-8''%E7%A1%AE`): mailparser joins those, so the nesting check must too.
+ */
 function param(headerValue: string, name: string): string | null {
   const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, "i").exec(headerValue);
-  return match ? (match[1] ?? match[2] ?? null) : null;
+  if (match) return match[1] ?? match[2] ?? null;
+  const pieces: Array<[number, string]> = [];
+  const continuation = new RegExp(`;\\s*${name}\\*(\\d*)(\\*?)\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, "gi");
+  for (const piece of headerValue.matchAll(continuation)) {
+    const index = piece[1] === "" ? 0 : Number(piece[1]);
+    const encoded = piece[2] === "*" || piece[1] === "";
+    let value = piece[3] ?? piece[4] ?? "";
+    if (encoded) {
+      if (index === 0) value = value.replace(/^[^']*'[^']*'/, "");
+      value = value.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
+    }
+    pieces.push([index, value]);
+  }
+  if (pieces.length === 0) return null;
+  return pieces
+    .sort((a, b) => a[0] - b[0])
+    .map(([, value]) => value)
+    .join("");
 }
 
 /**
@@ -94,6 +135,12 @@ function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
     const contentType = /^content-type[ \t]*:[ \t]*([^\r\n]*)/im.exec(headers)?.[1] ?? "text/plain";
     const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
     if (mediaType.startsWith("text/")) {
+      if (end - bodyStart > limits.maxTextPartBytes) {
+        shape.problems.push(
+          `text part too large (${end - bodyStart} bytes, limit ${limits.maxTextPartBytes})`,
+        );
+        return;
+      }
       const charset = param(contentType, "charset");
       if (charset) shape.charsets.push(charset);
       return;
@@ -219,6 +266,12 @@ export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Prom
   if (raw.length > effective.maxBytes) {
     problems.push(`message too large (${raw.length} bytes, limit ${effective.maxBytes})`);
     bodyReadable = false;
+  } else if (!readHeaderSection(raw).complete) {
+    // Megabytes of folded header lines cost the parser seconds and a gigabyte: refused unread.
+    problems.push(
+      `header section unreadable (no end within ${MAX_HEADER_BYTES} bytes, or a line that is no header)`,
+    );
+    return { ...EMPTY_REPLY, problems };
   } else {
     const shape = scanMime(raw.toString("latin1"), effective);
     problems.push(...shape.problems);
