@@ -211,6 +211,8 @@ export class PartyASimulator {
       subject: `回复：${original.subject}`,
       inReplyTo: original.messageId,
       references: [original.messageId],
+      // Party A's mail client stamps its own clock: the stack's (virtual) time, never before the statement.
+      date: this.options.app.clock.now(),
       text: `${text}\n\n${contact.name}\n${this.options.contract.parties.partyA.name}\n\n-----原始邮件-----\n${quoted}\n`,
     });
   }

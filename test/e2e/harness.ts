@@ -4,6 +4,7 @@
  * Expected values in the tests are worked out by hand from the contract, never by the code under test.
  */
 import nodemailer from "nodemailer";
+import { now } from "../../functions/adapters/clock";
 import { getCycle, registerContract } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
 import { type Contract, loadContract } from "../../functions/core/contract";
@@ -100,6 +101,8 @@ export async function replyAsPartyA(
         from: options.from ?? `麻丽丽 <${PARTY_A}>`,
         to,
         subject: "回复：账单",
+        // A client stamps its own clock: here the stack's virtual time, so Date is never before the statement.
+        date: now(),
         text,
         ...(options.messageId ? { messageId: options.messageId } : {}),
       }),
