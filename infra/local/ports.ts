@@ -3,7 +3,7 @@
  * shell exports keep working across restarts; tests pass 0 everywhere and read back the port the
  * kernel chose, so test files running in parallel never clash.
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** Every embedded server binds to loopback only: nothing here is meant to be reachable from the network. */
@@ -39,6 +39,7 @@ export function listenHttp(server: Server, service: string, port: number): Promi
       reject(error.code === "EADDRINUSE" ? new PortInUseError(service, port, { cause: error }) : error);
     };
     server.once("error", onError);
+    refuseForeignHosts(server);
     server.listen(port, LOCAL_HOST, () => {
       server.off("error", onError);
       resolve(boundPort(server.address()));
@@ -64,4 +65,28 @@ export function closeHttp(server: Server): Promise<void> {
  */
 export async function handlesReleased(): Promise<void> {
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `localhost` or `127.0.0.1`, with or without a port: the only Host an embedded server answers. */
+function isLocalHostHeader(host: string | undefined): boolean {
+  return host !== undefined && /^(?:localhost|127\.0\.0\.1)(?::\d{1,5})?$/i.test(host);
+}
+
+/**
+ * Makes `server` answer 403 to any request whose Host is not localhost/127.0.0.1 (ADR 0031). Loopback
+ * binding keeps other machines out, but not a web page in the developer's browser that rebinds its own
+ * name to 127.0.0.1 (DNS rebinding): that request carries the page's host name, and is refused here
+ * before the emulator (the SES store with every reply key, clear-store, the Step Functions API) sees it.
+ */
+export function refuseForeignHosts(server: Server): void {
+  const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (!isLocalHostHeader(req.headers.host)) {
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end("embedded stack: only Host localhost or 127.0.0.1 is answered\n");
+      return;
+    }
+    for (const listener of listeners) listener.call(server, req, res);
+  });
 }

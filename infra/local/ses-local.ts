@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from "n
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { z } from "zod";
-import { boundPort, closeHttp, LOCAL_HOST, PortInUseError } from "./ports";
+import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
 
 type StartSesEmulator = (config: { host: string; port: number }) => Promise<Server>;
 
@@ -135,6 +135,7 @@ export async function startSesLocal(options: { port: number }): Promise<SesLocal
   // The emulator resolves even when listen() failed (Express 5 hands the error to its callback, which
   // ignores it), so a server that is not listening means the port was taken.
   if (!server.listening) throw new PortInUseError("SES (aws-ses-v2-local)", options.port);
+  refuseForeignHosts(server);
   keepAllRecipients(server, emulator.store);
   const port = boundPort(server.address());
   const endpoint = `http://${LOCAL_HOST}:${port}`;

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { refuseForeignHosts } from "../ports";
 import type { LocalStepFunctions } from "./runtime";
 
 const OPERATIONS = {
@@ -33,6 +34,7 @@ export async function startStepFunctionsApi(
     // The request is work in flight: virtual time must not jump while it is being answered.
     void runtime.clock.track(handle(runtime, req, res));
   });
+  refuseForeignHosts(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
