@@ -6,6 +6,7 @@
  * receives email only in some regions; docs/operations.md has the steps.
  */
 import { ArnFormat, Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as ses from "aws-cdk-lib/aws-ses";
@@ -58,7 +59,7 @@ export class ContractOpsEmail extends Construct {
 
   /** Replies to `reply.<mailDomain>`: stored in S3 first (the evidence), then handed to inbound-reply. */
   receiveReplies(bucket: s3.IBucket, inboundReply: lambda.IFunction): ses.ReceiptRuleSet {
-    return new ses.ReceiptRuleSet(this, "ReceiptRules", {
+    const ruleSet = new ses.ReceiptRuleSet(this, "ReceiptRules", {
       receiptRuleSetName: "ContractOps",
       rules: [
         {
@@ -77,5 +78,26 @@ export class ContractOpsEmail extends Construct {
         },
       ],
     });
+    // The actions grant SES by account only; any receipt rule in the account could then write replies or
+    // invoke the handler. Both are tied to this one rule (ADR 0030, the SES guide's aws:SourceArn form).
+    const ruleArn = Stack.of(this).formatArn({
+      service: "ses",
+      resource: "receipt-rule-set",
+      resourceName: "ContractOps:receipt-rule/contract-ops-replies",
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const permission = inboundReply.node.tryFindChild("AllowSes") as lambda.CfnPermission | undefined;
+    if (!permission) throw new Error("the SES Lambda action no longer creates its AllowSes permission");
+    permission.addPropertyOverride("SourceArn", ruleArn);
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal("ses.amazonaws.com")],
+        actions: ["s3:PutObject"],
+        resources: [bucket.arnForObjects(`${INBOUND_PREFIX}*`)],
+        conditions: { ArnNotEquals: { "aws:SourceArn": ruleArn } },
+      }),
+    );
+    return ruleSet;
   }
 }

@@ -234,6 +234,19 @@ describe("table, buckets and email", () => {
     });
   });
 
+  it("ADR 0030: only the replies receipt rule may invoke inbound-reply and write inbound/ (aws:SourceArn)", () => {
+    const ruleArn = /:ses:.*:receipt-rule-set\/ContractOps:receipt-rule\/contract-ops-replies/;
+    const [, permission] =
+      ofType("AWS::Lambda::Permission").find(([, r]) => r.Properties.Principal === "ses.amazonaws.com") ?? [];
+    expect(JSON.stringify(permission?.Properties.SourceArn)).toMatch(ruleArn);
+    const sesStatements = ofType("AWS::S3::BucketPolicy")
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>)
+      .filter((st) => st.Principal?.Service === "ses.amazonaws.com");
+    const deny = sesStatements.find((st) => st.Effect === "Deny");
+    expect(deny?.Action).toBe("s3:PutObject");
+    expect(JSON.stringify(deny?.Condition?.ArnNotEquals?.["aws:SourceArn"])).toMatch(ruleArn);
+  });
+
   it("the mail domain comes from the mailDomain context", () => {
     const { stack } = buildStack({ context: { mailDomain: "ops.example.org" } });
     const other = Template.fromStack(stack);
