@@ -16,7 +16,13 @@ const command: OpsCommand = {
       json: { contractId, events },
       text: table(
         ["at", "period", "who", "rule", "what"],
-        events.map((e) => [e.at, e.period ?? "", e.who, e.rule ?? "", e.what]),
+        events.map((e) => [
+          e.at,
+          e.period ?? "",
+          e.operator ? `operator (${e.operator})` : e.who,
+          e.rule ?? "",
+          e.what,
+        ]),
       ),
     };
   },

@@ -11,6 +11,7 @@ import type { CycleDeadlineField, DeadlineMove } from "../core/calendar-recomput
 import type { Contract } from "../core/contract";
 import { awsConfig, documentClient } from "./aws-config";
 import { now } from "./clock";
+import { operatorIdentity } from "./operator-identity";
 
 const contractKey = (contractId: string) => `CONTRACT#${contractId}`;
 
@@ -92,6 +93,8 @@ export interface AuditEvent {
   contractId: string;
   period?: string;
   who: "system" | "party-a" | "party-b" | "operator";
+  /** For `who: "operator"`: the caller's identity ARN on AWS, `local:<OS user>` locally (ADR 0032). */
+  operator?: string;
   what: string;
   rule?: string;
   details?: Record<string, unknown>;
@@ -612,7 +615,14 @@ export async function appendAuditEvent(event: Omit<AuditEvent, "at">): Promise<v
   const at = now().toISOString();
   eventSequence = (eventSequence + 1) % 1_000_000;
   const unique = `${String(eventSequence).padStart(6, "0")}${randomBytes(4).toString("hex")}`;
-  await putIfAbsent({ PK: contractKey(event.contractId), SK: `EVENT#${at}#${unique}`, at, ...event });
+  const operator = event.who === "operator" ? { operator: await operatorIdentity() } : {};
+  await putIfAbsent({
+    PK: contractKey(event.contractId),
+    SK: `EVENT#${at}#${unique}`,
+    at,
+    ...event,
+    ...operator,
+  });
 }
 
 export async function auditHistory(contractId: string): Promise<AuditEvent[]> {

@@ -1,0 +1,41 @@
+/**
+ * Who is running an operator command (ADR 0032): on AWS the caller's identity ARN from
+ * sts:GetCallerIdentity (an assumed role's ARN ends in the session name, e.g. the person's user name);
+ * on the embedded stack the OS user. Resolved once per process, when the first operator action is
+ * audited, so offline commands never call STS.
+ */
+import { userInfo } from "node:os";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { awsConfig } from "./aws-config";
+
+export interface CallerSource {
+  /** True when the commands run against the embedded stack (a local endpoint is configured). */
+  local: boolean;
+  callerArn(): Promise<string | undefined>;
+}
+
+export async function identityOfCaller(source: CallerSource): Promise<string> {
+  if (source.local) return `local:${userInfo().username}`;
+  const arn = await source.callerArn();
+  if (!arn) throw new Error("sts:GetCallerIdentity named no caller identity: operator action not recorded");
+  return arn;
+}
+
+let resolved: Promise<string> | undefined;
+
+/** The identity of this process's caller, asked once. */
+export function operatorIdentity(): Promise<string> {
+  if (resolved === undefined) {
+    const config = awsConfig();
+    resolved = identityOfCaller({
+      local: config.endpoints.dynamodb !== undefined,
+      callerArn: async () =>
+        (await new STSClient({ region: config.region }).send(new GetCallerIdentityCommand({}))).Arn,
+    });
+    // A failed lookup is not cached: the next operator action asks again.
+    resolved.catch(() => {
+      resolved = undefined;
+    });
+  }
+  return resolved;
+}
