@@ -9,6 +9,7 @@ import { ContractOpsAlarms } from "./constructs/alarms";
 import { ContractOpsBuckets } from "./constructs/buckets";
 import { ContractOpsEmail, DEFAULT_MAIL_DOMAIN } from "./constructs/email";
 import { ContractOpsFunctions } from "./constructs/functions";
+import { ContractOpsOperatorRole } from "./constructs/operator-role";
 import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/schedule";
 import { ContractOpsStateMachines } from "./constructs/state-machines";
 import { ContractOpsTable } from "./constructs/table";
@@ -68,6 +69,14 @@ export class ContractOpsStack extends Stack {
       },
     });
 
+    const operator = new ContractOpsOperatorRole(this, "Operator", {
+      table: this.table,
+      usageBucket: this.buckets.usage,
+      email: this.email,
+      stateMachines: [this.stateMachines.monthlyCycle, this.stateMachines.renewalWatch],
+    });
+
+    new CfnOutput(this, "OperatorRoleArn", { value: operator.role.roleArn });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "MonthlyCycleArn", { value: this.stateMachines.monthlyCycle.stateMachineArn });
     new CfnOutput(this, "RenewalWatchArn", { value: this.stateMachines.renewalWatch.stateMachineArn });

@@ -98,6 +98,40 @@ describe("Lambda functions (architecture §2, style.md)", () => {
   });
 });
 
+describe("ADR 0032: the operator role", () => {
+  const operatorStatements = () => {
+    const [roleId] =
+      ofType("AWS::IAM::Role").find(([, r]) => r.Properties.RoleName === "ContractOpsOperator") ?? [];
+    expect(roleId).toBeDefined();
+    return {
+      role: resources[roleId as string] as Resource,
+      statements: ofType("AWS::IAM::Policy")
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>),
+    };
+  };
+
+  it("can be assumed only with MFA", () => {
+    const { role } = operatorStatements();
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Condition).toEqual({ Bool: { "aws:MultiFactorAuthPresent": "true" } });
+  });
+
+  it("reads and writes the table item by item but can neither delete nor rewrite in bulk (the audit trail stays)", () => {
+    const { statements } = operatorStatements();
+    const allowed = statements.filter((s) => s.Effect === "Allow").flatMap(actionsOf);
+    expect(allowed).toEqual(
+      expect.arrayContaining(["dynamodb:Query", "dynamodb:UpdateItem", "states:SendTaskSuccess"]),
+    );
+    for (const action of allowed)
+      expect(action).not.toMatch(/\*|Delete|BatchWrite|PartiQL|UpdateTable|TimeToLive|Restore/);
+    const denied = statements.filter((s) => s.Effect === "Deny").flatMap(actionsOf);
+    expect(denied).toEqual(
+      expect.arrayContaining(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateTimeToLive"]),
+    );
+  });
+});
+
 describe("IAM least privilege (architecture §8)", () => {
   /** AWS offers no resource-level permission for these, so `Resource: "*"` is the only form they take. */
   const onlyStarActions = new Set([
