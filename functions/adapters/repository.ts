@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CycleDeadlineField, DeadlineMove } from "../core/calendar-recompute";
 import type { Contract } from "../core/contract";
+import { expiresAtSeconds } from "../core/retention";
 import { awsConfig, documentClient } from "./aws-config";
 import { now } from "./clock";
 import { operatorIdentity } from "./operator-identity";
@@ -510,7 +511,9 @@ export type OutboxState = "new" | "pending" | "sent";
 export async function claimOutboxEmail(contractId: string, emailKey: string): Promise<OutboxState> {
   const PK = contractKey(contractId);
   const SK = `EMAIL#${emailKey}`;
-  if (await putIfAbsent({ PK, SK, state: "pending", claimedAt: now().toISOString() })) return "new";
+  const expiresAt = expiresAtSeconds(now());
+  if (await putIfAbsent({ PK, SK, state: "pending", claimedAt: now().toISOString(), expiresAt }))
+    return "new";
   const existing = await getItem<{ state: OutboxState }>(PK, SK);
   return existing?.state === "sent" ? "sent" : "pending";
 }
@@ -622,6 +625,8 @@ export async function appendAuditEvent(event: Omit<AuditEvent, "at">): Promise<v
     at,
     ...event,
     ...operator,
+    // R-RETAIN-1 (ADR 0033): gone by TTL after the retention and its grace.
+    expiresAt: expiresAtSeconds(now()),
   });
 }
 

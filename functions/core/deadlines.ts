@@ -231,7 +231,7 @@ export function bankAccountEffective(noticeRecordedOn: Date | LocalDate, rules: 
  */
 export function retention(
   billProducedOn: Date | LocalDate,
-  rules: DeadlineRules,
+  rules: Pick<DeadlineRules, "billingDataRetentionMonths">,
 ): { retentionEnd: Deadline; objectionWindowEnd: Deadline } {
   const producedIn = periodOf(dayOf(billProducedOn));
   const lastDay = lastDayOfPeriod(
