@@ -373,15 +373,17 @@ export function cycleToken(cycle: CycleRecord, awaiting: CycleAwaiting): string 
   return cycle[TOKEN_ATTRIBUTE[awaiting]];
 }
 
-export async function appendBreach(contractId: string, period: string, breach: Breach): Promise<void> {
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: { PK: contractKey(contractId), SK: cycleKey(period) },
-      UpdateExpression: "SET breaches = list_append(if_not_exists(breaches, :empty), :b)",
-      ConditionExpression: "attribute_exists(PK)",
-      ExpressionAttributeValues: { ":b": [breach], ":empty": [] },
-    }),
+/**
+ * Adds a breach to the cycle once per rule (R-BREACH-1): one conditional write appends the breach and
+ * its rule, so a retry or a concurrent run finds the rule listed and adds nothing. Returns false then.
+ */
+export async function appendBreachOnce(contractId: string, period: string, breach: Breach): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    "SET breaches = list_append(if_not_exists(breaches, :empty), :b), breachRules = list_append(if_not_exists(breachRules, :empty), :r)",
+    "attribute_not_exists(breachRules) OR NOT contains(breachRules, :rule)",
+    { values: { ":b": [breach], ":r": [breach.rule], ":rule": breach.rule, ":empty": [] } },
   );
 }
 
@@ -596,6 +598,21 @@ export async function updateTerm(
   );
 }
 
+/** Records the term's written notice once (R-NOTICE-2): false if one was already recorded. */
+export async function setTermNoticeOnce(
+  contractId: string,
+  term: number,
+  notice: NonNullable<TermRecord["notice"]>,
+): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    `TERM#${String(term).padStart(3, "0")}`,
+    "SET notice = :n",
+    "attribute_not_exists(notice)",
+    { values: { ":n": notice } },
+  );
+}
+
 export async function setTermOutcomeOnce(
   contractId: string,
   term: number,
@@ -614,14 +631,20 @@ export async function setTermOutcomeOnce(
 
 let eventSequence = 0;
 
-export async function appendAuditEvent(event: Omit<AuditEvent, "at">): Promise<void> {
+/**
+ * Appends an audit event. With `once` (a key naming the step and its effect, e.g. `bill-sent#2025-09`)
+ * the event is written at most once however often the step runs; without it every call adds one (what
+ * an operator does is recorded each time they do it).
+ */
+export async function appendAuditEvent(event: Omit<AuditEvent, "at">, once?: string): Promise<boolean> {
   const at = now().toISOString();
   eventSequence = (eventSequence + 1) % 1_000_000;
   const unique = `${String(eventSequence).padStart(6, "0")}${randomBytes(4).toString("hex")}`;
   const operator = event.who === "operator" ? { operator: await operatorIdentity() } : {};
-  await putIfAbsent({
+  const SK = once === undefined ? `EVENT#${at}#${unique}` : `EVENT#once#${once}`;
+  return putIfAbsent({
     PK: contractKey(event.contractId),
-    SK: `EVENT#${at}#${unique}`,
+    SK,
     at,
     ...event,
     ...operator,
@@ -630,8 +653,10 @@ export async function appendAuditEvent(event: Omit<AuditEvent, "at">): Promise<v
   });
 }
 
+/** The contract's audit history in the order it happened. */
 export async function auditHistory(contractId: string): Promise<AuditEvent[]> {
-  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "EVENT#")).map((item) =>
+  const events = (await queryAll<Record<string, unknown>>(contractKey(contractId), "EVENT#")).map((item) =>
     strip<AuditEvent>(item),
   );
+  return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }

@@ -10,7 +10,7 @@ import { replyAddress, sendEmail } from "../adapters/mailer";
 import {
   adjustmentsFor,
   appendAuditEvent,
-  appendBreach,
+  appendBreachOnce,
   type Breach,
   type CycleRecord,
   carryAdjustment,
@@ -51,7 +51,21 @@ const instant = (date: Date) => formatInstant(date);
 
 export async function prepareBill(input: { contractId: string; period: string }) {
   const existing = await findCycle(input.contractId, input.period);
-  if (existing) return billSummary(existing);
+  if (existing) {
+    // A crash after the bill was written but before its audit event: the retry finishes the step.
+    await appendAuditEvent(
+      {
+        contractId: input.contractId,
+        period: input.period,
+        who: "system",
+        what: `bill prepared: total ${existing.billTotal}`,
+        rule: "R-BILL-1",
+        details: { billId: existing.billId },
+      },
+      `bill-prepared#${input.period}`,
+    );
+    return billSummary(existing);
+  }
   const record = await getContract(input.contractId);
   const contract = record.contract;
   const [voice, sms, carried] = await Promise.all([
@@ -83,18 +97,20 @@ export async function prepareBill(input: { contractId: string; period: string })
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };
-  if (await createCycle(cycle)) {
-    await appendAuditEvent({
+  await createCycle(cycle);
+  const prepared = await getCycle(input.contractId, input.period);
+  await appendAuditEvent(
+    {
       contractId: input.contractId,
       period: input.period,
       who: "system",
-      what: `bill prepared: total ${statement.total}`,
+      what: `bill prepared: total ${prepared.billTotal}`,
       rule: "R-BILL-1",
-      details: { billId: cycle.billId, rejectedRecords: statement.rejectedCount },
-    });
-    return billSummary(cycle);
-  }
-  return billSummary(await getCycle(input.contractId, input.period));
+      details: { billId: prepared.billId, rejectedRecords: statement.rejectedCount },
+    },
+    `bill-prepared#${input.period}`,
+  );
+  return billSummary(prepared);
 }
 
 function billSummary(cycle: CycleRecord) {
@@ -145,14 +161,17 @@ export async function sendBill(input: { contractId: string; period: string }) {
       what: `bill for ${input.period} sent after its due date ${cycle.billDue}`,
     });
   }
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "system",
-    what: "bill emailed to Party A's contact",
-    rule: "R-BILL-1",
-    details: { sentAt: cycle.sentAt, reconciliationDeadline: cycle.reconciliationDeadline },
-  });
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: "bill emailed to Party A's contact",
+      rule: "R-BILL-1",
+      details: { sentAt: cycle.sentAt, reconciliationDeadline: cycle.reconciliationDeadline },
+    },
+    `bill-sent#${input.period}`,
+  );
   return {
     sentAt: cycle.sentAt as string,
     reminderAt: cycle.reminderAt ?? null,
@@ -224,13 +243,16 @@ export async function sendReconciliationReminder(input: { contractId: string; pe
     replyTo: replyAddress(cycle.replyKey as string),
     ...rendered,
   });
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "system",
-    what: "reconciliation reminder sent",
-    rule: "R-RECON-5",
-  });
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: "reconciliation reminder sent",
+      rule: "R-RECON-5",
+    },
+    `reconciliation-reminder#${input.period}`,
+  );
   return { sent };
 }
 
@@ -249,31 +271,39 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
         reconciliation: { outcome: "no-reply" },
       });
       if (cycle.replyKey) await closeReplyKey(cycle.replyKey);
-      if (recorded) {
-        await appendAuditEvent({
-          contractId,
-          period,
-          who: "system",
-          what: "no reply by the reconciliation deadline: bill deemed accepted",
-          rule: "R-RECON-5",
-        });
-      }
       // The recorded outcome (a reply that raced the deadline and won is kept), for the workflow's $reply.
       const reconciliation = (await getCycle(contractId, period)).reconciliation;
+      if (reconciliation?.outcome === "no-reply") {
+        await appendAuditEvent(
+          {
+            contractId,
+            period,
+            who: "system",
+            what: "no reply by the reconciliation deadline: bill deemed accepted",
+            rule: "R-RECON-5",
+          },
+          `deemed-accepted#${period}`,
+        );
+      }
       return { recorded, reconciliation };
     }
     case "agreed-amount": {
       const recorded = await setCycleFieldsOnce(contractId, period, "agreed", {
         agreed: { unresolved: true, recordedAt: instant(now()) },
       });
-      if (recorded) {
-        await appendAuditEvent({
-          contractId,
-          period,
-          who: "system",
-          what: "re-reconciliation not agreed by its deadline: referred to negotiation, no adjustment carried",
-          rule: "R-RECON-3",
-        });
+      const agreed = (await getCycle(contractId, period)).agreed;
+      if (agreed && "unresolved" in agreed) {
+        // Finished on every run (each effect keyed by step), so a crash after the write loses nothing.
+        await appendAuditEvent(
+          {
+            contractId,
+            period,
+            who: "system",
+            what: "re-reconciliation not agreed by its deadline: referred to negotiation, no adjustment carried",
+            rule: "R-RECON-3",
+          },
+          `re-reconciliation-unresolved#${period}`,
+        );
         await sendEmail({
           contractId,
           emailKey: `re-reconciliation-unresolved#${period}`,
@@ -311,35 +341,44 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
   }
 }
 
-/** Adds a breach to the register once per rule and cycle (R-BREACH-1) and tells Party B's contact. */
+/**
+ * Adds a breach to the register once per rule and cycle (R-BREACH-1) and tells Party B's contact. The
+ * audit event and the email are keyed by the breach, and done on every run: a retry after a crash
+ * between the write and the email sends the email (of the breach as first recorded) exactly once.
+ */
 async function recordBreachOnce(
   contract: Contract,
   cycle: CycleRecord,
   breach: Omit<Breach, "noticedAt" | "cureDeadline">,
 ): Promise<boolean> {
-  const current = await getCycle(cycle.contractId, cycle.period);
-  if ((current.breaches ?? []).some((b) => b.rule === breach.rule)) return false;
   const noticedAt = now();
   const cure = breachCureDeadline(shanghaiDateOf(noticedAt), deadlineRules(contract));
-  const full: Breach = { ...breach, noticedAt: instant(noticedAt), cureDeadline: cure.at };
-  await appendBreach(cycle.contractId, cycle.period, full);
-  logger.metric("BreachesRecorded", { Rule: breach.rule }, noticedAt);
-  await appendAuditEvent({
-    contractId: cycle.contractId,
-    period: cycle.period,
-    who: "system",
-    what: `breach recorded: ${breach.what}`,
-    rule: breach.rule,
-    details: { party: breach.party, cureDeadline: full.cureDeadline },
-  });
+  const candidate: Breach = { ...breach, noticedAt: instant(noticedAt), cureDeadline: cure.at };
+  const recorded = await appendBreachOnce(cycle.contractId, cycle.period, candidate);
+  if (recorded) {
+    logger.metric("BreachesRecorded", { Rule: breach.rule }, noticedAt);
+    logger.warn("breach recorded", { contractId: cycle.contractId, period: cycle.period, rule: breach.rule });
+  }
+  const current = await getCycle(cycle.contractId, cycle.period);
+  const full = (current.breaches ?? []).find((b) => b.rule === breach.rule) ?? candidate;
+  await appendAuditEvent(
+    {
+      contractId: cycle.contractId,
+      period: cycle.period,
+      who: "system",
+      what: `breach recorded: ${full.what}`,
+      rule: full.rule,
+      details: { party: full.party, cureDeadline: full.cureDeadline },
+    },
+    `breach#${cycle.period}#${breach.rule}`,
+  );
   await sendEmail({
     contractId: cycle.contractId,
     emailKey: `breach#${cycle.period}#${breach.rule}`,
     to: [contract.parties.partyB.contact.email],
-    ...emails.breachRecorded(contract, cycle, full),
+    ...emails.breachRecorded(contract, current, full),
   });
-  logger.warn("breach recorded", { contractId: cycle.contractId, period: cycle.period, rule: breach.rule });
-  return true;
+  return recorded;
 }
 
 // --- Re-reconciliation (R-RECON-3, R-RECON-4) --------------------------------------------------------
@@ -362,14 +401,17 @@ export async function openReReconciliation(input: {
     to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
     ...emails.reReconciliationOpened(contract, cycle, input.partyAAmount),
   });
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "system",
-    what: `re-reconciliation opened: Party A's figure ${input.partyAAmount} vs bill ${cycle.billTotal}`,
-    rule: "R-RECON-3",
-    details: { deadline: cycle.reReconciliationDeadline },
-  });
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: `re-reconciliation opened: Party A's figure ${input.partyAAmount} vs bill ${cycle.billTotal}`,
+      rule: "R-RECON-3",
+      details: { deadline: cycle.reReconciliationDeadline },
+    },
+    `re-reconciliation-opened#${input.period}`,
+  );
   return { reReconciliationDeadline: cycle.reReconciliationDeadline as string };
 }
 
@@ -387,13 +429,16 @@ export async function closeCycle(input: { contractId: string; period: string }) 
     if (cycle.lastPeriod) {
       // R-RECON-4 / R-END-1: the last period's difference is settled both ways (多退少补), not carried.
       const trueUp = finalTrueUp(cycle.billTotal, (cycle.agreed as { agreedAmount: string }).agreedAmount);
-      await appendAuditEvent({
-        contractId,
-        period,
-        who: "system",
-        what: `final true-up: ${JSON.stringify(trueUp)}`,
-        rule: "R-END-1",
-      });
+      await appendAuditEvent(
+        {
+          contractId,
+          period,
+          who: "system",
+          what: `final true-up: ${JSON.stringify(trueUp)}`,
+          rule: "R-END-1",
+        },
+        `final-true-up#${period}`,
+      );
     } else {
       await carryAdjustment({
         contractId,
@@ -404,21 +449,23 @@ export async function closeCycle(input: { contractId: string; period: string }) 
       });
     }
   }
-  const closed = await setCycleFieldsOnce(contractId, period, "closedAt", {
+  await setCycleFieldsOnce(contractId, period, "closedAt", {
     closedAt: instant(now()),
     adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText,
   });
-  if (closed) {
-    await appendAuditEvent({
+  await appendAuditEvent(
+    {
       contractId,
       period,
       who: "system",
       what: "cycle closed",
       rule: "R-RECON-4",
       details: { adjustmentNextPeriod: adjustmentText },
-    });
-    await checkBudget(contract);
-  }
+    },
+    `cycle-closed#${period}`,
+  );
+  // Budget warnings are keyed by threshold in the outbox: checking again after a crash sends each once.
+  await checkBudget(contract);
   return { closed: true, adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText };
 }
 

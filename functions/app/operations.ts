@@ -19,7 +19,7 @@ import {
   listCycles,
   NotFoundError,
   setCycleFieldsOnce,
-  updateTerm,
+  setTermNoticeOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import { type Contract, termStartDate } from "../core/contract";
@@ -255,10 +255,10 @@ export async function recordNotice(input: {
   };
   // The term's record may not exist yet if its RenewalWatch has not planned it.
   await ensureTermRecord(input.contractId, schedule);
-  const termRecord = await getTerm(input.contractId, term);
-  if (termRecord?.notice)
+  // One conditional write decides: of two operators recording at once, one records, one is refused.
+  if (!(await setTermNoticeOnce(input.contractId, term, notice)))
     throw new OperationRejectedError(`a written notice for term ${term} was already recorded`);
-  await updateTerm(input.contractId, term, { notice });
+  const termRecord = await getTerm(input.contractId, term);
   await appendAuditEvent({
     contractId: input.contractId,
     who: "operator",
