@@ -20,6 +20,8 @@ export function cycleCommand<Required extends string, Optional extends string, R
   ): Promise<Result>;
   header: string[];
   row(result: Result): string[];
+  /** A sentence under the table saying what the result means (e.g. a short payment). */
+  note?(result: Result): string;
 }): OpsCommand {
   const optional = spec.optional ?? [];
   const flagUsage = (name: Required | Optional) => `--${name} ${spec.placeholders[name]}`;
@@ -52,7 +54,8 @@ export function cycleCommand<Required extends string, Optional extends string, R
       } as Parameters<typeof spec.run>[0];
       useTarget(values);
       const result = await operation(() => spec.run(input));
-      return { json: result, text: table(spec.header, [spec.row(result)]) };
+      const note = spec.note ? `\n${spec.note(result)}` : "";
+      return { json: result, text: `${table(spec.header, [spec.row(result)])}${note}` };
     },
   };
 }

@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CycleDeadlineField, DeadlineMove } from "../core/calendar-recompute";
 import type { Contract } from "../core/contract";
+import { fromStored, type LedgerEntry, toStored } from "../core/ledger";
 import { expiresAtSeconds } from "../core/retention";
 import { awsConfig, documentClient } from "./aws-config";
 import { now } from "./clock";
@@ -387,27 +388,24 @@ export async function appendBreachOnce(contractId: string, period: string, breac
   );
 }
 
-// --- adjustments carried to the next period (R-RECON-4) ---------------------------------------------
+// --- the ledger (ADR 0010): immutable entries, each written once under an id fixed by its step -------
 
-export interface AdjustmentRecord {
-  contractId: string;
-  toPeriod: string;
-  fromPeriod: string;
-  amount: string;
-  description: string;
+const ledgerKey = (entryId: string) => `LEDGER#${entryId}`;
+
+/** Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). */
+export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Promise<boolean> {
+  return putIfAbsent({ PK: contractKey(contractId), SK: ledgerKey(entry.entryId), ...toStored(entry) });
 }
 
-export async function carryAdjustment(adjustment: AdjustmentRecord): Promise<boolean> {
-  return putIfAbsent({
-    PK: contractKey(adjustment.contractId),
-    SK: `ADJUSTMENT#${adjustment.toPeriod}#${adjustment.fromPeriod}`,
-    ...adjustment,
-  });
+export async function getLedgerEntry(contractId: string, entryId: string): Promise<LedgerEntry | undefined> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), ledgerKey(entryId));
+  return item ? fromStored(strip(item)) : undefined;
 }
 
-export async function adjustmentsFor(contractId: string, period: string): Promise<AdjustmentRecord[]> {
-  return (await queryAll<Record<string, unknown>>(contractKey(contractId), `ADJUSTMENT#${period}#`)).map(
-    (item) => strip<AdjustmentRecord>(item),
+/** Every entry of the contract's ledger (ids start with their period, so this is period order). */
+export async function ledgerEntries(contractId: string): Promise<LedgerEntry[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "LEDGER#")).map((item) =>
+    fromStored(strip(item)),
   );
 }
 

@@ -44,6 +44,7 @@ import {
   renderReplyAcknowledgementEmail,
   renderReReconciliationOpenedEmail,
   renderReReconciliationUnresolvedEmail,
+  renderSettlementEmail,
   renderStatementEmail,
   renderUntrustedReplyEmail,
   type StatementLineView,
@@ -52,7 +53,7 @@ import {
   type VerdictName,
 } from "../core/emails";
 import { formatInstantDay, formatPeriod, formatYuan } from "../core/emails/format";
-import { formatMoney, parseMoney, percentOfText, subtractMoney } from "../core/money";
+import { formatFen, formatMoney, parseMoney, percentOfText, subtractMoney } from "../core/money";
 import { classifyReconciliation } from "../core/reconciliation";
 import { nonRenewalDeadline, type RenewalSchedule, type TermDates, termDates } from "../core/renewal";
 import type { TrustRejectionCode } from "../core/reply/trust";
@@ -765,6 +766,25 @@ function endOfContract(contract: Contract, lastDay: string): RenderedEmail {
   });
 }
 
+/** R-END-1: the settlement document (结算单) once the last period closed; amounts in fen, signs resolved. */
+function settlement(
+  contract: Contract,
+  lastPeriod: string,
+  figures: { outstandingFen: bigint; creditFen: bigint; unbilledDifferencesFen: bigint; amountFen: bigint },
+  direction: "refund" | "collect" | "none",
+): RenderedEmail {
+  return renderSettlementEmail({
+    contract: contractView(contract),
+    lastPeriod,
+    outstanding: formatFen(figures.outstandingFen),
+    credit: formatFen(figures.creditFen),
+    unbilledDifferences: formatFen(figures.unbilledDifferencesFen),
+    amount: formatFen(figures.amountFen),
+    direction,
+    partyBAccount: partyBAccountOn(contract, shanghaiDateOf(now())),
+  });
+}
+
 /** Every outbound email of the application layer, keyed by what it is about. */
 export const emails = {
   statement,
@@ -783,4 +803,5 @@ export const emails = {
   renewalReminder,
   renewalConfirmation,
   endOfContract,
+  settlement,
 };

@@ -8,20 +8,21 @@ import { now } from "../adapters/clock";
 import { logger } from "../adapters/logger";
 import { replyAddress, sendEmail } from "../adapters/mailer";
 import {
-  adjustmentsFor,
   appendAuditEvent,
   appendBreachOnce,
   type Breach,
   type CycleRecord,
-  carryAdjustment,
   closeReplyKey,
   createCycle,
   findCycle,
   getContract,
   getCycle,
+  getLedgerEntry,
   getReplyKey,
+  ledgerEntries,
   listCycles,
   newReplyKey,
+  putLedgerEntry,
   putReplyKey,
   setCycleFieldsOnce,
   setCycleToken,
@@ -38,12 +39,13 @@ import {
   reconciliationReminderDate,
   reReconciliationDue,
 } from "../core/deadlines";
-import { compareMoney, formatMoney, parseMoney, sumMoney, ZERO } from "../core/money";
+import { type Carried, pendingCarries } from "../core/ledger";
+import { formatMoney, moneyFromFen, moneyToFen, parseMoney, sumMoney, ZERO } from "../core/money";
 import { rateUsage } from "../core/rating";
-import { finalTrueUp } from "../core/reconciliation";
-import { atTimeOfDay, formatInstant, nextPeriod, shanghaiDateOf } from "../core/time";
+import { atTimeOfDay, formatInstant, shanghaiDateOf } from "../core/time";
 import { emails } from "./email-views";
 import { deadlineRules, REMINDER_TIME } from "./rules";
+import { settleContract } from "./settlement";
 
 const instant = (date: Date) => formatInstant(date);
 
@@ -68,23 +70,27 @@ export async function prepareBill(input: { contractId: string; period: string })
   }
   const record = await getContract(input.contractId);
   const contract = record.contract;
-  const [voice, sms, carried] = await Promise.all([
-    openUsage(input.contractId, input.period, "voice"),
-    openUsage(input.contractId, input.period, "sms"),
-    adjustmentsFor(input.contractId, input.period),
-  ]);
-  const statement = await rateUsage({
-    contract,
+  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
+  // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
+  const chargeId = `${input.period}#charge`;
+  const entries = await ledgerEntries(input.contractId);
+  const pending =
+    entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
+  let statement = await rateWith(contract, input.period, pending);
+  await putLedgerEntry(input.contractId, {
+    entryId: chargeId,
     period: input.period,
-    ...(voice ? { voice } : {}),
-    ...(sms ? { sms } : {}),
-    adjustments: carried.map((a) => ({
-      description: a.description,
-      amount: a.amount,
-      fromPeriod: a.fromPeriod,
-      rule: "R-RECON-4" as const,
-    })),
+    kind: "charge",
+    amountFen: moneyToFen(parseMoney(statement.total)),
+    at: instant(now()),
+    recordedAt: instant(now()),
+    who: "system",
+    carried: pending,
   });
+  const charge = await getLedgerEntry(input.contractId, chargeId);
+  if (charge && !sameCarries(charge.carried ?? [], pending)) {
+    statement = await rateWith(contract, input.period, charge.carried ?? []);
+  }
   const due = billDue(input.period, deadlineRules(contract));
   const cycle: CycleRecord = {
     contractId: input.contractId,
@@ -112,6 +118,36 @@ export async function prepareBill(input: { contractId: string; period: string })
   );
   return billSummary(prepared);
 }
+
+const CARRY_LINE = {
+  adjustment: { description: "对账差异调整", rule: "R-RECON-4" },
+  credit: { description: "多付款结转", rule: "R-PAY-1" },
+} as const;
+
+async function rateWith(contract: Contract, period: string, carried: readonly Carried[]) {
+  const [voice, sms] = await Promise.all([
+    openUsage(contract.contractId, period, "voice"),
+    openUsage(contract.contractId, period, "sms"),
+  ]);
+  return rateUsage({
+    contract,
+    period,
+    ...(voice ? { voice } : {}),
+    ...(sms ? { sms } : {}),
+    adjustments: carried.map((c) => ({
+      ...CARRY_LINE[c.kind],
+      amount: moneyFromFen(c.amountFen),
+      fromPeriod: c.sourcePeriod,
+    })),
+  });
+}
+
+const sameCarries = (a: readonly Carried[], b: readonly Carried[]) =>
+  a.length === b.length &&
+  a.every(
+    (c, i) =>
+      c.kind === b[i]?.kind && c.sourcePeriod === b[i]?.sourcePeriod && c.amountFen === b[i]?.amountFen,
+  );
 
 function billSummary(cycle: CycleRecord) {
   return {
@@ -422,36 +458,14 @@ export async function closeCycle(input: { contractId: string; period: string }) 
   const record = await getContract(contractId);
   const contract = record.contract;
   const cycle = await getCycle(contractId, period);
+  // The agreed difference is in the ledger since it was recorded (ADR 0010): the next bill not yet
+  // prepared carries it, or, after the last period, the settlement document does (R-END-1).
   const adjustment =
     cycle.agreed && "agreedAmount" in cycle.agreed ? parseMoney(cycle.agreed.adjustment) : ZERO;
-  const adjustmentText = formatMoney(adjustment);
-  if (compareMoney(adjustment, ZERO) !== 0) {
-    if (cycle.lastPeriod) {
-      // R-RECON-4 / R-END-1: the last period's difference is settled both ways (多退少补), not carried.
-      const trueUp = finalTrueUp(cycle.billTotal, (cycle.agreed as { agreedAmount: string }).agreedAmount);
-      await appendAuditEvent(
-        {
-          contractId,
-          period,
-          who: "system",
-          what: `final true-up: ${JSON.stringify(trueUp)}`,
-          rule: "R-END-1",
-        },
-        `final-true-up#${period}`,
-      );
-    } else {
-      await carryAdjustment({
-        contractId,
-        toPeriod: nextPeriod(period),
-        fromPeriod: period,
-        amount: adjustmentText,
-        description: `${period} 对账差异调整`,
-      });
-    }
-  }
+  const adjustmentText = cycle.lastPeriod ? "0.00" : formatMoney(adjustment);
   await setCycleFieldsOnce(contractId, period, "closedAt", {
     closedAt: instant(now()),
-    adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText,
+    adjustmentNextPeriod: adjustmentText,
   });
   await appendAuditEvent(
     {
@@ -464,9 +478,10 @@ export async function closeCycle(input: { contractId: string; period: string }) 
     },
     `cycle-closed#${period}`,
   );
+  if (cycle.lastPeriod) await settleContract(contract, period);
   // Budget warnings are keyed by threshold in the outbox: checking again after a crash sends each once.
   await checkBudget(contract);
-  return { closed: true, adjustmentNextPeriod: cycle.lastPeriod ? "0.00" : adjustmentText };
+  return { closed: true, adjustmentNextPeriod: adjustmentText };
 }
 
 /** R-BUDGET-1: warn both contacts once at each threshold of the contract total; never block billing. */

@@ -11,134 +11,39 @@ import {
   auditHistory,
   type CycleRecord,
   cycleToken,
-  findCycle,
   getContract,
   getCycle,
+  getLedgerEntry,
   getTerm,
   listContracts,
   listCycles,
-  NotFoundError,
+  putLedgerEntry,
   setCycleFieldsOnce,
   setTermNoticeOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import { type Contract, termStartDate } from "../core/contract";
-import { invoiceDue } from "../core/deadlines";
-import { formatMoney, InvalidMoneyError, parseMoney, subtractMoney } from "../core/money";
+import { formatMoney, moneyToFen, parseMoney, subtractMoney } from "../core/money";
 import { assessNotice } from "../core/notices";
-import { adjustmentForNextPeriod } from "../core/reconciliation";
 import { renewalSchedule } from "../core/renewal";
-import { formatInstant, parseLocalDate, parsePeriod, startOfDay } from "../core/time";
+import { formatInstant, nextPeriod, parseLocalDate } from "../core/time";
 import { emails } from "./email-views";
+import {
+  billedCycle,
+  contractOrReject,
+  instantOf,
+  nonNegativeMoney,
+  notInFuture,
+  OperationRejectedError,
+} from "./operation-input";
 import { ensureTermRecord } from "./renewal-watch";
-import { deadlineRules, renewalRules } from "./rules";
+import { renewalRules } from "./rules";
 
-/** Input an operator can fix (exit 1 in the CLI): nothing was changed. */
-export class OperationRejectedError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "OperationRejectedError";
-  }
-}
+// The operations' public names, wherever they are defined.
+export { OperationRejectedError } from "./operation-input";
+export { recordPayment } from "./payments";
 
-function money(text: string, what: string) {
-  try {
-    return parseMoney(text);
-  } catch (error) {
-    if (error instanceof InvalidMoneyError)
-      throw new OperationRejectedError(`${what} is not an amount of money: ${JSON.stringify(text)}`);
-    throw error;
-  }
-}
-
-/**
- * A date (`YYYY-MM-DD`: the start of that day, Asia/Shanghai — deadlines count from the day, R-WD-2, so the
- * hour does not matter and a payment recorded on the day it arrived is never "in the future") or an ISO
- * instant with an offset.
- */
-function instantOf(text: string, what: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    try {
-      return startOfDay(parseLocalDate(text));
-    } catch {
-      throw new OperationRejectedError(`${what} is not a date: ${text}`);
-    }
-  }
-  if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ||
-    Number.isNaN(Date.parse(text))
-  ) {
-    throw new OperationRejectedError(`${what} is not a date (YYYY-MM-DD) or an instant with offset: ${text}`);
-  }
-  return new Date(text);
-}
-
-async function contractOrReject(contractId: string) {
-  try {
-    return await getContract(contractId);
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new OperationRejectedError(`unknown contract ${contractId}`);
-    throw error;
-  }
-}
-
-async function billedCycle(contractId: string, period: string): Promise<CycleRecord> {
-  try {
-    parsePeriod(period);
-  } catch {
-    throw new OperationRejectedError(`not a period (YYYY-MM): ${period}`);
-  }
-  const cycle = await findCycle(contractId, period);
-  if (!cycle?.sentAt)
-    throw new OperationRejectedError(`period ${period} of contract ${contractId} has not been billed yet`);
-  return cycle;
-}
-
-function notInFuture(at: Date, what: string): void {
-  if (at.getTime() > now().getTime())
-    throw new OperationRejectedError(`${what} ${formatInstant(at)} is in the future`);
-}
-
-// --- payment (R-PAY-1) → invoice due (R-INV-1) --------------------------------------------------------
-
-export async function recordPayment(input: {
-  contractId: string;
-  period: string;
-  amount: string;
-  date: string;
-}) {
-  const { contract } = await contractOrReject(input.contractId);
-  const amount = money(input.amount, "--amount");
-  const paidAt = instantOf(input.date, "--date");
-  const cycle = await billedCycle(input.contractId, input.period);
-  notInFuture(paidAt, "payment date");
-  if (cycle.payment)
-    throw new OperationRejectedError(
-      `payment for ${input.period} was already recorded on ${cycle.payment.paidAt}`,
-    );
-  const due = invoiceDue(paidAt, deadlineRules(contract));
-  const payment = { paidAt: formatInstant(paidAt), amount: formatMoney(amount), invoiceDue: due.at };
-  if (!(await setCycleFieldsOnce(input.contractId, input.period, "payment", { payment }))) {
-    throw new OperationRejectedError(`payment for ${input.period} was already recorded`);
-  }
-  const shortfall = subtractMoney(parseMoney(cycle.billTotal), amount);
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "operator",
-    what: `payment recorded: ${payment.amount} on ${payment.paidAt}`,
-    rule: "R-PAY-1",
-    details: { invoiceDue: due.at, billTotal: cycle.billTotal, differenceFromBill: formatMoney(shortfall) },
-  });
-  const token = cycleToken(await getCycle(input.contractId, input.period), "payment");
-  const workflow = token ? await completeTask(token, payment) : "not-waiting-yet";
-  return {
-    ...payment,
-    billTotal: cycle.billTotal,
-    late: paidAt.getTime() > Date.parse(cycle.paymentDue ?? ""),
-    workflow,
-  };
-}
+// --- VAT invoice (R-INV-1) ------------------------------------------------------------------------
 
 export async function recordInvoice(input: {
   contractId: string;
@@ -186,26 +91,67 @@ export async function recordInvoice(input: {
 
 export async function recordAgreedAmount(input: { contractId: string; period: string; agreed: string }) {
   await contractOrReject(input.contractId);
-  const agreedMoney = money(input.agreed, "--agreed");
+  const agreedMoney = nonNegativeMoney(input.agreed, "--agreed");
   const cycle = await billedCycle(input.contractId, input.period);
   if (cycle.reconciliation?.outcome !== "re-reconcile") {
     throw new OperationRejectedError(`period ${input.period} is not in re-reconciliation`);
   }
-  const adjustment = adjustmentForNextPeriod(cycle.billTotal, formatMoney(agreedMoney));
-  const agreed = { agreedAmount: formatMoney(agreedMoney), adjustment, recordedAt: formatInstant(now()) };
-  if (!(await setCycleFieldsOnce(input.contractId, input.period, "agreed", { agreed }))) {
+  const adjustment = formatMoney(subtractMoney(agreedMoney, parseMoney(cycle.billTotal)));
+  // The ledger entry first (ADR 0010): from the moment of agreement the next bill not yet prepared
+  // carries it, whatever the state of this cycle. A retry after a crash finds the same entry.
+  const entryId = `${input.period}#agreed-difference`;
+  const recordedAt = formatInstant(now());
+  const written = await putLedgerEntry(input.contractId, {
+    entryId,
+    period: input.period,
+    kind: "agreed-difference",
+    amountFen: moneyToFen(parseMoney(adjustment)),
+    at: recordedAt,
+    recordedAt,
+    who: "operator",
+    reason: `agreed amount ${formatMoney(agreedMoney)} against bill ${cycle.billTotal} (R-RECON-4)`,
+  });
+  const existing = written ? undefined : await getLedgerEntry(input.contractId, entryId);
+  if (existing && existing.amountFen !== moneyToFen(parseMoney(adjustment))) {
     throw new OperationRejectedError(`the re-reconciliation of ${input.period} is already settled`);
   }
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "operator",
-    what: `re-reconciliation agreed at ${agreed.agreedAmount}: adjustment ${adjustment} carried to the next period`,
-    rule: "R-RECON-4",
-  });
+  const agreed = {
+    agreedAmount: formatMoney(agreedMoney),
+    adjustment,
+    recordedAt: existing?.recordedAt ?? recordedAt,
+  };
+  const first = await setCycleFieldsOnce(input.contractId, input.period, "agreed", { agreed });
+  if (!first && !existing) {
+    throw new OperationRejectedError(`the re-reconciliation of ${input.period} is already settled`);
+  }
+  const carriedTo = await nextUnpreparedPeriod(input.contractId, input.period);
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "operator",
+      what: `re-reconciliation agreed at ${agreed.agreedAmount}: adjustment ${adjustment} carried to ${carriedTo}`,
+      rule: "R-RECON-4",
+      details: { entry: entryId },
+    },
+    `agreed#${input.period}`,
+  );
   const token = cycleToken(await getCycle(input.contractId, input.period), "agreed-amount");
   const workflow = token ? await completeTask(token, agreed) : "not-waiting-yet";
-  return { ...agreed, billTotal: cycle.billTotal, workflow };
+  return { ...agreed, billTotal: cycle.billTotal, carriedTo, workflow };
+}
+
+/**
+ * R-RECON-4, R-END-1: where an agreed difference goes — the first period after `period` whose bill is
+ * not prepared yet, or the settlement document when the contract has ended and its last period is billed.
+ */
+async function nextUnpreparedPeriod(contractId: string, period: string): Promise<string> {
+  const record = await getContract(contractId);
+  const prepared = new Set((await listCycles(contractId)).map((c) => c.period));
+  let next = nextPeriod(period);
+  while (prepared.has(next)) next = nextPeriod(next);
+  const lastPeriod = record.status === "ended" && record.endedOn ? record.endedOn.slice(0, 7) : undefined;
+  return lastPeriod !== undefined && next > lastPeriod ? "the settlement document" : `the bill for ${next}`;
 }
 
 // --- written notices (R-NOTICE-1..3, R-TERM-3) ------------------------------------------------------

@@ -40,13 +40,16 @@ export class RatingError extends Error {
   }
 }
 
-/** R-RECON-4: an agreed reconciliation difference of an earlier period, carried into this statement. */
+/**
+ * What an earlier period carries into this statement (ADR 0010): an agreed reconciliation difference
+ * (R-RECON-4) or a credit — paid beyond an earlier bill, or an earlier bill below zero (R-PAY-1).
+ */
 export interface Adjustment {
   description: string;
   /** Positive: Party A owes more; negative: a credit to Party A. */
   amount: Money | string;
   fromPeriod: Period;
-  rule: "R-RECON-4";
+  rule: "R-RECON-4" | "R-PAY-1";
 }
 
 export interface RateUsageInput {
@@ -194,7 +197,8 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
         : "none";
 
   const adjustments = (input.adjustments ?? []).map((adjustment, index) => {
-    if (adjustment.rule !== "R-RECON-4") throw new RatingError(`adjustment ${index}: rule must be R-RECON-4`);
+    if (adjustment.rule !== "R-RECON-4" && adjustment.rule !== "R-PAY-1")
+      throw new RatingError(`adjustment ${index}: rule must be R-RECON-4 or R-PAY-1`);
     const fromPeriod = parsePeriod(adjustment.fromPeriod);
     if (fromPeriod >= period) {
       throw new RatingError(
@@ -376,7 +380,7 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
         unitLabel: "项",
         unitPrice: formatMoney(price),
         amount: formatMoney(price),
-        rule: "R-RECON-4",
+        rule: adjustment.rule,
         trial: false,
       },
     });

@@ -4,11 +4,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  adjustmentsFor,
   auditHistory,
   createCycle,
   endContract,
   getCycle,
+  ledgerEntries,
 } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
 import type { EmbeddedApp } from "../../infra/local/app";
@@ -57,10 +57,15 @@ describe("the end of the contract and the budget", () => {
 
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
     expect((await getCycle(contractId, "2026-07")).adjustmentNextPeriod).toBe("0.00");
-    expect(await adjustmentsFor(contractId, "2026-08")).toEqual([]);
+    // The settlement document (结算单): paid 4000.30 in full, agreed 3800.30 → Party B refunds 200.00.
+    const settlement = (await ledgerEntries(contractId)).find((e) => e.kind === "settlement");
+    expect(settlement).toMatchObject({ period: "2026-07", amountFen: -20000n });
     const trueUp = (await auditHistory(contractId)).find((e) => e.rule === "R-END-1");
-    expect(trueUp?.what).toContain("refund-to-party-a");
-    expect(trueUp?.what).toContain("200.00");
+    expect(trueUp?.what).toBe("settlement document: refund 200.00");
+    const documents = (await emailsTo(app, PARTY_A)).filter((e) => e.subject.startsWith("结算单"));
+    expect(documents).toHaveLength(1);
+    expect(documents[0]?.to).toContain(PARTY_B);
+    expect(documents[0]?.subject).toContain("乙方应退还 200.00 元");
   });
 
   it("R-BUDGET-1: crossing 80 % of the contract total warns both contacts once and bills on", async () => {

@@ -8,8 +8,9 @@
  *   payment (R-PAY-1, 10 working days): … 10/15, 10/16, 10/17, 10/20, 10/21 → 2025-10-21 23:59:59
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { adjustmentsFor, auditHistory, getCycle, getReplyKey } from "../../functions/adapters/repository";
+import { auditHistory, getCycle, getReplyKey, ledgerEntries } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
+import { pendingCarries } from "../../functions/core/ledger";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -201,8 +202,10 @@ describe("MonthlyCycle on the embedded stack", () => {
         "Wait for the agreed amount",
       ]),
     );
-    expect(await adjustmentsFor(contractId, "2025-10")).toEqual([
-      expect.objectContaining({ amount: "-200.00", fromPeriod: PERIOD }),
+    // 3800.30 − 4000.30 = −200.00, for the October bill (not yet prepared when it was agreed).
+    expect(agreed.carriedTo).toBe("the bill for 2025-10");
+    expect(pendingCarries(await ledgerEntries(contractId), "2025-10")).toEqual([
+      { kind: "adjustment", sourcePeriod: PERIOD, amountFen: -20000n },
     ]);
   });
 });

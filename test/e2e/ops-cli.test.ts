@@ -71,7 +71,47 @@ describe("npm run ops against a running stack", () => {
     expect(stderr).toContain("missing --amount");
   });
 
-  it("records a payment once; a second payment is refused and changes nothing", async () => {
+  it("R-PAY-1: refuses -100.00, -0, an amount above the whole contract and a date before the bill was sent", async () => {
+    const pay = (amount: string, date = "2025-10-02") =>
+      ops(
+        "record-payment",
+        "--contract",
+        contractId,
+        "--period",
+        "2025-09",
+        `--amount=${amount}`,
+        "--date",
+        date,
+      );
+    const negative = await pay("-100.00");
+    expect(negative.code).toBe(1);
+    expect(negative.stderr).toContain('--amount must be more than 0.00, got "-100.00"');
+    expect((await pay("-0")).code).toBe(1);
+    const huge = await pay("99999999999999999999.99");
+    expect(huge.code).toBe(1);
+    // The contract's total (98,000.00) bounds one payment.
+    expect(huge.stderr).toContain("at most 98000.00");
+    const early = await pay(SMALL_MONTH_TOTAL, "2025-09-30");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain("before the bill for 2025-09 was sent (2025-10-01)");
+    for (const result of [negative, huge, early]) expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((await getCycle(contractId, "2025-09")).payment).toBeUndefined();
+  });
+
+  it("record-agreed with a negative amount: one line, exit 1, no stack trace", async () => {
+    const result = await ops(
+      "record-agreed",
+      "--contract",
+      contractId,
+      "--period",
+      "2025-09",
+      "--agreed=-5.00",
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('error: --agreed cannot be negative, got "-5.00"');
+  });
+
+  it("records the payment that clears the bill; a further payment is a credit carried to the next bill", async () => {
     const first = await ops(
       "record-payment",
       "--contract",
@@ -102,8 +142,9 @@ describe("npm run ops against a running stack", () => {
       "--date",
       "2025-10-03",
     );
-    expect(second.code).toBe(1);
-    expect(second.stderr).toContain("already recorded");
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("overpayment: 1.00 carried as a credit to the next bill");
+    // The payment that cleared the bill stays the one R-INV-1 counts from.
     expect((await getCycle(contractId, "2025-09")).payment?.amount).toBe(SMALL_MONTH_TOTAL);
   });
 

@@ -70,7 +70,7 @@ beforeAll(async () => {
       ].join("\n"),
     ),
     adjustments: [
-      { description: "2025-08 对账差异调整", amount: "-120.00", fromPeriod: "2025-08", rule: "R-RECON-4" },
+      { description: "对账差异调整", amount: "-120.00", fromPeriod: "2025-08", rule: "R-RECON-4" },
     ],
   });
   cycle = sentCycle();
@@ -89,7 +89,7 @@ describe("emails.statement", () => {
     expect(text).toContain("网络带宽服务费（200M）：1 月 × 4,000.00 元 = 4,000.00 元");
     expect(text).toContain("语音通话费（主叫）：3 分钟 × 0.06 元 = 0.18 元");
     expect(text).toContain("短信：3 条 × 0.04 元 = 0.12 元");
-    expect(text).toContain("2025-08 对账差异调整（2025年8月对账差异调整，R-RECON-4）：-120.00 元");
+    expect(text).toContain("2025年8月对账差异调整：-120.00 元");
     expect(text).toContain("结算总金额：3,880.30 元");
   });
 

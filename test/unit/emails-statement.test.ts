@@ -125,10 +125,12 @@ describe("renderStatementEmail", () => {
     });
     input.totalAmount = "4098.36";
     const { text, html } = renderStatementEmail(input);
-    expect(text).toContain("对账差异调整（2025年8月对账差异调整，R-RECON-4）：-120.00 元");
+    // The source period is named once (the label used to double it: "对账差异调整（2025年8月对账差异调整…）").
+    expect(text).toContain("2025年8月对账差异调整：-120.00 元");
+    expect(text.match(/对账差异调整/g)).toHaveLength(1);
     expect(text).toContain("结算总金额：4,098.36 元");
     expect(html).toMatch(
-      /R-RECON-4）<\/td><td[^>]*>—<\/td><td[^>]*>—<\/td><td[^>]*>—<\/td><td[^>]*>-120.00</,
+      /2025年8月对账差异调整<\/td><td[^>]*>—<\/td><td[^>]*>—<\/td><td[^>]*>—<\/td><td[^>]*>-120.00</,
     );
   });
 

@@ -50,6 +50,7 @@ export {
   type ReplyReadingView,
   renderReplyAcknowledgementEmail,
 } from "./reply-acknowledgement";
+export { renderSettlementEmail, type SettlementEmailInput } from "./settlement";
 export {
   renderStatementEmail,
   type StatementEmailInput,

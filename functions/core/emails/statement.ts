@@ -85,7 +85,8 @@ function lineDescription(line: StatementLineView): string {
       if (!line.sourcePeriod) {
         throw new EmailInputError(`adjustment line "${line.description}" has no source period (R-RECON-4)`);
       }
-      return `${line.description}（${formatPeriod(line.sourcePeriod)}对账差异调整，R-RECON-4）`;
+      // The source period once, then what is carried ("2025年8月对账差异调整", "2025年9月多付款结转").
+      return `${formatPeriod(line.sourcePeriod)}${line.description}`;
   }
 }
 
