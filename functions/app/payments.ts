@@ -17,7 +17,7 @@ import {
 import { completeTask } from "../adapters/workflow";
 import { invoiceDue } from "../core/deadlines";
 import { periodBalance } from "../core/ledger";
-import { formatMoney, moneyFromFen, moneyToFen, parseMoney } from "../core/money";
+import { formatFen, formatMoney, moneyToFen, parseMoney } from "../core/money";
 import { formatInstant, shanghaiDateOf } from "../core/time";
 import {
   billedCycle,
@@ -29,7 +29,7 @@ import {
 } from "./operation-input";
 import { deadlineRules } from "./rules";
 
-const yuan = (fen: bigint) => formatMoney(moneyFromFen(fen));
+const yuan = formatFen;
 
 export type PaymentOutcome = "paid-in-full" | "short" | "overpaid";
 

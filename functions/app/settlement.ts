@@ -8,7 +8,7 @@ import { sendEmail } from "../adapters/mailer";
 import { appendAuditEvent, getLedgerEntry, ledgerEntries, putLedgerEntry } from "../adapters/repository";
 import type { Contract } from "../core/contract";
 import { settlementOf } from "../core/ledger";
-import { formatMoney, moneyFromFen } from "../core/money";
+import { formatFen } from "../core/money";
 import { formatInstant } from "../core/time";
 import { emails } from "./email-views";
 
@@ -38,7 +38,7 @@ export async function settleContract(contract: Contract, lastPeriod: string): Pr
   const settled = (await getLedgerEntry(contractId, entryId)) ?? { amountFen: signedFen, at };
   const amountFen = settled.amountFen < 0n ? -settled.amountFen : settled.amountFen;
   const direction = settled.amountFen > 0n ? "collect" : settled.amountFen < 0n ? "refund" : "none";
-  const amount = formatMoney(moneyFromFen(amountFen));
+  const amount = formatFen(amountFen);
   await appendAuditEvent(
     {
       contractId,
