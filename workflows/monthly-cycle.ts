@@ -351,7 +351,19 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
   overdue.next(keepWaitingForPayment);
   keepWaitingForPayment.next(waitForInvoice);
   lateInvoice.next(keepWaitingForInvoice);
-  const paymentBranch = waitForPayment.next(paymentOrMovedDue);
+  waitForPayment.next(paymentOrMovedDue);
+  const nothingToPay = sfn.Succeed.jsonata(scope, "Nothing to pay on this bill", {
+    stateName: "Nothing to pay on this bill",
+    comment:
+      "R-TRIAL-1: a bill of 0.00 (trial) or below (a credit carried, ADR 0010) is sent for information: no payment or invoice is awaited and no breach can arise.",
+    outputs: { payment: null, invoice: null },
+  });
+  const paymentBranch = sfn.Choice.jsonata(scope, "Is a payment due on this bill?", {
+    stateName: "Is a payment due on this bill?",
+    comment: "R-PAY-1, R-TRIAL-1: only a bill above 0.00 is paid and invoiced.",
+  })
+    .when(sfn.Condition.jsonata("{% $sent.paymentExpected = false %}"), nothingToPay)
+    .otherwise(waitForPayment);
 
   const settle = sfn.Parallel.jsonata(scope, "Re-reconcile while payment proceeds", {
     stateName: "Re-reconcile while payment proceeds",

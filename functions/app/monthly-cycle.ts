@@ -190,7 +190,9 @@ export async function sendBill(input: { contractId: string; period: string }) {
     replyTo: replyAddress(replyKey),
     ...rendered,
   });
-  if (cycle.lateBill) {
+  // R-TRIAL-1: a bill of 0.00 or less is sent for information; no payment, no invoice, no breach arises.
+  const paymentExpected = parseMoney(cycle.billTotal).fen > 0n;
+  if (cycle.lateBill && paymentExpected) {
     await recordBreachOnce(contract, cycle, {
       rule: "R-BILL-1",
       party: "B",
@@ -214,6 +216,7 @@ export async function sendBill(input: { contractId: string; period: string }) {
     reconciliationDeadline: cycle.reconciliationDeadline as string,
     paymentDue: cycle.paymentDue as string,
     lateBill: cycle.lateBill === true,
+    paymentExpected,
   };
 }
 

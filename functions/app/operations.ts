@@ -267,6 +267,8 @@ function stepOf(
       owedBy: "Party A",
     };
   }
+  if (!cycle.payment && parseMoney(cycle.billTotal).fen <= 0n)
+    return { step: "bill for information: nothing to pay (R-TRIAL-1)", nextDeadline: null, owedBy: null };
   if (!cycle.payment)
     return { step: "awaiting payment", nextDeadline: cycle.paymentDue ?? null, owedBy: "Party A" };
   if (cycle.reconciliation.outcome === "re-reconcile" && !cycle.agreed) {

@@ -134,3 +134,91 @@ export async function recordPayment(input: {
     workflow,
   };
 }
+
+// --- corrections: a reversing entry, never an edit (ADR 0010) ---------------------------------------
+
+/**
+ * Reverses one ledger entry with who, when and why. What the workflow can follow is allowed: a payment
+ * while the bill is not yet cleared (the wait is still open, so it simply goes on), and an agreed difference
+ * no bill has carried yet. A payment that cleared the bill started the invoice deadline (R-INV-1) and moved
+ * the workflow on; it is refused with what to do instead.
+ */
+export async function correctEntry(input: {
+  contractId: string;
+  period: string;
+  entry: string;
+  reason: string;
+}) {
+  await contractOrReject(input.contractId);
+  const cycle = await billedCycle(input.contractId, input.period);
+  const reason = input.reason.trim();
+  if (reason.length < 3)
+    throw new OperationRejectedError(
+      `--reason ${JSON.stringify(input.reason)}: say why (at least 3 characters)`,
+    );
+  const entries = await ledgerEntries(input.contractId);
+  const target = entries.find((e) => e.entryId === input.entry && e.period === input.period);
+  if (!target) {
+    const ids = entries
+      .filter((e) => e.period === input.period && e.kind !== "reversal")
+      .map((e) => e.entryId);
+    throw new OperationRejectedError(
+      `--entry ${input.entry}: no such entry for ${input.period} (entries: ${ids.join(", ") || "none"})`,
+    );
+  }
+  if (entries.some((e) => e.kind === "reversal" && e.reverses === target.entryId))
+    throw new OperationRejectedError(`--entry ${input.entry} is already reversed`);
+  if (target.kind === "payment" && cycle.payment) {
+    throw new OperationRejectedError(
+      `--entry ${input.entry}: the bill for ${input.period} was cleared on ${cycle.payment.paidAt} and the invoice deadline runs from it (R-INV-1); record the difference as a further payment instead`,
+    );
+  }
+  if (target.kind === "agreed-difference") {
+    const billed = entries.some((e) =>
+      (e.carried ?? []).some((c) => c.kind === "adjustment" && c.sourcePeriod === input.period),
+    );
+    if (billed)
+      throw new OperationRejectedError(
+        `--entry ${input.entry}: the difference is already on a bill; record the correction by agreement on a later period`,
+      );
+  }
+  if (target.kind !== "payment" && target.kind !== "agreed-difference")
+    throw new OperationRejectedError(
+      `--entry ${input.entry} is a ${target.kind}: only payments and agreed differences are corrected by hand`,
+    );
+  const at = formatInstant(now());
+  const reversalId = `${target.entryId}#reversal`;
+  await putLedgerEntry(input.contractId, {
+    entryId: reversalId,
+    period: input.period,
+    kind: "reversal",
+    amountFen: -target.amountFen,
+    at,
+    recordedAt: at,
+    who: "operator",
+    reason,
+    reverses: target.entryId,
+  });
+  const balance = periodBalance(await ledgerEntries(input.contractId), input.period);
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "operator",
+      what: `ledger entry ${target.entryId} (${target.kind} ${formatFen(target.amountFen)}) reversed: ${reason}`,
+      rule: target.kind === "payment" ? "R-PAY-1" : "R-RECON-4",
+      details: { entry: reversalId, outstanding: yuan(balance.outstandingFen) },
+    },
+    `reversal#${target.entryId}`,
+  );
+  return {
+    entry: reversalId,
+    reverses: target.entryId,
+    kind: target.kind,
+    amount: formatFen(target.amountFen),
+    reason,
+    billTotal: cycle.billTotal,
+    paid: yuan(balance.paidFen),
+    outstanding: yuan(balance.outstandingFen),
+  };
+}

@@ -189,6 +189,8 @@ export class PartyASimulator {
         await recordAgreedAmount({ contractId, period, agreed });
       });
     }
+    // R-TRIAL-1: a bill of 0.00 (or below, a credit carried) is for information: nothing to pay or invoice.
+    if (parseMoney(total).fen <= 0n) return;
     const paidAt = workingDayMorning(received, script.payAfterWorkingDays);
     clock.schedule(paidAt, async () => {
       await recordPayment({ contractId, period, amount: total, date: paidAt.toISOString() });

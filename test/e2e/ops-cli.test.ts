@@ -89,8 +89,11 @@ describe("npm run ops against a running stack", () => {
     expect((await pay("-0")).code).toBe(1);
     const huge = await pay("99999999999999999999.99");
     expect(huge.code).toBe(1);
+    expect(huge.stderr).toContain("--amount");
     // The contract's total (98,000.00) bounds one payment.
-    expect(huge.stderr).toContain("at most 98000.00");
+    const aboveContract = await pay("98000.01");
+    expect(aboveContract.code).toBe(1);
+    expect(aboveContract.stderr).toContain("at most 98000.00");
     const early = await pay(SMALL_MONTH_TOTAL, "2025-09-30");
     expect(early.code).toBe(1);
     expect(early.stderr).toContain("before the bill for 2025-09 was sent (2025-10-01)");

@@ -92,6 +92,8 @@ const expectedStates: Record<string, string[]> = {
     "Wait for the agreed amount",
     "Record the re-reconciliation as unresolved",
     "No re-reconciliation needed",
+    "Is a payment due on this bill?",
+    "Nothing to pay on this bill",
     "Wait for Party A's payment",
     "Send the overdue notice and record the breach",
     "Keep waiting for the payment",
