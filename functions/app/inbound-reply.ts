@@ -14,19 +14,15 @@ import {
   appendAuditEvent,
   type CycleRecord,
   claimInboundMessage,
-  closeReplyKey,
   getContract,
   getCycle,
   getReplyKey,
   type ReplyKeyRecord,
   recordInboundRejection,
   sentEmailIds,
-  setCycleFieldsOnce,
 } from "../adapters/repository";
-import { completeTask } from "../adapters/workflow";
 import { retention } from "../core/deadlines";
 import { printableLine } from "../core/printable";
-import { classifyReconciliation } from "../core/reconciliation";
 import { decideReply } from "../core/reply/decide";
 import {
   decodeEncodedWords,
@@ -44,6 +40,7 @@ import {
 import type { ReplyDecision } from "../core/reply/understand";
 import { formatInstant, shanghaiDateOf } from "../core/time";
 import { emails, type InboundFacts } from "./email-views";
+import { recordReconciliationOutcome } from "./reconciliation-decision";
 import { deadlineRules } from "./rules";
 
 export type InboundOutcome = "decided" | "needs-person" | "already-recorded" | "late" | "untrusted";
@@ -202,43 +199,18 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
       decision: decision.decision,
     };
   }
-  const partyAAmount = decision.amount ?? bill.billTotal;
-  const classified = classifyReconciliation(
-    bill.billTotal,
-    partyAAmount,
-    theContract.rules.reconciliationTolerancePercent.value,
-  );
-  const outcome =
-    decision.decision === "confirmed"
-      ? "confirmed"
-      : classified.outcome === "stands"
-        ? "within-tolerance"
-        : "re-reconcile";
-  const reconciliation = {
-    outcome,
-    partyAAmount,
-    receivedAt: formatInstant(receivedAt),
-    difference: classified.difference,
-  } as const;
-  const recorded = await setCycleFieldsOnce(key.contractId, key.period, "reconciliation", { reconciliation });
-  if (!recorded) {
+  const decided = await recordReconciliationOutcome(theContract, bill, {
+    decision: decision.decision === "confirmed" ? "confirmed" : "disputed",
+    partyAAmount: decision.amount ?? bill.billTotal,
+    receivedAt,
+    who: "party-a",
+    details: { sesMessageId, reasonCode: decision.reasonCode },
+  });
+  if (!decided) {
     await acknowledge(theContract, bill, sesMessageId, "already-recorded", decision, facts);
     return { sesMessageId, outcome: "already-recorded", decision: decision.decision };
   }
-  await closeReplyKey(key.replyKey);
-  await appendAuditEvent({
-    contractId: key.contractId,
-    period: key.period,
-    who: "party-a",
-    what: `reconciliation reply: ${outcome} (Party A's figure ${partyAAmount}, bill ${bill.billTotal})`,
-    rule: outcome === "re-reconcile" ? "R-RECON-3" : "R-RECON-2",
-    details: {
-      sesMessageId,
-      reasonCode: decision.reasonCode,
-      differencePercent: classified.differencePercent,
-    },
-  });
-  await completeTask(key.taskToken, reconciliation);
+  const { outcome } = decided;
   await acknowledge(theContract, bill, sesMessageId, outcome, decision, facts);
   return { sesMessageId, outcome: "decided", decision: decision.decision };
 }

@@ -108,7 +108,7 @@ export async function recordPayment(input: {
     contractId: input.contractId,
     period: input.period,
     who: "operator",
-    what: `payment recorded: ${formatMoney(amount)} on ${formatInstant(paidAt)} — ${OUTCOME_WORDS[outcome](figures)}`,
+    what: `payment ${entryId} recorded: ${formatMoney(amount)} on ${formatInstant(paidAt)} — ${OUTCOME_WORDS[outcome](figures)}`,
     rule: outcome === "short" ? "R-PAY-2" : "R-PAY-1",
     details: { entry: entryId, billTotal: cycle.billTotal, paid: yuan(balance.paidFen), ...figures },
   });

@@ -160,6 +160,13 @@ describe("renderNeedsPersonEmail", () => {
     expect(text).not.toMatch(TAG);
   });
 
+  it("names the command that records the person's decision, for this contract and period", () => {
+    const { text } = renderNeedsPersonEmail(sampleNeedsPerson());
+    expect(text).toContain(
+      'npm run ops -- record-reconciliation --contract 11NA0700211920254001 --period 2025-09 --decision confirmed|disputed [--amount 甲方金额] --source "核实经过"',
+    );
+  });
+
   it("adds the reader's detail to the reason", () => {
     const input = sampleNeedsPerson();
     input.reason = { code: "other", detail: "回复为图片附件" };

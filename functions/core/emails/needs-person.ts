@@ -80,7 +80,12 @@ export function renderNeedsPersonEmail(input: NeedsPersonEmailInput): RenderedEm
       { kind: "quote", text: excerpt(input.replyText) || "（正文为空）" },
       {
         kind: "paragraph",
-        content: "系统已向甲方联系人发送回执，告知将由专人跟进。核对后请通过运维命令登记对账结果。",
+        content:
+          "系统已向甲方联系人发送回执，告知将由专人跟进。核对后请用以下运维命令登记对账结果（确认，或有异议并填写甲方金额）：",
+      },
+      {
+        kind: "quote",
+        text: `npm run ops -- record-reconciliation --contract ${input.contract.contractId} --period ${input.period} --decision confirmed|disputed [--amount 甲方金额] --source "核实经过"`,
       },
     ],
   });
