@@ -5,7 +5,13 @@
  */
 
 import type { Readable } from "node:stream";
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { awsConfig, s3Client } from "./aws-config";
 
 export type UsageKind = "voice" | "sms";
@@ -47,4 +53,35 @@ export async function putUsage(
       ContentType: "text/csv; charset=utf-8",
     }),
   );
+}
+
+/**
+ * Deletes a contract's usage files of every period up to and including `through` (R-RETAIN-1: personal
+ * data deleted on request); returns the deleted keys, sorted.
+ */
+export async function deleteUsageThrough(contractId: string, through: string): Promise<string[]> {
+  const prefix = `usage/${contractId}/`;
+  const keys: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: awsConfig().usageBucket, Prefix: prefix, ContinuationToken }),
+    );
+    for (const object of page.Contents ?? []) {
+      const period = object.Key?.slice(prefix.length).split("/")[0] ?? "";
+      if (object.Key && /^\d{4}-\d{2}$/.test(period) && period <= through) keys.push(object.Key);
+    }
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  keys.sort();
+  // DeleteObjects takes at most 1,000 keys per request.
+  for (let i = 0; i < keys.length; i += 1000) {
+    await s3Client().send(
+      new DeleteObjectsCommand({
+        Bucket: awsConfig().usageBucket,
+        Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+  return keys;
 }
