@@ -14,7 +14,7 @@ const command: OpsCommand = {
     return {
       json: { contracts },
       text: table(
-        ["contract", "status", "term", "period", "step", "next deadline", "owed by"],
+        ["contract", "status", "term", "period", "step", "next deadline", "owed by", "unsent mail"],
         contracts.map((c) => [
           c.contractId,
           c.status,
@@ -23,6 +23,7 @@ const command: OpsCommand = {
           c.step,
           c.nextDeadline ?? "-",
           c.owedBy ?? "-",
+          c.unsentEmails.join(", ") || "-",
         ]),
       ),
     };

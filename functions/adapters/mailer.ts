@@ -7,7 +7,13 @@
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { awsConfig, sesClient } from "./aws-config";
 import { logger } from "./logger";
-import { claimOutboxEmail, markOutboxSent } from "./repository";
+import {
+  claimOutboxEmail,
+  getOutboxEmail,
+  markOutboxFailed,
+  markOutboxSent,
+  type OutboxMessage,
+} from "./repository";
 
 export interface OutboundEmail {
   contractId: string;
@@ -21,26 +27,51 @@ export interface OutboundEmail {
 }
 
 export async function sendEmail(email: OutboundEmail): Promise<{ sent: boolean }> {
-  const state = await claimOutboxEmail(email.contractId, email.emailKey);
+  const { contractId, emailKey, ...message } = email;
+  const state = await claimOutboxEmail(contractId, emailKey, message);
   if (state === "sent") return { sent: false };
-  const result = await sesClient().send(
-    new SendEmailCommand({
-      Source: awsConfig().mailFrom,
-      Destination: { ToAddresses: email.to },
-      ...(email.replyTo ? { ReplyToAddresses: [email.replyTo] } : {}),
-      Message: {
-        Subject: { Data: email.subject, Charset: "UTF-8" },
-        Body: { Text: { Data: email.text, Charset: "UTF-8" }, Html: { Data: email.html, Charset: "UTF-8" } },
-      },
-    }),
-  );
-  await markOutboxSent(email.contractId, email.emailKey, result.MessageId ?? "");
-  logger.info("email sent", {
-    contractId: email.contractId,
-    emailKey: email.emailKey,
-    retried: state === "pending",
-  });
+  await deliver(contractId, emailKey, message, state === "pending");
   return { sent: true };
+}
+
+/** Sends an outbox email that was not sent (a failed attempt): `ops resend` (ADR 0012). */
+export async function resendOutboxEmail(contractId: string, emailKey: string): Promise<{ sent: boolean }> {
+  const item = await getOutboxEmail(contractId, emailKey);
+  if (!item?.message || item.state === "sent") return { sent: false };
+  await deliver(contractId, emailKey, item.message, true);
+  return { sent: true };
+}
+
+async function deliver(
+  contractId: string,
+  emailKey: string,
+  message: OutboxMessage,
+  retried: boolean,
+): Promise<void> {
+  let messageId: string;
+  try {
+    const result = await sesClient().send(
+      new SendEmailCommand({
+        Source: awsConfig().mailFrom,
+        Destination: { ToAddresses: message.to },
+        ...(message.replyTo ? { ReplyToAddresses: [message.replyTo] } : {}),
+        Message: {
+          Subject: { Data: message.subject, Charset: "UTF-8" },
+          Body: {
+            Text: { Data: message.text, Charset: "UTF-8" },
+            Html: { Data: message.html, Charset: "UTF-8" },
+          },
+        },
+      }),
+    );
+    messageId = result.MessageId ?? "";
+  } catch (error) {
+    // Kept pending with the reason: `status` shows it, a retry of the step or `ops resend` sends it.
+    await markOutboxFailed(contractId, emailKey, (error as Error).message ?? String(error));
+    throw error;
+  }
+  await markOutboxSent(contractId, emailKey, messageId);
+  logger.info("email sent", { contractId, emailKey, retried });
 }
 
 /** The Reply-To address carrying an opaque reply key (never the task token itself). */

@@ -20,6 +20,7 @@ import {
   putLedgerEntry,
   setCycleFieldsOnce,
   setTermNoticeOnce,
+  unsentOutboxEmails,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import { type Contract, termStartDate } from "../core/contract";
@@ -41,6 +42,7 @@ import { renewalRules } from "./rules";
 
 // The operations' public names, wherever they are defined.
 export { OperationRejectedError } from "./operation-input";
+export { resendEmail, unsentEmails } from "./outbox";
 export { recordPayment } from "./payments";
 
 // --- VAT invoice (R-INV-1) ------------------------------------------------------------------------
@@ -76,15 +78,19 @@ export async function recordInvoice(input: {
     what: `VAT invoice ${input.number} recorded`,
     rule: "R-INV-1",
   });
-  await sendEmail({
+  // The workflow first (ADR 0012): a failed email must not leave the cycle waiting for the invoice.
+  const token = cycleToken(await getCycle(input.contractId, input.period), "invoice");
+  const workflow = token ? await completeTask(token, invoice) : "not-waiting-yet";
+  const email = await sendEmail({
     contractId: input.contractId,
     emailKey: `invoice#${input.period}`,
     to: [contract.parties.partyA.contact.email],
     ...emails.invoiceIssued(contract, cycle, invoice),
-  });
-  const token = cycleToken(await getCycle(input.contractId, input.period), "invoice");
-  const workflow = token ? await completeTask(token, invoice) : "not-waiting-yet";
-  return { ...invoice, late: invoicedAt.getTime() > Date.parse(cycle.payment.invoiceDue), workflow };
+  }).then(
+    () => "sent" as const,
+    () => "queued" as const,
+  );
+  return { ...invoice, late: invoicedAt.getTime() > Date.parse(cycle.payment.invoiceDue), workflow, email };
 }
 
 // --- re-reconciliation agreed amount (R-RECON-3/4) ---------------------------------------------------
@@ -234,6 +240,8 @@ export interface ContractStatusView {
   step: string;
   nextDeadline: string | null;
   owedBy: "Party A" | "Party B" | null;
+  /** Outbox keys of emails not sent yet (ADR 0012): `ops resend` sends them. */
+  unsentEmails: string[];
 }
 
 /** Each contract's latest open cycle: what it waits for, until when, and who owes it. */
@@ -249,6 +257,7 @@ export async function contractStatus(contractId?: string): Promise<ContractStatu
       term: record.term,
       currentPeriod: open?.period ?? null,
       ...stepOf(open),
+      unsentEmails: (await unsentOutboxEmails(record.contractId)).map((e) => e.emailKey),
     });
   }
   return views;
