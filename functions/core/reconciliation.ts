@@ -53,6 +53,25 @@ function nonNegativeAmount(text: string, what: string): Money {
   return amount;
 }
 
+function amountOf(text: string, what: string): Money {
+  try {
+    return parseMoney(text);
+  } catch (error) {
+    throw new ReconciliationInputError(`${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * A bill total may be below zero (a credit carried larger than the month, ADR 0010); then Party A's figure
+ * may be too. Against a bill of zero or more, a negative figure is refused.
+ */
+function billAndFigure(billTotal: string, figureText: string, what: string): { bill: Money; figure: Money } {
+  const bill = amountOf(billTotal, "bill total");
+  const figure =
+    compareMoney(bill, ZERO) < 0 ? amountOf(figureText, what) : nonNegativeAmount(figureText, what);
+  return { bill, figure };
+}
+
 /**
  * R-RECON-2 / R-RECON-3: Party A's figure stands against the bill when |A − B| ≤ tolerance % of B, the bill
  * total B — the boundary is inclusive (exactly 5.00 % stands). Compared as |A − B| × 100 ≤ tolerance × B in
@@ -63,8 +82,7 @@ export function classifyReconciliation(
   partyAFigure: string,
   tolerancePercent = "5",
 ): ReconciliationClassification {
-  const bill = nonNegativeAmount(billTotal, "bill total");
-  const figure = nonNegativeAmount(partyAFigure, "Party A's figure");
+  const { bill, figure } = billAndFigure(billTotal, partyAFigure, "Party A's figure");
   if (!PERCENT_PATTERN.test(tolerancePercent)) {
     throw new ReconciliationInputError(
       `tolerance must be a percentage like "5" or "2.5", got ${tolerancePercent}`,
@@ -72,14 +90,16 @@ export function classifyReconciliation(
   }
   const difference = subtractMoney(figure, bill);
   const magnitudeFen = difference.fen < 0n ? -difference.fen : difference.fen;
-  const withinTolerance = comparePercentOf(magnitudeFen, bill.fen, tolerancePercent) <= 0;
+  // The tolerance is a share of the bill's size, |B|, whatever its sign.
+  const billSizeFen = bill.fen < 0n ? -bill.fen : bill.fen;
+  const withinTolerance = comparePercentOf(magnitudeFen, billSizeFen, tolerancePercent) <= 0;
   return {
     outcome: withinTolerance ? "stands" : "re-reconcile",
     rule: withinTolerance ? "R-RECON-2" : "R-RECON-3",
     billTotal: formatMoney(bill),
     partyAFigure: formatMoney(figure),
     difference: formatMoney(difference),
-    differencePercent: bill.fen === 0n ? null : percentOfText(magnitudeFen, bill.fen, 2, "up"),
+    differencePercent: billSizeFen === 0n ? null : percentOfText(magnitudeFen, billSizeFen, 2, "up"),
     settlementAmount: formatMoney(bill),
   };
 }
@@ -89,8 +109,7 @@ export function classifyReconciliation(
  * line of the next period: positive → Party A owes more, negative → a credit to Party A.
  */
 export function adjustmentForNextPeriod(billTotal: string, agreedAmount: string): string {
-  const bill = nonNegativeAmount(billTotal, "bill total");
-  const agreed = nonNegativeAmount(agreedAmount, "agreed amount");
+  const { bill, figure: agreed } = billAndFigure(billTotal, agreedAmount, "agreed amount");
   return formatMoney(subtractMoney(agreed, bill));
 }
 

@@ -119,8 +119,22 @@ describe("rejection of bad amounts (R-MONEY-1)", () => {
     },
   );
 
-  it("R-MONEY-1: rejects negative amounts and bad tolerances", () => {
-    expect(() => classifyReconciliation("-1.00", "4000.00")).toThrow(/cannot be negative/);
+  it("a negative bill total (a credit carried, ADR 0010) is reconciled like any other", () => {
+    // Bill −120.00; Party A agrees at −120.00: stands, difference 0.00.
+    expect(classifyReconciliation("-120.00", "-120.00")).toMatchObject({
+      outcome: "stands",
+      difference: "0.00",
+    });
+    // Party A counts −100.00: difference 20.00 is 16.67 % of |−120.00|, beyond 5 % → re-reconcile.
+    expect(classifyReconciliation("-120.00", "-100.00")).toMatchObject({
+      outcome: "re-reconcile",
+      difference: "20.00",
+      differencePercent: "16.67",
+    });
+    expect(adjustmentForNextPeriod("-120.00", "-100.00")).toBe("20.00");
+  });
+
+  it("R-MONEY-1: rejects a negative figure of Party A's against a positive bill, and bad tolerances", () => {
     expect(() => classifyReconciliation("4000.00", "-1")).toThrow(/cannot be negative/);
     expect(() => classifyReconciliation("4000.00", "4000.00", "-5")).toThrow(/tolerance/);
     expect(() => classifyReconciliation("4000.00", "4000.00", "5%")).toThrow(/tolerance/);
