@@ -7,6 +7,11 @@
  * Field sets per state type follow "Amazon States Language" state pages of the Step Functions
  * developer guide, JSONata variant (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
  */
+import {
+  compileDistributedMap,
+  DISTRIBUTED_MAP_FIELDS,
+  type DistributedMapConfig,
+} from "./distributed-map-definition";
 import { InvalidDefinitionError } from "./errors";
 import { type CompiledValue, compileValue, isTemplate } from "./expressions";
 
@@ -88,6 +93,8 @@ export interface MapState extends Base {
   itemSelector: CompiledValue | undefined;
   maxConcurrency: CompiledValue | undefined;
   processor: StateList;
+  /** Set for a Map in DISTRIBUTED mode: its items run as child executions of a Map Run. */
+  distributed: DistributedMapConfig | undefined;
   retry: Retrier[];
   catch: Catcher[];
 }
@@ -146,6 +153,7 @@ const ALLOWED: Record<string, string[]> = {
     "MaxConcurrency",
     "Output",
     "Assign",
+    ...DISTRIBUTED_MAP_FIELDS,
   ],
 };
 
@@ -171,12 +179,7 @@ const JSONPATH_ONLY: Record<string, string> = {
 /** Fields AWS knows but this runtime does not implement (distributed Map, credentials, …). */
 const UNSUPPORTED: Record<string, string> = {
   Credentials: "cross-account task credentials are not emulated",
-  ItemReader: "distributed Map is not supported (inline Map only)",
-  ItemBatcher: "distributed Map is not supported (inline Map only)",
-  ResultWriter: "distributed Map is not supported (inline Map only)",
-  ToleratedFailurePercentage: "distributed Map is not supported (inline Map only)",
-  ToleratedFailureCount: "distributed Map is not supported (inline Map only)",
-  Label: "distributed Map is not supported (inline Map only)",
+  ResultWriter: "Distributed Map results are returned, not written to S3",
 };
 
 const STATE_NAME_MAX = 80;
@@ -397,20 +400,22 @@ function compileState(name: string, raw: Record<string, unknown>, counter: { cou
         `${where} ItemProcessor`,
       );
       checkQueryLanguage(processor, `${where} ItemProcessor`);
-      if (processor.ProcessorConfig !== undefined) {
-        const config = asObject(processor.ProcessorConfig, `${where} ItemProcessor.ProcessorConfig`);
-        checkFields(config, ["Mode", "ExecutionType"], `${where} ItemProcessor.ProcessorConfig`);
-        if (config.Mode !== undefined && config.Mode !== "INLINE") {
-          throw new InvalidDefinitionError(
-            `${where}: ItemProcessor.ProcessorConfig.Mode ${JSON.stringify(config.Mode)} is not supported (INLINE only)`,
-          );
-        }
-        if (config.ExecutionType !== undefined) {
-          throw new InvalidDefinitionError(
-            `${where}: ItemProcessor.ProcessorConfig.ExecutionType applies to distributed Map only`,
-          );
-        }
+      const config =
+        processor.ProcessorConfig === undefined
+          ? {}
+          : asObject(processor.ProcessorConfig, `${where} ItemProcessor.ProcessorConfig`);
+      checkFields(config, ["Mode", "ExecutionType"], `${where} ItemProcessor.ProcessorConfig`);
+      if (config.Mode !== undefined && config.Mode !== "INLINE" && config.Mode !== "DISTRIBUTED") {
+        throw new InvalidDefinitionError(
+          `${where}: ItemProcessor.ProcessorConfig.Mode ${JSON.stringify(config.Mode)} must be INLINE or DISTRIBUTED`,
+        );
       }
+      if (config.Mode !== "DISTRIBUTED" && config.ExecutionType !== undefined) {
+        throw new InvalidDefinitionError(
+          `${where}: ItemProcessor.ProcessorConfig.ExecutionType applies to distributed Map only`,
+        );
+      }
+      const distributed = compileDistributedMap(raw, config.Mode, config.ExecutionType, where);
       if (
         raw.MaxConcurrency !== undefined &&
         !isTemplate(raw.MaxConcurrency) &&
@@ -430,6 +435,7 @@ function compileState(name: string, raw: Record<string, unknown>, counter: { cou
         itemSelector: optionalValue(raw.ItemSelector, `${where} field 'ItemSelector'`),
         maxConcurrency: optionalValue(raw.MaxConcurrency, `${where} field 'MaxConcurrency'`),
         processor: compileStateList(processor, `${where} ItemProcessor`, counter),
+        distributed,
         retry: compileRetry(raw.Retry, where),
         catch: compileCatch(raw.Catch, where),
       };

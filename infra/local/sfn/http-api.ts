@@ -21,6 +21,8 @@ const OPERATIONS = {
   SendTaskSuccess: "sendTaskSuccess",
   SendTaskFailure: "sendTaskFailure",
   SendTaskHeartbeat: "sendTaskHeartbeat",
+  DescribeMapRun: "describeMapRun",
+  ListMapRuns: "listMapRuns",
 } as const;
 
 type Operation = keyof typeof OPERATIONS;

@@ -21,6 +21,7 @@ import type {
   TaskState,
 } from "./definition";
 import { parseDefinition } from "./definition";
+import { type DistributedMapHost, MapRunRegistry, runDistributedMap } from "./distributed-map";
 import {
   StatesFailureError,
   StepFunctionsApiError,
@@ -41,6 +42,8 @@ export interface LocalStepFunctionsOptions {
   invokeLambda: InvokeLambda;
   region?: string;
   accountId?: string;
+  /** S3 GetObject for a Distributed Map's ItemReader: the object's text. */
+  readS3Object?: (bucket: string, key: string) => Promise<string>;
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -180,12 +183,16 @@ export class LocalStepFunctions {
   private readonly executionsByMachine = new Map<string, ExecutionRecord[]>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly schedules = new Map<string, ScheduledTimer>();
+  private readonly mapRuns = new MapRunRegistry();
+  private readonly closeListeners = new Map<string, ((exec: ExecutionRecord) => void)[]>();
+  private readonly distributedHost: DistributedMapHost<Strand>;
 
   constructor(options: LocalStepFunctionsOptions) {
     this.clock = options.clock;
     this.invokeLambda = options.invokeLambda;
     this.region = options.region ?? "ap-east-1";
     this.accountId = options.accountId ?? "000000000000";
+    this.distributedHost = this.hostForMapRuns(options.readS3Object);
   }
 
   // ---------------------------------------------------------------- API: state machines
@@ -248,12 +255,15 @@ export class LocalStepFunctions {
     stateMachines: Array<{ stateMachineArn: string; name: string; type: "STANDARD"; creationDate: Date }>;
     nextToken?: string;
   }> {
-    const all = [...this.machines.values()].map((m) => ({
-      stateMachineArn: m.arn,
-      name: m.name,
-      type: "STANDARD" as const,
-      creationDate: new Date(m.creationMs),
-    }));
+    // A Distributed Map's child state machine (`<machine>/<label>`) is not listed, as on AWS.
+    const all = [...this.machines.values()]
+      .filter((m) => !m.name.includes("/"))
+      .map((m) => ({
+        stateMachineArn: m.arn,
+        name: m.name,
+        type: "STANDARD" as const,
+        creationDate: new Date(m.creationMs),
+      }));
     const page = paginate(all, input.maxResults, input.nextToken);
     return { stateMachines: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
@@ -404,6 +414,38 @@ export class LocalStepFunctions {
       }));
     const page = paginate(all, input.maxResults, input.nextToken);
     return { executions: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  }
+
+  /** DescribeMapRun (API reference): a Distributed Map's Map Run, its counts and failure tolerance. */
+  async describeMapRun(input: { mapRunArn: string }) {
+    const run = this.mapRuns.describe(input.mapRunArn);
+    return {
+      mapRunArn: run.mapRunArn,
+      executionArn: run.executionArn,
+      status: run.status,
+      startDate: new Date(run.startMs),
+      ...(run.stopMs === undefined ? {} : { stopDate: new Date(run.stopMs) }),
+      maxConcurrency: run.maxConcurrency,
+      toleratedFailurePercentage: run.toleratedFailurePercentage,
+      toleratedFailureCount: run.toleratedFailureCount,
+      itemCounts: { ...run.itemCounts },
+      executionCounts: { ...run.executionCounts },
+      redriveCount: 0,
+    };
+  }
+
+  /** ListMapRuns (API reference): the Map Runs an execution started, oldest first. */
+  async listMapRuns(input: { executionArn: string; maxResults?: number; nextToken?: string }) {
+    this.execution(input.executionArn);
+    const all = this.mapRuns.forExecution(input.executionArn).map((run) => ({
+      executionArn: run.executionArn,
+      mapRunArn: run.mapRunArn,
+      stateMachineArn: run.stateMachineArn,
+      startDate: new Date(run.startMs),
+      ...(run.stopMs === undefined ? {} : { stopDate: new Date(run.stopMs) }),
+    }));
+    const page = paginate(all, input.maxResults, input.nextToken);
+    return { mapRuns: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 
   async stopExecution(input: {
@@ -563,6 +605,19 @@ export class LocalStepFunctions {
     exec.timeoutTimer?.cancel();
     for (const token of exec.openTokens) this.closeToken(token);
     exec.root.cancel(new StrandCancelledError(`execution ${status}`));
+    const listeners = this.closeListeners.get(exec.arn);
+    if (listeners) {
+      this.closeListeners.delete(exec.arn);
+      // After the caller has recorded the output, and before virtual time may move on.
+      const release = this.clock.hold();
+      queueMicrotask(() => {
+        try {
+          for (const listener of listeners) listener(exec);
+        } finally {
+          release();
+        }
+      });
+    }
   }
 
   private async runStateList(
@@ -871,39 +926,29 @@ export class LocalStepFunctions {
     ctx: EvalContext,
     vars: VariableScope,
   ): Promise<unknown[]> {
-    const items = state.items ? await state.items.evaluate(ctx) : ctx.states.input;
-    if (!Array.isArray(items))
-      throw queryError(ctx, `the Map items must be an array, got ${JSON.stringify(items)}`);
-    let maxConcurrency = 0;
-    if (state.maxConcurrency) {
-      const m = await state.maxConcurrency.evaluate(ctx);
-      if (typeof m !== "number" || !Number.isInteger(m) || m < 0) {
-        throw queryError(
-          ctx,
-          `field 'MaxConcurrency' must evaluate to a non-negative integer, got ${JSON.stringify(m)}`,
-        );
-      }
-      maxConcurrency = m;
+    if (state.distributed) {
+      return runDistributedMap({
+        host: this.distributedHost,
+        registry: this.mapRuns,
+        strand,
+        stateName: state.name,
+        config: state.distributed,
+        processor: state.processor,
+        ctx,
+        items: () => this.mapItems(state, ctx),
+        select: (item, index) => this.selectItem(state, ctx, item, index),
+        maxConcurrency: await this.mapConcurrency(state, ctx),
+      });
     }
+    const items = await this.mapItems(state, ctx);
+    const maxConcurrency = await this.mapConcurrency(state, ctx);
     strand.scope.check();
     this.emit(strand, "MapStateStarted", { length: items.length });
     try {
       const results = await this.runChildren(strand, items.length, maxConcurrency, async (index, child) => {
         this.emit(child, "MapIterationStarted", { name: state.name, index });
         try {
-          let iterationInput: unknown = items[index];
-          if (state.itemSelector) {
-            // ItemSelector sees the Map state's input and $states.context.Map.Item {Index, Value}
-            // ("Map state ItemSelector (JSONata)", Map state page of the developer guide).
-            const context = {
-              ...(ctx.states.context as Record<string, unknown>),
-              Map: { Item: { Index: index, Value: items[index] } },
-            };
-            iterationInput = await state.itemSelector.evaluate({
-              ...ctx,
-              states: { input: ctx.states.input, context },
-            });
-          }
+          const iterationInput = await this.selectItem(state, ctx, items[index], index);
           const out = await this.runStateList(
             child,
             state.processor,
@@ -923,6 +968,97 @@ export class LocalStepFunctions {
       if (!strand.scope.reason) this.emit(strand, "MapStateFailed", undefined);
       throw error;
     }
+  }
+
+  private async mapItems(state: MapState, ctx: EvalContext): Promise<unknown[]> {
+    const items = state.items ? await state.items.evaluate(ctx) : ctx.states.input;
+    if (!Array.isArray(items))
+      throw queryError(ctx, `the Map items must be an array, got ${JSON.stringify(items)}`);
+    return items;
+  }
+
+  private async mapConcurrency(state: MapState, ctx: EvalContext): Promise<number> {
+    let maxConcurrency = 0;
+    if (state.maxConcurrency) {
+      const m = await state.maxConcurrency.evaluate(ctx);
+      if (typeof m !== "number" || !Number.isInteger(m) || m < 0) {
+        throw queryError(
+          ctx,
+          `field 'MaxConcurrency' must evaluate to a non-negative integer, got ${JSON.stringify(m)}`,
+        );
+      }
+      maxConcurrency = m;
+    }
+    return maxConcurrency;
+  }
+
+  /** ItemSelector sees the Map state's input and $states.context.Map.Item {Index, Value}
+   * ("Map state ItemSelector (JSONata)", Map state page of the developer guide). */
+  private async selectItem(
+    state: MapState,
+    ctx: EvalContext,
+    item: unknown,
+    index: number,
+  ): Promise<unknown> {
+    if (!state.itemSelector) return item;
+    const context = {
+      ...(ctx.states.context as Record<string, unknown>),
+      Map: { Item: { Index: index, Value: item } },
+    };
+    return state.itemSelector.evaluate({ ...ctx, states: { input: ctx.states.input, context } });
+  }
+
+  /** What a Distributed Map's Map Run borrows from the runtime (distributed-map.ts). */
+  private hostForMapRuns(
+    readS3Object: LocalStepFunctionsOptions["readS3Object"],
+  ): DistributedMapHost<Strand> {
+    return {
+      region: this.region,
+      accountId: this.accountId,
+      nowMs: () => this.clock.nowMs(),
+      emit: (strand, type, details) => {
+        this.emit(strand, type, details);
+      },
+      block: (strand, setup) => this.block(strand, setup),
+      executionOf: (strand) => ({ arn: strand.exec.arn, machineName: strand.exec.machine.name }),
+      childMachine: (name, processor) => {
+        const arn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
+        if (!this.machines.has(arn)) {
+          const parent = this.machines.get(arn.slice(0, arn.lastIndexOf("/")));
+          this.machines.set(arn, {
+            arn,
+            name,
+            definitionText: parent?.definitionText ?? "{}",
+            definition: { ...processor, timeoutSeconds: undefined, stateCount: processor.states.size },
+            roleArn: parent?.roleArn ?? `arn:aws:iam::${this.accountId}:role/local-step-functions`,
+            creationMs: this.clock.nowMs(),
+          });
+          this.executionsByMachine.set(arn, []);
+        }
+        return arn;
+      },
+      startChild: (machineArn, name, input) => {
+        void this.startExecution({ stateMachineArn: machineArn, name, input: JSON.stringify(input) });
+        return `arn:aws:states:${this.region}:${this.accountId}:execution:${this.machine(machineArn).name}:${name}`;
+      },
+      whenClosed: (executionArn, then) => {
+        const listeners = this.closeListeners.get(executionArn) ?? [];
+        listeners.push((exec) =>
+          then({
+            status: exec.status,
+            output: exec.outputText === undefined ? null : JSON.parse(exec.outputText),
+          }),
+        );
+        this.closeListeners.set(executionArn, listeners);
+      },
+      stopChild: (executionArn) => {
+        void this.stopExecution({ executionArn, error: "States.Aborted", cause: "the Map Run failed" });
+      },
+      readS3Object: (bucket, key) => {
+        if (!readS3Object) throw new Error("this runtime was started without S3 (readS3Object)");
+        return readS3Object(bucket, key);
+      },
+    };
   }
 
   /**
@@ -1441,6 +1577,8 @@ const DETAILS_KEY: Record<string, string> = {
   LambdaFunctionFailed: "lambdaFunctionFailedEventDetails",
   LambdaFunctionTimedOut: "lambdaFunctionTimedOutEventDetails",
   MapStateStarted: "mapStateStartedEventDetails",
+  MapRunStarted: "mapRunStartedEventDetails",
+  MapRunFailed: "mapRunFailedEventDetails",
   MapIterationStarted: "mapIterationStartedEventDetails",
   MapIterationSucceeded: "mapIterationSucceededEventDetails",
   MapIterationFailed: "mapIterationFailedEventDetails",
