@@ -7,8 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import type { CycleDeadlineField, DeadlineMove } from "../core/calendar-recompute";
-import type { Contract } from "../core/contract";
+import { type Contract, contractSchema } from "../core/contract";
 import { fromStored, type LedgerEntry, toStored } from "../core/ledger";
 import { expiresAtSeconds } from "../core/retention";
 import { awsConfig, documentClient } from "./aws-config";
@@ -17,16 +18,16 @@ import { operatorIdentity } from "./operator-identity";
 
 const contractKey = (contractId: string) => `CONTRACT#${contractId}`;
 
-export type ContractStatus = "active" | "ended";
-
-export interface ContractRecord {
-  contractId: string;
-  status: ContractStatus;
+const contractRecordSchema = z.object({
+  contractId: z.string(),
+  status: z.enum(["active", "ended"]),
   /** The current term, 1 for the first (R-TERM-1, R-TERM-2). */
-  term: number;
-  contract: Contract;
-  endedOn?: string;
-}
+  term: z.number().int().min(1),
+  contract: contractSchema,
+  endedOn: z.string().optional(),
+});
+export type ContractRecord = z.infer<typeof contractRecordSchema>;
+export type ContractStatus = ContractRecord["status"];
 
 export type ReconciliationOutcome = "confirmed" | "within-tolerance" | "re-reconcile" | "no-reply";
 
@@ -90,17 +91,18 @@ export interface ReplyKeyRecord {
   decidedAt?: string;
 }
 
-export interface AuditEvent {
-  at: string;
-  contractId: string;
-  period?: string;
-  who: "system" | "party-a" | "party-b" | "operator";
+const auditEventSchema = z.object({
+  at: z.string(),
+  contractId: z.string(),
+  period: z.string().optional(),
+  who: z.enum(["system", "party-a", "party-b", "operator"]),
   /** For `who: "operator"`: the caller's identity ARN on AWS, `local:<OS user>` locally (ADR 0032). */
-  operator?: string;
-  what: string;
-  rule?: string;
-  details?: Record<string, unknown>;
-}
+  operator: z.string().optional(),
+  what: z.string(),
+  rule: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export class NotFoundError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -157,6 +159,21 @@ async function queryAll<T>(PK: string, skPrefix: string): Promise<T[]> {
   return items;
 }
 
+/** A stored record checked against its schema: a malformed item fails loudly instead of flowing on. */
+function parseRecord<Schema extends z.ZodType>(
+  schema: Schema,
+  item: Record<string, unknown>,
+  what: string,
+): z.infer<Schema> {
+  const parsed = schema.safeParse(strip<Record<string, unknown>>(item));
+  if (!parsed.success) {
+    throw new Error(
+      `stored ${what} ${String(item.PK)}/${String(item.SK)} is malformed: ${parsed.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
 function strip<T>(item: Record<string, unknown>): T {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
   return rest as T;
@@ -180,7 +197,7 @@ export async function registerContract(contract: Contract): Promise<boolean> {
 export async function getContract(contractId: string): Promise<ContractRecord> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), "CONTRACT");
   if (!item) throw new NotFoundError(`unknown contract ${contractId}`);
-  return strip<ContractRecord>(item);
+  return parseRecord(contractRecordSchema, item, "contract");
 }
 
 export async function listContracts(status?: ContractStatus): Promise<ContractRecord[]> {
@@ -198,7 +215,7 @@ export async function listContracts(status?: ContractStatus): Promise<ContractRe
         ExclusiveStartKey,
       }),
     );
-    items.push(...(page.Items ?? []).map((item) => strip<ContractRecord>(item)));
+    items.push(...(page.Items ?? []).map((item) => parseRecord(contractRecordSchema, item, "contract")));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
@@ -594,38 +611,48 @@ export async function sentEmailIds(
 
 // --- renewal watch: one item per term ---------------------------------------------------------------
 
-export interface TermRecord {
-  contractId: string;
-  term: number;
-  firstDay: string;
-  lastDay: string;
-  noticeDeadline: string;
-  noticeToken?: string;
-  notice?: {
-    kind: string;
-    method: string;
-    region: string | null;
-    dispatched: string;
-    deemedDeliveredOn: string;
-    inTime: boolean;
-  };
-  outcome?: "renewed" | "ended";
+const termRecordSchema = z.object({
+  contractId: z.string(),
+  term: z.number().int().min(1),
+  firstDay: z.string(),
+  lastDay: z.string(),
+  noticeDeadline: z.string(),
+  noticeToken: z.string().optional(),
+  notice: z
+    .object({
+      kind: z.string(),
+      method: z.string(),
+      region: z.string().nullable(),
+      dispatched: z.string(),
+      deemedDeliveredOn: z.string(),
+      inTime: z.boolean(),
+    })
+    .optional(),
+  outcome: z.enum(["renewed", "ended"]).optional(),
+});
+export type TermRecord = z.infer<typeof termRecordSchema>;
+export type TermOutcome = NonNullable<TermRecord["outcome"]>;
+
+const termKey = (term: number) => `TERM#${String(term).padStart(3, "0")}`;
+
+export class TermOutcomeConflictError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TermOutcomeConflictError";
+  }
 }
 
 export async function putTerm(record: TermRecord): Promise<boolean> {
   return putIfAbsent({
     PK: contractKey(record.contractId),
-    SK: `TERM#${String(record.term).padStart(3, "0")}`,
+    SK: termKey(record.term),
     ...record,
   });
 }
 
 export async function getTerm(contractId: string, term: number): Promise<TermRecord | undefined> {
-  const item = await getItem<Record<string, unknown>>(
-    contractKey(contractId),
-    `TERM#${String(term).padStart(3, "0")}`,
-  );
-  return item ? strip<TermRecord>(item) : undefined;
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), termKey(term));
+  return item ? parseRecord(termRecordSchema, item, "term") : undefined;
 }
 
 export async function updateTerm(
@@ -637,7 +664,7 @@ export async function updateTerm(
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),
-      Key: { PK: contractKey(contractId), SK: `TERM#${String(term).padStart(3, "0")}` },
+      Key: { PK: contractKey(contractId), SK: termKey(term) },
       UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
       ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
       ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
@@ -661,17 +688,24 @@ export async function setTermNoticeOnce(
   );
 }
 
-export async function setTermOutcomeOnce(
-  contractId: string,
-  term: number,
-  outcome: "renewed" | "ended",
-): Promise<boolean> {
-  return conditionalUpdate(
+/**
+ * Records how the term ended (R-TERM-2 renewed, R-END-1 ended). Setting the same outcome again is a
+ * no-op, so a retried step goes on to its remaining writes; the other outcome is refused — a term is
+ * never both renewed and ended.
+ */
+export async function setTermOutcome(contractId: string, term: number, outcome: TermOutcome): Promise<void> {
+  const set = await conditionalUpdate(
     contractKey(contractId),
-    `TERM#${String(term).padStart(3, "0")}`,
+    termKey(term),
     "SET outcome = :o",
-    "attribute_not_exists(outcome)",
+    "attribute_not_exists(outcome) OR outcome = :o",
     { values: { ":o": outcome } },
+  );
+  if (set) return;
+  const existing = await getTerm(contractId, term);
+  if (!existing) throw new NotFoundError(`contract ${contractId} has no term ${term}`);
+  throw new TermOutcomeConflictError(
+    `contract ${contractId} term ${term} is already ${existing.outcome ?? "undecided"}, cannot be ${outcome}`,
   );
 }
 
@@ -704,7 +738,7 @@ export async function appendAuditEvent(event: Omit<AuditEvent, "at">, once?: str
 /** The contract's audit history in the order it happened. */
 export async function auditHistory(contractId: string): Promise<AuditEvent[]> {
   const events = (await queryAll<Record<string, unknown>>(contractKey(contractId), "EVENT#")).map((item) =>
-    strip<AuditEvent>(item),
+    parseRecord(auditEventSchema, item, "audit event"),
   );
   return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }

@@ -5,6 +5,13 @@
 import { ListStateMachinesCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { sfnClient } from "./aws-config";
 
+/**
+ * The SendTaskSuccess errors (API reference) that mean the task is gone: its token timed out or was
+ * already answered (TaskTimedOut), the task no longer exists (TaskDoesNotExist), or the token is not
+ * one Step Functions knows (InvalidToken).
+ */
+const TASK_CLOSED_ERRORS = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
+
 export async function completeTask(
   taskToken: string,
   output: unknown,
@@ -14,8 +21,7 @@ export async function completeTask(
     return "completed";
   } catch (error) {
     // A token that timed out or was already answered: the step has moved on and must not be reopened.
-    if ((error as Error).name === "TaskTimedOut" || (error as Error).name === "InvalidToken")
-      return "already-closed";
+    if (error instanceof Error && TASK_CLOSED_ERRORS.has(error.name)) return "already-closed";
     throw error;
   }
 }

@@ -13,7 +13,7 @@ import {
   getTerm,
   endContract as markContractEnded,
   putTerm,
-  setTermOutcomeOnce,
+  setTermOutcome,
   updateTerm,
 } from "../adapters/repository";
 import { completeTask, requiredEnv, startNamedExecution } from "../adapters/workflow";
@@ -70,12 +70,15 @@ export async function sendRenewalReminder(input: { contractId: string; term: num
     to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
     ...emails.renewalReminder(contract, schedule),
   });
-  await appendAuditEvent({
-    contractId: input.contractId,
-    who: "system",
-    what: `renewal reminder sent for term ${input.term}: notice must be deemed delivered by ${schedule.nonRenewalDeadline.date}`,
-    rule: "R-NOTICE-3",
-  });
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      who: "system",
+      what: `renewal reminder sent for term ${input.term}: notice must be deemed delivered by ${schedule.nonRenewalDeadline.date}`,
+      rule: "R-NOTICE-3",
+    },
+    `renewal-reminder#${input.term}`,
+  );
   return { sent };
 }
 
@@ -90,15 +93,19 @@ export async function awaitWrittenNotice(input: { contractId: string; term: numb
 export async function renewTerm(input: { contractId: string; term: number }) {
   const { contract, schedule: dates } = await planTerm(input.contractId, input.term);
   const nextTerm = input.term + 1;
-  if (await setTermOutcomeOnce(input.contractId, input.term, "renewed")) {
-    await advanceTerm(input.contractId, input.term);
-    await appendAuditEvent({
+  // Every write is repeatable, none is skipped on a retry: a run that crashed after any of them
+  // finishes the rest (the outcome, then the contract's term, then the audit event).
+  await setTermOutcome(input.contractId, input.term, "renewed");
+  await advanceTerm(input.contractId, input.term);
+  await appendAuditEvent(
+    {
       contractId: input.contractId,
       who: "system",
       what: `no written non-renewal notice by the deadline: renewed for term ${nextTerm} from ${dates.nextTermFirstDay}`,
       rule: "R-TERM-2",
-    });
-  }
+    },
+    `renewed#${input.term}`,
+  );
   const next = termDates(termStartDate(contract), nextTerm, renewalRules(contract).termYears);
   await sendEmail({
     contractId: input.contractId,
@@ -116,16 +123,19 @@ export async function renewTerm(input: { contractId: string; term: number }) {
 
 export async function endContractAtTermEnd(input: { contractId: string; term: number }) {
   const { contract, schedule: dates } = await planTerm(input.contractId, input.term);
-  if (await setTermOutcomeOnce(input.contractId, input.term, "ended")) {
-    await markContractEnded(input.contractId, dates.lastDay);
-    await appendAuditEvent({
+  // As in renewTerm: each write is repeatable, so a retry after a crash completes the ones left.
+  await setTermOutcome(input.contractId, input.term, "ended");
+  await markContractEnded(input.contractId, dates.lastDay);
+  await appendAuditEvent(
+    {
       contractId: input.contractId,
       who: "system",
       what: `contract ended at the end of term ${input.term} (${dates.lastDay}); the last period is settled both ways and the SMS access code is taken back`,
       rule: "R-END-1",
       details: { endedAt: formatInstant(now()) },
-    });
-  }
+    },
+    `ended#${input.term}`,
+  );
   await sendEmail({
     contractId: input.contractId,
     emailKey: `end-of-contract#${input.term}`,
