@@ -12,3 +12,5 @@ export const money = z.string().regex(/^-?\d+\.\d{2}$/);
 
 export const cycleStep = z.object({ contractId, period });
 export const termStep = z.object({ contractId, term });
+/** RenewalWatch handover k of a term (ADR 0021); the term's first execution is handover 0. */
+export const handoverStep = termStep.extend({ handover: z.number().int().min(1) });

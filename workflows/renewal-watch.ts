@@ -4,10 +4,12 @@
  * until the deadline (R-TERM-3), then ends the contract at term end (R-END-1) or renews it (R-TERM-2),
  * which starts the next term's watch.
  *
- * A Standard execution lives at most one year, and a term lasts 365 or 366 days; a chain of one execution
- * per term would therefore overrun. So an execution whose reminder is more than HANDOVER_AFTER_DAYS away
- * waits until HANDOVER_LEAD_DAYS before the reminder and hands over to a fresh execution of the same term
- * (`<contractId>-term-<n>-continued`). Every execution stays well under the limit (ADR 0004).
+ * A Standard execution lives at most one year, and a term lasts 365 days or more (termYears, or a contract
+ * loaded months before its term); a chain of one execution per term would therefore overrun. So an
+ * execution whose reminder is more than HANDOVER_AFTER_DAYS away waits until HANDOVER_LEAD_DAYS before the
+ * reminder, but never more than HANDOVER_AFTER_DAYS after its own start, and hands over to a fresh
+ * execution of the same term (`<contractId>-term-<n>-c<k>`), which decides again. Every execution stays
+ * well under the limit, however long the term (ADR 0004, ADR 0021).
  */
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
@@ -47,6 +49,7 @@ export function renewalWatchDefinition(scope: Construct, fns: RenewalWatchFuncti
     assign: {
       contractId: "{% $states.input.contractId %}",
       term: "{% $states.input.term %}",
+      handover: "{% $exists($states.input.handover) ? $states.input.handover : 0 %}",
       plan: "{% $states.result.Payload %}",
     },
   });
@@ -57,8 +60,10 @@ export function renewalWatchDefinition(scope: Construct, fns: RenewalWatchFuncti
     "Wait until it is time to hand over to a fresh execution",
     {
       stateName: "Wait until it is time to hand over to a fresh execution",
-      comment: `R-TERM-2, R-TERM-4: a term outlasts one execution; this one sleeps until ${HANDOVER_LEAD_DAYS} days before the reminder date.`,
-      time: waitUntilMillis(`$toMillis($plan.reminderAt) - ${HANDOVER_LEAD_DAYS * DAY_MS}`),
+      comment: `R-TERM-2, R-TERM-4: a term outlasts one execution; this one sleeps until ${HANDOVER_LEAD_DAYS} days before the reminder date, or ${HANDOVER_AFTER_DAYS} days after its start if that comes first.`,
+      time: waitUntilMillis(
+        `$min([$toMillis($plan.reminderAt) - ${HANDOVER_LEAD_DAYS * DAY_MS}, $toMillis($states.context.Execution.StartTime) + ${HANDOVER_AFTER_DAYS * DAY_MS}])`,
+      ),
     },
   );
 
@@ -66,8 +71,8 @@ export function renewalWatchDefinition(scope: Construct, fns: RenewalWatchFuncti
     fn: fns["continue-renewal-watch"],
     stateName: "Hand the watch over to a fresh execution",
     comment:
-      "R-TERM-2, R-TERM-3: starts RenewalWatch `<contractId>-term-<n>-continued` for the same term, which does the reminder and the deadline (idempotent start).",
-    payload: { contractId: CONTRACT, term: TERM },
+      "R-TERM-2, R-TERM-3: starts RenewalWatch `<contractId>-term-<n>-c<k>` for the same term, which hands over again or does the reminder and the deadline (idempotent start).",
+    payload: { contractId: CONTRACT, term: TERM, handover: "{% $handover + 1 %}" },
   });
 
   const handedOver = sfn.Succeed.jsonata(scope, "Handed over to a fresh execution", {

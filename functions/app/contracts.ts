@@ -8,6 +8,7 @@ import { appendAuditEvent, registerContract } from "../adapters/repository";
 import { startNamedExecution, stateMachineArnByName } from "../adapters/workflow";
 import type { Contract } from "../core/contract";
 import { OperationRejectedError } from "./operations";
+import { renewalWatchName } from "./renewal-watch";
 
 export const RENEWAL_WATCH_NAME = "ContractOps-RenewalWatch";
 
@@ -27,7 +28,7 @@ export async function putContractUnderWatch(contract: Contract) {
       rule: "R-TERM-1",
     });
   }
-  const watch = await startNamedExecution(renewalWatchArn, `${contract.contractId}-term-1`, {
+  const watch = await startNamedExecution(renewalWatchArn, renewalWatchName(contract.contractId, 1), {
     contractId: contract.contractId,
     term: 1,
   });

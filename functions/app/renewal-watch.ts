@@ -52,12 +52,32 @@ export async function planRenewalWatch(input: { contractId: string; term: number
   };
 }
 
-/** Starts the same term's watch afresh (idempotent by name); this execution then ends. */
-export async function continueRenewalWatch(input: { contractId: string; term: number }) {
+/** AWS StartExecution: a name has 1–80 characters and is unique per state machine. */
+const EXECUTION_NAME_MAX = 80;
+
+/**
+ * The RenewalWatch execution of a term: `<contractId>-term-<n>` first, then `…-c<k>` for its k-th
+ * handover (ADR 0021). Short enough for a 64-character contract id, term 100 and 99,999 handovers.
+ */
+export function renewalWatchName(contractId: string, term: number, handover = 0): string {
+  const name = `${contractId}-term-${term}${handover === 0 ? "" : `-c${handover}`}`;
+  if (name.length > EXECUTION_NAME_MAX) {
+    throw new RangeError(
+      `execution name ${name} has ${name.length} characters; Step Functions allows ${EXECUTION_NAME_MAX}`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Starts handover `handover` of the term's watch (idempotent by name: a retried step starts nothing
+ * new); the calling execution then ends.
+ */
+export async function continueRenewalWatch(input: { contractId: string; term: number; handover: number }) {
   const { started } = await startNamedExecution(
     requiredEnv("RENEWAL_WATCH_ARN"),
-    `${input.contractId}-term-${input.term}-continued`,
-    { contractId: input.contractId, term: input.term },
+    renewalWatchName(input.contractId, input.term, input.handover),
+    { contractId: input.contractId, term: input.term, handover: input.handover },
   );
   return { started };
 }
@@ -115,7 +135,7 @@ export async function renewTerm(input: { contractId: string; term: number }) {
   });
   const { started } = await startNamedExecution(
     requiredEnv("RENEWAL_WATCH_ARN"),
-    `${input.contractId}-term-${nextTerm}`,
+    renewalWatchName(input.contractId, nextTerm),
     { contractId: input.contractId, term: nextTerm },
   );
   return { nextTerm, started };

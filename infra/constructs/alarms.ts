@@ -48,6 +48,23 @@ export class ContractOpsAlarms extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a resource policy, which replaces SNS's default one; without this
+    // statement CloudWatch may not publish and no alarm email ever arrives. Only this account's alarms.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "AllowCloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: {
+            "aws:SourceArn": `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+          StringEquals: { "aws:SourceAccount": stack.account },
+        },
+      }),
+    );
     const notify = new cwActions.SnsAction(this.topic);
 
     const add = (id: string, description: string, metric: cloudwatch.IMetric) => {

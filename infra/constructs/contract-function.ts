@@ -9,7 +9,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CfnElement, Duration, Stack, Validations } from "aws-cdk-lib";
+import { type CfnElement, Duration, Fn, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
@@ -19,6 +19,15 @@ import { Construct } from "constructs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, "..", "..");
+
+/**
+ * The last group of the stack's id (a UUID CloudFormation draws when the stack is created), for names
+ * of retained resources: a log group left behind by a rolled-back first deploy keeps its old name, and
+ * the stack created again gets new ones instead of failing with AlreadyExists (ADR 0020).
+ */
+export function deploymentSuffix(scope: Construct): string {
+  return Fn.select(4, Fn.split("-", Fn.select(2, Fn.split("/", Stack.of(scope).stackId))));
+}
 
 /** Path of a function's handler module relative to the repository root. */
 export const handlerEntry = (name: string) => `functions/${name}/handler.ts`;
@@ -45,7 +54,7 @@ export class ContractFunction extends Construct {
     const entryPath = join(REPO_ROOT, entry);
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
-      logGroupName: `/aws/lambda/ContractOps-${props.name}`,
+      logGroupName: `/aws/lambda/ContractOps-${props.name}-${deploymentSuffix(this)}`,
       retention: logs.RetentionDays.THREE_MONTHS,
     });
     this.role = new iam.Role(this, "Role", {
@@ -123,9 +132,19 @@ export class ContractFunction extends Construct {
     return `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`;
   }
 
-  /** Grants `actions` on exactly `resources`; a wildcard in a resource must come with the cdk-nag finding's reason. */
-  allow(actions: string[], resources: string[], wildcard?: { finding: string; reason: string }): void {
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+  /**
+   * Grants `actions` on exactly `resources` (under `conditions`, if any); a wildcard in a resource must
+   * come with the cdk-nag finding's reason.
+   */
+  allow(
+    actions: string[],
+    resources: string[],
+    wildcard?: { finding: string; reason: string },
+    conditions?: Record<string, Record<string, string | string[]>>,
+  ): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }),
+    );
     if (wildcard) Validations.of(this).acknowledge({ id: wildcard.finding, reason: wildcard.reason });
   }
 }

@@ -143,14 +143,42 @@ export class ContractOpsFunctions extends Construct {
       "SES stores each reply as inbound/<messageId>, known only at run time; read-only and limited to that prefix.",
     );
 
+    // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, and
+    // a month without an SMS (or voice) file would look like a permission error. Listing is limited to
+    // the usage/ prefix.
+    const listUsage = (fn: ContractFunction) =>
+      fn.allow(["s3:ListBucket"], [buckets.usage.bucketArn], undefined, {
+        StringLike: { "s3:prefix": ["usage/*"] },
+      });
+    // While SES is in the sandbox it also authorizes the send against each recipient's identity, so a
+    // grant on the domain identity alone is denied there. Any identity of the account, but only with the
+    // project's sender address (docs/operations.md, "SES sandbox").
+    const sendEmail = (fn: ContractFunction) =>
+      fn.allow(
+        ["ses:SendEmail", "ses:SendRawEmail"],
+        [
+          stack.formatArn({ service: "ses", resource: "identity", resourceName: "*" }),
+          email.configurationSetArn,
+        ],
+        {
+          finding:
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
+          reason:
+            "SES in the sandbox authorizes the send against each recipient's verified identity too; the statement is limited by ses:FromAddress to the project's sender.",
+        },
+        { StringEquals: { "ses:FromAddress": email.mailFrom } },
+      );
+
     const tableResources = [table.table.tableArn, ...table.indexArns];
     const apply: Record<Grant, (fn: ContractFunction) => void> = {
       "table-read": (fn) => fn.allow(["dynamodb:GetItem", "dynamodb:Query"], tableResources),
       "table-write": (fn) => fn.allow(["dynamodb:PutItem", "dynamodb:UpdateItem"], [table.table.tableArn]),
-      "usage-read": (fn) => fn.allow(["s3:GetObject"], usageObjects.resources, usageObjects.wildcard),
+      "usage-read": (fn) => {
+        fn.allow(["s3:GetObject"], usageObjects.resources, usageObjects.wildcard);
+        listUsage(fn);
+      },
       "mail-read": (fn) => fn.allow(["s3:GetObject"], inboundMail.resources, inboundMail.wildcard),
-      "send-email": (fn) =>
-        fn.allow(["ses:SendEmail", "ses:SendRawEmail"], [email.identityArn, email.configurationSetArn]),
+      "send-email": sendEmail,
       "start-monthly-cycle": (fn) => fn.allow(["states:StartExecution"], [this.monthlyCycleArn]),
       "start-renewal-watch": (fn) => fn.allow(["states:StartExecution"], [this.renewalWatchArn]),
       "answer-workflow-tasks": (fn) =>

@@ -12,6 +12,7 @@ import { type MonthlyCycleFunctions, monthlyCycleDefinition } from "../../workfl
 import { type MonthlyKickoffFunctions, monthlyKickoffDefinition } from "../../workflows/monthly-kickoff";
 import { type RenewalWatchFunctions, renewalWatchDefinition } from "../../workflows/renewal-watch";
 import { type FunctionName, stateMachineNames } from "../../workflows/states";
+import { deploymentSuffix } from "./contract-function";
 import type { ContractOpsFunctions } from "./functions";
 
 const monthlyKickoffFunctions = ["list-active-contracts", "start-monthly-cycle"] as const;
@@ -59,8 +60,9 @@ export class ContractOpsStateMachines extends Construct {
         tracingEnabled: true,
         logs: {
           destination: new logs.LogGroup(this, `${id}Logs`, {
-            // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per machine.
-            logGroupName: `/aws/vendedlogs/states/${name}`,
+            // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per machine;
+            // the deployment suffix lets a stack be created again after a rolled-back first deploy (ADR 0020).
+            logGroupName: `/aws/vendedlogs/states/${name}-${deploymentSuffix(this)}`,
             retention: logs.RetentionDays.ONE_YEAR,
             removalPolicy: RemovalPolicy.RETAIN,
           }),

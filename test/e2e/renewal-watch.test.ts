@@ -20,13 +20,13 @@ afterEach(async () => {
   app = undefined;
 });
 
-/** A term's watch hands over to `<id>-term-<n>-continued` (ADR 0004): the states of both, in order. */
+/** A term's watch hands over to `<id>-term-<n>-c1` (ADR 0004, ADR 0021): the states of both, in order. */
 async function statesOfTermOne(app: EmbeddedApp, contractId: string): Promise<string[]> {
   const { executions } = await app.stepFunctions.listExecutions({
     stateMachineArn: app.stateMachineArns.renewalWatch,
   });
   const states: string[] = [];
-  for (const name of [`${contractId}-term-1`, `${contractId}-term-1-continued`]) {
+  for (const name of [`${contractId}-term-1`, `${contractId}-term-1-c1`]) {
     const execution = executions.find((e) => e.name === name);
     if (execution) states.push(...(await statesEntered(app, execution.executionArn)));
   }
@@ -81,7 +81,7 @@ describe("RenewalWatch on the embedded stack", () => {
     });
     expect(next.executions.map((e) => e.name).sort()).toEqual([
       `${contractId}-term-1`,
-      `${contractId}-term-1-continued`,
+      `${contractId}-term-1-c1`,
       `${contractId}-term-2`,
     ]);
     expect((await app.stepFunctions.describeExecution({ executionArn })).status).toBe("SUCCEEDED");

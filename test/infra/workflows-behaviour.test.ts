@@ -12,7 +12,7 @@ import {
   runDefinition,
 } from "../../infra/local/sfn";
 import { synthesizeTemplate } from "../../infra/synth-local";
-import { HANDOVER_LEAD_DAYS } from "../../workflows/renewal-watch";
+import { HANDOVER_AFTER_DAYS, HANDOVER_LEAD_DAYS } from "../../workflows/renewal-watch";
 import { type FunctionName, stateMachineNames } from "../../workflows/states";
 
 const region = "ap-east-1";
@@ -290,10 +290,7 @@ describe("RenewalWatch", () => {
     "send-renewal-reminder": () => ({ sent: true }),
     "await-callback": awaitCallback,
     "renew-term": (p) => ({ nextTerm: Number(p.term) + 1, started: true }),
-    "continue-renewal-watch": (p) => ({
-      executionName: `${p.contractId}-term-${p.term}-continued`,
-      started: true,
-    }),
+    "continue-renewal-watch": () => ({ started: true }),
     "end-contract": () => ({ ended: true }),
   });
 
@@ -344,10 +341,34 @@ describe("RenewalWatch", () => {
     );
     expect(report.status).toBe("SUCCEEDED");
     expect(callsOf(calls, "continue-renewal-watch").map((c) => [c.at, c.payload])).toEqual([
-      [new Date(Date.parse(plan.reminderAt) - HANDOVER_LEAD_DAYS * DAY_MS).toISOString(), input],
+      [
+        new Date(Date.parse(plan.reminderAt) - HANDOVER_LEAD_DAYS * DAY_MS).toISOString(),
+        { ...input, handover: 1 },
+      ],
     ]);
     expect(callsOf(calls, "send-renewal-reminder")).toEqual([]);
     expect(entered.at(-1)).toBe("Handed over to a fresh execution");
+  });
+
+  it("R-TERM-1: a reminder years away hands over after 180 days at most, and the next handover counts on", async () => {
+    const start = "2025-07-15T00:00:00+08:00";
+    const farPlan = { ...plan, reminderAt: "2028-05-01T09:00:00+08:00" };
+    const far = { ...standIns(answers({})), "plan-renewal-watch": () => farPlan };
+    const first = await run(stateMachineNames.renewalWatch, input, start, far);
+    const handoverAt = Date.parse(start) + HANDOVER_AFTER_DAYS * DAY_MS;
+    expect(callsOf(first.calls, "continue-renewal-watch").map((c) => [c.at, c.payload])).toEqual([
+      [new Date(handoverAt).toISOString(), { ...input, handover: 1 }],
+    ]);
+    const second = await run(
+      stateMachineNames.renewalWatch,
+      { ...input, handover: 1 },
+      new Date(handoverAt).toISOString(),
+      far,
+    );
+    expect(callsOf(second.calls, "continue-renewal-watch").map((c) => c.payload)).toEqual([
+      { ...input, handover: 2 },
+    ]);
+    expect(second.report.status).toBe("SUCCEEDED");
   });
 });
 
