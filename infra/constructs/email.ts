@@ -27,6 +27,7 @@ export class ContractOpsEmail extends Construct {
   readonly mailFrom: string;
   readonly identity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
+  readonly identityArn: string;
   readonly configurationSetArn: string;
 
   constructor(scope: Construct, id: string, props: ContractOpsEmailProps) {
@@ -47,6 +48,7 @@ export class ContractOpsEmail extends Construct {
       identity: ses.Identity.domain(props.mailDomain),
       configurationSet: this.configurationSet,
     });
+    this.identityArn = this.identity.emailIdentityArn;
     this.configurationSetArn = Stack.of(this).formatArn({
       service: "ses",
       resource: "configuration-set",
