@@ -18,6 +18,11 @@ import { type Period, periodBounds } from "./time";
 
 export const VOICE_HEADER = "call_start,duration_seconds,direction,calling_number,called_number";
 export const SMS_HEADER = "sent_at,recipient,direction,content,content_chars";
+/**
+ * The SMS log may also say which port sent each message and its category (2.24: 商业类 marketing, 服务类
+ * service, 管理类 management) — what R-SMS-3 checks. Rating ignores the two extra columns.
+ */
+export const SMS_HEADER_WITH_CATEGORY = `${SMS_HEADER},port,category`;
 
 /** A record longer than this (bytes) is rejected: it can only be an unterminated quote, and memory stays bounded. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -28,15 +33,37 @@ export interface CsvRejection {
   reason: string;
 }
 
+/**
+ * The text of a field of the record being visited, decoded only when asked for (rating never asks, so its
+ * hot path stays free of strings). Valid only during the visitor call.
+ */
+export interface RecordFields {
+  text(field: number): string;
+  /** How many fields the file's header declares. */
+  readonly width: number;
+}
+
 export interface VoiceVisitor {
   /** A valid call inside the period. `outbound` = placed by Party A (主叫). */
-  call(callStartMs: number, durationSeconds: number, outbound: boolean, line: number): void;
+  call(
+    callStartMs: number,
+    durationSeconds: number,
+    outbound: boolean,
+    line: number,
+    fields: RecordFields,
+  ): void;
   reject(line: number, reason: string): void;
 }
 
 export interface SmsVisitor {
   /** A valid message inside the period; `contentChars` in code points (R-SMS-1), without the signature. */
-  message(sentAtMs: number, contentChars: number, downlink: boolean, line: number): void;
+  message(
+    sentAtMs: number,
+    contentChars: number,
+    downlink: boolean,
+    line: number,
+    fields: RecordFields,
+  ): void;
   reject(line: number, reason: string): void;
 }
 
@@ -319,8 +346,10 @@ const utf8 = new TextDecoder();
 
 // ---- the streaming driver ----
 
-abstract class UsageCsvParser {
+abstract class UsageCsvParser implements RecordFields {
   protected readonly tokenizer: RecordTokenizer;
+  private buffer: Uint8Array = new Uint8Array(0);
+  width: number;
   protected readonly startMs: number;
   protected readonly endMs: number;
   protected readonly outsideReason: string;
@@ -332,13 +361,14 @@ abstract class UsageCsvParser {
   bytes = 0;
 
   constructor(
-    private readonly header: string,
+    private readonly headers: readonly string[],
     private readonly kind: string,
     countField: number,
     options: UsageCsvOptions,
     protected readonly rejectRow: (line: number, reason: string) => void,
   ) {
     this.tokenizer = new RecordTokenizer(countField);
+    this.width = (headers[0] ?? "").split(",").length;
     if (options.period) {
       const bounds = periodBounds(options.period);
       this.startMs = bounds.start.getTime();
@@ -349,6 +379,12 @@ abstract class UsageCsvParser {
       this.endMs = Number.POSITIVE_INFINITY;
       this.outsideReason = "";
     }
+  }
+
+  text(field: number): string {
+    const start = this.tokenizer.starts[field] as number;
+    const text = utf8.decode(this.buffer.subarray(start, this.tokenizer.ends[field] as number));
+    return start > 0 && this.buffer[start - 1] === QUOTE ? text.replaceAll('""', '"') : text;
   }
 
   /** Validates the fields of one data record and reports it to the visitor; returns the rejection reason if any. */
@@ -376,6 +412,7 @@ abstract class UsageCsvParser {
   private process(b: Uint8Array, final: boolean): number {
     const len = b.length;
     const t = this.tokenizer;
+    this.buffer = b;
     let pos = 0;
     if (this.skippingOversized) {
       const lf = b.indexOf(LF);
@@ -409,7 +446,8 @@ abstract class UsageCsvParser {
         if (t.error !== undefined) this.rejectRow(line, t.error);
         else if (t.fields === 1 && t.ends[0] === t.starts[0] && t.ends[0] === pos)
           this.rejectRow(line, "empty line");
-        else if (t.fields !== 5) this.rejectRow(line, `wrong number of fields (expected 5, got ${t.fields})`);
+        else if (t.fields !== this.width)
+          this.rejectRow(line, `wrong number of fields (expected ${this.width}, got ${t.fields})`);
         else {
           const reason = this.row(b, line);
           if (reason !== undefined) this.rejectRow(line, reason);
@@ -425,9 +463,12 @@ abstract class UsageCsvParser {
     let s = start;
     if (b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     const text = utf8.decode(b.subarray(s, end)).replace(/\r?\n$/, "");
-    if (text !== this.header) {
-      throw new UsageFileError(`not a ${this.kind} file: the first line must be exactly "${this.header}"`);
+    if (!this.headers.includes(text)) {
+      throw new UsageFileError(
+        `not a ${this.kind} file: the first line must be exactly ${this.headers.map((h) => `"${h}"`).join(" or ")}`,
+      );
     }
+    this.width = text.split(",").length;
     this.headerSeen = true;
   }
 }
@@ -437,7 +478,7 @@ export class VoiceCsvParser extends UsageCsvParser {
     private readonly visitor: VoiceVisitor,
     options: UsageCsvOptions = {},
   ) {
-    super(VOICE_HEADER, "voice CDR", -1, options, (line, reason) => visitor.reject(line, reason));
+    super([VOICE_HEADER], "voice CDR", -1, options, (line, reason) => visitor.reject(line, reason));
   }
 
   protected row(b: Uint8Array, line: number): string | undefined {
@@ -459,7 +500,7 @@ export class VoiceCsvParser extends UsageCsvParser {
       return "called_number is not a phone number";
     }
     if (startMs < this.startMs || startMs >= this.endMs) return this.outsideReason;
-    this.visitor.call(startMs, duration, outbound, line);
+    this.visitor.call(startMs, duration, outbound, line, this);
     return undefined;
   }
 }
@@ -470,7 +511,7 @@ export class SmsCsvParser extends UsageCsvParser {
     options: UsageCsvOptions = {},
   ) {
     // Field 3 (content) is the only one measured; its text is never materialised.
-    super(SMS_HEADER, "SMS log", 3, options, (line, reason) => visitor.reject(line, reason));
+    super([SMS_HEADER, SMS_HEADER_WITH_CATEGORY], "SMS log", 3, options, (line, reason) => visitor.reject(line, reason));
   }
 
   protected row(b: Uint8Array, line: number): string | undefined {
@@ -497,7 +538,7 @@ export class SmsCsvParser extends UsageCsvParser {
       if (chars < 0) return "content_chars is not a non-negative whole number";
     }
     if (sentMs < this.startMs || sentMs >= this.endMs) return this.outsideReason;
-    this.visitor.message(sentMs, chars, downlink, line);
+    this.visitor.message(sentMs, chars, downlink, line, this);
     return undefined;
   }
 }
