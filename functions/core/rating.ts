@@ -61,7 +61,7 @@ export interface RateUsageInput {
 }
 
 /** Keeps the first REJECTED_KEPT rejections of a file and counts the rest (bounded memory whatever the size). */
-class RejectionLog {
+export class RejectionLog {
   readonly kept: RejectedUsageRecord[] = [];
   count = 0;
   add(file: "voice" | "sms", line: number, reason: string): void {

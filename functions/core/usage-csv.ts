@@ -511,7 +511,9 @@ export class SmsCsvParser extends UsageCsvParser {
     options: UsageCsvOptions = {},
   ) {
     // Field 3 (content) is the only one measured; its text is never materialised.
-    super([SMS_HEADER, SMS_HEADER_WITH_CATEGORY], "SMS log", 3, options, (line, reason) => visitor.reject(line, reason));
+    super([SMS_HEADER, SMS_HEADER_WITH_CATEGORY], "SMS log", 3, options, (line, reason) =>
+      visitor.reject(line, reason),
+    );
   }
 
   protected row(b: Uint8Array, line: number): string | undefined {

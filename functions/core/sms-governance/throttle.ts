@@ -100,7 +100,10 @@ const HALF: Record<ThrottleState, ThrottleState> = {
 };
 
 /** Days of good behaviour (≤ allowed complaints) a phase needs before it steps up, and where it goes. */
-function recovery(phase: Phase, management: PortManagement): { days: number; to: Phase; clause: string } | null {
+function recovery(
+  phase: Phase,
+  management: PortManagement,
+): { days: number; to: Phase; clause: string } | null {
   const whitelist = management === "whitelist";
   switch (phase.kind) {
     case "reduced":
@@ -136,7 +139,8 @@ export interface ThrottleInput {
  */
 export function throttleTimeline(input: ThrottleInput): ThrottleTimeline {
   const tuning = input.tuning ?? ANNEX_3;
-  if (daysBetween(input.from, input.to) < 0) throw new RangeError(`from ${input.from} is after to ${input.to}`);
+  if (daysBetween(input.from, input.to) < 0)
+    throw new RangeError(`from ${input.from} is after to ${input.to}`);
   const perDay = new Map<LocalDate, number>();
   let first = input.from;
   for (const day of input.complaintDays) {
