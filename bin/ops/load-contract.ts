@@ -1,7 +1,7 @@
 import { putContractUnderWatch } from "../../functions/app/contracts";
-import { ContractInvalidError, loadContract } from "../../functions/core/contract";
 import { operation, targetOptions, useTarget } from "./_target";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
+import { contractFileValue, noPositionals } from "./_values";
+import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage = "npm run ops -- load-contract --contract <file> [--json] [--profile p --region r]";
 
@@ -9,17 +9,16 @@ const command: OpsCommand = {
   summary: "validate a contract file, store it and start its first term's RenewalWatch (idempotent)",
   usage,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { contract: { type: "string" }, ...targetOptions }, usage);
-    const path = requireOption(values.contract, "--contract", usage);
-    let contract: Awaited<ReturnType<typeof loadContract>>;
-    try {
-      contract = await loadContract(path);
-    } catch (error) {
-      if (error instanceof ContractInvalidError || (error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new InputError((error as Error).message, { cause: error });
-      }
-      throw error;
-    }
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { contract: { type: "string" }, ...targetOptions },
+      usage,
+    );
+    noPositionals(positionals, usage);
+    const contract = await contractFileValue(
+      "--contract",
+      requireOption(values.contract, "--contract", usage),
+    );
     useTarget(values);
     const result = await operation(() => putContractUnderWatch(contract));
     return {

@@ -6,10 +6,9 @@
  * the text and the bill.
  */
 import { readFile } from "node:fs/promises";
-import { ContractInvalidError, loadContract } from "../../functions/core/contract";
-import { InvalidMoneyError, parseYuanToFen } from "../../functions/core/money";
 import { decideReply } from "../../functions/core/reply/decide";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption } from "./cli-kit";
+import { contractFileValue, invalidValue, moneyValue, noPositionals } from "./_values";
+import { type OpsCommand, parseCommandArgs, requireOption } from "./cli-kit";
 
 const usage = "npm run ops -- parse-reply --contract <file> --bill <amount> --eml <file> [--json]";
 
@@ -27,43 +26,23 @@ const command: OpsCommand = {
   summary: "show what a reconciliation reply (.eml) is understood as (R-RECON-1), offline",
   usage,
   async run(argv) {
-    const { values } = parseCommandArgs(
+    const { values, positionals } = parseCommandArgs(
       argv,
       { contract: { type: "string" }, bill: { type: "string" }, eml: { type: "string" } },
       usage,
     );
+    noPositionals(positionals, usage);
     const contractPath = requireOption(values.contract, "--contract", usage);
     const bill = requireOption(values.bill, "--bill", usage);
     const emlPath = requireOption(values.eml, "--eml", usage);
 
-    try {
-      parseYuanToFen(bill, "non-negative");
-    } catch (error) {
-      if (error instanceof InvalidMoneyError) {
-        throw new InputError(
-          `--bill must be an amount like 4218.36 (at most 2 decimals): ${JSON.stringify(bill)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-    let contract: Awaited<ReturnType<typeof loadContract>>;
-    try {
-      contract = await loadContract(contractPath);
-    } catch (error) {
-      if (error instanceof ContractInvalidError) throw new InputError(error.message, { cause: error });
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new InputError(`no such contract file: ${contractPath}`, { cause: error });
-      }
-      throw error;
-    }
+    moneyValue("--bill", bill, "non-negative");
+    const contract = await contractFileValue("--contract", contractPath);
     let raw: Buffer;
     try {
       raw = await readFile(emlPath);
     } catch (error) {
-      throw new InputError(`cannot read ${emlPath}: ${(error as Error).message}`, { cause: error });
+      throw invalidValue("--eml", emlPath, "a readable .eml file", { cause: error });
     }
 
     const { parsed, decision } = await decideReply(raw, bill);

@@ -3,14 +3,14 @@
  * rates a period's usage files into a statement (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4).
  * Files are streamed; rejected rows are listed with their line and reason, never dropped.
  */
-import { createReadStream } from "node:fs";
+import { constants, createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
-import { ContractInvalidError, loadContract } from "../../functions/core/contract";
-import { InvalidMoneyError } from "../../functions/core/money";
+import { formatFen, InvalidMoneyError } from "../../functions/core/money";
 import { RatingError, rateUsage } from "../../functions/core/rating";
-import { InvalidDateError, parsePeriod, previousPeriod } from "../../functions/core/time";
+import { InvalidDateError, previousPeriod } from "../../functions/core/time";
 import { UsageFileError } from "../../functions/core/usage-csv";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
+import { contractFileValue, invalidValue, moneyValue, noPositionals, periodValue } from "./_values";
+import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage =
   "npm run ops -- rate --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--adjustment=<amount>]… [--json]  (a negative amount needs the = form: --adjustment=-12.30)";
@@ -20,10 +20,10 @@ const REJECTIONS_SHOWN = 20;
 
 async function readable(path: string, flag: string): Promise<string> {
   try {
-    await access(path);
+    await access(path, constants.R_OK);
     return path;
   } catch (error) {
-    throw new InputError(`${flag}: cannot read ${path}`, { cause: error });
+    throw invalidValue(flag, path, "a readable CSV file", { cause: error });
   }
 }
 
@@ -42,17 +42,18 @@ const command: OpsCommand = {
       },
       usage,
     );
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
-    const contractPath = await readable(requireOption(values.contract, "--contract", usage), "--contract");
-    const periodText = requireOption(values.period, "--period", usage);
+    noPositionals(positionals, usage);
+    const contractPath = requireOption(values.contract, "--contract", usage);
+    const period = periodValue("--period", requireOption(values.period, "--period", usage));
+    // R-RECON-4: an agreed difference is carried into the period after the one it belongs to.
+    const adjustmentAmounts = (values.adjustment ?? []).map((text) =>
+      formatFen(moneyValue("--adjustment", text, "any")),
+    );
+    const contract = await contractFileValue("--contract", contractPath);
+    const voicePath = values.voice === undefined ? undefined : await readable(values.voice, "--voice");
+    const smsPath = values.sms === undefined ? undefined : await readable(values.sms, "--sms");
     try {
-      const period = parsePeriod(periodText);
-      const contract = await loadContract(contractPath);
-      const voicePath = values.voice === undefined ? undefined : await readable(values.voice, "--voice");
-      const smsPath = values.sms === undefined ? undefined : await readable(values.sms, "--sms");
-      // R-RECON-4: an agreed difference is carried into the period after the one it belongs to.
-      const adjustments = (values.adjustment ?? []).map((amount) => ({
+      const adjustments = adjustmentAmounts.map((amount) => ({
         description: "对账差额调整",
         amount,
         fromPeriod: previousPeriod(period),
@@ -108,7 +109,6 @@ const command: OpsCommand = {
       return { json: statement, text: summary.join("\n") };
     } catch (error) {
       if (
-        error instanceof ContractInvalidError ||
         error instanceof InvalidMoneyError ||
         error instanceof InvalidDateError ||
         error instanceof UsageFileError ||

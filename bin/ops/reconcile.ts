@@ -3,14 +3,15 @@
  * Party A's figure against the bill (R-RECON-2, R-RECON-3), what is settled (R-RECON-4) and the adjustment —
  * carried to the next period, or for the contract's last period a true-up both ways (R-END-1).
  */
-import { MONEY_PATTERN } from "../../functions/core/money";
+import { formatFen } from "../../functions/core/money";
 import {
   adjustmentForNextPeriod,
   classifyReconciliation,
   finalTrueUp,
   ReconciliationInputError,
 } from "../../functions/core/reconciliation";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
+import { invalidValue, moneyValue, noPositionals, percentValue } from "./_values";
+import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage =
   "npm run ops -- reconcile --bill <amount> --reply <amount> [--agreed <amount>] [--last-period] [--tolerance <percent>] [--json]";
@@ -30,22 +31,27 @@ const command: OpsCommand = {
       },
       usage,
     );
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
-    const bill = requireOption(values.bill, "--bill", usage);
-    const reply = requireOption(values.reply, "--reply", usage);
+    noPositionals(positionals, usage);
+    const bill = formatFen(moneyValue("--bill", requireOption(values.bill, "--bill", usage), "non-negative"));
+    const reply = formatFen(
+      moneyValue("--reply", requireOption(values.reply, "--reply", usage), "non-negative"),
+    );
+    const agreedText =
+      values.agreed === undefined
+        ? undefined
+        : formatFen(moneyValue("--agreed", values.agreed, "non-negative"));
+    const tolerance = values.tolerance === undefined ? "5" : percentValue("--tolerance", values.tolerance);
     try {
-      const classified = classifyReconciliation(bill, reply, values.tolerance ?? "5");
+      const classified = classifyReconciliation(bill, reply, tolerance);
       if (values.agreed !== undefined && classified.outcome === "stands") {
-        throw new InputError(
-          "--agreed applies only after a re-reconciliation: within tolerance the bill total stands",
+        throw invalidValue(
+          "--agreed",
+          values.agreed,
+          "no --agreed: within tolerance the bill total stands (R-RECON-2); --agreed applies only after a re-reconciliation",
         );
       }
-      if (values.agreed !== undefined && !MONEY_PATTERN.test(values.agreed)) {
-        throw new InputError(`--agreed: not a money amount: ${JSON.stringify(values.agreed)}`);
-      }
       const lastPeriod = values["last-period"] === true;
-      const agreed = classified.outcome === "stands" ? classified.billTotal : values.agreed;
+      const agreed = classified.outcome === "stands" ? classified.billTotal : agreedText;
       const adjustmentNextPeriod =
         lastPeriod || agreed === undefined ? null : adjustmentForNextPeriod(classified.billTotal, agreed);
       const trueUp = lastPeriod && agreed !== undefined ? finalTrueUp(classified.billTotal, agreed) : null;

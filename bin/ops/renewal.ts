@@ -7,8 +7,8 @@ import { now } from "../../functions/adapters/clock";
 import { termStartDate } from "../../functions/core/contract";
 import { renewalRulesFrom, renewalSchedule, termContaining } from "../../functions/core/renewal";
 import { shanghaiDateOf } from "../../functions/core/time";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
-import { readContract } from "./deadlines";
+import { contractFileValue, noPositionals, wholeNumberValue } from "./_values";
+import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage = "npm run ops -- renewal --contract <file> [--term <n>] [--json]";
 
@@ -22,19 +22,17 @@ const command: OpsCommand = {
       { contract: { type: "string" }, term: { type: "string" } },
       usage,
     );
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
+    noPositionals(positionals, usage);
     const contractPath = requireOption(values.contract, "--contract", usage);
-    if (values.term !== undefined && (!/^\d{1,4}$/.test(values.term) || Number(values.term) < 1)) {
-      throw new InputError(`--term must be a positive whole number, got ${JSON.stringify(values.term)}`);
-    }
-    const contract = await readContract(contractPath);
+    const termNumber =
+      values.term === undefined ? undefined : wholeNumberValue("--term", values.term, 1, 1000);
+    const contract = await contractFileValue("--contract", contractPath);
     const start = termStartDate(contract);
     const rules = renewalRulesFrom(contract.rules);
     const today = shanghaiDateOf(now());
     const term =
-      values.term !== undefined
-        ? Number(values.term)
+      termNumber !== undefined
+        ? termNumber
         : today < start
           ? 1
           : termContaining(start, today, rules.termYears).term;

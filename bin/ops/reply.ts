@@ -7,6 +7,7 @@ import { replyAddress } from "../../functions/adapters/mailer";
 import { getContract, getCycle } from "../../functions/adapters/repository";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
 import { operation, useTarget } from "./_target";
+import { contractIdValue, noPositionals, periodValue, wholeNumberValue } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption } from "./cli-kit";
 
 const usage = "npm run ops -- reply --contract <id> --period <YYYY-MM> --text <t> [--smtp-port n] [--json]";
@@ -15,7 +16,7 @@ const command: OpsCommand = {
   summary: "send Party A's reply to a bill through the local SMTP server (demos)",
   usage,
   async run(argv) {
-    const { values } = parseCommandArgs(
+    const { values, positionals } = parseCommandArgs(
       argv,
       {
         contract: { type: "string" },
@@ -25,9 +26,14 @@ const command: OpsCommand = {
       },
       usage,
     );
-    const contractId = requireOption(values.contract, "--contract", usage);
-    const period = requireOption(values.period, "--period", usage);
+    noPositionals(positionals, usage);
+    const contractId = contractIdValue("--contract", requireOption(values.contract, "--contract", usage));
+    const period = periodValue("--period", requireOption(values.period, "--period", usage));
     const text = requireOption(values.text, "--text", usage);
+    const smtpPort =
+      values["smtp-port"] === undefined
+        ? defaultLocalPorts.smtp
+        : wholeNumberValue("--smtp-port", values["smtp-port"], 1, 65535);
     useTarget({});
     const { contract, cycle } = await operation(async () => ({
       contract: (await getContract(contractId)).contract,
@@ -36,7 +42,7 @@ const command: OpsCommand = {
     if (!cycle.replyKey) throw new InputError(`period ${period} has not been billed yet`);
     const transport = nodemailer.createTransport({
       host: LOCAL_HOST,
-      port: Number(values["smtp-port"] ?? defaultLocalPorts.smtp),
+      port: smtpPort,
       secure: false,
       ignoreTLS: true,
     });

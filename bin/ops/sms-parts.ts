@@ -2,9 +2,10 @@
  * `ops sms-parts --contract <file> <text>`: how many messages a text is billed as (R-SMS-1), with the
  * contract's signature and part length. The text is only measured; it is not echoed back.
  */
-import { ContractInvalidError, contractRule, loadContract } from "../../functions/core/contract";
+import { contractRule } from "../../functions/core/contract";
 import { codePointLength, smsPartsForText } from "../../functions/core/sms";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
+import { contractFileValue } from "./_values";
+import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
 
 const usage = "npm run ops -- sms-parts --contract <file> <text> [--json]";
 
@@ -18,16 +19,7 @@ const command: OpsCommand = {
       throw new UsageError(`expected exactly one text argument (quote it)\nusage: ${usage}`);
     }
     const text = positionals[0] as string;
-    let contract: Awaited<ReturnType<typeof loadContract>>;
-    try {
-      contract = await loadContract(contractPath);
-    } catch (error) {
-      if (error instanceof ContractInvalidError) throw new InputError(error.message, { cause: error });
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new InputError(`--contract: cannot read ${contractPath}`, { cause: error });
-      }
-      throw error;
-    }
+    const contract = await contractFileValue("--contract", contractPath);
     const signature = contract.access.smsSignature;
     const partLength = contractRule(contract, "smsPartLength");
     const contentChars = codePointLength(text);

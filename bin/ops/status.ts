@@ -1,5 +1,6 @@
 import { contractStatus } from "../../functions/app/operations";
 import { operation, targetOptions, useTarget } from "./_target";
+import { contractIdValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, table } from "./cli-kit";
 
 const usage = "npm run ops -- status [--contract <id>] [--json] [--profile p --region r]";
@@ -8,9 +9,16 @@ const command: OpsCommand = {
   summary: "each contract's current step, its next deadline and who owes it",
   usage,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { contract: { type: "string" }, ...targetOptions }, usage);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { contract: { type: "string" }, ...targetOptions },
+      usage,
+    );
+    noPositionals(positionals, usage);
+    const contractId =
+      values.contract === undefined ? undefined : contractIdValue("--contract", values.contract);
     useTarget(values);
-    const contracts = await operation(() => contractStatus(values.contract));
+    const contracts = await operation(() => contractStatus(contractId));
     return {
       json: { contracts },
       text: table(

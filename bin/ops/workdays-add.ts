@@ -4,7 +4,8 @@
  */
 import { CalendarError, defaultCalendar } from "../../functions/core/calendar";
 import { LunarRangeError } from "../../functions/core/lunar";
-import { addDays, InvalidDateError, parseLocalDate } from "../../functions/core/time";
+import { addDays } from "../../functions/core/time";
+import { dayValue, wholeNumberValue } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, UsageError } from "./cli-kit";
 
 const usage = "npm run ops -- workdays add <YYYY-MM-DD> <n> [--json]";
@@ -17,13 +18,8 @@ const command: OpsCommand = {
     if (positionals.length !== 2) throw new UsageError(`expected a date and a number\nusage: ${usage}`);
     const [dateText, nText] = positionals as [string, string];
     try {
-      const from = parseLocalDate(dateText);
-      if (!/^\d{1,5}$/.test(nText) || Number(nText) < 1) {
-        throw new InputError(
-          `n must be a positive whole number of working days, got ${JSON.stringify(nText)}`,
-        );
-      }
-      const n = Number(nText);
+      const from = dayValue("<YYYY-MM-DD>", dateText);
+      const n = wholeNumberValue("<n> (working days)", nText, 1, 99999);
       const calendar = defaultCalendar();
       const result = calendar.addWorkingDays(from, n);
       const years: Record<string, "official" | "provisional"> = {};
@@ -38,11 +34,7 @@ const command: OpsCommand = {
         text: `${result.date}  (working day ${n} after ${from}; ${provisionalNote})`,
       };
     } catch (error) {
-      if (
-        error instanceof InvalidDateError ||
-        error instanceof CalendarError ||
-        error instanceof LunarRangeError
-      ) {
+      if (error instanceof CalendarError || error instanceof LunarRangeError) {
         throw new InputError(error.message, { cause: error });
       }
       throw error;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { instantValue } from "../../bin/ops/_values";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
-import deadlines, { parseInstantOption } from "../../bin/ops/deadlines";
+import deadlines from "../../bin/ops/deadlines";
 import type { Deadline } from "../../functions/core/deadlines";
 
 const contract = "contracts/11NA0700211920254001.json";
@@ -65,11 +66,9 @@ describe("ops deadlines", () => {
   });
 
   it("reads instants only with an explicit offset, or a bare Asia/Shanghai day", () => {
-    expect(parseInstantOption("2025-10-21T10:00:00+08:00", "--x").toISOString()).toBe(
-      "2025-10-21T02:00:00.000Z",
-    );
-    expect(parseInstantOption("2025-10-21T02:00Z", "--x").toISOString()).toBe("2025-10-21T02:00:00.000Z");
-    expect(parseInstantOption("2025-10-21", "--x").toISOString()).toBe("2025-10-20T16:00:00.000Z");
+    expect(instantValue("--x", "2025-10-21T10:00:00+08:00").toISOString()).toBe("2025-10-21T02:00:00.000Z");
+    expect(instantValue("--x", "2025-10-21T02:00Z").toISOString()).toBe("2025-10-21T02:00:00.000Z");
+    expect(instantValue("--x", "2025-10-21").toISOString()).toBe("2025-10-20T16:00:00.000Z");
     for (const bad of [
       "2025-10-21T10:00:00",
       "2025-02-30T10:00+08:00",
@@ -77,7 +76,47 @@ describe("ops deadlines", () => {
       "yesterday",
       "2025-02-30",
     ]) {
-      expect(() => parseInstantOption(bad, "--x"), bad).toThrow(InputError);
+      expect(() => instantValue("--x", bad), bad).toThrow(InputError);
     }
+  });
+
+  // The sample contract takes effect 2025-07-15 (the later signing date, R-TERM-1).
+  it("R-TERM-1: refuses a period before the contract takes effect, naming the field and the first period", async () => {
+    const refused = deadlines.run(["--contract", contract, "--period", "2025-06"]);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(/--period "2025-06": expected a period from 2025-07/);
+    const first = await deadlines.run(["--contract", contract, "--period", "2025-07", "--json"]);
+    expect((first.json as { period: string }).period).toBe("2025-07");
+  });
+
+  it("R-PAY-1 / R-INV-1: refuses a payment before the bill was sent", async () => {
+    const refused = deadlines.run([
+      ...["--contract", contract, "--period", "2025-09"],
+      ...["--bill-sent", "2025-10-10T09:00:00+08:00", "--paid", "2025-10-09"],
+    ]);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(/--paid "2025-10-09": expected .*not before the bill was sent/);
+  });
+
+  it("R-BILL-1: refuses a bill sent before its period ended, and a dispute before the bill", async () => {
+    await expect(
+      deadlines.run(["--contract", contract, "--period", "2025-09", "--bill-sent", "2025-09-30"]),
+    ).rejects.toThrow(/--bill-sent "2025-09-30": expected .*after the period ends/);
+    await expect(
+      deadlines.run([
+        ...["--contract", contract, "--period", "2025-09"],
+        ...["--bill-sent", "2025-10-10", "--dispute-received", "2025-10-09T23:00:00+08:00"],
+      ]),
+    ).rejects.toThrow(
+      /--dispute-received "2025-10-09T23:00:00\+08:00": expected .*not before the bill was sent/,
+    );
+  });
+
+  it("R-PAY-1: a payment on the day the bill was sent is accepted", async () => {
+    const output = await deadlines.run([
+      ...["--contract", contract, "--period", "2025-09"],
+      ...["--bill-sent", "2025-10-10T09:00:00+08:00", "--paid", "2025-10-10T15:00:00+08:00", "--json"],
+    ]);
+    expect((output.json as { deadlines: Deadline[] }).deadlines.some((d) => d.rule === "R-INV-1")).toBe(true);
   });
 });
