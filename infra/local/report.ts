@@ -1,5 +1,6 @@
 /** The renderings of a contract-year run: a plain-text table for the terminal and an HTML report. */
 import { table } from "../../bin/ops/cli-kit";
+import { parseYuanToFen } from "../../functions/core/money";
 import type { PeriodReport, RunReport } from "./contract-year";
 
 const day = (instant: string | null) => (instant ? instant.slice(0, 10) : "-");
@@ -10,6 +11,13 @@ function met(done: string | null, due: string | null): string {
   return Date.parse(done) <= Date.parse(due) ? "met" : "MISSED";
 }
 
+/** A bill of 0.00 or less is sent for information: no payment and no invoice are expected (R-TRIAL-1). */
+const nothingToPay = (p: PeriodReport) => parseYuanToFen(p.billTotal, "any") <= 0n;
+
+function settlementStep(p: PeriodReport, done: string | null, due: string | null): string {
+  return nothingToPay(p) && !done ? "- (none due)" : `${day(done)} (${met(done, due)})`;
+}
+
 function row(p: PeriodReport): string[] {
   return [
     p.period,
@@ -18,8 +26,8 @@ function row(p: PeriodReport): string[] {
     p.reconciliation ?? "open",
     p.partyAFigure && p.reconciliation !== "confirmed" ? p.partyAFigure : "",
     p.adjustmentNextPeriod,
-    `${day(p.paidAt)} (${met(p.paidAt, p.paymentDue)})`,
-    `${day(p.invoicedAt)} (${met(p.invoicedAt, p.invoiceDue)})`,
+    settlementStep(p, p.paidAt, p.paymentDue),
+    settlementStep(p, p.invoicedAt, p.invoiceDue),
     p.breaches.join(" ") || "-",
   ];
 }
