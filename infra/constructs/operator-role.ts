@@ -89,11 +89,22 @@ export class ContractOpsOperatorRole extends Construct {
       reason:
         "Usage files are usage/<contractId>/<period>/<kind>.csv, named at run time; limited to that prefix.",
     });
+    // `ops resend` sends as the functions do; in the SES sandbox the recipients' identities are checked too,
+    // so the grant is the functions' one: any identity of the account, only from the project's sender.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ["ses:SendEmail", "ses:SendRawEmail"],
-        resources: [props.email.identityArn, props.email.configurationSetArn],
+        resources: [
+          stack.formatArn({ service: "ses", resource: "identity", resourceName: "*" }),
+          props.email.configurationSetArn,
+        ],
+        conditions: { StringEquals: { "ses:FromAddress": props.email.mailFrom } },
       }),
     );
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
+      reason:
+        "SES in the sandbox authorizes the send against each recipient's verified identity too; the statement is limited by ses:FromAddress to the project's sender.",
+    });
   }
 }

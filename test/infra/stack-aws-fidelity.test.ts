@@ -72,6 +72,20 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     });
   });
 
+  it("SES sandbox: the operator role (ops resend) may send on the account's identities, only from the sender", () => {
+    const role = ofType("AWS::IAM::Role").find(([, r]) => r.Properties.RoleName === "ContractOpsOperator");
+    if (!role) throw new Error("no ContractOpsOperator role");
+    const send = ofType("AWS::IAM::Policy")
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role[0]))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>)
+      .filter((s) => actionsOf(s).includes("ses:SendEmail"));
+    expect(send).toHaveLength(1);
+    expect(JSON.stringify(send[0]?.Resource)).toContain(":identity/*");
+    expect(send[0]?.Condition).toEqual({
+      StringEquals: { "ses:FromAddress": `billing@${DEFAULT_MAIL_DOMAIN}` },
+    });
+  });
+
   it("every log group's name carries the stack id's suffix, so a stack created again gets fresh names", () => {
     const groups = ofType("AWS::Logs::LogGroup").filter(([, g]) => g.Properties.LogGroupName !== undefined);
     expect(groups.length).toBeGreaterThanOrEqual(functionNames.length + 3);
