@@ -1,0 +1,201 @@
+/**
+ * MonthlyCycle steps "Rate usage and prepare the bill" and "Send the bill to Party A" (architecture §4).
+ * Each is safe to run twice: a conditional write decides whether it happens, and emails go through the outbox.
+ */
+
+import { now } from "../../adapters/clock";
+import { replyAddress, sendEmail } from "../../adapters/mailer";
+import {
+  appendAuditEvent,
+  type CycleRecord,
+  createCycle,
+  findCycle,
+  getContract,
+  getCycle,
+  getLedgerEntry,
+  ledgerEntries,
+  newReplyKey,
+  putLedgerEntry,
+  setCycleFieldsOnce,
+} from "../../adapters/repository";
+import { openUsage } from "../../adapters/usage-store";
+import type { Contract } from "../../core/contract";
+import { billDue, paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
+import { type Carried, pendingCarries } from "../../core/ledger";
+import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
+import { rateUsage } from "../../core/rating";
+import { atTimeOfDay, formatInstant as instant } from "../../core/time";
+import { emails } from "../email-views";
+import { deadlineRules, REMINDER_TIME } from "../rules";
+import { recordBreachOnce } from "./breaches";
+
+// --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
+
+export async function prepareBill(input: { contractId: string; period: string }) {
+  const existing = await findCycle(input.contractId, input.period);
+  if (existing) {
+    // A crash after the bill was written but before its audit event: the retry finishes the step.
+    await appendAuditEvent(
+      {
+        contractId: input.contractId,
+        period: input.period,
+        who: "system",
+        what: `bill prepared: total ${existing.billTotal}`,
+        rule: "R-BILL-1",
+        details: { billId: existing.billId },
+      },
+      `bill-prepared#${input.period}`,
+    );
+    return billSummary(existing);
+  }
+  const record = await getContract(input.contractId);
+  const contract = record.contract;
+  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
+  // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
+  const chargeId = `${input.period}#charge`;
+  const entries = await ledgerEntries(input.contractId);
+  const pending =
+    entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
+  let statement = await rateWith(contract, input.period, pending);
+  await putLedgerEntry(input.contractId, {
+    entryId: chargeId,
+    period: input.period,
+    kind: "charge",
+    amountFen: moneyToFen(parseMoney(statement.total)),
+    at: instant(now()),
+    recordedAt: instant(now()),
+    who: "system",
+    carried: pending,
+  });
+  const charge = await getLedgerEntry(input.contractId, chargeId);
+  if (charge && !sameCarries(charge.carried ?? [], pending)) {
+    statement = await rateWith(contract, input.period, charge.carried ?? []);
+  }
+  const due = billDue(input.period, deadlineRules(contract));
+  const cycle: CycleRecord = {
+    contractId: input.contractId,
+    period: input.period,
+    billId: `${input.contractId}-${input.period}`,
+    billTotal: statement.total,
+    billDue: due.at,
+    billDueProvisional: due.provisional,
+    statement,
+    lastPeriod:
+      record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
+  };
+  await createCycle(cycle);
+  const prepared = await getCycle(input.contractId, input.period);
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: `bill prepared: total ${prepared.billTotal}`,
+      rule: "R-BILL-1",
+      details: { billId: prepared.billId, rejectedRecords: statement.rejectedCount },
+    },
+    `bill-prepared#${input.period}`,
+  );
+  return billSummary(prepared);
+}
+
+const CARRY_LINE = {
+  adjustment: { description: "对账差异调整", rule: "R-RECON-4" },
+  credit: { description: "多付款结转", rule: "R-PAY-1" },
+} as const;
+
+async function rateWith(contract: Contract, period: string, carried: readonly Carried[]) {
+  const [voice, sms] = await Promise.all([
+    openUsage(contract.contractId, period, "voice"),
+    openUsage(contract.contractId, period, "sms"),
+  ]);
+  return rateUsage({
+    contract,
+    period,
+    ...(voice ? { voice } : {}),
+    ...(sms ? { sms } : {}),
+    adjustments: carried.map((c) => ({
+      ...CARRY_LINE[c.kind],
+      amount: moneyFromFen(c.amountFen),
+      fromPeriod: c.sourcePeriod,
+    })),
+  });
+}
+
+const sameCarries = (a: readonly Carried[], b: readonly Carried[]) =>
+  a.length === b.length &&
+  a.every(
+    (c, i) =>
+      c.kind === b[i]?.kind && c.sourcePeriod === b[i]?.sourcePeriod && c.amountFen === b[i]?.amountFen,
+  );
+
+function billSummary(cycle: CycleRecord) {
+  return {
+    billId: cycle.billId,
+    billTotal: cycle.billTotal,
+    billDue: cycle.billDue,
+    lastPeriod: cycle.lastPeriod,
+  };
+}
+
+// --- Send the bill to Party A (R-BILL-1, R-RECON-1, R-PAY-1) ----------------------------------------
+
+export async function sendBill(input: { contractId: string; period: string }) {
+  const { contract } = await getContract(input.contractId);
+  let cycle = await getCycle(input.contractId, input.period);
+  if (!cycle.replyKey) {
+    // The email's sending is its receipt (R-BILL-1 → R-RECON-1, R-PAY-1 count from it).
+    const sentAt = now();
+    const rules = deadlineRules(contract);
+    const reconciliation = reconciliationDue(sentAt, rules);
+    const reminderDay = reconciliationReminderDate(reconciliation);
+    const reminderAt = atTimeOfDay(reminderDay.date, REMINDER_TIME);
+    const payment = paymentDue(sentAt, rules);
+    await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
+      replyKey: newReplyKey(),
+      sentAt: instant(sentAt),
+      reconciliationDeadline: reconciliation.at,
+      reminderAt: reminderAt.getTime() > sentAt.getTime() ? instant(reminderAt) : null,
+      paymentDue: payment.at,
+      lateBill: sentAt.getTime() > Date.parse(cycle.billDue),
+    });
+    cycle = await getCycle(input.contractId, input.period);
+  }
+  const replyKey = cycle.replyKey as string;
+  const rendered = emails.statement(contract, cycle);
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `statement#${input.period}`,
+    to: [contract.parties.partyA.contact.email],
+    replyTo: replyAddress(replyKey),
+    ...rendered,
+  });
+  // R-TRIAL-1: a bill of 0.00 or less is sent for information; no payment, no invoice, no breach arises.
+  const paymentExpected = parseMoney(cycle.billTotal).fen > 0n;
+  if (cycle.lateBill && paymentExpected) {
+    await recordBreachOnce(contract, cycle, {
+      rule: "R-BILL-1",
+      party: "B",
+      what: `bill for ${input.period} sent after its due date ${cycle.billDue}`,
+    });
+  }
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "system",
+      what: "bill emailed to Party A's contact",
+      rule: "R-BILL-1",
+      details: { sentAt: cycle.sentAt, reconciliationDeadline: cycle.reconciliationDeadline },
+    },
+    `bill-sent#${input.period}`,
+  );
+  return {
+    sentAt: cycle.sentAt as string,
+    reminderAt: cycle.reminderAt ?? null,
+    reconciliationDeadline: cycle.reconciliationDeadline as string,
+    paymentDue: cycle.paymentDue as string,
+    lateBill: cycle.lateBill === true,
+    paymentExpected,
+  };
+}
