@@ -1,0 +1,87 @@
+/** Contract records: one item per contract, listed by status through GSI1. */
+
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { type Contract, contractSchema } from "../../core/contract";
+import { documentClient } from "../aws-config";
+import {
+  conditionalUpdate,
+  contractKey,
+  getItem,
+  NotFoundError,
+  parseRecord,
+  putIfAbsent,
+  table,
+} from "./table";
+
+const contractRecordSchema = z.object({
+  contractId: z.string(),
+  status: z.enum(["active", "ended"]),
+  /** The current term, 1 for the first (R-TERM-1, R-TERM-2). */
+  term: z.number().int().min(1),
+  contract: contractSchema,
+  endedOn: z.string().optional(),
+});
+export type ContractRecord = z.infer<typeof contractRecordSchema>;
+export type ContractStatus = ContractRecord["status"];
+
+export async function registerContract(contract: Contract): Promise<boolean> {
+  return putIfAbsent({
+    PK: contractKey(contract.contractId),
+    SK: "CONTRACT",
+    GSI1PK: "CONTRACTS",
+    GSI1SK: `active#${contract.contractId}`,
+    contractId: contract.contractId,
+    status: "active",
+    term: 1,
+    contract,
+  });
+}
+
+export async function getContract(contractId: string): Promise<ContractRecord> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), "CONTRACT");
+  if (!item) throw new NotFoundError(`unknown contract ${contractId}`);
+  return parseRecord(contractRecordSchema, item, "contract");
+}
+
+export async function listContracts(status?: ContractStatus): Promise<ContractRecord[]> {
+  const items: ContractRecord[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: "GSI1",
+        KeyConditionExpression: status ? "GSI1PK = :pk AND begins_with(GSI1SK, :status)" : "GSI1PK = :pk",
+        ExpressionAttributeValues: status
+          ? { ":pk": "CONTRACTS", ":status": `${status}#` }
+          : { ":pk": "CONTRACTS" },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []).map((item) => parseRecord(contractRecordSchema, item, "contract")));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Moves the contract to its next term (R-TERM-2) exactly once: the condition names the term it leaves. */
+export async function advanceTerm(contractId: string, fromTerm: number): Promise<boolean> {
+  return conditionalUpdate(contractKey(contractId), "CONTRACT", "SET #term = :next", "#term = :from", {
+    names: { "#term": "term" },
+    values: { ":next": fromTerm + 1, ":from": fromTerm },
+  });
+}
+
+export async function endContract(contractId: string, endedOn: string): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    "CONTRACT",
+    "SET #status = :ended, GSI1SK = :gsi, endedOn = :on",
+    "#status = :active",
+    {
+      names: { "#status": "status" },
+      values: { ":ended": "ended", ":active": "active", ":gsi": `ended#${contractId}`, ":on": endedOn },
+    },
+  );
+}

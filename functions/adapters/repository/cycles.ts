@@ -1,0 +1,203 @@
+/** Billing cycles: one item per contract and period, with the bill, its deadlines and what each party did. */
+
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { CycleDeadlineField, DeadlineMove } from "../../core/calendar-recompute";
+import { documentClient } from "../aws-config";
+import {
+  conditionalUpdate,
+  contractKey,
+  getItem,
+  NotFoundError,
+  putIfAbsent,
+  queryAll,
+  strip,
+  table,
+} from "./table";
+
+export type ReconciliationOutcome = "confirmed" | "within-tolerance" | "re-reconcile" | "no-reply";
+
+export interface Breach {
+  rule: string;
+  party: "A" | "B";
+  what: string;
+  noticedAt: string;
+  cureDeadline: string;
+}
+
+/** One billing cycle (计费账期) of one contract: the bill, its deadlines and what each party did. */
+export interface CycleRecord {
+  contractId: string;
+  period: string;
+  billId: string;
+  billTotal: string;
+  billDue: string;
+  billDueProvisional: boolean;
+  statement: unknown;
+  lastPeriod: boolean;
+  sentAt?: string;
+  lateBill?: boolean;
+  reconciliationDeadline?: string;
+  reminderAt?: string | null;
+  paymentDue?: string;
+  replyKey?: string;
+  reconciliation?: {
+    outcome: ReconciliationOutcome;
+    partyAAmount?: string;
+    receivedAt?: string;
+    difference?: string;
+  };
+  reReconciliationDeadline?: string;
+  agreed?:
+    | { agreedAmount: string; adjustment: string; recordedAt: string }
+    | { unresolved: true; recordedAt: string };
+  payment?: { paidAt: string; amount: string; invoiceDue: string };
+  invoice?: { invoicedAt: string; invoiceNumber: string };
+  breaches?: Breach[];
+  adjustmentNextPeriod?: string;
+  closedAt?: string;
+  /** Deadlines an official calendar moved after they were stored (R-WD-3, ADR 0042). */
+  calendarMoves?: CalendarMove[];
+  /** Open task tokens of what the cycle awaits; never logged, never emailed. */
+  paymentToken?: string;
+  invoiceToken?: string;
+  agreedAmountToken?: string;
+}
+
+/** A stored deadline an official calendar moved (R-WD-3), with the year whose loading moved it. */
+export type CalendarMove = DeadlineMove & { year: number };
+
+const cycleKey = (period: string) => `CYCLE#${period}`;
+
+/** Creates the cycle with its bill; the bill id is contract + period, so a period is billed once. */
+export async function createCycle(cycle: CycleRecord): Promise<boolean> {
+  return putIfAbsent({ PK: contractKey(cycle.contractId), SK: cycleKey(cycle.period), ...cycle });
+}
+
+export async function getCycle(contractId: string, period: string): Promise<CycleRecord> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
+  if (!item) throw new NotFoundError(`contract ${contractId} has no bill for period ${period}`);
+  return strip<CycleRecord>(item);
+}
+
+export async function findCycle(contractId: string, period: string): Promise<CycleRecord | undefined> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
+  return item ? strip<CycleRecord>(item) : undefined;
+}
+
+export async function listCycles(contractId: string): Promise<CycleRecord[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map((item) =>
+    strip<CycleRecord>(item),
+  );
+}
+
+/** What must still be unrecorded for a stored deadline to move: its fact (nothing decided is reopened). */
+const MOVE_GUARD: Record<CycleDeadlineField, keyof CycleRecord> = {
+  billDue: "sentAt",
+  reminderAt: "reconciliation",
+  reconciliationDeadline: "reconciliation",
+  paymentDue: "payment",
+  reReconciliationDeadline: "agreed",
+  invoiceDue: "invoice",
+};
+
+/**
+ * R-WD-3: moves stored deadlines in one write, only while each still holds the value it is moved from and
+ * its fact is unrecorded, and notes the moves on the cycle. False when the cycle changed meanwhile.
+ */
+export async function moveCycleDeadlines(
+  contractId: string,
+  period: string,
+  moves: CalendarMove[],
+): Promise<boolean> {
+  const names: Record<string, string> = { "#moves": "calendarMoves", "#closed": "closedAt" };
+  if (moves.some((move) => move.field === "invoiceDue")) names["#payment"] = "payment";
+  const values: Record<string, unknown> = { ":moves": moves, ":none": [] };
+  const sets = ["#moves = list_append(if_not_exists(#moves, :none), :moves)"];
+  const conditions = ["attribute_not_exists(#closed)"];
+  moves.forEach((move, i) => {
+    names[`#f${i}`] = move.field;
+    names[`#g${i}`] = MOVE_GUARD[move.field];
+    values[`:from${i}`] = move.from;
+    values[`:to${i}`] = move.to;
+    const path = move.field === "invoiceDue" ? `#payment.#f${i}` : `#f${i}`;
+    sets.push(`${path} = :to${i}`);
+    conditions.push(`${path} = :from${i}`, `attribute_not_exists(#g${i})`);
+  });
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    `SET ${sets.join(", ")}`,
+    conditions.join(" AND "),
+    {
+      names,
+      values,
+    },
+  );
+}
+
+/**
+ * Sets fields of a cycle only if `field` is not set yet: the write that makes a step happen once
+ * (the bill sent once, a payment recorded once). Returns false if it had already happened.
+ */
+export async function setCycleFieldsOnce(
+  contractId: string,
+  period: string,
+  guardField: keyof CycleRecord,
+  fields: Partial<CycleRecord>,
+): Promise<boolean> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
+  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+    "attribute_not_exists(#guard)",
+    { names: { ...names, "#guard": guardField }, values },
+  );
+}
+
+const TOKEN_ATTRIBUTE = {
+  payment: "paymentToken",
+  invoice: "invoiceToken",
+  "agreed-amount": "agreedAmountToken",
+} as const;
+
+export type CycleAwaiting = keyof typeof TOKEN_ATTRIBUTE;
+
+/** Stores (or, with null, removes) the open task token of what the cycle awaits; never logged. */
+export async function setCycleToken(
+  contractId: string,
+  period: string,
+  awaiting: CycleAwaiting,
+  taskToken: string | null,
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: contractKey(contractId), SK: cycleKey(period) },
+      UpdateExpression: taskToken === null ? "REMOVE #a" : "SET #a = :t",
+      ExpressionAttributeNames: { "#a": TOKEN_ATTRIBUTE[awaiting] },
+      ...(taskToken === null ? {} : { ExpressionAttributeValues: { ":t": taskToken } }),
+      ConditionExpression: "attribute_exists(PK)",
+    }),
+  );
+}
+
+export function cycleToken(cycle: CycleRecord, awaiting: CycleAwaiting): string | undefined {
+  return cycle[TOKEN_ATTRIBUTE[awaiting]];
+}
+
+/**
+ * Adds a breach to the cycle once per rule (R-BREACH-1): one conditional write appends the breach and
+ * its rule, so a retry or a concurrent run finds the rule listed and adds nothing. Returns false then.
+ */
+export async function appendBreachOnce(contractId: string, period: string, breach: Breach): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    "SET breaches = list_append(if_not_exists(breaches, :empty), :b), breachRules = list_append(if_not_exists(breachRules, :empty), :r)",
+    "attribute_not_exists(breachRules) OR NOT contains(breachRules, :rule)",
+    { values: { ":b": [breach], ":r": [breach.rule], ":rule": breach.rule, ":empty": [] } },
+  );
+}

@@ -1,0 +1,23 @@
+/** The ledger (ADR 0010): immutable entries, each written once under an id fixed by its step. */
+
+import { fromStored, type LedgerEntry, toStored } from "../../core/ledger";
+import { contractKey, getItem, putIfAbsent, queryAll, strip } from "./table";
+
+const ledgerKey = (entryId: string) => `LEDGER#${entryId}`;
+
+/** Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). */
+export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Promise<boolean> {
+  return putIfAbsent({ PK: contractKey(contractId), SK: ledgerKey(entry.entryId), ...toStored(entry) });
+}
+
+export async function getLedgerEntry(contractId: string, entryId: string): Promise<LedgerEntry | undefined> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), ledgerKey(entryId));
+  return item ? fromStored(strip(item)) : undefined;
+}
+
+/** Every entry of the contract's ledger (ids start with their period, so this is period order). */
+export async function ledgerEntries(contractId: string): Promise<LedgerEntry[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "LEDGER#")).map((item) =>
+    fromStored(strip(item)),
+  );
+}

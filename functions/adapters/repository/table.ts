@@ -1,0 +1,109 @@
+/**
+ * The DynamoDB single table (architecture §5): every item of a contract lives under `CONTRACT#<id>`.
+ * Every state change is a conditional write, so each handler is safe to run twice; money is stored as
+ * decimal strings ("4218.36"), never as a number (R-MONEY-1). These are the table primitives the
+ * per-concern modules of the repository share.
+ */
+
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import { awsConfig, documentClient } from "../aws-config";
+
+export const contractKey = (contractId: string) => `CONTRACT#${contractId}`;
+
+export class NotFoundError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+export const table = () => awsConfig().tableName;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === "ConditionalCheckFailedException"
+  );
+}
+
+/** Puts an item only if its key is new; returns false when it already existed (idempotent create). */
+export async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({ TableName: table(), Item: item, ConditionExpression: "attribute_not_exists(PK)" }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function getItem<T>(PK: string, SK: string): Promise<T | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: { PK, SK }, ConsistentRead: true }),
+  );
+  return result.Item as T | undefined;
+}
+
+export async function queryAll<T>(PK: string, skPrefix: string): Promise<T[]> {
+  const items: T[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :sk)",
+        ExpressionAttributeValues: { ":pk": PK, ":sk": skPrefix },
+        ExclusiveStartKey,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** A stored record checked against its schema: a malformed item fails loudly instead of flowing on. */ export function parseRecord<
+  Schema extends z.ZodType,
+>(schema: Schema, item: Record<string, unknown>, what: string): z.infer<Schema> {
+  const parsed = schema.safeParse(strip<Record<string, unknown>>(item));
+  if (!parsed.success) {
+    throw new Error(
+      `stored ${what} ${String(item.PK)}/${String(item.SK)} is malformed: ${parsed.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function strip<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
+  return rest as T;
+}
+export async function conditionalUpdate(
+  PK: string,
+  SK: string,
+  update: string,
+  condition: string,
+  expression: { names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { PK, SK },
+        UpdateExpression: update,
+        ConditionExpression: `attribute_exists(PK) AND (${condition})`,
+        ...(expression.names ? { ExpressionAttributeNames: expression.names } : {}),
+        ...(expression.values ? { ExpressionAttributeValues: expression.values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,128 @@
+/** Field decoders over bytes (no strings, no regex): instants, counts, phone numbers, keywords. */
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digit(b: Uint8Array, i: number): number {
+  const d = (b[i] as number) - 48;
+  return d >= 0 && d <= 9 ? d : -100_000;
+}
+
+function twoDigits(b: Uint8Array, i: number): number {
+  return digit(b, i) * 10 + digit(b, i + 1);
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` → epoch ms, or NaN. The offset is required: a CDR
+ * without one is ambiguous, and the period is an Asia/Shanghai month (R-PERIOD-1).
+ */
+export function parseInstantBytes(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 20) return Number.NaN;
+  const year = twoDigits(b, s) * 100 + twoDigits(b, s + 2);
+  const month = twoDigits(b, s + 5);
+  const day = twoDigits(b, s + 8);
+  const hour = twoDigits(b, s + 11);
+  const minute = twoDigits(b, s + 14);
+  const second = twoDigits(b, s + 17);
+  if (
+    b[s + 4] !== 45 ||
+    b[s + 7] !== 45 ||
+    b[s + 10] !== 84 ||
+    b[s + 13] !== 58 ||
+    b[s + 16] !== 58 ||
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
+    return Number.NaN;
+  }
+  let p = s + 19;
+  let millis = 0;
+  if (b[p] === 46) {
+    p++;
+    let digits = 0;
+    while (p < e && digit(b, p) >= 0) {
+      if (digits < 3) millis = millis * 10 + digit(b, p);
+      digits++;
+      p++;
+    }
+    if (digits === 0) return Number.NaN;
+    for (let k = digits; k < 3; k++) millis *= 10;
+  }
+  let offsetMinutes = 0;
+  const sign = b[p];
+  if (sign === 90 && p + 1 === e) {
+    offsetMinutes = 0;
+  } else if ((sign === 43 || sign === 45) && (e - p === 6 || e - p === 5)) {
+    const oh = twoDigits(b, p + 1);
+    const colon = e - p === 6;
+    if (colon && b[p + 3] !== 58) return Number.NaN;
+    const om = twoDigits(b, colon ? p + 4 : p + 3);
+    if (oh < 0 || oh > 18 || om < 0 || om > 59) return Number.NaN;
+    offsetMinutes = (sign === 43 ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return Number.NaN;
+  }
+  return (
+    daysFromCivil(year, month, day) * DAY_MS +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millis
+  );
+}
+
+/** A non-negative whole number of at most 9 digits, or -1. */
+export function parseCount(b: Uint8Array, s: number, e: number): number {
+  if (e <= s || e - s > 9) return -1;
+  let value = 0;
+  for (let i = s; i < e; i++) {
+    const d = (b[i] as number) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** Digits with an optional leading "+", 3–20 characters. The number itself is never copied or logged. */
+export function isPhoneNumber(b: Uint8Array, s: number, e: number): boolean {
+  const start = b[s] === 43 ? s + 1 : s;
+  if (e - start < 3 || e - start > 20) return false;
+  for (let i = start; i < e; i++) {
+    const d = (b[i] as number) - 48;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
+}
+
+export function bytesEqual(b: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (b[s + i] !== word[i]) return false;
+  return true;
+}
+
+const ascii = (text: string) => new TextEncoder().encode(text);
+export const OUTBOUND = ascii("outbound");
+export const INBOUND = ascii("inbound");
+export const DOWNLINK = ascii("downlink");
+export const UPLINK = ascii("uplink");

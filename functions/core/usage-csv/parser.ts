@@ -1,0 +1,249 @@
+/** The streaming driver: header check, record loop with line numbers, and the voice and SMS row rules. */
+
+import { periodBounds } from "../time";
+import {
+  bytesEqual,
+  DOWNLINK,
+  INBOUND,
+  isPhoneNumber,
+  OUTBOUND,
+  parseCount,
+  parseInstantBytes,
+  UPLINK,
+} from "./fields";
+import {
+  MAX_RECORD_BYTES,
+  type RecordFields,
+  type ScanSummary,
+  SMS_HEADER,
+  SMS_HEADER_WITH_CATEGORY,
+  type SmsVisitor,
+  type UsageCsvOptions,
+  UsageFileError,
+  VOICE_HEADER,
+  type VoiceVisitor,
+} from "./format";
+import { LF, QUOTE, RecordTokenizer } from "./tokenizer";
+
+const utf8 = new TextDecoder();
+
+abstract class UsageCsvParser implements RecordFields {
+  protected readonly tokenizer: RecordTokenizer;
+  private buffer: Uint8Array = new Uint8Array(0);
+  width: number;
+  protected readonly startMs: number;
+  protected readonly endMs: number;
+  protected readonly outsideReason: string;
+  private carry: Uint8Array | undefined;
+  private line = 1;
+  private headerSeen = false;
+  private skippingOversized = false;
+  records = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly headers: readonly string[],
+    private readonly kind: string,
+    countField: number,
+    options: UsageCsvOptions,
+    protected readonly rejectRow: (line: number, reason: string) => void,
+  ) {
+    this.tokenizer = new RecordTokenizer(countField);
+    this.width = (headers[0] ?? "").split(",").length;
+    if (options.period) {
+      const bounds = periodBounds(options.period);
+      this.startMs = bounds.start.getTime();
+      this.endMs = bounds.endExclusive.getTime();
+      this.outsideReason = `outside period ${options.period}`;
+    } else {
+      this.startMs = Number.NEGATIVE_INFINITY;
+      this.endMs = Number.POSITIVE_INFINITY;
+      this.outsideReason = "";
+    }
+  }
+
+  text(field: number): string {
+    const start = this.tokenizer.starts[field] as number;
+    const text = utf8.decode(this.buffer.subarray(start, this.tokenizer.ends[field] as number));
+    return start > 0 && this.buffer[start - 1] === QUOTE ? text.replaceAll('""', '"') : text;
+  }
+
+  /** Validates the fields of one data record and reports it to the visitor; returns the rejection reason if any. */
+  protected abstract row(b: Uint8Array, line: number): string | undefined;
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    let buffer = chunk;
+    if (this.carry) {
+      buffer = new Uint8Array(this.carry.length + chunk.length);
+      buffer.set(this.carry);
+      buffer.set(chunk, this.carry.length);
+    }
+    const consumed = this.process(buffer, false);
+    this.carry = consumed < buffer.length ? buffer.subarray(consumed) : undefined;
+  }
+
+  end(): ScanSummary {
+    if (this.carry) this.process(this.carry, true);
+    this.carry = undefined;
+    if (!this.headerSeen && this.bytes > 0) throw new UsageFileError(`${this.kind} file has no header line`);
+    return { records: this.records, bytes: this.bytes };
+  }
+
+  private process(b: Uint8Array, final: boolean): number {
+    const len = b.length;
+    const t = this.tokenizer;
+    this.buffer = b;
+    let pos = 0;
+    if (this.skippingOversized) {
+      const lf = b.indexOf(LF);
+      if (lf < 0) return len;
+      this.skippingOversized = false;
+      this.line++;
+      pos = lf + 1;
+    }
+    while (pos < len) {
+      const next = t.next(b, pos, len, final);
+      if (next < 0) {
+        if (len - pos > MAX_RECORD_BYTES) {
+          this.records++;
+          this.rejectRow(this.line, `record longer than ${MAX_RECORD_BYTES} bytes (unterminated quote?)`);
+          const lf = b.indexOf(LF, pos);
+          if (lf < 0) {
+            this.skippingOversized = true;
+            return len;
+          }
+          this.line++;
+          pos = lf + 1;
+          continue;
+        }
+        return pos;
+      }
+      const line = this.line;
+      if (!this.headerSeen) {
+        this.checkHeader(b, pos, next);
+      } else {
+        this.records++;
+        if (t.error !== undefined) this.rejectRow(line, t.error);
+        else if (t.fields === 1 && t.ends[0] === t.starts[0] && t.ends[0] === pos)
+          this.rejectRow(line, "empty line");
+        else if (t.fields !== this.width)
+          this.rejectRow(line, `wrong number of fields (expected ${this.width}, got ${t.fields})`);
+        else {
+          const reason = this.row(b, line);
+          if (reason !== undefined) this.rejectRow(line, reason);
+        }
+      }
+      this.line += 1 + t.innerNewlines;
+      pos = next;
+    }
+    return pos;
+  }
+
+  private checkHeader(b: Uint8Array, start: number, end: number): void {
+    let s = start;
+    if (b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+    const text = utf8.decode(b.subarray(s, end)).replace(/\r?\n$/, "");
+    if (!this.headers.includes(text)) {
+      throw new UsageFileError(
+        `not a ${this.kind} file: the first line must be exactly ${this.headers.map((h) => `"${h}"`).join(" or ")}`,
+      );
+    }
+    this.width = text.split(",").length;
+    this.headerSeen = true;
+  }
+}
+
+export class VoiceCsvParser extends UsageCsvParser {
+  constructor(
+    private readonly visitor: VoiceVisitor,
+    options: UsageCsvOptions = {},
+  ) {
+    super([VOICE_HEADER], "voice CDR", -1, options, (line, reason) => visitor.reject(line, reason));
+  }
+
+  protected row(b: Uint8Array, line: number): string | undefined {
+    const { starts, ends } = this.tokenizer;
+    const startMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
+    if (Number.isNaN(startMs)) return "call_start is not an ISO-8601 instant with offset";
+    const duration = parseCount(b, starts[1] as number, ends[1] as number);
+    if (duration < 0) return "duration_seconds is not a non-negative whole number";
+    const ds = starts[2] as number;
+    const de = ends[2] as number;
+    const outbound = bytesEqual(b, ds, de, OUTBOUND);
+    if (!outbound && !bytesEqual(b, ds, de, INBOUND)) {
+      return "direction must be outbound or inbound";
+    }
+    if (!isPhoneNumber(b, starts[3] as number, ends[3] as number)) {
+      return "calling_number is not a phone number";
+    }
+    if (!isPhoneNumber(b, starts[4] as number, ends[4] as number)) {
+      return "called_number is not a phone number";
+    }
+    if (startMs < this.startMs || startMs >= this.endMs) return this.outsideReason;
+    this.visitor.call(startMs, duration, outbound, line, this);
+    return undefined;
+  }
+}
+
+export class SmsCsvParser extends UsageCsvParser {
+  constructor(
+    private readonly visitor: SmsVisitor,
+    options: UsageCsvOptions = {},
+  ) {
+    // Field 3 (content) is the only one measured; its text is never materialised.
+    super([SMS_HEADER, SMS_HEADER_WITH_CATEGORY], "SMS log", 3, options, (line, reason) =>
+      visitor.reject(line, reason),
+    );
+  }
+
+  protected row(b: Uint8Array, line: number): string | undefined {
+    const { starts, ends } = this.tokenizer;
+    const sentMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
+    if (Number.isNaN(sentMs)) return "sent_at is not an ISO-8601 instant with offset";
+    if (!isPhoneNumber(b, starts[1] as number, ends[1] as number)) {
+      return "recipient is not a phone number";
+    }
+    const ds = starts[2] as number;
+    const de = ends[2] as number;
+    const downlink = bytesEqual(b, ds, de, DOWNLINK);
+    if (!downlink && !bytesEqual(b, ds, de, UPLINK)) {
+      return "direction must be downlink or uplink";
+    }
+    const contentFilled = (ends[3] as number) > (starts[3] as number);
+    const countFilled = (ends[4] as number) > (starts[4] as number);
+    if (contentFilled === countFilled) {
+      return "exactly one of content and content_chars must be filled";
+    }
+    let chars = this.tokenizer.chars;
+    if (countFilled) {
+      chars = parseCount(b, starts[4] as number, ends[4] as number);
+      if (chars < 0) return "content_chars is not a non-negative whole number";
+    }
+    if (sentMs < this.startMs || sentMs >= this.endMs) return this.outsideReason;
+    this.visitor.message(sentMs, chars, downlink, line, this);
+    return undefined;
+  }
+}
+
+/** Reads a whole voice CDR stream into a visitor. Memory: one chunk plus one partial record. */
+export async function scanVoiceCsv(
+  source: AsyncIterable<Uint8Array>,
+  visitor: VoiceVisitor,
+  options: UsageCsvOptions = {},
+): Promise<ScanSummary> {
+  const parser = new VoiceCsvParser(visitor, options);
+  for await (const chunk of source) parser.push(chunk);
+  return parser.end();
+}
+
+/** Reads a whole SMS log stream into a visitor. Memory: one chunk plus one partial record. */
+export async function scanSmsCsv(
+  source: AsyncIterable<Uint8Array>,
+  visitor: SmsVisitor,
+  options: UsageCsvOptions = {},
+): Promise<ScanSummary> {
+  const parser = new SmsCsvParser(visitor, options);
+  for await (const chunk of source) parser.push(chunk);
+  return parser.end();
+}
