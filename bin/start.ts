@@ -1,6 +1,7 @@
 /**
- * `npm start`: runs the sample contract (or `--contract <file>`) on the embedded stack over virtual time
- * and prints one row per period, the renewal outcome, and writes out/run.json and out/report.html.
+ * `npm start`: plays a scenario (`--scenario <file>`, default scenarios/sample-year.json; docs/scenarios.md)
+ * on the embedded stack over virtual time and prints one row per period, the renewal outcome, and writes
+ * out/run.json and out/report.html. `--contract/--from/--to/--seed` override the scenario's own.
  * With `--json`, stdout is the JSON document only and progress goes to stderr.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -9,14 +10,25 @@ import { ContractInvalidError, loadContract } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
 import { renderHtmlReport, renderTextReport } from "../infra/local/report";
+import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
+import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
 
-const usage = "npm start -- [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json]";
+const usage =
+  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json]";
 
 async function main(): Promise<number> {
-  let values: { contract?: string; from?: string; to?: string; seed?: string; json?: boolean };
+  let values: {
+    scenario?: string;
+    contract?: string;
+    from?: string;
+    to?: string;
+    seed?: string;
+    json?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
+        scenario: { type: "string" },
         contract: { type: "string" },
         from: { type: "string" },
         to: { type: "string" },
@@ -34,12 +46,18 @@ async function main(): Promise<number> {
   }
   // Handler logs are for CloudWatch; here only warnings and errors would distract from the run.
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
-  const contractPath = values.contract ?? "contracts/11NA0700211920254001.json";
+  const scenarioPath = values.scenario ?? SAMPLE_YEAR;
+  let loaded: Awaited<ReturnType<typeof loadScenario>>;
   let contract: Awaited<ReturnType<typeof loadContract>>;
   try {
-    contract = await loadContract(contractPath);
+    loaded = await loadScenario(scenarioPath);
+    contract = values.contract ? await loadContract(values.contract) : loaded.contract;
   } catch (error) {
-    if (error instanceof ContractInvalidError || (error as NodeJS.ErrnoException).code === "ENOENT") {
+    if (
+      error instanceof ScenarioInvalidError ||
+      error instanceof ContractInvalidError ||
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+    ) {
       process.stderr.write(`error: ${(error as Error).message}\n`);
       return 1;
     }
@@ -48,6 +66,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const report: RunReport = await runContractYear({
     contract,
+    scenario: loaded.scenario,
+    scenarioSource: scenarioPath,
     ...(values.from ? { from: values.from } : {}),
     ...(values.to ? { to: values.to } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),

@@ -1,7 +1,8 @@
 /**
- * `npm start`: a whole contract year on the embedded stack and virtual time. The real monthly schedule
- * starts MonthlyKickoff on the 1st at 01:00 Asia/Shanghai; the RenewalWatch of term 1 runs from the
- * start; Party A answers by email (party-a.ts). The result is read back from DynamoDB, SES and the
+ * `npm start`: a scenario (scenarios/*.json; by default the sample year) on the embedded stack and virtual
+ * time. The real monthly schedule starts MonthlyKickoff on the 1st at 01:00 Asia/Shanghai; the
+ * RenewalWatch of term 1 runs from the start; Party A answers by email (party-a.ts) and Party B's staff
+ * record what the scenario says (party-b-staff.ts). The result is read back from DynamoDB, SES and the
  * executions — what an admin would see — not from the simulator's own plan.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -21,10 +22,20 @@ import {
   startOfDay,
 } from "../../functions/core/time";
 import { startEmbeddedApp } from "./app";
-import { PartyASimulator, type PeriodScript } from "./party-a";
+import { PartyASimulator } from "./party-a";
+import { type OperationLogEntry, PartyBStaff } from "./party-b-staff";
+import {
+  type ContractLedgerView,
+  contractLedgerView,
+  type PeriodLedgerView,
+  periodLedgerView,
+} from "./scenario/ledger-view";
+import { periodPlan } from "./scenario/plan";
+import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
+import type { Scenario } from "./scenario/schema";
 import { generateUsage } from "./usage-generator";
 
-export interface PeriodReport {
+export interface PeriodReport extends PeriodLedgerView {
   period: string;
   billTotal: string;
   billSentAt: string | null;
@@ -43,8 +54,10 @@ export interface PeriodReport {
   closed: boolean;
 }
 
-export interface RunReport {
+export interface RunReport extends ContractLedgerView {
   contractId: string;
+  /** The scenario file played, or null for a scenario given in code. */
+  scenario: string | null;
   from: string;
   to: string;
   periods: PeriodReport[];
@@ -62,6 +75,8 @@ export interface RunReport {
   stateTransitions: number;
   executions: { name: string; stateMachine: string; status: string }[];
   virtualEnd: string;
+  /** What Party B's staff recorded through the `ops` operations, refusals included. */
+  operations: OperationLogEntry[];
 }
 
 export interface RunOptions {
@@ -71,7 +86,10 @@ export interface RunOptions {
   seed?: number;
   voiceCallsPerMonth?: number;
   smsPerMonth?: number;
-  script?: (index: number) => PeriodScript;
+  /** What the parties do; default the sample year (scenarios/sample-year.json). */
+  scenario?: Scenario;
+  /** The file the scenario came from, for the report. */
+  scenarioSource?: string;
   progress?: (line: string) => void;
 }
 
@@ -90,10 +108,15 @@ export function defaultRange(contract: Contract): { from: string; to: string } {
 
 export async function runContractYear(options: RunOptions): Promise<RunReport> {
   const { contract } = options;
+  const scenario = options.scenario ?? (await loadScenarioFile(SAMPLE_YEAR));
+  const scenarioSource = options.scenario ? (options.scenarioSource ?? null) : SAMPLE_YEAR;
+  // The options (command-line flags) override the scenario's own from/to/seed/volumes.
+  const from = options.from ?? scenario.from;
+  const to = options.to ?? scenario.to;
   const range = {
     ...defaultRange(contract),
-    ...(options.from ? { from: options.from } : {}),
-    ...(options.to ? { to: options.to } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
   };
   const periods = periodsBetween(range.from, range.to);
   if (periods.length === 0) throw new Error(`--from ${range.from} is after --to ${range.to}`);
@@ -109,20 +132,21 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
 
   const app = await startEmbeddedApp({ start });
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
+  const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
     app,
     contract,
-    firstPeriod: range.from,
-    ...(options.script ? { script: options.script } : {}),
+    plan: (period) => periodPlan(scenario, period),
+    staff,
   });
   try {
     for (const [index, period] of periods.entries()) {
       const usage = await generateUsage({
         contract,
         period,
-        seed: (options.seed ?? 20250715) + index,
-        voiceCalls: options.voiceCallsPerMonth ?? 24_000,
-        smsMessages: options.smsPerMonth ?? 600,
+        seed: (options.seed ?? scenario.seed ?? 20250715) + index,
+        voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
+        smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
         outDir: scratch,
       });
       await putUsage(contract.contractId, period, "voice", await readFile(usage.voicePath));
@@ -131,6 +155,8 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     }
     await putContractUnderWatch(contract);
     partyA.start(start, end);
+    for (const notice of scenario.notices ?? []) staff.planNotice(notice);
+    for (const correction of scenario.corrections ?? []) staff.planCorrection(correction);
     // Progress on the virtual clock: one line per month.
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
       // At 23:00 on the 1st, after that day's kickoff has billed the month before.
@@ -146,8 +172,10 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     }
     await app.clock.runUntil(end);
     return {
+      scenario: scenarioSource,
       ...(await collectReport(app, contract, range, periods, end)),
       partyAEmailsRead: partyA.emailsRead,
+      operations: staff.log,
     };
   } finally {
     partyA.close();
@@ -162,12 +190,12 @@ async function collectReport(
   range: { from: string; to: string },
   periods: string[],
   end: Date,
-): Promise<Omit<RunReport, "partyAEmailsRead">> {
+): Promise<Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario">> {
   const cycles = await listCycles(contract.contractId);
   const wanted = new Set(periods);
-  const reports: PeriodReport[] = cycles
-    .filter((c) => wanted.has(c.period))
-    .map((c) => ({
+  const reports: PeriodReport[] = [];
+  for (const c of cycles.filter((cycle) => wanted.has(cycle.period))) {
+    reports.push({
       period: c.period,
       billTotal: c.billTotal,
       billSentAt: c.sentAt ?? null,
@@ -184,7 +212,9 @@ async function collectReport(
       invoiceNumber: c.invoice?.invoiceNumber ?? null,
       breaches: (c.breaches ?? []).map((b) => b.rule),
       closed: c.closedAt !== undefined,
-    }));
+      ...(await periodLedgerView(c)),
+    });
+  }
   const term1 = await getTerm(contract.contractId, 1);
   const term2 = await getTerm(contract.contractId, 2);
   const all = [];
@@ -218,5 +248,6 @@ async function collectReport(
     stateTransitions,
     executions: all.map((e) => ({ name: e.name, stateMachine: e.stateMachine, status: e.status })),
     virtualEnd: formatInstant(end),
+    ...(await contractLedgerView(contract.contractId)),
   };
 }

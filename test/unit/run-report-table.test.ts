@@ -19,6 +19,10 @@ const trialPeriod: PeriodReport = {
   invoiceNumber: null,
   breaches: [],
   closed: true,
+  lines: [{ kind: "monthly-fee", amount: "0.00" }],
+  paid: "0.00",
+  outstanding: "0.00",
+  breachRecords: [],
 };
 
 const unpaidPeriod: PeriodReport = {
@@ -50,6 +54,12 @@ function report(periods: PeriodReport[]): RunReport {
     stateTransitions: 0,
     executions: [],
     virtualEnd: "2025-09-20T00:00:00+08:00",
+    scenario: null,
+    operations: [],
+    contract: { status: "active", lastDay: "2026-07-14" },
+    terms: [{ term: 1, outcome: "pending" }],
+    settlement: null,
+    ledger: [],
   };
 }
 
