@@ -159,3 +159,11 @@ describe("R-RECON-1: a quote that slipped through is never read as an answer", (
     expect(understandReply(bill, BILL).decision).toBe("needs-person");
   });
 });
+
+describe("R-RECON-1: a bill whose total is negative (a credit carried) can be confirmed", () => {
+  it("确认 against −4,000.00 confirms −4000.00, as against any other total", () => {
+    const decision = understandReply("确认，本期账单核对无误。", "-4000.00");
+    expect(decision.decision).toBe("confirmed");
+    expect(decision.amount).toBe("-4000.00");
+  });
+});

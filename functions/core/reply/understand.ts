@@ -84,7 +84,8 @@ function needsPerson(reasonCode: ReplyReasonCode, reason: string): ReplyDecision
  * bill's total ("1234.56"). Throws InvalidMoneyError if `billTotal` itself is not an amount.
  */
 export function understandReply(newText: string, billTotal: string): ReplyDecision {
-  const billFen = parseYuanToFen(billTotal, "non-negative");
+  // A negative total is a credit carried (R-RECON-4): Party A confirms it like any other.
+  const billFen = parseYuanToFen(billTotal, "any");
   const bill = `人民币${formatFenGrouped(billFen)}元`;
   const text = normaliseReplyText(newText);
   if (text.trim() === "") return needsPerson("no-recognisable-answer", "回复中没有新写的内容");
