@@ -96,9 +96,10 @@ export class PartyBStaff {
       const paidAt = payment.date
         ? atTimeOfDay(payment.date, "10:00")
         : workingDayMorning(received, payment.workingDay ?? 6);
-      const date = payment.date ?? paidAt.toISOString();
+      const date = payment.date ?? formatInstant(paidAt);
       const recordedAt = payment.recorded ? atTimeOfDay(payment.recorded, "10:00") : paidAt;
-      if (!lastPaymentAt || paidAt > lastPaymentAt) lastPaymentAt = paidAt;
+      // The invoice follows the last payment listed: the one meant to clear the bill (R-INV-1).
+      lastPaymentAt = paidAt;
       this.at(recordedAt, async () => {
         await this.perform("record-payment", period, { amount, date }, async () => {
           const result = await recordPayment({ contractId, period, amount, date });

@@ -63,7 +63,23 @@ export function renderTextReport(report: RunReport): string {
     "",
     `renewal (term ${r.term}, last day ${r.termLastDay ?? "-"}): ${r.outcome}; non-renewal notice deadline ${r.noticeDeadline ?? "-"}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${r.nextTermFirstDay ?? "-"}`,
     `emails sent: ${report.emailsSent}; state transitions: ${report.stateTransitions}; executions: ${executionSummary(report)}`,
+    ...scenarioOutcome(report),
   ].join("\n");
+}
+
+/** What a scenario adds beyond the sample year: only printed when it happened, so the sample's output stays. */
+function scenarioOutcome(report: RunReport): string[] {
+  const lines: string[] = [];
+  if (report.contract.status === "ended")
+    lines.push(`contract ended, last day ${report.contract.lastDay ?? "-"} (R-TERM-3, R-END-1)`);
+  const s = report.settlement;
+  if (s)
+    lines.push(
+      `settlement document (结算单, R-END-1): ${s.direction === "none" ? "nothing to settle" : `${s.direction} ${s.amount}`}, sent ${s.sentAt}`,
+    );
+  for (const o of report.operations.filter((op) => op.outcome === "refused"))
+    lines.push(`refused: ${o.operation} ${o.period ?? ""} at ${o.at}: ${o.detail}`);
+  return lines;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -9,6 +9,8 @@ import { getCycle, registerContract } from "../../functions/adapters/repository"
 import { putUsage } from "../../functions/adapters/usage-store";
 import { type Contract, loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
+import { type PeriodReport, type RunReport, runContractYear } from "../../infra/local/contract-year";
+import { loadScenario } from "../../infra/local/scenario/load";
 import type { LocalSentEmail } from "../../infra/local/services";
 
 export const SAMPLE_CONTRACT = "contracts/11NA0700211920254001.json";
@@ -115,3 +117,16 @@ export async function replyAsPartyA(
 }
 
 export const cycleOf = (contractId: string, period: string) => getCycle(contractId, period);
+
+/** Plays a shipped scenario file (scenarios/*.json) as `npm start -- --scenario <file>` does. */
+export async function playScenario(path: string): Promise<RunReport> {
+  const { scenario, contract } = await loadScenario(path);
+  return runContractYear({ contract, scenario, scenarioSource: path });
+}
+
+/** One period's row of a run, or an error naming the period. */
+export function periodRow(report: RunReport, period: string): PeriodReport {
+  const row = report.periods.find((p) => p.period === period);
+  if (!row) throw new Error(`no report row for ${period}`);
+  return row;
+}
