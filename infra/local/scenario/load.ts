@@ -43,9 +43,21 @@ const shown = (value: unknown) => {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 };
 
+/**
+ * A field that takes one thing or a list of them (a reply, or several) fails as a union: report the
+ * issues of the form the value has, so the line names the field that is wrong.
+ */
+function unionBranch(json: unknown, issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] {
+  const value = valueAt(json, issue.path);
+  const branch = issue.errors[Array.isArray(value) ? issue.errors.length - 1 : 0] ?? [];
+  return branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 /** One line per issue: `periods.2025-10.reply.workingDay: 31: expected …`. */
 export function describeIssues(json: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.code === "invalid_union" && issue.errors.length > 0)
+      return describeIssues(json, unionBranch(json, issue));
     const path = issue.path.map(String).join(".") || "(top level)";
     if (issue.code === "unrecognized_keys") {
       return issue.keys
