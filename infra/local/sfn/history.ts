@@ -1,0 +1,106 @@
+/**
+ * Execution history: appending events to an execution's record, and rendering them as
+ * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
+ */
+import { StepFunctionsApiError } from "./errors";
+import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
+
+/** Appends an event of a strand (its previousEventId is the strand's last event); returns its id. */
+export function emit(
+  strand: Strand,
+  nowMs: number,
+  type: string,
+  details: Record<string, unknown> | undefined,
+): number {
+  const events = strand.exec.events;
+  const id = events.length + 1;
+  events.push({ id, previousEventId: strand.lastEventId, timestampMs: nowMs, type, details });
+  strand.lastEventId = id;
+  return id;
+}
+
+/** Appends an event of the execution itself (timed out, aborted), after the last event recorded. */
+export function emitExec(
+  exec: ExecutionRecord,
+  nowMs: number,
+  type: string,
+  details: Record<string, unknown>,
+): void {
+  const events = exec.events;
+  events.push({
+    id: events.length + 1,
+    previousEventId: events.length,
+    timestampMs: nowMs,
+    type,
+    details,
+  });
+}
+
+export function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {
+  return {
+    ...(error === undefined || error === "" ? {} : { error }),
+    ...(cause === undefined ? {} : { cause }),
+  };
+}
+
+const DETAILS_KEY: Record<string, string> = {
+  ExecutionStarted: "executionStartedEventDetails",
+  ExecutionSucceeded: "executionSucceededEventDetails",
+  ExecutionFailed: "executionFailedEventDetails",
+  ExecutionAborted: "executionAbortedEventDetails",
+  ExecutionTimedOut: "executionTimedOutEventDetails",
+  TaskScheduled: "taskScheduledEventDetails",
+  TaskStarted: "taskStartedEventDetails",
+  TaskSubmitted: "taskSubmittedEventDetails",
+  TaskSucceeded: "taskSucceededEventDetails",
+  TaskFailed: "taskFailedEventDetails",
+  TaskTimedOut: "taskTimedOutEventDetails",
+  LambdaFunctionScheduled: "lambdaFunctionScheduledEventDetails",
+  LambdaFunctionSucceeded: "lambdaFunctionSucceededEventDetails",
+  LambdaFunctionFailed: "lambdaFunctionFailedEventDetails",
+  LambdaFunctionTimedOut: "lambdaFunctionTimedOutEventDetails",
+  MapStateStarted: "mapStateStartedEventDetails",
+  MapRunStarted: "mapRunStartedEventDetails",
+  MapRunFailed: "mapRunFailedEventDetails",
+  MapIterationStarted: "mapIterationStartedEventDetails",
+  MapIterationSucceeded: "mapIterationSucceededEventDetails",
+  MapIterationFailed: "mapIterationFailedEventDetails",
+  EvaluationFailed: "evaluationFailedEventDetails",
+};
+
+export function toHistoryEvent(ev: StoredEvent, includeData: boolean): HistoryEvent {
+  const out: HistoryEvent = {
+    timestamp: new Date(ev.timestampMs),
+    type: ev.type,
+    id: ev.id,
+    previousEventId: ev.previousEventId,
+  };
+  if (ev.details) {
+    const key =
+      DETAILS_KEY[ev.type] ??
+      (ev.type.endsWith("StateEntered") ? "stateEnteredEventDetails" : "stateExitedEventDetails");
+    let details = ev.details;
+    if (!includeData) {
+      details = { ...details };
+      for (const f of ["input", "output", "parameters", "assignedVariables"]) delete details[f];
+    }
+    out[key] = details;
+  }
+  return out;
+}
+
+export function paginate<T>(
+  all: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+): { items: T[]; nextToken?: string } {
+  const start = nextToken ? Number.parseInt(Buffer.from(nextToken, "base64url").toString("utf8"), 10) : 0;
+  if (!Number.isInteger(start) || start < 0)
+    throw new StepFunctionsApiError("InvalidToken", "Invalid nextToken");
+  const size = maxResults && maxResults > 0 ? maxResults : 100;
+  const items = all.slice(start, start + size);
+  const end = start + items.length;
+  return end < all.length
+    ? { items, nextToken: Buffer.from(String(end), "utf8").toString("base64url") }
+    : { items };
+}
