@@ -105,6 +105,29 @@ function withoutUndefined<T extends Record<string, string | undefined>>(
   };
 }
 
+type AnyClient = DynamoDBClient | S3Client | SESClient | SFNClient;
+
+/**
+ * Called with every client built here from now on. Only the embedded stack registers one (its fault
+ * plan adds SDK middleware, ADR 0022); on AWS the list stays empty.
+ */
+export type ClientHook = (client: AnyClient) => void;
+
+const clientHooks = new Set<ClientHook>();
+
+/** Registers a hook for clients built after this call; the returned function removes it. */
+export function addClientHook(hook: ClientHook): () => void {
+  clientHooks.add(hook);
+  return () => {
+    clientHooks.delete(hook);
+  };
+}
+
+function hooked<C extends AnyClient>(client: C): C {
+  for (const hook of clientHooks) hook(client);
+  return client;
+}
+
 /** Region, and for a local endpoint the endpoint plus dummy credentials; nothing else differs. */
 function clientSettings(config: AwsConfig, endpoint: string | undefined) {
   return endpoint === undefined
@@ -113,7 +136,7 @@ function clientSettings(config: AwsConfig, endpoint: string | undefined) {
 }
 
 export function makeDynamoDbClient(config: AwsConfig): DynamoDBClient {
-  return new DynamoDBClient(clientSettings(config, config.endpoints.dynamodb));
+  return hooked(new DynamoDBClient(clientSettings(config, config.endpoints.dynamodb)));
 }
 
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -122,24 +145,26 @@ export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClie
 
 export function makeS3Client(config: AwsConfig): S3Client {
   const local = config.endpoints.s3;
-  if (local === undefined) return new S3Client(clientSettings(config, local));
-  return new S3Client({
-    ...clientSettings(config, local),
-    // s3rver serves buckets by path only, and predates the SDK's default CRC32 checksums, which it
-    // would store as part of the object body when sent as aws-chunked trailers.
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  if (local === undefined) return hooked(new S3Client(clientSettings(config, local)));
+  return hooked(
+    new S3Client({
+      ...clientSettings(config, local),
+      // s3rver serves buckets by path only, and predates the SDK's default CRC32 checksums, which it
+      // would store as part of the object body when sent as aws-chunked trailers.
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+  );
 }
 
 /** SES v1: the API both the embedded emulator and the SES receipt-rule world speak. */
 export function makeSesClient(config: AwsConfig): SESClient {
-  return new SESClient(clientSettings(config, config.endpoints.ses));
+  return hooked(new SESClient(clientSettings(config, config.endpoints.ses)));
 }
 
 export function makeSfnClient(config: AwsConfig): SFNClient {
-  return new SFNClient(clientSettings(config, config.endpoints.stepFunctions));
+  return hooked(new SFNClient(clientSettings(config, config.endpoints.stepFunctions)));
 }
 
 interface Clients {

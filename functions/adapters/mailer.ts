@@ -26,10 +26,19 @@ export interface OutboundEmail {
   html: string;
 }
 
+export class EmailInProgressError extends Error {
+  constructor(emailKey: string) {
+    super(`email ${emailKey} is being sent by another run of this step`);
+    this.name = "EmailInProgressError";
+  }
+}
+
 export async function sendEmail(email: OutboundEmail): Promise<{ sent: boolean }> {
   const { contractId, emailKey, ...message } = email;
   const state = await claimOutboxEmail(contractId, emailKey, message);
   if (state === "sent") return { sent: false };
+  // A concurrent twin of this step is sending it: fail, so this run is retried once that one is done.
+  if (state === "in-progress") throw new EmailInProgressError(emailKey);
   await deliver(contractId, emailKey, message, state === "pending");
   return { sent: true };
 }

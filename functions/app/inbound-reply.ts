@@ -111,7 +111,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
     })),
   };
   // Parse last (ADR 0030): a forged envelope or a failed verdict is refused before the message is read.
-  const early = claims[0]?.claimed ? assessEnvelope(envelope) : null;
+  const early = claims[0] && !seenBefore(claims[0], sesMessageId) ? assessEnvelope(envelope) : null;
   if (early) {
     await reportUntrusted(keyRecord, cycle, early.reasonCode, early.reason, sesMessageId, {
       ...baseFacts,
@@ -122,7 +122,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   const headers = readHeaderSection(await readInboundHead(sesMessageId, MAX_HEADER_BYTES + 4));
   const messageId = headerValues(headers, "message-id")[0]?.trim() || null;
   claims.push(await claimInboundMessage(`msgid:${messageId ?? sesMessageId}`, claim));
-  const earlier = claims.find((c) => !c.claimed);
+  const earlier = claims.find((c) => seenBefore(c, sesMessageId));
   const facts: InboundFacts = {
     ...baseFacts,
     subject: subjectOf(decodeEncodedWords(headerValues(headers, "subject")[0] ?? "")),
@@ -213,6 +213,15 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   const { outcome } = decided;
   await acknowledge(theContract, bill, sesMessageId, outcome, decision, facts);
   return { sesMessageId, outcome: "decided", decision: decision.decision };
+}
+
+/**
+ * Whether a claim shows another message received before this one. SES invokes this Lambda
+ * asynchronously and at least once, and Lambda retries a failed invocation: the same SES message
+ * claimed by an earlier delivery is this reply again, to be finished, not a second message.
+ */
+function seenBefore(claim: Awaited<ReturnType<typeof claimInboundMessage>>, sesMessageId: string): boolean {
+  return !claim.claimed && claim.firstSesMessageId !== sesMessageId;
 }
 
 /**

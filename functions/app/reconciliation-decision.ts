@@ -9,6 +9,7 @@ import {
   appendAuditEvent,
   type CycleRecord,
   closeReplyKey,
+  getCycle,
   getReplyKey,
   type ReconciliationOutcome,
   setCycleFieldsOnce,
@@ -39,7 +40,11 @@ export interface ReconciliationDecision {
   details: Record<string, unknown>;
 }
 
-/** Records the outcome once; null when a decision for the bill was already recorded. */
+/**
+ * Records the outcome once; null when another decision for the bill was recorded first. The same
+ * decision recorded by a run that crashed before finishing (a retried or redelivered reply) is
+ * finished now: the reply key closed, the audit event written once, the waiting task completed.
+ */
 export async function recordReconciliationOutcome(
   contract: Contract,
   cycle: CycleRecord,
@@ -62,18 +67,27 @@ export async function recordReconciliationOutcome(
     receivedAt: formatInstant(input.receivedAt),
     difference: classified.difference,
   };
-  if (!(await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", { reconciliation })))
+  await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", { reconciliation });
+  const recorded = (await getCycle(cycle.contractId, cycle.period)).reconciliation;
+  if (
+    recorded?.outcome !== reconciliation.outcome ||
+    recorded.partyAAmount !== reconciliation.partyAAmount ||
+    recorded.receivedAt !== reconciliation.receivedAt
+  )
     return null;
   const key = cycle.replyKey ? await getReplyKey(cycle.replyKey) : undefined;
   if (cycle.replyKey) await closeReplyKey(cycle.replyKey);
-  await appendAuditEvent({
-    contractId: cycle.contractId,
-    period: cycle.period,
-    who: input.who,
-    what: `reconciliation reply: ${outcome} (Party A's figure ${input.partyAAmount}, bill ${cycle.billTotal})`,
-    rule: outcome === "re-reconcile" ? "R-RECON-3" : "R-RECON-2",
-    details: { ...input.details, differencePercent: classified.differencePercent },
-  });
+  await appendAuditEvent(
+    {
+      contractId: cycle.contractId,
+      period: cycle.period,
+      who: input.who,
+      what: `reconciliation reply: ${outcome} (Party A's figure ${input.partyAAmount}, bill ${cycle.billTotal})`,
+      rule: outcome === "re-reconcile" ? "R-RECON-3" : "R-RECON-2",
+      details: { ...input.details, differencePercent: classified.differencePercent },
+    },
+    `reconciliation-decided#${cycle.period}`,
+  );
   if (key?.taskToken) await completeTask(key.taskToken, reconciliation);
   return { outcome, difference: classified.difference, differencePercent: classified.differencePercent };
 }

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
 import { CALENDAR_CHECK_SCHEDULE } from "../../workflows/calendar-check";
+import { type FaultPlan, loadFaultPlan } from "./faults";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -45,6 +46,8 @@ export interface EmbeddedAppOptions {
   dataDir?: string;
   /** Registers the monthly schedule (default true). */
   schedule?: boolean;
+  /** Failures to inject (ADR 0022); default: the plan in the file named by FAULTS, if set. */
+  faults?: FaultPlan;
 }
 
 function machineArn(arns: Map<string, string>, suffix: string): string {
@@ -68,18 +71,36 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   if (!inboundArn) throw new Error("the synthesized stack has no inbound-reply function");
 
   let requestCounter = 0;
+  // Lambda's asynchronous invocation retries a failed event twice, one and then two minutes later
+  // (Lambda developer guide, "Asynchronous invocation"); the retries run on the stack's clock.
+  const invokeAsynchronously = async (event: unknown, attempt = 1): Promise<void> => {
+    try {
+      await stack.invokeLambda(inboundArn, event, {
+        functionName: "inbound-reply",
+        awsRequestId: `inbound-${++requestCounter}`,
+      });
+    } catch (error) {
+      if (attempt === 3) throw error;
+      clock.schedule(new Date(clock.nowMs() + attempt * 60_000), () =>
+        invokeAsynchronously(event, attempt + 1).catch((final: Error) => {
+          console.error(`inbound-reply failed three times: ${final.name}: ${final.message}`);
+        }),
+      );
+    }
+  };
+  const faults = options.faults ?? (process.env.FAULTS ? loadFaultPlan(process.env.FAULTS) : undefined);
   const stack = await startLocalStack({
+    ...(faults ? { faults } : {}),
     clock,
     invokeLambda,
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     // SES invokes the receipt rule's Lambda action asynchronously; here it is the same handler module.
+    // SES delivers at least once: a fault plan may deliver one event twice, concurrently.
     onInboundEmail: async (event) => {
-      await invokeLambda(inboundArn, event, {
-        functionName: "inbound-reply",
-        awsRequestId: `inbound-${++requestCounter}`,
-      });
+      const deliveries = stack.faults?.nextInboundDeliveries() ?? 1;
+      await Promise.all(Array.from({ length: deliveries }, () => invokeAsynchronously(event)));
     },
   });
   const { stepFunctions } = stack;
@@ -106,18 +127,25 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   });
   resetAwsClients();
 
+  // EventBridge Scheduler delivers at least once: a fault plan may start a firing's execution twice.
+  const deliveredAtLeastOnce = (schedule: string, stateMachineArn: string) => () => {
+    if (stack.faults?.duplicateFiring(schedule)) {
+      void stepFunctions.startExecution({ stateMachineArn, input: "{}" });
+    }
+    return "{}";
+  };
   if (options.schedule !== false) {
     stepFunctions.registerSchedule({
       name: "ContractOps-MonthlyKickoff",
       ...MONTHLY_SCHEDULE,
       stateMachineArn: stateMachineArns.monthlyKickoff,
-      input: "{}",
+      input: deliveredAtLeastOnce("ContractOps-MonthlyKickoff", stateMachineArns.monthlyKickoff),
     });
     stepFunctions.registerSchedule({
       name: "ContractOps-CalendarCheck",
       ...CALENDAR_CHECK_SCHEDULE,
       stateMachineArn: stateMachineArns.calendarCheck,
-      input: "{}",
+      input: deliveredAtLeastOnce("ContractOps-CalendarCheck", stateMachineArns.calendarCheck),
     });
   }
 

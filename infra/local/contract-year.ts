@@ -21,7 +21,8 @@ import {
   previousPeriod,
   startOfDay,
 } from "../../functions/core/time";
-import { startEmbeddedApp } from "./app";
+import { type EmbeddedApp, startEmbeddedApp } from "./app";
+import type { FaultPlan } from "./faults";
 import { PartyASimulator } from "./party-a";
 import { type OperationLogEntry, PartyBStaff } from "./party-b-staff";
 import {
@@ -91,6 +92,10 @@ export interface RunOptions {
   /** The file the scenario came from, for the report. */
   scenarioSource?: string;
   progress?: (line: string) => void;
+  /** Failures injected into the run (ADR 0022). */
+  faults?: FaultPlan;
+  /** Reads what the run left behind, after the report and before the stack stops (`npm run chaos`). */
+  inspect?: (app: EmbeddedApp) => Promise<void>;
 }
 
 function periodsBetween(from: string, to: string): string[] {
@@ -130,7 +135,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
-  const app = await startEmbeddedApp({ start });
+  const app = await startEmbeddedApp({ start, ...(options.faults ? { faults: options.faults } : {}) });
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
@@ -171,12 +176,14 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
       }
     }
     await app.clock.runUntil(end);
-    return {
+    const report = {
       scenario: scenarioSource,
       ...(await collectReport(app, contract, range, periods, end)),
       partyAEmailsRead: partyA.emailsRead,
       operations: staff.log,
     };
+    await options.inspect?.(app);
+    return report;
   } finally {
     partyA.close();
     await app.stop();

@@ -9,8 +9,9 @@
  * This starts infrastructure only: no state machine is created and no handler is mapped unless the
  * caller passes `invokeLambda` and creates machines on `stepFunctions` (the application does that).
  */
-import { DEFAULT_REGION } from "../../functions/adapters/aws-config";
+import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
+import { FaultInjector, type FaultPlan } from "./faults";
 import { handlesReleased, LOCAL_HOST, PortInUseError } from "./ports";
 import {
   type LocalEndpoints,
@@ -33,12 +34,18 @@ export interface LocalStackOptions extends Omit<LocalServicesOptions, "ports" | 
   clock?: VirtualClock;
   /** How the runtime's Lambda tasks run; without it every Lambda task fails with UnmappedLambdaError. */
   invokeLambda?: InvokeLambda;
+  /** Failures to inject (ADR 0022); none when absent. */
+  faults?: FaultPlan;
 }
 
 export interface LocalStack extends LocalServices {
   endpoints: LocalEndpoints & { stepFunctions: string };
   clock: VirtualClock;
   stepFunctions: LocalStepFunctions;
+  /** How the stack invokes a Lambda (the runtime's tasks do the same): through the fault plan, if any. */
+  invokeLambda: InvokeLambda;
+  /** The fault plan's injector, when the stack was started with one. */
+  faults?: FaultInjector;
 }
 
 const unmapped: InvokeLambda = async (functionArn) => {
@@ -49,11 +56,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const {
     ports = {},
     clock = new VirtualClock(new Date(), "real"),
-    invokeLambda = unmapped,
+    invokeLambda: plainInvoke = unmapped,
+    faults: plan,
     ...rest
   } = options;
   const { stepFunctions: stepFunctionsPort = 0, ...servicePorts } = ports;
 
+  const faults = plan ? new FaultInjector(plan) : undefined;
+  // The deployed names are ContractOps-<folder under functions/>; a plan names the folder.
+  const invokeLambda = faults
+    ? faults.wrapInvoke(plainInvoke, (_arn, functionName) => functionName.replace(/^ContractOps-/, ""))
+    : plainInvoke;
+  const removeHook = faults ? addClientHook(faults.clientHook) : () => {};
   let services: LocalServices | undefined;
   try {
     services = await startLocalServices({ ...rest, ports: servicePorts, track: (work) => clock.track(work) });
@@ -75,6 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env: { ...startedServices.env, CONTRACT_OPS_SFN_ENDPOINT: api.endpoint },
       clock,
       stepFunctions,
+      invokeLambda,
+      ...(faults ? { faults } : {}),
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -86,11 +102,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           await startedServices.stop();
           await handlesReleased();
         } finally {
+          removeHook();
           useClock(systemClock);
         }
       },
     };
   } catch (error) {
+    removeHook();
     await services?.stop().catch(() => undefined);
     throw error;
   }

@@ -35,7 +35,7 @@ export interface GeneratedUsage {
 }
 
 /** mulberry32: a small, fast, seedable PRNG; good enough for plausible test data. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,12 +1,20 @@
 /** The outbound email outbox (ADR 0012): an email is recorded before it is sent. */
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
-import { contractKey, getItem, putIfAbsent, queryAll, strip, table } from "./table";
+import { conditionalUpdate, contractKey, getItem, putIfAbsent, queryAll, strip, table } from "./table";
 
-export type OutboxState = "new" | "pending" | "sent";
+/** "in-progress": another sender holds the email's lease now (a concurrent twin of the step). */
+export type OutboxState = "new" | "pending" | "in-progress" | "sent";
+
+/**
+ * How long a claim keeps other senders off an unsent email: the stack's longest Lambda timeout
+ * (inbound-reply, 2 minutes), after which no crashed sender can still be running.
+ */
+const OUTBOX_LEASE_MS = 120_000;
 
 /** What an outbox item keeps of its email, to send it again; personal data stays in the table, never in logs. */
 export interface OutboxMessage {
@@ -45,14 +53,20 @@ export async function markOutboxFailed(contractId: string, emailKey: string, err
     new UpdateCommand({
       TableName: table(),
       Key: { PK: contractKey(contractId), SK: `EMAIL#${emailKey}` },
-      UpdateExpression: "SET lastError = :e, failedAt = :at",
+      // The failed sender lets go at once: a retry of the step may send without waiting for the lease.
+      UpdateExpression: "SET lastError = :e, failedAt = :at REMOVE leaseUntil",
       ConditionExpression: "attribute_exists(PK)",
       ExpressionAttributeValues: { ":e": error, ":at": now().toISOString() },
     }),
   );
 }
 
-/** Records the intent to send; "pending" means a previous attempt may have crashed before sending. */
+const outboxStateOf = z.object({ state: z.enum(["pending", "sent"]) });
+
+/**
+ * Records the intent to send and leases the email to this sender. "pending": a previous attempt failed,
+ * or crashed and its lease ran out, and this sender took it over; "in-progress": another sender holds it.
+ */
 export async function claimOutboxEmail(
   contractId: string,
   emailKey: string,
@@ -63,10 +77,20 @@ export async function claimOutboxEmail(
   const expiresAt = expiresAtSeconds(now());
   // The message is kept with the claim (ADR 0012), so a send that failed can be retried or resent.
   const kept = message ? { message } : {};
-  if (await putIfAbsent({ PK, SK, state: "pending", claimedAt: now().toISOString(), expiresAt, ...kept }))
+  const at = now().toISOString();
+  const leaseUntil = new Date(now().getTime() + OUTBOX_LEASE_MS).toISOString();
+  if (await putIfAbsent({ PK, SK, state: "pending", claimedAt: at, leaseUntil, expiresAt, ...kept }))
     return "new";
-  const existing = await getItem<{ state: OutboxState }>(PK, SK);
-  return existing?.state === "sent" ? "sent" : "pending";
+  const taken = await conditionalUpdate(
+    PK,
+    SK,
+    "SET leaseUntil = :lease",
+    "#state <> :sent AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+    { names: { "#state": "state" }, values: { ":lease": leaseUntil, ":sent": "sent", ":now": at } },
+  );
+  if (taken) return "pending";
+  const existing = outboxStateOf.safeParse(await getItem<unknown>(PK, SK));
+  return existing.success && existing.data.state === "sent" ? "sent" : "in-progress";
 }
 
 export async function markOutboxSent(contractId: string, emailKey: string, messageId: string): Promise<void> {

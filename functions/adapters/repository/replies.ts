@@ -2,6 +2,7 @@
 
 import { randomBytes } from "node:crypto";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
 import { conditionalUpdate, getItem, putIfAbsent, strip, table } from "./table";
@@ -73,10 +74,12 @@ export async function closeReplyKey(replyKey: string): Promise<boolean> {
  * Claims an inbound message (by Message-ID or S3 key); when the same message was delivered before, says
  * when it was first received.
  */
+const inboundClaim = z.object({ receivedAt: z.string(), sesMessageId: z.string() });
+
 export async function claimInboundMessage(
   messageId: string,
   details: { sesMessageId: string; receivedAt: string },
-): Promise<{ claimed: true } | { claimed: false; firstReceivedAt: string }> {
+): Promise<{ claimed: true } | { claimed: false; firstReceivedAt: string; firstSesMessageId: string }> {
   const retentionEnd = new Date(now().getTime() + 400 * 24 * 3600 * 1000);
   const PK = `INBOUND#${messageId}`;
   const claimed = await putIfAbsent({
@@ -86,8 +89,12 @@ export async function claimInboundMessage(
     expiresAt: Math.floor(retentionEnd.getTime() / 1000),
   });
   if (claimed) return { claimed: true };
-  const first = await getItem<{ receivedAt: string }>(PK, "INBOUND");
-  return { claimed: false, firstReceivedAt: first?.receivedAt ?? details.receivedAt };
+  const first = inboundClaim.safeParse(await getItem<unknown>(PK, "INBOUND"));
+  return {
+    claimed: false,
+    firstReceivedAt: first.success ? first.data.receivedAt : details.receivedAt,
+    firstSesMessageId: first.success ? first.data.sesMessageId : "",
+  };
 }
 
 /** Notes on a claimed inbound message why it was not acted on (issue #5 §3: record it with the reason). */
