@@ -16,7 +16,16 @@ export class InvalidEventError extends Error {
   }
 }
 
+export class InvalidOutputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidOutputError";
+  }
+}
+
 export interface HandlerOptions {
+  /** The schema of the result the state machine reads (functions/schemas.ts `outputs`). */
+  output?: z.ZodType;
   /**
    * The handler counts working days (its deadlines or the emails it renders): it reads the stack's official
    * calendar years from the table first, so a year loaded after deployment is used at once (ADR 0041).
@@ -47,5 +56,14 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
         requestId: request.context.awsRequestId,
       });
     })
-    .handler(async (event) => body(event as z.infer<Schema>));
+    .handler(async (event) => {
+      const result = await body(event as z.infer<Schema>);
+      const checked = options.output?.safeParse(result);
+      if (checked && !checked.success) {
+        throw new InvalidOutputError(
+          `${name}: invalid output: ${checked.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+        );
+      }
+      return result;
+    });
 }

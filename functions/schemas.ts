@@ -14,3 +14,44 @@ export const cycleStep = z.object({ contractId, period });
 export const termStep = z.object({ contractId, term });
 /** RenewalWatch handover k of a term (ADR 0021); the term's first execution is handover 0. */
 export const handoverStep = termStep.extend({ handover: z.number().int().min(1) });
+
+const reconciliationOutcome = z.enum(["confirmed", "within-tolerance", "re-reconcile", "no-reply"]);
+
+/**
+ * The outputs the state machines read (workflows/*.ts assign them to variables and compute Wait
+ * timestamps and Choices from them), checked before the workflow sees them.
+ */
+export const outputs = {
+  /** MonthlyCycle `$sent` (R-RECON-1, R-RECON-5, R-PAY-1, R-TRIAL-1). */
+  sendBill: z.object({
+    sentAt: instant,
+    reminderAt: instant.nullable(),
+    reconciliationDeadline: instant,
+    paymentDue: instant,
+    lateBill: z.boolean(),
+    paymentExpected: z.boolean(),
+  }),
+  /** MonthlyCycle `$reply` after the deadline (R-RECON-5): the recorded outcome, if any. */
+  recordMissedDeadline: z.object({
+    recorded: z.boolean(),
+    reconciliation: z
+      .looseObject({
+        outcome: reconciliationOutcome,
+        partyAAmount: money.optional(),
+        receivedAt: instant.optional(),
+      })
+      .optional(),
+  }),
+  /** MonthlyCycle `$reopened` (R-RECON-3). */
+  openReReconciliation: z.object({ reReconciliationDeadline: instant }),
+  /** MonthlyKickoff `$listing`. */
+  listActiveContracts: z.object({ period, contracts: z.array(z.object({ contractId })) }),
+  /** RenewalWatch `$plan` (R-TERM-1, R-NOTICE-1, R-NOTICE-3). */
+  planRenewalWatch: z.object({
+    termFirstDay: z.string(),
+    termLastDay: z.string(),
+    reminderAt: instant,
+    noticeDeadline: instant,
+    termEndsAt: instant,
+  }),
+} as const;

@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { listContractsToBill } from "../app/kickoff";
 import { lambdaHandler } from "../handler-kit";
-import { instant, period } from "../schemas";
+import { instant, outputs, period } from "../schemas";
 
 export const handler = lambdaHandler(
   "list-active-contracts",
   z.object({ firesAt: instant, period: period.nullish() }),
   listContractsToBill,
+  { output: outputs.listActiveContracts },
 );

@@ -2,11 +2,11 @@
 import { z } from "zod";
 import { openReReconciliation } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
-import { contractId, instant, money, period } from "../schemas";
+import { contractId, instant, money, outputs, period } from "../schemas";
 
 export const handler = lambdaHandler(
   "open-re-reconciliation",
   z.object({ contractId, period, partyAAmount: money, receivedAt: instant }),
   openReReconciliation,
-  { workingDays: true },
+  { workingDays: true, output: outputs.openReReconciliation },
 );

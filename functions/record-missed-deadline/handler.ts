@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { recordMissedDeadline } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
-import { contractId, period } from "../schemas";
+import { contractId, outputs, period } from "../schemas";
 
 export const handler = lambdaHandler(
   "record-missed-deadline",
@@ -15,5 +15,5 @@ export const handler = lambdaHandler(
     missed: z.enum(["reconciliation-reply", "agreed-amount", "payment", "invoice"]),
   }),
   recordMissedDeadline,
-  { workingDays: true },
+  { workingDays: true, output: outputs.recordMissedDeadline },
 );

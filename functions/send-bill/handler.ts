@@ -1,6 +1,9 @@
 /** MonthlyCycle: "Send the bill to Party A" (R-BILL-1; the deadlines of R-RECON-1 and R-PAY-1 start here). */
 import { sendBill } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
-import { cycleStep } from "../schemas";
+import { cycleStep, outputs } from "../schemas";
 
-export const handler = lambdaHandler("send-bill", cycleStep, sendBill, { workingDays: true });
+export const handler = lambdaHandler("send-bill", cycleStep, sendBill, {
+  workingDays: true,
+  output: outputs.sendBill,
+});

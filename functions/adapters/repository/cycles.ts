@@ -1,6 +1,7 @@
 /** Billing cycles: one item per contract and period, with the bill, its deadlines and what each party did. */
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import type { CycleDeadlineField, DeadlineMove } from "../../core/calendar-recompute";
 import { documentClient } from "../aws-config";
 import {
@@ -66,6 +67,79 @@ export interface CycleRecord {
 /** A stored deadline an official calendar moved (R-WD-3), with the year whose loading moved it. */
 export type CalendarMove = DeadlineMove & { year: number };
 
+const breachSchema = z.object({
+  rule: z.string(),
+  party: z.enum(["A", "B"]),
+  what: z.string(),
+  noticedAt: z.string(),
+  cureDeadline: z.string(),
+});
+
+/**
+ * A cycle item as read back: validated, so a malformed or half-written item fails where it is read
+ * (style.md: zod for records read from storage); fields this version does not know are kept.
+ */
+const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
+  contractId: z.string(),
+  period: z.string(),
+  billId: z.string(),
+  billTotal: z.string(),
+  billDue: z.string(),
+  billDueProvisional: z.boolean(),
+  statement: z.unknown(),
+  lastPeriod: z.boolean(),
+  sentAt: z.string().optional(),
+  lateBill: z.boolean().optional(),
+  reconciliationDeadline: z.string().optional(),
+  reminderAt: z.string().nullable().optional(),
+  paymentDue: z.string().optional(),
+  replyKey: z.string().optional(),
+  reconciliation: z
+    .object({
+      outcome: z.enum(["confirmed", "within-tolerance", "re-reconcile", "no-reply"]),
+      partyAAmount: z.string().optional(),
+      receivedAt: z.string().optional(),
+      difference: z.string().optional(),
+    })
+    .optional(),
+  reReconciliationDeadline: z.string().optional(),
+  agreed: z
+    .union([
+      z.object({ agreedAmount: z.string(), adjustment: z.string(), recordedAt: z.string() }),
+      z.object({ unresolved: z.literal(true), recordedAt: z.string() }),
+    ])
+    .optional(),
+  payment: z.object({ paidAt: z.string(), amount: z.string(), invoiceDue: z.string() }).optional(),
+  invoice: z.object({ invoicedAt: z.string(), invoiceNumber: z.string() }).optional(),
+  breaches: z.array(breachSchema).optional(),
+  adjustmentNextPeriod: z.string().optional(),
+  closedAt: z.string().optional(),
+  calendarMoves: z
+    .array(
+      z.object({
+        field: z.enum([
+          "billDue",
+          "reminderAt",
+          "reconciliationDeadline",
+          "paymentDue",
+          "reReconciliationDeadline",
+          "invoiceDue",
+        ]),
+        rule: z.string(),
+        name: z.string(),
+        from: z.string(),
+        to: z.string(),
+        year: z.number().int(),
+      }),
+    )
+    .optional(),
+  paymentToken: z.string().optional(),
+  invoiceToken: z.string().optional(),
+  agreedAmountToken: z.string().optional(),
+});
+
+const cycleOf = (item: Record<string, unknown>): CycleRecord => cycleRecordSchema.parse(strip(item));
+
 const cycleKey = (period: string) => `CYCLE#${period}`;
 
 /** Creates the cycle with its bill; the bill id is contract + period, so a period is billed once. */
@@ -76,18 +150,16 @@ export async function createCycle(cycle: CycleRecord): Promise<boolean> {
 export async function getCycle(contractId: string, period: string): Promise<CycleRecord> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
   if (!item) throw new NotFoundError(`contract ${contractId} has no bill for period ${period}`);
-  return strip<CycleRecord>(item);
+  return cycleOf(item);
 }
 
 export async function findCycle(contractId: string, period: string): Promise<CycleRecord | undefined> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), cycleKey(period));
-  return item ? strip<CycleRecord>(item) : undefined;
+  return item ? cycleOf(item) : undefined;
 }
 
 export async function listCycles(contractId: string): Promise<CycleRecord[]> {
-  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map((item) =>
-    strip<CycleRecord>(item),
-  );
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map(cycleOf);
 }
 
 /** What must still be unrecorded for a stored deadline to move: its fact (nothing decided is reopened). */
