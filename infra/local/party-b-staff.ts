@@ -1,6 +1,6 @@
 /**
- * Party B's staff in a run: they record what the scenario says — payments, VAT invoices, agreed amounts,
- * written notices, corrections, resends — through the same application functions the `ops` command line
+ * Party B's staff in a run: they record what the scenario says — a person's reconciliation decision,
+ * payments, VAT invoices, agreed amounts, written notices, corrections, resends — through the same application functions the `ops` command line
  * calls, with the values as an operator would type them. A value the operation refuses is logged as
  * refused with its one-line reason, exactly as `ops` prints it, and the run goes on.
  */
@@ -15,6 +15,7 @@ import {
   resendEmail,
 } from "../../functions/app/operations";
 import { correctEntry } from "../../functions/app/payments";
+import { recordReconciliationByPerson } from "../../functions/app/reconciliation-decision";
 import { inForce } from "../../functions/core/ledger";
 import { parseYuanToFen } from "../../functions/core/money";
 import { atTimeOfDay, formatInstant } from "../../functions/core/time";
@@ -25,7 +26,14 @@ import type { CorrectionScenario, NoticeScenario } from "./scenario/schema";
 
 export interface OperationLogEntry {
   at: string;
-  operation: "record-payment" | "record-invoice" | "record-agreed" | "record-notice" | "correct" | "resend";
+  operation:
+    | "record-payment"
+    | "record-invoice"
+    | "record-agreed"
+    | "record-reconciliation"
+    | "record-notice"
+    | "correct"
+    | "resend";
   period: string | null;
   input: Record<string, string | number | null>;
   outcome: "done" | "refused";
@@ -79,9 +87,29 @@ export class PartyBStaff {
   }) {
     const { contractId } = this;
     const { period, billTotal, received, plan } = bill;
-    if (plan.agreed && bill.disputedAt) {
+    let disputedAt = bill.disputedAt;
+    const decision = plan.decision;
+    if (decision) {
+      const decidedAt = workingDayMorning(received, decision.workingDay);
+      if (decision.decision === "disputed") disputedAt ??= decidedAt;
+      const amount = decision.amount === undefined ? undefined : resolveFigure(decision.amount, billTotal);
+      this.at(decidedAt, async () => {
+        const input = { decision: decision.decision, amount: amount ?? null, source: decision.source };
+        await this.perform("record-reconciliation", period, input, async () => {
+          const result = await recordReconciliationByPerson({
+            contractId,
+            period,
+            decision: decision.decision,
+            ...(amount !== undefined ? { amount } : {}),
+            source: decision.source,
+          });
+          return `${result.outcome}: Party A's figure ${result.partyAAmount} against ${result.billTotal}`;
+        });
+      });
+    }
+    if (plan.agreed && disputedAt) {
       const agreed = resolveFigure(plan.agreed.amount, billTotal);
-      this.at(workingDayMorning(bill.disputedAt, plan.agreed.workingDay), async () => {
+      this.at(workingDayMorning(disputedAt, plan.agreed.workingDay), async () => {
         await this.perform("record-agreed", period, { agreed }, async () => {
           const result = await recordAgreedAmount({ contractId, period, agreed });
           return `adjustment ${result.adjustment} carried to ${result.carriedTo}`;

@@ -4,7 +4,14 @@
  * the bill 6 working days after, and Party B invoices 3 working days after the payment.
  */
 import { formatFen, parseYuanToFen } from "../../../functions/core/money";
-import type { InvoiceScenario, PaymentScenario, PeriodScenario, ReplyScenario, Scenario } from "./schema";
+import type {
+  DecisionScenario,
+  InvoiceScenario,
+  PaymentScenario,
+  PeriodScenario,
+  ReplyScenario,
+  Scenario,
+} from "./schema";
 
 export interface ReplyStep {
   kind: "confirm" | "dispute" | "unclear";
@@ -16,6 +23,7 @@ export interface ReplyStep {
 export interface PeriodPlan {
   replies: ReplyStep[];
   agreed?: { amount: string; workingDay: number };
+  decision?: DecisionScenario;
   payments: PaymentScenario[];
   invoice: InvoiceScenario | null;
 }
@@ -45,6 +53,7 @@ export function periodPlan(scenario: Scenario, period: string): PeriodPlan {
   return {
     replies: replySteps(named.reply),
     ...(named.agreed ? { agreed: named.agreed } : {}),
+    ...(named.decision ? { decision: named.decision } : {}),
     payments: named.payments ?? [{ amount: "bill", workingDay: DEFAULT_PAYMENT_WORKING_DAY }],
     invoice: named.invoice === undefined ? { workingDay: DEFAULT_INVOICE_WORKING_DAY } : named.invoice,
   };

@@ -96,6 +96,17 @@ export const periodScenario = z.strictObject({
     })
     .optional()
     .describe("Re-reconciliation (R-RECON-3): the amount both parties fix."),
+  decision: z
+    .strictObject({
+      decision: z.enum(["confirmed", "disputed"], { error: "expected confirmed or disputed" }),
+      amount: figure.optional().describe("Party A's figure, for a dispute."),
+      workingDay: workingDay.describe("Working days after the bill was received."),
+      source: z.string().min(3, { error: "expected where the decision comes from (at least 3 characters)" }),
+    })
+    .optional()
+    .describe(
+      "A person records Party A's answer (`ops record-reconciliation`), e.g. after an unclear reply.",
+    ),
   payments: z
     .array(payment)
     .optional()
@@ -165,6 +176,7 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type PeriodScenario = z.infer<typeof periodScenario>;
+export type DecisionScenario = NonNullable<PeriodScenario["decision"]>;
 export type ReplyScenario = z.infer<typeof reply>;
 export type PaymentScenario = z.infer<typeof payment>;
 export type InvoiceScenario = z.infer<typeof invoice>;

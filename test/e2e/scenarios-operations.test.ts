@@ -1,0 +1,58 @@
+/**
+ * Shipped scenarios where Party B's staff put right what went wrong, through the `ops` operations, each
+ * played on the embedded stack. Bills have no usage: the monthly fee alone, 4000.00 (R-PRICE-1). Expected
+ * values are worked out by hand from the contract text and the 2025 official calendar (R-WD-1).
+ */
+import { describe, expect, it } from "vitest";
+import { periodRow, playScenario } from "./harness";
+
+const RUN = 180_000;
+
+describe("scenario: a payment keyed wrong is corrected, never edited (ledger, R-PAY-1)", () => {
+  it(
+    "400.00 recorded for 4000.00 is reversed with who, when and why; the right amount clears the bill on time",
+    async () => {
+      const report = await playScenario("scenarios/correct-payment.json");
+      const reversal = report.ledger.find((e) => e.kind === "reversal");
+      expect(reversal).toMatchObject({
+        period: "2025-08",
+        amount: "-400.00",
+        reverses: "2025-08#payment#001",
+        who: "operator",
+        reason: "keyed 400.00 for 4000.00",
+        at: "2025-09-05T10:00:00+08:00",
+      });
+      // The wrong entry is still there, as recorded: a correction adds, it never edits.
+      expect(report.ledger.find((e) => e.entryId === "2025-08#payment#001")?.amount).toBe("400.00");
+      const august = periodRow(report, "2025-08");
+      // Cleared by the 4000.00 of Tuesday 9 September, before the due date of 15 September.
+      expect(august).toMatchObject({ paid: "4000.00", outstanding: "0.00", breaches: [], closed: true });
+      expect(august.paidAt).toBe("2025-09-09T10:00:00+08:00");
+    },
+    RUN,
+  );
+});
+
+describe("scenario: an unclear reply decided by a person (R-RECON-1/3, ops record-reconciliation)", () => {
+  it(
+    "the person's record of a 3600.00 dispute re-reconciles as an emailed one would; agreed 3800.00 adjusts September by −200.00",
+    async () => {
+      const report = await playScenario("scenarios/unclear-reply-decided-by-person.json");
+      const august = periodRow(report, "2025-08");
+      // |3600.00 − 4000.00| / 4000.00 = 10 % > 5 %.
+      expect(august).toMatchObject({
+        reconciliation: "re-reconcile",
+        partyAFigure: "3600.00",
+        agreedAmount: "3800.00",
+        paid: "4000.00",
+        closed: true,
+      });
+      const september = periodRow(report, "2025-09");
+      expect(september.lines.filter((l) => l.kind === "adjustment")).toEqual([
+        { kind: "adjustment", amount: "-200.00", sourcePeriod: "2025-08" },
+      ]);
+      expect(september.billTotal).toBe("3800.00");
+    },
+    RUN,
+  );
+});
