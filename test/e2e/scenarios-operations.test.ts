@@ -56,3 +56,26 @@ describe("scenario: an unclear reply decided by a person (R-RECON-1/3, ops recor
     RUN,
   );
 });
+
+describe("scenario: a negative agreed amount is refused (R-RECON-3, ops record-agreed)", () => {
+  it(
+    "-100.00 is refused in one line naming --agreed; nothing agreed, nothing carried, the bill stands and is paid",
+    async () => {
+      const report = await playScenario("scenarios/bad-agreed-value.json");
+      const refused = report.operations.filter((o) => o.outcome === "refused");
+      expect(refused.map((o) => o.operation)).toEqual(["record-agreed"]);
+      expect(refused[0]?.detail.startsWith("--agreed")).toBe(true);
+      expect(refused[0]?.detail).toContain('"-100.00"');
+      const august = periodRow(report, "2025-08");
+      expect(august).toMatchObject({
+        reconciliation: "re-reconcile",
+        agreedAmount: null,
+        adjustmentNextPeriod: "0.00",
+        paid: "4000.00",
+        closed: true,
+      });
+      expect(report.ledger.filter((e) => e.kind === "agreed-difference")).toEqual([]);
+    },
+    RUN,
+  );
+});
