@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ContractInvalidError, loadContract } from "../functions/core/contract";
+import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
 import { renderHtmlReport, renderTextReport } from "../infra/local/report";
@@ -48,10 +48,8 @@ async function main(): Promise<number> {
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
   const scenarioPath = values.scenario ?? SAMPLE_YEAR;
   let loaded: Awaited<ReturnType<typeof loadScenario>>;
-  let contract: Awaited<ReturnType<typeof loadContract>>;
   try {
-    loaded = await loadScenario(scenarioPath);
-    contract = values.contract ? await loadContract(values.contract) : loaded.contract;
+    loaded = await loadScenario(scenarioPath, values.contract);
   } catch (error) {
     if (
       error instanceof ScenarioInvalidError ||
@@ -65,7 +63,7 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const report: RunReport = await runContractYear({
-    contract,
+    contract: loaded.contract,
     scenario: loaded.scenario,
     scenarioSource: scenarioPath,
     ...(values.from ? { from: values.from } : {}),

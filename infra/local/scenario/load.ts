@@ -96,18 +96,20 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-export async function loadScenario(path: string): Promise<LoadedScenario> {
+/** `contractPath` (the `--contract` flag) replaces the scenario's contract; its patch still applies. */
+export async function loadScenario(path: string, contractPath?: string): Promise<LoadedScenario> {
   const scenario = parseScenario(await readJson(path, "(file)"), path);
-  const contractJson = await readJson(scenario.contract, "contract");
+  const contractFile = contractPath ?? scenario.contract;
+  const contractJson = await readJson(contractFile, "contract");
   const patched = scenario.contractPatch ? mergePatch(contractJson, scenario.contractPatch) : contractJson;
   try {
-    return { source: path, scenario, contract: parseContract(patched, scenario.contract) };
+    return { source: path, scenario, contract: parseContract(patched, contractFile) };
   } catch (error) {
     if (!(error instanceof ContractInvalidError)) throw error;
     const where = scenario.contractPatch ? "contractPatch" : "contract";
     throw new ScenarioInvalidError(
       path,
-      error.problems.map((p) => `${where} → ${scenario.contract} ${p.path}: ${p.message}`),
+      error.problems.map((p) => `${where} → ${contractFile} ${p.path}: ${p.message}`),
       { cause: error },
     );
   }
