@@ -247,7 +247,10 @@ export function retention(
  * R-BREACH-1 (calendar days, R-WD-4): after a written breach notice is delivered, the other party has N days
  * to cure and confirm in writing, or to object in writing.
  */
-export function breachCureDeadline(noticeDeliveredOn: Date | LocalDate, rules: DeadlineRules): Deadline {
+export function breachCureDeadline(
+  noticeDeliveredOn: Date | LocalDate,
+  rules: Pick<DeadlineRules, "breachCureDays">,
+): Deadline {
   return deadlineOn(
     "R-BREACH-1",
     "breach cure deadline",
