@@ -7,16 +7,10 @@
  */
 import { addDays, daysBetween, type LocalDate, parseLocalDate } from "./time";
 
-export type DeliveryMethod = "personal" | "fax" | "express" | "registered";
-export type DeliveryRegion = "same-city" | "mainland" | "hk-macao-taiwan" | "abroad";
-
-export const DELIVERY_METHODS: readonly DeliveryMethod[] = ["personal", "fax", "express", "registered"];
-export const DELIVERY_REGIONS: readonly DeliveryRegion[] = [
-  "same-city",
-  "mainland",
-  "hk-macao-taiwan",
-  "abroad",
-];
+export const DELIVERY_METHODS = ["personal", "fax", "express", "registered"] as const;
+export const DELIVERY_REGIONS = ["same-city", "mainland", "hk-macao-taiwan", "abroad"] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+export type DeliveryRegion = (typeof DELIVERY_REGIONS)[number];
 
 /** Clause 9.3: calendar days from dispatch to deemed delivery, for the methods whose delivery depends on region. */
 export const DEEMED_DELIVERY_DAYS: Readonly<

@@ -37,14 +37,24 @@ describe("R-BREACH-1: the cure clock runs from the receipt of a written notice",
   });
 
   it("express to elsewhere in mainland China: received on day 5 after dispatch (9.3), so 10-25 → 11-04", () => {
-    const notice = breachNotice({ method: "express", region: "mainland", sentOn: "2025-10-20", cureDays: 10 });
+    const notice = breachNotice({
+      method: "express",
+      region: "mainland",
+      sentOn: "2025-10-20",
+      cureDays: 10,
+    });
     expect(notice.receivedOn).toBe("2025-10-25");
     expect(notice.cureDeadline).toBe("2025-11-04");
     expect(cureReminderDay(notice)).toBe("2025-11-03");
   });
 
   it("registered mail in the same city crosses the year: 2025-12-25 + 7 = 2026-01-01, cure by 2026-01-11", () => {
-    const notice = breachNotice({ method: "registered", region: "same-city", sentOn: "2025-12-25", cureDays: 10 });
+    const notice = breachNotice({
+      method: "registered",
+      region: "same-city",
+      sentOn: "2025-12-25",
+      cureDays: 10,
+    });
     expect([notice.receivedOn, notice.cureDeadline]).toEqual(["2026-01-01", "2026-01-11"]);
   });
 
@@ -102,7 +112,13 @@ describe("R-BREACH-1: the cure clock runs from the receipt of a written notice",
 });
 
 describe("R-LIAB-1: Party B's liability cap is what Party A actually paid, as of a day", () => {
-  const entry = (entryId: string, kind: LedgerEntry["kind"], amountFen: bigint, at: string, reverses?: string) =>
+  const entry = (
+    entryId: string,
+    kind: LedgerEntry["kind"],
+    amountFen: bigint,
+    at: string,
+    reverses?: string,
+  ) =>
     ({
       entryId,
       period: entryId.slice(0, 7),

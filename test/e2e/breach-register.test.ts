@@ -1,0 +1,221 @@
+/**
+ * The breach register on the embedded stack (R-BREACH-1, R-LIAB-1, R-FM-1): the late payment the monthly
+ * cycle detects waits for a written notice; the cure clock runs from the notice's deemed receipt (9.3); an
+ * objection leads to negotiation, silence to arbitration; the liability cap is what Party A paid by the day.
+ * The bill is the harness's hand-computed small month, 4000.30, sent 2025-10-01, payment due 2025-10-21.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError, UsageError } from "../../bin/ops/cli-kit";
+import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
+import { breachRegister, recordBreachAnswer } from "../../functions/app/breach-register";
+import { OperationRejectedError, recordPayment } from "../../functions/app/operations";
+import { handler as prepareBillHandler } from "../../functions/prepare-bill/handler";
+import { handler as recordMissedHandler } from "../../functions/record-missed-deadline/handler";
+import { handler as sendBillHandler } from "../../functions/send-bill/handler";
+import type { EmbeddedApp } from "../../infra/local/app";
+import { bootApp, runUntil, uploadSmallMonth } from "./harness";
+
+const run = promisify(execFile);
+let app: EmbeddedApp;
+let contractId: string;
+const period = "2025-09";
+const latePayment = "2025-09:R-PAY-1";
+
+const context = {
+  functionName: "test",
+  awsRequestId: "breach-register-test",
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Parameters<typeof sendBillHandler>[1];
+
+async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
+      env: { ...process.env, ...app.stack.env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  const booted = await bootApp("2025-10-01T01:00:00+08:00");
+  app = booted.app;
+  contractId = booted.contract.contractId;
+  await uploadSmallMonth(booted.contract, period);
+  await prepareBillHandler({ contractId, period }, context);
+  await sendBillHandler({ contractId, period }, context);
+  await runUntil(app, "2025-10-09T10:00:00+08:00");
+  // A short payment: the bill stays open, the breach comes at the due date, and 4000.00 is paid.
+  await recordPayment({ contractId, period, amount: "4000.00", date: "2025-10-09" });
+  await runUntil(app, "2025-10-22T10:00:00+08:00");
+  await recordMissedHandler({ contractId, period, missed: "payment" }, context);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
+  it("a detected late payment awaits a written notice: no cure deadline counted from the system's email", async () => {
+    const register = await breachRegister({ contractId, asOf: "2025-10-22" });
+    expect(register.breaches).toEqual([
+      expect.objectContaining({
+        breachId: latePayment,
+        rule: "R-PAY-1",
+        party: "A",
+        detectedOn: "2025-10-22",
+        state: "awaiting-notice",
+        cureDeadline: null,
+      }),
+    ]);
+  });
+
+  it("R-LIAB-1: the cap is what Party A paid by the day: 0.00 on 10-08, 4000.00 from 10-09", async () => {
+    expect((await breachRegister({ contractId, asOf: "2025-10-08" })).liabilityCap).toBe("0.00");
+    expect((await breachRegister({ contractId, asOf: "2025-10-09" })).liabilityCap).toBe("4000.00");
+  });
+
+  it("record-breach-notice by express within the city: received day 3 (10-26), cure or object by 11-05", async () => {
+    const { code, stdout } = await ops(
+      "record-breach-notice",
+      "--contract",
+      contractId,
+      "--breach",
+      latePayment,
+      "--method",
+      "express",
+      "--region",
+      "same-city",
+      "--dispatched",
+      "2025-10-23",
+      "--json",
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      breachId: latePayment,
+      rule: "R-PAY-1",
+      party: "A",
+      method: "express",
+      region: "same-city",
+      sentOn: "2025-10-23",
+      receivedOn: "2025-10-26",
+      cureDeadline: "2025-11-05",
+    });
+    const register = await breachRegister({ contractId, asOf: "2025-10-25" });
+    expect(register.breaches[0]).toMatchObject({ state: "notice-in-transit", cureDeadline: "2025-11-05" });
+  });
+
+  it("wrong values are refused in one line (exit 1), a missing region is a usage error (exit 2)", async () => {
+    // The command in-process: bin/ops.ts turns InputError into exit 1 and UsageError into exit 2.
+    const notice = (...args: string[]) =>
+      recordBreachNoticeCommand.run(["--contract", contractId, "--breach", "sla-1", ...args]);
+    await expect(
+      notice("--method", "registered", "--region", "moon", "--dispatched", "2025-10-23"),
+    ).rejects.toThrow(
+      new InputError('--region "moon": expected one of same-city, mainland, hk-macao-taiwan, abroad'),
+    );
+    await expect(notice("--method", "express", "--dispatched", "2025-10-23")).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    await expect(notice("--method", "personal", "--received", "2025-11-01")).rejects.toThrow(
+      new InputError("breach sla-1 is not in the register: a new breach needs --rule, --party and --what"),
+    );
+  });
+
+  it("an objection within the period leads to negotiation (8.2), then arbitration (8.3)", async () => {
+    await runUntil(app, "2025-11-03T10:00:00+08:00");
+    const standing = await recordBreachAnswer({
+      contractId,
+      breachId: latePayment,
+      answer: "objection",
+      on: "2025-11-03",
+    });
+    expect(standing).toMatchObject({ state: "negotiation", late: false });
+    await expect(
+      recordBreachAnswer({ contractId, breachId: latePayment, answer: "cure", on: "2025-11-03" }),
+    ).rejects.toThrow(OperationRejectedError);
+  });
+
+  it("a breach the system did not detect (R-SLA-2, Party B) lapses without an answer: arbitration at 长春仲裁委员会", async () => {
+    const { code } = await ops(
+      "record-breach-notice",
+      "--contract",
+      contractId,
+      "--breach",
+      "fault-2025-10-30",
+      "--rule",
+      "R-SLA-2",
+      "--party",
+      "B",
+      "--what",
+      "fault reported 2025-10-30 not fixed within 24 hours",
+      "--method",
+      "personal",
+      "--received",
+      "2025-11-01",
+    );
+    expect(code).toBe(0);
+    const during = await breachRegister({ contractId, asOf: "2025-11-05" });
+    expect(during.breaches.find((b) => b.breachId === "fault-2025-10-30")).toMatchObject({
+      party: "B",
+      state: "cure-period",
+      cureDeadline: "2025-11-11",
+      daysLeft: 7,
+    });
+    const after = await breachRegister({ contractId, asOf: "2025-11-12" });
+    const lapsed = after.breaches.find((b) => b.breachId === "fault-2025-10-30");
+    expect(lapsed?.state).toBe("lapsed");
+    expect(lapsed?.next).toContain("长春仲裁委员会");
+  });
+});
+
+describe("force majeure (R-FM-1)", () => {
+  it("a flood from 11-01, a written request 12-02: either party may terminate from 12-13", async () => {
+    const started = await ops(
+      "record-force-majeure",
+      "--contract",
+      contractId,
+      "--from",
+      "2025-11-01",
+      "--what",
+      "flood cuts the line",
+      "--json",
+    );
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({
+      from: "2025-11-01",
+      to: null,
+      negotiationOpensOn: "2025-11-30",
+    });
+    const ended = await ops(
+      "record-force-majeure",
+      "--contract",
+      contractId,
+      "--from",
+      "2025-11-01",
+      "--to",
+      "2025-12-15",
+      "--what",
+      "flood cuts the line",
+      "--negotiation-requested",
+      "2025-12-02",
+      "--json",
+    );
+    expect(ended.code).toBe(0);
+    const register = await breachRegister({ contractId, asOf: "2025-12-13" });
+    expect(register.forceMajeure).toEqual([
+      expect.objectContaining({
+        from: "2025-11-01",
+        to: "2025-12-15",
+        daysLasted: 43,
+        negotiationEndsOn: "2025-12-12",
+        terminationRightFrom: "2025-12-13",
+        terminationRight: true,
+      }),
+    ]);
+  });
+});
