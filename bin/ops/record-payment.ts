@@ -6,7 +6,8 @@ export default cycleCommand({
   summary:
     "record one payment of Party A toward a period's bill (R-PAY-1); says whether the bill is paid in full, short (R-PAY-2 goes on) or overpaid (credit carried to the next bill)",
   required: ["amount", "date"],
-  placeholders: { amount: "<a>", date: "<YYYY-MM-DD|instant>" },
+  optional: ["account"],
+  placeholders: { amount: "<a>", date: "<YYYY-MM-DD|instant>", account: "<digits paid into>" },
   run: recordPayment,
   header: [
     "entry",
@@ -32,5 +33,8 @@ export default cycleCommand({
     r.invoiceDue ?? "—",
     r.workflow,
   ],
-  note: (r) => r.message,
+  note: (r) =>
+    r.account?.notInForce
+      ? `${r.message}\npaid into ${r.account.paidInto}, not Party B's account in force ${r.account.inForce ?? "(none)"} (R-BANK-1)`
+      : r.message,
 });

@@ -15,9 +15,12 @@ import {
   setCycleFieldsOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
+import type { Contract } from "../core/contract";
 import { invoiceDue } from "../core/deadlines";
 import { periodBalance } from "../core/ledger";
+import { maskAccount } from "../core/mask";
 import { formatFen, formatMoney, moneyToFen, parseMoney } from "../core/money";
+import { checkPaymentAccount } from "../core/party-changes";
 import { formatInstant, shanghaiDateOf } from "../core/time";
 import {
   billedCycle,
@@ -58,8 +61,12 @@ export async function recordPayment(input: {
   period: string;
   amount: string;
   date: string;
+  /** The account Party A paid into, from its bank slip: checked against the one in force (R-BANK-1). */
+  account?: string;
 }) {
   const { contract } = await contractOrReject(input.contractId);
+  if (input.account !== undefined && !/^\d{8,32}$/.test(input.account))
+    throw new OperationRejectedError("--account is not an account number of 8–32 digits");
   // No single payment exceeds the whole contract (R-BUDGET-1's total): beyond it is a typo, not money.
   const amount = positiveMoney(input.amount, "--amount", {
     amount: parseMoney(contract.budget),
@@ -112,6 +119,7 @@ export async function recordPayment(input: {
     rule: outcome === "short" ? "R-PAY-2" : "R-PAY-1",
     details: { entry: entryId, billTotal: cycle.billTotal, paid: yuan(balance.paidFen), ...figures },
   });
+  const account = input.account === undefined ? null : await paymentAccount(contract, input, entryId, paidAt);
   const current = await getCycle(input.contractId, input.period);
   const token = cleared && current.payment ? cycleToken(current, "payment") : undefined;
   const workflow = !cleared
@@ -132,7 +140,41 @@ export async function recordPayment(input: {
     message: OUTCOME_WORDS[outcome](figures),
     late: paidAt.getTime() > Date.parse(cycle.paymentDue ?? ""),
     workflow,
+    ...(account ? { account } : {}),
   };
+}
+
+/**
+ * R-BANK-1: a payment into an account of Party B that is not in force on its day (an old account after a
+ * notified change, or a typo) is flagged for people and audited, never refused: the money was paid.
+ */
+async function paymentAccount(
+  contract: Contract,
+  input: { contractId: string; period: string; account?: string },
+  entryId: string,
+  paidAt: Date,
+) {
+  const paidInto = input.account as string;
+  const check = checkPaymentAccount(contract, shanghaiDateOf(paidAt), paidInto);
+  const view = {
+    paidInto: maskAccount(paidInto),
+    inForce: check.inForce ? maskAccount(check.inForce.accountNumber) : null,
+    notInForce: !check.matches,
+  };
+  if (!check.matches) {
+    await appendAuditEvent(
+      {
+        contractId: input.contractId,
+        period: input.period,
+        who: "system",
+        what: `payment ${entryId} went to account ${view.paidInto}, not to Party B's account in force ${view.inForce ?? "(none)"} on ${shanghaiDateOf(paidAt)}`,
+        rule: "R-BANK-1",
+        details: { entry: entryId },
+      },
+      `payment-account#${entryId}`,
+    );
+  }
+  return view;
 }
 
 // --- corrections: a reversing entry, never an edit (ADR 0010) ---------------------------------------

@@ -216,7 +216,10 @@ export function serviceChangeEffective(requestedOn: Date | LocalDate, rules: Dea
  * R-BANK-1 (calendar days, R-WD-4): a new account is used on statements from N days after the written notice
  * is recorded.
  */
-export function bankAccountEffective(noticeRecordedOn: Date | LocalDate, rules: DeadlineRules): Deadline {
+export function bankAccountEffective(
+  noticeRecordedOn: Date | LocalDate,
+  rules: Pick<DeadlineRules, "bankChangeNoticeDays">,
+): Deadline {
   return startingOn(
     "effective",
     "R-BANK-1",

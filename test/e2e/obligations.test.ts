@@ -1,8 +1,10 @@
 /**
- * The breach register on the embedded stack (R-BREACH-1, R-LIAB-1, R-FM-1): the late payment the monthly
- * cycle detects waits for a written notice; the cure clock runs from the notice's deemed receipt (9.3); an
- * objection leads to negotiation, silence to arbitration; the liability cap is what Party A paid by the day.
- * The bill is the harness's hand-computed small month, 4000.30, sent 2025-10-01, payment due 2025-10-21.
+ * The contract's other obligations on one embedded stack. The breach register (R-BREACH-1, R-LIAB-1, R-FM-1):
+ * the late payment the monthly cycle detects waits for a written notice; the cure clock runs from the notice's
+ * deemed receipt (9.3); an objection leads to negotiation, silence to arbitration; the liability cap is what
+ * Party A paid by the day. Party changes: a new bank account in force 10 days after its notice (R-BANK-1), a
+ * new contact from the notice (2.13, 9.2). The bill is the harness's hand-computed small month, 4000.30, sent
+ * 2025-10-01, payment due 2025-10-21.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -11,6 +13,7 @@ import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
 import { breachRegister, recordBreachAnswer } from "../../functions/app/breach-register";
 import { OperationRejectedError, recordPayment } from "../../functions/app/operations";
+import { recordBankChange, recordContactChange } from "../../functions/app/party-changes";
 import { handler as prepareBillHandler } from "../../functions/prepare-bill/handler";
 import { handler as recordMissedHandler } from "../../functions/record-missed-deadline/handler";
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
@@ -20,6 +23,7 @@ import { bootApp, runUntil, uploadSmallMonth } from "./harness";
 const run = promisify(execFile);
 let app: EmbeddedApp;
 let contractId: string;
+let contract: Awaited<ReturnType<typeof bootApp>>["contract"];
 const period = "2025-09";
 const latePayment = "2025-09:R-PAY-1";
 
@@ -44,7 +48,8 @@ async function ops(...args: string[]): Promise<{ code: number; stdout: string; s
 beforeAll(async () => {
   const booted = await bootApp("2025-10-01T01:00:00+08:00");
   app = booted.app;
-  contractId = booted.contract.contractId;
+  contract = booted.contract;
+  contractId = contract.contractId;
   await uploadSmallMonth(booted.contract, period);
   await prepareBillHandler({ contractId, period }, context);
   await sendBillHandler({ contractId, period }, context);
@@ -57,6 +62,49 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+});
+
+const newAccount = "6225880112345678";
+const newContact = "new.contact@partya.example";
+
+describe("party changes at 2025-10-22 (R-BANK-1, 2.13, 9.2)", () => {
+  it("R-BANK-1: Party B's new account notified 10-22 is in force from 11-01; the output masks it", async () => {
+    const result = await recordBankChange({
+      contractId,
+      party: "partyB",
+      account: {
+        accountName: "中国移动通信集团吉林有限公司",
+        bank: "招商银行长春分行",
+        accountNumber: newAccount,
+      },
+      notifiedOn: "2025-10-22",
+    });
+    expect(result).toMatchObject({ effectiveFrom: "2025-11-01", changed: true });
+    expect(JSON.stringify(result)).not.toContain(newAccount);
+  });
+
+  it("R-BANK-1: the rest of the bill paid on 10-22 into the new account, not yet in force, is flagged", async () => {
+    const paid = await recordPayment({
+      contractId,
+      period,
+      amount: "0.30",
+      date: "2025-10-22",
+      account: newAccount,
+    });
+    expect(paid.outcome).toBe("paid-in-full");
+    expect(paid.account).toMatchObject({ notInForce: true });
+    expect(paid.account?.inForce).toMatch(/0999$/);
+  });
+
+  it("Party A's new contact email is in force from the notice", async () => {
+    const result = await recordContactChange({
+      contractId,
+      party: "partyA",
+      change: { email: newContact },
+      notifiedOn: "2025-10-22",
+    });
+    expect(result.changed).toBe(true);
+  });
 });
 
 describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
@@ -74,9 +122,10 @@ describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
     ]);
   });
 
-  it("R-LIAB-1: the cap is what Party A paid by the day: 0.00 on 10-08, 4000.00 from 10-09", async () => {
+  it("R-LIAB-1: the cap is what Party A paid by the day: 0.00 on 10-08, 4000.00 from 10-09, 4000.30 from 10-22", async () => {
     expect((await breachRegister({ contractId, asOf: "2025-10-08" })).liabilityCap).toBe("0.00");
-    expect((await breachRegister({ contractId, asOf: "2025-10-09" })).liabilityCap).toBe("4000.00");
+    expect((await breachRegister({ contractId, asOf: "2025-10-21" })).liabilityCap).toBe("4000.00");
+    expect((await breachRegister({ contractId, asOf: "2025-10-22" })).liabilityCap).toBe("4000.30");
   });
 
   it("record-breach-notice by express within the city: received day 3 (10-26), cure or object by 11-05", async () => {
@@ -217,5 +266,18 @@ describe("force majeure (R-FM-1)", () => {
         terminationRight: true,
       }),
     ]);
+  });
+});
+
+describe("after the changes", () => {
+  it("the October statement goes to Party A's new contact and names the new account (R-BANK-1)", async () => {
+    await runUntil(app, "2025-11-04T10:00:00+08:00");
+    await uploadSmallMonth(contract, "2025-10");
+    await prepareBillHandler({ contractId, period: "2025-10" }, context);
+    await sendBillHandler({ contractId, period: "2025-10" }, context);
+    const statements = (await app.stack.sentEmails()).filter((e) => e.subject.startsWith("2025年10月账单"));
+    expect(statements.map((e) => e.to)).toEqual([[newContact]]);
+    expect(statements[0]?.text).toContain(newAccount);
+    expect(statements[0]?.text).not.toContain("431901341210999");
   });
 });

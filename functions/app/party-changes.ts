@@ -1,0 +1,107 @@
+/**
+ * A party's written notice of a new bank account (R-BANK-1) or a new contact (2.13, 9.2), recorded by an
+ * operator: the stored contract changes once (over the version it was read at), the change is audited with
+ * the account masked, and every statement and email from then on reads the changed contract.
+ */
+import { now } from "../adapters/clock";
+import { appendAuditEvent } from "../adapters/repository";
+import { getContractDocument, replaceContractDocument } from "../adapters/repository/contract-document";
+import { type Contract, ContractInvalidError } from "../core/contract";
+import { maskAccount, maskEmail, maskPhone } from "../core/mask";
+import {
+  type BankAccount,
+  type Contact,
+  PartyChangeError,
+  type PartyKey,
+  withBankChange,
+  withContactChange,
+} from "../core/party-changes";
+import { type LocalDate, shanghaiDateOf } from "../core/time";
+import { contractOrReject, OperationRejectedError } from "./operation-input";
+
+const PARTY_WORDS: Record<PartyKey, string> = { partyA: "Party A", partyB: "Party B" };
+
+/** Applies a change computed from the stored contract; a concurrent change makes it start over once. */
+async function changeContract<T extends { contract: Contract; changed: boolean }>(
+  contractId: string,
+  compute: (contract: Contract) => T,
+): Promise<T> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { contract, version } = await getContractDocument(contractId);
+    let result: T;
+    try {
+      result = compute(contract);
+    } catch (error) {
+      if (error instanceof PartyChangeError || error instanceof ContractInvalidError)
+        throw new OperationRejectedError(error.message.split("\n").join(" "), { cause: error });
+      throw error;
+    }
+    if (!result.changed || (await replaceContractDocument(contractId, result.contract, version)))
+      return result;
+  }
+  throw new OperationRejectedError(
+    `contract ${contractId} was changed by someone else meanwhile: run the command again`,
+  );
+}
+
+function notAfterToday(day: LocalDate, field: string): void {
+  if (day > shanghaiDateOf(now())) throw new OperationRejectedError(`${field} ${day} is in the future`);
+}
+
+/** R-BANK-1: a new account of `party`, in force from `notifiedOn` + 10 days (bankChangeNoticeDays). */
+export async function recordBankChange(input: {
+  contractId: string;
+  party: PartyKey;
+  account: Omit<BankAccount, "effectiveFrom">;
+  notifiedOn: LocalDate;
+}) {
+  await contractOrReject(input.contractId);
+  notAfterToday(input.notifiedOn, "--notified");
+  const result = await changeContract(input.contractId, (contract) =>
+    withBankChange(contract, input.party, input.account, input.notifiedOn),
+  );
+  const masked = maskAccount(result.account.accountNumber);
+  if (result.changed) {
+    await appendAuditEvent({
+      contractId: input.contractId,
+      who: "operator",
+      what: `${PARTY_WORDS[input.party]} notified a new bank account ${masked} (${result.account.bank}) on ${input.notifiedOn}: in force from ${result.account.effectiveFrom}`,
+      rule: "R-BANK-1",
+    });
+  }
+  return {
+    party: input.party,
+    bank: result.account.bank,
+    account: masked,
+    notifiedOn: input.notifiedOn,
+    effectiveFrom: result.account.effectiveFrom,
+    changed: result.changed,
+  };
+}
+
+/** 2.13, 9.2: a new contact (person, phone, email) of `party`, in force from the notice. */
+export async function recordContactChange(input: {
+  contractId: string;
+  party: PartyKey;
+  change: Partial<Contact>;
+  notifiedOn: LocalDate;
+}) {
+  await contractOrReject(input.contractId);
+  notAfterToday(input.notifiedOn, "--notified");
+  const result = await changeContract(input.contractId, (contract) =>
+    withContactChange(contract, input.party, input.change),
+  );
+  const shown = {
+    name: result.contact.name,
+    phone: maskPhone(result.contact.phone),
+    email: maskEmail(result.contact.email),
+  };
+  if (result.changed) {
+    await appendAuditEvent({
+      contractId: input.contractId,
+      who: "operator",
+      what: `${PARTY_WORDS[input.party]} notified a new contact on ${input.notifiedOn}: ${shown.name}, ${shown.phone}, ${shown.email} — emails go to it from now`,
+    });
+  }
+  return { party: input.party, notifiedOn: input.notifiedOn, contact: shown, changed: result.changed };
+}
