@@ -17,6 +17,7 @@ import {
   setBreachNoticeOnce,
   setForceMajeureFieldOnce,
 } from "../adapters/repository/breaches";
+import { listTickets } from "../adapters/repository/tickets";
 import {
   ARBITRATION_BODY,
   type BreachEntry,
@@ -30,7 +31,8 @@ import {
 import type { Contract } from "../core/contract";
 import { formatFen } from "../core/money";
 import type { DeliveryMethod, DeliveryRegion } from "../core/notices";
-import { type LocalDate, shanghaiDateOf } from "../core/time";
+import { TICKET_RULES, ticketStanding } from "../core/service-levels";
+import { endOfDay, type LocalDate, shanghaiDateOf } from "../core/time";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
 
 /** A breach the monthly cycle detected is `<period>:<rule>`, e.g. `2025-09:R-PAY-1`. */
@@ -38,8 +40,13 @@ function detectedId(cycle: CycleRecord, rule: string): string {
   return `${cycle.period}:${rule}`;
 }
 
-async function detectedBreaches(contractId: string): Promise<StoredBreachEntry[]> {
-  return (await listCycles(contractId)).flatMap((cycle) =>
+/**
+ * What the system detects by itself as of the end of `asOf`: the monthly cycle's late bill, payment and
+ * invoice, and service-level tickets still open past their deadline (R-SLA-1, R-SLA-2; a ticket closed late
+ * is written to the register when it is closed).
+ */
+async function detectedBreaches(contractId: string, asOf: LocalDate): Promise<StoredBreachEntry[]> {
+  const fromCycles = (await listCycles(contractId)).flatMap((cycle) =>
     (cycle.breaches ?? []).map((breach) => ({
       breachId: detectedId(cycle, breach.rule),
       rule: breach.rule,
@@ -48,12 +55,28 @@ async function detectedBreaches(contractId: string): Promise<StoredBreachEntry[]
       detectedOn: shanghaiDateOf(new Date(breach.noticedAt)),
     })),
   );
+  const end = endOfDay(asOf);
+  const overdue = (await listTickets(contractId)).flatMap((ticket) => {
+    const standing = ticketStanding({ dueAt: ticket.dueAt, provisional: ticket.provisional }, undefined, end);
+    if (ticket.closedAt !== undefined || standing !== "overdue" || ticket.dueAt === null) return [];
+    const rule = TICKET_RULES[ticket.kind];
+    return [
+      {
+        breachId: `ticket:${ticket.ticketId}`,
+        rule: rule.rule,
+        party: rule.party,
+        what: `${ticket.kind} ${ticket.ticketId} (${ticket.what}) still open after ${ticket.dueAt}`,
+        detectedOn: shanghaiDateOf(new Date(ticket.dueAt)),
+      },
+    ];
+  });
+  return [...fromCycles, ...overdue];
 }
 
 /** The register's entries: detected breaches, overlaid by what was recorded against them, then the others. */
-async function registerEntries(contractId: string): Promise<StoredBreachEntry[]> {
+async function registerEntries(contractId: string, asOf: LocalDate): Promise<StoredBreachEntry[]> {
   const recorded = new Map((await breachEntries(contractId)).map((e) => [e.breachId, e]));
-  const detected = await detectedBreaches(contractId);
+  const detected = await detectedBreaches(contractId, asOf);
   const detectedIds = new Set(detected.map((e) => e.breachId));
   return [
     ...detected.map((e) => recorded.get(e.breachId) ?? e),
@@ -82,7 +105,9 @@ export async function recordBreachNotice(input: BreachNoticeInput) {
   const record = await contractOrReject(input.contractId);
   const known =
     (await getBreachEntry(input.contractId, input.breachId)) ??
-    (await detectedBreaches(input.contractId)).find((e) => e.breachId === input.breachId);
+    (await detectedBreaches(input.contractId, shanghaiDateOf(now()))).find(
+      (e) => e.breachId === input.breachId,
+    );
   let entry: StoredBreachEntry;
   if (known) {
     // The same description again is a retry of the command that created the entry.
@@ -229,7 +254,7 @@ function forceMajeureTerms(contract: Contract): ForceMajeureTerms {
  */
 export async function breachRegister(input: { contractId: string; asOf: LocalDate }) {
   const record = await contractOrReject(input.contractId);
-  const entries = (await registerEntries(input.contractId)).filter(
+  const entries = (await registerEntries(input.contractId, input.asOf)).filter(
     (e) => e.detectedOn === undefined || e.detectedOn <= input.asOf,
   );
   const capFen = liabilityCapFen(await ledgerEntries(input.contractId), input.asOf);

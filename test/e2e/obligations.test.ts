@@ -14,6 +14,7 @@ import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
 import { breachRegister, recordBreachAnswer } from "../../functions/app/breach-register";
 import { OperationRejectedError, recordPayment } from "../../functions/app/operations";
 import { recordBankChange, recordContactChange } from "../../functions/app/party-changes";
+import { closeTicket, openTicket, serviceLevelSummary } from "../../functions/app/tickets";
 import { handler as prepareBillHandler } from "../../functions/prepare-bill/handler";
 import { handler as recordMissedHandler } from "../../functions/record-missed-deadline/handler";
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
@@ -266,6 +267,120 @@ describe("force majeure (R-FM-1)", () => {
         terminationRight: true,
       }),
     ]);
+  });
+});
+
+describe("service-level tickets at 2025-11-03 (R-SLA-1, R-SLA-2)", () => {
+  const at = (text: string) => new Date(text);
+
+  it("a fault reported 10-30 22:30 is due 24 h later; closed 11-01 09:00 it is late: Party B's breach in the register", async () => {
+    const opened = await openTicket({
+      contractId,
+      kind: "fault",
+      openedAt: at("2025-10-30T22:30:00+08:00"),
+      what: "line down",
+    });
+    expect(opened).toMatchObject({
+      ticketId: "fault-20251030T2230",
+      dueAt: "2025-10-31T22:30:00+08:00",
+      party: "B",
+    });
+    const closed = await closeTicket({
+      contractId,
+      ticketId: opened.ticketId,
+      closedAt: at("2025-11-01T09:00:00+08:00"),
+      travelMinutes: 0,
+    });
+    expect(closed.standing).toBe("late");
+    const register = await breachRegister({ contractId, asOf: "2025-11-03" });
+    expect(register.breaches.find((b) => b.breachId === "ticket:fault-20251030T2230")).toMatchObject({
+      rule: "R-SLA-2",
+      party: "B",
+      state: "awaiting-notice",
+    });
+  });
+
+  it("an end-user complaint Party A has not answered within 24 h shows in the register against Party A (2.26)", async () => {
+    await openTicket({
+      contractId,
+      kind: "end-user-complaint",
+      openedAt: at("2025-11-02T08:00:00+08:00"),
+      what: "caller complaint",
+    });
+    const register = await breachRegister({ contractId, asOf: "2025-11-03" });
+    expect(
+      register.breaches.find((b) => b.breachId === "ticket:end-user-complaint-20251102T0800"),
+    ).toMatchObject({
+      rule: "R-SLA-2",
+      party: "A",
+      detectedOn: "2025-11-03",
+    });
+    expect(
+      (await breachRegister({ contractId, asOf: "2025-11-02" })).breaches.map((b) => b.breachId),
+    ).not.toContain("ticket:end-user-complaint-20251102T0800");
+  });
+
+  it("October's SMS gateway faults: (7 h − 30 min travel + 4 h 30 min) / 2 = 330 min, within 6 h (3.18)", async () => {
+    const first = await openTicket({
+      contractId,
+      kind: "sms-gateway-fault",
+      openedAt: at("2025-10-05T10:00:00+08:00"),
+      what: "gateway",
+    });
+    expect(first.dueAt).toBeNull();
+    await closeTicket({
+      contractId,
+      ticketId: first.ticketId,
+      closedAt: at("2025-10-05T17:00:00+08:00"),
+      travelMinutes: 30,
+    });
+    const second = await openTicket({
+      contractId,
+      kind: "sms-gateway-fault",
+      openedAt: at("2025-10-12T10:00:00+08:00"),
+      what: "gateway",
+    });
+    await closeTicket({
+      contractId,
+      ticketId: second.ticketId,
+      closedAt: at("2025-10-12T14:30:00+08:00"),
+      travelMinutes: 0,
+    });
+    const summary = await serviceLevelSummary({ contractId, period: "2025-10" });
+    expect(summary.smsGateway).toEqual({
+      faults: 2,
+      averageRepairMinutes: 330,
+      limitMinutes: 360,
+      met: true,
+    });
+    expect(summary.tickets.map((t) => [t.ticketId, t.standing])).toEqual(
+      expect.arrayContaining([["fault-20251030T2230", "late"]]),
+    );
+  });
+
+  it("a ticket is closed once; travel time only counts for an SMS gateway fault", async () => {
+    await expect(
+      closeTicket({
+        contractId,
+        ticketId: "fault-20251030T2230",
+        closedAt: at("2025-11-02T09:00:00+08:00"),
+        travelMinutes: 0,
+      }),
+    ).rejects.toThrow(OperationRejectedError);
+    await openTicket({
+      contractId,
+      kind: "complaint",
+      openedAt: at("2025-11-03T09:00:00+08:00"),
+      what: "billing question",
+    });
+    await expect(
+      closeTicket({
+        contractId,
+        ticketId: "complaint-20251103T0900",
+        closedAt: at("2025-11-03T09:30:00+08:00"),
+        travelMinutes: 20,
+      }),
+    ).rejects.toThrow("--travel-minutes only applies to an SMS gateway fault (3.18)");
   });
 });
 
