@@ -80,6 +80,7 @@ export class ContractOpsStack extends Stack {
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "MonthlyCycleArn", { value: this.stateMachines.monthlyCycle.stateMachineArn });
     new CfnOutput(this, "RenewalWatchArn", { value: this.stateMachines.renewalWatch.stateMachineArn });
+    new CfnOutput(this, "ObligationClockArn", { value: this.stateMachines.obligationClock.stateMachineArn });
     new CfnOutput(this, "MonthlyKickoffArn", { value: this.stateMachines.monthlyKickoff.stateMachineArn });
     new CfnOutput(this, "InboundMailBucket", { value: this.buckets.mail.bucketName });
     new CfnOutput(this, "UsageBucket", { value: this.buckets.usage.bucketName });

@@ -27,6 +27,7 @@ export const functionNames = [
   "end-contract",
   "inbound-reply",
   "check-calendar-year",
+  "obligation-clock",
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 export type WorkflowFunctions<Name extends FunctionName> = Record<Name, IFunction>;
@@ -37,6 +38,7 @@ export const stateMachineNames = {
   monthlyCycle: "ContractOps-MonthlyCycle",
   renewalWatch: "ContractOps-RenewalWatch",
   calendarCheck: "ContractOps-CalendarCheck",
+  obligationClock: "ContractOps-ObligationClock",
 } as const;
 
 /**
@@ -81,7 +83,7 @@ export function waitUntilMillis(millis: string): sfn.WaitTime {
   return sfn.WaitTime.timestamp(`{% $fromMillis(${millis}) %}`);
 }
 
-function withTransientRetry<T extends sfn.TaskStateBase>(task: T): T {
+export function withTransientRetry<T extends sfn.TaskStateBase>(task: T): T {
   task.addRetry({
     errors: TRANSIENT_LAMBDA_ERRORS,
     interval: Duration.seconds(2),

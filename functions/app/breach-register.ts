@@ -33,6 +33,7 @@ import { formatFen } from "../core/money";
 import type { DeliveryMethod, DeliveryRegion } from "../core/notices";
 import { TICKET_RULES, ticketStanding } from "../core/service-levels";
 import { endOfDay, type LocalDate, shanghaiDateOf } from "../core/time";
+import { answerClock, startCureClock } from "./obligation-clock";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
 
 /** A breach the monthly cycle detected is `<period>:<rule>`, e.g. `2025-09:R-PAY-1`. */
@@ -154,7 +155,11 @@ export async function recordBreachNotice(input: BreachNoticeInput) {
     },
     `breach-notice#${entry.breachId}`,
   );
-  return { breachId: entry.breachId, rule: entry.rule, party: entry.party, ...notice };
+  // R-BREACH-1: the ObligationClock reminds the day before and records the lapse at the deadline.
+  const clock = (await startCureClock(input.contractId, entry.breachId, notice))
+    ? "started"
+    : "already-started";
+  return { breachId: entry.breachId, rule: entry.rule, party: entry.party, ...notice, clock };
 }
 
 /** R-BREACH-1: the breaching party's written cure confirmation or objection, received on `on`. */
@@ -193,8 +198,9 @@ export async function recordBreachAnswer(input: {
     },
     `breach-${input.answer}#${input.breachId}`,
   );
+  const workflow = await answerClock((await getBreachEntry(input.contractId, input.breachId))?.clockToken);
   const updated: BreachEntry = { ...entry, [field]: input.on };
-  return { breachId: input.breachId, ...breachStanding(updated, input.on) };
+  return { breachId: input.breachId, ...breachStanding(updated, input.on), workflow };
 }
 
 /** R-FM-1: a force majeure event, its end once known and the written request to negotiate. */

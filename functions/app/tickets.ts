@@ -24,6 +24,7 @@ import {
   ticketStanding,
 } from "../core/service-levels";
 import { formatInstant, type Period, periodOf, shanghaiDateOf } from "../core/time";
+import { answerClock, startTicketClock } from "./obligation-clock";
 import { contractOrReject, notInFuture, OperationRejectedError } from "./operation-input";
 
 const KIND_WORDS: Record<TicketKind, string> = {
@@ -77,7 +78,14 @@ export async function openTicket(input: {
     },
     `ticket-open#${ticket.ticketId}`,
   );
-  return { ...ticket, party: TICKET_RULES[input.kind].party, clause: TICKET_RULES[input.kind].clause };
+  // R-SLA-1, R-SLA-2: the ObligationClock records a breach if the ticket is still open at its deadline.
+  const clock =
+    ticket.dueAt === null
+      ? "none"
+      : (await startTicketClock(input.contractId, ticket.ticketId, ticket.dueAt))
+        ? "started"
+        : "already-started";
+  return { ...ticket, clock, party: TICKET_RULES[input.kind].party, clause: TICKET_RULES[input.kind].clause };
 }
 
 export async function closeTicket(input: {
@@ -100,6 +108,7 @@ export async function closeTicket(input: {
   const closedAt = formatInstant(input.closedAt);
   if (!(await closeTicketOnce(input.contractId, input.ticketId, closedAt, input.travelMinutes)))
     throw new OperationRejectedError(`ticket ${input.ticketId} was already closed at ${ticket.closedAt}`);
+  const workflow = await answerClock((await getTicket(input.contractId, input.ticketId))?.clockToken);
   const standing = ticketStanding(
     { dueAt: ticket.dueAt, provisional: ticket.provisional },
     input.closedAt,
@@ -133,6 +142,7 @@ export async function closeTicket(input: {
     closedAt,
     standing,
     party: rule.party,
+    workflow,
   };
 }
 
@@ -160,7 +170,8 @@ export async function serviceLevelSummary(input: { contractId: string; period: P
   );
   return {
     period: input.period,
-    tickets: tickets.map((t) => ({
+    // The clock's task token stays in the table (never shown).
+    tickets: tickets.map(({ clockToken: _token, ...t }) => ({
       ...t,
       party: TICKET_RULES[t.kind].party,
       standing: ticketStanding(

@@ -84,6 +84,11 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
       "CalendarCheck: warns Party B while next year's working-day calendar is provisional (R-WD-3)",
     grants: ["table-read", "table-write", "send-email"],
   },
+  "obligation-clock": {
+    description:
+      "ObligationClock: cure-period reminder and lapse (R-BREACH-1), a ticket past its deadline (R-SLA-1, R-SLA-2)",
+    grants: ["table-read", "table-write", "send-email"],
+  },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
     grants: ["table-read", "table-write", "send-email", "mail-read", "answer-workflow-tasks"],

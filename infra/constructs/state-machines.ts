@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { type CalendarCheckFunctions, calendarCheckDefinition } from "../../workflows/calendar-check";
 import { type MonthlyCycleFunctions, monthlyCycleDefinition } from "../../workflows/monthly-cycle";
 import { type MonthlyKickoffFunctions, monthlyKickoffDefinition } from "../../workflows/monthly-kickoff";
+import { type ObligationClockFunctions, obligationClockDefinition } from "../../workflows/obligation-clock";
 import { type RenewalWatchFunctions, renewalWatchDefinition } from "../../workflows/renewal-watch";
 import { type FunctionName, stateMachineNames } from "../../workflows/states";
 import { deploymentSuffix } from "./contract-function";
@@ -26,6 +27,7 @@ const monthlyCycleFunctions = [
   "close-cycle",
 ] as const;
 const calendarCheckFunctions = ["check-calendar-year"] as const;
+const obligationClockFunctions = ["obligation-clock"] as const;
 const renewalWatchFunctions = [
   "plan-renewal-watch",
   "send-renewal-reminder",
@@ -40,6 +42,7 @@ export class ContractOpsStateMachines extends Construct {
   readonly monthlyCycle: sfn.StateMachine;
   readonly renewalWatch: sfn.StateMachine;
   readonly calendarCheck: sfn.StateMachine;
+  readonly obligationClock: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, functions: ContractOpsFunctions) {
     super(scope, id);
@@ -119,9 +122,26 @@ export class ContractOpsStateMachines extends Construct {
       (scope) =>
         calendarCheckDefinition(scope, functions.lambdas(calendarCheckFunctions) as CalendarCheckFunctions),
     );
+    this.obligationClock = machine(
+      "ObligationClock",
+      stateMachineNames.obligationClock,
+      "One dated obligation started by a recorded event: a written breach notice's cure period, a service-level ticket's deadline (R-BREACH-1, R-SLA-1, R-SLA-2).",
+      obligationClockFunctions,
+      (scope) =>
+        obligationClockDefinition(
+          scope,
+          functions.lambdas(obligationClockFunctions) as ObligationClockFunctions,
+        ),
+    );
   }
 
   get all(): sfn.StateMachine[] {
-    return [this.monthlyKickoff, this.monthlyCycle, this.renewalWatch, this.calendarCheck];
+    return [
+      this.monthlyKickoff,
+      this.monthlyCycle,
+      this.renewalWatch,
+      this.calendarCheck,
+      this.obligationClock,
+    ];
   }
 }

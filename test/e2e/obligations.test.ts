@@ -11,7 +11,10 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
+import { breachEntries } from "../../functions/adapters/repository/breaches";
+import { stateMachineArnByName } from "../../functions/adapters/workflow";
 import { breachRegister, recordBreachAnswer } from "../../functions/app/breach-register";
+import { clockExecutionName } from "../../functions/app/obligation-clock";
 import { OperationRejectedError, recordPayment } from "../../functions/app/operations";
 import { recordBankChange, recordContactChange } from "../../functions/app/party-changes";
 import { closeTicket, openTicket, serviceLevelSummary } from "../../functions/app/tickets";
@@ -19,7 +22,8 @@ import { handler as prepareBillHandler } from "../../functions/prepare-bill/hand
 import { handler as recordMissedHandler } from "../../functions/record-missed-deadline/handler";
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
 import type { EmbeddedApp } from "../../infra/local/app";
-import { bootApp, runUntil, uploadSmallMonth } from "./harness";
+import { stateMachineNames } from "../../workflows/states";
+import { bootApp, PARTY_B, runUntil, statesEntered, uploadSmallMonth } from "./harness";
 
 const run = promisify(execFile);
 let app: EmbeddedApp;
@@ -154,6 +158,7 @@ describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
       sentOn: "2025-10-23",
       receivedOn: "2025-10-26",
       cureDeadline: "2025-11-05",
+      clock: "started",
     });
     const register = await breachRegister({ contractId, asOf: "2025-10-25" });
     expect(register.breaches[0]).toMatchObject({ state: "notice-in-transit", cureDeadline: "2025-11-05" });
@@ -394,5 +399,51 @@ describe("after the changes", () => {
     expect(statements.map((e) => e.to)).toEqual([[newContact]]);
     expect(statements[0]?.text).toContain(newAccount);
     expect(statements[0]?.text).not.toContain("431901341210999");
+  });
+});
+
+describe("ObligationClock: the deadlines run as workflows (R-BREACH-1, R-SLA-2)", () => {
+  it("fault-2025-10-30's cure period: a reminder on 11-10 and the lapse after 11-11, to both contacts", async () => {
+    await runUntil(app, "2025-11-12T10:00:00+08:00");
+    const mails = (await app.stack.sentEmails()).filter((e) => e.subject.includes("违约纠正期限"));
+    expect(mails.map((e) => [e.subject.split("：")[0], e.to])).toEqual([
+      ["违约纠正期限明日届满", [newContact, PARTY_B]],
+      ["违约纠正期限已届满", [newContact, PARTY_B]],
+    ]);
+    // What Party A reads names clauses in words, never rule IDs.
+    expect(mails.map((e) => e.text).join("\n")).not.toMatch(/R-[A-Z]+-\d/);
+    expect(mails[1]?.text).toContain("长春仲裁委员会");
+    const arn = await stateMachineArnByName(stateMachineNames.obligationClock);
+    const { executions } = await app.stepFunctions.listExecutions({ stateMachineArn: arn as string });
+    const byName = (name: string) => executions.find((e) => e.name === name)?.executionArn as string;
+    expect(
+      await statesEntered(app, byName(clockExecutionName(contractId, "cure", "fault-2025-10-30"))),
+    ).toEqual([
+      "Read the obligation and its deadline",
+      "Is there a reminder before the deadline?",
+      "Wait until the reminder day",
+      "Remind both parties of the deadline",
+      "Wait for the answer until the deadline",
+      "Record that the deadline passed",
+      "Deadline passed",
+    ]);
+    // The late payment was objected to on 11-03: its clock ended with the answer, without a reminder.
+    expect(await statesEntered(app, byName(clockExecutionName(contractId, "cure", latePayment)))).toEqual([
+      "Read the obligation and its deadline",
+      "Is there a reminder before the deadline?",
+      "Wait until the reminder day",
+      "Remind both parties of the deadline",
+      "Wait for the answer until the deadline",
+      "Answered before the deadline",
+    ]);
+  });
+
+  it("a complaint still open at its 48 h deadline is written to the register by its clock (3.18, Party B)", async () => {
+    const stored = await breachEntries(contractId);
+    expect(stored.find((e) => e.breachId === "ticket:complaint-20251103T0900")).toMatchObject({
+      rule: "R-SLA-2",
+      party: "B",
+      detectedOn: "2025-11-05",
+    });
   });
 });

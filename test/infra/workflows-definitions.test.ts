@@ -120,6 +120,16 @@ const expectedStates: Record<string, string[]> = {
     "End the contract",
     "Contract ended",
   ],
+  [stateMachineNames.obligationClock]: [
+    "Read the obligation and its deadline",
+    "Is there a reminder before the deadline?",
+    "Wait until the reminder day",
+    "Remind both parties of the deadline",
+    "Wait for the answer until the deadline",
+    "Answered before the deadline",
+    "Record that the deadline passed",
+    "Deadline passed",
+  ],
 };
 
 describe.each(Object.values(stateMachineNames))("%s", (name) => {
@@ -178,8 +188,9 @@ describe.each(Object.values(stateMachineNames))("%s", (name) => {
     for (const [stateName, task] of allStates(machine(name))) {
       if (task.Resource !== "arn:aws:states:::lambda:invoke.waitForTaskToken") continue;
       expect(task.Arguments.Payload.taskToken, stateName).toBe("{% $states.context.Task.Token %}");
-      expect(task.Arguments.Payload.awaiting, stateName).toMatch(
-        /^(reconciliation-reply|agreed-amount|payment|invoice|written-notice)$/,
+      // The ObligationClock's one Lambda takes the wait as its "await" action.
+      expect(task.Arguments.Payload.awaiting ?? task.Arguments.Payload.action, stateName).toMatch(
+        /^(reconciliation-reply|agreed-amount|payment|invoice|written-notice|await)$/,
       );
       expect(task.TimeoutSeconds, stateName).toMatch(/^\{%.*%\}$/s);
       expect(

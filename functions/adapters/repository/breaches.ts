@@ -26,6 +26,8 @@ const breachEntrySchema = z.object({
   notice: breachNoticeSchema.optional(),
   curedOn: day.optional(),
   objectedOn: day.optional(),
+  /** The cure clock's open wait (ObligationClock); never logged, never shown. */
+  clockToken: z.string().optional(),
 });
 export type StoredBreachEntry = z.infer<typeof breachEntrySchema>;
 
@@ -90,6 +92,23 @@ export async function setBreachAnswerOnce(
     "SET #a = :d",
     "attribute_exists(notice) AND attribute_not_exists(#o) AND (attribute_not_exists(#a) OR #a = :d)",
     { names: { "#a": answer, "#o": other }, values: { ":d": on } },
+  );
+}
+
+/** The cure clock's wait token: written on every run of the await step (the latest wait is the open one). */
+export async function setBreachClockToken(
+  contractId: string,
+  breachId: string,
+  token: string,
+): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    breachKey(breachId),
+    "SET clockToken = :t",
+    "attribute_exists(notice)",
+    {
+      values: { ":t": token },
+    },
   );
 }
 

@@ -16,6 +16,8 @@ const ticketSchema = z.object({
   closedAt: z.string().optional(),
   /** R-SLA-2 (3.18): travel time of an on-site SMS-gateway repair, not counted. */
   travelMinutes: z.number().int().min(0).optional(),
+  /** The ticket clock's open wait (ObligationClock); never logged, never shown. */
+  clockToken: z.string().optional(),
 });
 export type TicketRecord = z.infer<typeof ticketSchema>;
 
@@ -48,5 +50,22 @@ export async function closeTicketOnce(
     "SET closedAt = :c, travelMinutes = :t",
     "attribute_not_exists(closedAt) OR (closedAt = :c AND travelMinutes = :t)",
     { values: { ":c": closedAt, ":t": travelMinutes } },
+  );
+}
+
+/** The ticket clock's wait token: written on every run of the await step (the latest wait is the open one). */
+export async function setTicketClockToken(
+  contractId: string,
+  ticketId: string,
+  token: string,
+): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    ticketKey(ticketId),
+    "SET clockToken = :t",
+    "attribute_exists(ticketId)",
+    {
+      values: { ":t": token },
+    },
   );
 }
