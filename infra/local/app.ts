@@ -34,6 +34,7 @@ export interface EmbeddedApp {
     monthlyCycle: string;
     renewalWatch: string;
     calendarCheck: string;
+    obligationClock: string;
   };
   stop(): Promise<void>;
 }
@@ -117,6 +118,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     monthlyCycle: machineArn(arns, "MonthlyCycle"),
     renewalWatch: machineArn(arns, "RenewalWatch"),
     calendarCheck: machineArn(arns, "CalendarCheck"),
+    obligationClock: machineArn(arns, "ObligationClock"),
   };
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
@@ -124,6 +126,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     AWS_REGION: DEFAULT_REGION,
     MONTHLY_CYCLE_ARN: stateMachineArns.monthlyCycle,
     RENEWAL_WATCH_ARN: stateMachineArns.renewalWatch,
+    OBLIGATION_CLOCK_ARN: stateMachineArns.obligationClock,
   });
   resetAwsClients();
 

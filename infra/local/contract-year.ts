@@ -23,6 +23,7 @@ import {
 } from "../../functions/core/time";
 import { type EmbeddedApp, startEmbeddedApp } from "./app";
 import type { FaultPlan } from "./faults";
+import { obligationsView, planObligationEvent } from "./obligation-staff";
 import { PartyASimulator } from "./party-a";
 import { type OperationLogEntry, PartyBStaff } from "./party-b-staff";
 import {
@@ -78,6 +79,8 @@ export interface RunReport extends ContractLedgerView {
   virtualEnd: string;
   /** What Party B's staff recorded through the `ops` operations, refusals included. */
   operations: OperationLogEntry[];
+  /** The breach register as of the run's last day and each period's service levels (R-BREACH-1, R-SLA-2). */
+  obligations: Awaited<ReturnType<typeof obligationsView>>;
 }
 
 export interface RunOptions {
@@ -162,6 +165,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     partyA.start(start, end);
     for (const notice of scenario.notices ?? []) staff.planNotice(notice);
     for (const correction of scenario.corrections ?? []) staff.planCorrection(correction);
+    for (const event of scenario.events ?? []) planObligationEvent(staff, contract.contractId, event);
     // Progress on the virtual clock: one line per month.
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
       // At 23:00 on the 1st, after that day's kickoff has billed the month before.
@@ -256,5 +260,6 @@ async function collectReport(
     executions: all.map((e) => ({ name: e.name, stateMachine: e.stateMachine, status: e.status })),
     virtualEnd: formatInstant(end),
     ...(await contractLedgerView(contract.contractId)),
+    obligations: await obligationsView(contract.contractId, periods, end),
   };
 }

@@ -21,6 +21,7 @@ import { parseYuanToFen } from "../../functions/core/money";
 import { atTimeOfDay, formatInstant } from "../../functions/core/time";
 import type { EmbeddedApp } from "./app";
 import { workingDayMorning } from "./party-a";
+import type { ObligationCommand } from "./scenario/obligation-events";
 import { type PeriodPlan, resolveFigure } from "./scenario/plan";
 import type { CorrectionScenario, NoticeScenario } from "./scenario/schema";
 
@@ -33,7 +34,8 @@ export interface OperationLogEntry {
     | "record-reconciliation"
     | "record-notice"
     | "correct"
-    | "resend";
+    | "resend"
+    | ObligationCommand;
   period: string | null;
   input: Record<string, string | number | null>;
   outcome: "done" | "refused";
@@ -181,6 +183,18 @@ export class PartyBStaff {
         });
         return `term ${result.term}: deemed delivered ${result.deemedDeliveredOn}, ${result.inTime ? "in time" : "too late"} (deadline ${result.deadline})`;
       });
+    });
+  }
+
+  /** An operation of the obligation registers (infra/local/obligation-staff.ts), logged like the others. */
+  planOperation(
+    instant: Date,
+    operation: ObligationCommand,
+    input: OperationLogEntry["input"],
+    body: () => Promise<string>,
+  ): void {
+    this.at(instant, async () => {
+      await this.perform(operation, null, input, body);
     });
   }
 

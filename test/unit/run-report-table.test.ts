@@ -58,6 +58,17 @@ function report(periods: PeriodReport[]): RunReport {
     operations: [],
     contract: { status: "active", lastDay: "2026-07-14" },
     terms: [{ term: 1, outcome: "pending" }],
+    obligations: {
+      breachRegister: {
+        contractId: "11NA0700211920254001",
+        asOf: "2025-09-19",
+        liabilityCap: "0.00",
+        arbitration: "长春仲裁委员会",
+        breaches: [],
+        forceMajeure: [],
+      },
+      serviceLevels: [],
+    },
     settlement: null,
     ledger: [],
   };

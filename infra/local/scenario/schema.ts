@@ -4,6 +4,7 @@
  * (`npm run scenario:schema`) and a test keeps the two equal.
  */
 import { z } from "zod";
+import { obligationEvent } from "./obligation-events";
 
 const period = z
   .string()
@@ -140,7 +141,14 @@ const correction = z.strictObject({
  * Top-level keys other features add (events of the obligations register, …): one place, so the
  * top level stays strict and a typo in a key is still an error.
  */
-export const scenarioExtensions = {};
+export const scenarioExtensions = {
+  events: z
+    .array(obligationEvent)
+    .optional()
+    .describe(
+      "Obligation registers: breach notices, force majeure, tickets, bank and contact changes (ops commands).",
+    ),
+};
 
 export const scenarioSchema = z
   .strictObject({

@@ -1,0 +1,50 @@
+/**
+ * Party B's staff playing the scenario's obligation `events` (docs/scenarios.md): each is the `ops` command
+ * itself, run in this process at its moment with the run's contract, so the values go through the same
+ * checks an operator's typing does; a refusal is logged with the one line `ops` prints, and the run goes on.
+ */
+import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
+import { breachRegister } from "../../functions/app/breach-register";
+import { OperationRejectedError } from "../../functions/app/operations";
+import { serviceLevelSummary } from "../../functions/app/tickets";
+import { atTimeOfDay, shanghaiDateOf } from "../../functions/core/time";
+import type { PartyBStaff } from "./party-b-staff";
+import type { ObligationEvent } from "./scenario/obligation-events";
+
+async function loadCommand(name: ObligationEvent["command"]): Promise<OpsCommand> {
+  const module = (await import(`../../bin/ops/${name}.ts`)) as { default: OpsCommand };
+  return module.default;
+}
+
+export function planObligationEvent(staff: PartyBStaff, contractId: string, event: ObligationEvent): void {
+  const at = event.at.length === 10 ? atTimeOfDay(event.at, "10:00") : new Date(event.at);
+  staff.planOperation(at, event.command, { ...event.flags }, async () => {
+    const argv = [
+      "--contract",
+      contractId,
+      ...Object.entries(event.flags).flatMap(([k, v]) => [`--${k}`, v]),
+      "--json",
+    ];
+    try {
+      const output = await (await loadCommand(event.command)).run(argv);
+      return JSON.stringify(output.json);
+    } catch (error) {
+      // The refusal `ops` would print (exit 1 or 2), as the other operations log theirs.
+      if (error instanceof InputError || error instanceof UsageError)
+        throw new OperationRejectedError(error.message.split("\n")[0] ?? error.message, { cause: error });
+      throw error;
+    }
+  });
+}
+
+/** The run's JSON: the breach register as of the day before `end` and each period's service levels. */
+export async function obligationsView(contractId: string, periods: readonly string[], end: Date) {
+  const asOf = shanghaiDateOf(new Date(end.getTime() - 1));
+  const register = await breachRegister({ contractId, asOf });
+  const serviceLevels = [];
+  for (const period of periods) serviceLevels.push(await serviceLevelSummary({ contractId, period }));
+  return {
+    breachRegister: register,
+    serviceLevels: serviceLevels.filter((s) => s.tickets.length > 0),
+  };
+}
