@@ -3,6 +3,7 @@
  * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
  */
 import { StepFunctionsApiError } from "./errors";
+import { MAX_HISTORY_EVENTS } from "./limits";
 import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
 
 /** Appends an event of a strand (its previousEventId is the strand's last event); returns its id. */
@@ -12,7 +13,14 @@ export function emit(
   type: string,
   details: Record<string, unknown> | undefined,
 ): number {
-  const events = strand.exec.events;
+  const exec = strand.exec;
+  const events = exec.events;
+  // The 25,000-event quota: the last place is the execution's failure; nothing follows it.
+  if (events.length >= MAX_HISTORY_EVENTS) return strand.lastEventId;
+  if (events.length === MAX_HISTORY_EVENTS - 1 && exec.status === "RUNNING") {
+    exec.onHistoryFull();
+    return strand.lastEventId;
+  }
   const id = events.length + 1;
   events.push({ id, previousEventId: strand.lastEventId, timestampMs: nowMs, type, details });
   strand.lastEventId = id;

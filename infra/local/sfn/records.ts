@@ -67,6 +67,8 @@ export interface ExecutionRecord {
   timeoutTimer: ScheduledTimer | undefined;
   contextExecution: Record<string, unknown>;
   contextStateMachine: Record<string, unknown>;
+  /** Ends the execution when its history reaches the 25,000-event quota (limits.ts). */
+  onHistoryFull: () => void;
 }
 
 /** Cancellation of a branch tree: stopping an execution, or a sibling branch failing. */

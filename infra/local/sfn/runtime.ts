@@ -15,9 +15,15 @@ import { randomUUID } from "node:crypto";
 import { block } from "./blocking";
 import { parseCron } from "./cron";
 import type { DistributedMapHost } from "./distributed-map";
-import { StatesFailureError, StepFunctionsApiError, StrandCancelledError } from "./errors";
+import {
+  StatesFailureError,
+  StepFunctionsApiError,
+  StrandCancelledError,
+  ValidationApiError,
+} from "./errors";
 import { VariableScope } from "./expressions";
 import { emit, emitExec, errorDetails } from "./history";
+import { HISTORY_LIMIT_CAUSE, MAX_EXECUTION_MS, MAX_PAYLOAD_BYTES, payloadBytes } from "./limits";
 import {
   CancelScope,
   type ExecutionRecord,
@@ -73,6 +79,8 @@ export class LocalStepFunctions extends ExecutionStore {
     const name = input.name ?? randomUUID();
     if (!validName(name)) throw new StepFunctionsApiError("InvalidName", `invalid execution name '${name}'`);
     const inputText = input.input ?? "{}";
+    if (payloadBytes(inputText) > MAX_PAYLOAD_BYTES)
+      throw new ValidationApiError(`execution input is over ${MAX_PAYLOAD_BYTES} bytes (256 KiB)`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(inputText);
@@ -83,7 +91,7 @@ export class LocalStepFunctions extends ExecutionStore {
       );
     }
     const arn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine.name}:${name}`;
-    const existing = this.executions.get(arn);
+    const existing = this.retained(arn);
     if (existing) {
       // Same name + same input while running → the same execution; otherwise ExecutionAlreadyExists
       // (API reference, StartExecution: "idempotent" for STANDARD workflows).
@@ -118,6 +126,13 @@ export class LocalStepFunctions extends ExecutionStore {
         RedriveCount: 0,
       },
       contextStateMachine: { Id: machine.arn, Name: machine.name },
+      onHistoryFull: () => {
+        // Event 25,000 is the failure itself; nothing is recorded after it (limits.ts).
+        exec.error = "States.Runtime";
+        exec.cause = HISTORY_LIMIT_CAUSE;
+        this.emitExec(exec, "ExecutionFailed", { error: exec.error, cause: exec.cause });
+        this.close(exec, "FAILED");
+      },
     };
     this.executions.set(arn, exec);
     (this.executionsByMachine.get(machine.arn) as ExecutionRecord[]).push(exec);
@@ -128,18 +143,21 @@ export class LocalStepFunctions extends ExecutionStore {
       inputDetails: { truncated: false },
       roleArn: machine.roleArn,
     });
+    // The definition's TimeoutSeconds, or else the 1-year maximum execution time (limits.ts).
     const timeout = machine.definition.timeoutSeconds;
-    if (timeout !== undefined) {
-      exec.timeoutTimer = this.clock.schedule(new Date(startMs + timeout * 1000), () => {
-        if (exec.status !== "RUNNING") return;
-        this.close(exec, "TIMED_OUT");
-        exec.error = "States.Timeout";
-        this.emitExec(exec, "ExecutionTimedOut", {
-          error: "States.Timeout",
-          cause: `The execution exceeded TimeoutSeconds (${timeout}).`,
-        });
+    const timeoutMs = Math.min(timeout === undefined ? MAX_EXECUTION_MS : timeout * 1000, MAX_EXECUTION_MS);
+    exec.timeoutTimer = this.clock.schedule(new Date(startMs + timeoutMs), () => {
+      if (exec.status !== "RUNNING") return;
+      this.close(exec, "TIMED_OUT");
+      exec.error = "States.Timeout";
+      this.emitExec(exec, "ExecutionTimedOut", {
+        error: "States.Timeout",
+        cause:
+          timeout !== undefined && timeout * 1000 <= MAX_EXECUTION_MS
+            ? `The execution exceeded TimeoutSeconds (${timeout}).`
+            : "The execution reached the maximum execution time of 1 year.",
       });
-    }
+    });
     void this.run(strand, parsed);
     return { executionArn: arn, startDate: new Date(startMs) };
   }
@@ -165,6 +183,8 @@ export class LocalStepFunctions extends ExecutionStore {
   // ---------------------------------------------------------------- API: task tokens
 
   async sendTaskSuccess(input: { taskToken: string; output: string }): Promise<Record<string, never>> {
+    if (payloadBytes(input.output) > MAX_PAYLOAD_BYTES)
+      throw new ValidationApiError(`task output is over ${MAX_PAYLOAD_BYTES} bytes (256 KiB)`);
     let output: unknown;
     try {
       output = JSON.parse(input.output);

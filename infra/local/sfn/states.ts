@@ -19,6 +19,7 @@ import {
 } from "./evaluation";
 import { type CompiledValue, type EvalContext, VariableScope } from "./expressions";
 import { emit } from "./history";
+import { checkPayload } from "./limits";
 import type { StateResult, Strand } from "./records";
 import { errorMatches, retryDelayMs } from "./retry";
 import type { VirtualClock } from "./virtual-clock";
@@ -78,6 +79,7 @@ export class StateInterpreter {
           );
         case "Succeed": {
           const output = await outputOf(state.output, ctx, input);
+          checkPayload(output, "output", state.name);
           this.emitExit(strand, state, output, undefined);
           return { output, next: undefined };
         }
@@ -133,6 +135,8 @@ export class StateInterpreter {
     // only for later states ("Passing data between states with variables", Evaluation of Assign).
     const assigned = await evaluateAssign(assign, ctx);
     strand.scope.check();
+    checkPayload(output, "output", state.name);
+    if (assigned) checkPayload(Object.fromEntries(assigned), "Assign", state.name);
     applyAssign(ctx.variables, assigned);
     this.emitExit(strand, state, output, assigned);
     return { output, next };

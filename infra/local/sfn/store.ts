@@ -7,6 +7,7 @@ import { parseDefinition } from "./definition";
 import { MapRunRegistry } from "./distributed-map";
 import { StepFunctionsApiError, ValidationApiError } from "./errors";
 import { paginate, toHistoryEvent } from "./history";
+import { EXECUTION_RETENTION_MS } from "./limits";
 import {
   type ExecutionRecord,
   type ExecutionStatus,
@@ -235,5 +236,24 @@ export class ExecutionStore {
     const e = this.executions.get(arn);
     if (!e) throw new StepFunctionsApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return e;
+  }
+
+  /**
+   * The execution of that ARN while AWS would still keep it, for StartExecution's name check: a closed
+   * execution is forgotten 90 days after it closed, and only then may its name be used again
+   * (limits.ts). Describe/List/GetExecutionHistory keep answering for it until then, so a local year's
+   * report can read every month (docs/sfn-conformance.md, Quotas).
+   */
+  protected retained(arn: string): ExecutionRecord | undefined {
+    const e = this.executions.get(arn);
+    if (!e || !this.expired(e)) return e;
+    this.executions.delete(arn);
+    const siblings = this.executionsByMachine.get(e.machine.arn);
+    siblings?.splice(siblings.indexOf(e), 1);
+    return undefined;
+  }
+
+  private expired(e: ExecutionRecord): boolean {
+    return e.stopMs !== undefined && this.clock.nowMs() - e.stopMs > EXECUTION_RETENTION_MS;
   }
 }

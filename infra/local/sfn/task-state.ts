@@ -10,6 +10,7 @@ import { StatesFailureError, StepFunctionsApiError } from "./errors";
 import { queryError, secondsField } from "./evaluation";
 import type { EvalContext } from "./expressions";
 import { emit, errorDetails } from "./history";
+import { checkPayload, MAX_PAYLOAD_BYTES, payloadBytes } from "./limits";
 import type { InvokeLambda, Outcome, Strand, TokenRecord } from "./records";
 import type { ScheduledTimer, VirtualClock } from "./virtual-clock";
 
@@ -62,6 +63,8 @@ export async function runTask(
     payload = a.Payload ?? {};
   }
   const payloadText = JSON.stringify(payload) ?? "null";
+  // The state's input after Arguments is held to the payload quota before anything is invoked.
+  checkPayload(payload, "input (after Arguments)", state.name);
   const resource = state.integration === "function" ? state.resource : state.integration;
   const taskDetails = { resourceType: "lambda", resource };
   if (state.integration === "function") {
@@ -158,13 +161,23 @@ export async function runTask(
           }),
         );
       }
+      const result =
+        state.integration === "function" ? payloadOut : lambdaInvokeResponse(payloadOut, requestId);
+      if (!token && payloadBytes(JSON.stringify(result)) > MAX_PAYLOAD_BYTES) {
+        // The task's result over the payload quota (limits.ts): the task fails, uncatchable by States.ALL.
+        const error = "States.DataLimitExceeded";
+        const cause = `The result of the task '${state.name}' is over the ${MAX_PAYLOAD_BYTES}-byte (256 KiB) quota.`;
+        const type = state.integration === "function" ? "LambdaFunctionFailed" : "TaskFailed";
+        const details = state.integration === "function" ? {} : taskDetails;
+        return settle(type, { ...details, error, cause }, () => fail(new StatesFailureError(error, cause)));
+      }
       if (state.integration === "function") {
         const output = JSON.stringify(payloadOut);
         return settle("LambdaFunctionSucceeded", { output, outputDetails: { truncated: false } }, () =>
           ok(payloadOut),
         );
       }
-      const response = lambdaInvokeResponse(payloadOut, requestId);
+      const response = result;
       const output = JSON.stringify(response);
       if (!token)
         return settle("TaskSucceeded", { ...taskDetails, output, outputDetails: { truncated: false } }, () =>
