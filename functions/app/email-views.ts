@@ -6,6 +6,7 @@
  */
 import { now } from "../adapters/clock";
 import type { Breach, CycleRecord } from "../adapters/repository";
+import { usageObjectKey } from "../adapters/usage-store";
 import {
   type Contract,
   contractService,
@@ -46,6 +47,7 @@ import {
   renderReReconciliationUnresolvedEmail,
   renderSettlementEmail,
   renderStatementEmail,
+  renderUsageMissingEmail,
   renderUntrustedReplyEmail,
   type StatementLineView,
   type UntrustedReasonView,
@@ -354,6 +356,7 @@ function statement(contract: Contract, cycle: CycleRecord): RenderedEmail {
     totalAmount: amount(rated.total),
     usage: usageSummary(contract, rated.usage),
     rejectedRecordCount: rated.rejectedCount,
+    ...(rated.missingUsage ? { missingUsage: rated.missingUsage } : {}),
     reconciliationDeadline: reconciliationDeadlineView(contract, cycle),
     paymentDeadline: paymentDeadlineView(contract, cycle),
     tolerancePercent: contract.rules.reconciliationTolerancePercent.value,
@@ -361,6 +364,21 @@ function statement(contract: Contract, cycle: CycleRecord): RenderedEmail {
     paymentAccount: statementAccount(contract, cycle),
     bankChangeNoticeDays: contract.rules.bankChangeNoticeDays.value,
     isFinalPeriod: cycle.lastPeriod,
+  });
+}
+
+/** To Party B's contact: the bill went out without usage files its services call for (never a silent bill). */
+function usageMissing(contract: Contract, cycle: CycleRecord, bucket: string): RenderedEmail {
+  const rated = parsedStatement(cycle);
+  return renderUsageMissingEmail({
+    contract: contractView(contract),
+    period: cycle.period,
+    totalAmount: amount(rated.total),
+    missing: (rated.missingUsage ?? []).map((file) => ({
+      file,
+      objectKey: usageObjectKey(contract.contractId, cycle.period, file),
+    })),
+    bucket,
   });
 }
 
@@ -788,6 +806,7 @@ function settlement(
 /** Every outbound email of the application layer, keyed by what it is about. */
 export const emails = {
   statement,
+  usageMissing,
   reconciliationReminder,
   reReconciliationUnresolved,
   overdueNotice,

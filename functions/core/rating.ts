@@ -21,7 +21,14 @@ import {
   ZERO,
 } from "./money";
 import { codePointLength, smsPartsForSignatureLength } from "./sms";
-import { REJECTED_KEPT, type RejectedUsageRecord, type Statement, type StatementLine } from "./statement";
+import {
+  REJECTED_KEPT,
+  type RejectedUsageRecord,
+  type Statement,
+  type StatementLine,
+  USAGE_FILES,
+  type UsageFile,
+} from "./statement";
 import {
   daysBetween,
   firstDayOfPeriod,
@@ -58,6 +65,19 @@ export interface RateUsageInput {
   voice?: AsyncIterable<Uint8Array>;
   sms?: AsyncIterable<Uint8Array>;
   adjustments?: Adjustment[];
+  /** Files the contract calls for that are absent (see expectedUsageFiles); listed on the statement. */
+  missingUsage?: readonly UsageFile[];
+}
+
+/**
+ * The usage files a period's bill needs: the voice CDR file when the contract prices outbound voice
+ * (R-PRICE-2), the SMS log when it prices SMS (R-SMS-1). The monthly fee (R-PRICE-1) needs none.
+ */
+export function expectedUsageFiles(contract: Contract): UsageFile[] {
+  const files: UsageFile[] = [];
+  if (contractService(contract, "voice-outbound")) files.push("voice");
+  if (contractService(contract, "sms")) files.push("sms");
+  return files;
 }
 
 /** Keeps the first REJECTED_KEPT rejections of a file and counts the rest (bounded memory whatever the size). */
@@ -398,6 +418,9 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
     trial: { billingStartsOn, periodInTrial },
     rejected: [...voiceRejections.kept, ...smsRejections.kept],
     rejectedCount: voiceRejections.count + smsRejections.count,
+    ...(input.missingUsage && input.missingUsage.length > 0
+      ? { missingUsage: USAGE_FILES.filter((file) => input.missingUsage?.includes(file)) }
+      : {}),
     usage: {
       voiceRecords: voiceScan?.records ?? 0,
       voiceCalls: voice.calls,

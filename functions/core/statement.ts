@@ -45,6 +45,10 @@ export const rejectedRecordSchema = z.object({
   reason: z.string(),
 });
 
+/** The usage files of a period: the voice CDR file and the SMS log (`usage/<contractId>/<YYYY-MM>/<kind>.csv`). */
+export const USAGE_FILES = ["voice", "sms"] as const;
+export type UsageFile = (typeof USAGE_FILES)[number];
+
 export const statementSchema = z.object({
   contractId: z.string(),
   /** YYYY-MM, an Asia/Shanghai calendar month (R-PERIOD-1). */
@@ -64,6 +68,11 @@ export const statementSchema = z.object({
   /** Up to REJECTED_KEPT rejections per file (voice first, then SMS, by line); `rejectedCount` counts them all. */
   rejected: z.array(rejectedRecordSchema),
   rejectedCount: z.number().int().nonnegative(),
+  /**
+   * Usage files the contract's services call for that were not there when the bill was rated: their usage
+   * is not on this bill, which says so, and Party B's contact is warned (never a silent bill).
+   */
+  missingUsage: z.array(z.enum(USAGE_FILES)).optional(),
   usage: z.object({
     voiceRecords: z.number().int().nonnegative(),
     voiceCalls: z.number().int().nonnegative(),

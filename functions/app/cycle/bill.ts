@@ -3,6 +3,7 @@
  * Each is safe to run twice: a conditional write decides whether it happens, and emails go through the outbox.
  */
 
+import { awsConfig } from "../../adapters/aws-config";
 import { now } from "../../adapters/clock";
 import { replyAddress, sendEmail } from "../../adapters/mailer";
 import {
@@ -23,7 +24,8 @@ import type { Contract } from "../../core/contract";
 import { billDue, paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
 import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
-import { rateUsage } from "../../core/rating";
+import { expectedUsageFiles, rateUsage } from "../../core/rating";
+import { statementSchema } from "../../core/statement";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { deadlineRules, REMINDER_TIME } from "../rules";
@@ -46,6 +48,7 @@ export async function prepareBill(input: { contractId: string; period: string })
       },
       `bill-prepared#${input.period}`,
     );
+    await warnMissingUsage(existing);
     return billSummary(existing);
   }
   const record = await getContract(input.contractId);
@@ -96,7 +99,24 @@ export async function prepareBill(input: { contractId: string; period: string })
     },
     `bill-prepared#${input.period}`,
   );
+  await warnMissingUsage(prepared);
   return billSummary(prepared);
+}
+
+/**
+ * A usage file the contract calls for was not there: the bill (which says so) goes out on time, and Party B's
+ * contact is told which file is missing and where it belongs — once per period (outbox key), also on a retry.
+ */
+async function warnMissingUsage(cycle: CycleRecord): Promise<void> {
+  const missing = statementSchema.parse(cycle.statement).missingUsage ?? [];
+  if (missing.length === 0) return;
+  const { contract } = await getContract(cycle.contractId);
+  await sendEmail({
+    contractId: cycle.contractId,
+    emailKey: `usage-missing#${cycle.period}`,
+    to: [contract.parties.partyB.contact.email],
+    ...emails.usageMissing(contract, cycle, awsConfig().usageBucket),
+  });
 }
 
 const CARRY_LINE = {
@@ -109,11 +129,13 @@ async function rateWith(contract: Contract, period: string, carried: readonly Ca
     openUsage(contract.contractId, period, "voice"),
     openUsage(contract.contractId, period, "sms"),
   ]);
+  const received = { voice: voice !== undefined, sms: sms !== undefined };
   return rateUsage({
     contract,
     period,
     ...(voice ? { voice } : {}),
     ...(sms ? { sms } : {}),
+    missingUsage: expectedUsageFiles(contract).filter((file) => !received[file]),
     adjustments: carried.map((c) => ({
       ...CARRY_LINE[c.kind],
       amount: moneyFromFen(c.amountFen),

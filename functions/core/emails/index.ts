@@ -71,3 +71,4 @@ export {
   type UntrustedReplyEmailInput,
   type VerdictName,
 } from "./untrusted-reply";
+export { renderUsageMissingEmail, type UsageMissingEmailInput } from "./usage-missing";

@@ -21,6 +21,7 @@ import {
   partyBContactLine,
   provisionalFootnote,
 } from "./format";
+import type { UsageFile } from "../statement";
 import { type Block, renderEmail, type TableRow } from "./layout";
 import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from "./types";
 
@@ -59,6 +60,8 @@ export interface StatementEmailInput {
   usage: UsageSummaryItem[];
   /** Usage records that failed validation and are not billed; only their number is ever shown. */
   rejectedRecordCount: number;
+  /** Usage files that were not received: their usage is not on this bill, and the bill says so. */
+  missingUsage?: readonly UsageFile[];
   /** R-RECON-1: Party A reconciles within N working days of receiving the statement. */
   reconciliationDeadline: DeadlineView;
   /** R-PAY-1: Party A pays within N working days of receiving the statement. */
@@ -74,6 +77,9 @@ export interface StatementEmailInput {
   /** The contract's last period: a reconciliation difference is settled both ways, not carried (R-RECON-4). */
   isFinalPeriod: boolean;
 }
+
+const MISSING_USAGE_WORDS: Record<UsageFile, string> = { voice: "语音通话记录", sms: "短信使用记录" };
+const MISSING_USAGE_CHARGE: Record<UsageFile, string> = { voice: "语音通话费", sms: "短信费" };
 
 function lineDescription(line: StatementLineView): string {
   switch (line.kind) {
@@ -212,6 +218,13 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
       input.usage.length > 0
         ? { kind: "facts", rows: input.usage.map((item) => ({ label: item.label, value: item.value })) }
         : { kind: "paragraph", content: "本期无用量记录。" },
+      ...(input.missingUsage ?? []).map(
+        (file): Block => ({
+          kind: "note",
+          tone: "warning",
+          content: `本期未收到${MISSING_USAGE_WORDS[file]}，本账单未含${MISSING_USAGE_CHARGE[file]}。乙方正在核实，如需补计，将另行与您核对。`,
+        }),
+      ),
       input.rejectedRecordCount > 0
         ? {
             kind: "paragraph",
