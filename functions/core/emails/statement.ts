@@ -5,6 +5,7 @@
  * Party B's account in force on the statement's date (R-BANK-1).
  */
 import { formatFen } from "../money";
+import type { UsageFile } from "../statement";
 import { lastDayOfPeriod } from "../time";
 import {
   amountFen,
@@ -21,7 +22,6 @@ import {
   partyBContactLine,
   provisionalFootnote,
 } from "./format";
-import type { UsageFile } from "../statement";
 import { type Block, renderEmail, type TableRow } from "./layout";
 import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from "./types";
 
