@@ -84,5 +84,7 @@ export class ContractOpsStack extends Stack {
     new CfnOutput(this, "MonthlyKickoffArn", { value: this.stateMachines.monthlyKickoff.stateMachineArn });
     new CfnOutput(this, "InboundMailBucket", { value: this.buckets.mail.bucketName });
     new CfnOutput(this, "UsageBucket", { value: this.buckets.usage.bucketName });
+    // CloudFormation generates the table's name; the ops CLI reads it from here (docs/operations.md, Deploy).
+    new CfnOutput(this, "TableName", { value: this.table.table.tableName });
   }
 }
