@@ -6,7 +6,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
-import { CALENDAR_CHECK_SCHEDULE } from "../../workflows/calendar-check";
 import { type FaultPlan, loadFaultPlan } from "./faults";
 import type { LocalServicesOptions } from "./services";
 import {
@@ -16,14 +15,12 @@ import {
   loadStateMachinesFromTemplate,
   VirtualClock,
 } from "./sfn";
+import { loadSchedulesFromTemplate, renderSchedulerInput } from "./sfn/template-schedules";
 import { type LocalStack, startLocalStack } from "./stack";
 import { localTemplate } from "./template-cache";
 
 const ACCOUNT_ID = "000000000000";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The schedule of the CDK stack (infra, EventBridge Scheduler): 01:00 on the 1st, Asia/Shanghai. */
-export const MONTHLY_SCHEDULE = { cron: "0 1 1 * ? *", timezone: "Asia/Shanghai" } as const;
 
 export interface EmbeddedApp {
   stack: LocalStack;
@@ -131,25 +128,30 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   resetAwsClients();
 
   // EventBridge Scheduler delivers at least once: a fault plan may start a firing's execution twice.
-  const deliveredAtLeastOnce = (schedule: string, stateMachineArn: string) => () => {
+  // At-least-once delivery (fault plan): a duplicate firing starts the target again with the same input.
+  const deliveredAtLeastOnce = (schedule: string, stateMachineArn: string, input: string) => {
     if (stack.faults?.duplicateFiring(schedule)) {
-      void stepFunctions.startExecution({ stateMachineArn, input: "{}" });
+      void stepFunctions.startExecution({ stateMachineArn, input });
     }
-    return "{}";
+    return input;
   };
   if (options.schedule !== false) {
-    stepFunctions.registerSchedule({
-      name: "ContractOps-MonthlyKickoff",
-      ...MONTHLY_SCHEDULE,
-      stateMachineArn: stateMachineArns.monthlyKickoff,
-      input: deliveredAtLeastOnce("ContractOps-MonthlyKickoff", stateMachineArns.monthlyKickoff),
-    });
-    stepFunctions.registerSchedule({
-      name: "ContractOps-CalendarCheck",
-      ...CALENDAR_CHECK_SCHEDULE,
-      stateMachineArn: stateMachineArns.calendarCheck,
-      input: deliveredAtLeastOnce("ContractOps-CalendarCheck", stateMachineArns.calendarCheck),
-    });
+    // The template's AWS::Scheduler::Schedule resources, as EventBridge Scheduler would fire them; each is
+    // named after its target state machine (ContractOps-MonthlyKickoff, ContractOps-CalendarCheck).
+    for (const schedule of loadSchedulesFromTemplate(template)) {
+      const target = stateMachines.find((m) => m.logicalId === schedule.targetLogicalId);
+      const stateMachineArn = target ? arns.get(target.name) : undefined;
+      if (!target || !stateMachineArn)
+        throw new Error(`schedule ${schedule.logicalId}: no target state machine`);
+      stepFunctions.registerSchedule({
+        name: target.name,
+        cron: schedule.cron,
+        timezone: schedule.timezone,
+        stateMachineArn,
+        input: (firesAt) =>
+          deliveredAtLeastOnce(target.name, stateMachineArn, renderSchedulerInput(schedule.input, firesAt)),
+      });
+    }
   }
 
   return {

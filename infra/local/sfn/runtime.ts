@@ -225,7 +225,8 @@ export class LocalStepFunctions extends ExecutionStore {
     cron: string;
     timezone: string;
     stateMachineArn: string;
-    input: string | (() => string);
+    /** The input, or a function of the firing's scheduled instant. */
+    input: string | ((firesAt: Date) => string);
     executionName?: (firesAt: Date) => string;
   }): { cancel(): void } {
     const cron = parseCron(options.cron, options.timezone);
@@ -240,7 +241,7 @@ export class LocalStepFunctions extends ExecutionStore {
       }
       const timer = this.clock.schedule(at, async () => {
         arm(at);
-        const input = typeof options.input === "function" ? options.input() : options.input;
+        const input = typeof options.input === "function" ? options.input(at) : options.input;
         try {
           await this.startExecution({
             stateMachineArn: options.stateMachineArn,
