@@ -6,8 +6,14 @@
  *
  *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--dynamodb-port 8000] [--s3-port 4569]
  *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
+ *                    [--ses-sandbox [--verified mali@partya.example …]]
+ *
+ * `--ses-sandbox` makes the local SES behave like an account in the SES sandbox: mail goes only to verified
+ * identities — the sender's domain and each `--verified` address or domain — and anything else is refused
+ * with MessageRejected, as SES does before production access.
  */
 import { parseArgs } from "node:util";
+import { loadAwsConfig } from "../functions/adapters/aws-config";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
 import { startEmbeddedApp } from "../infra/local/app";
@@ -15,7 +21,8 @@ import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
 import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local/services";
 
 const usage = `usage: npm run local -- [--contract FILE] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
-                        [--sfn-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…`;
+                        [--sfn-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
+                        [--ses-sandbox [--verified ADDRESS|DOMAIN]…]`;
 
 const verdictNames: readonly VerdictName[] = ["spf", "dkim", "dmarc", "spam", "virus"];
 const verdictStatuses: readonly VerdictStatus[] = ["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"];
@@ -58,6 +65,8 @@ function parseOptions(argv: string[]) {
       "data-dir": { type: "string" },
       contract: { type: "string" },
       verdict: { type: "string", multiple: true },
+      "ses-sandbox": { type: "boolean" },
+      verified: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -74,7 +83,18 @@ function parseOptions(argv: string[]) {
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
     contract: values.contract,
     verdicts: verdicts(values.verdict ?? []),
+    ...sesSandbox(values["ses-sandbox"] === true, values.verified ?? []),
   };
+}
+
+/** The sandbox's verified identities: the domain the stack sends from (its own identity) and the given ones. */
+function sesSandbox(on: boolean, verified: string[]) {
+  if (!on) {
+    if (verified.length > 0) throw new UsageError("--verified needs --ses-sandbox");
+    return {};
+  }
+  const mailFrom = loadAwsConfig({}).mailFrom;
+  return { sesSandbox: { verifiedIdentities: [mailFrom.slice(mailFrom.lastIndexOf("@") + 1), ...verified] } };
 }
 
 async function main(): Promise<void> {
@@ -105,6 +125,12 @@ async function main(): Promise<void> {
     ["S3", endpoints.s3],
     ["SES API", endpoints.ses],
     ["SES inbox", endpoints.sesInbox],
+    [
+      "SES mode",
+      options.sesSandbox
+        ? `sandbox: only to ${options.sesSandbox.verifiedIdentities.join(", ")}`
+        : "production access (any recipient)",
+    ],
     ["inbound SMTP", `${endpoints.smtp.host}:${endpoints.smtp.port}`],
     ["Step Functions", `${endpoints.stepFunctions} (wall-clock time)`],
     ["state machines", Object.values(app.stateMachineArns).join("\n                  ")],

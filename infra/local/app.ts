@@ -42,6 +42,8 @@ export interface EmbeddedAppOptions {
   ports?: LocalServicesOptions["ports"] & { stepFunctions?: number };
   verdicts?: LocalServicesOptions["verdicts"];
   dataDir?: string;
+  /** SES sandbox mode: only these identities may receive (and send) mail; MessageRejected otherwise. */
+  sesSandbox?: LocalServicesOptions["sesSandbox"];
   /** Registers the monthly schedule (default true). */
   schedule?: boolean;
   /** Failures to inject (ADR 0022); default: the plan in the file named by FAULTS, if set. */
@@ -94,6 +96,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
     // SES invokes the receipt rule's Lambda action asynchronously; here it is the same handler module.
     // SES delivers at least once: a fault plan may deliver one event twice, concurrently.
     onInboundEmail: async (event) => {

@@ -15,7 +15,7 @@ import { createTableInput } from "../table-schema";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
-import { type LocalSentEmail, startSesLocal } from "./ses-local";
+import { type LocalSentEmail, type SesSandbox, startSesLocal } from "./ses-local";
 import {
   passingVerdicts,
   type ReceiptVerdicts,
@@ -23,7 +23,7 @@ import {
   startInboundSmtp,
 } from "./smtp-inbound";
 
-export type { LocalSentEmail } from "./ses-local";
+export type { LocalSentEmail, SesSandbox } from "./ses-local";
 export type { ReceiptVerdicts, SesReceiptEvent, VerdictName, VerdictStatus } from "./smtp-inbound";
 
 export interface LocalServicePorts {
@@ -41,6 +41,8 @@ export interface LocalServicesOptions {
   tableName?: string;
   mailBucket?: string;
   usageBucket?: string;
+  /** SES sandbox mode: only these verified identities may send and receive (MessageRejected otherwise). */
+  sesSandbox?: SesSandbox;
   /** Receipt verdicts given to every inbound message; each defaults to PASS. */
   verdicts?: Partial<ReceiptVerdicts>;
   /** The inbound handler, called as SES's Lambda action would call it. */
@@ -110,7 +112,10 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       ...dataPath("s3"),
     });
     closers.push(s3.close);
-    const ses = await startSesLocal({ port: ports.ses ?? 0 });
+    const ses = await startSesLocal({
+      port: ports.ses ?? 0,
+      ...(options.sesSandbox ? { sandbox: options.sesSandbox } : {}),
+    });
     closers.push(ses.close);
 
     const env: Record<string, string> = {

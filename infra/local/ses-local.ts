@@ -3,6 +3,7 @@
  * them in a web inbox at its root URL. `sentEmails` reads them back from the emulator's store in this
  * process (the one its `GET /store` and inbox page serve), from a given position on.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
@@ -52,7 +53,7 @@ function members(params: URLSearchParams, prefix: string): string[] {
  * new MessageId, completes that stored email's address lists. The emulator's body parser skips a
  * request whose body was already read and uses the `body` set here.
  */
-function keepAllRecipients(server: Server, store: SesEmulatorStore): void {
+function keepAllRecipients(server: Server, store: SesEmulatorStore, sandbox: SesSandbox | undefined): void {
   const emulator = server.listeners("request")[0] as RequestListener;
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
@@ -70,7 +71,15 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore): void {
     req.on("end", () => {
       const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
       req.body = Object.fromEntries(params);
-      if (params.get("Action") === "SendEmail") {
+      const action = params.get("Action");
+      if (sandbox && (action === "SendEmail" || action === "SendRawEmail")) {
+        const failed = unverified(sandbox, params);
+        if (failed.length > 0) {
+          rejectMessage(res, failed);
+          return;
+        }
+      }
+      if (action === "SendEmail") {
         const end = res.end;
         res.end = function endWithAllRecipients(this: ServerResponse, ...args: unknown[]) {
           const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(String(args[0] ?? ""))?.[1];
@@ -87,6 +96,45 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore): void {
       emulator(req, res);
     });
   });
+}
+
+/** Sandbox mode: only these identities (email addresses, or domains for any address at them) may send and receive. */
+export interface SesSandbox {
+  verifiedIdentities: readonly string[];
+}
+
+/**
+ * The sender and recipients of a v1 SendEmail/SendRawEmail that are not verified identities: in the sandbox SES
+ * checks the sender and every recipient ("Moving out of the Amazon SES sandbox", SES developer guide). An
+ * address is verified when it, or its domain, is an identity (case-insensitive).
+ */
+function unverified(sandbox: SesSandbox, params: URLSearchParams): string[] {
+  const verified = new Set(sandbox.verifiedIdentities.map((identity) => identity.toLowerCase()));
+  const addresses = [
+    params.get("Source") ?? "",
+    ...members(params, "Destination.ToAddresses.member."),
+    ...members(params, "Destination.CcAddresses.member."),
+    ...members(params, "Destination.BccAddresses.member."),
+    ...members(params, "Destinations.member."),
+  ].filter((address) => address !== "");
+  return addresses.filter((address) => {
+    const bare = (/<([^>]+)>/.exec(address)?.[1] ?? address).trim().toLowerCase();
+    return !verified.has(bare) && !verified.has(bare.slice(bare.lastIndexOf("@") + 1));
+  });
+}
+
+/** SES's answer to a sandbox send to or from an unverified identity (HTTP 400, Sender fault). */
+function rejectMessage(res: ServerResponse, failed: string[]): void {
+  const message = `Email address is not verified. The following identities failed the check in region US-EAST-1: ${failed.join(", ")}`;
+  res.statusCode = 400;
+  res.setHeader("content-type", "text/xml");
+  res.end(
+    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** One email as the local SES received it (SendEmail, SendRawEmail or the v2 SendEmail). */
@@ -129,14 +177,14 @@ export interface SesLocal {
   close(): Promise<void>;
 }
 
-export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
+export async function startSesLocal(options: { port: number; sandbox?: SesSandbox }): Promise<SesLocal> {
   const emulator = loadFreshSesEmulator();
   const server = await emulator.start({ host: LOCAL_HOST, port: options.port });
   // The emulator resolves even when listen() failed (Express 5 hands the error to its callback, which
   // ignores it), so a server that is not listening means the port was taken.
   if (!server.listening) throw new PortInUseError("SES (aws-ses-v2-local)", options.port);
   refuseForeignHosts(server);
-  keepAllRecipients(server, emulator.store);
+  keepAllRecipients(server, emulator.store, options.sandbox);
   const port = boundPort(server.address());
   const endpoint = `http://${LOCAL_HOST}:${port}`;
 
