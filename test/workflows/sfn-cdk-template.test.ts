@@ -45,6 +45,9 @@ describe("loadStateMachinesFromTemplate", () => {
       functionName: "contract-ops-send-bill",
       entry: resolve(repoRoot, "test/fixtures/sfn/handlers/send-bill.ts"),
       handler: "handler",
+      // No Timeout or MemorySize in the fixture: CloudFormation's defaults.
+      timeoutSeconds: 3,
+      memoryMb: 128,
     });
   });
 

@@ -105,7 +105,8 @@ export async function prepareBill(input: { contractId: string; period: string })
 
 /**
  * A usage file the contract calls for was not there: the bill (which says so) goes out on time, and Party B's
- * contact is told which file is missing and where it belongs — once per period (outbox key), also on a retry.
+ * contact is told which file is missing and where it belongs — once per period (outbox key), also on a retry
+ * (ADR 0027).
  */
 async function warnMissingUsage(cycle: CycleRecord): Promise<void> {
   const missing = statementSchema.parse(cycle.statement).missingUsage ?? [];

@@ -17,6 +17,10 @@ export interface TemplateFunction {
   entry: string;
   /** Name of the exported handler function. */
   handler: string;
+  /** `Timeout` in seconds (CloudFormation's default 3): past it the invocation fails with Sandbox.Timedout. */
+  timeoutSeconds: number;
+  /** `MemorySize` in MB (CloudFormation's default 128), reported to the handler as on Lambda. */
+  memoryMb: number;
 }
 
 interface Resource {
@@ -66,6 +70,8 @@ export function loadStateMachinesFromTemplate(
       functionName,
       entry: isAbsolute(entry) ? entry : resolve(options.repoRoot, entry),
       handler: typeof handler === "string" ? handler : "handler",
+      timeoutSeconds: typeof r.Properties?.Timeout === "number" ? r.Properties.Timeout : 3,
+      memoryMb: typeof r.Properties?.MemorySize === "number" ? r.Properties.MemorySize : 128,
     });
   }
 
@@ -195,24 +201,57 @@ export function lambdaInvokerFromTemplate(functions: Map<string, TemplateFunctio
       throw error;
     }
     const handler = await load(fn);
-    return handler(payload, lambdaContext(functionArn, fn.functionName, context.awsRequestId));
+    return withTimeout(fn, context.awsRequestId, (deadline) =>
+      Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
+    );
   };
+}
+
+/**
+ * Lambda's timeout, in the function's own (wall) time: a handler still running `Timeout` seconds after it
+ * started fails as Lambda reports it (errorType `Sandbox.Timedout`), and its late result is dropped.
+ */
+function withTimeout<T>(
+  fn: TemplateFunction,
+  awsRequestId: string,
+  run: (deadline: number) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new Error(
+        `RequestId: ${awsRequestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+      );
+      error.name = "Sandbox.Timedout";
+      reject(error);
+    }, fn.timeoutSeconds * 1000);
+    run(deadline).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function lambdaContext(
   functionArn: string,
-  functionName: string,
+  fn: TemplateFunction,
   awsRequestId: string,
+  deadline: number,
 ): Record<string, unknown> {
-  const deadline = Date.now() + 900_000;
   return {
     callbackWaitsForEmptyEventLoop: true,
-    functionName,
+    functionName: fn.functionName,
     functionVersion: "$LATEST",
     invokedFunctionArn: functionArn,
-    memoryLimitInMB: "1024",
+    memoryLimitInMB: String(fn.memoryMb),
     awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
+    logGroupName: `/aws/lambda/${fn.functionName}`,
     logStreamName: "local",
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
