@@ -12,18 +12,17 @@ import {
   NoSuchKey,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import type { UsageFile } from "../core/statement";
 import { awsConfig, s3Client } from "./aws-config";
 
-export type UsageKind = "voice" | "sms";
-
-export function usageObjectKey(contractId: string, period: string, kind: UsageKind): string {
+export function usageObjectKey(contractId: string, period: string, kind: UsageFile): string {
   return `usage/${contractId}/${period}/${kind}.csv`;
 }
 
 export async function openUsage(
   contractId: string,
   period: string,
-  kind: UsageKind,
+  kind: UsageFile,
 ): Promise<AsyncIterable<Uint8Array> | undefined> {
   try {
     const result = await s3Client().send(
@@ -42,7 +41,7 @@ export async function openUsage(
 export async function putUsage(
   contractId: string,
   period: string,
-  kind: UsageKind,
+  kind: UsageFile,
   body: Buffer,
 ): Promise<void> {
   await s3Client().send(
