@@ -12,7 +12,6 @@ import { buildStack } from "../../infra/synth-local";
 const CLI_OUTPUTS: Record<string, string> = {
   TableName: "CONTRACT_OPS_TABLE",
   UsageBucket: "CONTRACT_OPS_USAGE_BUCKET",
-  InboundMailBucket: "CONTRACT_OPS_MAIL_BUCKET",
   RenewalWatchArn: "RENEWAL_WATCH_ARN",
 };
 
