@@ -124,7 +124,6 @@ const notice = z.strictObject({
   region: z.string().optional().describe("For express and registered: same-city, mainland, …"),
   dispatched: date,
   recorded: date.optional().describe("When Party B's staff record it; default the dispatch date."),
-  term: z.number().int().min(1).optional().describe("The term it is meant for (`record-notice --term`)."),
 });
 
 const correction = z.strictObject({
