@@ -6,6 +6,7 @@
  * window's last day can still be looked into before DynamoDB's TTL removes the data.
  */
 import { retention } from "./deadlines";
+import { firstDayOfPeriod, nextPeriod, type Period, startOfDay } from "./time";
 
 /** 合同第三条3.9款 keeps billing data 12 months; the TTL of items written without their contract at hand. */
 export const RETENTION_MONTHS = 12;
@@ -17,4 +18,13 @@ export const RETENTION_GRACE_DAYS = 31;
 export function expiresAtSeconds(writtenAt: Date, retentionMonths = RETENTION_MONTHS): number {
   const { retentionEnd } = retention(writtenAt, { billingDataRetentionMonths: retentionMonths });
   return Math.floor(Date.parse(retentionEnd.at) / 1000) + RETENTION_GRACE_DAYS * 86_400;
+}
+
+/**
+ * The instant every ledger entry of `period` expires (ADR 0070): the retention counted from the month the
+ * period's bill is produced (the month after it, R-BILL-1), whenever the entry was written. A period's
+ * entries go together, so no balance is ever derived from a charge without its payments or reversals.
+ */
+export function ledgerExpiresAtSeconds(period: Period, retentionMonths = RETENTION_MONTHS): number {
+  return expiresAtSeconds(startOfDay(firstDayOfPeriod(nextPeriod(period))), retentionMonths);
 }

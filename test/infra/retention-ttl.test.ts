@@ -3,12 +3,15 @@
  * end of the 12-month retention that follows the month they were written in, plus a 31-day grace.
  * Hand-worked: written 2025-10-09 → retention ends 2026-10-31 23:59:59 +08:00 (October not counted, 12
  * months after) → expires 2026-12-01 23:59:59 +08:00 = 2026-12-01T15:59:59Z.
+ * Ledger entries (ADR 0070) count from the month their period's bill is produced (the month after the
+ * period), whenever they are written: period 2025-09 → bill produced 2025-10 → the same instant; a
+ * correction of 2025-09 written 2026-03-02 still expires then, with the rest of its period.
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, documentClient, resetAwsClients } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
-import { appendAuditEvent, claimOutboxEmail } from "../../functions/adapters/repository";
+import { appendAuditEvent, claimOutboxEmail, putLedgerEntry } from "../../functions/adapters/repository";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
 
 let services: LocalServices;
@@ -51,5 +54,36 @@ describe("R-RETAIN-1: items expire after the retention and its grace", () => {
       }),
     );
     expect(Item?.expiresAt).toBe(EXPECTED);
+  });
+
+  it("R-RETAIN-1: every ledger entry of a period expires together, counted from its bill's month", async () => {
+    const entry = (entryId: string, at: string) => ({
+      entryId,
+      period: "2025-09",
+      kind: "payment" as const,
+      amountFen: 100n,
+      at,
+      recordedAt: at,
+      who: "operator",
+    });
+    await putLedgerEntry("TTL-TEST", entry("2025-09#payment#1", "2025-10-09T10:00:00+08:00"));
+    useClock({ now: () => new Date("2026-03-02T10:00:00+08:00") });
+    try {
+      await putLedgerEntry("TTL-TEST", {
+        ...entry("2025-09#reversal#1", "2026-03-02T10:00:00+08:00"),
+        kind: "reversal",
+        reverses: "2025-09#payment#1",
+      });
+    } finally {
+      useClock({ now: () => new Date("2025-10-09T10:00:00+08:00") });
+    }
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: awsConfig().tableName,
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :ledger)",
+        ExpressionAttributeValues: { ":pk": "CONTRACT#TTL-TEST", ":ledger": "LEDGER#" },
+      }),
+    );
+    expect(Items?.map((item) => item.expiresAt)).toEqual([EXPECTED, EXPECTED]);
   });
 });

@@ -1,13 +1,20 @@
 /** The ledger (ADR 0010): immutable entries, each written once under an id fixed by its step. */
 
 import { fromStored, type LedgerEntry, toStored } from "../../core/ledger";
+import { ledgerExpiresAtSeconds } from "../../core/retention";
 import { contractKey, getItem, putIfAbsent, queryAll, strip } from "./table";
 
 const ledgerKey = (entryId: string) => `LEDGER#${entryId}`;
 
 /** Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). */
 export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Promise<boolean> {
-  return putIfAbsent({ PK: contractKey(contractId), SK: ledgerKey(entry.entryId), ...toStored(entry) });
+  return putIfAbsent({
+    PK: contractKey(contractId),
+    SK: ledgerKey(entry.entryId),
+    ...toStored(entry),
+    // R-RETAIN-1 (ADR 0070): the period's entries expire together by TTL.
+    expiresAt: ledgerExpiresAtSeconds(entry.period),
+  });
 }
 
 export async function getLedgerEntry(contractId: string, entryId: string): Promise<LedgerEntry | undefined> {
