@@ -20,6 +20,7 @@ import {
   parsePeriod,
   startOfDay,
 } from "../../functions/core/time";
+import { isUsageEncoding, USAGE_ENCODINGS_TEXT, type UsageEncoding } from "../../functions/core/usage-csv";
 import { InputError, UsageError } from "./cli-kit";
 
 /** The one-line refusal: `--amount "-100.00": expected a money amount greater than 0 …`. */
@@ -54,6 +55,16 @@ export function percentValue(field: string, text: string): string {
     throw invalidValue(field, text, 'a percentage with at most 3 digits and 4 decimals, e.g. "5" or "2.5"');
   }
   return text;
+}
+
+/** The encoding of a usage CSV (docs/usage-csv.md); UTF-8 when not given. */
+export function encodingValue(field: string, text: string | undefined): UsageEncoding {
+  if (text === undefined) return "utf-8";
+  const value = text.toLowerCase();
+  if (!isUsageEncoding(value)) {
+    throw invalidValue(field, text, USAGE_ENCODINGS_TEXT);
+  }
+  return value;
 }
 
 /** A calendar day, `YYYY-MM-DD`. */

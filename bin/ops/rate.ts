@@ -1,19 +1,27 @@
 /**
  * `ops rate --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--adjustment <amount>]…`:
  * rates a period's usage files into a statement (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4).
- * Files are streamed; rejected rows are listed with their line and reason, never dropped.
+ * Files are streamed; rejected rows are listed with their line and reason, never dropped. `--encoding`
+ * names the files' encoding when it is not UTF-8 (a GBK export from Excel on Chinese Windows).
  */
 import { constants, createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { formatFen, InvalidMoneyError } from "../../functions/core/money";
 import { RatingError, rateUsage } from "../../functions/core/rating";
 import { InvalidDateError, previousPeriod } from "../../functions/core/time";
-import { UsageFileError } from "../../functions/core/usage-csv";
-import { contractFileValue, invalidValue, moneyValue, noPositionals, periodValue } from "./_values";
+import { decodeToUtf8, UsageFileError } from "../../functions/core/usage-csv";
+import {
+  contractFileValue,
+  encodingValue,
+  invalidValue,
+  moneyValue,
+  noPositionals,
+  periodValue,
+} from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage =
-  "npm run ops -- rate --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--adjustment=<amount>]… [--json]  (a negative amount needs the = form: --adjustment=-12.30)";
+  "npm run ops -- rate --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--encoding utf-8|gbk|gb18030] [--adjustment=<amount>]… [--json]  (a negative amount needs the = form: --adjustment=-12.30)";
 
 /** Rejections shown in the table; --json lists all the statement keeps. */
 const REJECTIONS_SHOWN = 20;
@@ -39,12 +47,14 @@ const command: OpsCommand = {
         voice: { type: "string" },
         sms: { type: "string" },
         adjustment: { type: "string", multiple: true },
+        encoding: { type: "string" },
       },
       usage,
     );
     noPositionals(positionals, usage);
     const contractPath = requireOption(values.contract, "--contract", usage);
     const period = periodValue("--period", requireOption(values.period, "--period", usage));
+    const encoding = encodingValue("--encoding", values.encoding);
     // R-RECON-4: an agreed difference is carried into the period after the one it belongs to.
     const adjustmentAmounts = (values.adjustment ?? []).map((text) =>
       formatFen(moneyValue("--adjustment", text, "any")),
@@ -62,8 +72,12 @@ const command: OpsCommand = {
       const statement = await rateUsage({
         contract,
         period,
-        voice: voicePath ? createReadStream(voicePath, { highWaterMark: 1 << 20 }) : undefined,
-        sms: smsPath ? createReadStream(smsPath, { highWaterMark: 1 << 20 }) : undefined,
+        voice: voicePath
+          ? decodeToUtf8(createReadStream(voicePath, { highWaterMark: 1 << 20 }), encoding)
+          : undefined,
+        sms: smsPath
+          ? decodeToUtf8(createReadStream(smsPath, { highWaterMark: 1 << 20 }), encoding)
+          : undefined,
         adjustments,
       });
 

@@ -1,7 +1,8 @@
 /**
  * Usage files (voice CDRs and SMS logs as CSV) of a period, in the usage bucket under
  * `usage/<contractId>/<YYYY-MM>/voice.csv|sms.csv`. Bodies are streamed straight into the rating, so
- * memory does not grow with file size.
+ * memory does not grow with file size. A file in GBK or GB18030 says so in its object metadata `encoding`
+ * (`x-amz-meta-encoding`, docs/usage-csv.md) and is transcoded to UTF-8 on the way in.
  */
 
 import type { Readable } from "node:stream";
@@ -13,6 +14,13 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import type { UsageFile } from "../core/statement";
+import {
+  decodeToUtf8,
+  isUsageEncoding,
+  USAGE_ENCODINGS_TEXT,
+  type UsageEncoding,
+  UsageFileError,
+} from "../core/usage-csv";
 import { awsConfig, s3Client } from "./aws-config";
 
 export function usageObjectKey(contractId: string, period: string, kind: UsageFile): string {
@@ -31,7 +39,16 @@ export async function openUsage(
         Key: usageObjectKey(contractId, period, kind),
       }),
     );
-    return result.Body as Readable | undefined;
+    const body = result.Body as Readable | undefined;
+    if (!body) return undefined;
+    const encoding = (result.Metadata?.encoding ?? "utf-8").toLowerCase();
+    if (!isUsageEncoding(encoding)) {
+      body.destroy();
+      throw new UsageFileError(
+        `usage file ${usageObjectKey(contractId, period, kind)} has object metadata encoding ${JSON.stringify(result.Metadata?.encoding)}: expected ${USAGE_ENCODINGS_TEXT}`,
+      );
+    }
+    return decodeToUtf8(body, encoding);
   } catch (error) {
     if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
     throw error;
@@ -43,13 +60,15 @@ export async function putUsage(
   period: string,
   kind: UsageFile,
   body: Buffer,
+  encoding: UsageEncoding = "utf-8",
 ): Promise<void> {
   await s3Client().send(
     new PutObjectCommand({
       Bucket: awsConfig().usageBucket,
       Key: usageObjectKey(contractId, period, kind),
       Body: body,
-      ContentType: "text/csv; charset=utf-8",
+      ContentType: `text/csv; charset=${encoding}`,
+      Metadata: { encoding },
     }),
   );
 }

@@ -23,6 +23,7 @@ import {
   midAutumnFestival,
   qingmingDay,
 } from "./lunar";
+import { withoutBom } from "./text";
 import { addDays, type LocalDate, parseLocalDate } from "./time";
 
 export type YearStatus = "official" | "provisional";
@@ -164,7 +165,7 @@ export function loadOfficialYearFiles(directory: URL | string): OfficialYear[] {
     const match = /^CN-(\d{4})\.json$/.exec(name);
     if (!match) continue;
     const path = typeof directory === "string" ? `${directory}/${name}` : new URL(name, directory);
-    const parsed = officialYearSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    const parsed = officialYearSchema.safeParse(JSON.parse(withoutBom(readFileSync(path, "utf8"))));
     if (!parsed.success) {
       throw new CalendarError(`calendar file ${name} is invalid: ${z.prettifyError(parsed.error)}`);
     }

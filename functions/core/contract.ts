@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { MONEY_PATTERN, UNIT_PRICE_PATTERN } from "./money";
 import { codePointLength } from "./sms";
+import { withoutBom } from "./text";
 import { InvalidDateError, type LocalDate, parseLocalDate } from "./time";
 
 export const KNOWN_SERVICES = ["monthly-fee", "voice-outbound", "sms"] as const;
@@ -348,7 +349,7 @@ export async function loadContract(path: string): Promise<Contract> {
   const text = await readFile(path, "utf8");
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new ContractInvalidError(path, [{ path: "$", message: `not JSON: ${(error as Error).message}` }], {
       cause: error,

@@ -21,6 +21,7 @@ import {
   midAutumnFestival,
   qingmingDay,
 } from "./lunar";
+import { withoutBom } from "./text";
 import { addDays, type LocalDate, parseLocalDate } from "./time";
 
 /** The seven holidays every notice since 2008 arranges, in the words the notice uses. */
@@ -301,7 +302,9 @@ const PROSE = [
 
 /** Parses a notice; throws HolidayNoticeError listing every line it could not read with certainty. */
 export function parseHolidayNotice(text: string): HolidayNotice {
-  const lines = text.split(/\r?\n/u).map((raw, index) => ({ line: index + 1, text: normalise(raw) }));
+  const lines = withoutBom(text)
+    .split(/\r?\n/u)
+    .map((raw, index) => ({ line: index + 1, text: normalise(raw) }));
   const filled = lines.filter((l) => l.text !== "");
   const problems: NoticeProblem[] = [];
   const first = filled[0];

@@ -12,9 +12,11 @@
  * never quote a field's value.
  *
  * A malformed row is rejected with its line number and a reason — never silently dropped, and never fatal to
- * the file. Only a file that is not a usage file at all (wrong header) is refused as a whole.
+ * the file. Only a file that is not a usage file at all (wrong header) or not UTF-8 (after the optional
+ * transcoding of ./usage-csv/encoding) is refused as a whole, naming the line and byte offset.
  */
 
+export * from "./usage-csv/encoding";
 export { parseInstantBytes } from "./usage-csv/fields";
 export * from "./usage-csv/format";
 export * from "./usage-csv/parser";

@@ -6,6 +6,8 @@
  * Unlike the usage files (millions of rows, rejections listed), this is a short register kept by hand or
  * exported by a person: a bad line refuses the file, naming the line, the field and the value.
  */
+
+import { withoutBom } from "../text";
 import { SHANGHAI_OFFSET } from "../time";
 
 export const COMPLAINTS_HEADER = "received_at,port";
@@ -46,7 +48,7 @@ function parseReceivedAt(text: string): Date | undefined {
 
 /** Parses the whole feed; throws ComplaintsFileError at the first bad line. */
 export function parseComplaintsCsv(text: string): Complaint[] {
-  const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+  const lines = withoutBom(text).split(/\r?\n/);
   if (lines[lines.length - 1] === "") lines.pop();
   if (lines[0] !== COMPLAINTS_HEADER) {
     throw new ComplaintsFileError(`complaints: the first line must be exactly "${COMPLAINTS_HEADER}"`);

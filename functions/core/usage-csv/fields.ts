@@ -126,3 +126,44 @@ export const OUTBOUND = ascii("outbound");
 export const INBOUND = ascii("inbound");
 export const DOWNLINK = ascii("downlink");
 export const UPLINK = ascii("uplink");
+
+/**
+ * Where the first ill-formed UTF-8 sequence in `b[s, e)` starts (the well-formed sequences of Unicode's
+ * Table 3-7: no overlongs, no surrogates, nothing above U+10FFFF, nothing truncated), or -1. A GBK export
+ * read as UTF-8 fails here, instead of having its bytes counted as characters (R-SMS-1).
+ */
+export function invalidUtf8At(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  while (i < e) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c === 0xe0) {
+      need = 2;
+      lo = 0xa0;
+    } else if (c === 0xed) {
+      need = 2;
+      hi = 0x9f;
+    } else if (c >= 0xe1 && c <= 0xef) need = 2;
+    else if (c === 0xf0) {
+      need = 3;
+      lo = 0x90;
+    } else if (c === 0xf4) {
+      need = 3;
+      hi = 0x8f;
+    } else if (c >= 0xf1 && c <= 0xf3) need = 3;
+    else return i;
+    if (i + need >= e) return i;
+    const second = b[i + 1] as number;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return -1;
+}

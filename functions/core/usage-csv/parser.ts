@@ -5,6 +5,7 @@ import {
   bytesEqual,
   DOWNLINK,
   INBOUND,
+  invalidUtf8At,
   isPhoneNumber,
   OUTBOUND,
   parseCount,
@@ -36,6 +37,8 @@ abstract class UsageCsvParser implements RecordFields {
   protected readonly outsideReason: string;
   private carry: Uint8Array | undefined;
   private line = 1;
+  /** File offset of the buffer being processed (for the byte offset of invalid UTF-8). */
+  private bufferStart = 0;
   private headerSeen = false;
   private skippingOversized = false;
   records = 0;
@@ -79,12 +82,16 @@ abstract class UsageCsvParser implements RecordFields {
       buffer.set(this.carry);
       buffer.set(chunk, this.carry.length);
     }
+    this.bufferStart = this.bytes - buffer.length;
     const consumed = this.process(buffer, false);
     this.carry = consumed < buffer.length ? buffer.subarray(consumed) : undefined;
   }
 
   end(): ScanSummary {
-    if (this.carry) this.process(this.carry, true);
+    if (this.carry) {
+      this.bufferStart = this.bytes - this.carry.length;
+      this.process(this.carry, true);
+    }
     this.carry = undefined;
     if (!this.headerSeen && this.bytes > 0) throw new UsageFileError(`${this.kind} file has no header line`);
     return { records: this.records, bytes: this.bytes };
@@ -120,6 +127,12 @@ abstract class UsageCsvParser implements RecordFields {
         return pos;
       }
       const line = this.line;
+      const invalid = invalidUtf8At(b, pos, next);
+      if (invalid >= 0) {
+        throw new UsageFileError(
+          `${this.kind} file is not valid UTF-8 at line ${line + this.linesBefore(b, pos, invalid)}, byte offset ${this.bufferStart + invalid}: save it as UTF-8 or name its encoding (ops rate --encoding gbk|gb18030; in the usage bucket, object metadata encoding=gbk|gb18030)`,
+        );
+      }
       if (!this.headerSeen) {
         this.checkHeader(b, pos, next);
       } else {
@@ -138,6 +151,13 @@ abstract class UsageCsvParser implements RecordFields {
       pos = next;
     }
     return pos;
+  }
+
+  /** Line breaks between a record's start and a byte inside it (a quoted field may span lines). */
+  private linesBefore(b: Uint8Array, start: number, at: number): number {
+    let count = 0;
+    for (let i = start; i < at; i++) if (b[i] === LF) count++;
+    return count;
   }
 
   private checkHeader(b: Uint8Array, start: number, end: number): void {
