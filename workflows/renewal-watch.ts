@@ -161,6 +161,16 @@ export function renewalWatchDefinition(scope: Construct, fns: RenewalWatchFuncti
     )
     .otherwise(watch);
 
-  plan.next(handoverDue);
+  // R-NOTICE-2, R-TERM-3: a watch restarted after an in-time notice undid the term's renewal finds the
+  // term already ended, and only waits for its last day to end the contract.
+  const decided = sfn.Choice.jsonata(scope, "Has a written notice already ended this term?", {
+    stateName: "Has a written notice already ended this term?",
+    comment:
+      "R-NOTICE-2, R-TERM-3, R-TERM-4: a notice deemed delivered in time but recorded after the renewal ends the contract at this term's last day after all.",
+  })
+    .when(sfn.Condition.jsonata(`{% $plan.outcome = "ended" %}`), waitForTermEnd)
+    .otherwise(handoverDue);
+
+  plan.next(decided);
   return sfn.Chain.start(plan);
 }

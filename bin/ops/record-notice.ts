@@ -1,9 +1,10 @@
 import { recordNotice } from "../../functions/app/operations";
 import { operation, useTarget } from "./_target";
+import { wholeNumberValue } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
 
 const usage =
-  "npm run ops -- record-notice --contract <id> --kind non-renewal|termination --method personal|fax|express|registered [--region same-city|mainland|hk-macao-taiwan|abroad] --dispatched <YYYY-MM-DD> [--json] [--profile p --aws-region r]";
+  "npm run ops -- record-notice --contract <id> --kind non-renewal|termination --method personal|fax|express|registered [--region same-city|mainland|hk-macao-taiwan|abroad] --dispatched <YYYY-MM-DD> [--term <n>] [--json] [--profile p --aws-region r]";
 
 const command: OpsCommand = {
   summary: "record a written notice and say whether it is deemed delivered in time (R-NOTICE-2, R-TERM-3)",
@@ -17,6 +18,8 @@ const command: OpsCommand = {
         method: { type: "string" },
         region: { type: "string" },
         dispatched: { type: "string" },
+        // The term the notice is meant for (R-TERM-3); by default the term in force on the dispatch date.
+        term: { type: "string" },
         profile: { type: "string" },
         // --region is the notice's delivery region here (R-NOTICE-2), so the AWS region has its own flag.
         "aws-region": { type: "string" },
@@ -32,24 +35,27 @@ const command: OpsCommand = {
       method: requireOption(values.method, "--method", usage),
       region: values.region ?? null,
       dispatched: requireOption(values.dispatched, "--dispatched", usage),
+      ...(values.term === undefined ? {} : { term: wholeNumberValue("--term", values.term, 1, 1000) }),
     };
     useTarget({ profile: values.profile, region: values["aws-region"] });
     const result = await operation(() => recordNotice(input));
     return {
       json: result,
-      text: table(
-        ["kind", "method", "dispatched", "deemed delivered", "deadline", "in time"],
+      text: `${table(
+        ["term", "kind", "method", "dispatched", "deemed delivered", "deadline", "in time", "contract ends"],
         [
           [
+            String(result.term),
             result.kind,
             `${result.method}${result.region ? `/${result.region}` : ""}`,
             result.dispatched,
             result.deemedDeliveredOn,
             result.deadline,
             result.inTime ? "yes" : "NO",
+            result.contractEndsOn ?? "",
           ],
         ],
-      ),
+      )}${result.undid ? `\nundid: ${result.undid}` : ""}`,
     };
   },
 };

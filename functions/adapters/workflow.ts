@@ -2,7 +2,13 @@
  * Callbacks into Step Functions: completing a waiting task and starting executions. The same calls
  * reach AWS or the embedded runtime; only the endpoint differs (aws-config).
  */
-import { ListStateMachinesCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { sfnClient } from "./aws-config";
 
 /**
@@ -41,6 +47,28 @@ export async function startNamedExecution(
     if ((error as Error).name === "ExecutionAlreadyExists") return { started: false };
     throw error;
   }
+}
+
+/** Stops the running executions `names` accepts; returns the names stopped (none is idempotent). */
+export async function stopRunningExecutions(
+  stateMachineArn: string,
+  names: (name: string) => boolean,
+  cause: string,
+): Promise<string[]> {
+  const stopped: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfnClient().send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: "RUNNING", nextToken }),
+    );
+    for (const execution of page.executions ?? []) {
+      if (!execution.name || !execution.executionArn || !names(execution.name)) continue;
+      await sfnClient().send(new StopExecutionCommand({ executionArn: execution.executionArn, cause }));
+      stopped.push(execution.name);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return stopped;
 }
 
 export function requiredEnv(name: "MONTHLY_CYCLE_ARN" | "RENEWAL_WATCH_ARN"): string {

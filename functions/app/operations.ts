@@ -14,20 +14,15 @@ import {
   getContract,
   getCycle,
   getLedgerEntry,
-  getTerm,
   listContracts,
   listCycles,
   putLedgerEntry,
   setCycleFieldsOnce,
-  setTermNoticeOnce,
   unsentOutboxEmails,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
-import { type Contract, termStartDate } from "../core/contract";
 import { formatMoney, moneyToFen, parseMoney, subtractMoney } from "../core/money";
-import { assessNotice } from "../core/notices";
-import { renewalSchedule } from "../core/renewal";
-import { formatInstant, nextPeriod, parseLocalDate } from "../core/time";
+import { formatInstant, nextPeriod } from "../core/time";
 import { emails } from "./email-views";
 import {
   billedCycle,
@@ -37,10 +32,9 @@ import {
   notInFuture,
   OperationRejectedError,
 } from "./operation-input";
-import { ensureTermRecord } from "./renewal-watch";
-import { renewalRules } from "./rules";
 
 // The operations' public names, wherever they are defined.
+export { recordNotice } from "./notices";
 export { OperationRejectedError } from "./operation-input";
 export { resendEmail, unsentEmails } from "./outbox";
 export { recordPayment } from "./payments";
@@ -158,76 +152,6 @@ async function nextUnpreparedPeriod(contractId: string, period: string): Promise
   while (prepared.has(next)) next = nextPeriod(next);
   const lastPeriod = record.status === "ended" && record.endedOn ? record.endedOn.slice(0, 7) : undefined;
   return lastPeriod !== undefined && next > lastPeriod ? "the settlement document" : `the bill for ${next}`;
-}
-
-// --- written notices (R-NOTICE-1..3, R-TERM-3) ------------------------------------------------------
-
-export const NOTICE_METHODS = ["personal", "fax", "express", "registered"] as const;
-export const NOTICE_REGIONS = ["same-city", "mainland", "hk-macao-taiwan", "abroad"] as const;
-
-export async function recordNotice(input: {
-  contractId: string;
-  kind: "non-renewal" | "termination";
-  method: string;
-  region: string | null;
-  dispatched: string;
-}) {
-  const record = await contractOrReject(input.contractId);
-  if (!(NOTICE_METHODS as readonly string[]).includes(input.method)) {
-    throw new OperationRejectedError(
-      `unknown delivery method ${input.method} (one of ${NOTICE_METHODS.join(", ")})`,
-    );
-  }
-  const method = input.method as (typeof NOTICE_METHODS)[number];
-  const needsRegion = method === "express" || method === "registered";
-  if (needsRegion && !(NOTICE_REGIONS as readonly string[]).includes(input.region ?? "")) {
-    throw new OperationRejectedError(
-      `--region is required for ${method}: one of ${NOTICE_REGIONS.join(", ")}`,
-    );
-  }
-  let dispatched: string;
-  try {
-    dispatched = parseLocalDate(input.dispatched);
-  } catch {
-    throw new OperationRejectedError(`--dispatched is not a date (YYYY-MM-DD): ${input.dispatched}`);
-  }
-  const contract: Contract = record.contract;
-  const term = record.term;
-  const schedule = renewalSchedule(termStartDate(contract), term, renewalRules(contract));
-  const deadline = schedule.nonRenewalDeadline;
-  const region = needsRegion ? (input.region as (typeof NOTICE_REGIONS)[number]) : null;
-  const assessment = assessNotice({ method, region, dispatched, deadline: deadline.date });
-  const notice = {
-    kind: input.kind,
-    method,
-    region,
-    dispatched,
-    deemedDeliveredOn: assessment.deemedDeliveredOn,
-    inTime: assessment.inTime,
-  };
-  // The term's record may not exist yet if its RenewalWatch has not planned it.
-  await ensureTermRecord(input.contractId, schedule);
-  // One conditional write decides: of two operators recording at once, one records, one is refused.
-  if (!(await setTermNoticeOnce(input.contractId, term, notice)))
-    throw new OperationRejectedError(`a written notice for term ${term} was already recorded`);
-  const termRecord = await getTerm(input.contractId, term);
-  await appendAuditEvent({
-    contractId: input.contractId,
-    who: "operator",
-    what: `written ${input.kind} notice recorded: ${method}${region ? `/${region}` : ""} dispatched ${dispatched}, deemed delivered ${assessment.deemedDeliveredOn} — ${assessment.inTime ? "in time" : "too late"}`,
-    rule: "R-NOTICE-2",
-    details: { deadline: deadline.date },
-  });
-  const token = termRecord?.noticeToken;
-  const workflow = assessment.inTime && token ? await completeTask(token, notice) : "not-acted-on";
-  return {
-    ...notice,
-    term,
-    deadline: deadline.date,
-    latestDispatch: schedule.latestDispatch,
-    ...(assessment.inTime ? {} : { daysLate: assessment.daysLate ?? null }),
-    workflow,
-  };
 }
 
 // --- status and history ------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ import {
   getTerm,
   endContract as markContractEnded,
   putTerm,
+  retreatTerm,
+  reviseRenewalToEnded,
   setTermOutcome,
   updateTerm,
 } from "../adapters/repository";
-import { completeTask, requiredEnv, startNamedExecution } from "../adapters/workflow";
+import { completeTask, requiredEnv, startNamedExecution, stopRunningExecutions } from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
 import { type RenewalSchedule, renewalSchedule, termDates } from "../core/renewal";
 import { atTimeOfDay, endOfDay, formatInstant } from "../core/time";
@@ -43,7 +45,11 @@ export async function ensureTermRecord(contractId: string, schedule: RenewalSche
 export async function planRenewalWatch(input: { contractId: string; term: number }) {
   const { schedule } = await planTerm(input.contractId, input.term);
   await ensureTermRecord(input.contractId, schedule);
+  const record = await getTerm(input.contractId, input.term);
   return {
+    // "ended" when a notice already decided the term (a renewal undone, R-NOTICE-2): the watch only
+    // waits for the term's end.
+    outcome: record?.outcome ?? null,
     termFirstDay: schedule.firstDay,
     termLastDay: schedule.lastDay,
     reminderAt: formatInstant(atTimeOfDay(schedule.reminderDate, REMINDER_TIME)),
@@ -60,13 +66,64 @@ const EXECUTION_NAME_MAX = 80;
  * handover (ADR 0021). Short enough for a 64-character contract id, term 100 and 99,999 handovers.
  */
 export function renewalWatchName(contractId: string, term: number, handover = 0): string {
-  const name = `${contractId}-term-${term}${handover === 0 ? "" : `-c${handover}`}`;
+  return checkedName(`${contractId}-term-${term}${handover === 0 ? "" : `-c${handover}`}`);
+}
+
+/** The watch restarted for a term whose renewal a late-recorded, in-time notice undid: `…-term-<n>-notice`. */
+export function noticeWatchName(contractId: string, term: number): string {
+  return checkedName(`${contractId}-term-${term}-notice`);
+}
+
+function checkedName(name: string): string {
   if (name.length > EXECUTION_NAME_MAX) {
     throw new RangeError(
       `execution name ${name} has ${name.length} characters; Step Functions allows ${EXECUTION_NAME_MAX}`,
     );
   }
   return name;
+}
+
+/** Every execution of a term's watch: the first, its handovers and a restart after a notice. */
+function isWatchOf(contractId: string, term: number): (name: string) => boolean {
+  const base = `${contractId}-term-${term}`;
+  return (name) =>
+    name === base || (/^-(c\d+|notice)$/.test(name.slice(base.length)) && name.startsWith(base));
+}
+
+/**
+ * R-NOTICE-2, R-TERM-3, R-TERM-4 (合同第十条10.1款): a notice deemed delivered by `term`'s deadline but
+ * recorded after the watch renewed it. The renewal is undone — the term ends, the next one is cancelled and
+ * its watch stopped, the contract goes back to `term` — and a watch of `term` waits for its last day and
+ * ends the contract. Every write is set-or-same and the contract's term moves back last, so a retry after
+ * a crash at any line finishes the undo. Returns what was undone, in words.
+ */
+export async function undoRenewal(
+  contractId: string,
+  term: number,
+  schedule: RenewalSchedule,
+): Promise<string> {
+  const next = term + 1;
+  const arn = requiredEnv("RENEWAL_WATCH_ARN");
+  await reviseRenewalToEnded(contractId, term);
+  await setTermOutcome(contractId, next, "cancelled");
+  await stopRunningExecutions(
+    arn,
+    isWatchOf(contractId, next),
+    `renewal of term ${term} undone by an in-time notice (R-NOTICE-2)`,
+  );
+  await startNamedExecution(arn, noticeWatchName(contractId, term), { contractId, term });
+  const undid = `the automatic renewal of term ${term} into term ${next} (from ${schedule.nextTermFirstDay})`;
+  await appendAuditEvent(
+    {
+      contractId,
+      who: "system",
+      what: `a written notice deemed delivered in time for term ${term} was recorded after the renewal: undid ${undid}; the contract ends on ${schedule.lastDay}`,
+      rule: "R-TERM-3",
+    },
+    `renewal-undone#${term}`,
+  );
+  await retreatTerm(contractId, next);
+  return undid;
 }
 
 /**

@@ -5,11 +5,12 @@
  * PartiQL writes, no table, TTL or backup changes — so the audit trail (append-only `EVENT#` items
  * written with attribute_not_exists) cannot be removed with it. Assuming it requires MFA.
  */
-import { Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
+import { stateMachineNames } from "../../workflows/states";
 import type { ContractOpsEmail } from "./email";
 import type { ContractOpsTable } from "./table";
 
@@ -77,6 +78,28 @@ export class ContractOpsOperatorRole extends Construct {
         resources: props.stateMachines.map((machine) => machine.stateMachineArn),
       }),
     );
+    // R-NOTICE-2 (`ops record-notice`): a notice recorded after its term renewed stops the next term's
+    // watch, found among the workflow's running executions (named per contract and term at run time).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["states:ListExecutions"],
+        resources: props.stateMachines.map((machine) => machine.stateMachineArn),
+      }),
+    );
+    const renewalWatchExecutions = stack.formatArn({
+      service: "states",
+      resource: "execution",
+      resourceName: `${stateMachineNames.renewalWatch}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ["states:StopExecution"], resources: [renewalWatchExecutions] }),
+    );
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineNames.renewalWatch}:*]`,
+      reason:
+        "RenewalWatch executions are named <contractId>-term-<n>[-c<k>|-notice] at run time; only that workflow's executions can be stopped.",
+    });
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ["s3:GetObject", "s3:PutObject"],

@@ -64,7 +64,7 @@ export interface RunReport extends ContractLedgerView {
   to: string;
   periods: PeriodReport[];
   renewal: {
-    outcome: "renewed" | "ended" | "pending";
+    outcome: "renewed" | "ended" | "cancelled" | "pending";
     term: number;
     termLastDay: string | null;
     noticeDeadline: string | null;

@@ -42,13 +42,13 @@ describe("cdk-nag AwsSolutions", () => {
     }
   });
 
-  it("acknowledges wildcard resources only for X-Ray/log delivery, run-time object keys and qualified Lambda ARNs", () => {
+  it("acknowledges wildcard resources only for X-Ray/log delivery, run-time object keys, qualified Lambda ARNs and RenewalWatch executions", () => {
     const wildcards = acknowledgements(stack)
       .filter((a) => a.id.startsWith("AwsSolutions-IAM5"))
       .map((a) => a.id.replace(/^.*?(AwsSolutions-IAM5)/, "$1"));
     for (const id of wildcards) {
       expect(id).toMatch(
-        /^AwsSolutions-IAM5\[Resource::(\*|<Buckets(Usage|InboundMail)[0-9A-F]{8}\.Arn>\/(usage|inbound)\/\*|<Functions[a-z]+Function[0-9A-F]{8}\.Arn>:\*)\]$/,
+        /^AwsSolutions-IAM5\[Resource::(\*|<Buckets(Usage|InboundMail)[0-9A-F]{8}\.Arn>\/(usage|inbound)\/\*|<Functions[a-z]+Function[0-9A-F]{8}\.Arn>:\*|arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:ContractOps-RenewalWatch:\*)\]$/,
       );
     }
   });

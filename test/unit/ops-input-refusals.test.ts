@@ -12,6 +12,7 @@ import loadContract from "../../bin/ops/load-contract";
 import parseReply from "../../bin/ops/parse-reply";
 import rate from "../../bin/ops/rate";
 import reconcile from "../../bin/ops/reconcile";
+import recordNotice from "../../bin/ops/record-notice";
 import renewal from "../../bin/ops/renewal";
 import reply from "../../bin/ops/reply";
 import smsParts from "../../bin/ops/sms-parts";
@@ -95,6 +96,31 @@ const cases: Array<[string, OpsCommand, string[], string, string]> = [
     ["--contract", "11NA0700211920254001", "--period", "2025-00", "--text", "确认"],
     "--period",
     "2025-00",
+  ],
+  [
+    "record-notice --term",
+    recordNotice,
+    [
+      "--contract",
+      "11NA0700211920254001",
+      "--kind",
+      "non-renewal",
+      "--method",
+      "fax",
+      "--dispatched",
+      "2026-05-31",
+      "--term",
+      "0",
+    ],
+    "--term",
+    "0",
+  ],
+  [
+    "rate --encoding",
+    rate,
+    ["--contract", contract, "--period", "2025-10", "--encoding", "latin1"],
+    "--encoding",
+    "latin1",
   ],
   [
     "reply --smtp-port",

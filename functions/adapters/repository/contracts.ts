@@ -73,6 +73,14 @@ export async function advanceTerm(contractId: string, fromTerm: number): Promise
   });
 }
 
+/** Moves the contract back from a term whose renewal was undone (R-NOTICE-2), exactly once. */
+export async function retreatTerm(contractId: string, fromTerm: number): Promise<boolean> {
+  return conditionalUpdate(contractKey(contractId), "CONTRACT", "SET #term = :previous", "#term = :from", {
+    names: { "#term": "term" },
+    values: { ":previous": fromTerm - 1, ":from": fromTerm },
+  });
+}
+
 export async function endContract(contractId: string, endedOn: string): Promise<boolean> {
   return conditionalUpdate(
     contractKey(contractId),

@@ -30,7 +30,11 @@ const termRecordSchema = z.object({
       inTime: z.boolean(),
     })
     .optional(),
-  outcome: z.enum(["renewed", "ended"]).optional(),
+  /**
+   * renewed (R-TERM-2) or ended (R-END-1); cancelled: a term that never began because a notice filed
+   * against the term before it, deemed delivered in time, undid that term's renewal (R-NOTICE-2, R-TERM-3).
+   */
+  outcome: z.enum(["renewed", "ended", "cancelled"]).optional(),
 });
 export type TermRecord = z.infer<typeof termRecordSchema>;
 export type TermOutcome = NonNullable<TermRecord["outcome"]>;
@@ -108,5 +112,24 @@ export async function setTermOutcome(contractId: string, term: number, outcome: 
   if (!existing) throw new NotFoundError(`contract ${contractId} has no term ${term}`);
   throw new TermOutcomeConflictError(
     `contract ${contractId} term ${term} is already ${existing.outcome ?? "undecided"}, cannot be ${outcome}`,
+  );
+}
+
+/**
+ * R-NOTICE-2, R-TERM-3: a term renewed before its in-time notice was recorded ends after all. Renewed
+ * becomes ended; ended again is a no-op (a retried undo); anything else is refused.
+ */
+export async function reviseRenewalToEnded(contractId: string, term: number): Promise<void> {
+  const revised = await conditionalUpdate(
+    contractKey(contractId),
+    termKey(term),
+    "SET outcome = :ended",
+    "outcome = :renewed OR outcome = :ended",
+    { values: { ":ended": "ended", ":renewed": "renewed" } },
+  );
+  if (revised) return;
+  const existing = await getTerm(contractId, term);
+  throw new TermOutcomeConflictError(
+    `contract ${contractId} term ${term} is ${existing?.outcome ?? "undecided"}, not renewed: no renewal to undo`,
   );
 }
