@@ -29,7 +29,7 @@ export interface PeriodLedgerView {
 
 export interface ContractLedgerView {
   contract: { status: "active" | "ended"; lastDay: string | null };
-  terms: { term: number; outcome: "renewed" | "ended" | "pending" }[];
+  terms: { term: number; outcome: "renewed" | "ended" | "cancelled" | "pending" }[];
   settlement: { amount: string; direction: "refund" | "collect" | "none"; sentAt: string } | null;
   ledger: {
     entryId: string;
