@@ -339,9 +339,12 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
   const invoiceOrMovedDue = sfn.Choice.jsonata(scope, "Was the invoice recorded, or did its due date move?", {
     stateName: "Was the invoice recorded, or did its due date move?",
     comment:
-      "R-WD-3, R-INV-1: a wait ended by a moved due date waits again; a recorded invoice ends the branch.",
+      "R-WD-3, R-INV-1, R-PAY-2: a wait ended by a moved due date waits again; a reversed payment goes back to the payment wait; a recorded invoice ends the branch.",
   })
     .when(sfn.Condition.jsonata("{% $invoiceAnswer.deadlinesMoved = true %}"), waitForInvoiceUntilMovedDue)
+    // R-PAY-1, R-PAY-2: `ops correct` reversed the payment this invoice would follow; the bill is owing
+    // again and the branch waits for payment until the original due date (then overdue as usual).
+    .when(sfn.Condition.jsonata("{% $invoiceAnswer.paymentReversed = true %}"), waitForPayment)
     .otherwise(invoiceIsRecorded);
   waitForInvoice.next(invoiceOrMovedDue);
   waitForInvoiceUntilMovedDue.addCatch(lateInvoice, ON_TIMEOUT);

@@ -8,6 +8,7 @@ import { now } from "../adapters/clock";
 import {
   appendAuditEvent,
   type CycleRecord,
+  clearPaymentOnce,
   cycleToken,
   getCycle,
   ledgerEntries,
@@ -22,6 +23,7 @@ import { maskAccount } from "../core/mask";
 import { formatFen, formatMoney, moneyToFen, parseMoney } from "../core/money";
 import { checkPaymentAccount } from "../core/party-changes";
 import { formatInstant, shanghaiDateOf } from "../core/time";
+import { PAYMENT_REVERSED } from "./cycle/waits";
 import {
   billedCycle,
   contractOrReject,
@@ -180,10 +182,10 @@ async function paymentAccount(
 // --- corrections: a reversing entry, never an edit (ADR 0010) ---------------------------------------
 
 /**
- * Reverses one ledger entry with who, when and why. What the workflow can follow is allowed: a payment
- * while the bill is not yet cleared (the wait is still open, so it simply goes on), and an agreed difference
- * no bill has carried yet. A payment that cleared the bill started the invoice deadline (R-INV-1) and moved
- * the workflow on; it is refused with what to do instead.
+ * Reverses one ledger entry with who, when and why, and the workflow follows: a payment while the bill is
+ * not yet cleared (the wait simply goes on); the payment that cleared the bill, while no VAT invoice was
+ * issued on it (the cycle goes back to waiting for payment, R-PAY-2 counting from the original due date);
+ * an agreed difference no bill has carried yet.
  */
 export async function correctEntry(input: {
   contractId: string;
@@ -210,9 +212,14 @@ export async function correctEntry(input: {
   }
   if (entries.some((e) => e.kind === "reversal" && e.reverses === target.entryId))
     throw new OperationRejectedError(`--entry ${input.entry} is already reversed`);
-  if (target.kind === "payment" && cycle.payment) {
+  if (target.kind === "payment" && cycle.invoice) {
     throw new OperationRejectedError(
-      `--entry ${input.entry}: the bill for ${input.period} was cleared on ${cycle.payment.paidAt} and the invoice deadline runs from it (R-INV-1); record the difference as a further payment instead`,
+      `--entry ${input.entry}: VAT invoice ${cycle.invoice.invoiceNumber} was issued on this payment (R-INV-1); record the difference as a further payment instead`,
+    );
+  }
+  if (target.kind === "payment" && cycle.breaches?.some((b) => b.rule === "R-INV-1")) {
+    throw new OperationRejectedError(
+      `--entry ${input.entry}: the invoice for ${input.period} is already overdue on this payment (R-INV-1); record the difference as a further payment instead`,
     );
   }
   if (target.kind === "agreed-difference") {
@@ -242,12 +249,13 @@ export async function correctEntry(input: {
     reverses: target.entryId,
   });
   const balance = periodBalance(await ledgerEntries(input.contractId), input.period);
+  const workflow = await reopenPaymentWait(cycle, balance.outstandingFen);
   await appendAuditEvent(
     {
       contractId: input.contractId,
       period: input.period,
       who: "operator",
-      what: `ledger entry ${target.entryId} (${target.kind} ${formatFen(target.amountFen)}) reversed: ${reason}`,
+      what: `ledger entry ${target.entryId} (${target.kind} ${formatFen(target.amountFen)}) reversed: ${reason}${workflow === "payment-wait-reopened" ? "; the bill is owing again and the cycle waits for payment (R-PAY-2 from the original due date)" : ""}`,
       rule: target.kind === "payment" ? "R-PAY-1" : "R-RECON-4",
       details: { entry: reversalId, outstanding: yuan(balance.outstandingFen) },
     },
@@ -262,5 +270,23 @@ export async function correctEntry(input: {
     billTotal: cycle.billTotal,
     paid: yuan(balance.paidFen),
     outstanding: yuan(balance.outstandingFen),
+    workflow,
   };
+}
+
+/**
+ * A reversal that leaves the cleared bill owing again takes the payment back from the cycle and ends its
+ * invoice wait with {@link PAYMENT_REVERSED}; the workflow returns to the payment wait, whose timeout is
+ * still the original due date (R-PAY-2). If the invoice wait has not begun, it finds no payment and ends
+ * the same way (the write-then-read order of awaitCycleCallback).
+ */
+async function reopenPaymentWait(
+  cycle: CycleRecord,
+  outstandingFen: bigint,
+): Promise<"payment-wait-reopened" | "unchanged"> {
+  if (!cycle.payment || outstandingFen <= 0n) return "unchanged";
+  await clearPaymentOnce(cycle.contractId, cycle.period, cycle.payment.paidAt);
+  const token = cycleToken(await getCycle(cycle.contractId, cycle.period), "invoice");
+  if (token) await completeTask(token, PAYMENT_REVERSED);
+  return "payment-wait-reopened";
 }

@@ -273,3 +273,17 @@ export async function appendBreachOnce(contractId: string, period: string, breac
     { values: { ":b": [breach], ":r": [breach.rule], ":rule": breach.rule, ":empty": [] } },
   );
 }
+
+/**
+ * R-PAY-1, R-INV-1: takes back the payment that cleared the bill, once its ledger entry is reversed: only
+ * while it is still the payment recorded and no VAT invoice was issued on it. False otherwise.
+ */
+export async function clearPaymentOnce(contractId: string, period: string, paidAt: string): Promise<boolean> {
+  return conditionalUpdate(
+    contractKey(contractId),
+    cycleKey(period),
+    "REMOVE #payment",
+    "#payment.paidAt = :paidAt AND attribute_not_exists(#invoice)",
+    { names: { "#payment": "payment", "#invoice": "invoice" }, values: { ":paidAt": paidAt } },
+  );
+}

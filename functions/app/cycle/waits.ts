@@ -58,9 +58,13 @@ export async function awaitCycleCallback(input: {
   return { registered: true };
 }
 
+/** What ends the invoice wait when the payment it followed was reversed (R-PAY-1): back to the payment wait. */
+export const PAYMENT_REVERSED = { paymentReversed: true } as const;
+
 function awaitedFact(cycle: CycleRecord, awaiting: Exclude<Awaiting, "reconciliation-reply">): unknown {
   if (awaiting === "payment") return cycle.payment;
-  if (awaiting === "invoice") return cycle.invoice;
+  // The invoice wait begins only after a payment; none now means it was reversed meanwhile.
+  if (awaiting === "invoice") return cycle.invoice ?? (cycle.payment ? undefined : PAYMENT_REVERSED);
   return cycle.agreed && "agreedAmount" in cycle.agreed ? cycle.agreed : undefined;
 }
 
