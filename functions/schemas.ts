@@ -48,6 +48,8 @@ export const outputs = {
   listActiveContracts: z.object({ period, contracts: z.array(z.object({ contractId })) }),
   /** RenewalWatch `$plan` (R-TERM-1, R-NOTICE-1, R-NOTICE-3). */
   planRenewalWatch: z.object({
+    /** The term's outcome if already decided: "ended" by a notice that undid its renewal (R-NOTICE-2, ADR 0071). */
+    outcome: z.enum(["renewed", "ended", "cancelled"]).nullable(),
     termFirstDay: z.string(),
     termLastDay: z.string(),
     reminderAt: instant,
