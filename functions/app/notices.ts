@@ -76,7 +76,13 @@ export async function recordNotice(input: {
   const schedule = renewalSchedule(termStartDate(contract), term, rules);
   const deadline = schedule.nonRenewalDeadline;
   const region = needsRegion ? (input.region as (typeof DELIVERY_REGIONS)[number]) : null;
-  const assessment = assessNotice({ method, region, dispatched, deadline: deadline.date });
+  const assessment = assessNotice({
+    method,
+    region,
+    dispatched,
+    deadline: deadline.date,
+    table: rules.deemedDeliveryDays,
+  });
   const notice: Notice = {
     kind: input.kind,
     method,

@@ -12,13 +12,13 @@ export const DELIVERY_REGIONS = ["same-city", "mainland", "hk-macao-taiwan", "ab
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 export type DeliveryRegion = (typeof DELIVERY_REGIONS)[number];
 
-/** Clause 9.3: calendar days from dispatch to deemed delivery, for the methods whose delivery depends on region. */
-export const DEEMED_DELIVERY_DAYS: Readonly<
+/**
+ * Clause 9.3: calendar days from dispatch to deemed delivery, for the methods whose delivery depends on
+ * region — the contract's `deemedDeliveryDays` rule (read by renewalRulesFrom), never a table in code.
+ */
+export type DeemedDeliveryTable = Readonly<
   Record<"express" | "registered", Readonly<Record<DeliveryRegion, number>>>
-> = {
-  express: { "same-city": 3, mainland: 5, "hk-macao-taiwan": 10, abroad: 20 },
-  registered: { "same-city": 7, mainland: 14, "hk-macao-taiwan": 20, abroad: 30 },
-};
+>;
 
 export class NoticeInputError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -28,7 +28,11 @@ export class NoticeInputError extends Error {
 }
 
 /** Days from dispatch to deemed delivery (R-NOTICE-2). Region is required for express and registered mail only. */
-export function deemedDeliveryDays(method: DeliveryMethod, region: DeliveryRegion | null): number {
+export function deemedDeliveryDays(
+  method: DeliveryMethod,
+  region: DeliveryRegion | null,
+  table: DeemedDeliveryTable,
+): number {
   if (method === "personal" || method === "fax") {
     if (region !== null) throw new NoticeInputError(`${method} delivery takes no region`);
     return 0;
@@ -40,7 +44,7 @@ export function deemedDeliveryDays(method: DeliveryMethod, region: DeliveryRegio
       `${method} needs a region (${DELIVERY_REGIONS.join(", ")}), got ${String(region)}`,
     );
   }
-  return DEEMED_DELIVERY_DAYS[method][region];
+  return table[method][region];
 }
 
 /**
@@ -51,8 +55,9 @@ export function deemedDeliveryDate(
   method: DeliveryMethod,
   region: DeliveryRegion | null,
   dispatched: LocalDate,
+  table: DeemedDeliveryTable,
 ): LocalDate {
-  return addDays(parseLocalDate(dispatched), deemedDeliveryDays(method, region));
+  return addDays(parseLocalDate(dispatched), deemedDeliveryDays(method, region, table));
 }
 
 /** The last dispatch day that is still deemed delivered on or before `deliverBy` (R-NOTICE-3). */
@@ -60,8 +65,9 @@ export function latestDispatchDate(
   method: DeliveryMethod,
   region: DeliveryRegion | null,
   deliverBy: LocalDate,
+  table: DeemedDeliveryTable,
 ): LocalDate {
-  return addDays(parseLocalDate(deliverBy), -deemedDeliveryDays(method, region));
+  return addDays(parseLocalDate(deliverBy), -deemedDeliveryDays(method, region, table));
 }
 
 export interface NoticeAssessment {
@@ -77,8 +83,9 @@ export function assessNotice(input: {
   region: DeliveryRegion | null;
   dispatched: LocalDate;
   deadline: LocalDate;
+  table: DeemedDeliveryTable;
 }): NoticeAssessment {
-  const deemedDeliveredOn = deemedDeliveryDate(input.method, input.region, input.dispatched);
+  const deemedDeliveredOn = deemedDeliveryDate(input.method, input.region, input.dispatched, input.table);
   const late = daysBetween(parseLocalDate(input.deadline), deemedDeliveredOn);
   return late > 0
     ? { deemedDeliveredOn, inTime: false, daysLate: late }

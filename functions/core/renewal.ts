@@ -5,6 +5,7 @@
 import type { Deadline } from "./deadlines";
 import {
   DELIVERY_REGIONS,
+  type DeemedDeliveryTable,
   type DeliveryMethod,
   type DeliveryRegion,
   deemedDeliveryDays,
@@ -21,6 +22,41 @@ export interface RenewalRules {
   termYears: number; // R-TERM-1
   nonRenewalNoticeDays: number; // R-TERM-3
   renewalReminderLeadDays: number; // R-NOTICE-3
+  deemedDeliveryDays: DeemedDeliveryTable; // R-NOTICE-2
+}
+
+/** The contract's `deemedDeliveryDays` keys (clause 9.3's wording) by method and region. */
+const DEEMED_DELIVERY_KEYS: Record<"express" | "registered", Record<DeliveryRegion, string>> = {
+  express: {
+    "same-city": "expressSameCity",
+    mainland: "expressMainland",
+    "hk-macao-taiwan": "expressHongKongMacaoTaiwan",
+    abroad: "expressAbroad",
+  },
+  registered: {
+    "same-city": "registeredMailSameCity",
+    mainland: "registeredMailMainland",
+    "hk-macao-taiwan": "registeredMailHongKongMacaoTaiwan",
+    abroad: "registeredMailAbroad",
+  },
+};
+
+function deemedDeliveryTableFrom(value: unknown): DeemedDeliveryTable {
+  const days = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const read = (key: string): number => {
+    const n = days[key];
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 366) {
+      throw new RenewalInputError(
+        `contract rule deemedDeliveryDays.${key} must be an integer 0–366, got ${String(n)}`,
+      );
+    }
+    return n;
+  };
+  const row = (method: "express" | "registered") =>
+    Object.fromEntries(
+      DELIVERY_REGIONS.map((region) => [region, read(DEEMED_DELIVERY_KEYS[method][region])]),
+    ) as Record<DeliveryRegion, number>;
+  return { express: row("express"), registered: row("registered") };
 }
 
 export class RenewalInputError extends Error {
@@ -44,6 +80,7 @@ export function renewalRulesFrom(rules: Record<string, { value: unknown } | unde
     termYears: read("termYears", 1, 100),
     nonRenewalNoticeDays: read("nonRenewalNoticeDays", 0, 366),
     renewalReminderLeadDays: read("renewalReminderLeadDays", 0, 366),
+    deemedDeliveryDays: deemedDeliveryTableFrom(rules.deemedDeliveryDays?.value),
   };
 }
 
@@ -124,7 +161,10 @@ export interface DispatchOption {
 }
 
 /** R-NOTICE-3: for every method (and region), the last day to dispatch a notice that still meets `deadline`. */
-export function latestDispatchDates(deadline: Deadline | LocalDate): DispatchOption[] {
+export function latestDispatchDates(
+  deadline: Deadline | LocalDate,
+  table: DeemedDeliveryTable,
+): DispatchOption[] {
   const deliverBy = typeof deadline === "string" ? deadline : deadline.date;
   const options: Array<[DeliveryMethod, DeliveryRegion | null]> = [
     ["personal", null],
@@ -135,8 +175,8 @@ export function latestDispatchDates(deadline: Deadline | LocalDate): DispatchOpt
   return options.map(([method, region]) => ({
     method,
     region,
-    deemedDeliveryDays: deemedDeliveryDays(method, region),
-    latestDispatchDate: latestDispatchDate(method, region, deliverBy),
+    deemedDeliveryDays: deemedDeliveryDays(method, region, table),
+    latestDispatchDate: latestDispatchDate(method, region, deliverBy, table),
   }));
 }
 
@@ -166,7 +206,7 @@ export function renewalSchedule(
 ): RenewalSchedule {
   const dates = termDates(termStart, termNumber, rules.termYears);
   const deadline = nonRenewalDeadline(dates.lastDay, rules.nonRenewalNoticeDays);
-  const latestDispatch = latestDispatchDates(deadline);
+  const latestDispatch = latestDispatchDates(deadline, rules.deemedDeliveryDays);
   const reminderDate = renewalReminderDate(latestDispatch, rules.renewalReminderLeadDays);
   return {
     ...dates,

@@ -15,6 +15,8 @@ import {
 import { InvalidDateError } from "../../functions/core/time";
 
 const rules = renewalRulesFrom(contractJson.rules);
+/** Clause 9.3 as the sample contract states it, the table every deemed-delivery case below reads. */
+const table = rules.deemedDeliveryDays;
 
 describe("R-TERM-1 / R-TERM-2 / R-TERM-4: term dates", () => {
   it("R-TERM-4: effective 2025-07-15 → last day 2026-07-14, next term from 2026-07-15", () => {
@@ -90,29 +92,29 @@ describe("R-TERM-3: non-renewal notice deadline", () => {
 
 describe("R-NOTICE-2: deemed delivery", () => {
   it("R-NOTICE-2: personal delivery and fax count on the day itself", () => {
-    expect(deemedDeliveryDate("personal", null, "2026-06-14")).toBe("2026-06-14");
-    expect(deemedDeliveryDate("fax", null, "2026-06-14")).toBe("2026-06-14");
+    expect(deemedDeliveryDate("personal", null, "2026-06-14", table)).toBe("2026-06-14");
+    expect(deemedDeliveryDate("fax", null, "2026-06-14", table)).toBe("2026-06-14");
   });
 
   it("R-NOTICE-2: express courier day 3 / 5 / 10 / 20 after dispatch", () => {
-    expect(deemedDeliveryDate("express", "same-city", "2026-06-01")).toBe("2026-06-04");
-    expect(deemedDeliveryDate("express", "mainland", "2026-06-01")).toBe("2026-06-06");
-    expect(deemedDeliveryDate("express", "hk-macao-taiwan", "2026-06-01")).toBe("2026-06-11");
-    expect(deemedDeliveryDate("express", "abroad", "2026-06-01")).toBe("2026-06-21");
+    expect(deemedDeliveryDate("express", "same-city", "2026-06-01", table)).toBe("2026-06-04");
+    expect(deemedDeliveryDate("express", "mainland", "2026-06-01", table)).toBe("2026-06-06");
+    expect(deemedDeliveryDate("express", "hk-macao-taiwan", "2026-06-01", table)).toBe("2026-06-11");
+    expect(deemedDeliveryDate("express", "abroad", "2026-06-01", table)).toBe("2026-06-21");
   });
 
   it("R-NOTICE-2: registered mail day 7 / 14 / 20 / 30 after dispatch", () => {
-    expect(deemedDeliveryDate("registered", "same-city", "2026-06-01")).toBe("2026-06-08");
-    expect(deemedDeliveryDate("registered", "mainland", "2026-06-01")).toBe("2026-06-15");
-    expect(deemedDeliveryDate("registered", "hk-macao-taiwan", "2026-06-01")).toBe("2026-06-21");
-    expect(deemedDeliveryDate("registered", "abroad", "2026-06-01")).toBe("2026-07-01");
+    expect(deemedDeliveryDate("registered", "same-city", "2026-06-01", table)).toBe("2026-06-08");
+    expect(deemedDeliveryDate("registered", "mainland", "2026-06-01", table)).toBe("2026-06-15");
+    expect(deemedDeliveryDate("registered", "hk-macao-taiwan", "2026-06-01", table)).toBe("2026-06-21");
+    expect(deemedDeliveryDate("registered", "abroad", "2026-06-01", table)).toBe("2026-07-01");
   });
 
   it("R-NOTICE-2: region is required for post and courier, refused for personal delivery and fax", () => {
-    expect(() => deemedDeliveryDate("express", null, "2026-06-01")).toThrow(NoticeInputError);
-    expect(() => deemedDeliveryDate("personal", "mainland", "2026-06-01")).toThrow(NoticeInputError);
-    expect(() => deemedDeliveryDate("email" as "fax", null, "2026-06-01")).toThrow(NoticeInputError);
-    expect(() => deemedDeliveryDate("registered", "moon" as "abroad", "2026-06-01")).toThrow(
+    expect(() => deemedDeliveryDate("express", null, "2026-06-01", table)).toThrow(NoticeInputError);
+    expect(() => deemedDeliveryDate("personal", "mainland", "2026-06-01", table)).toThrow(NoticeInputError);
+    expect(() => deemedDeliveryDate("email" as "fax", null, "2026-06-01", table)).toThrow(NoticeInputError);
+    expect(() => deemedDeliveryDate("registered", "moon" as "abroad", "2026-06-01", table)).toThrow(
       NoticeInputError,
     );
   });
@@ -124,6 +126,7 @@ describe("R-NOTICE-2: deemed delivery", () => {
         region: "mainland",
         dispatched: "2026-05-31",
         deadline: "2026-06-14",
+        table,
       }),
     ).toEqual({ deemedDeliveredOn: "2026-06-14", inTime: true });
     expect(
@@ -132,6 +135,7 @@ describe("R-NOTICE-2: deemed delivery", () => {
         region: "mainland",
         dispatched: "2026-06-01",
         deadline: "2026-06-14",
+        table,
       }),
     ).toEqual({ deemedDeliveredOn: "2026-06-15", inTime: false, daysLate: 1 });
   });
@@ -139,7 +143,7 @@ describe("R-NOTICE-2: deemed delivery", () => {
 
 describe("R-NOTICE-3: latest dispatch date per method and region", () => {
   it("R-NOTICE-3: for the first term of the sample contract (deadline 2026-06-14)", () => {
-    const options = latestDispatchDates(nonRenewalDeadline("2026-07-14", 30));
+    const options = latestDispatchDates(nonRenewalDeadline("2026-07-14", 30), table);
     expect(options.map((o) => [o.method, o.region, o.deemedDeliveryDays, o.latestDispatchDate])).toEqual([
       ["personal", null, 0, "2026-06-14"],
       ["fax", null, 0, "2026-06-14"],
@@ -160,13 +164,14 @@ describe("R-NOTICE-3: latest dispatch date per method and region", () => {
           region: o.region,
           dispatched: o.latestDispatchDate,
           deadline: "2026-06-14",
+          table,
         }).inTime,
       ).toBe(true);
     }
   });
 
   it("R-NOTICE-3: the reminder goes out 14 days before the earliest latest-dispatch date", () => {
-    expect(renewalReminderDate(latestDispatchDates("2026-06-14"), 14)).toBe("2026-05-01");
+    expect(renewalReminderDate(latestDispatchDates("2026-06-14", table), 14)).toBe("2026-05-01");
     expect(() => renewalReminderDate([], 14)).toThrow(RenewalInputError);
   });
 
