@@ -100,7 +100,7 @@ export function movedDeadlines(input: {
         decided: facts.reconciliationDecided,
         // As the bill's sending stores it: the reminder day's office hour, or none when that is not after the sending.
         compute: (calendar) => {
-          const day = reconciliationReminderDate(reconciliationDue(sent, rules, calendar), calendar);
+          const day = reconciliationReminderDate(reconciliationDue(sent, rules, calendar), rules, calendar);
           const at = atTimeOfDay(day.date, reminderTime);
           return at.getTime() > sent.getTime() ? formatInstant(at) : null;
         },

@@ -27,6 +27,7 @@ import {
 export interface DeadlineRules {
   billDueWorkingDays: number; // R-BILL-1
   reconciliationWorkingDays: number; // R-RECON-1
+  reconciliationReminderWorkingDaysBefore: number; // R-RECON-5
   reReconciliationWorkingDays: number; // R-RECON-3
   paymentWorkingDays: number; // R-PAY-1
   invoiceWorkingDays: number; // R-INV-1
@@ -74,6 +75,7 @@ export function deadlineRulesFrom(rules: Record<string, { value: unknown } | und
   return {
     billDueWorkingDays: read("billDueWorkingDays", 1, 366),
     reconciliationWorkingDays: read("reconciliationWorkingDays", 1, 366),
+    reconciliationReminderWorkingDaysBefore: read("reconciliationReminderWorkingDaysBefore", 1, 30),
     reReconciliationWorkingDays: read("reReconciliationWorkingDays", 1, 366),
     paymentWorkingDays: read("paymentWorkingDays", 1, 366),
     invoiceWorkingDays: read("invoiceWorkingDays", 1, 366),
@@ -147,17 +149,24 @@ export function reconciliationDue(
   );
 }
 
-/** R-RECON-5: the reminder goes out on the last working day before the reconciliation deadline. */
+/**
+ * R-RECON-5: the reminder goes out N working days before the reconciliation deadline — the contract's
+ * `reconciliationReminderWorkingDaysBefore` (1: the last working day before it).
+ */
 export function reconciliationReminderDate(
   reconciliationDeadline: Deadline | LocalDate,
+  rules: Pick<DeadlineRules, "reconciliationReminderWorkingDaysBefore">,
   calendar = defaultCalendar(),
 ): { date: LocalDate; provisional: boolean } {
-  const due =
+  let date =
     typeof reconciliationDeadline === "string" ? reconciliationDeadline : reconciliationDeadline.date;
-  const before = calendar.previousWorkingDay(due);
-  const dueProvisional =
-    typeof reconciliationDeadline === "string" ? false : reconciliationDeadline.provisional;
-  return { date: before.date, provisional: before.provisional || dueProvisional };
+  let provisional = typeof reconciliationDeadline === "string" ? false : reconciliationDeadline.provisional;
+  for (let i = 0; i < rules.reconciliationReminderWorkingDaysBefore; i++) {
+    const before = calendar.previousWorkingDay(date);
+    date = before.date;
+    provisional ||= before.provisional;
+  }
+  return { date, provisional };
 }
 
 /**
@@ -290,7 +299,7 @@ export function cycleDeadlines(input: CycleInput): Deadline[] {
       : deadline;
 
   const reconciliation = fromBill(reconciliationDue(sent, rules, calendar));
-  const reminder = reconciliationReminderDate(reconciliation, calendar);
+  const reminder = reconciliationReminderDate(reconciliation, rules, calendar);
   const deadlines: Deadline[] = [
     bill,
     fromBill(

@@ -11,6 +11,7 @@ import type { DeadlineRules } from "../../functions/core/deadlines";
 const rules: DeadlineRules = {
   billDueWorkingDays: 10,
   reconciliationWorkingDays: 5,
+  reconciliationReminderWorkingDaysBefore: 1,
   reReconciliationWorkingDays: 10,
   paymentWorkingDays: 10,
   invoiceWorkingDays: 10,

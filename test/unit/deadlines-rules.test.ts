@@ -27,6 +27,7 @@ describe("contract tunables", () => {
     expect(rules).toEqual({
       billDueWorkingDays: 10,
       reconciliationWorkingDays: 5,
+      reconciliationReminderWorkingDaysBefore: 1,
       reReconciliationWorkingDays: 10,
       paymentWorkingDays: 10,
       invoiceWorkingDays: 10,
@@ -108,12 +109,27 @@ describe("R-RECON-1 / R-RECON-5: reconciliation within 5 working days of receipt
     expect(reconciliationDue(at("2026-02-10T09:00:00+08:00"), rules).date).toBe("2026-02-24");
   });
 
-  it("R-RECON-5: reminder on the last working day before the deadline", () => {
-    expect(reconciliationReminderDate(reconciliationDue(at("2025-10-21T10:00:00+08:00"), rules))).toEqual({
+  it("R-RECON-5: reminder on the last working day before the deadline (the contract's 1)", () => {
+    expect(
+      reconciliationReminderDate(reconciliationDue(at("2025-10-21T10:00:00+08:00"), rules), rules),
+    ).toEqual({
       date: "2025-10-27",
       provisional: false,
     });
-    expect(reconciliationReminderDate("2026-02-24").date).toBe("2026-02-14");
+    expect(reconciliationReminderDate("2026-02-24", rules).date).toBe("2026-02-14");
+  });
+
+  it("R-RECON-5: the reminder day is the contract's reconciliationReminderWorkingDaysBefore", () => {
+    // Spring Festival 2026 (国办发明电〔2025〕7号): off 02-15..02-23, Saturday 02-14 worked. Two working days
+    // before 02-24: 02-14 (the make-up Saturday), then Friday 02-13.
+    const two = deadlineRulesFrom({
+      ...contractJson.rules,
+      reconciliationReminderWorkingDaysBefore: { value: 2 },
+    });
+    expect(reconciliationReminderDate("2026-02-24", two).date).toBe("2026-02-13");
+    expect(() =>
+      deadlineRulesFrom({ ...contractJson.rules, reconciliationReminderWorkingDaysBefore: { value: 0 } }),
+    ).toThrow(/reconciliationReminderWorkingDaysBefore/);
   });
 
   it("R-RECON-1: rejects an invalid instant", () => {

@@ -171,7 +171,7 @@ export async function sendBill(input: { contractId: string; period: string }) {
     const sentAt = now();
     const rules = deadlineRules(contract);
     const reconciliation = reconciliationDue(sentAt, rules);
-    const reminderDay = reconciliationReminderDate(reconciliation);
+    const reminderDay = reconciliationReminderDate(reconciliation, rules);
     const reminderAt = atTimeOfDay(reminderDay.date, REMINDER_TIME);
     const payment = paymentDue(sentAt, rules);
     await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
