@@ -4,6 +4,8 @@
  * or unknown flag stays a UsageError (exit 2). Every command reads its flags through these helpers so the same
  * field is refused the same way everywhere.
  */
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import { type Contract, ContractInvalidError, loadContract } from "../../functions/core/contract";
 import {
   InvalidMoneyError,
@@ -147,6 +149,16 @@ export function instantValue(field: string, text: string): Date {
   if (sign && (Number(offsetHours) > 14 || Number(offsetMinutes) > 59))
     throw invalidValue(field, text, expected);
   return new Date(text);
+}
+
+/** A file the command reads (a usage CSV, a complaints feed): missing or unreadable is bad input (exit 1). */
+export async function readableFileValue(field: string, path: string, what: string): Promise<string> {
+  try {
+    await access(path, constants.R_OK);
+    return path;
+  } catch (error) {
+    throw invalidValue(field, path, what, { cause: error });
+  }
 }
 
 /** Loads a contract file; a missing, unreadable or invalid file is bad input (exit 1). */

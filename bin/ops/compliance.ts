@@ -4,8 +4,8 @@
  * the SMS port's throttling state on every day (R-THROTTLE-1). Phone numbers are masked in every output.
  */
 import { createReadStream } from "node:fs";
-import { access, readFile } from "node:fs/promises";
-import { ContractInvalidError, contractRule, loadContract } from "../../functions/core/contract";
+import { readFile } from "node:fs/promises";
+import { contractRule } from "../../functions/core/contract";
 import { maskPhone } from "../../functions/core/mask";
 import {
   type Complaint,
@@ -13,28 +13,22 @@ import {
   parseComplaintsCsv,
 } from "../../functions/core/sms-governance/complaints-csv";
 import { ComplianceInputError, checkCompliance } from "../../functions/core/sms-governance/compliance";
-import { InvalidDateError, parsePeriod } from "../../functions/core/time";
-import { UsageFileError } from "../../functions/core/usage-csv";
-import { InputError, type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
+import { decodeToUtf8, UsageFileError } from "../../functions/core/usage-csv";
+import { contractFileValue, encodingValue, noPositionals, periodValue, readableFileValue } from "./_values";
+import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
 const usage =
-  "npm run ops -- compliance --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--complaints <csv>] [--json]";
+  "npm run ops -- compliance --contract <file> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--complaints <csv>] [--encoding utf-8|gbk|gb18030] [--json]";
 
 /** Violations shown in the table; --json lists all the report keeps. */
 const SHOWN = 20;
 
-async function readable(path: string, flag: string): Promise<string> {
-  try {
-    await access(path);
-    return path;
-  } catch (error) {
-    throw new InputError(`${flag}: cannot read ${path}`, { cause: error });
-  }
-}
-
 async function loadComplaints(path: string | undefined): Promise<Complaint[]> {
   if (path === undefined) return [];
-  const text = await readFile(await readable(path, "--complaints"), "utf8");
+  const text = await readFile(
+    await readableFileValue("--complaints", path, "a readable complaints CSV file"),
+    "utf8",
+  );
   try {
     return parseComplaintsCsv(text);
   } catch (error) {
@@ -57,30 +51,25 @@ const command: OpsCommand = {
         voice: { type: "string" },
         sms: { type: "string" },
         complaints: { type: "string" },
+        encoding: { type: "string" },
       },
       usage,
     );
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
-    const contractPath = await readable(requireOption(values.contract, "--contract", usage), "--contract");
-    const periodText = requireOption(values.period, "--period", usage);
-    let period: string;
-    try {
-      period = parsePeriod(periodText);
-    } catch (error) {
-      if (error instanceof InvalidDateError)
-        throw new InputError(`--period: ${error.message}`, { cause: error });
-      throw error;
-    }
-    let contract: Awaited<ReturnType<typeof loadContract>>;
-    try {
-      contract = await loadContract(contractPath);
-    } catch (error) {
-      if (error instanceof ContractInvalidError) throw new InputError(error.message, { cause: error });
-      throw error;
-    }
-    const voicePath = values.voice === undefined ? undefined : await readable(values.voice, "--voice");
-    const smsPath = values.sms === undefined ? undefined : await readable(values.sms, "--sms");
+    noPositionals(positionals, usage);
+    const period = periodValue("--period", requireOption(values.period, "--period", usage));
+    const encoding = encodingValue("--encoding", values.encoding);
+    const contract = await contractFileValue(
+      "--contract",
+      requireOption(values.contract, "--contract", usage),
+    );
+    const voicePath =
+      values.voice === undefined
+        ? undefined
+        : await readableFileValue("--voice", values.voice, "a readable CSV file");
+    const smsPath =
+      values.sms === undefined
+        ? undefined
+        : await readableFileValue("--sms", values.sms, "a readable CSV file");
     const complaints = await loadComplaints(values.complaints);
     let report: Awaited<ReturnType<typeof checkCompliance>>;
     try {
@@ -92,8 +81,12 @@ const command: OpsCommand = {
           callsPerCallingNumberPerDay: contractRule(contract, "callsPerCallingNumberPerDay"),
           callsPerCalleePerDay: contractRule(contract, "callsPerCalleePerDay"),
         },
-        voice: voicePath ? createReadStream(voicePath, { highWaterMark: 1 << 20 }) : undefined,
-        sms: smsPath ? createReadStream(smsPath, { highWaterMark: 1 << 20 }) : undefined,
+        voice: voicePath
+          ? decodeToUtf8(createReadStream(voicePath, { highWaterMark: 1 << 20 }), encoding)
+          : undefined,
+        sms: smsPath
+          ? decodeToUtf8(createReadStream(smsPath, { highWaterMark: 1 << 20 }), encoding)
+          : undefined,
         complaints,
       });
     } catch (error) {

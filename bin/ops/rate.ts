@@ -4,8 +4,7 @@
  * Files are streamed; rejected rows are listed with their line and reason, never dropped. `--encoding`
  * names the files' encoding when it is not UTF-8 (a GBK export from Excel on Chinese Windows).
  */
-import { constants, createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { formatFen, InvalidMoneyError } from "../../functions/core/money";
 import { RatingError, rateUsage } from "../../functions/core/rating";
 import { InvalidDateError, previousPeriod } from "../../functions/core/time";
@@ -13,10 +12,10 @@ import { decodeToUtf8, UsageFileError } from "../../functions/core/usage-csv";
 import {
   contractFileValue,
   encodingValue,
-  invalidValue,
   moneyValue,
   noPositionals,
   periodValue,
+  readableFileValue,
 } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
@@ -25,15 +24,6 @@ const usage =
 
 /** Rejections shown in the table; --json lists all the statement keeps. */
 const REJECTIONS_SHOWN = 20;
-
-async function readable(path: string, flag: string): Promise<string> {
-  try {
-    await access(path, constants.R_OK);
-    return path;
-  } catch (error) {
-    throw invalidValue(flag, path, "a readable CSV file", { cause: error });
-  }
-}
 
 const command: OpsCommand = {
   summary: "rate a period's voice CDR and SMS log into a statement (R-PRICE-1..3, R-SMS-1, R-TRIAL-1)",
@@ -60,8 +50,14 @@ const command: OpsCommand = {
       formatFen(moneyValue("--adjustment", text, "any")),
     );
     const contract = await contractFileValue("--contract", contractPath);
-    const voicePath = values.voice === undefined ? undefined : await readable(values.voice, "--voice");
-    const smsPath = values.sms === undefined ? undefined : await readable(values.sms, "--sms");
+    const voicePath =
+      values.voice === undefined
+        ? undefined
+        : await readableFileValue("--voice", values.voice, "a readable CSV file");
+    const smsPath =
+      values.sms === undefined
+        ? undefined
+        : await readableFileValue("--sms", values.sms, "a readable CSV file");
     try {
       const adjustments = adjustmentAmounts.map((amount) => ({
         description: "对账差额调整",

@@ -128,7 +128,7 @@ describe("ops compliance", () => {
     await expect(compliance.run(["--contract", CONTRACT])).rejects.toThrow(UsageError);
     await expect(run("--bogus")).rejects.toThrow(UsageError);
     await expect(compliance.run(["--contract", CONTRACT, "--period", "2025-13"])).rejects.toThrow(
-      /^--period: not a period/,
+      /^--period "2025-13": expected /,
     );
     await expect(run("--complaints", `${FIXTURES}/complaints-bad-instant.csv`)).rejects.toThrow(
       new InputError(
@@ -142,7 +142,9 @@ describe("ops compliance", () => {
       /^--complaints: complaints: the first line must be exactly "received_at,port"/,
     );
     await expect(run("--voice", SMS)).rejects.toThrow(InputError);
-    await expect(run("--voice", "no/such/file.csv")).rejects.toThrow(/^--voice: cannot read/);
+    await expect(run("--voice", "no/such/file.csv")).rejects.toThrow(
+      /^--voice "no\/such\/file.csv": expected /,
+    );
   });
 
   it("through bin/ops.ts: a bad complaints line is exit 1 with one line on stderr, no stack trace", async () => {

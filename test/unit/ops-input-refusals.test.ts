@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
+import compliance from "../../bin/ops/compliance";
 import deadlines from "../../bin/ops/deadlines";
 import history from "../../bin/ops/history";
 import loadContract from "../../bin/ops/load-contract";
@@ -122,6 +123,28 @@ const cases: Array<[string, OpsCommand, string[], string, string]> = [
     "--encoding",
     "latin1",
   ],
+  ["compliance --period", compliance, ["--contract", contract, "--period", "2025-13"], "--period", "2025-13"],
+  [
+    "compliance --contract",
+    compliance,
+    ["--contract", "no/such.json", "--period", "2025-10"],
+    "--contract",
+    "no/such.json",
+  ],
+  [
+    "compliance --sms",
+    compliance,
+    ["--contract", contract, "--period", "2025-10", "--sms", "no/such.csv"],
+    "--sms",
+    "no/such.csv",
+  ],
+  [
+    "compliance --complaints",
+    compliance,
+    ["--contract", contract, "--period", "2025-10", "--complaints", "no/such.csv"],
+    "--complaints",
+    "no/such.csv",
+  ],
   [
     "reply --smtp-port",
     reply,
@@ -144,7 +167,17 @@ describe("ops: a wrong value is refused with one line naming field, value and wh
   });
 
   it("a positional argument a command does not take is a usage error (exit 2)", async () => {
-    for (const command of [status, history, loadContract, parseReply, reconcile, renewal, deadlines, rate]) {
+    for (const command of [
+      status,
+      history,
+      loadContract,
+      parseReply,
+      reconcile,
+      renewal,
+      deadlines,
+      rate,
+      compliance,
+    ]) {
       await expect(command.run(["surplus"])).rejects.toThrow(UsageError);
     }
   });
