@@ -5,20 +5,18 @@
  */
 
 import { appendAuditEvent, registerContract } from "../adapters/repository";
-import { startNamedExecution, stateMachineArnByName } from "../adapters/workflow";
+import { startNamedExecution } from "../adapters/workflow";
 import type { Contract } from "../core/contract";
-import { OperationRejectedError } from "./operations";
-import { renewalWatchName } from "./renewal-watch";
+import {
+  renewalWatchArn as deployedRenewalWatchArn,
+  RENEWAL_WATCH_NAME,
+  renewalWatchName,
+} from "./renewal-watch";
 
-export const RENEWAL_WATCH_NAME = "ContractOps-RenewalWatch";
+export { RENEWAL_WATCH_NAME };
 
 export async function putContractUnderWatch(contract: Contract) {
-  const renewalWatchArn = process.env.RENEWAL_WATCH_ARN ?? (await stateMachineArnByName(RENEWAL_WATCH_NAME));
-  if (!renewalWatchArn) {
-    throw new OperationRejectedError(
-      `no state machine ${RENEWAL_WATCH_NAME} is deployed where this command points`,
-    );
-  }
+  const renewalWatchArn = await deployedRenewalWatchArn();
   const registered = await registerContract(contract);
   if (registered) {
     await appendAuditEvent({

@@ -18,12 +18,35 @@ import {
   setTermOutcome,
   updateTerm,
 } from "../adapters/repository";
-import { completeTask, requiredEnv, startNamedExecution, stopRunningExecutions } from "../adapters/workflow";
+import {
+  completeTask,
+  requiredEnv,
+  startNamedExecution,
+  stateMachineArnByName,
+  stopRunningExecutions,
+} from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
 import { type RenewalSchedule, renewalSchedule, termDates } from "../core/renewal";
 import { atTimeOfDay, endOfDay, formatInstant } from "../core/time";
 import { emails } from "./email-views";
+import { OperationRejectedError } from "./operation-input";
 import { REMINDER_TIME, renewalRules } from "./rules";
+
+export const RENEWAL_WATCH_NAME = "ContractOps-RenewalWatch";
+
+/**
+ * The RenewalWatch ARN for code outside the workflows (the ops CLI): RENEWAL_WATCH_ARN from the stack
+ * outputs, or looked up by name where the command points (the embedded stack).
+ */
+export async function renewalWatchArn(): Promise<string> {
+  const arn = process.env.RENEWAL_WATCH_ARN ?? (await stateMachineArnByName(RENEWAL_WATCH_NAME));
+  if (!arn) {
+    throw new OperationRejectedError(
+      `no state machine ${RENEWAL_WATCH_NAME} is deployed where this command points`,
+    );
+  }
+  return arn;
+}
 
 async function planTerm(contractId: string, term: number) {
   const { contract } = await getContract(contractId);
@@ -103,7 +126,7 @@ export async function undoRenewal(
   schedule: RenewalSchedule,
 ): Promise<string> {
   const next = term + 1;
-  const arn = requiredEnv("RENEWAL_WATCH_ARN");
+  const arn = await renewalWatchArn();
   await reviseRenewalToEnded(contractId, term);
   await setTermOutcome(contractId, next, "cancelled");
   await stopRunningExecutions(
