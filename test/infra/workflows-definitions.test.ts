@@ -107,6 +107,7 @@ const expectedStates: Record<string, string[]> = {
   ],
   [stateMachineNames.renewalWatch]: [
     "Work out the term's dates and deadlines",
+    "Has a written notice already ended this term?",
     "Is the renewal reminder too far away for this execution?",
     "Wait until it is time to hand over to a fresh execution",
     "Hand the watch over to a fresh execution",
