@@ -4,6 +4,7 @@
  * objection (R-BREACH-1); Party B's liability cap from the ledger (R-LIAB-1); force majeure events (R-FM-1).
  * Every command checks its input fully before it writes, writes once, and audits who did it.
  */
+
 import { now } from "../adapters/clock";
 import { appendAuditEvent, type CycleRecord, ledgerEntries, listCycles } from "../adapters/repository";
 import {
@@ -35,6 +36,7 @@ import { TICKET_RULES, ticketStanding } from "../core/service-levels";
 import { endOfDay, type LocalDate, shanghaiDateOf } from "../core/time";
 import { answerClock, startCureClock } from "./obligation-clock";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
+import { renewalRules } from "./rules";
 
 /** A breach the monthly cycle detected is `<period>:<rule>`, e.g. `2025-09:R-PAY-1`. */
 function detectedId(cycle: CycleRecord, rule: string): string {
@@ -138,6 +140,7 @@ export async function recordBreachNotice(input: BreachNoticeInput) {
     region: input.region,
     sentOn: input.sentOn,
     cureDays: record.contract.rules.breachCureDays.value,
+    table: renewalRules(record.contract).deemedDeliveryDays,
   });
   await putBreachEntry(input.contractId, entry);
   if (!(await setBreachNoticeOnce(input.contractId, entry.breachId, notice))) {

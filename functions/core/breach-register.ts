@@ -11,7 +11,12 @@
  */
 import { breachCureDeadline } from "./deadlines";
 import { inForce, type LedgerEntry } from "./ledger";
-import { type DeliveryMethod, type DeliveryRegion, deemedDeliveryDate } from "./notices";
+import {
+  type DeemedDeliveryTable,
+  type DeliveryMethod,
+  type DeliveryRegion,
+  deemedDeliveryDate,
+} from "./notices";
 import { addDays, daysBetween, endOfDay, type LocalDate, parseLocalDate } from "./time";
 
 /** The arbitration body clause 8.3 names (option 1 ticked). */
@@ -54,8 +59,10 @@ export function breachNotice(input: {
   region: DeliveryRegion | null;
   sentOn: LocalDate;
   cureDays: number;
+  /** The contract's deemed-delivery days (clause 9.3, `deemedDeliveryDays`). */
+  table: DeemedDeliveryTable;
 }): BreachNotice {
-  const receivedOn = deemedDeliveryDate(input.method, input.region, input.sentOn);
+  const receivedOn = deemedDeliveryDate(input.method, input.region, input.sentOn, input.table);
   return {
     method: input.method,
     region: input.region,

@@ -4,6 +4,7 @@
  * 5.3 "不超过甲方向乙方实际支付费用的总和", 7.3 "持续达30日或以上 … 发出协商书面通知之日起10日内".
  */
 import { describe, expect, it } from "vitest";
+import contractJson from "../../contracts/11NA0700211920254001.json" with { type: "json" };
 import {
   ARBITRATION_BODY,
   type BreachEntry,
@@ -14,6 +15,10 @@ import {
   liabilityCapFen,
 } from "../../functions/core/breach-register";
 import type { LedgerEntry } from "../../functions/core/ledger";
+import { renewalRulesFrom } from "../../functions/core/renewal";
+
+/** Clause 9.3's days as the sample contract states them (express within mainland China: day 5). */
+const table = renewalRulesFrom(contractJson.rules).deemedDeliveryDays;
 
 const latePayment = (notice?: BreachEntry["notice"], answer: Partial<BreachEntry> = {}): BreachEntry => ({
   breachId: "2025-09:R-PAY-1",
@@ -27,7 +32,9 @@ const latePayment = (notice?: BreachEntry["notice"], answer: Partial<BreachEntry
 
 describe("R-BREACH-1: the cure clock runs from the receipt of a written notice", () => {
   it("personal delivery: received the day it is signed, 10 calendar days to cure (10-20 → 10-30)", () => {
-    expect(breachNotice({ method: "personal", region: null, sentOn: "2025-10-20", cureDays: 10 })).toEqual({
+    expect(
+      breachNotice({ method: "personal", region: null, sentOn: "2025-10-20", cureDays: 10, table }),
+    ).toEqual({
       method: "personal",
       region: null,
       sentOn: "2025-10-20",
@@ -42,6 +49,7 @@ describe("R-BREACH-1: the cure clock runs from the receipt of a written notice",
       region: "mainland",
       sentOn: "2025-10-20",
       cureDays: 10,
+      table,
     });
     expect(notice.receivedOn).toBe("2025-10-25");
     expect(notice.cureDeadline).toBe("2025-11-04");
@@ -54,11 +62,18 @@ describe("R-BREACH-1: the cure clock runs from the receipt of a written notice",
       region: "same-city",
       sentOn: "2025-12-25",
       cureDays: 10,
+      table,
     });
     expect([notice.receivedOn, notice.cureDeadline]).toEqual(["2026-01-01", "2026-01-11"]);
   });
 
-  const express = breachNotice({ method: "express", region: "mainland", sentOn: "2025-10-20", cureDays: 10 });
+  const express = breachNotice({
+    method: "express",
+    region: "mainland",
+    sentOn: "2025-10-20",
+    cureDays: 10,
+    table,
+  });
 
   it("a detected breach without a written notice has no cure deadline: its clock has not started", () => {
     expect(breachStanding(latePayment(), "2025-12-31")).toMatchObject({
