@@ -154,12 +154,14 @@ export async function undoRenewal(
  * new); the calling execution then ends.
  */
 export async function continueRenewalWatch(input: { contractId: string; term: number; handover: number }) {
-  const { started } = await startNamedExecution(
-    requiredEnv("RENEWAL_WATCH_ARN"),
-    renewalWatchName(input.contractId, input.term, input.handover),
-    { contractId: input.contractId, term: input.term, handover: input.handover },
-  );
-  return { started };
+  const executionName = renewalWatchName(input.contractId, input.term, input.handover);
+  const { started } = await startNamedExecution(requiredEnv("RENEWAL_WATCH_ARN"), executionName, {
+    contractId: input.contractId,
+    term: input.term,
+    handover: input.handover,
+  });
+  // The name links this execution to the one it starts (the console's parent/child links).
+  return { started, executionName };
 }
 
 export async function sendRenewalReminder(input: { contractId: string; term: number }) {
@@ -213,12 +215,12 @@ export async function renewTerm(input: { contractId: string; term: number }) {
     to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
     ...emails.renewalConfirmation(contract, nextTerm, next),
   });
-  const { started } = await startNamedExecution(
-    requiredEnv("RENEWAL_WATCH_ARN"),
-    renewalWatchName(input.contractId, nextTerm),
-    { contractId: input.contractId, term: nextTerm },
-  );
-  return { nextTerm, started };
+  const executionName = renewalWatchName(input.contractId, nextTerm);
+  const { started } = await startNamedExecution(requiredEnv("RENEWAL_WATCH_ARN"), executionName, {
+    contractId: input.contractId,
+    term: nextTerm,
+  });
+  return { nextTerm, started, executionName };
 }
 
 export async function endContractAtTermEnd(input: { contractId: string; term: number }) {

@@ -97,8 +97,11 @@ export interface RunOptions {
   progress?: (line: string) => void;
   /** Failures injected into the run (ADR 0022). */
   faults?: FaultPlan;
-  /** Reads what the run left behind, after the report and before the stack stops (`npm run chaos`). */
-  inspect?: (app: EmbeddedApp) => Promise<void>;
+  /**
+   * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
+   * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
+   */
+  inspect?: (app: EmbeddedApp, report: RunReport) => Promise<void>;
 }
 
 function periodsBetween(from: string, to: string): string[] {
@@ -180,13 +183,13 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
       }
     }
     await app.clock.runUntil(end);
-    const report = {
+    const report: RunReport = {
       scenario: scenarioSource,
       ...(await collectReport(app, contract, range, periods, end)),
       partyAEmailsRead: partyA.emailsRead,
       operations: staff.log,
     };
-    await options.inspect?.(app);
+    await options.inspect?.(app, report);
     return report;
   } finally {
     partyA.close();

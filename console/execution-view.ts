@@ -1,0 +1,160 @@
+/**
+ * What an execution's history says about each state: the console colours the graph with it and lists
+ * every visit's input, output and variables. Pure, over the events GetExecutionHistory returns.
+ *
+ * Events are tied to states through `previousEventId` (each branch of a Parallel and each Map iteration
+ * is its own chain), so interleaved branches are read correctly. A failure event followed by the state's
+ * exit is an error a Catch handled ("caught"); a failure followed by the task being scheduled again is a
+ * retry; a failure with no exit is where the execution failed.
+ */
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { maskToken } from "../functions/core/mask";
+import type { StateStatus } from "./graph-svg";
+
+export interface StateVisit {
+  state: string;
+  enteredAt: Date | null;
+  exitedAt: Date | null;
+  input: string | null;
+  output: string | null;
+  variables: Record<string, string> | null;
+  errors: string[];
+}
+
+export interface PendingTask {
+  state: string;
+  /** Masked: a task token completes the task, so it is shown only enough to tell two apart. */
+  tokenMasked: string;
+  scheduledAt: Date | null;
+  timeoutSeconds: number | null;
+  timesOutAt: Date | null;
+}
+
+export interface ExecutionView {
+  statuses: Map<string, StateStatus>;
+  visits: StateVisit[];
+  pendingTasks: PendingTask[];
+  /**
+   * Names of the executions this one started (a kickoff's cycles, a renewal watch's continuation or the
+   * next term's watch): the tasks that start one answer with its `executionName`.
+   */
+  childExecutionNames: string[];
+}
+
+const isFailure = (type: string) => !type.startsWith("Execution") && /(Failed|TimedOut|Aborted)$/.test(type);
+const isRetryStart = (type: string) => /(Scheduled)$/.test(type);
+
+function eventDetails(event: HistoryEvent): Record<string, unknown> {
+  for (const [key, value] of Object.entries(event)) {
+    if (key.endsWith("EventDetails") && value && typeof value === "object")
+      return value as Record<string, unknown>;
+  }
+  return {};
+}
+
+function tokenIn(parameters: string | undefined): string | undefined {
+  if (!parameters) return undefined;
+  return /"(?:taskToken|TaskToken)"\s*:\s*"([^"]+)"/.exec(parameters)?.[1];
+}
+
+function executionNamesIn(output: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(output);
+    const payload =
+      parsed && typeof parsed === "object" && "Payload" in parsed
+        ? (parsed as { Payload: unknown }).Payload
+        : parsed;
+    const name =
+      payload && typeof payload === "object"
+        ? (payload as { executionName?: unknown }).executionName
+        : undefined;
+    return typeof name === "string" ? [name] : [];
+  } catch {
+    return [];
+  }
+}
+
+export function readExecution(events: readonly HistoryEvent[], running: boolean): ExecutionView {
+  const stateOfEvent = new Map<number, string>();
+  const statuses = new Map<string, StateStatus>();
+  const failing = new Set<string>();
+  const visits: StateVisit[] = [];
+  const openVisit = new Map<string, StateVisit>();
+  const scheduled = new Map<string, { token: string; at: Date | null; timeout: number | null }>();
+  const children = new Set<string>();
+
+  for (const event of events) {
+    const id = event.id ?? 0;
+    const type = event.type ?? "";
+    const at = event.timestamp ? new Date(event.timestamp) : null;
+    let state = stateOfEvent.get(event.previousEventId ?? -1);
+    if (event.stateEnteredEventDetails?.name) {
+      state = event.stateEnteredEventDetails.name;
+      statuses.set(state, "running");
+      failing.delete(state);
+      const visit: StateVisit = {
+        state,
+        enteredAt: at,
+        exitedAt: null,
+        input: event.stateEnteredEventDetails.input ?? null,
+        output: null,
+        variables: null,
+        errors: [],
+      };
+      visits.push(visit);
+      openVisit.set(state, visit);
+    }
+    if (event.stateExitedEventDetails?.name) state = event.stateExitedEventDetails.name;
+    if (state === undefined) continue;
+    stateOfEvent.set(id, state);
+    const details = eventDetails(event);
+    if (isFailure(type)) {
+      failing.add(state);
+      const error = [details.error, details.cause].filter((v) => typeof v === "string").join(": ");
+      openVisit.get(state)?.errors.push(`${type}${error ? ` ${error}` : ""}`);
+    } else if (isRetryStart(type)) {
+      failing.delete(state);
+    }
+    if (type === "TaskScheduled") {
+      const parameters = event.taskScheduledEventDetails?.parameters;
+      const token = tokenIn(parameters);
+      if (token) {
+        scheduled.set(state, {
+          token,
+          at,
+          timeout: event.taskScheduledEventDetails?.timeoutInSeconds ?? null,
+        });
+      }
+    }
+    if (/Succeeded$/.test(type) && typeof details.output === "string") {
+      for (const name of executionNamesIn(details.output)) children.add(name);
+    }
+    if (event.stateExitedEventDetails) {
+      statuses.set(state, failing.has(state) ? "caught" : "succeeded");
+      failing.delete(state);
+      scheduled.delete(state);
+      const visit = openVisit.get(state);
+      if (visit) {
+        visit.exitedAt = at;
+        visit.output = event.stateExitedEventDetails.output ?? null;
+        visit.variables = event.stateExitedEventDetails.assignedVariables ?? null;
+        openVisit.delete(state);
+      }
+    }
+  }
+  for (const state of failing) statuses.set(state, "failed");
+  // A finished execution leaves nothing running: a state still open was cut off by the execution's end.
+  if (!running)
+    for (const [state, status] of statuses) if (status === "running") statuses.set(state, "failed");
+  const pendingTasks: PendingTask[] = running
+    ? [...scheduled.entries()].map(([state, task]) => ({
+        state,
+        tokenMasked: maskToken(task.token),
+        scheduledAt: task.at,
+        timeoutSeconds: task.timeout,
+        timesOutAt:
+          task.at && task.timeout !== null ? new Date(task.at.getTime() + task.timeout * 1000) : null,
+      }))
+    : [];
+  return { statuses, visits, pendingTasks, childExecutionNames: [...children] };
+}

@@ -1,0 +1,217 @@
+/**
+ * The console's read model (architecture §9): what each contract waits for, from whom, until when, and
+ * under which rule; each contract's periods, ledger, emails, terms and breaches. Read-only over the same
+ * table the workflows write, so it answers alike on the embedded stack and on AWS.
+ */
+import { outboxEmails, type SentEmailRecord } from "../adapters/mail-records";
+import {
+  type AuditEvent,
+  auditHistory,
+  type Breach,
+  type ContractRecord,
+  type CycleRecord,
+  getContract,
+  getTerm,
+  ledgerEntries,
+  listContracts,
+  listCycles,
+  type TermRecord,
+} from "../adapters/repository";
+import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
+import { parseYuanToFen } from "../core/money";
+import { type Statement, statementSchema } from "../core/statement";
+
+/** What an open task waits for: Party B's bill, Party A's reply or payment, Party B's invoice, a written notice. */
+export type Awaited =
+  | "bill"
+  | "reconciliation-reply"
+  | "agreed-amount"
+  | "payment"
+  | "invoice"
+  | "non-renewal-notice";
+
+export interface OpenTask {
+  contractId: string;
+  period: string | null;
+  waitsFor: Awaited;
+  /** Who owes it: the party whose step it is ("either" for a notice either side may give). */
+  owedBy: "A" | "B" | "either";
+  deadline: string | null;
+  /** The rule that sets the deadline; the console names its clause in words beside it. */
+  rule: string;
+  overdue: boolean;
+}
+
+const overdue = (deadline: string | null, at: Date) =>
+  deadline !== null && Date.parse(deadline) < at.getTime();
+
+/** A bill of 0.00 or less is sent for information: nothing to pay or invoice (R-TRIAL-1). */
+const nothingToPay = (cycle: CycleRecord) => parseYuanToFen(cycle.billTotal, "any") <= 0n;
+
+/** Every task a cycle still waits for; re-reconciliation runs beside the payment (R-RECON-3, R-RECON-4). */
+export function openTasksOfCycle(cycle: CycleRecord, at: Date): OpenTask[] {
+  if (cycle.closedAt) return [];
+  const task = (waitsFor: Awaited, owedBy: OpenTask["owedBy"], deadline: string | null, rule: string) => ({
+    contractId: cycle.contractId,
+    period: cycle.period,
+    waitsFor,
+    owedBy,
+    deadline,
+    rule,
+    overdue: overdue(deadline, at),
+  });
+  if (!cycle.sentAt) return [task("bill", "B", cycle.billDue, "R-BILL-1")];
+  if (!cycle.reconciliation)
+    return [task("reconciliation-reply", "A", cycle.reconciliationDeadline ?? null, "R-RECON-1")];
+  const tasks: OpenTask[] = [];
+  if (cycle.reconciliation.outcome === "re-reconcile" && !cycle.agreed) {
+    tasks.push(task("agreed-amount", "B", cycle.reReconciliationDeadline ?? null, "R-RECON-3"));
+  }
+  if (nothingToPay(cycle)) return tasks;
+  if (!cycle.payment) tasks.push(task("payment", "A", cycle.paymentDue ?? null, "R-PAY-1"));
+  else if (!cycle.invoice) tasks.push(task("invoice", "B", cycle.payment.invoiceDue, "R-INV-1"));
+  return tasks;
+}
+
+/** A term still open to a non-renewal notice (R-TERM-3): either party may give one until the deadline. */
+export function openTaskOfTerm(term: TermRecord | undefined): OpenTask[] {
+  if (!term || term.outcome || term.notice) return [];
+  return [
+    {
+      contractId: term.contractId,
+      period: null,
+      waitsFor: "non-renewal-notice",
+      owedBy: "either",
+      deadline: term.noticeDeadline,
+      rule: "R-TERM-3",
+      // Nobody owes a notice: past its deadline the term simply renews (R-TERM-2).
+      overdue: false,
+    },
+  ];
+}
+
+/** Overdue first, then the nearest deadline first. */
+export function byUrgency(a: OpenTask, b: OpenTask): number {
+  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  return (a.deadline ?? "9999").localeCompare(b.deadline ?? "9999");
+}
+
+export interface BreachRow extends Breach {
+  contractId: string;
+  period: string;
+}
+
+export interface ContractSummary {
+  record: ContractRecord;
+  currentPeriod: string | null;
+  /** The latest cycle's state in a few words (machine-readable; the page translates it). */
+  state: "no-bill-yet" | "open" | "closed" | "ended";
+  tasks: OpenTask[];
+  breaches: BreachRow[];
+  unsentEmails: SentEmailRecord[];
+}
+
+export interface Overview {
+  contracts: ContractSummary[];
+  tasks: OpenTask[];
+  breaches: BreachRow[];
+}
+
+const breachesOf = (cycles: CycleRecord[]): BreachRow[] =>
+  cycles.flatMap((c) =>
+    (c.breaches ?? []).map((b) => ({ ...b, contractId: c.contractId, period: c.period })),
+  );
+
+export async function contractsOverview(at: Date): Promise<Overview> {
+  const contracts: ContractSummary[] = [];
+  for (const record of await listContracts()) {
+    const cycles = await listCycles(record.contractId);
+    const latest = cycles.at(-1);
+    const term = await getTerm(record.contractId, record.term);
+    const tasks = [
+      ...cycles.flatMap((c) => openTasksOfCycle(c, at)),
+      ...(record.status === "active" ? openTaskOfTerm(term) : []),
+    ].sort(byUrgency);
+    contracts.push({
+      record,
+      currentPeriod: cycles.find((c) => !c.closedAt)?.period ?? latest?.period ?? null,
+      state:
+        record.status === "ended"
+          ? "ended"
+          : !latest
+            ? "no-bill-yet"
+            : cycles.some((c) => !c.closedAt)
+              ? "open"
+              : "closed",
+      tasks,
+      breaches: breachesOf(cycles),
+      unsentEmails: (await outboxEmails(record.contractId)).filter((e) => e.state !== "sent"),
+    });
+  }
+  return {
+    contracts,
+    tasks: contracts.flatMap((c) => c.tasks).sort(byUrgency),
+    breaches: contracts.flatMap((c) => c.breaches).sort((a, b) => b.noticedAt.localeCompare(a.noticedAt)),
+  };
+}
+
+export interface PeriodDetail {
+  cycle: CycleRecord;
+  /** The bill as prepared; null when the stored statement does not read as one. */
+  statement: Statement | null;
+  tasks: OpenTask[];
+}
+
+export interface ReceivedReply {
+  sesMessageId: string;
+  period: string | null;
+  at: string;
+  what: string;
+}
+
+export interface ContractDetail {
+  record: ContractRecord;
+  periods: PeriodDetail[];
+  ledger: LedgerEntry[];
+  balance: ContractBalance;
+  emails: SentEmailRecord[];
+  received: ReceivedReply[];
+  terms: TermRecord[];
+  termTask: OpenTask[];
+  breaches: BreachRow[];
+  history: AuditEvent[];
+}
+
+export async function contractDetail(contractId: string, at: Date): Promise<ContractDetail> {
+  const record = await getContract(contractId);
+  const cycles = await listCycles(contractId);
+  const ledger = await ledgerEntries(contractId);
+  const terms: TermRecord[] = [];
+  for (let term = 1; term <= record.term + 1; term++) {
+    const found = await getTerm(contractId, term);
+    if (found) terms.push(found);
+  }
+  const history = await auditHistory(contractId);
+  const received = new Map<string, ReceivedReply>();
+  for (const event of history) {
+    const id = event.details?.sesMessageId;
+    if (event.who === "party-a" && typeof id === "string" && !received.has(id)) {
+      received.set(id, { sesMessageId: id, period: event.period ?? null, at: event.at, what: event.what });
+    }
+  }
+  return {
+    record,
+    periods: cycles.map((cycle) => {
+      const parsed = statementSchema.safeParse(cycle.statement);
+      return { cycle, statement: parsed.success ? parsed.data : null, tasks: openTasksOfCycle(cycle, at) };
+    }),
+    ledger,
+    balance: contractBalance(ledger),
+    emails: await outboxEmails(contractId),
+    received: [...received.values()],
+    terms,
+    termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
+    breaches: breachesOf(cycles),
+    history,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * How the console reads an execution history: each state succeeded, failed, caught, running or not
+ * reached. The histories are written by hand in the shape of the AWS Step Functions developer guide's
+ * event sequences (a Task retried after TaskFailed, a Catch after TaskFailed → TaskStateExited, an
+ * uncaught TaskFailed → ExecutionFailed, a `.waitForTaskToken` task waiting after TaskSubmitted).
+ */
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { describe, expect, it } from "vitest";
+import { readExecution } from "../../console/execution-view";
+
+const T0 = Date.parse("2025-10-01T01:00:00+08:00");
+const TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAToken1234567890abcdefSECRET";
+
+function history(events: Array<[string, Record<string, unknown>?]>): HistoryEvent[] {
+  return events.map(([type, fields], index) => ({
+    id: index + 1,
+    previousEventId: index,
+    type,
+    timestamp: new Date(T0 + index * 1000),
+    ...(fields ?? {}),
+  })) as HistoryEvent[];
+}
+
+const entered = (name: string, input = "{}") => ({ stateEnteredEventDetails: { name, input } });
+const exited = (name: string, output = "{}", assignedVariables?: Record<string, string>) => ({
+  stateExitedEventDetails: { name, output, ...(assignedVariables ? { assignedVariables } : {}) },
+});
+
+describe("reading an execution history (acceptance)", () => {
+  const events = history([
+    ["ExecutionStarted"],
+    ["TaskStateEntered", entered("Prepare the bill")],
+    ["TaskScheduled"],
+    ["TaskStarted"],
+    ["TaskFailed", { taskFailedEventDetails: { error: "Lambda.ServiceException", cause: "throttled" } }],
+    ["TaskScheduled"],
+    ["TaskStarted"],
+    [
+      "TaskSucceeded",
+      { taskSucceededEventDetails: { output: '{"Payload":{"executionName":"c1-2025-09"}}' } },
+    ],
+    ["TaskStateExited", exited("Prepare the bill", '{"billTotal":"4253.20"}', { total: '"4253.20"' })],
+    ["TaskStateEntered", entered("Send the bill")],
+    ["TaskScheduled"],
+    ["TaskFailed", { taskFailedEventDetails: { error: "MessageRejected", cause: "sandbox" } }],
+    ["TaskStateExited", exited("Send the bill")],
+    ["PassStateEntered", entered("Record that the bill is queued")],
+    ["PassStateExited", exited("Record that the bill is queued")],
+    ["TaskStateEntered", entered("Wait for Party A's reply")],
+    [
+      "TaskScheduled",
+      {
+        taskScheduledEventDetails: {
+          resource: "invoke.waitForTaskToken",
+          resourceType: "lambda",
+          region: "us-east-1",
+          parameters: JSON.stringify({ Payload: { taskToken: TOKEN } }),
+          timeoutInSeconds: 3600,
+        },
+      },
+    ],
+    ["TaskStarted"],
+    ["TaskSubmitted"],
+  ]);
+  const view = readExecution(events, true);
+
+  it("a task that failed, was retried and then succeeded is succeeded", () => {
+    expect(view.statuses.get("Prepare the bill")).toBe("succeeded");
+  });
+
+  it("a task whose failure a Catch handled (TaskFailed then the state's exit) is caught", () => {
+    expect(view.statuses.get("Send the bill")).toBe("caught");
+    const visit = view.visits.find((v) => v.state === "Send the bill");
+    expect(visit?.errors).toEqual(["TaskFailed MessageRejected: sandbox"]);
+  });
+
+  it("a state entered and not left in a running execution is running; states never entered are absent", () => {
+    expect(view.statuses.get("Record that the bill is queued")).toBe("succeeded");
+    expect(view.statuses.get("Wait for Party A's reply")).toBe("running");
+    expect(view.statuses.has("Close the cycle")).toBe(false);
+  });
+
+  it("each visit keeps its input, output and assigned variables", () => {
+    const visit = view.visits.find((v) => v.state === "Prepare the bill");
+    expect(visit?.output).toBe('{"billTotal":"4253.20"}');
+    expect(visit?.variables).toEqual({ total: '"4253.20"' });
+    expect(visit?.enteredAt?.toISOString()).toBe(new Date(T0 + 1000).toISOString());
+  });
+
+  it("the waiting task shows its token masked and its timeout (scheduled + 3600 s)", () => {
+    expect(view.pendingTasks).toHaveLength(1);
+    const [task] = view.pendingTasks;
+    expect(task?.state).toBe("Wait for Party A's reply");
+    expect(task?.tokenMasked).toBe("AQCEAA…");
+    expect(task?.tokenMasked).not.toContain("SECRET");
+    // Scheduled as the 17th event, one second apart from T0.
+    expect(task?.timesOutAt?.toISOString()).toBe(new Date(T0 + 16_000 + 3_600_000).toISOString());
+  });
+
+  it("names the executions its tasks started", () => {
+    expect(view.childExecutionNames).toEqual(["c1-2025-09"]);
+  });
+});
+
+describe("reading an execution history (rejection: what is not success)", () => {
+  it("an uncaught failure (TaskFailed, no exit, ExecutionFailed) is failed, and nothing is pending", () => {
+    const events = history([
+      ["ExecutionStarted"],
+      ["TaskStateEntered", entered("Prepare the bill")],
+      ["TaskScheduled"],
+      ["TaskFailed", { taskFailedEventDetails: { error: "States.TaskFailed", cause: "boom" } }],
+      ["ExecutionFailed", { executionFailedEventDetails: { error: "States.TaskFailed", cause: "boom" } }],
+    ]);
+    const view = readExecution(events, false);
+    expect(view.statuses.get("Prepare the bill")).toBe("failed");
+    expect(view.pendingTasks).toEqual([]);
+  });
+
+  it("a state cut off when the execution stopped is not shown as running", () => {
+    const events = history([
+      ["ExecutionStarted"],
+      ["WaitStateEntered", entered("Wait until the reminder day")],
+      ["ExecutionAborted"],
+    ]);
+    expect(readExecution(events, false).statuses.get("Wait until the reminder day")).toBe("failed");
+  });
+
+  it("interleaved Parallel branches are told apart by previousEventId", () => {
+    const events: HistoryEvent[] = [
+      { id: 1, previousEventId: 0, type: "ParallelStateEntered", ...entered("Both") },
+      { id: 2, previousEventId: 1, type: "TaskStateEntered", ...entered("Left") },
+      { id: 3, previousEventId: 1, type: "TaskStateEntered", ...entered("Right") },
+      { id: 4, previousEventId: 3, type: "TaskFailed", taskFailedEventDetails: { error: "X" } },
+      { id: 5, previousEventId: 2, type: "TaskStateExited", ...exited("Left") },
+    ] as HistoryEvent[];
+    const view = readExecution(events, true);
+    expect(view.statuses.get("Left")).toBe("succeeded");
+    expect(view.statuses.get("Right")).toBe("failed");
+  });
+});
