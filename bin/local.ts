@@ -5,23 +5,27 @@
  * wall clock. `--contract <file>` registers a contract and starts its term's RenewalWatch.
  *
  *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--dynamodb-port 8000] [--s3-port 4569]
- *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--data-dir .local/data] [--verdict spf=FAIL …]
- *                    [--ses-sandbox [--verified mali@partya.example …]]
+ *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--console-port 8090]
+ *                    [--data-dir .local/data] [--verdict spf=FAIL …] [--ses-sandbox [--verified mali@partya.example …]]
  *
  * `--ses-sandbox` makes the local SES behave like an account in the SES sandbox: mail goes only to verified
  * identities — the sender's domain and each `--verified` address or domain — and anything else is refused
  * with MessageRejected, as SES does before production access.
+ *
+ * The console (`/` in a browser) comes up with it: contracts, state machines, executions, and a button
+ * that starts the monthly kickoff for a period now.
  */
 import { parseArgs } from "node:util";
-import { loadAwsConfig } from "../functions/adapters/aws-config";
+import { DEFAULT_REGION, LOCAL_CREDENTIALS, loadAwsConfig } from "../functions/adapters/aws-config";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
 import { startEmbeddedApp } from "../infra/local/app";
 import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
+import { CONSOLE_PORT, startEmbeddedConsole } from "../infra/local/serve-console";
 import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local/services";
 
 const usage = `usage: npm run local -- [--contract FILE] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
-                        [--sfn-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
+                        [--sfn-port N] [--console-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
                         [--ses-sandbox [--verified ADDRESS|DOMAIN]…]`;
 
 const verdictNames: readonly VerdictName[] = ["spf", "dkim", "dmarc", "spam", "virus"];
@@ -62,6 +66,7 @@ function parseOptions(argv: string[]) {
       "ses-port": { type: "string" },
       "smtp-port": { type: "string" },
       "sfn-port": { type: "string" },
+      "console-port": { type: "string" },
       "data-dir": { type: "string" },
       contract: { type: "string" },
       verdict: { type: "string", multiple: true },
@@ -80,6 +85,7 @@ function parseOptions(argv: string[]) {
       smtp: port(values["smtp-port"], defaultLocalPorts.smtp),
       stepFunctions: port(values["sfn-port"], defaultLocalPorts.stepFunctions),
     },
+    consolePort: port(values["console-port"], CONSOLE_PORT),
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
     contract: values.contract,
     verdicts: verdicts(values.verdict ?? []),
@@ -110,8 +116,12 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { contract: contractPath, help: _help, ...stackOptions } = options;
+  const { contract: contractPath, help: _help, consolePort, ...stackOptions } = options;
   const app = await startEmbeddedApp({ start: new Date(), mode: "real", ...stackOptions });
+  const consoleServer = await startEmbeddedConsole(app, consolePort).catch(async (error: unknown) => {
+    await app.stop();
+    throw error;
+  });
   const { stack } = app;
   const { endpoints } = stack;
   let registered = "none (pass --contract FILE)";
@@ -121,6 +131,7 @@ async function main(): Promise<void> {
     registered = `${contract.contractId} (RenewalWatch term 1 started)`;
   }
   const rows: [string, string][] = [
+    ["console", `${consoleServer.url} (open in a browser)`],
     ["DynamoDB", endpoints.dynamodb],
     ["S3", endpoints.s3],
     ["SES API", endpoints.ses],
@@ -146,6 +157,8 @@ async function main(): Promise<void> {
       "  npm run ops -- status",
       "Point other tools at it with:",
       ...Object.entries(stack.env).map(([name, value]) => `  export ${name}=${value}`),
+      "and the AWS CLI or any SDK (s3rver accepts only this key; the other emulators accept any):",
+      `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${DEFAULT_REGION}`,
     ].join("\n"),
   );
 
@@ -154,7 +167,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
-    app.stop().then(
+    Promise.all([consoleServer.stop(), app.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -1,20 +1,23 @@
 /**
  * `npm start`: plays a scenario (`--scenario <file>`, default scenarios/sample-year.json; docs/scenarios.md)
  * on the embedded stack over virtual time and prints one row per period, the renewal outcome, and writes
- * out/run.json and out/report.html. `--contract/--from/--to/--seed` override the scenario's own.
- * With `--json`, stdout is the JSON document only and progress goes to stderr.
+ * out/run.json and out/report.html (the console's contract page). `--contract/--from/--to/--seed` override
+ * the scenario's own. With `--json`, stdout is the JSON document only and progress goes to stderr. With
+ * `--serve`, the stack and the console stay up on the run's final virtual time until Ctrl-C.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { contractReportHtml } from "../console/export";
 import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
-import { renderHtmlReport, renderTextReport } from "../infra/local/report";
+import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
+import { serveUntilInterrupted } from "../infra/local/serve-console";
 
 const usage =
-  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json]";
+  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve]";
 
 async function main(): Promise<number> {
   let values: {
@@ -24,6 +27,7 @@ async function main(): Promise<number> {
     to?: string;
     seed?: string;
     json?: boolean;
+    serve?: boolean;
   };
   try {
     ({ values } = parseArgs({
@@ -34,6 +38,7 @@ async function main(): Promise<number> {
         to: { type: "string" },
         seed: { type: "string" },
         json: { type: "boolean" },
+        serve: { type: "boolean" },
       },
       strict: true,
     }));
@@ -62,7 +67,19 @@ async function main(): Promise<number> {
     throw error;
   }
   const started = Date.now();
-  const report: RunReport = await runContractYear({
+  const publish = async (report: RunReport, reportHtml: string) => {
+    await mkdir("out", { recursive: true });
+    await writeFile("out/run.json", `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile("out/report.html", reportHtml);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      process.stdout.write(
+        `${renderTextReport(report)}\nwritten: out/run.json, out/report.html (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
+    }
+  };
+  await runContractYear({
     contract: loaded.contract,
     scenario: loaded.scenario,
     scenarioSource: scenarioPath,
@@ -70,17 +87,12 @@ async function main(): Promise<number> {
     ...(values.to ? { to: values.to } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
     progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+    // The report page reads the stack, so it is written while the stack is still up.
+    inspect: async (app, report) => {
+      await publish(report, await contractReportHtml(loaded.contract.contractId, app.clock.now()));
+      if (values.serve) await serveUntilInterrupted(app, (line) => process.stderr.write(`${line}\n`));
+    },
   });
-  await mkdir("out", { recursive: true });
-  await writeFile("out/run.json", `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile("out/report.html", renderHtmlReport(report));
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    process.stdout.write(
-      `${renderTextReport(report)}\nwritten: out/run.json, out/report.html (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
-    );
-  }
   return 0;
 }
 

@@ -41,6 +41,7 @@ const STYLE = `
 body{font-family:system-ui,"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1f2933;background:#f7f8fa}
 header{background:#1f3a5f;color:#fff;padding:10px 24px;display:flex;gap:24px;align-items:center;flex-wrap:wrap}
 header a{color:#fff;text-decoration:none}header .now{margin-left:auto;font-size:13px;opacity:.9}
+button,input,select{font-family:inherit}
 main{padding:16px 24px}h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
 table{border-collapse:collapse;background:#fff;margin:8px 0}td,th{border:1px solid #d4d9e0;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
 th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -78,6 +79,17 @@ export interface PageFrame {
   body: string;
 }
 
+/** A page saved as a file (out/report.html): the same content, no navigation to a server. */
+export function standalonePage(frame: Omit<PageFrame, "path" | "query">): string {
+  return `<!doctype html>
+<html lang="${frame.lang === "zh" ? "zh-CN" : "en"}"><head><meta charset="utf-8"><title>${escapeHtml(frame.title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><style>${STYLE}</style></head><body>
+<header><strong>${t(frame.lang, "consoleName")}</strong>
+<span class="now">${t(frame.lang, "nowIs")} ${beijingTime(frame.now)} ${t(frame.lang, "beijingTime")}</span></header>
+<main>${frame.body}</main></body></html>
+`;
+}
+
 export function page(frame: PageFrame): string {
   const { lang } = frame;
   const other: Lang = lang === "zh" ? "en" : "zh";
@@ -87,7 +99,7 @@ export function page(frame: PageFrame): string {
   );
   return `<!doctype html>
 <html lang="${lang === "zh" ? "zh-CN" : "en"}"><head><meta charset="utf-8"><title>${escapeHtml(frame.title)} · contract-ops</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><style>${STYLE}</style></head><body>
 <header><strong>${t(lang, "consoleName")}</strong>
 <a href="${href("/", lang)}">${t(lang, "navContracts")}</a>
 <a href="${href("/state-machines", lang)}">${t(lang, "navStateMachines")}</a>

@@ -31,7 +31,7 @@ export function inboundMailObjectKey(sesMessageId: string): string {
  * s3rver accepts only this access key id; dynalite and the SES emulator accept any. Real credentials
  * are never sent to a local endpoint.
  */
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
 const endpointUrl = z.url({ protocol: /^https?$/ }).optional();
 

@@ -23,6 +23,9 @@ export function embeddedActions(app: EmbeddedApp): EmbeddedActions {
         name: `console-${period}-${app.clock.nowMs()}-${++kickoffs}`,
         input: JSON.stringify({ period }),
       });
+      // On virtual time nothing moves unless someone runs the clock: run what is due now (the kickoff,
+      // the cycles it starts, their steps up to the first wait), as the schedule's run would.
+      if (app.clock.mode === "virtual") await serialized(() => app.clock.runUntil(app.clock.now()));
       return executionArn;
     },
     advance:

@@ -1,4 +1,4 @@
-/** The renderings of a contract-year run: a plain-text table for the terminal and an HTML report. */
+/** The terminal rendering of a contract-year run (the HTML report is the console's contract page). */
 import { table } from "../../bin/ops/cli-kit";
 import { parseYuanToFen } from "../../functions/core/money";
 import type { PeriodReport, RunReport } from "./contract-year";
@@ -80,26 +80,4 @@ function scenarioOutcome(report: RunReport): string[] {
   for (const o of report.operations.filter((op) => op.outcome === "refused"))
     lines.push(`refused: ${o.operation} ${o.period ?? ""} at ${o.at}: ${o.detail}`);
   return lines;
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-export function renderHtmlReport(report: RunReport): string {
-  const cells = (values: string[], tag: "td" | "th") =>
-    values.map((v) => `<${tag}>${escapeHtml(v)}</${tag}>`).join("");
-  const r = report.renewal;
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>Contract ${escapeHtml(report.contractId)} — run report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}td:nth-child(2),td:nth-child(6){text-align:right}</style>
-</head><body>
-<h1>Contract ${escapeHtml(report.contractId)}</h1>
-<p>Periods ${escapeHtml(report.from)} … ${escapeHtml(report.to)}, virtual time until ${escapeHtml(report.virtualEnd)}.</p>
-<table><thead><tr>${cells(HEADER, "th")}</tr></thead><tbody>
-${report.periods.map((p) => `<tr>${cells(row(p), "td")}</tr>`).join("\n")}
-</tbody></table>
-<h2>Renewal</h2>
-<p>Term ${r.term} (last day ${escapeHtml(r.termLastDay ?? "-")}): <strong>${escapeHtml(r.outcome)}</strong>. Non-renewal notice deadline ${escapeHtml(r.noticeDeadline ?? "-")}; reminder sent: ${r.reminderSent ? "yes" : "no"}; next term from ${escapeHtml(r.nextTermFirstDay ?? "-")}.</p>
-<p>Emails sent: ${report.emailsSent}. State transitions: ${report.stateTransitions}. Executions: ${escapeHtml(executionSummary(report))}.</p>
-</body></html>
-`;
 }

@@ -1,0 +1,266 @@
+/// <reference lib="dom" />
+/**
+ * The console in a real browser (headless Chromium from @sparticuz/chromium, driven by puppeteer-core)
+ * after a short run on the embedded stack: every page loads without a console error; the MonthlyCycle
+ * graph shows every state of the deployed definition; an execution page colours the path its history
+ * took and lists the events in order; the contract page's totals are the run's; a cycle left open shows
+ * what it waits for and until when; `?lang=en` switches language. Screenshots go to out/console/.
+ *
+ * Oracles: the deployed definition and the execution history come from the Step Functions API (walked
+ * here, not by the console's code); the run's totals from its JSON; the open cycle's bill and deadline by
+ * hand (harness SMALL_MONTH_TOTAL; 2025-11-01 is a Saturday, so the 5th working day after it is Friday
+ * 2025-11-07, R-RECON-1, R-WD-2, and the reminder is due at 09:00 on Thursday 2025-11-06, R-RECON-5).
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import chromium from "@sparticuz/chromium";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningConsole } from "../../console/server";
+import { loadContract } from "../../functions/core/contract";
+import type { EmbeddedApp } from "../../infra/local/app";
+import { type RunReport, runContractYear } from "../../infra/local/contract-year";
+import { startEmbeddedConsole } from "../../infra/local/serve-console";
+import { SAMPLE_CONTRACT, SMALL_MONTH_TOTAL, uploadSmallMonth } from "../e2e/harness";
+
+const SHOTS = "out/console";
+const FONT_HOST = "http://fonts.invalid/";
+const FONT_DIR = "node_modules/@fontsource/noto-sans-sc";
+
+let app: EmbeddedApp;
+let report: RunReport;
+let web: RunningConsole;
+let browser: Browser;
+let release: () => void;
+let run: Promise<unknown>;
+const consoleErrors: string[] = [];
+let fontCss = "";
+
+// biome-ignore lint/suspicious/noExplicitAny: Amazon States Language JSON is untyped; the oracle walks it freely
+type Json = Record<string, any>;
+function stateNames(scope: Json): string[] {
+  return Object.entries(scope.States as Record<string, Json>).flatMap(([name, state]) => [
+    name,
+    ...(state.Branches ?? []).flatMap((b: Json) => stateNames(b)),
+    ...(state.ItemProcessor ? stateNames(state.ItemProcessor) : []),
+  ]);
+}
+
+beforeAll(async () => {
+  const contract = await loadContract(SAMPLE_CONTRACT);
+  const up = new Promise<void>((resolveUp, rejectUp) => {
+    run = runContractYear({
+      contract,
+      from: "2025-09",
+      to: "2025-09",
+      voiceCallsPerMonth: 2_000,
+      smsPerMonth: 100,
+      whileUp: async (a, r) => {
+        app = a;
+        report = r;
+        // The next month's usage, so that advancing time bills an open cycle.
+        await uploadSmallMonth(contract, "2025-10");
+        resolveUp();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    }).catch((error: unknown) => rejectUp(error));
+  });
+  await up;
+  web = await startEmbeddedConsole(app, 0);
+  browser = await puppeteer.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args,
+    headless: true,
+  });
+  // The headless Chromium has no CJK font; the test pages get Noto Sans SC from the npm package, so the
+  // screenshots show Chinese as a user's browser would.
+  const faces = (await readFile(join(FONT_DIR, "400.css"), "utf8")).replaceAll(
+    "url(./files/",
+    `url(${FONT_HOST}`,
+  );
+  fontCss = `${faces}\n*:not(.rule){font-family:"Noto Sans SC",sans-serif !important}`;
+  await mkdir(SHOTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  release?.();
+  await run;
+});
+
+/** Adds the font and waits until every face the page's text needs has loaded (before a screenshot). */
+async function withFont(page: Page): Promise<void> {
+  await page.addStyleTag({ content: fontCss });
+  await page.evaluate(async () => {
+    const text = document.body.innerText;
+    // Bold headings match the same faces (synthetic bold), but each weight is its own load request.
+    await Promise.all([
+      document.fonts.load('400 16px "Noto Sans SC"', text),
+      document.fonts.load('700 16px "Noto Sans SC"', text),
+    ]);
+    await document.fonts.ready;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  });
+}
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1360, height: 900 });
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(FONT_HOST)) return void request.continue();
+    readFile(join(FONT_DIR, "files", url.slice(FONT_HOST.length))).then(
+      (body) => request.respond({ status: 200, contentType: "font/woff2", body }),
+      () => request.respond({ status: 404, body: "" }),
+    );
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(`${path}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(`${path}: ${(error as Error).message}`));
+  const response = await page.goto(new URL(path, web.url).toString(), { waitUntil: "load" });
+  expect(response?.status(), path).toBe(200);
+  await withFont(page);
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+}
+
+describe("the console in a browser", () => {
+  it("the contract page shows each period's total as the run's JSON has it", async () => {
+    const page = await open(`/contracts/${report.contractId}`);
+    const totals = await page.$$eval("span.period-total", (spans) =>
+      spans.map((s) => [s.getAttribute("data-period"), s.textContent]),
+    );
+    expect(totals).toEqual(report.periods.map((p) => [p.period, p.billTotal]));
+    expect(await page.$eval("html", (h) => h.getAttribute("lang"))).toBe("zh-CN");
+    // Every date says it is Beijing time.
+    expect(await page.$eval("header .now", (e) => e.textContent)).toContain("北京时间");
+    await shot(page, "contract");
+    await page.close();
+  });
+
+  it("the MonthlyCycle graph shows every state of the deployed definition", async () => {
+    const described = await app.stepFunctions.describeStateMachine({
+      stateMachineArn: app.stateMachineArns.monthlyCycle,
+    });
+    const expected = stateNames(JSON.parse(described.definition));
+    const page = await open(`/state-machines/${described.name}`);
+    const drawn = await page.$$eval("svg.graph g.state", (nodes) =>
+      nodes.map((n) => n.getAttribute("data-state")),
+    );
+    expect([...drawn].sort()).toEqual([...expected].sort());
+    await shot(page, "state-machine");
+    await page.close();
+  });
+
+  it("an execution page colours the path of its history and lists the events in order", async () => {
+    const arn = `${app.stateMachineArns.monthlyCycle.replace(":stateMachine:", ":execution:")}:${report.contractId}-2025-09`;
+    const history = await app.stepFunctions.getExecutionHistory({ executionArn: arn, maxResults: 10_000 });
+    const entered = new Set(
+      history.events.flatMap((e) => {
+        const details = (e as { stateEnteredEventDetails?: { name: string } }).stateEnteredEventDetails;
+        return details ? [details.name] : [];
+      }),
+    );
+    const page = await open(`/executions/${encodeURIComponent(arn)}`);
+    const statuses = await page.$$eval("svg.graph g.state", (nodes) =>
+      nodes.map((n) => [n.getAttribute("data-state") ?? "", n.getAttribute("data-status") ?? ""]),
+    );
+    for (const [state = "", status] of statuses) {
+      if (entered.has(state)) expect(["succeeded", "caught"], state).toContain(status);
+      else expect(status, state).toBe("not-reached");
+    }
+    expect(statuses.filter(([, s]) => s === "succeeded").length).toBeGreaterThan(3);
+    const rows = await page.$$eval("table.history tbody tr", (trs) =>
+      trs.map((tr) => [Number(tr.children[0]?.textContent), tr.querySelector(".event-type")?.textContent]),
+    );
+    expect(rows).toEqual(history.events.map((e) => [e.id, e.type]));
+    await shot(page, "execution");
+    // The filter narrows the history to the matching events.
+    await page.type("#event-filter", "TaskStateExited");
+    const visible = await page.$$eval(
+      "table.history tbody tr",
+      (trs) => trs.filter((tr) => (tr as HTMLElement).style.display !== "none").length,
+    );
+    expect(visible).toBe(history.events.filter((e) => e.type === "TaskStateExited").length);
+    await page.close();
+  });
+
+  it("after time moves on into the next month, the open cycle shows what it waits for and until when", async () => {
+    const page = await open("/");
+    await page.$eval("input[name=to][type=date]", (input) => {
+      (input as HTMLInputElement).value = "2025-11-02";
+    });
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: "load" }),
+      page.$eval("input[name=to][type=date]", (input) => (input as HTMLInputElement).form?.submit()),
+    ]);
+    await withFont(page);
+    const tasks = await page.$$eval("table.tasks tbody tr", (trs) =>
+      trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")),
+    );
+    const october = tasks.find((cells) => cells[1] === "2025-10");
+    expect(october?.[2]).toBe("甲方对账回复");
+    expect(october?.[3]).toBe("甲方");
+    expect(october?.[4]).toContain("2025-11-07 23:59:59");
+    expect(october?.[5]).toContain("合同第四条4.6款");
+    await shot(page, "overview");
+    const contract = await open(`/contracts/${report.contractId}`);
+    expect(await contract.$eval('span.period-total[data-period="2025-10"]', (s) => s.textContent)).toBe(
+      SMALL_MONTH_TOTAL,
+    );
+    await contract.close();
+    const cycle = await open(
+      `/executions/${encodeURIComponent(`${app.stateMachineArns.monthlyCycle.replace(":stateMachine:", ":execution:")}:${report.contractId}-2025-10`)}`,
+    );
+    const pending = await cycle.$$eval("table.pending tbody tr td", (tds) => tds.map((td) => td.textContent));
+    expect(pending[0]).toBe("Wait for Party A's reconciliation reply");
+    expect(pending[1]).toMatch(/…$/);
+    // The reply wait times out at the reminder (R-RECON-5): 09:00 on the working day before the
+    // deadline, Thursday 2025-11-06; then the cycle keeps waiting until the deadline itself.
+    expect(pending[3]).toContain("2025-11-06 09:00:00");
+    await cycle.close();
+    await page.close();
+  });
+
+  it("?lang=en switches the language", async () => {
+    const page = await open("/");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#lang-switch")]);
+    expect(page.url()).toContain("lang=en");
+    expect(await page.$eval("html", (h) => h.getAttribute("lang"))).toBe("en");
+    expect(await page.$eval("h1", (h) => h.textContent)).toBe("Contracts");
+    expect(await page.$eval("header .now", (e) => e.textContent)).toContain("Beijing time");
+    await page.close();
+  });
+
+  it("every other page loads, and no page logged a console error", async () => {
+    for (const path of [
+      "/state-machines",
+      "/executions",
+      `/executions?stateMachine=ContractOps-MonthlyCycle&status=SUCCEEDED`,
+    ]) {
+      const page = await open(path);
+      if (path === "/executions") await shot(page, "executions");
+      await page.close();
+    }
+    const contract = await open(`/contracts/${report.contractId}`);
+    const emailLinks = await contract.$$eval("table.emails a, table.received a", (links) =>
+      links.slice(0, 3).map((a) => a.getAttribute("href") ?? ""),
+    );
+    await contract.close();
+    expect(emailLinks.length).toBeGreaterThan(0);
+    for (const link of emailLinks) {
+      const page = await open(link);
+      if (link.includes("statement")) await shot(page, "email");
+      await page.close();
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+});
