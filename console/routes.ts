@@ -8,8 +8,8 @@ import {
   listExecutions,
   listStateMachines,
 } from "../functions/adapters/executions";
-import { outboxEmails, receivedEmail } from "../functions/adapters/mail-records";
-import { NotFoundError } from "../functions/adapters/repository";
+import { receivedEmail } from "../functions/adapters/received-mail";
+import { NotFoundError, outboxEmails } from "../functions/adapters/repository";
 import { contractDetail, contractsOverview } from "../functions/app/console-model";
 import { parseLocalDate, parsePeriod, startOfDay } from "../functions/core/time";
 import { readExecution } from "./execution-view";

@@ -1,5 +1,6 @@
 /** `/emails/<contract>/<key>`: one email as its recipient saw it — the HTML part and the text part. */
-import type { ReceivedEmail, SentEmailRecord } from "../../functions/adapters/mail-records";
+import type { ReceivedEmail } from "../../functions/adapters/received-mail";
+import type { OutboxRecord } from "../../functions/adapters/repository";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t } from "../i18n";
 
@@ -7,7 +8,7 @@ import { type Lang, t } from "../i18n";
 const frame = (html: string) =>
   `<iframe class="email-html" sandbox="" srcdoc="${escapeHtml(html)}" style="width:100%;height:640px;border:1px solid #d4d9e0;background:#fff"></iframe>`;
 
-export function sentEmailPage(lang: Lang, contractId: string, email: SentEmailRecord): string {
+export function sentEmailPage(lang: Lang, contractId: string, email: OutboxRecord): string {
   const m = email.message;
   const facts = table(
     ["", ""],

@@ -3,7 +3,6 @@
  * under which rule; each contract's periods, ledger, emails, terms and breaches. Read-only over the same
  * table the workflows write, so it answers alike on the embedded stack and on AWS.
  */
-import { outboxEmails, type SentEmailRecord } from "../adapters/mail-records";
 import {
   type AuditEvent,
   auditHistory,
@@ -15,6 +14,8 @@ import {
   ledgerEntries,
   listContracts,
   listCycles,
+  type OutboxRecord,
+  outboxEmails,
   type TermRecord,
 } from "../adapters/repository";
 import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
@@ -108,7 +109,7 @@ export interface ContractSummary {
   state: "no-bill-yet" | "open" | "closed" | "ended";
   tasks: OpenTask[];
   breaches: BreachRow[];
-  unsentEmails: SentEmailRecord[];
+  unsentEmails: OutboxRecord[];
 }
 
 export interface Overview {
@@ -174,7 +175,7 @@ export interface ContractDetail {
   periods: PeriodDetail[];
   ledger: LedgerEntry[];
   balance: ContractBalance;
-  emails: SentEmailRecord[];
+  emails: OutboxRecord[];
   received: ReceivedReply[];
   terms: TermRecord[];
   termTask: OpenTask[];

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
-import { conditionalUpdate, contractKey, getItem, putIfAbsent, queryAll, strip, table } from "./table";
+import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll, strip, table } from "./table";
 
 /** "in-progress": another sender holds the email's lease now (a concurrent twin of the step). */
 export type OutboxState = "new" | "pending" | "in-progress" | "sent";
@@ -46,6 +46,36 @@ export async function unsentOutboxEmails(contractId: string): Promise<OutboxItem
       ...strip<Omit<OutboxItem, "emailKey">>(item),
       emailKey: String(item.SK).slice("EMAIL#".length),
     }));
+}
+
+const outboxRecordSchema = z.object({
+  state: z.enum(["pending", "sent"]),
+  claimedAt: z.string(),
+  sentAt: z.string().optional(),
+  messageId: z.string().optional(),
+  lastError: z.string().optional(),
+  message: z
+    .object({
+      to: z.array(z.string()),
+      replyTo: z.string().optional(),
+      subject: z.string(),
+      text: z.string(),
+      html: z.string(),
+    })
+    .optional(),
+});
+
+/** An outbox item as the console shows it: the email, whether and when SES accepted it. */
+export type OutboxRecord = z.infer<typeof outboxRecordSchema> & { emailKey: string };
+
+/** Every outbound email of the contract (sent, failed or in flight), oldest claim first. */
+export async function outboxEmails(contractId: string): Promise<OutboxRecord[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "EMAIL#"))
+    .map((item) => ({
+      ...parseRecord(outboxRecordSchema, item, "outbox email"),
+      emailKey: String(item.SK).slice("EMAIL#".length),
+    }))
+    .sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
 }
 
 export async function markOutboxFailed(contractId: string, emailKey: string, error: string): Promise<void> {
