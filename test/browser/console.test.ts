@@ -95,7 +95,7 @@ afterAll(async () => {
 async function withFont(page: Page): Promise<void> {
   await page.addStyleTag({ content: fontCss });
   await page.evaluate(async () => {
-    const text = document.body.innerText;
+    const text = document.body.textContent;
     // Bold headings match the same faces (synthetic bold), but each weight is its own load request.
     await Promise.all([
       document.fonts.load('400 16px "Noto Sans SC"', text),
