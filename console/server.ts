@@ -86,7 +86,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       if (req.method === "POST") {
         if (!sameOrigin(req))
           return send(res, 403, "cross-site request refused\n", "text/plain; charset=utf-8");
-        const location = await table.post(url.pathname, await readForm(req), lang);
+        const posted = await readForm(req);
+        // The forms carry the page's language as a hidden field.
+        const location = await table.post(url.pathname, posted, posted.get("lang") === "en" ? "en" : lang);
         res.writeHead(303, { location });
         res.end();
         return;

@@ -21,20 +21,18 @@ import {
 import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
 import { parseYuanToFen } from "../core/money";
 import { type Statement, statementSchema } from "../core/statement";
+import type { Awaiting } from "./cycle/waits";
 
-/** What an open task waits for: Party B's bill, Party A's reply or payment, Party B's invoice, a written notice. */
-export type Awaited =
-  | "bill"
-  | "reconciliation-reply"
-  | "agreed-amount"
-  | "payment"
-  | "invoice"
-  | "non-renewal-notice";
+/**
+ * What an open task waits for: what a cycle's callback steps await (Party A's reply or payment, the
+ * agreed amount, Party B's invoice), and before them Party B's bill; beside them a written notice.
+ */
+export type TaskWaitsFor = Awaiting | "bill" | "non-renewal-notice";
 
 export interface OpenTask {
   contractId: string;
   period: string | null;
-  waitsFor: Awaited;
+  waitsFor: TaskWaitsFor;
   /** Who owes it: the party whose step it is ("either" for a notice either side may give). */
   owedBy: "A" | "B" | "either";
   deadline: string | null;
@@ -52,7 +50,12 @@ const nothingToPay = (cycle: CycleRecord) => parseYuanToFen(cycle.billTotal, "an
 /** Every task a cycle still waits for; re-reconciliation runs beside the payment (R-RECON-3, R-RECON-4). */
 export function openTasksOfCycle(cycle: CycleRecord, at: Date): OpenTask[] {
   if (cycle.closedAt) return [];
-  const task = (waitsFor: Awaited, owedBy: OpenTask["owedBy"], deadline: string | null, rule: string) => ({
+  const task = (
+    waitsFor: TaskWaitsFor,
+    owedBy: OpenTask["owedBy"],
+    deadline: string | null,
+    rule: string,
+  ) => ({
     contractId: cycle.contractId,
     period: cycle.period,
     waitsFor,

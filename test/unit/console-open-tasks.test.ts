@@ -1,0 +1,122 @@
+/**
+ * What the console lists as waiting, for whom and until when (R-BILL-1, R-RECON-1, R-RECON-3/4, R-PAY-1,
+ * R-INV-1, R-TRIAL-1, R-TERM-3). The cycles are written by hand with the 2025-10 deadlines of the README's
+ * table (bill sent Saturday 2025-11-01: reply by 11-07, payment by 11-14).
+ */
+import { describe, expect, it } from "vitest";
+import type { CycleRecord, TermRecord } from "../../functions/adapters/repository";
+import { byUrgency, openTaskOfTerm, openTasksOfCycle } from "../../functions/app/console-model";
+
+const sent: CycleRecord = {
+  contractId: "C1",
+  period: "2025-10",
+  billId: "C1#2025-10",
+  billTotal: "4000.30",
+  billDue: "2025-11-14T23:59:59+08:00",
+  billDueProvisional: false,
+  statement: null,
+  lastPeriod: false,
+  sentAt: "2025-11-01T01:00:00+08:00",
+  reconciliationDeadline: "2025-11-07T23:59:59+08:00",
+  paymentDue: "2025-11-14T23:59:59+08:00",
+};
+const at = (instant: string) => new Date(instant);
+
+describe("open tasks of a cycle (acceptance)", () => {
+  it("a bill not yet sent waits for Party B until the bill's deadline (R-BILL-1)", () => {
+    const { sentAt: _s, reconciliationDeadline: _r, paymentDue: _p, ...unsent } = sent;
+    expect(openTasksOfCycle(unsent, at("2025-11-01T00:30:00+08:00"))).toEqual([
+      {
+        contractId: "C1",
+        period: "2025-10",
+        waitsFor: "bill",
+        owedBy: "B",
+        deadline: "2025-11-14T23:59:59+08:00",
+        rule: "R-BILL-1",
+        overdue: false,
+      },
+    ]);
+  });
+
+  it("a sent bill waits for Party A's reply; after the deadline it is overdue", () => {
+    const [before] = openTasksOfCycle(sent, at("2025-11-02T00:00:00+08:00"));
+    expect(before).toMatchObject({
+      waitsFor: "reconciliation-reply",
+      owedBy: "A",
+      rule: "R-RECON-1",
+      overdue: false,
+    });
+    const [after] = openTasksOfCycle(sent, at("2025-11-08T00:00:00+08:00"));
+    expect(after?.overdue).toBe(true);
+  });
+
+  it("beyond 5 % the re-reconciliation waits beside the payment (R-RECON-3, R-RECON-4)", () => {
+    const disputed: CycleRecord = {
+      ...sent,
+      reconciliation: { outcome: "re-reconcile", partyAAmount: "3000.00" },
+      reReconciliationDeadline: "2025-11-21T23:59:59+08:00",
+    };
+    const tasks = openTasksOfCycle(disputed, at("2025-11-10T00:00:00+08:00"));
+    expect(tasks.map((t) => [t.waitsFor, t.owedBy, t.rule])).toEqual([
+      ["agreed-amount", "B", "R-RECON-3"],
+      ["payment", "A", "R-PAY-1"],
+    ]);
+  });
+
+  it("a paid bill waits for Party B's invoice until 10 working days after the payment (R-INV-1)", () => {
+    const paid: CycleRecord = {
+      ...sent,
+      reconciliation: { outcome: "confirmed" },
+      payment: {
+        paidAt: "2025-11-10T10:00:00+08:00",
+        amount: "4000.30",
+        invoiceDue: "2025-11-24T23:59:59+08:00",
+      },
+    };
+    expect(openTasksOfCycle(paid, at("2025-11-11T00:00:00+08:00"))).toMatchObject([
+      { waitsFor: "invoice", owedBy: "B", deadline: "2025-11-24T23:59:59+08:00", rule: "R-INV-1" },
+    ]);
+  });
+
+  it("sorts overdue first, then the nearest deadline", () => {
+    const late = openTasksOfCycle(sent, at("2025-11-08T00:00:00+08:00"))[0];
+    const notice = openTaskOfTerm({
+      contractId: "C1",
+      term: 1,
+      firstDay: "2025-07-15",
+      lastDay: "2026-07-14",
+      noticeDeadline: "2026-06-14T23:59:59+08:00",
+    } as TermRecord)[0];
+    if (!late || !notice) throw new Error("expected tasks");
+    expect([notice, late].sort(byUrgency).map((t) => t.waitsFor)).toEqual([
+      "reconciliation-reply",
+      "non-renewal-notice",
+    ]);
+  });
+});
+
+describe("open tasks of a cycle (rejection: nothing waits)", () => {
+  it("a closed cycle waits for nothing", () => {
+    expect(
+      openTasksOfCycle({ ...sent, closedAt: "2025-11-20T10:00:00+08:00" }, at("2025-11-21T00:00:00+08:00")),
+    ).toEqual([]);
+  });
+
+  it("a 0.00 bill (trial, R-TRIAL-1) awaits no payment and no invoice once reconciled", () => {
+    const trial: CycleRecord = { ...sent, billTotal: "0.00", reconciliation: { outcome: "confirmed" } };
+    expect(openTasksOfCycle(trial, at("2025-11-20T00:00:00+08:00"))).toEqual([]);
+  });
+
+  it("a term with a notice recorded or an outcome waits for no notice; none is ever overdue (R-TERM-2)", () => {
+    const term = {
+      contractId: "C1",
+      term: 1,
+      firstDay: "2025-07-15",
+      lastDay: "2026-07-14",
+      noticeDeadline: "2026-06-14T23:59:59+08:00",
+    } as TermRecord;
+    expect(openTaskOfTerm({ ...term, outcome: "renewed" })).toEqual([]);
+    expect(openTaskOfTerm(undefined)).toEqual([]);
+    expect(openTaskOfTerm(term)[0]?.overdue).toBe(false);
+  });
+});
