@@ -55,7 +55,7 @@ beforeAll(async () => {
       to: "2025-09",
       voiceCallsPerMonth: 2_000,
       smsPerMonth: 100,
-      whileUp: async (a, r) => {
+      inspect: async (a, r) => {
         app = a;
         report = r;
         // The next month's usage, so that advancing time bills an open cycle.

@@ -5,7 +5,16 @@ import { z } from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
-import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll, strip, table } from "./table";
+import {
+  conditionalUpdate,
+  contractKey,
+  getItem,
+  parseRecord,
+  putIfAbsent,
+  queryAll,
+  strip,
+  table,
+} from "./table";
 
 /** "in-progress": another sender holds the email's lease now (a concurrent twin of the step). */
 export type OutboxState = "new" | "pending" | "in-progress" | "sent";
