@@ -95,20 +95,22 @@ describe("emails.statement", () => {
 
   it("R-BILL-1: usage summary and the count of rejected records, never the records", () => {
     const { text } = emails.statement(contract, cycle);
-    expect(text).toContain("主叫通话：2 次，计费时长 3 分钟（R-PRICE-2）");
+    expect(text).toContain("主叫通话：2 次，计费时长 3 分钟（合同第四条4.1款）");
     expect(text).toContain("被叫通话：1 次，免费");
-    expect(text).toContain("下行短信：2 条，按每条 70 字拆分后计费 3 条（R-SMS-1）");
-    expect(text).toContain("上行短信：1 条，不计费（R-UPLINK-1）");
+    expect(text).toContain(
+      "下行短信：2 条，按每条 70 字拆分后计费 3 条（合同第四条4.1款注（1）、附件二《中国移动集团客户短消息类业务要求》第8条）",
+    );
+    expect(text).toContain("上行短信：1 条，不计费（合同第四条4.3款）");
     expect(text).toContain("另有 1 条用量记录未通过数据校验");
   });
 
   it("R-RECON-1 / R-PAY-1: the stored deadlines with the contract's working-day counts", () => {
     const { text } = emails.statement(contract, cycle);
     expect(text).toContain(
-      "对账截止（R-RECON-1）：收到账单后 5 个工作日内，即 2025年10月15日 23:59（北京时间）",
+      "对账截止（合同第四条4.6款）：收到账单后 5 个工作日内，即 2025年10月15日 23:59（北京时间）",
     );
     expect(text).toContain(
-      "付款截止（R-PAY-1）：收到账单后 10 个工作日内，即 2025年10月22日 23:59（北京时间）",
+      "付款截止（合同第四条4.8款）：收到账单后 10 个工作日内，即 2025年10月22日 23:59（北京时间）",
     );
     expect(text).not.toContain("暂定");
   });
@@ -166,12 +168,8 @@ describe("emails.statement", () => {
       contract,
       sentCycle({ period: "2025-07", billTotal: trial.total, statement: JSON.parse(JSON.stringify(trial)) }),
     );
-    expect(text).toContain(
-      "网络带宽服务费（200M）（试用期，费用由乙方承担，R-TRIAL-1）：1 月 × 0.00 元 = 0.00 元",
-    );
-    expect(text).toContain(
-      "语音通话费（主叫）（试用期，费用由乙方承担，R-TRIAL-1）：2 分钟 × 0.00 元 = 0.00 元",
-    );
+    expect(text).toContain("网络带宽服务费（200M）（试用期，费用由乙方承担）：1 月 × 0.00 元 = 0.00 元");
+    expect(text).toContain("语音通话费（主叫）（试用期，费用由乙方承担）：2 分钟 × 0.00 元 = 0.00 元");
     expect(text).not.toContain("试运行期");
     expect(text).toContain("本期无需付款");
   });
@@ -186,14 +184,14 @@ describe("the monthly cycle's other emails", () => {
     const { subject, text } = emails.reconciliationReminder(contract, cycle);
     expect(subject).toContain("提醒：2025年9月账单对账将于 2025年10月15日截止");
     expect(text).toContain("结算总金额 3,880.30 元");
-    expect(text).toContain("对账截止（R-RECON-1）：2025年10月15日 23:59（北京时间）");
+    expect(text).toContain("对账截止（合同第四条4.6款）：2025年10月15日 23:59（北京时间）");
   });
 
   it("R-PAY-2: the overdue notice shows the account masked and the time of the check", () => {
     useClock({ now: () => new Date("2025-10-23T01:00:00Z") });
     const { text, html } = emails.overdueNotice(contract, cycle);
     expect(text).toContain("截至 2025年10月23日 09:00（北京时间）");
-    expect(text).toContain("付款截止（R-PAY-1）：2025年10月22日 23:59（北京时间）");
+    expect(text).toContain("付款截止（合同第四条4.8款）：2025年10月22日 23:59（北京时间）");
     expect(text).toContain(`账号 ${MASKED_ACCOUNT}（完整账号见2025年9月账单）`);
     expect(text + html).not.toContain(FULL_ACCOUNT);
   });
@@ -207,7 +205,9 @@ describe("the monthly cycle's other emails", () => {
       cureDeadline: "2025-11-02T23:59:59+08:00",
     };
     const { subject, text } = emails.breachRecorded(contract, cycle, breach);
-    expect(subject).toBe("违约登记：甲方（吉林省社会医疗保险管理局）（R-PAY-1）｜合同 11NA0700211920254001");
+    expect(subject).toBe(
+      "违约登记：甲方（吉林省社会医疗保险管理局）（合同第四条4.8款）｜合同 11NA0700211920254001",
+    );
     expect(text).toContain("事项：2025年9月账单付款逾期（应付 3,880.30 元，截止 2025年10月22日）");
     expect(text).toContain("尚未登记书面违约通知。书面通知送达后 10 日内");
     expect(text).not.toContain("2025年11月2日");
@@ -226,9 +226,9 @@ describe("the monthly cycle's other emails", () => {
     expect(subject).toContain("请于 2025年10月23日前确定结算金额");
     expect(text).toContain("甲方核对金额：3,500.00 元");
     expect(text).toContain("差额：甲方金额低于账单 380.30 元，占账单金额 9.81%");
-    expect(text).toContain("重新对账截止（R-RECON-3）：2025年10月23日 23:59（北京时间）");
-    expect(text).toContain("付款金额（R-RECON-4）：3,880.30 元");
-    expect(text).toContain("付款截止（R-PAY-1）：2025年10月22日 23:59（北京时间）");
+    expect(text).toContain("重新对账截止（合同第四条4.6款）：2025年10月23日 23:59（北京时间）");
+    expect(text).toContain("付款金额（合同第四条4.7款）：3,880.30 元");
+    expect(text).toContain("付款截止（合同第四条4.8款）：2025年10月22日 23:59（北京时间）");
   });
 
   it("R-RECON-3 / R-RECON-4: unresolved re-reconciliation goes to Party B with nothing carried", () => {
@@ -267,7 +267,7 @@ describe("replies", () => {
     const { subject, text } = emails.replyAcknowledgement(contract, cycle, "confirmed", decision, at);
     expect(subject).toContain("已收到您对2025年9月账单的回复：已确认");
     expect(text).toContain("我们于 2025年10月10日 10:00（北京时间） 收到");
-    expect(text).toContain("本期对账已完成，按 3,880.30 元 结算（R-RECON-1）");
+    expect(text).toContain("本期对账已完成，按 3,880.30 元 结算（合同第四条4.6款）");
   });
 
   it("R-RECON-2: a figure within 5 % leaves the bill standing", () => {
@@ -279,8 +279,8 @@ describe("replies", () => {
   it("R-RECON-3: beyond 5 %, the re-reconciliation deadline counts from the reply's day", () => {
     const decision = understandReply("有异议，金额应为 3500.00 元", statement.total);
     const { text } = emails.replyAcknowledgement(contract, cycle, "re-reconcile", decision, at);
-    expect(text).toContain("重新对账截止（R-RECON-3）：2025年10月23日 23:59（北京时间）");
-    expect(text).toContain("付款截止（R-PAY-1）：2025年10月22日 23:59（北京时间）");
+    expect(text).toContain("重新对账截止（合同第四条4.6款）：2025年10月23日 23:59（北京时间）");
+    expect(text).toContain("付款截止（合同第四条4.8款）：2025年10月22日 23:59（北京时间）");
   });
 
   it("R-RECON-5: a late reply is said back with the deadline it missed", () => {
@@ -370,7 +370,7 @@ describe("invoice, renewal and end", () => {
     expect(text).toContain("发票金额：3,880.30 元");
     expect(text).toContain("收到付款：2025年10月20日，3,880.30 元");
     expect(text).toContain(
-      "开票期限（R-INV-1）：收到付款后 10 个工作日内，即 2025年11月3日 23:59（北京时间）",
+      "开票期限（合同第四条4.8款）：收到付款后 10 个工作日内，即 2025年11月3日 23:59（北京时间）",
     );
     expect(text).toContain("发票在合同约定的期限内开具。");
     expect(text).not.toContain(FULL_ACCOUNT);
@@ -382,7 +382,7 @@ describe("invoice, renewal and end", () => {
     expect(subject).toBe(
       "续约提醒：合同 11NA0700211920254001 将于 2026年7月14日期满，如不续约须于 2026年6月14日前送达书面通知",
     );
-    expect(text).toContain("新一期有效期为 2026年7月15日至2027年7月14日（R-TERM-2）");
+    expect(text).toContain("新一期有效期为 2026年7月15日至2027年7月14日（合同第十条10.1款）");
     expect(text).toContain("挂号信（境外）：发出后第 30 日视为送达，最迟 2026年5月15日发出");
     expect(text).toContain("地址：长春市解放大路2899号");
     expect(text).toContain("传真：无");
@@ -393,7 +393,7 @@ describe("invoice, renewal and end", () => {
     const { text } = emails.renewalConfirmation(contract, 2, next);
     expect(text).toContain("合同上一期有效期已于 2026年7月14日届满");
     expect(text).toContain("新一期届满日：2027年7月14日");
-    expect(text).toContain("不续约通知最迟送达日：2027年6月14日（R-TERM-3）");
+    expect(text).toContain("不续约通知最迟送达日：2027年6月14日（合同第十条10.1款）");
     expect(() => emails.renewalConfirmation(contract, 3, next)).toThrow(EmailViewError);
   });
 
@@ -424,5 +424,34 @@ describe("R-BANK-1: the full account number only in the statement", () => {
       emails.endOfContract(contract, "2026-07-14"),
     ];
     for (const email of others) expect(email.subject + email.text + email.html).not.toContain(FULL_ACCOUNT);
+  });
+});
+
+describe("clauses in words: no rule ID in what the contacts read", () => {
+  it("the statement's usage summary and every breach cite the contract's clauses", () => {
+    const breachOf = (rule: string): Breach => ({
+      rule,
+      party: "B",
+      what: `${rule} missed for 2025-09`,
+      noticedAt: "2025-10-23T09:00:00+08:00",
+      cureDeadline: "2025-11-02T23:59:59+08:00",
+    });
+    const rendered = [
+      emails.statement(contract, cycle),
+      emails.reconciliationReminder(contract, cycle),
+      ...["R-BILL-1", "R-PAY-1", "R-INV-1", "R-SLA-1"].map((rule) =>
+        emails.breachRecorded(contract, cycle, breachOf(rule)),
+      ),
+      emails.renewalReminder(contract, renewalSchedule(termStartDate(contract), 1, renewalRules(contract))),
+      emails.endOfContract(contract, "2026-07-14"),
+    ];
+    for (const email of rendered) expect(email.subject + email.text + email.html).not.toMatch(/R-[A-Z]+-\d/);
+    const { text } = emails.statement(contract, cycle);
+    // 4.3 of the contract: uplink SMS are paid by their senders.
+    expect(text).toContain("上行短信：1 条，不计费（合同第四条4.3款）");
+    // 3.3 of the contract: the voice line opened within 5 working days.
+    expect(emails.breachRecorded(contract, cycle, breachOf("R-SLA-1")).text).toContain(
+      "事项：2025年9月未按合同第三条3.3款的约定履行",
+    );
   });
 });

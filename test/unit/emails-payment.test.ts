@@ -20,10 +20,10 @@ describe("renderOverdueNoticeEmail", () => {
     expect(subject).toBe("逾期付款提醒：2025年9月账单 4,218.36 元｜合同 11NA0700211920254001");
     expect(text).toContain("麻丽丽，您好：");
     expect(text).toContain("应付金额：4,218.36 元");
-    expect(text).toContain("付款截止（R-PAY-1）：2025年10月22日 23:59（北京时间）");
+    expect(text).toContain("付款截止（合同第四条4.8款）：2025年10月22日 23:59（北京时间）");
     expect(text).toContain("截至 2025年10月23日 00:00（北京时间），乙方尚未登记到该期付款 4,218.36 元");
-    expect(text).toContain("记入违约登记（R-PAY-2、R-BREACH-1）");
-    expect(text).toContain("不是合同第九条约定的书面通知（R-NOTICE-1）");
+    expect(text).toContain("已按合同第五条5.1款记入违约登记");
+    expect(text).toContain("不是合同第九条9.1、9.2款约定的书面通知");
     expect(text).not.toMatch(TAG);
   });
 
@@ -44,14 +44,16 @@ describe("renderOverdueNoticeEmail", () => {
 describe("renderBreachRecordedEmail", () => {
   it("R-BREACH-1: says what, whose, when, and that the cure period waits for a written notice", () => {
     const { subject, text } = renderBreachRecordedEmail(sampleBreachRecorded());
-    expect(subject).toBe("违约登记：甲方（吉林省社会医疗保险管理局）（R-PAY-1）｜合同 11NA0700211920254001");
+    expect(subject).toBe(
+      "违约登记：甲方（吉林省社会医疗保险管理局）（合同第四条4.8款）｜合同 11NA0700211920254001",
+    );
     expect(text).toContain("王逸群，您好：");
     expect(text).toContain("事项：2025年9月账单付款逾期（应付 4,218.36 元，付款截止 2025年10月22日）");
     expect(text).toContain("违约方：甲方（吉林省社会医疗保险管理局）");
-    expect(text).toContain("依据：R-PAY-1");
+    expect(text).toContain("依据：合同第四条4.8款");
     expect(text).toContain("登记时间：2025年10月23日 00:00（北京时间）");
     expect(text).toContain("纠正期限：尚未登记书面违约通知。书面通知送达后 10 日内");
-    expect(text).toContain("本邮件不是合同第九条约定的书面通知（R-NOTICE-1）");
+    expect(text).toContain("本邮件不是合同第九条9.1、9.2款约定的书面通知");
     expect(text).not.toMatch(TAG);
   });
 
@@ -95,7 +97,7 @@ describe("renderInvoiceIssuedEmail", () => {
     expect(text).toContain("开票日期：2025年10月24日");
     expect(text).toContain("收到付款：2025年10月20日，4,218.36 元");
     expect(text).toContain(
-      "开票期限（R-INV-1）：收到付款后 10 个工作日内，即 2025年11月3日 23:59（北京时间）",
+      "开票期限（合同第四条4.8款）：收到付款后 10 个工作日内，即 2025年11月3日 23:59（北京时间）",
     );
     expect(text).toContain("发票在合同约定的期限内开具");
     expect(text).not.toContain("发票代码");
@@ -107,7 +109,9 @@ describe("renderInvoiceIssuedEmail", () => {
       "期限内开具",
     );
     const late = renderInvoiceIssuedEmail({ ...sampleInvoiceIssued(), issuedOn: "2025-11-04" }).text;
-    expect(late).toContain("发票晚于合同约定的期限（2025年11月3日）开具，已记入违约登记（R-BREACH-1）");
+    expect(late).toContain(
+      "发票晚于合同约定的期限（2025年11月3日）开具，已记入违约登记（合同第五条5.1款、第八条8.3款）",
+    );
   });
 
   it("shows the invoice code when the invoice has one", () => {
@@ -128,7 +132,9 @@ describe("renderBudgetWarningEmail", () => {
     const { subject, text } = renderBudgetWarningEmail(sampleBudgetWarning());
     expect(subject).toBe("合同金额使用已达 80%：累计 79,740.12 元 / 98,000.00 元｜合同 11NA0700211920254001");
     expect(text).toContain("麻丽丽、王逸群，您好：");
-    expect(text).toContain("计入2026年5月账单后，本合同累计结算金额已达到合同总金额的 80%（R-BUDGET-1）");
+    expect(text).toContain(
+      "计入2026年5月账单后，本合同累计结算金额已达到合同总金额的 80%（合同“一、服务项目、价格”部分、“二、付款方式”部分）",
+    );
     expect(text).toContain("合同总金额（财政性资金）：98,000.00 元");
     expect(text).toContain("已使用比例：81.37%");
     expect(text).toContain("剩余金额：18,259.88 元");
@@ -152,6 +158,8 @@ describe("renderBudgetWarningEmail", () => {
 
   it("reads without a period when the caller does not know which statement crossed the threshold", () => {
     const { text } = renderBudgetWarningEmail({ ...sampleBudgetWarning(), period: null });
-    expect(text).toContain("\n\n本合同累计结算金额已达到合同总金额的 80%（R-BUDGET-1）");
+    expect(text).toContain(
+      "\n\n本合同累计结算金额已达到合同总金额的 80%（合同“一、服务项目、价格”部分、“二、付款方式”部分）",
+    );
   });
 });

@@ -26,8 +26,8 @@ describe("renderReconciliationReminderEmail", () => {
     expect(subject).toBe("提醒：2025年9月账单对账将于 2025年10月15日截止｜合同 11NA0700211920254001");
     expect(text).toContain("麻丽丽，您好：");
     expect(text).toContain("2025年10月9日 09:00（北京时间） 发出的2025年9月账单（结算总金额 4,218.36 元）");
-    expect(text).toContain("对账截止（R-RECON-1）：2025年10月15日 23:59（北京时间）");
-    expect(text).toContain("逾期未回复：视为确认本账单（R-RECON-5）");
+    expect(text).toContain("对账截止（合同第四条4.6款）：2025年10月15日 23:59（北京时间）");
+    expect(text).toContain("逾期未回复：视为确认本账单");
     expect(text).toContain("「确认」");
     expect(text).toContain("「有异议，金额应为 X 元」");
     expect(text).not.toMatch(TAG);
@@ -70,7 +70,7 @@ describe("renderReplyAcknowledgementEmail", () => {
     const { text } = ack({ kind: "within-tolerance", ...difference });
     expect(text).toContain("我们理解您的回复为：对本期账单有异议，贵方核对的结算总金额为 4,100.00 元。");
     expect(text).toContain("差额：贵方金额低于账单 118.36 元，占账单金额 2.81%（容差 5%）");
-    expect(text).toContain("以账单金额 4,218.36 元 作为结算依据（R-RECON-2）");
+    expect(text).toContain("以账单金额 4,218.36 元 作为结算依据（合同第四条4.6款）");
   });
 
   it("R-RECON-3/4: beyond the tolerance, re-reconciliation and payment on the statement amount", () => {
@@ -86,10 +86,10 @@ describe("renderReplyAcknowledgementEmail", () => {
     });
     expect(text).toContain("贵方核对的结算总金额为 3,950.00 元");
     expect(text).toContain("差额：贵方金额低于账单 268.36 元，占账单金额 6.36%（容差 5%）");
-    expect(text).toContain("重新对账截止（R-RECON-3）：2025年10月27日 23:59（北京时间）");
-    expect(text).toContain("付款金额（R-RECON-4）：4,218.36 元");
-    expect(text).toContain("付款截止（R-PAY-1）：2025年10月22日 23:59（北京时间）");
-    expect(text).toContain("在下一结算周期的账单中调整（R-RECON-4）");
+    expect(text).toContain("重新对账截止（合同第四条4.6款）：2025年10月27日 23:59（北京时间）");
+    expect(text).toContain("付款金额（合同第四条4.7款）：4,218.36 元");
+    expect(text).toContain("付款截止（合同第四条4.8款）：2025年10月22日 23:59（北京时间）");
+    expect(text).toContain("在下一结算周期的账单中调整（合同第四条4.7款）");
   });
 
   it("R-RECON-4: in the last period the re-reconciled difference is settled both ways", () => {
@@ -104,7 +104,7 @@ describe("renderReplyAcknowledgementEmail", () => {
       isFinalPeriod: true,
     });
     expect(text).toContain("贵方金额高于账单 281.64 元");
-    expect(text).toContain("多退少补（R-RECON-4）");
+    expect(text).toContain("多退少补（合同第四条4.7款）");
   });
 
   it("a reply that cannot be read goes to a person, and no amount is guessed", () => {
@@ -136,7 +136,7 @@ describe("renderReplyAcknowledgementEmail", () => {
     expect(subject).toContain("回复晚于截止时间");
     expect(text).toContain("我们理解您的回复为：确认本期账单结算总金额 4,218.36 元。");
     expect(text).toContain("晚于对账截止时间 2025年10月15日 23:59（北京时间）");
-    expect(text).toContain("已视为确认（R-RECON-5）");
+    expect(text).toContain("已视为确认");
     expect(text).toContain("不会因此重新开启本期对账");
   });
 
@@ -258,12 +258,14 @@ describe("renderReReconciliationOpenedEmail", () => {
       "2025年9月账单需重新对账，请于 2025年10月27日前确定结算金额｜合同 11NA0700211920254001",
     );
     expect(text).toContain("麻丽丽、王逸群，您好：");
-    expect(text).toContain("在 10 个工作日内重新对账并确定应结算金额（R-RECON-3）");
+    expect(text).toContain("按合同第四条4.6款，双方应在 10 个工作日内重新对账并确定应结算金额。");
     expect(text).toContain("甲方核对金额：3,950.00 元");
     expect(text).toContain("差额：甲方金额低于账单 268.36 元，占账单金额 6.36%");
-    expect(text).toContain("重新对账截止（R-RECON-3）：2025年10月27日 23:59（北京时间）");
-    expect(text).toContain("付款金额（R-RECON-4）：4,218.36 元");
-    expect(text).toContain("甲方仍按账单金额按期付款，确定的差额在下一结算周期的账单中调整（R-RECON-4）");
+    expect(text).toContain("重新对账截止（合同第四条4.6款）：2025年10月27日 23:59（北京时间）");
+    expect(text).toContain("付款金额（合同第四条4.7款）：4,218.36 元");
+    expect(text).toContain(
+      "甲方仍按账单金额按期付款，确定的差额在下一结算周期的账单中调整（合同第四条4.7款）",
+    );
     expect(text).not.toMatch(TAG);
   });
 
@@ -272,7 +274,7 @@ describe("renderReReconciliationOpenedEmail", () => {
     input.isFinalPeriod = true;
     input.reReconciliationDeadline.provisional = true;
     const { text } = renderReReconciliationOpenedEmail(input);
-    expect(text).toContain("确定的差额由双方多退少补（R-RECON-4）");
+    expect(text).toContain("确定的差额由双方多退少补（合同第四条4.7款）");
     expect(text).toContain("2025年10月27日 23:59（北京时间），暂定（国务院放假安排尚未公布）");
   });
 });
@@ -284,7 +286,7 @@ describe("renderReReconciliationUnresolvedEmail", () => {
     expect(text).toContain("王逸群，您好：");
     expect(text).toContain("重新对账期限 2025年10月27日 23:59（北京时间） 已过");
     expect(text).toContain("甲方核对金额：3,950.00 元");
-    expect(text).toContain("结算依据：账单结算总金额（R-RECON-4）");
+    expect(text).toContain("结算依据：账单结算总金额（合同第四条4.7款）");
     expect(text).toContain("下期调整：不结转");
     expect(text).not.toMatch(TAG);
   });

@@ -37,12 +37,14 @@ describe("renderStatementEmail", () => {
 
   it("R-RECON-1 / R-PAY-1: shows both deadlines with their rule, basis and Beijing time", () => {
     const { text } = renderStatementEmail(sampleStatement());
-    expect(text).toContain("账单发出（即收到）时间：2025年10月9日 09:00（北京时间）（R-BILL-1）");
     expect(text).toContain(
-      "对账截止（R-RECON-1）：收到账单后 5 个工作日内，即 2025年10月15日 23:59（北京时间）",
+      "账单发出（即收到）时间：2025年10月9日 09:00（北京时间）（合同第四条4.5、4.6、4.8款）",
     );
     expect(text).toContain(
-      "付款截止（R-PAY-1）：收到账单后 10 个工作日内，即 2025年10月22日 23:59（北京时间）",
+      "对账截止（合同第四条4.6款）：收到账单后 5 个工作日内，即 2025年10月15日 23:59（北京时间）",
+    );
+    expect(text).toContain(
+      "付款截止（合同第四条4.8款）：收到账单后 10 个工作日内，即 2025年10月22日 23:59（北京时间）",
     );
     expect(text).not.toContain("暂定");
   });
@@ -52,7 +54,7 @@ describe("renderStatementEmail", () => {
     input.paymentDeadline = { ...input.paymentDeadline, provisional: true };
     const { text, html } = renderStatementEmail(input);
     expect(text).toContain("2025年10月22日 23:59（北京时间），暂定（国务院放假安排尚未公布）");
-    expect(text).toContain("（R-WD-3）");
+    expect(text).toContain("系统将按正式安排重新计算，如有变化另行通知。");
     expect(text).not.toContain("2025年10月15日 23:59（北京时间），暂定");
     expect(html).toContain("暂定（国务院放假安排尚未公布）");
   });
@@ -62,10 +64,10 @@ describe("renderStatementEmail", () => {
     expect(text).toContain("写「确认」即可");
     expect(text).toContain("「有异议，金额应为 X 元」");
     expect(text).toContain("「4218.36」或「4,218.36」");
-    expect(text).toContain("不超过 5%（含 5%）的，按账单金额结算（R-RECON-2）");
-    expect(text).toContain("在 10 个工作日内重新对账（R-RECON-3）");
-    expect(text).toContain("仍按账单金额付款，确定的差额在下一结算周期的账单中调整（R-RECON-4）");
-    expect(text).toContain("视为确认本账单（R-RECON-5）");
+    expect(text).toContain("不超过 5%（含 5%）的，按账单金额结算（合同第四条4.6款）");
+    expect(text).toContain("在 10 个工作日内重新对账（合同第四条4.6款）");
+    expect(text).toContain("仍按账单金额付款，确定的差额在下一结算周期的账单中调整（合同第四条4.7款）");
+    expect(text).toContain("视为确认本账单");
     expect(text).toContain("不要更改收件地址");
   });
 
@@ -81,7 +83,7 @@ describe("renderStatementEmail", () => {
     expect(text).toContain("开户行：招商银行股份有限公司南湖大路支行");
     expect(text).toContain("账号：431901341210999");
     expect(html).toContain("<strong>431901341210999</strong>");
-    expect(text).toContain("以上为 2025年7月15日 起生效的乙方收款账户（R-BANK-1）");
+    expect(text).toContain("以上为 2025年7月15日 起生效的乙方收款账户（合同第四条4.9款）");
     expect(text).toContain("应付金额：4,218.36 元");
   });
 
@@ -109,7 +111,7 @@ describe("renderStatementEmail", () => {
 
   it("R-NOTICE-1: warns that an emailed account change is not a written notice", () => {
     const { text } = renderStatementEmail(sampleStatement());
-    expect(text).toContain("电子邮件不能代替合同第九条约定的书面通知（R-NOTICE-1）");
+    expect(text).toContain("电子邮件不能代替合同第九条9.1、9.2款约定的书面通知");
   });
 
   it("R-RECON-4: shows an adjustment line with the period it settles", () => {
@@ -150,10 +152,8 @@ describe("renderStatementEmail", () => {
     ];
     input.totalAmount = "0.00";
     const { text } = renderStatementEmail(input);
-    expect(text).toContain(
-      "语音通话费（主叫）（试用期，费用由乙方承担，R-TRIAL-1）：310 分钟 × 0.06 元 = 0.00 元",
-    );
-    expect(text).toContain("按 0 元计，费用由乙方承担（R-TRIAL-1）");
+    expect(text).toContain("语音通话费（主叫）（试用期，费用由乙方承担）：310 分钟 × 0.06 元 = 0.00 元");
+    expect(text).toContain("按 0 元计，费用由乙方承担（合同第四条4.1款注（2）、第四条4.2款）");
     expect(text).toContain("本期无需付款");
     expect(text).not.toContain("431901341210999");
   });

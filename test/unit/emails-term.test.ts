@@ -21,9 +21,9 @@ describe("renderRenewalReminderEmail", () => {
     );
     expect(text).toContain("麻丽丽、王逸群，您好：");
     expect(text).toContain("当前有效期为 2025年7月15日至2026年7月14日");
-    expect(text).toContain("新一期有效期为 2026年7月15日至2027年7月14日（R-TERM-2）");
+    expect(text).toContain("新一期有效期为 2026年7月15日至2027年7月14日（合同第十条10.1款）");
     expect(text).toContain(
-      "须于期满前 30 日以书面形式通知对方，即书面通知最迟须于 2026年6月14日 视为送达（R-TERM-3、R-TERM-4）",
+      "须于期满前 30 日以书面形式通知对方，即书面通知最迟须于 2026年6月14日 视为送达（合同第十条10.1款）",
     );
     expect(text).not.toMatch(TAG);
   });
@@ -42,10 +42,9 @@ describe("renderRenewalReminderEmail", () => {
 
   it("R-NOTICE-1: the email is not the notice; the notice goes to the 9.4 addresses", () => {
     const { text } = renderRenewalReminderEmail(sampleRenewalReminder());
-    expect(text).toContain("电子邮件不是合同第九条约定的书面通知");
-    expect(text).toContain("（R-NOTICE-1）");
+    expect(text).toContain("电子邮件不是合同第九条9.1、9.2款约定的书面通知");
     expect(text).toContain(
-      "【致甲方的书面通知发往（合同 9.4 条）】\n\n名称：吉林省社会医疗保险管理局\n地址：长春市二道区第一国际中心A座",
+      "【致甲方的书面通知发往（合同第九条9.4款）】\n\n名称：吉林省社会医疗保险管理局\n地址：长春市二道区第一国际中心A座",
     );
     expect(text).toContain("地址：长春市解放大路2899号\n邮政编码：130000\n联系人（收件人）：王逸群");
     expect(text).toContain("传真：无");
@@ -65,10 +64,10 @@ describe("renderRenewalConfirmationEmail", () => {
     const { subject, text } = renderRenewalConfirmationEmail(sampleRenewalConfirmation());
     expect(subject).toBe("合同 11NA0700211920254001 已自动续约至 2027年7月14日");
     expect(text).toContain("上一期有效期已于 2026年7月14日届满");
-    expect(text).toContain("自动顺延（R-TERM-2）");
+    expect(text).toContain("自动顺延（合同第十条10.1款）");
     expect(text).toContain("新一期起始日：2026年7月15日");
     expect(text).toContain("新一期届满日：2027年7月14日");
-    expect(text).toContain("不续约通知最迟送达日：2027年6月14日（R-TERM-3）");
+    expect(text).toContain("不续约通知最迟送达日：2027年6月14日（合同第十条10.1款）");
     expect(text).not.toMatch(TAG);
   });
 });
@@ -78,16 +77,16 @@ describe("renderEndOfContractEmail", () => {
     const { subject, text, html } = renderEndOfContractEmail(sampleEndOfContract());
     expect(subject).toBe("合同 11NA0700211920254001 于 2027年7月14日终止：最终结算及号码收回");
     expect(text).toContain(
-      "一方已按约定发出不续约的书面通知（R-TERM-3），合同期满终止，最后一日为 2027年7月14日",
+      "一方已按约定发出不续约的书面通知（合同第十条10.1款），合同期满终止，最后一日为 2027年7月14日",
     );
-    expect(text).toContain("最后一个结算周期（2027年7月）的对账差异按合同 4.7 条多退少补（R-RECON-4）");
+    expect(text).toContain("最后一个结算周期（2027年7月）的对账差异按合同第四条4.7款多退少补");
     expect(text).toContain("付款方：乙方（中国移动通信集团吉林有限公司）");
     expect(text).toContain("收款方：甲方（吉林省社会医疗保险管理局）");
     expect(text).toContain("金额：86.40 元");
     expect(text).toContain("账号 ***************0919");
     expect(text).not.toContain("4200221229000110919");
     expect(html).not.toContain("4200221229000110919");
-    expect(text).toContain("收回分配给甲方的短信接入号 10650823580002（合同 3.21 条，R-END-1）");
+    expect(text).toContain("收回分配给甲方的短信接入号 10650823580002（合同第三条3.21款）");
     expect(text).not.toMatch(TAG);
   });
 

@@ -1,6 +1,8 @@
 /** After the statement: reminders, overdue, breach, dispute, budget, calendar and invoice emails. */
+
 import { now } from "../../adapters/clock";
 import type { Breach, CycleRecord } from "../../adapters/repository";
+import { clauseWords, isContractRuleId } from "../../core/clause-words";
 import type { Contract } from "../../core/contract";
 import { invoiceDue } from "../../core/deadlines";
 import {
@@ -67,7 +69,10 @@ export function overdueNotice(contract: Contract, cycle: CycleRecord): RenderedE
   });
 }
 
-/** The register's `what` is English for operators; the email words the known breaches in Chinese. */
+/**
+ * The register's `what` is English for operators; the email words the known breaches in Chinese, and any other
+ * by the clause it breaks (R-BREACH-1: failing any clause is a breach).
+ */
 export function breachDescription(cycle: CycleRecord, breach: Breach): string {
   const period = formatPeriod(cycle.period);
   switch (breach.rule) {
@@ -78,7 +83,7 @@ export function breachDescription(cycle: CycleRecord, breach: Breach): string {
     case "R-INV-1":
       return `${period}账单的增值税普通发票未在期限内开具${cycle.payment ? `（截止 ${formatInstantDay(cycle.payment.invoiceDue)}）` : ""}`;
     default:
-      return breach.what;
+      return `${period}未按${isContractRuleId(breach.rule) ? clauseWords(breach.rule) : "合同"}的约定履行`;
   }
 }
 

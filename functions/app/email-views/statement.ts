@@ -1,6 +1,7 @@
 /** The monthly statement (R-BILL-1) and the usage-missing notice: rated lines, usage summary, deadlines, account. */
 import type { CycleRecord } from "../../adapters/repository";
 import { usageObjectKey } from "../../adapters/usage-store";
+import { cite } from "../../core/clause-words";
 import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from "../../core/contract";
 import {
   type RenderedEmail,
@@ -80,12 +81,12 @@ function usageSummary(contract: Contract, usage: Statement["usage"]): UsageSumma
   if (usage.voiceRecords > 0) {
     items.push({
       label: "主叫通话",
-      value: `${grouped(usage.voiceOutboundCalls)} 次，计费时长 ${grouped(usage.voiceMinutesBilled)} 分钟（R-PRICE-2）`,
+      value: `${grouped(usage.voiceOutboundCalls)} 次，计费时长 ${grouped(usage.voiceMinutesBilled)} 分钟${cite("R-PRICE-2")}`,
     });
     if (usage.voiceTrialMinutes !== "0") {
       items.push({
         label: "试用期主叫通话",
-        value: `${grouped(usage.voiceTrialMinutes)} 分钟，不计费（R-TRIAL-1）`,
+        value: `${grouped(usage.voiceTrialMinutes)} 分钟，不计费${cite("R-TRIAL-1")}`,
       });
     }
     if (usage.voiceInboundCalls > 0) {
@@ -95,13 +96,19 @@ function usageSummary(contract: Contract, usage: Statement["usage"]): UsageSumma
   if (usage.smsRecords > 0) {
     items.push({
       label: "下行短信",
-      value: `${grouped(usage.smsDownlinkMessages)} 条，按每条 ${contract.rules.smsPartLength.value} 字拆分后计费 ${grouped(usage.smsParts)} 条（R-SMS-1）`,
+      value: `${grouped(usage.smsDownlinkMessages)} 条，按每条 ${contract.rules.smsPartLength.value} 字拆分后计费 ${grouped(usage.smsParts)} 条${cite("R-SMS-1")}`,
     });
     if (usage.smsTrialParts > 0) {
-      items.push({ label: "试用期短信", value: `${grouped(usage.smsTrialParts)} 条，不计费（R-TRIAL-1）` });
+      items.push({
+        label: "试用期短信",
+        value: `${grouped(usage.smsTrialParts)} 条，不计费${cite("R-TRIAL-1")}`,
+      });
     }
     if (usage.smsUplinkIgnored > 0) {
-      items.push({ label: "上行短信", value: `${grouped(usage.smsUplinkIgnored)} 条，不计费（R-UPLINK-1）` });
+      items.push({
+        label: "上行短信",
+        value: `${grouped(usage.smsUplinkIgnored)} 条，不计费${cite("R-UPLINK-1")}`,
+      });
     }
   }
   return items;

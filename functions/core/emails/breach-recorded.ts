@@ -3,7 +3,8 @@
  * when. The 10-day cure period runs from a *written* breach notice (5.1), which this email is not
  * (R-NOTICE-1): until one is recorded, the email says the cure period has not started.
  */
-import { formatDate, formatInstant, partyName } from "./format";
+import { cite, clauseWords, isContractRuleId } from "../clause-words";
+import { EmailInputError, formatDate, formatInstant, partyName } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, PartyRole, RenderedEmail } from "./types";
 
@@ -24,25 +25,33 @@ export interface BreachRecordedEmailInput {
   };
 }
 
+/** Every breach is of a clause (5.1): the register's rule is named by its clause, and an unknown rule is a bug. */
+function clauseWordsOf(ruleId: string): string {
+  const words = isContractRuleId(ruleId) ? clauseWords(ruleId) : "";
+  if (!words) throw new EmailInputError(`no contract clause for the breached rule ${ruleId}`);
+  return words;
+}
+
 export function renderBreachRecordedEmail(input: BreachRecordedEmailInput): RenderedEmail {
   const { contract, breach } = input;
   const whose = partyName(contract, breach.breachingParty);
+  const basis = clauseWordsOf(breach.ruleId);
   const cure = breach.writtenNotice
     ? `书面违约通知已于 ${formatDate(breach.writtenNotice.deliveredOn)} 送达，纠正或书面提出异议的期限至 ${formatDate(breach.writtenNotice.cureDeadline)}`
     : `尚未登记书面违约通知。书面通知送达后 ${breach.cureDays} 日内，违约方应纠正并书面确认，或书面提出异议`;
   return renderEmail({
-    subject: `违约登记：${whose}（${breach.ruleId}）｜合同 ${contract.contractId}`,
+    subject: `违约登记：${whose}（${basis}）｜合同 ${contract.contractId}`,
     title: "违约登记通知",
     recipients: [contract.partyBContactName],
     contract,
     blocks: [
-      { kind: "paragraph", content: "系统在违约登记中新增了一条记录（R-BREACH-1）：" },
+      { kind: "paragraph", content: `系统在违约登记中新增了一条记录${cite("R-BREACH-1")}：` },
       {
         kind: "facts",
         rows: [
           { label: "事项", value: [{ strong: breach.description }] },
           { label: "违约方", value: whose },
-          { label: "依据", value: breach.ruleId },
+          { label: "依据", value: basis },
           { label: "登记时间", value: formatInstant(breach.recordedAt) },
           { label: "纠正期限", value: cure },
         ],
@@ -50,8 +59,7 @@ export function renderBreachRecordedEmail(input: BreachRecordedEmailInput): Rend
       {
         kind: "note",
         tone: "warning",
-        content:
-          "本邮件不是合同第九条约定的书面通知（R-NOTICE-1）。如需主张违约责任，请以专人递送、特快专递、传真或挂号信件向对方发出书面通知，并在系统中登记，纠正期限自送达起算（R-BREACH-1、R-NOTICE-2）。",
+        content: `本邮件不是${clauseWords("R-NOTICE-1")}约定的书面通知。如需主张违约责任，请以专人递送、特快专递、传真或挂号信件向对方发出书面通知，并在系统中登记，纠正期限自送达起算${cite("R-BREACH-1", "R-NOTICE-2")}。`,
       },
       {
         kind: "paragraph",

@@ -3,6 +3,7 @@
  * and the deadlines that had been counted on the provisional calendar moved (R-WD-3). Party A reads it, so
  * the clauses are named in words, never by rule ID.
  */
+import { type ContractRuleId, clauseWords, isContractRuleId } from "../clause-words";
 import { EmailInputError, formatDate, formatInstant, formatPeriod } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
@@ -24,20 +25,24 @@ export interface DeadlinesMovedEmailInput {
   moves: MovedDeadlineView[];
 }
 
-/** What each deadline is called in the email, and the clause of the contract that sets it. */
-const DEADLINE_WORDS: Record<string, { name: string; clause: string }> = {
-  "R-BILL-1": { name: "账单发送期限", clause: "合同第四条4.6款" },
-  "R-RECON-1": { name: "对账确认期限", clause: "合同第四条4.6款" },
-  "R-RECON-5": { name: "对账提醒发送时间", clause: "系统提醒，非合同期限" },
-  "R-RECON-3": { name: "重新对账期限", clause: "合同第四条4.6款" },
-  "R-PAY-1": { name: "付款期限", clause: "合同第四条4.8款" },
-  "R-INV-1": { name: "增值税发票开具期限", clause: "合同第四条4.8款" },
+/** What each deadline is called in the email; its clause comes from the one rule → clause table. */
+const DEADLINE_NAMES: Partial<Record<ContractRuleId, string>> = {
+  "R-BILL-1": "账单发送期限",
+  "R-RECON-1": "对账确认期限",
+  "R-RECON-5": "对账提醒发送时间",
+  "R-RECON-3": "重新对账期限",
+  "R-PAY-1": "付款期限",
+  "R-INV-1": "增值税发票开具期限",
 };
 
+/** R-RECON-5 is our decision, not the contract's: the reminder's time is said to be the system's own. */
+const NOT_A_CONTRACT_DEADLINE = "系统提醒，非合同期限";
+
 function wordsFor(ruleId: string): { name: string; clause: string } {
-  const words = DEADLINE_WORDS[ruleId];
-  if (!words) throw new EmailInputError(`no wording for the deadline of ${ruleId}`);
-  return words;
+  const name = isContractRuleId(ruleId) ? DEADLINE_NAMES[ruleId] : undefined;
+  if (!name || !isContractRuleId(ruleId))
+    throw new EmailInputError(`no wording for the deadline of ${ruleId}`);
+  return { name, clause: clauseWords(ruleId) || NOT_A_CONTRACT_DEADLINE };
 }
 
 export function renderDeadlinesMovedEmail(input: DeadlinesMovedEmailInput): RenderedEmail {

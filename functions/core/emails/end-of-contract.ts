@@ -2,6 +2,8 @@
  * To both contacts when the contract ends (R-END-1): the last period's reconciliation difference is settled
  * both ways (多退少补, R-RECON-4) and Party B takes back the SMS access code (3.21).
  */
+
+import { cite, clauseWords, contractClause } from "../clause-words";
 import { maskAccount } from "../mask";
 import { formatDate, formatPeriod, formatYuan, partyName } from "./format";
 import { type Block, renderEmail } from "./layout";
@@ -31,7 +33,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
       return [
         {
           kind: "paragraph",
-          content: `最后一个结算周期（${period}）的重新对账尚未完成。差额确定后，双方按合同 4.7 条多退少补（R-RECON-4），系统将另行通知金额和付款方。`,
+          content: `最后一个结算周期（${period}）的重新对账尚未完成。差额确定后，双方按${clauseWords("R-RECON-4")}多退少补，系统将另行通知金额和付款方。`,
         },
       ];
     case "none":
@@ -42,7 +44,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
       return [
         {
           kind: "paragraph",
-          content: `最后一个结算周期（${period}）的对账差异按合同 4.7 条多退少补（R-RECON-4）：`,
+          content: `最后一个结算周期（${period}）的对账差异按${clauseWords("R-RECON-4")}多退少补：`,
         },
         {
           kind: "facts",
@@ -52,7 +54,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
             { label: "金额", value: [{ strong: formatYuan(trueUp.amount) }] },
             {
               label: "收款账户",
-              value: `${account.accountName}，${account.bank}，账号 ${maskAccount(account.accountNumber)}（以合同 4.9 条所列及书面变更通知为准）`,
+              value: `${account.accountName}，${account.bank}，账号 ${maskAccount(account.accountNumber)}（以${clauseWords("R-BANK-1")}所列及书面变更通知为准）`,
             },
           ],
         },
@@ -65,8 +67,8 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
   const { contract } = input;
   const why =
     input.reason === "non-renewal"
-      ? "一方已按约定发出不续约的书面通知（R-TERM-3），合同期满终止"
-      : "一方已按约定发出提前终止的书面通知（R-TERM-3），合同提前终止";
+      ? `一方已按约定发出不续约的书面通知${cite("R-TERM-3")}，合同期满终止`
+      : `一方已按约定发出提前终止的书面通知${cite("R-TERM-3")}，合同提前终止`;
   return renderEmail({
     subject: `合同 ${contract.contractId} 于 ${formatDate(input.lastDay)}终止：最终结算及号码收回`,
     title: "合同终止通知",
@@ -77,7 +79,7 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
         kind: "paragraph",
         content: [`${why}，最后一日为 `, { strong: formatDate(input.lastDay) }, "。"],
       },
-      { kind: "heading", text: "最终结算（R-END-1）" },
+      { kind: "heading", text: `最终结算${cite("R-END-1")}` },
       ...trueUpBlocks(contract, input.finalTrueUp),
       { kind: "heading", text: "号码收回" },
       {
@@ -85,13 +87,13 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
         content: [
           "合同终止后，乙方收回分配给甲方的短信接入号 ",
           { strong: input.smsAccessCode },
-          "（合同 3.21 条，R-END-1），此后不能再使用该号码发送短信。",
+          `（${contractClause(3, "3.21")}），此后不能再使用该号码发送短信。`,
         ],
       },
       {
         kind: "note",
         tone: "info",
-        content: "本邮件仅为告知，不是合同第九条约定的书面通知（R-NOTICE-1）。",
+        content: `本邮件仅为告知，不是${clauseWords("R-NOTICE-1")}约定的书面通知。`,
       },
     ],
   });

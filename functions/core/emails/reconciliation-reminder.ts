@@ -2,6 +2,7 @@
  * R-RECON-5 (our decision; the contract is silent): on the last working day before the reconciliation
  * deadline, Party A's contact is reminded that no reply by the deadline means the statement is accepted.
  */
+import { cite } from "../clause-words";
 import {
   formatAmount,
   formatDeadline,
@@ -46,8 +47,11 @@ export function renderReconciliationReminderEmail(input: ReconciliationReminderE
       {
         kind: "facts",
         rows: [
-          { label: "对账截止（R-RECON-1）", value: [{ strong: formatDeadline(reconciliationDeadline) }] },
-          { label: "逾期未回复", value: "视为确认本账单（R-RECON-5）" },
+          {
+            label: `对账截止${cite("R-RECON-1")}`,
+            value: [{ strong: formatDeadline(reconciliationDeadline) }],
+          },
+          { label: "逾期未回复", value: `视为确认本账单${cite("R-RECON-5")}` },
         ],
       },
       footnote ? { kind: "note", tone: "warning", content: footnote } : null,
