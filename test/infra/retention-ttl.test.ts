@@ -1,5 +1,5 @@
 /**
- * R-RETAIN-1 (合同第三条3.9款, ADR 0033): audit entries and the email outbox expire by DynamoDB TTL at the
+ * R-RETAIN-1 (合同第三条3.9款, ADR 0033): cycles, audit entries and the email outbox expire by DynamoDB TTL at the
  * end of the 12-month retention that follows the month they were written in, plus a 31-day grace.
  * Hand-worked: written 2025-10-09 → retention ends 2026-10-31 23:59:59 +08:00 (October not counted, 12
  * months after) → expires 2026-12-01 23:59:59 +08:00 = 2026-12-01T15:59:59Z.
@@ -11,7 +11,12 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, documentClient, resetAwsClients } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
-import { appendAuditEvent, claimOutboxEmail, putLedgerEntry } from "../../functions/adapters/repository";
+import {
+  appendAuditEvent,
+  claimOutboxEmail,
+  createCycle,
+  putLedgerEntry,
+} from "../../functions/adapters/repository";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
 
 let services: LocalServices;
@@ -85,5 +90,25 @@ describe("R-RETAIN-1: items expire after the retention and its grace", () => {
       }),
     );
     expect(Items?.map((item) => item.expiresAt)).toEqual([EXPECTED, EXPECTED]);
+  });
+
+  it("a cycle (the bill and what each party did) carries the same expiry, counted from the bill's month", async () => {
+    await createCycle({
+      contractId: "TTL-TEST",
+      period: "2025-09",
+      billId: "TTL-TEST-2025-09",
+      billTotal: "4000.30",
+      billDue: "2025-10-22T23:59:59+08:00",
+      billDueProvisional: false,
+      statement: {},
+      lastPeriod: false,
+    });
+    const { Item } = await documentClient().send(
+      new GetCommand({
+        TableName: awsConfig().tableName,
+        Key: { PK: "CONTRACT#TTL-TEST", SK: "CYCLE#2025-09" },
+      }),
+    );
+    expect(Item?.expiresAt).toBe(EXPECTED);
   });
 });

@@ -3,7 +3,9 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { CycleDeadlineField, DeadlineMove } from "../../core/calendar-recompute";
+import { expiresAtSeconds, RETENTION_MONTHS } from "../../core/retention";
 import { documentClient } from "../aws-config";
+import { now } from "../clock";
 import {
   conditionalUpdate,
   contractKey,
@@ -142,9 +144,18 @@ const cycleOf = (item: Record<string, unknown>): CycleRecord => cycleRecordSchem
 
 const cycleKey = (period: string) => `CYCLE#${period}`;
 
-/** Creates the cycle with its bill; the bill id is contract + period, so a period is billed once. */
-export async function createCycle(cycle: CycleRecord): Promise<boolean> {
-  return putIfAbsent({ PK: contractKey(cycle.contractId), SK: cycleKey(cycle.period), ...cycle });
+/**
+ * Creates the cycle with its bill; the bill id is contract + period, so a period is billed once. R-RETAIN-1
+ * (ADR 0033): the bill is produced now, so the cycle expires by TTL at the end of the retention counted from
+ * this month, plus the grace.
+ */
+export async function createCycle(cycle: CycleRecord, retentionMonths = RETENTION_MONTHS): Promise<boolean> {
+  return putIfAbsent({
+    PK: contractKey(cycle.contractId),
+    SK: cycleKey(cycle.period),
+    ...cycle,
+    expiresAt: expiresAtSeconds(now(), retentionMonths),
+  });
 }
 
 export async function getCycle(contractId: string, period: string): Promise<CycleRecord> {

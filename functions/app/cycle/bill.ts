@@ -86,7 +86,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };
-  await createCycle(cycle);
+  await createCycle(cycle, contract.rules.billingDataRetentionMonths.value);
   const prepared = await getCycle(input.contractId, input.period);
   await appendAuditEvent(
     {
