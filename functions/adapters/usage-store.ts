@@ -13,6 +13,7 @@ import {
   NoSuchKey,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import { type SmsContentFindings, smsContentFindingsSchema, withoutSmsContent } from "../core/sms-content";
 import type { UsageFile } from "../core/statement";
 import {
   decodeToUtf8,
@@ -55,6 +56,11 @@ export async function openUsage(
   }
 }
 
+/**
+ * Stores a usage file. An SMS log is stored without its content (ADR 0035): each message's text becomes its
+ * character count, and R-SMS-3's content findings are stored beside it (`sms-findings.json`, lines and reasons
+ * only) for the compliance check of the stored log.
+ */
 export async function putUsage(
   contractId: string,
   period: string,
@@ -62,15 +68,58 @@ export async function putUsage(
   body: Buffer,
   encoding: UsageEncoding = "utf-8",
 ): Promise<void> {
+  if (kind === "sms") {
+    const { csv, findings } = await withoutSmsContent(
+      decodeToUtf8(
+        (async function* () {
+          yield body;
+        })(),
+        encoding,
+      ),
+    );
+    await putObject(smsFindingsKey(contractId, period), JSON.stringify(findings), "application/json");
+    // The stored log is the stripped one, in UTF-8 whatever the upload's encoding was.
+    await putObject(usageObjectKey(contractId, period, kind), csv, "text/csv; charset=utf-8", "utf-8");
+    return;
+  }
+  await putObject(usageObjectKey(contractId, period, kind), body, `text/csv; charset=${encoding}`, encoding);
+}
+
+function smsFindingsKey(contractId: string, period: string): string {
+  return `usage/${contractId}/${period}/sms-findings.json`;
+}
+
+async function putObject(
+  Key: string,
+  Body: Buffer | string,
+  ContentType: string,
+  encoding?: UsageEncoding,
+): Promise<void> {
   await s3Client().send(
     new PutObjectCommand({
       Bucket: awsConfig().usageBucket,
-      Key: usageObjectKey(contractId, period, kind),
-      Body: body,
-      ContentType: `text/csv; charset=${encoding}`,
-      Metadata: { encoding },
+      Key,
+      Body,
+      ContentType,
+      ...(encoding ? { Metadata: { encoding } } : {}),
     }),
   );
+}
+
+/** R-SMS-3's content findings of a period's stored SMS log; undefined when no SMS log was stored. */
+export async function smsContentFindings(
+  contractId: string,
+  period: string,
+): Promise<SmsContentFindings | undefined> {
+  try {
+    const result = await s3Client().send(
+      new GetObjectCommand({ Bucket: awsConfig().usageBucket, Key: smsFindingsKey(contractId, period) }),
+    );
+    return smsContentFindingsSchema.parse(JSON.parse((await result.Body?.transformToString("utf8")) ?? ""));
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
+    throw error;
+  }
 }
 
 /**

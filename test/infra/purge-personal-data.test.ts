@@ -52,30 +52,37 @@ describe("R-RETAIN-1: ops purge-personal-data", () => {
   it("deletes the usage files through the given period, keeps later ones, and audits who did it", async () => {
     for (const period of ["2025-08", "2025-09", "2025-10"]) {
       await putUsage(ID, period, "voice", Buffer.from("call_start,duration_seconds\n"));
-      await putUsage(ID, period, "sms", Buffer.from("sent_at,recipient\n"));
+      await putUsage(ID, period, "sms", Buffer.from("sent_at,recipient,direction,content,content_chars\n"));
     }
     const result = await ops("purge-personal-data", "--contract", ID, "--through", "2025-09", "--json");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       contractId: ID,
       through: "2025-09",
+      // An SMS log is stored with its content findings beside it (ADR 0035).
       deleted: [
+        `usage/${ID}/2025-08/sms-findings.json`,
         `usage/${ID}/2025-08/sms.csv`,
         `usage/${ID}/2025-08/voice.csv`,
+        `usage/${ID}/2025-09/sms-findings.json`,
         `usage/${ID}/2025-09/sms.csv`,
         `usage/${ID}/2025-09/voice.csv`,
       ],
     });
-    expect(await usageKeys()).toEqual([`usage/${ID}/2025-10/sms.csv`, `usage/${ID}/2025-10/voice.csv`]);
+    expect(await usageKeys()).toEqual([
+      `usage/${ID}/2025-10/sms-findings.json`,
+      `usage/${ID}/2025-10/sms.csv`,
+      `usage/${ID}/2025-10/voice.csv`,
+    ]);
     const audit = (await auditHistory(ID)).filter((e) => e.who === "operator");
     expect(audit).toHaveLength(1);
-    expect(audit[0]?.what).toContain("4 usage files");
+    expect(audit[0]?.what).toContain("6 usage files");
   }, 60_000);
 
   it("refuses a malformed period with exit 1 and deletes nothing", async () => {
     const result = await ops("purge-personal-data", "--contract", ID, "--through", "2025-13");
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: --through/);
-    expect(await usageKeys()).toHaveLength(2);
+    expect(await usageKeys()).toHaveLength(3);
   }, 60_000);
 });

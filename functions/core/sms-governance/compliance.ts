@@ -6,6 +6,7 @@
  * Numbers in the result are in full — the stored record keeps them; every output masks them (core/mask.ts).
  */
 import { RejectionLog } from "../rating";
+import type { SmsContentFindings } from "../sms-content";
 import { REJECTED_KEPT, type RejectedUsageRecord } from "../statement";
 import { firstDayOfPeriod, type LocalDate, lastDayOfPeriod, type Period, shanghaiDateOf } from "../time";
 import { type RecordFields, scanSmsCsv, scanVoiceCsv } from "../usage-csv";
@@ -29,6 +30,11 @@ export interface ComplianceInput {
   voice?: AsyncIterable<Uint8Array>;
   sms?: AsyncIterable<Uint8Array>;
   complaints?: readonly Complaint[];
+  /**
+   * R-SMS-3's content findings from the SMS log's upload, for a stored log (its content is gone, ADR 0035).
+   * Without them the content is read from the log itself (a log on disk, `ops compliance --sms`).
+   */
+  contentFindings?: Pick<SmsContentFindings, "marketingViolations" | "marketingViolationCount">;
 }
 
 export interface ComplianceReport {
@@ -122,11 +128,8 @@ export async function checkCompliance(input: ComplianceInput): Promise<Complianc
           const port = fields.text(5) || input.smsPort;
           const mixed = ports.message(port, category);
           if (mixed !== undefined) violation(line, mixed);
-          if (category === "marketing") {
-            if (fields.text(3) === "") {
-              violation(line, "marketing message logged without its content (2.23)");
-              return;
-            }
+          // A stored log has no content (ADR 0035): its upload checked the content and kept the findings.
+          if (category === "marketing" && !input.contentFindings) {
             const problem = marketingContentProblem(fields.text(3));
             if (problem !== undefined) violation(line, problem);
           }
@@ -135,6 +138,13 @@ export async function checkCompliance(input: ComplianceInput): Promise<Complianc
       },
       { period: input.period },
     );
+  }
+
+  if (input.contentFindings) {
+    for (const found of input.contentFindings.marketingViolations) violation(found.line, found.reason);
+    marketingViolations.sort((a, b) => a.line - b.line);
+    marketingViolationCount +=
+      input.contentFindings.marketingViolationCount - input.contentFindings.marketingViolations.length;
   }
 
   const complaintDays: LocalDate[] = [];

@@ -24,9 +24,11 @@ export function isSmsCategory(text: string): text is SmsCategory {
 
 /**
  * R-SMS-3 for one marketing message: why it breaks 2.23/2.24, or undefined. Trailing white space is not
- * text; anything else after the last opt-out — a full stop included — is.
+ * text; anything else after the last opt-out — a full stop included — is. A message logged without its
+ * content cannot show the opt-out.
  */
 export function marketingContentProblem(content: string): string | undefined {
+  if (content === "") return "marketing message logged without its content (2.23)";
   const trimmed = content.trimEnd();
   if (trimmed.endsWith(OPT_OUT_TEXT)) return undefined;
   if (trimmed.includes(OPT_OUT_TEXT)) {
