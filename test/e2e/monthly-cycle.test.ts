@@ -153,7 +153,11 @@ describe("MonthlyCycle on the embedded stack", () => {
     const cycle = await getCycle(contractId, PERIOD);
     expect(cycle.breaches?.map((b) => b.rule)).toEqual(["R-PAY-1"]);
     expect(cycle.breaches?.[0]?.party).toBe("A");
-    expect((await emailsTo(app, PARTY_B)).some((e) => e.text?.includes("R-PAY-1"))).toBe(true);
+    // The breach email names the clause broken (4.8: pay within 10 working days), never the rule ID.
+    expect((await emailsTo(app, PARTY_B)).some((e) => e.text?.includes("依据：合同第四条4.8款"))).toBe(true);
+    for (const sent of await app.stack.sentEmails()) {
+      expect(`${sent.subject}\n${sent.text}\n${sent.html}`).not.toMatch(/R-[A-Z]+-\d/);
+    }
     expect(await executionStatus(app, executionArn)).toBe("RUNNING");
     await recordPayment({
       contractId,
