@@ -13,7 +13,7 @@ const usage =
   "npm run ops -- purge-personal-data --contract <id> --through <YYYY-MM> [--json] [--profile p --region r]";
 
 const command: OpsCommand = {
-  summary: "delete a contract's usage files (phone numbers, SMS content) through a period, on request",
+  summary: "delete a contract's usage files (citizens' phone numbers) through a period, on request",
   usage,
   async run(argv) {
     const { values } = parseCommandArgs(

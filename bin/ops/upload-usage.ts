@@ -1,0 +1,96 @@
+/**
+ * `ops upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>]`: stores a period's usage
+ * files in the usage bucket, the way they are meant to get there (ADR 0035). The SMS log is stored without its
+ * content: each text becomes its character count after R-SMS-3's content check ran on it, and only that check's
+ * findings (line, reason) are stored beside it.
+ */
+import { readFile } from "node:fs/promises";
+import { getContract } from "../../functions/adapters/repository";
+import { putUsage, smsContentFindings, usageObjectKey } from "../../functions/adapters/usage-store";
+import { UsageFileError } from "../../functions/core/usage-csv";
+import { operation, targetOptions, useTarget } from "./_target";
+import { contractIdValue, noPositionals, periodValue } from "./_values";
+import { InputError, type OpsCommand, parseCommandArgs, requireOption, UsageError } from "./cli-kit";
+
+const usage =
+  "npm run ops -- upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--json] [--profile p --region r]";
+
+async function fileOf(flag: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputError(`${flag} ${JSON.stringify(path)}: expected a readable file`, { cause: error });
+  }
+}
+
+const command: OpsCommand = {
+  summary: "store a period's usage files; the SMS log without its content (character counts only)",
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        contract: { type: "string" },
+        period: { type: "string" },
+        voice: { type: "string" },
+        sms: { type: "string" },
+        ...targetOptions,
+      },
+      usage,
+    );
+    noPositionals(positionals, usage);
+    const contractId = contractIdValue("--contract", requireOption(values.contract, "--contract", usage));
+    const period = periodValue("--period", requireOption(values.period, "--period", usage));
+    if (values.voice === undefined && values.sms === undefined) {
+      throw new UsageError(`nothing to upload: give --voice and/or --sms\nusage: ${usage}`);
+    }
+    const voice = values.voice === undefined ? undefined : await fileOf("--voice", values.voice);
+    const sms = values.sms === undefined ? undefined : await fileOf("--sms", values.sms);
+    useTarget(values);
+    const stored = await operation(async () => {
+      await getContract(contractId);
+      const keys: string[] = [];
+      // The SMS log first: a file that is not one is refused before anything is stored.
+      if (sms) {
+        try {
+          await putUsage(contractId, period, "sms", sms);
+        } catch (error) {
+          if (error instanceof UsageFileError) {
+            throw new InputError(`--sms ${JSON.stringify(values.sms)}: ${error.message}`, { cause: error });
+          }
+          throw error;
+        }
+        keys.push(usageObjectKey(contractId, period, "sms"));
+      }
+      if (voice) {
+        await putUsage(contractId, period, "voice", voice);
+        keys.push(usageObjectKey(contractId, period, "voice"));
+      }
+      return { keys, findings: sms ? await smsContentFindings(contractId, period) : undefined };
+    });
+    const json = {
+      contractId,
+      period,
+      stored: stored.keys,
+      ...(stored.findings
+        ? {
+            smsMarketingViolations: stored.findings.marketingViolationCount,
+            smsRejectedRecords: stored.findings.rejectedCount,
+          }
+        : {}),
+    };
+    return {
+      json,
+      text: [
+        `stored ${stored.keys.join(", ")}`,
+        ...(stored.findings
+          ? [
+              `SMS content not stored; R-SMS-3 content findings: ${stored.findings.marketingViolationCount}, records refused: ${stored.findings.rejectedCount}`,
+            ]
+          : []),
+      ].join("\n"),
+    };
+  },
+};
+
+export default command;
