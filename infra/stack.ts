@@ -10,6 +10,7 @@ import { ContractOpsBuckets } from "./constructs/buckets";
 import { ContractOpsEmail, DEFAULT_MAIL_DOMAIN } from "./constructs/email";
 import { ContractOpsFunctions } from "./constructs/functions";
 import { ContractOpsOperatorRole } from "./constructs/operator-role";
+import { ContractOpsOperatorTrail } from "./constructs/operator-trail";
 import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/schedule";
 import { ContractOpsStateMachines } from "./constructs/state-machines";
 import { ContractOpsTable } from "./constructs/table";
@@ -75,6 +76,12 @@ export class ContractOpsStack extends Stack {
       email: this.email,
       stateMachines: [this.stateMachines.monthlyCycle, this.stateMachines.renewalWatch],
     });
+    // ADR 0037: every write to the table with the caller's ARN, in a record the operator role cannot change.
+    const operatorTrail = new ContractOpsOperatorTrail(this, "OperatorTrail", {
+      table: this.table,
+      accessLogs: this.buckets.accessLogs,
+    });
+    operatorTrail.denyTampering(operator.role);
 
     new CfnOutput(this, "OperatorRoleArn", { value: operator.role.roleArn });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });

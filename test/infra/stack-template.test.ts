@@ -218,7 +218,8 @@ describe("table, buckets and email", () => {
 
   it("every bucket is encrypted, private, versioned, TLS-only and retained", () => {
     const buckets = ofType("AWS::S3::Bucket");
-    expect(buckets).toHaveLength(3);
+    // Inbound mail, usage files, their access logs, and the operator trail's log files (ADR 0037).
+    expect(buckets).toHaveLength(4);
     for (const [id, bucket] of buckets) {
       expect(bucket.Properties.BucketEncryption, id).toBeDefined();
       expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
