@@ -76,6 +76,7 @@ describe("npm run ops against a running stack", () => {
     expect(stderr).toContain("missing --amount");
   });
 
+  // Several CLI processes in one test, each starting tsx: tens of seconds on a loaded machine.
   it("R-PAY-1: refuses -100.00, -0, an amount above the whole contract and a date before the bill was sent", async () => {
     const pay = (amount: string, date = "2025-10-02") =>
       ops(
@@ -104,7 +105,7 @@ describe("npm run ops against a running stack", () => {
     expect(early.stderr).toContain("before the bill for 2025-09 was sent (2025-10-01)");
     for (const result of [negative, huge, early]) expect(result.stderr).not.toMatch(/\n\s+at /);
     expect((await getCycle(contractId, "2025-09")).payment).toBeUndefined();
-  });
+  }, 150_000);
 
   it("record-agreed with a negative amount: one line, exit 1, no stack trace", async () => {
     const result = await ops(
