@@ -20,10 +20,9 @@ const PERIOD = "2025-09";
 const SECRETS = ["您的医保电子凭证已激活", "医保新服务上线", "拒收请回复R"];
 
 /** Item kinds by key, and why the ones without TTL may stay. */
-const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "REPLY", "INBOUND"];
+const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "REPLY", "INBOUND", "LEDGER#"];
 const KEPT: Record<string, string> = {
   CONTRACT: "the contract and its parties' business contacts, needed while the contract runs",
-  "LEDGER#": "money entries (amounts, who recorded them), no citizen's data; the balances depend on them",
   "TERM#": "a term's dates and outcome",
   "CALENDAR#": "the official working-day calendar of a year",
 };
