@@ -5,7 +5,7 @@
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "zod";
 import { logger } from "./adapters/logger";
 import { loadStackCalendar } from "./app/calendar";
 

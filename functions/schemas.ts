@@ -2,7 +2,7 @@
  * The payloads passed between the state machines and the Lambdas (docs/workflows.md), as zod schemas:
  * the one definition both the handler's validation and its TypeScript types come from.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const contractId = z.string().regex(/^[A-Za-z0-9-]{3,64}$/);
 export const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);

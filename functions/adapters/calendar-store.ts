@@ -4,7 +4,7 @@
  * with the same schema as the shipped `CN-<yyyy>.json` files: a bad item fails loudly, it is never skipped.
  */
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { CalendarError, type OfficialYear, officialYearSchema } from "../core/calendar";
 import { awsConfig, documentClient } from "./aws-config";
 

@@ -5,7 +5,6 @@
  * audited, so offline commands never call STS.
  */
 import { userInfo } from "node:os";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { awsConfig } from "./aws-config";
 
 export interface CallerSource {
@@ -29,8 +28,12 @@ export function operatorIdentity(): Promise<string> {
     const config = awsConfig();
     resolved = identityOfCaller({
       local: config.endpoints.dynamodb !== undefined,
-      callerArn: async () =>
-        (await new STSClient({ region: config.region }).send(new GetCallerIdentityCommand({}))).Arn,
+      callerArn: async () => {
+        // Loaded on first use: only operator commands ask, so Lambda bundles leave the STS client out
+        // (infra/constructs/contract-function.ts) and a handler never reaches this line.
+        const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
+        return (await new STSClient({ region: config.region }).send(new GetCallerIdentityCommand({}))).Arn;
+      },
     });
     // A failed lookup is not cached: the next operator action asks again.
     resolved.catch(() => {

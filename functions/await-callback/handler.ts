@@ -2,7 +2,7 @@
  * Every "Wait for …" task (`lambda:invoke.waitForTaskToken`): stores the task token where the answer
  * will find it — under the bill's opaque reply key, the cycle, or the term — and never logs it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { awaitCycleCallback } from "../app/monthly-cycle";
 import { awaitWrittenNotice } from "../app/renewal-watch";
 import { lambdaHandler } from "../handler-kit";

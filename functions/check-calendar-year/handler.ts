@@ -1,5 +1,5 @@
 /** CalendarCheck: "Warn Party B if next year's calendar is still provisional" (R-WD-3). */
-import { z } from "zod";
+import * as z from "zod";
 import { checkNextYearCalendar } from "../app/calendar-check";
 import { lambdaHandler } from "../handler-kit";
 import { instant } from "../schemas";

@@ -1,5 +1,5 @@
 /** MonthlyCycle: "Close the cycle" — adjustment carried (R-RECON-4), true-up (R-END-1), budget (R-BUDGET-1). */
-import { z } from "zod";
+import * as z from "zod";
 import { closeCycle } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period } from "../schemas";

@@ -14,8 +14,8 @@
  * See docs/decisions/0003-working-day-calendar.md.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import chineseDaysData from "chinese-days/dist/chinese-days.json" with { type: "json" };
-import { z } from "zod";
+import { createRequire } from "node:module";
+import * as z from "zod";
 import {
   dragonBoatFestival,
   LUNAR_LAST_YEAR,
@@ -351,9 +351,26 @@ let shipped: OfficialYear[] | undefined;
 let defaultInstance: WorkingDayCalendar | undefined;
 let stackYearsKey = "[]";
 
+const chineseDaysDataSchema = z.object({
+  holidays: z.record(z.string(), z.string()),
+  workdays: z.record(z.string(), z.string()),
+});
+
+/**
+ * chinese-days' data file, read when the calendar is first needed rather than when the module loads: a
+ * Lambda bundle ships it beside `index.mjs` (under `node_modules/chinese-days/dist/`) instead of inlining
+ * 43 KB of JSON that every cold start would parse (infra/constructs/contract-function.ts).
+ */
+function readChineseDaysData() {
+  return chineseDaysDataSchema.parse(createRequire(import.meta.url)("chinese-days/dist/chinese-days.json"));
+}
+
 /** chinese-days' real years, overridden/extended by the year files shipped with the code. Read once. */
 export function shippedOfficialYears(): OfficialYear[] {
-  shipped ??= [...officialYearsFromChineseDays(chineseDaysData), ...loadOfficialYearFiles(CALENDAR_DATA_DIR)];
+  shipped ??= [
+    ...officialYearsFromChineseDays(readChineseDaysData()),
+    ...loadOfficialYearFiles(CALENDAR_DATA_DIR),
+  ];
   return shipped;
 }
 

@@ -7,7 +7,7 @@
  * each with its JSON path.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { MONEY_PATTERN, UNIT_PRICE_PATTERN } from "./money";
 import { codePointLength } from "./sms";
 import { withoutBom } from "./text";

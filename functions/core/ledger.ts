@@ -6,7 +6,7 @@
  * Signs are Party A's debt: a charge or a debit adds to what Party A owes, a payment or a credit takes
  * from it. An agreed difference is `agreed − bill` (R-RECON-4): negative when Party A was over-billed.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const LEDGER_KINDS = [
   "charge",

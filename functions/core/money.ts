@@ -4,12 +4,11 @@
  *
  * Why bigint fen rather than decimal.js everywhere: a statement line is `quantity × unitPrice` rounded once,
  * and totals are sums of lines — integer arithmetic is exact, cheap, and cannot pick up a hidden binary float
- * on the way (a bigint refuses to mix with `number`). decimal.js stays at the edges (percentages, display of
- * fractional quantities) where a decimal with a scale is the natural tool.
+ * on the way (a bigint refuses to mix with `number`). Display of fractional quantities is integer arithmetic
+ * too (`formatQuantity`), so no decimal library ships in the Lambda bundles.
  *
  * The only rounding in rating is `lineAmount` (half-up to the fen, once per line, never per call/message).
  */
-import Decimal from "decimal.js";
 
 /** A CNY amount in fen. Wrapped in an object so a fen count cannot be mistaken for a yuan count. */
 export type Money = { readonly fen: bigint };
@@ -163,11 +162,6 @@ export function compareMoney(a: Money, b: Money): -1 | 0 | 1 {
   return a.fen < b.fen ? -1 : a.fen > b.fen ? 1 : 0;
 }
 
-/** For percentage arithmetic at the edges (e.g. a tolerance check); exact, never a float. */
-export function moneyToDecimal(money: Money): Decimal {
-  return new Decimal(money.fen.toString()).div(100);
-}
-
 /** `numerator / denominator` rounded half-up (halves away from zero, like decimal.js ROUND_HALF_UP). */
 function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
   if (denominator <= 0n) throw new RangeError("denominator must be positive");
@@ -198,10 +192,7 @@ export function lineAmount(quantity: Quantity, unitPrice: UnitPrice): Money {
  * decimals (a prorated month, 17/31) is shown to four; the amount is computed from the exact fraction.
  */
 export function formatQuantity(quantity: Quantity): string {
-  return new Decimal(quantity.numerator.toString())
-    .div(quantity.denominator.toString())
-    .toDecimalPlaces(4, Decimal.ROUND_HALF_UP)
-    .toFixed();
+  return formatScaled(divideHalfUp(quantity.numerator * 10_000n, quantity.denominator), 4, 0);
 }
 
 /**

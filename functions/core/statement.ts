@@ -4,7 +4,7 @@
  * records with their reason, and the usage counts the bill email shows (R-BILL-1: "per service, the actual
  * usage, the settlement amount").
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MONEY_PATTERN, type Money, parseMoney } from "./money";
 
 const moneyText = z.string().regex(MONEY_PATTERN);

@@ -4,7 +4,7 @@
  */
 
 import type { SESEvent } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { handleInboundEmail } from "../app/inbound-reply";
 import { lambdaHandler } from "../handler-kit";
 

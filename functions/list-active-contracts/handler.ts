@@ -1,5 +1,5 @@
 /** MonthlyKickoff: "List the active contracts" — the contracts to bill for the month just ended. */
-import { z } from "zod";
+import * as z from "zod";
 import { listContractsToBill } from "../app/kickoff";
 import { lambdaHandler } from "../handler-kit";
 import { instant, outputs, period } from "../schemas";

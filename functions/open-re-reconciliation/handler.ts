@@ -1,5 +1,5 @@
 /** MonthlyCycle: "Open the re-reconciliation" (R-RECON-3: 10 working days; R-RECON-4: payment proceeds). */
-import { z } from "zod";
+import * as z from "zod";
 import { openReReconciliation } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, instant, money, outputs, period } from "../schemas";

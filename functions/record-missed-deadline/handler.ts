@@ -2,7 +2,7 @@
  * MonthlyCycle: a deadline passed without what it waited for — no reply (R-RECON-5), no agreed
  * re-reconciliation (R-RECON-3), overdue payment (R-PAY-2), late invoice (R-INV-1, R-BREACH-1).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { recordMissedDeadline } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, outputs, period } from "../schemas";

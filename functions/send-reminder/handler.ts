@@ -1,5 +1,5 @@
 /** MonthlyCycle: "Remind Party A that the reconciliation is due" (R-RECON-5). */
-import { z } from "zod";
+import * as z from "zod";
 import { sendReconciliationReminder } from "../app/monthly-cycle";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period } from "../schemas";

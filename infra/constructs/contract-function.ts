@@ -29,6 +29,17 @@ export function deploymentSuffix(scope: Construct): string {
   return Fn.select(4, Fn.split("-", Fn.select(2, Fn.split("/", Stack.of(scope).stackId))));
 }
 
+/** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
+export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
+
+/** The CDK context flag that makes Lambda load source maps at run time (`--enable-source-maps`). */
+export const SOURCE_MAPS_CONTEXT = "lambdaSourceMaps";
+
+function sourceMapsAtRunTime(scope: Construct): boolean {
+  const flag = scope.node.tryGetContext(SOURCE_MAPS_CONTEXT);
+  return flag === true || flag === "true";
+}
+
 /** Path of a function's handler module relative to the repository root. */
 export const handlerEntry = (name: string) => `functions/${name}/handler.ts`;
 
@@ -79,7 +90,13 @@ export class ContractFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      environment: { ...props.environment, NODE_OPTIONS: "--enable-source-maps" },
+      // Source maps are always shipped, but Node reads them only with --enable-source-maps, which costs
+      // the map's parse (2–3 MB) at cold start and on every stack trace: on only when the stack is
+      // synthesized with the context flag `lambdaSourceMaps=true` (docs/operations.md).
+      environment: {
+        ...props.environment,
+        ...(sourceMapsAtRunTime(this) ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
+      },
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
       bundling: {
@@ -87,9 +104,19 @@ export class ContractFunction extends Construct {
         target: "node22",
         minify: true,
         sourceMap: true,
-        // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships.
+        // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships. The STS
+        // client is the one exception: only operator commands load it (functions/adapters/operator-identity.ts),
+        // never a handler, so it stays out of every bundle.
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: ["@aws-sdk/client-sts"],
+        esbuildArgs: {
+          // Lambda always puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
+          // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
+          // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the
+          // environment provider alone. The path is resolved from the project root, esbuild's working directory.
+          "--alias": [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_MODULE}`],
+          "--legal-comments": "none",
+        },
         mainFields: ["module", "main"],
         // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -100,8 +127,12 @@ export class ContractFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
+          // chinese-days' data is read on first use with require (functions/core/calendar.ts), resolved
+          // from the bundle's directory: ship it where Node's module resolution looks.
           afterBundling: (inputDir: string, outputDir: string) => [
             `cp -r "${inputDir}/functions/core/calendar-data" "${outputDir}/calendar-data"`,
+            `mkdir -p "${outputDir}/node_modules/chinese-days/dist"`,
+            `cp "${inputDir}/node_modules/chinese-days/dist/chinese-days.json" "${outputDir}/node_modules/chinese-days/dist/"`,
           ],
         },
       },

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
 
 type StartSesEmulator = (config: { host: string; port: number }) => Promise<Server>;

@@ -9,7 +9,6 @@ import {
   InvalidMoneyError,
   lineAmount,
   moneyFromFen,
-  moneyToDecimal,
   moneyToFen,
   parseMoney,
   parseUnitPrice,
@@ -76,7 +75,6 @@ describe("money formatting and arithmetic", () => {
     expect(formatMoney(subtractMoney(parseMoney("0.3"), parseMoney("0.1")))).toBe("0.20");
     expect(compareMoney(parseMoney("0.30"), addMoney(parseMoney("0.1"), parseMoney("0.2")))).toBe(0);
     expect(compareMoney(parseMoney("-1"), parseMoney("1"))).toBe(-1);
-    expect(moneyToDecimal(parseMoney("98000.00")).mul("0.8").toFixed(2)).toBe("78400.00");
   });
 
   it("R-MONEY-1: parse ∘ format is the identity on fen (up to 12 integer digits of yuan)", () => {
@@ -106,5 +104,10 @@ describe("money formatting and arithmetic", () => {
     expect(formatQuantity({ numerator: 61n, denominator: 10n })).toBe("6.1");
     expect(formatQuantity({ numerator: 17n, denominator: 31n })).toBe("0.5484");
     expect(formatQuantity(wholeQuantity(1234))).toBe("1234");
+    // By hand: 1/32 = 0.03125 → half-up at the 4th decimal 0.0313; 5/3 = 1.66666… → 1.6667; 2/8 = 0.25.
+    expect(formatQuantity({ numerator: 1n, denominator: 32n })).toBe("0.0313");
+    expect(formatQuantity({ numerator: 5n, denominator: 3n })).toBe("1.6667");
+    expect(formatQuantity({ numerator: 2n, denominator: 8n })).toBe("0.25");
+    expect(formatQuantity({ numerator: 0n, denominator: 7n })).toBe("0");
   });
 });

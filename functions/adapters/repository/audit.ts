@@ -1,7 +1,7 @@
 /** Audit history (append-only), expiring by TTL (R-RETAIN-1, ADR 0033). */
 
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { now } from "../clock";
 import { operatorIdentity } from "../operator-identity";

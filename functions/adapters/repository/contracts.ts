@@ -1,7 +1,7 @@
 /** Contract records: one item per contract, listed by status through GSI1. */
 
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { type Contract, contractSchema } from "../../core/contract";
 import { documentClient } from "../aws-config";
 import {

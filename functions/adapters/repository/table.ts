@@ -7,7 +7,7 @@
 
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
+import type * as z from "zod";
 import { awsConfig, documentClient } from "../aws-config";
 
 export const contractKey = (contractId: string) => `CONTRACT#${contractId}`;

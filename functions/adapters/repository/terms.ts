@@ -1,7 +1,7 @@
 /** The renewal watch: one item per term (R-TERM-1, R-TERM-2), with its notice and outcome. */
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../aws-config";
 import {
   conditionalUpdate,
