@@ -55,7 +55,7 @@ export class ContractOpsStack extends Stack {
     });
     this.email.receiveReplies(this.buckets.mail, this.functions.byName["inbound-reply"].fn);
 
-    this.stateMachines = new ContractOpsStateMachines(this, "Workflows", this.functions);
+    this.stateMachines = new ContractOpsStateMachines(this, "Workflows", this.functions, this.buckets);
     this.schedule = new MonthlyKickoffSchedule(
       this,
       "MonthlyKickoffSchedule",

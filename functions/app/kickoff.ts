@@ -1,15 +1,21 @@
 /**
  * MonthlyKickoff (architecture §4): on the 1st at 01:00 Asia/Shanghai the schedule asks for the
  * contracts to bill for the month just ended; each gets one MonthlyCycle named `<contractId>-<YYYY-MM>`,
- * so a duplicate schedule delivery starts nothing new.
+ * so a duplicate schedule delivery starts nothing new. The list goes to S3 as a manifest and the
+ * Distributed Map hands it out in batches (ADR 0051).
  */
 
+import { writeKickoffManifest } from "../adapters/kickoff-manifest";
 import { listContracts } from "../adapters/repository";
 import { requiredEnv, startNamedExecution } from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
 import { firstDayOfPeriod, lastDayOfPeriod, periodOf, previousPeriod, shanghaiDateOf } from "../core/time";
 
-export async function listContractsToBill(input: { firesAt: string; period?: string | null }) {
+export async function listContractsToBill(input: {
+  firesAt: string;
+  period?: string | null;
+  manifestKey: string;
+}) {
   const period = input.period ?? previousPeriod(periodOf(shanghaiDateOf(new Date(input.firesAt))));
   const contracts = await listContracts();
   const billable = contracts.filter(
@@ -19,11 +25,46 @@ export async function listContractsToBill(input: { firesAt: string; period?: str
       (record.status === "active" ||
         (record.endedOn !== undefined && record.endedOn >= firstDayOfPeriod(period))),
   );
-  return { period, contracts: billable.map((record) => ({ contractId: record.contractId })) };
+  await writeKickoffManifest(
+    input.manifestKey,
+    billable.map((record) => ({ contractId: record.contractId })),
+  );
+  return { period, contractCount: billable.length, manifestKey: input.manifestKey };
 }
 
-export async function startMonthlyCycle(input: { contractId: string; period: string }) {
-  const executionName = `${input.contractId}-${input.period}`;
-  const { started } = await startNamedExecution(requiredEnv("MONTHLY_CYCLE_ARN"), executionName, input);
-  return { executionName, started };
+export class CyclesNotStartedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CyclesNotStartedError";
+  }
+}
+
+/**
+ * Starts the MonthlyCycle of every contract of a batch. Every contract is tried even when one fails, so
+ * a retry of the batch only has the failed ones left to start (the others already exist); the failure
+ * names the contracts (ids only, no personal data) for the child execution's history.
+ */
+export async function startMonthlyCycles(input: { period: string; contracts: { contractId: string }[] }) {
+  const stateMachineArn = requiredEnv("MONTHLY_CYCLE_ARN");
+  const outcomes = await Promise.allSettled(
+    input.contracts.map(({ contractId }) =>
+      startNamedExecution(stateMachineArn, `${contractId}-${input.period}`, {
+        contractId,
+        period: input.period,
+      }),
+    ),
+  );
+  const failed = input.contracts.filter((_, index) => outcomes[index]?.status === "rejected");
+  if (failed.length > 0) {
+    const reasons = outcomes.flatMap((outcome) =>
+      outcome.status === "rejected" ? [(outcome.reason as Error).name] : [],
+    );
+    throw new CyclesNotStartedError(
+      `MonthlyCycle not started for ${failed.map((c) => c.contractId).join(", ")} (${input.period}): ${[...new Set(reasons)].join(", ")}`,
+    );
+  }
+  const newlyStarted = outcomes.filter(
+    (outcome) => outcome.status === "fulfilled" && outcome.value.started,
+  ).length;
+  return { period: input.period, contracts: input.contracts.length, newlyStarted };
 }

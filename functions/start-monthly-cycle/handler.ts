@@ -1,6 +1,11 @@
-/** MonthlyKickoff: "Start the contract's monthly cycle" — idempotent by execution name. */
-import { startMonthlyCycle } from "../app/kickoff";
+/** MonthlyKickoff: "Start the monthly cycles of a batch of contracts" — idempotent by execution name. */
+import * as z from "zod";
+import { startMonthlyCycles } from "../app/kickoff";
 import { lambdaHandler } from "../handler-kit";
-import { cycleStep } from "../schemas";
+import { contractId, period } from "../schemas";
 
-export const handler = lambdaHandler("start-monthly-cycle", cycleStep, startMonthlyCycle);
+export const handler = lambdaHandler(
+  "start-monthly-cycle",
+  z.object({ period, contracts: z.array(z.object({ contractId })).min(1) }),
+  startMonthlyCycles,
+);

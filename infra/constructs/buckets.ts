@@ -7,6 +7,7 @@
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { KICKOFF_MANIFEST_PREFIX } from "../../workflows/monthly-kickoff";
 
 /**
  * R-RETAIN-1: billing data is kept 12 months after the month the bill was produced. An inbound reply is
@@ -24,6 +25,11 @@ const common: Partial<s3.BucketProps> = {
   removalPolicy: RemovalPolicy.RETAIN,
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
 };
+
+const KICKOFF_MANIFEST_RETENTION_DAYS = 90;
+
+/** Resource metadata naming a bucket's role ("usage", "mail") for the embedded stack. */
+export const LOCAL_BUCKET_METADATA = "contract-ops:bucket";
 
 export class ContractOpsBuckets extends Construct {
   readonly accessLogs: s3.Bucket;
@@ -70,7 +76,16 @@ export class ContractOpsBuckets extends Construct {
           expiration: Duration.days(USAGE_RETENTION_DAYS),
           noncurrentVersionExpiration: Duration.days(30),
         },
+        {
+          // MonthlyKickoff's manifests (ADR 0051): read once by the Map Run, kept a while for inquiries.
+          prefix: KICKOFF_MANIFEST_PREFIX,
+          expiration: Duration.days(KICKOFF_MANIFEST_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
     });
+    // Lets the embedded stack resolve a `Ref` to these buckets in a synthesized definition (infra/local/sfn).
+    (this.usage.node.defaultChild as s3.CfnBucket).addMetadata(LOCAL_BUCKET_METADATA, "usage");
+    (this.mail.node.defaultChild as s3.CfnBucket).addMetadata(LOCAL_BUCKET_METADATA, "mail");
   }
 }

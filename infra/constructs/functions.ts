@@ -7,6 +7,7 @@ import { ArnFormat, type CfnElement, Duration, Stack } from "aws-cdk-lib";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { KICKOFF_MANIFEST_PREFIX } from "../../workflows/monthly-kickoff";
 import { type FunctionName, functionNames, stateMachineNames } from "../../workflows/states";
 import type { ContractOpsBuckets } from "./buckets";
 import { ContractFunction } from "./contract-function";
@@ -17,6 +18,7 @@ type Grant =
   | "table-read"
   | "table-write"
   | "usage-read"
+  | "kickoff-manifest-write"
   | "mail-read"
   | "send-email"
   | "start-monthly-cycle"
@@ -24,9 +26,12 @@ type Grant =
   | "answer-workflow-tasks";
 
 const descriptions: Record<FunctionName, { description: string; grants: Grant[] }> = {
-  "list-active-contracts": { description: "MonthlyKickoff: the contracts to bill", grants: ["table-read"] },
+  "list-active-contracts": {
+    description: "MonthlyKickoff: the contracts to bill, written to an S3 manifest",
+    grants: ["table-read", "kickoff-manifest-write"],
+  },
   "start-monthly-cycle": {
-    description: "MonthlyKickoff: starts MonthlyCycle <contractId>-<period>",
+    description: "MonthlyKickoff: starts MonthlyCycle <contractId>-<period> for a batch of contracts",
     grants: ["start-monthly-cycle"],
   },
   "prepare-bill": {
@@ -142,6 +147,11 @@ export class ContractOpsFunctions extends Construct {
       "usage/",
       "Usage CSVs are keyed usage/<contractId>/<YYYY-MM>/…, known only at run time; read-only and limited to that prefix.",
     );
+    const kickoffManifests = objectsUnder(
+      buckets.usage,
+      KICKOFF_MANIFEST_PREFIX,
+      "Each kickoff writes kickoff/<execution name>.jsonl, a name known only at run time; write-only and limited to that prefix.",
+    );
     const inboundMail = objectsUnder(
       buckets.mail,
       "inbound/",
@@ -182,6 +192,8 @@ export class ContractOpsFunctions extends Construct {
         fn.allow(["s3:GetObject"], usageObjects.resources, usageObjects.wildcard);
         listUsage(fn);
       },
+      "kickoff-manifest-write": (fn) =>
+        fn.allow(["s3:PutObject"], kickoffManifests.resources, kickoffManifests.wildcard),
       "mail-read": (fn) => fn.allow(["s3:GetObject"], inboundMail.resources, inboundMail.wildcard),
       "send-email": sendEmail,
       "start-monthly-cycle": (fn) => fn.allow(["states:StartExecution"], [this.monthlyCycleArn]),

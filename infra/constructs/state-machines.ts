@@ -3,16 +3,22 @@
  * of every event and X-Ray tracing. Execution data is not logged: the callback tasks' inputs carry task
  * tokens, which must never reach a log (team rules).
  */
-import { RemovalPolicy, Validations } from "aws-cdk-lib";
+import { type CfnElement, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { type CalendarCheckFunctions, calendarCheckDefinition } from "../../workflows/calendar-check";
 import { type MonthlyCycleFunctions, monthlyCycleDefinition } from "../../workflows/monthly-cycle";
-import { type MonthlyKickoffFunctions, monthlyKickoffDefinition } from "../../workflows/monthly-kickoff";
+import {
+  KICKOFF_MANIFEST_PREFIX,
+  type MonthlyKickoffFunctions,
+  monthlyKickoffDefinition,
+  START_CYCLES_LABEL,
+} from "../../workflows/monthly-kickoff";
 import { type ObligationClockFunctions, obligationClockDefinition } from "../../workflows/obligation-clock";
 import { type RenewalWatchFunctions, renewalWatchDefinition } from "../../workflows/renewal-watch";
 import { type FunctionName, stateMachineNames } from "../../workflows/states";
+import type { ContractOpsBuckets } from "./buckets";
 import { deploymentSuffix } from "./contract-function";
 import type { ContractOpsFunctions } from "./functions";
 
@@ -44,7 +50,7 @@ export class ContractOpsStateMachines extends Construct {
   readonly calendarCheck: sfn.StateMachine;
   readonly obligationClock: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, functions: ContractOpsFunctions) {
+  constructor(scope: Construct, id: string, functions: ContractOpsFunctions, buckets: ContractOpsBuckets) {
     super(scope, id);
 
     const machine = (
@@ -104,7 +110,28 @@ export class ContractOpsStateMachines extends Construct {
         monthlyKickoffDefinition(
           scope,
           functions.lambdas(monthlyKickoffFunctions) as MonthlyKickoffFunctions,
+          buckets.usage,
         ),
+    );
+    const kickoffId = Stack.of(this).getLogicalId(this.monthlyKickoff.node.defaultChild as CfnElement);
+    const kickoffName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${kickoffId}"}]}]}`;
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${kickoffName}`;
+    Validations.of(this.monthlyKickoff).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(buckets.usage.node.defaultChild as CfnElement)}.Arn>/${KICKOFF_MANIFEST_PREFIX}*]`,
+        reason:
+          "The Distributed Map reads the manifest its list step wrote, kickoff/<execution name>.jsonl, a name known only at run time; read-only and limited to that prefix (ADR 0051).",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${executions}:*]`,
+        reason:
+          "A Distributed Map describes and stops the child executions it started, whose names Step Functions draws at run time; limited to this machine's executions (CDK DistributedMap).",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${executions}/${START_CYCLES_LABEL}:*]`,
+        reason:
+          "Redriving a Map Run redrives its child executions of <machine>/<label>; limited to this machine's StartCycles children (CDK DistributedMap).",
+      },
     );
     this.renewalWatch = machine(
       "RenewalWatch",

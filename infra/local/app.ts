@@ -5,11 +5,12 @@
  * `npm run local` and the end-to-end tests.
  */
 import { fileURLToPath } from "node:url";
-import { DEFAULT_REGION, resetAwsClients } from "../../functions/adapters/aws-config";
+import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
+  type InvokeLambda,
   type LocalStepFunctions,
   lambdaInvokerFromTemplate,
   loadStateMachinesFromTemplate,
@@ -48,6 +49,8 @@ export interface EmbeddedAppOptions {
   schedule?: boolean;
   /** Failures to inject (ADR 0022); default: the plan in the file named by FAULTS, if set. */
   faults?: FaultPlan;
+  /** Wraps every Lambda invocation, e.g. to make one fail in a test (default: the handlers as they are). */
+  wrapLambda?: (invoke: InvokeLambda) => InvokeLambda;
 }
 
 function machineArn(arns: Map<string, string>, suffix: string): string {
@@ -59,12 +62,15 @@ function machineArn(arns: Map<string, string>, suffix: string): string {
 export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const clock = new VirtualClock(options.start, options.mode ?? "virtual");
   const { template } = await localTemplate(repoRoot);
+  const names = loadAwsConfig({});
   const { stateMachines, functions } = loadStateMachinesFromTemplate(template, {
     region: DEFAULT_REGION,
     accountId: ACCOUNT_ID,
     repoRoot,
+    bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
   });
-  const invokeLambda = lambdaInvokerFromTemplate(functions);
+  const handlers = lambdaInvokerFromTemplate(functions);
+  const invokeLambda = options.wrapLambda ? options.wrapLambda(handlers) : handlers;
   const inboundArn = [...functions.entries()].find(([, fn]) =>
     fn.entry.endsWith("inbound-reply/handler.ts"),
   )?.[0];

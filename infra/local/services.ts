@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   type AwsConfig,
   loadAwsConfig,
@@ -68,6 +69,8 @@ export interface LocalServices {
   sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
   /** Changes the verdicts of messages received from now on (unnamed verdicts keep their value). */
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
+  /** An object's body as text, as a Distributed Map's ItemReader reads it (s3:GetObject). */
+  readObject(bucket: string, key: string): Promise<string>;
   /** Stops every server, lets accepted inbound messages finish, and removes temporary data. */
   stop(): Promise<void>;
 }
@@ -160,6 +163,10 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       sentEmails: ses.sentEmails,
       setVerdicts(changes) {
         verdicts = { ...verdicts, ...changes };
+      },
+      async readObject(bucket, key) {
+        const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return (await object.Body?.transformToString("utf8")) ?? "";
       },
       stop: stopAll,
     };

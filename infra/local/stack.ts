@@ -71,7 +71,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let services: LocalServices | undefined;
   try {
     services = await startLocalServices({ ...rest, ports: servicePorts, track: (work) => clock.track(work) });
-    const stepFunctions = new LocalStepFunctions({ clock, invokeLambda, region: DEFAULT_REGION });
+    const objects = services;
+    const stepFunctions = new LocalStepFunctions({
+      clock,
+      invokeLambda,
+      region: DEFAULT_REGION,
+      readS3Object: (bucket, key) => objects.readObject(bucket, key),
+    });
     const api = await startStepFunctionsApi(stepFunctions, {
       port: stepFunctionsPort,
       host: LOCAL_HOST,

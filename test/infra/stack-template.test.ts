@@ -176,6 +176,20 @@ describe("IAM least privilege (architecture §8)", () => {
     expect(statementsOf("list-active-contracts").flatMap(actionsOf)).not.toContain("dynamodb:PutItem");
   });
 
+  it("ADR 0051: list-active-contracts writes only kickoff/ manifests; the kickoff's role reads only those", () => {
+    const writes = statementsOf("list-active-contracts").filter((s) =>
+      actionsOf(s).some((a) => a.startsWith("s3:")),
+    );
+    expect(writes.map(actionsOf)).toEqual([["s3:PutObject"]]);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/"\/kickoff\/\*"/);
+    const kickoffRole = ofType("AWS::IAM::Policy").filter(([id]) => id.includes("MonthlyKickoff"));
+    const reads = kickoffRole
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith("s3:")));
+    expect(reads.map(actionsOf)).toEqual([["s3:GetObject"]]);
+    expect(JSON.stringify(reads[0]?.Resource)).toMatch(/"\/kickoff\/\*"/);
+  });
+
   it("inbound-reply reads only inbound/ objects and answers only the two callback workflows", () => {
     const statements = statementsOf("inbound-reply");
     const s3 = statements.filter((s) => actionsOf(s).includes("s3:GetObject"));

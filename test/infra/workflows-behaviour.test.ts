@@ -16,6 +16,7 @@ import { HANDOVER_AFTER_DAYS, HANDOVER_LEAD_DAYS } from "../../workflows/renewal
 import { type FunctionName, stateMachineNames } from "../../workflows/states";
 
 const region = "ap-east-1";
+const USAGE_BUCKET = "usage-bucket";
 const accountId = "123456789012";
 const DAY_MS = 86_400_000;
 let definitions: Map<string, object>;
@@ -25,6 +26,7 @@ beforeAll(() => {
     region,
     accountId,
     repoRoot: process.cwd(),
+    bucketNames: { usage: USAGE_BUCKET, mail: "mail-bucket" },
   });
   definitions = new Map(stateMachines.map((m) => [m.name, m.definition]));
 });
@@ -43,6 +45,7 @@ async function run(
   input: object,
   start: string,
   standIns: Partial<Record<FunctionName, StandIn>>,
+  readS3Object?: (bucket: string, key: string) => Promise<string>,
 ) {
   const calls: Call[] = [];
   const handlers: Record<string, LocalHandler> = {};
@@ -61,6 +64,7 @@ async function run(
     start: new Date(start),
     region,
     accountId,
+    ...(readS3Object ? { readS3Object } : {}),
   });
   return { report, calls, entered: enteredStates(report) };
 }
@@ -372,55 +376,131 @@ describe("RenewalWatch", () => {
   });
 });
 
+/** The usage bucket as the kickoff's stand-ins see it: the list step writes, the ItemReader reads. */
+function manifestStore() {
+  const objects = new Map<string, string>();
+  return {
+    put: (key: string, contractIds: string[]) =>
+      objects.set(`${USAGE_BUCKET}/${key}`, contractIds.map((id) => `{"contractId":"${id}"}\n`).join("")),
+    read: async (bucket: string, key: string) => {
+      const body = objects.get(`${bucket}/${key}`);
+      if (body === undefined) throw new Error(`NoSuchKey: ${bucket}/${key}`);
+      return body;
+    },
+  };
+}
+
+const contractIds = (n: number) => Array.from({ length: n }, (_, i) => `C-${String(i + 1).padStart(3, "0")}`);
+
 describe("MonthlyKickoff", () => {
-  it("R-BILL-1, R-PERIOD-1: one monthly cycle per active contract, for the month before the scheduled time", async () => {
+  it("R-BILL-1, R-PERIOD-1: one monthly cycle per active contract, for the month before the scheduled time, in batches of 10", async () => {
     const scheduledTime = "2025-08-31T17:00:00Z";
+    const store = manifestStore();
     const { report, calls } = await run(
       stateMachineNames.monthlyKickoff,
       { scheduledTime },
       "2025-08-31T17:03:00Z",
       {
-        "list-active-contracts": () => ({
-          period: "2025-08",
-          contracts: [{ contractId: "A-001" }, { contractId: "B-002" }, { contractId: "C-003" }],
-        }),
-        "start-monthly-cycle": (p) => ({
-          executionName: `${p.contractId}-${p.period}`,
-          started: p.contractId !== "B-002",
-        }),
+        "list-active-contracts": (p) => {
+          store.put(String(p.manifestKey), contractIds(23));
+          return { period: "2025-08", contractCount: 23, manifestKey: p.manifestKey };
+        },
+        "start-monthly-cycle": (p) => {
+          const contracts = p.contracts as Array<{ contractId: string }>;
+          return {
+            period: p.period,
+            contracts: contracts.length,
+            // C-002 was started by an earlier delivery of the schedule.
+            newlyStarted: contracts.filter((c) => c.contractId !== "C-002").length,
+          };
+        },
       },
+      store.read,
     );
     expect(report.status).toBe("SUCCEEDED");
     expect(callsOf(calls, "list-active-contracts")[0]?.payload).toEqual({
       firesAt: scheduledTime,
       period: null,
+      manifestKey: "kickoff/local-run.jsonl",
     });
+    // 23 contracts at 10 per batch: 10 + 10 + 3, each batch one child execution and one invocation.
+    const batches = callsOf(calls, "start-monthly-cycle").map((c) => c.payload);
+    expect(batches.map((b) => (b.contracts as unknown[]).length).sort((a, b) => a - b)).toEqual([3, 10, 10]);
+    expect(batches.every((b) => b.period === "2025-08")).toBe(true);
     expect(
-      callsOf(calls, "start-monthly-cycle")
-        .map((c) => c.payload)
-        .sort((a, b) => String(a.contractId).localeCompare(String(b.contractId))),
-    ).toEqual([
-      { contractId: "A-001", period: "2025-08" },
-      { contractId: "B-002", period: "2025-08" },
-      { contractId: "C-003", period: "2025-08" },
-    ]);
-    expect(JSON.parse(report.output ?? "null")).toEqual({ period: "2025-08", contracts: 3, newlyStarted: 2 });
+      batches.flatMap((b) => (b.contracts as Array<{ contractId: string }>).map((c) => c.contractId)).sort(),
+    ).toEqual(contractIds(23));
+    expect(JSON.parse(report.output ?? "null")).toEqual({
+      period: "2025-08",
+      contracts: 23,
+      started: 23,
+      newlyStarted: 22,
+    });
+    const types = report.history.map((e) => e.type);
+    expect(types).toContain("MapRunStarted");
+    expect(types).toContain("MapRunSucceeded");
   });
 
   it("an operator's re-run passes the period through and falls back to the execution start time", async () => {
-    const { calls } = await run(
+    const store = manifestStore();
+    const { report, calls } = await run(
       stateMachineNames.monthlyKickoff,
       { period: "2025-07" },
       "2025-09-03T02:00:00Z",
       {
-        "list-active-contracts": (p) => ({ period: p.period, contracts: [] }),
-        "start-monthly-cycle": () => ({ executionName: "unused", started: true }),
+        "list-active-contracts": (p) => {
+          store.put(String(p.manifestKey), []);
+          return { period: p.period, contractCount: 0, manifestKey: p.manifestKey };
+        },
+        "start-monthly-cycle": () => ({ period: "2025-07", contracts: 1, newlyStarted: 1 }),
       },
+      store.read,
     );
     expect(callsOf(calls, "list-active-contracts")[0]?.payload).toEqual({
       firesAt: "2025-09-03T02:00:00.000Z",
       period: "2025-07",
+      manifestKey: "kickoff/local-run.jsonl",
     });
     expect(callsOf(calls, "start-monthly-cycle")).toEqual([]);
+    expect(report.status).toBe("SUCCEEDED");
+  });
+
+  it("R-BILL-1: a batch that keeps failing does not stop the others; the kickoff then fails naming the count", async () => {
+    const store = manifestStore();
+    const { report, calls } = await run(
+      stateMachineNames.monthlyKickoff,
+      { scheduledTime: "2025-08-31T17:00:00Z" },
+      "2025-08-31T17:03:00Z",
+      {
+        "list-active-contracts": (p) => {
+          store.put(String(p.manifestKey), contractIds(25));
+          return { period: "2025-08", contractCount: 25, manifestKey: p.manifestKey };
+        },
+        "start-monthly-cycle": (p) => {
+          const contracts = p.contracts as Array<{ contractId: string }>;
+          if (contracts.some((c) => c.contractId === "C-024")) {
+            const error = new Error("MonthlyCycle not started for C-024 (2025-08): ThrottlingException");
+            error.name = "CyclesNotStartedError";
+            throw error;
+          }
+          return { period: p.period, contracts: contracts.length, newlyStarted: contracts.length };
+        },
+      },
+      store.read,
+    );
+    // The batch C-021…C-025 is tried 1 + 3 times (the CyclesNotStartedError retrier), the other two once.
+    const batches = callsOf(calls, "start-monthly-cycle").map((c) =>
+      (c.payload.contracts as Array<{ contractId: string }>).map((x) => x.contractId),
+    );
+    expect(batches.filter((b) => b.includes("C-024"))).toHaveLength(4);
+    expect(batches.filter((b) => !b.includes("C-024"))).toHaveLength(2);
+    // 5 of 25 items failed = 20 %, within the tolerated 50 %: the Map Run succeeds, the check fails.
+    expect(report.status).toBe("FAILED");
+    expect(report.error).toBe("ContractOps.CyclesNotStarted");
+    expect(report.cause).toMatch(/^5 of 25 contracts have no MonthlyCycle for 2025-08: /);
+    const types = report.history.map((e) => e.type);
+    expect(types.indexOf("MapRunSucceeded")).toBeGreaterThan(-1);
+    expect(types.at(-2)).toBe("FailStateEntered");
+    expect(types.at(-1)).toBe("ExecutionFailed");
   });
 });

@@ -23,6 +23,7 @@ beforeAll(() => {
     region: "ap-east-1",
     accountId: "123456789012",
     repoRoot: process.cwd(),
+    bucketNames: { usage: "usage-bucket", mail: "mail-bucket" },
   });
   machines = new Map(stateMachines.map((m) => [m.name, m.definition as State]));
 });
@@ -65,8 +66,10 @@ const expectedStates: Record<string, string[]> = {
   [stateMachineNames.monthlyKickoff]: [
     "List the active contracts",
     "Start each contract's monthly cycle",
-    "Start the contract's monthly cycle",
+    "Start the monthly cycles of a batch of contracts",
+    "Did every contract's cycle start?",
     "All monthly cycles started",
+    "Some contracts' monthly cycles did not start",
   ],
   [stateMachineNames.monthlyCycle]: [
     "Rate usage and prepare the bill",
@@ -181,6 +184,18 @@ describe.each(Object.values(stateMachineNames))("%s", (name) => {
           BackoffRate: 2,
           JitterStrategy: "FULL",
         },
+        // A batch whose starts failed (throttled, say) is tried again; started cycles count as started.
+        ...(stateName === "Start the monthly cycles of a batch of contracts"
+          ? [
+              {
+                ErrorEquals: ["CyclesNotStartedError"],
+                IntervalSeconds: 5,
+                MaxAttempts: 3,
+                BackoffRate: 2,
+                JitterStrategy: "FULL",
+              },
+            ]
+          : []),
       ]);
     }
   });
@@ -247,6 +262,33 @@ describe("deadline timeouts (R-RECON-1, R-PAY-1, R-INV-1)", () => {
     });
     expect(Date.parse(entered) + seconds * 1000).toBe(
       Date.parse(started) + EXECUTION_BUDGET_DAYS * 86_400_000,
+    );
+  });
+});
+
+describe("MonthlyKickoff at any number of contracts (ADR 0051)", () => {
+  it("R-BILL-1: fans out with a Distributed Map reading the list step's S3 manifest in batches, tolerating failed batches", () => {
+    const states = machine(stateMachineNames.monthlyKickoff).States as Record<string, State>;
+    const fanOut = states["Start each contract's monthly cycle"] as State;
+    expect(fanOut.Type).toBe("Map");
+    expect(fanOut.ItemProcessor.ProcessorConfig).toEqual({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
+    // Developer guide, "ItemReader (Map)": a JSON Lines object is read with s3:getObject and InputType JSONL.
+    expect(fanOut.ItemReader).toEqual({
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "JSONL" },
+      Arguments: { Bucket: "usage-bucket", Key: "{% $listing.manifestKey %}" },
+    });
+    expect(fanOut.Items).toBeUndefined();
+    expect(fanOut.ItemBatcher).toEqual({ MaxItemsPerBatch: 10, BatchInput: { period: "{% $listing.period %}" } });
+    expect(fanOut.ToleratedFailurePercentage).toBe(50);
+    expect(fanOut.Label).toBe("StartCycles");
+    // The list step's result carries the manifest's location, never the list itself (256 KiB payload limit).
+    const list = states["List the active contracts"] as State;
+    expect(list.Arguments.Payload.manifestKey).toBe(
+      "{% 'kickoff/' & $states.context.Execution.Name & '.jsonl' %}",
+    );
+    expect(states["Did every contract's cycle start?"]?.Default).toBe(
+      "Some contracts' monthly cycles did not start",
     );
   });
 });

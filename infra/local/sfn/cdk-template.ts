@@ -37,7 +37,16 @@ export class TemplateResolutionError extends InvalidDefinitionError {
 
 export function loadStateMachinesFromTemplate(
   template: object,
-  options: { region: string; accountId: string; repoRoot: string },
+  options: {
+    region: string;
+    accountId: string;
+    repoRoot: string;
+    /**
+     * The embedded stack's bucket for each role a bucket resource declares in its
+     * `contract-ops:bucket` metadata ("usage", "mail"): what a `Ref` to that bucket resolves to.
+     */
+    bucketNames?: Record<string, string>;
+  },
 ): {
   stateMachines: Array<{ logicalId: string; name: string; definition: object }>;
   functions: Map<string, TemplateFunction>;
@@ -75,6 +84,12 @@ export function loadStateMachinesFromTemplate(
     });
   }
 
+  const bucketName = (resource: Resource | undefined): string | undefined => {
+    if (resource?.Type !== "AWS::S3::Bucket") return undefined;
+    const role = resource.Metadata?.["contract-ops:bucket"];
+    return typeof role === "string" ? options.bucketNames?.[role] : undefined;
+  };
+
   const pseudo: Record<string, string> = {
     "AWS::Region": options.region,
     "AWS::AccountId": options.accountId,
@@ -86,8 +101,10 @@ export function loadStateMachinesFromTemplate(
     if (p !== undefined) return p;
     const fn = functionNames.get(name);
     if (fn !== undefined) return fn;
+    const bucket = bucketName(resources[name]);
+    if (bucket !== undefined) return bucket;
     throw new TemplateResolutionError(
-      `${where}: cannot resolve Ref ${name} (only Lambda functions and pseudo parameters)`,
+      `${where}: cannot resolve Ref ${name} (only Lambda functions, buckets named in bucketNames and pseudo parameters)`,
     );
   };
   const getAtt = (logicalId: string, attribute: string, where: string): string => {

@@ -46,6 +46,8 @@ export async function runDefinition(options: {
   until?: Date;
   region?: string;
   accountId?: string;
+  /** What a Distributed Map's ItemReader reads (s3:GetObject); absent, a reader fails the Map Run. */
+  readS3Object?: (bucket: string, key: string) => Promise<string>;
 }): Promise<RunReport> {
   const start = options.start ?? new Date();
   const clock = new VirtualClock(start);
@@ -55,6 +57,7 @@ export async function runDefinition(options: {
     clock,
     ...(options.region ? { region: options.region } : {}),
     ...(options.accountId ? { accountId: options.accountId } : {}),
+    ...(options.readS3Object ? { readS3Object: options.readS3Object } : {}),
     invokeLambda: async (functionArn, payload, context) => {
       const handler = handlers[functionArn] ?? handlers[context.functionName];
       if (!handler)
