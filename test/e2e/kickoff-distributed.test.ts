@@ -31,7 +31,10 @@ describe("MonthlyKickoff as a Distributed Map on the embedded stack", () => {
       schedule: false,
       wrapLambda: (invoke) => async (functionArn, payload, context) => {
         const contracts = (payload as { contracts?: Array<{ contractId: string }> }).contracts;
-        if (functionArn.endsWith(":ContractOps-start-monthly-cycle") && contracts?.some((c) => c.contractId === FAILING)) {
+        if (
+          functionArn.endsWith(":ContractOps-start-monthly-cycle") &&
+          contracts?.some((c) => c.contractId === FAILING)
+        ) {
           const crash = new Error("Runtime exited with error: signal: killed");
           crash.name = "Runtime.ExitError";
           throw crash;

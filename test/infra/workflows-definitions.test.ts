@@ -279,7 +279,10 @@ describe("MonthlyKickoff at any number of contracts (ADR 0051)", () => {
       Arguments: { Bucket: "usage-bucket", Key: "{% $listing.manifestKey %}" },
     });
     expect(fanOut.Items).toBeUndefined();
-    expect(fanOut.ItemBatcher).toEqual({ MaxItemsPerBatch: 10, BatchInput: { period: "{% $listing.period %}" } });
+    expect(fanOut.ItemBatcher).toEqual({
+      MaxItemsPerBatch: 10,
+      BatchInput: { period: "{% $listing.period %}" },
+    });
     expect(fanOut.ToleratedFailurePercentage).toBe(50);
     expect(fanOut.Label).toBe("StartCycles");
     // The list step's result carries the manifest's location, never the list itself (256 KiB payload limit).
