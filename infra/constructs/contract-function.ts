@@ -32,6 +32,26 @@ export function deploymentSuffix(scope: Construct): string {
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
 
+/**
+ * The esbuild settings every Lambda bundle is built with, shared with `npm run bench:cold-start`, which
+ * builds the same bundles to time their import.
+ */
+export const LAMBDA_BUNDLE = {
+  target: "node22",
+  // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships. The STS client
+  // is the one exception: only operator commands load it (functions/adapters/operator-identity.ts), never
+  // a handler, so it stays out of every bundle.
+  externalModules: ["@aws-sdk/client-sts"],
+  // Lambda always puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
+  // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
+  // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the environment
+  // provider alone. The path is resolved from the project root, esbuild's working directory.
+  alias: { "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}` },
+  mainFields: ["module", "main"],
+  // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+} as const;
+
 /** The CDK context flag that makes Lambda load source maps at run time (`--enable-source-maps`). */
 export const SOURCE_MAPS_CONTEXT = "lambdaSourceMaps";
 
@@ -101,25 +121,17 @@ export class ContractFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: "node22",
+        target: LAMBDA_BUNDLE.target,
         minify: true,
         sourceMap: true,
-        // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships. The STS
-        // client is the one exception: only operator commands load it (functions/adapters/operator-identity.ts),
-        // never a handler, so it stays out of every bundle.
         bundleAwsSDK: true,
-        externalModules: ["@aws-sdk/client-sts"],
+        externalModules: [...LAMBDA_BUNDLE.externalModules],
         esbuildArgs: {
-          // Lambda always puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
-          // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
-          // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the
-          // environment provider alone. The path is resolved from the project root, esbuild's working directory.
-          "--alias": [`@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_MODULE}`],
+          "--alias": Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
           "--legal-comments": "none",
         },
-        mainFields: ["module", "main"],
-        // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
         tsconfig: join(REPO_ROOT, "tsconfig.json"),
         // The working-day calendar reads the official year files (CN-<yyyy>.json) next to its module at run
         // time (R-WD-3): ship them beside every bundle, where `new URL("./calendar-data/", import.meta.url)`
