@@ -21,7 +21,6 @@ import { loadContract } from "../functions/core/contract";
 import { nextPeriod, startOfDay } from "../functions/core/time";
 import { startEmbeddedApp } from "../infra/local/app";
 import { defaultRange } from "../infra/local/contract-year";
-import { PartyASimulator } from "../infra/local/party-a";
 import { localTemplate } from "../infra/local/template-cache";
 import { generateUsage } from "../infra/local/usage-generator";
 import { START_CYCLES_LABEL } from "../workflows/monthly-kickoff";
@@ -34,6 +33,7 @@ import {
   startDynamoDbMeter,
   startS3Meter,
 } from "./scale-meters";
+import { ScaleParties } from "./scale-party";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const usage =
@@ -130,7 +130,7 @@ async function main() {
   process.env.CONTRACT_OPS_S3_ENDPOINT = s3Proxy.endpoint;
   resetAwsClients();
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-scale-"));
-  const partyA = new PartyASimulator({ app, contract: sample, firstPeriod });
+  const parties = new ScaleParties(app, sample);
   try {
     const setupStart = performance.now();
     for (const [index, period] of periods.entries()) {
@@ -159,7 +159,7 @@ async function main() {
     Object.assign(s3, { putCopyPostList: 0, getAndOther: 0 });
     lambdas.clear();
 
-    partyA.start(start, end);
+    parties.start(start, end);
     const runStart = performance.now();
     await app.clock.runUntil(end);
     const runSeconds = (performance.now() - runStart) / 1000;
@@ -252,7 +252,12 @@ async function main() {
       contracts: opts.contracts,
       months: periods.length,
       periods,
-      correct: { cyclesClosed: closed, contractMonths, sameBillForSameUsage: consistent },
+      correct: {
+        cyclesClosed: closed,
+        contractMonths,
+        sameBillForSameUsage: consistent,
+        operationsRefused: Object.fromEntries(parties.refused),
+      },
       wallSeconds: { setup: round(setupSeconds, 1), run: round(runSeconds, 1) },
       phases: {
         kickoff: phase(["list-active-contracts", "start-monthly-cycle"], contractMonths),
@@ -291,7 +296,7 @@ async function main() {
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderText(report));
   } finally {
-    partyA.close();
+    parties.close();
     await app.stop();
     await dynamoProxy.close();
     await s3Proxy.close();
