@@ -75,6 +75,8 @@ export class ScaleParties {
           text: `确认，本期账单核对无误。\n\n${contact.name}\n`,
         });
       });
+      // R-TRIAL-1: a bill of 0.00 or less is for information; nothing to pay or invoice.
+      if (!/[1-9]/.test(amount) || amount.startsWith("-")) continue;
       const paidAt = workingDayMorning(received, DEFAULT_PAYMENT_WORKING_DAY);
       this.app.clock.schedule(paidAt, () =>
         this.perform(() =>

@@ -20,7 +20,6 @@ import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
 import { nextPeriod, startOfDay } from "../functions/core/time";
 import { startEmbeddedApp } from "../infra/local/app";
-import { defaultRange } from "../infra/local/contract-year";
 import { localTemplate } from "../infra/local/template-cache";
 import { generateUsage } from "../infra/local/usage-generator";
 import { START_CYCLES_LABEL } from "../workflows/monthly-kickoff";
@@ -109,7 +108,8 @@ async function main() {
   }
 
   const sample = await loadContract(join(repoRoot, "contracts/11NA0700211920254001.json"));
-  const firstPeriod = defaultRange(sample).from;
+  // The first month billed in full (R-TRIAL-1: usage before billingStartsOn is rated at zero).
+  const firstPeriod = sample.rules.billingStartsOn.value.slice(0, 7);
   const periods: string[] = [];
   for (let p = firstPeriod; periods.length < opts.months; p = nextPeriod(p)) periods.push(p);
   const lastPeriod = periods.at(-1) as string;
