@@ -16,7 +16,7 @@ import {
   ProvisionedThroughputExceededException,
 } from "@aws-sdk/client-dynamodb";
 import { SESServiceException } from "@aws-sdk/client-ses";
-import { z } from "zod";
+import * as z from "zod";
 import type { ClientHook } from "../../functions/adapters/aws-config";
 import { functionNames } from "../../workflows/states";
 import type { InvokeLambda } from "./sfn";

@@ -5,7 +5,7 @@
  */
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { lambdaHandler } from "../../functions/handler-kit";
 import { cycleStep, outputs } from "../../functions/schemas";
 

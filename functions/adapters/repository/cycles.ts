@@ -1,7 +1,7 @@
 /** Billing cycles: one item per contract and period, with the bill, its deadlines and what each party did. */
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { CycleDeadlineField, DeadlineMove } from "../../core/calendar-recompute";
 import { expiresAtSeconds, RETENTION_MONTHS } from "../../core/retention";
 import { documentClient } from "../aws-config";

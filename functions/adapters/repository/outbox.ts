@@ -1,7 +1,7 @@
 /** The outbound email outbox (ADR 0012): an email is recorded before it is sent. */
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";

@@ -2,7 +2,7 @@
 
 import { randomBytes } from "node:crypto";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
 import { conditionalUpdate, getItem, putIfAbsent, strip, table } from "./table";

@@ -4,7 +4,7 @@
  * applied, validated as any contract is.
  */
 import { readFile } from "node:fs/promises";
-import type { z } from "zod";
+import type * as z from "zod";
 import { type Contract, ContractInvalidError, parseContract } from "../../../functions/core/contract";
 import { mergePatch } from "./merge-patch";
 import { type Scenario, scenarioSchema } from "./schema";

@@ -3,7 +3,7 @@
  * The zod schema is the one definition; scenarios/scenario.schema.json is generated from it
  * (`npm run scenario:schema`) and a test keeps the two equal.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { obligationEvent } from "./obligation-events";
 
 const period = z
