@@ -44,8 +44,18 @@ export const outputs = {
   }),
   /** MonthlyCycle `$reopened` (R-RECON-3). */
   openReReconciliation: z.object({ reReconciliationDeadline: instant }),
-  /** MonthlyKickoff `$listing`. */
-  listActiveContracts: z.object({ period, contracts: z.array(z.object({ contractId })) }),
+  /** MonthlyKickoff `$listing`: where the manifest of contracts is (ADR 0051), and how many it lists. */
+  listActiveContracts: z.object({
+    period,
+    contractCount: z.number().int().min(0),
+    manifestKey: z.string().min(1),
+  }),
+  /** MonthlyKickoff: one batch's child execution output, summed after the Distributed Map. */
+  startMonthlyCycles: z.object({
+    period,
+    contracts: z.number().int().min(1),
+    newlyStarted: z.number().int().min(0),
+  }),
   /** RenewalWatch `$plan` (R-TERM-1, R-NOTICE-1, R-NOTICE-3). */
   planRenewalWatch: z.object({
     /** The term's outcome if already decided: "ended" by a notice that undid its renewal (R-NOTICE-2, ADR 0071). */
