@@ -2,7 +2,7 @@
  * ObligationClock's steps (R-BREACH-1, R-SLA-1, R-SLA-2): "await" stores the wait's task token (never
  * logged), "remind" sends the reminder before a cure deadline, "due" records what a passed deadline means.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { awaitObligation, obligationDeadlinePassed, remindObligation } from "../app/obligation-clock";
 import { lambdaHandler } from "../handler-kit";
 import { contractId } from "../schemas";

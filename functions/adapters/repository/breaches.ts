@@ -3,7 +3,7 @@
  * once; its written notice, cure and objection are each set once (the same value again is a retry and
  * succeeds, a different one is refused), so two operators recording at once cannot both win.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DELIVERY_METHODS, DELIVERY_REGIONS } from "../../core/notices";
 import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll } from "./table";
 

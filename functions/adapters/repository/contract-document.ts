@@ -3,7 +3,7 @@
  * record carries `documentVersion`, and a change is written only over the version it was computed from, so
  * two operators changing the contract at once cannot lose one another's change.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type Contract, contractSchema } from "../../core/contract";
 import { conditionalUpdate, contractKey, getItem, NotFoundError, parseRecord } from "./table";
 

@@ -2,7 +2,7 @@
  * Service-level tickets (R-SLA-1, R-SLA-2): one item per ticket, opened once, closed once (the same close
  * again is a retry and succeeds; another close time is refused).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { TICKET_KINDS } from "../../core/service-levels";
 import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll } from "./table";
 

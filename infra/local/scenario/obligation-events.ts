@@ -4,7 +4,7 @@
  * R-SLA-2), bank account and contact changes (R-BANK-1, 2.13, 9.2). Each event is one `npm run ops` command
  * with its flags exactly as an operator types them (`--contract` is the run's), played at its moment.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const OBLIGATION_COMMANDS = [
   "record-breach-notice",
