@@ -9,37 +9,11 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
 
-/** One folder per Lambda under functions/ (functions/<name>/handler.ts, export `handler`). */
-export const functionNames = [
-  "list-active-contracts",
-  "start-monthly-cycle",
-  "prepare-bill",
-  "send-bill",
-  "await-callback",
-  "send-reminder",
-  "record-missed-deadline",
-  "open-re-reconciliation",
-  "close-cycle",
-  "plan-renewal-watch",
-  "send-renewal-reminder",
-  "renew-term",
-  "continue-renewal-watch",
-  "end-contract",
-  "inbound-reply",
-  "check-calendar-year",
-  "obligation-clock",
-] as const;
-export type FunctionName = (typeof functionNames)[number];
-export type WorkflowFunctions<Name extends FunctionName> = Record<Name, IFunction>;
+import type { FunctionName } from "./names";
 
-/** Fixed names, so function environments can carry the ARNs without a CloudFormation cycle. */
-export const stateMachineNames = {
-  monthlyKickoff: "ContractOps-MonthlyKickoff",
-  monthlyCycle: "ContractOps-MonthlyCycle",
-  renewalWatch: "ContractOps-RenewalWatch",
-  calendarCheck: "ContractOps-CalendarCheck",
-  obligationClock: "ContractOps-ObligationClock",
-} as const;
+export { type FunctionName, functionNames, stateMachineNames } from "./names";
+
+export type WorkflowFunctions<Name extends FunctionName> = Record<Name, IFunction>;
 
 /**
  * A Standard execution dies after one year. No wait may be planned past this budget measured from the

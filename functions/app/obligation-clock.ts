@@ -5,7 +5,7 @@
  * until the deadline; the answer (a cure, an objection, the ticket's close) completes its task token.
  */
 
-import { stateMachineNames } from "../../workflows/states";
+import { stateMachineNames } from "../../workflows/names";
 import { sendEmail } from "../adapters/mailer";
 import { appendAuditEvent, getContract } from "../adapters/repository";
 import {

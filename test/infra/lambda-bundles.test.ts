@@ -26,8 +26,8 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 530_000,
-    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken",
+    ceilingBytes: 640_000,
+    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured",
   },
 };
 
