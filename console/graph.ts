@@ -4,7 +4,7 @@
  * Next, each Choice rule and its Default, and each Catch (a caught error is a path too). Pure: the
  * layout and drawing are graph-svg.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export type EdgeKind = "next" | "choice" | "default" | "catch";
 

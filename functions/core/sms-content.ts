@@ -10,7 +10,7 @@
  * still counts it as rejected at that line, and the findings keep the reason it was refused for.
  */
 
-import { z } from "zod";
+import * as z from "zod";
 import { marketingContentProblem } from "./sms-governance/marketing";
 import { REJECTED_KEPT } from "./statement";
 import {
