@@ -4,7 +4,7 @@
  * the divergences with the seed and the plan to replay. Exit 0 with no divergence, 1 with any, 2 on a
  * usage error.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
@@ -89,15 +89,23 @@ async function main(): Promise<number> {
     faultKinds: report.faultKinds,
     divergences: report.divergences.map(({ seed, what }) => ({ seed, what })),
     redrives: report.redrives,
+    knownDuplicateEmails: report.knownDuplicateEmails.map(({ seed, what }) => ({ seed, what })),
     span: report.span,
     seconds: Number(seconds),
   };
+  const replayFlags = [
+    ...(values.scenario ? [`--scenario ${values.scenario}`] : []),
+    ...(values.from ? [`--from ${values.from}`] : []),
+    ...(values.to ? [`--to ${values.to}`] : []),
+  ].join(" ");
   for (const seed of new Set(report.divergences.map((d) => d.seed))) {
     const plan = report.divergences.find((d) => d.seed === seed)?.plan;
-    const file = `out/chaos-seed-${seed}.json`;
-    await writeFile(file, `${JSON.stringify(plan, null, 2)}\n`).catch(() => undefined);
+    // The plan as a file too: FAULTS=<file> npm start -- … plays it under any scenario.
+    await mkdir("out", { recursive: true });
+    await writeFile(`out/chaos-seed-${seed}.json`, `${JSON.stringify(plan, null, 2)}\n`);
     process.stderr.write(
-      `seed ${seed} diverged; replay: npm run chaos -- --seeds 1 --first-seed ${seed}  (plan: ${JSON.stringify(plan)})\n`,
+      `seed ${seed} diverged; replay: npm run chaos -- --seeds 1 --first-seed ${seed}${replayFlags ? ` ${replayFlags}` : ""} ` +
+        `(plan in out/chaos-seed-${seed}.json: ${JSON.stringify(plan)})\n`,
     );
   }
   if (values.json) {
@@ -108,7 +116,8 @@ async function main(): Promise<number> {
       .join(", ");
     process.stdout.write(
       `${report.runs} runs, ${report.faultsInjected} faults injected (${kinds}), ${report.redrives} redrives, ` +
-        `${report.divergences.length} divergences, ${report.span.from}..${report.span.to}, ${seconds} s\n`,
+        `${report.divergences.length} divergences, ${report.knownDuplicateEmails.length} known duplicate emails ` +
+        `(crash after SES accepted), ${report.span.from}..${report.span.to}, ${seconds} s\n`,
     );
     for (const d of report.divergences) process.stdout.write(`seed ${d.seed}: ${d.what}\n`);
   }

@@ -78,6 +78,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
     });
+    const redriveAfterSeconds = faults?.plan.redriveAfterSeconds;
+    if (redriveAfterSeconds !== undefined) {
+      // The operator the alarm wakes (ADR 0024): every execution that failed or timed out is redriven.
+      stepFunctions.onExecutionClosed(({ executionArn, status }) => {
+        if (status !== "FAILED" && status !== "TIMED_OUT") return;
+        clock.schedule(new Date(clock.nowMs() + redriveAfterSeconds * 1000), async () => {
+          await stepFunctions.redriveExecution({ executionArn }).catch(() => undefined);
+        });
+      });
+    }
     const api = await startStepFunctionsApi(stepFunctions, {
       port: stepFunctionsPort,
       host: LOCAL_HOST,

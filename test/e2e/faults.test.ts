@@ -122,6 +122,52 @@ describe("fault plan", () => {
     expect((await getCycle(contractId, "2025-09")).replyKey).toMatch(/./);
   });
 
+  it("a crash fails the MonthlyCycle; the plan's redrive resumes it at the failed step: one bill, one statement", async () => {
+    const { app: a, contractId } = await boot({
+      faults: [{ kind: "crash", function: "send-bill", operation: "SendEmail", call: 1, when: "before" }],
+      redriveAfterSeconds: 60,
+    });
+    const { executionArn } = await a.stepFunctions.startExecution({
+      stateMachineArn: a.stateMachineArns.monthlyCycle,
+      name: `${contractId}-2025-09`,
+      input: JSON.stringify({ contractId, period: "2025-09" }),
+    });
+    await a.clock.runUntil(new Date("2025-10-01T01:00:30+08:00"));
+    expect((await a.stepFunctions.describeExecution({ executionArn })).status).toBe("FAILED");
+    const failed = (await a.stepFunctions.getExecutionHistory({ executionArn, maxResults: 1000 })).events;
+    expect(failed.at(-1)?.executionFailedEventDetails).toMatchObject({ error: "Runtime.ExitError" });
+    await a.clock.runUntil(new Date("2025-10-01T01:05:00+08:00"));
+    const described = await a.stepFunctions.describeExecution({ executionArn });
+    expect(described).toMatchObject({ status: "RUNNING", redriveCount: 1 });
+    expect(await emailsTo(a, PARTY_A)).toHaveLength(1);
+    const entered = (await a.stepFunctions.getExecutionHistory({ executionArn, maxResults: 1000 })).events
+      .filter((e) => e.type === "TaskStateEntered")
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    // The bill was prepared once; sending was entered twice (crashed, redriven).
+    expect(entered.filter((n) => n === "Rate usage and prepare the bill")).toHaveLength(1);
+    expect(entered.filter((n) => n === "Send the bill to Party A")).toHaveLength(2);
+  });
+
+  it("delivers a schedule's firing twice: the kickoff runs twice, one MonthlyCycle per contract and period", async () => {
+    app = await startEmbeddedApp({
+      start: new Date("2025-10-01T00:30:00+08:00"),
+      faults: { faults: [{ kind: "duplicate-schedule", schedule: "ContractOps-MonthlyKickoff", firing: 1 }] },
+    });
+    const contract = await loadContract(SAMPLE_CONTRACT);
+    await registerContract(contract);
+    await uploadSmallMonth(contract, "2025-09");
+    await app.clock.runUntil(new Date("2025-10-01T02:00:00+08:00"));
+    const kickoffs = await app.stepFunctions.listExecutions({
+      stateMachineArn: app.stateMachineArns.monthlyKickoff,
+    });
+    expect(kickoffs.executions).toHaveLength(2);
+    const cycles = await app.stepFunctions.listExecutions({
+      stateMachineArn: app.stateMachineArns.monthlyCycle,
+    });
+    expect(cycles.executions.map((e) => e.name)).toEqual([`${contract.contractId}-2025-09`]);
+    expect(await emailsTo(app, PARTY_A)).toHaveLength(1);
+  });
+
   it("reads a plan from a file, and refuses a malformed one naming the field", async () => {
     const dir = await mkdtemp(join(tmpdir(), "fault-plan-"));
     try {

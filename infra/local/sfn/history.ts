@@ -57,6 +57,7 @@ const DETAILS_KEY: Record<string, string> = {
   ExecutionFailed: "executionFailedEventDetails",
   ExecutionAborted: "executionAbortedEventDetails",
   ExecutionTimedOut: "executionTimedOutEventDetails",
+  ExecutionRedriven: "executionRedrivenEventDetails",
   TaskScheduled: "taskScheduledEventDetails",
   TaskStarted: "taskStartedEventDetails",
   TaskSubmitted: "taskSubmittedEventDetails",

@@ -17,6 +17,7 @@ const OPERATIONS = {
   DescribeExecution: "describeExecution",
   ListExecutions: "listExecutions",
   StopExecution: "stopExecution",
+  RedriveExecution: "redriveExecution",
   GetExecutionHistory: "getExecutionHistory",
   SendTaskSuccess: "sendTaskSuccess",
   SendTaskFailure: "sendTaskFailure",

@@ -69,6 +69,17 @@ export interface ExecutionRecord {
   contextStateMachine: Record<string, unknown>;
   /** Ends the execution when its history reaches the 25,000-event quota (limits.ts). */
   onHistoryFull: () => void;
+  /** RedriveExecution (redrive.ts): how often, when last, and where a redrive resumes. */
+  redriveCount: number;
+  redriveMs: number | undefined;
+  resumeAt: ResumePoint | undefined;
+}
+
+/** The top-level state an execution was last in, with its input and the variables at its entry. */
+export interface ResumePoint {
+  state: string;
+  input: unknown;
+  variables: Record<string, unknown>;
 }
 
 /** Cancellation of a branch tree: stopping an execution, or a sibling branch failing. */

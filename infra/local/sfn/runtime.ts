@@ -33,6 +33,7 @@ import {
   type TokenRecord,
   validName,
 } from "./records";
+import { redriveRefusal } from "./redrive";
 import { StateInterpreter } from "./states";
 import { ExecutionStore } from "./store";
 import { closeToken, openToken, runTask } from "./task-state";
@@ -50,6 +51,10 @@ export class LocalStepFunctions extends ExecutionStore {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly schedules = new Map<string, ScheduledTimer>();
   private readonly closeListeners = new Map<string, ((exec: ExecutionRecord) => void)[]>();
+  private readonly anyCloseListeners: ((execution: {
+    executionArn: string;
+    status: ExecutionStatus;
+  }) => void)[] = [];
   private readonly interpreter: StateInterpreter;
 
   constructor(options: LocalStepFunctionsOptions) {
@@ -133,6 +138,9 @@ export class LocalStepFunctions extends ExecutionStore {
         this.emitExec(exec, "ExecutionFailed", { error: exec.error, cause: exec.cause });
         this.close(exec, "FAILED");
       },
+      redriveCount: 0,
+      redriveMs: undefined,
+      resumeAt: undefined,
     };
     this.executions.set(arn, exec);
     (this.executionsByMachine.get(machine.arn) as ExecutionRecord[]).push(exec);
@@ -143,23 +151,79 @@ export class LocalStepFunctions extends ExecutionStore {
       inputDetails: { truncated: false },
       roleArn: machine.roleArn,
     });
-    // The definition's TimeoutSeconds, or else the 1-year maximum execution time (limits.ts).
-    const timeout = machine.definition.timeoutSeconds;
-    const timeoutMs = Math.min(timeout === undefined ? MAX_EXECUTION_MS : timeout * 1000, MAX_EXECUTION_MS);
-    exec.timeoutTimer = this.clock.schedule(new Date(startMs + timeoutMs), () => {
+    this.armTimeout(exec, startMs);
+    void this.run(strand, parsed);
+    return { executionArn: arn, startDate: new Date(startMs) };
+  }
+
+  /**
+   * RedriveExecution (API reference; redrive.ts for who may): the same execution continues from the
+   * state it failed, timed out or was aborted in, with that state's input and the variables it saw; the
+   * states that succeeded are not rerun. A Parallel or Map state is rerun whole (AWS reruns only its
+   * unsuccessful branches or iterations: docs/sfn-conformance.md).
+   */
+  async redriveExecution(input: {
+    executionArn: string;
+    clientToken?: string;
+  }): Promise<{ redriveDate: Date }> {
+    const exec = this.execution(input.executionArn);
+    const refusal = redriveRefusal(exec, this.clock.nowMs());
+    if (refusal !== undefined) throw new StepFunctionsApiError("ExecutionNotRedrivable", refusal);
+    const nowMs = this.clock.nowMs();
+    exec.status = "RUNNING";
+    exec.stopMs = undefined;
+    exec.error = undefined;
+    exec.cause = undefined;
+    exec.outputText = undefined;
+    exec.root = new CancelScope();
+    exec.redriveCount += 1;
+    exec.redriveMs = nowMs;
+    exec.contextExecution.RedriveCount = exec.redriveCount;
+    const strand: Strand = {
+      exec,
+      scope: exec.root,
+      release: this.clock.hold(),
+      lastEventId: exec.events.at(-1)?.id ?? 0,
+    };
+    this.emit(strand, "ExecutionRedriven", { redriveCount: exec.redriveCount });
+    // The state machine's TimeoutSeconds counts again from the redrive (developer guide, redrive).
+    this.armTimeout(exec, nowMs);
+    const resume = exec.resumeAt;
+    if (resume) {
+      const vars = new VariableScope();
+      for (const [name, value] of Object.entries(resume.variables)) vars.set(name, value);
+      void this.run(strand, resume.input, { state: resume.state, vars });
+    } else {
+      void this.run(strand, exec.input);
+    }
+    return { redriveDate: new Date(nowMs) };
+  }
+
+  /** Calls `listener` after any execution closes (the embedded stack's redrive policy, ADR 0024). */
+  onExecutionClosed(listener: (execution: { executionArn: string; status: ExecutionStatus }) => void): void {
+    this.anyCloseListeners.push(listener);
+  }
+
+  /**
+   * The definition's TimeoutSeconds from `fromMs` (the start, or a redrive), never past the 1-year maximum
+   * execution time counted from the start (limits.ts).
+   */
+  private armTimeout(exec: ExecutionRecord, fromMs: number): void {
+    const timeout = exec.machine.definition.timeoutSeconds;
+    const limitMs = exec.startMs + MAX_EXECUTION_MS;
+    const atMs = Math.min(timeout === undefined ? limitMs : fromMs + timeout * 1000, limitMs);
+    exec.timeoutTimer = this.clock.schedule(new Date(atMs), () => {
       if (exec.status !== "RUNNING") return;
       this.close(exec, "TIMED_OUT");
       exec.error = "States.Timeout";
       this.emitExec(exec, "ExecutionTimedOut", {
         error: "States.Timeout",
         cause:
-          timeout !== undefined && timeout * 1000 <= MAX_EXECUTION_MS
+          timeout !== undefined && fromMs + timeout * 1000 <= limitMs
             ? `The execution exceeded TimeoutSeconds (${timeout}).`
             : "The execution reached the maximum execution time of 1 year.",
       });
     });
-    void this.run(strand, parsed);
-    return { executionArn: arn, startDate: new Date(startMs) };
   }
 
   async stopExecution(input: {
@@ -272,16 +336,24 @@ export class LocalStepFunctions extends ExecutionStore {
 
   // ---------------------------------------------------------------- execution engine
 
-  private async run(strand: Strand, input: unknown): Promise<void> {
+  private async run(
+    strand: Strand,
+    input: unknown,
+    resume?: { state: string; vars: VariableScope },
+  ): Promise<void> {
     const exec = strand.exec;
+    // A strand of an attempt that was stopped, failed or timed out is stale once a redrive began a new
+    // attempt (a new root scope): it must not close the new one.
+    const current = () => exec.status === "RUNNING" && strand.scope === exec.root;
     try {
       const output = await this.interpreter.runStateList(
         strand,
         exec.machine.definition,
         input,
-        new VariableScope(),
+        resume?.vars ?? new VariableScope(),
+        resume?.state,
       );
-      if (exec.status !== "RUNNING") return;
+      if (!current()) return;
       this.close(exec, "SUCCEEDED");
       exec.outputText = JSON.stringify(output);
       this.emit(strand, "ExecutionSucceeded", {
@@ -289,7 +361,7 @@ export class LocalStepFunctions extends ExecutionStore {
         outputDetails: { truncated: false },
       });
     } catch (error) {
-      if (exec.status !== "RUNNING") return;
+      if (!current()) return;
       const failure =
         error instanceof StatesFailureError
           ? error
@@ -309,6 +381,9 @@ export class LocalStepFunctions extends ExecutionStore {
     exec.timeoutTimer?.cancel();
     for (const token of exec.openTokens) closeToken(token);
     exec.root.cancel(new StrandCancelledError(`execution ${status}`));
+    for (const listener of this.anyCloseListeners) {
+      queueMicrotask(() => listener({ executionArn: exec.arn, status }));
+    }
     const listeners = this.closeListeners.get(exec.arn);
     if (listeners) {
       this.closeListeners.delete(exec.arn);

@@ -39,11 +39,23 @@ export class StateInterpreter {
     this.clock = host.clock;
   }
 
-  async runStateList(strand: Strand, list: StateList, input: unknown, vars: VariableScope): Promise<unknown> {
-    let name: string | undefined = list.startAt;
+  /**
+   * Runs a state list from its StartAt, or from `from` (a redrive). At the top level each state's entry
+   * is remembered (`exec.resumeAt`): a redrive continues from the state the execution failed in.
+   */
+  async runStateList(
+    strand: Strand,
+    list: StateList,
+    input: unknown,
+    vars: VariableScope,
+    from?: string,
+  ): Promise<unknown> {
+    let name: string | undefined = from ?? list.startAt;
     let current = input;
+    const topLevel = list === strand.exec.machine.definition;
     while (name !== undefined) {
       const state = list.states.get(name) as CompiledState;
+      if (topLevel) strand.exec.resumeAt = { state: name, input: current, variables: vars.collect({}) };
       const r = await this.runState(strand, state, current, vars);
       current = r.output;
       name = r.next;

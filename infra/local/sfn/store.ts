@@ -16,6 +16,7 @@ import {
   type StateMachineRecord,
   validName,
 } from "./records";
+import { redriveFields } from "./redrive";
 import type { VirtualClock } from "./virtual-clock";
 
 export class ExecutionStore {
@@ -122,7 +123,9 @@ export class ExecutionStore {
     error?: string;
     cause?: string;
     redriveCount: number;
+    redriveDate?: Date;
     redriveStatus: string;
+    redriveStatusReason?: string;
   }> {
     const e = this.execution(input.executionArn);
     return {
@@ -137,8 +140,7 @@ export class ExecutionStore {
       ...(e.outputText === undefined ? {} : { output: e.outputText, outputDetails: { included: true } }),
       ...(e.error === undefined || e.error === "" ? {} : { error: e.error }),
       ...(e.cause === undefined ? {} : { cause: e.cause }),
-      redriveCount: 0,
-      redriveStatus: e.status === "RUNNING" || e.status === "SUCCEEDED" ? "NOT_REDRIVABLE" : "REDRIVABLE",
+      ...redriveFields(e, this.clock.nowMs()),
     };
   }
 
