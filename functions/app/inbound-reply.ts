@@ -131,7 +131,8 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   const trust = assessTrust({
     ...envelope,
     headers,
-    replyKeyOpen: keyRecord?.open === true,
+    // A retry of the message whose decision closed the key finds the key closed by itself: still open to it.
+    replyKeyOpen: keyRecord?.open === true || cycle?.reconciliation?.sesMessageId === sesMessageId,
     alreadyProcessed: earlier !== undefined,
     receivedAt,
     deadline: keyRecord ? new Date(keyRecord.deadline) : null,
@@ -204,6 +205,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
     partyAAmount: decision.amount ?? bill.billTotal,
     receivedAt,
     who: "party-a",
+    sesMessageId,
     details: { sesMessageId, reasonCode: decision.reasonCode },
   });
   if (!decided) {

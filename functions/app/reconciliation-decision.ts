@@ -37,6 +37,8 @@ export interface ReconciliationDecision {
   partyAAmount: string;
   receivedAt: Date;
   who: "party-a" | "operator";
+  /** The emailed reply that decided (its SES message id): a retry of the same message finishes it. */
+  sesMessageId?: string;
   details: Record<string, unknown>;
 }
 
@@ -66,13 +68,15 @@ export async function recordReconciliationOutcome(
     partyAAmount: input.partyAAmount,
     receivedAt: formatInstant(input.receivedAt),
     difference: classified.difference,
+    ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
   };
   await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", { reconciliation });
   const recorded = (await getCycle(cycle.contractId, cycle.period)).reconciliation;
   if (
     recorded?.outcome !== reconciliation.outcome ||
     recorded.partyAAmount !== reconciliation.partyAAmount ||
-    recorded.receivedAt !== reconciliation.receivedAt
+    recorded.receivedAt !== reconciliation.receivedAt ||
+    recorded.sesMessageId !== input.sesMessageId
   )
     return null;
   const key = cycle.replyKey ? await getReplyKey(cycle.replyKey) : undefined;

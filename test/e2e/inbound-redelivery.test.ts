@@ -43,7 +43,9 @@ async function billed(faults: FaultPlan) {
 const acknowledgements = async (a: EmbeddedApp) =>
   (await emailsTo(a, PARTY_A)).filter((e) => e.text?.includes("我们理解您的回复为"));
 const notesToPartyB = async (a: EmbeddedApp) =>
-  (await emailsTo(a, PARTY_B)).filter((e) => e.subject.startsWith("未处理的来信"));
+  (await emailsTo(a, PARTY_B)).filter(
+    (e) => e.subject.startsWith("未处理的来信") || e.subject.startsWith("需人工处理"),
+  );
 
 describe("an inbound reply delivered more than once", () => {
   it("R-RECON-1: one SES event delivered twice at once is one reply: one decision, one acknowledgement, no notice to Party B", async () => {
@@ -80,6 +82,19 @@ describe("an inbound reply delivered more than once", () => {
       e.what.startsWith("reconciliation reply:"),
     );
     expect(decided).toHaveLength(1);
+    expect(await acknowledgements(a)).toHaveLength(1);
+    expect(await notesToPartyB(a)).toEqual([]);
+  });
+
+  it("R-RECON-3: a dispute whose acknowledgement SES throttled past the SDK's attempts stands when Lambda retries it; nothing goes to a person", async () => {
+    const { app: a, contractId, replyTo } = await billed({
+      faults: [{ kind: "ses-throttle", function: "inbound-reply", call: 1, times: 3 }],
+    });
+    // 3600.27 is 10 % below the bill of 4000.30: beyond the 5 % tolerance.
+    await replyAsPartyA(a, replyTo, "有异议，本期金额应为人民币3600.27元，请重新核对。");
+    await runUntil(a, "2025-10-09T10:05:00+08:00");
+    expect(a.stack.faults?.injected.map((f) => f.kind)).toEqual(["ses-throttle"]);
+    expect((await getCycle(contractId, PERIOD)).reconciliation?.outcome).toBe("re-reconcile");
     expect(await acknowledgements(a)).toHaveLength(1);
     expect(await notesToPartyB(a)).toEqual([]);
   });

@@ -48,6 +48,8 @@ export interface CycleRecord {
     partyAAmount?: string;
     receivedAt?: string;
     difference?: string;
+    /** The emailed reply that decided, by SES message id (absent for a person's or the deadline's decision). */
+    sesMessageId?: string;
   };
   reReconciliationDeadline?: string;
   agreed?:
@@ -102,6 +104,7 @@ const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
       partyAAmount: z.string().optional(),
       receivedAt: z.string().optional(),
       difference: z.string().optional(),
+      sesMessageId: z.string().optional(),
     })
     .optional(),
   reReconciliationDeadline: z.string().optional(),
