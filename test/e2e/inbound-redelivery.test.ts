@@ -87,7 +87,11 @@ describe("an inbound reply delivered more than once", () => {
   });
 
   it("R-RECON-3: a dispute whose acknowledgement SES throttled past the SDK's attempts stands when Lambda retries it; nothing goes to a person", async () => {
-    const { app: a, contractId, replyTo } = await billed({
+    const {
+      app: a,
+      contractId,
+      replyTo,
+    } = await billed({
       faults: [{ kind: "ses-throttle", function: "inbound-reply", call: 1, times: 3 }],
     });
     // 3600.27 is 10 % below the bill of 4000.30: beyond the 5 % tolerance.
