@@ -1,6 +1,6 @@
 /** Pieces several pages share: a rule with its clause in words, a party, a task row, a deadline's outcome. */
 import type { OpenTask } from "../../functions/app/console-model";
-import { clauseInWords } from "../../functions/core/clauses";
+import { clauseInWords } from "../../functions/core/clause-words";
 import { beijingTime, escapeHtml, href } from "../html";
 import { type Lang, t, tv } from "../i18n";
 

@@ -17,6 +17,7 @@ import {
 import { getTicket, setTicketClockToken } from "../adapters/repository/tickets";
 import { completeTask, startNamedExecution, stateMachineArnByName } from "../adapters/workflow";
 import { ARBITRATION_BODY, type BreachNotice, cureReminderDay } from "../core/breach-register";
+import { cite, isContractRuleId } from "../core/clause-words";
 import type { Contract } from "../core/contract";
 import { renderCureDeadlineEmail } from "../core/emails/cure-deadline";
 import type { ContractView } from "../core/emails/types";
@@ -105,16 +106,18 @@ function contractView(contract: Contract): ContractView {
   };
 }
 
-/** What Party A reads: the obligation in the contract's words, with the register's id. */
+/** What Party A reads: the obligation in the contract's words (clause-words.ts), with the register's id. */
 function obligationWords(entry: StoredBreachEntry): string {
-  const words: Record<string, string> = {
-    "R-BILL-1": "账单未按期发送（合同第四条4.6款）",
-    "R-PAY-1": "付款逾期（合同第四条4.8款）",
-    "R-INV-1": "发票未按期开具（合同第四条4.8款）",
-    "R-SLA-1": "语音专线未按期开通（合同第三条3.3款）",
-    "R-SLA-2": "服务时限未达到（合同第三条3.4款、3.18款或第二条2.26款）",
+  const labels: Record<string, string> = {
+    "R-BILL-1": "账单未按期发送",
+    "R-PAY-1": "付款逾期",
+    "R-INV-1": "发票未按期开具",
+    "R-SLA-1": "语音专线未按期开通",
+    "R-SLA-2": "服务时限未达到",
   };
-  return `${words[entry.rule] ?? "违约事项"}，登记编号 ${entry.breachId}`;
+  const label = labels[entry.rule];
+  const clause = isContractRuleId(entry.rule) ? cite(entry.rule) : "";
+  return `${label === undefined ? "违约事项" : `${label}${clause}`}，登记编号 ${entry.breachId}`;
 }
 
 async function cureEmail(input: { contractId: string; ref: string }, moment: "reminder" | "passed") {

@@ -159,3 +159,27 @@ export function cite(...ruleIds: ContractRuleId[]): string {
   const words = clauseWords(...ruleIds);
   return words ? `（${words}）` : "";
 }
+
+function refWordsEn(ref: ClauseRef): string {
+  switch (ref.kind) {
+    case "article":
+      return `${ref.clauses.length > 1 ? "clauses" : "clause"} ${ref.clauses.join(", ")}${ref.note ? ` (note ${ref.note})` : ""}`;
+    case "annex":
+      return `Annex ${ref.annex}${ref.item === undefined ? "" : ` item ${ref.item}`}`;
+    case "part":
+      return `part ${ref.part} (${ref.title})`;
+  }
+}
+
+/**
+ * A rule named for a reader who knows the contract, in the console's language: the Chinese words the emails use
+ * ("合同第四条4.6款") or an English rendering ("clause 4.6 of the contract"). `undefined` for a rule the contract
+ * is silent on (our decisions, R-RECON-5, R-MONEY-1, R-WD-*) and for an ID that is not a rule.
+ */
+export function clauseInWords(ruleId: string, lang: "zh" | "en" = "zh"): string | undefined {
+  if (!isContractRuleId(ruleId) || RULE_CLAUSES[ruleId].length === 0) return undefined;
+  if (lang === "zh") return clauseWords(ruleId);
+  return `${merged([...RULE_CLAUSES[ruleId]])
+    .map(refWordsEn)
+    .join("; ")} of the contract`;
+}

@@ -1,7 +1,7 @@
 /**
  * Emails speak the contract's language: clauses in words (合同第四条4.6款), never our rule IDs (R-…), which
  * stay in code, logs and docs. Oracles: the clause numbering of the seed contract text and the clause column of
- * contract-rules.md (copies in test/fixtures/contract-text) — both read here, independently of core/clauses.ts.
+ * contract-rules.md (copies in test/fixtures/contract-text) — both read here, independently of core/clause-words.ts.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
