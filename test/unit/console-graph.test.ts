@@ -20,6 +20,7 @@ beforeAll(() => {
     region: "us-east-1",
     accountId: "123456789012",
     repoRoot: process.cwd(),
+    bucketNames: { usage: "usage-bucket", mail: "mail-bucket" },
   });
   machines = stateMachines.map((m) => ({ name: m.name, definition: m.definition as Json }));
 });
