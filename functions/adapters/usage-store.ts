@@ -23,10 +23,9 @@ import {
   UsageFileError,
 } from "../core/usage-csv";
 import { awsConfig, s3Client } from "./aws-config";
+import { usageObjectKey } from "./usage-key";
 
-export function usageObjectKey(contractId: string, period: string, kind: UsageFile): string {
-  return `usage/${contractId}/${period}/${kind}.csv`;
-}
+export { usageObjectKey } from "./usage-key";
 
 export async function openUsage(
   contractId: string,

@@ -4,8 +4,9 @@
  * conditional write decides whether it happens, and emails go through the outbox.
  */
 
-export { prepareBill, sendBill } from "./cycle/bill";
+export { prepareBill } from "./cycle/bill";
 export { closeCycle } from "./cycle/close";
 export { type Missed, recordMissedDeadline } from "./cycle/missed-deadlines";
 export { openReReconciliation } from "./cycle/re-reconciliation";
+export { sendBill } from "./cycle/send-bill";
 export { type Awaiting, awaitCycleCallback, sendReconciliationReminder } from "./cycle/waits";

@@ -3,7 +3,7 @@
  * will find it — under the bill's opaque reply key, the cycle, or the term — and never logs it.
  */
 import * as z from "zod";
-import { awaitCycleCallback } from "../app/monthly-cycle";
+import { awaitCycleCallback } from "../app/cycle/waits";
 import { awaitWrittenNotice } from "../app/renewal-watch";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period, term } from "../schemas";

@@ -1,6 +1,6 @@
 /** MonthlyCycle: "Close the cycle" — adjustment carried (R-RECON-4), true-up (R-END-1), budget (R-BUDGET-1). */
 import * as z from "zod";
-import { closeCycle } from "../app/monthly-cycle";
+import { closeCycle } from "../app/cycle/close";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period } from "../schemas";
 

@@ -1,6 +1,6 @@
 /** MonthlyCycle: "Open the re-reconciliation" (R-RECON-3: 10 working days; R-RECON-4: payment proceeds). */
 import * as z from "zod";
-import { openReReconciliation } from "../app/monthly-cycle";
+import { openReReconciliation } from "../app/cycle/re-reconciliation";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, instant, money, outputs, period } from "../schemas";
 

@@ -1,5 +1,5 @@
 /** MonthlyCycle: "Rate usage and prepare the bill" (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-RECON-4). */
-import { prepareBill } from "../app/monthly-cycle";
+import { prepareBill } from "../app/cycle/bill";
 import { lambdaHandler } from "../handler-kit";
 import { cycleStep } from "../schemas";
 

@@ -3,7 +3,7 @@
  * re-reconciliation (R-RECON-3), overdue payment (R-PAY-2), late invoice (R-INV-1, R-BREACH-1).
  */
 import * as z from "zod";
-import { recordMissedDeadline } from "../app/monthly-cycle";
+import { recordMissedDeadline } from "../app/cycle/missed-deadlines";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, outputs, period } from "../schemas";
 

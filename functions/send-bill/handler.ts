@@ -1,5 +1,5 @@
 /** MonthlyCycle: "Send the bill to Party A" (R-BILL-1; the deadlines of R-RECON-1 and R-PAY-1 start here). */
-import { sendBill } from "../app/monthly-cycle";
+import { sendBill } from "../app/cycle/send-bill";
 import { lambdaHandler } from "../handler-kit";
 import { cycleStep, outputs } from "../schemas";
 

@@ -1,6 +1,6 @@
 /** MonthlyCycle: "Remind Party A that the reconciliation is due" (R-RECON-5). */
 import * as z from "zod";
-import { sendReconciliationReminder } from "../app/monthly-cycle";
+import { sendReconciliationReminder } from "../app/cycle/waits";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period } from "../schemas";
 

@@ -1,11 +1,11 @@
 /**
- * MonthlyCycle steps "Rate usage and prepare the bill" and "Send the bill to Party A" (architecture §4).
- * Each is safe to run twice: a conditional write decides whether it happens, and emails go through the outbox.
+ * MonthlyCycle step "Rate usage and prepare the bill" (architecture §4); sending is in send-bill.ts, which
+ * does not bundle the usage reader (ADR 0051). It is safe to run twice: a conditional write decides whether it happens, and emails go through the outbox.
  */
 
 import { awsConfig } from "../../adapters/aws-config";
 import { now } from "../../adapters/clock";
-import { replyAddress, sendEmail } from "../../adapters/mailer";
+import { sendEmail } from "../../adapters/mailer";
 import {
   appendAuditEvent,
   type CycleRecord,
@@ -15,21 +15,18 @@ import {
   getCycle,
   getLedgerEntry,
   ledgerEntries,
-  newReplyKey,
   putLedgerEntry,
-  setCycleFieldsOnce,
 } from "../../adapters/repository";
 import { openUsage } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
-import { billDue, paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
+import { billDue } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
 import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
-import { atTimeOfDay, formatInstant as instant } from "../../core/time";
+import { formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
-import { deadlineRules, REMINDER_TIME } from "../rules";
-import { recordBreachOnce } from "./breaches";
+import { deadlineRules } from "../rules";
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
 
@@ -158,67 +155,5 @@ function billSummary(cycle: CycleRecord) {
     billTotal: cycle.billTotal,
     billDue: cycle.billDue,
     lastPeriod: cycle.lastPeriod,
-  };
-}
-
-// --- Send the bill to Party A (R-BILL-1, R-RECON-1, R-PAY-1) ----------------------------------------
-
-export async function sendBill(input: { contractId: string; period: string }) {
-  const { contract } = await getContract(input.contractId);
-  let cycle = await getCycle(input.contractId, input.period);
-  if (!cycle.replyKey) {
-    // The email's sending is its receipt (R-BILL-1 → R-RECON-1, R-PAY-1 count from it).
-    const sentAt = now();
-    const rules = deadlineRules(contract);
-    const reconciliation = reconciliationDue(sentAt, rules);
-    const reminderDay = reconciliationReminderDate(reconciliation, rules);
-    const reminderAt = atTimeOfDay(reminderDay.date, REMINDER_TIME);
-    const payment = paymentDue(sentAt, rules);
-    await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
-      replyKey: newReplyKey(),
-      sentAt: instant(sentAt),
-      reconciliationDeadline: reconciliation.at,
-      reminderAt: reminderAt.getTime() > sentAt.getTime() ? instant(reminderAt) : null,
-      paymentDue: payment.at,
-      lateBill: sentAt.getTime() > Date.parse(cycle.billDue),
-    });
-    cycle = await getCycle(input.contractId, input.period);
-  }
-  const replyKey = cycle.replyKey as string;
-  const rendered = emails.statement(contract, cycle);
-  await sendEmail({
-    contractId: input.contractId,
-    emailKey: `statement#${input.period}`,
-    to: [contract.parties.partyA.contact.email],
-    replyTo: replyAddress(replyKey),
-    ...rendered,
-  });
-  // R-TRIAL-1: a bill of 0.00 or less is sent for information; no payment, no invoice, no breach arises.
-  const paymentExpected = parseMoney(cycle.billTotal).fen > 0n;
-  if (cycle.lateBill && paymentExpected) {
-    await recordBreachOnce(contract, cycle, {
-      rule: "R-BILL-1",
-      party: "B",
-      what: `bill for ${input.period} sent after its due date ${cycle.billDue}`,
-    });
-  }
-  await appendAuditEvent(
-    {
-      contractId: input.contractId,
-      period: input.period,
-      who: "system",
-      what: "bill emailed to Party A's contact",
-      rule: "R-BILL-1",
-      details: { sentAt: cycle.sentAt, reconciliationDeadline: cycle.reconciliationDeadline },
-    },
-    `bill-sent#${input.period}`,
-  );
-  return {
-    sentAt: cycle.sentAt as string,
-    reminderAt: cycle.reminderAt ?? null,
-    reconciliationDeadline: cycle.reconciliationDeadline as string,
-    paymentDue: cycle.paymentDue as string,
-    lateBill: cycle.lateBill === true,
-    paymentExpected,
   };
 }

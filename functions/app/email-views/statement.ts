@@ -1,6 +1,6 @@
 /** The monthly statement (R-BILL-1) and the usage-missing notice: rated lines, usage summary, deadlines, account. */
 import type { CycleRecord } from "../../adapters/repository";
-import { usageObjectKey } from "../../adapters/usage-store";
+import { usageObjectKey } from "../../adapters/usage-key";
 import { cite } from "../../core/clause-words";
 import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from "../../core/contract";
 import {

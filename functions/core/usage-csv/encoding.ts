@@ -2,9 +2,10 @@
  * Usage files in a legacy Chinese encoding (docs/usage-csv.md): Excel on Chinese Windows saves CSV as GBK
  * (code page 936). The parser reads UTF-8 bytes only, so such a file is transcoded on the way in, chunk by
  * chunk (memory stays one chunk); a character cut between two chunks is kept by the decoder until its
- * second byte arrives.
+ * second byte arrives. The decoder is the platform's WHATWG TextDecoder (Node's full ICU, as on Lambda), not
+ * iconv-lite: its charset tables would double the prepare-bill bundle (ADR 0051). WHATWG decodes "gbk" with
+ * the GB18030 decoder, a superset, so a GBK file reads the same.
  */
-import iconv from "iconv-lite";
 
 export const USAGE_ENCODINGS = ["utf-8", "gbk", "gb18030"] as const;
 export type UsageEncoding = (typeof USAGE_ENCODINGS)[number];
@@ -25,11 +26,11 @@ export async function* decodeToUtf8(
     yield* source;
     return;
   }
-  const decoder = iconv.getDecoder(encoding);
+  const decoder = new TextDecoder(encoding);
   for await (const chunk of source) {
-    const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const text = decoder.decode(chunk, { stream: true });
     if (text !== "") yield Buffer.from(text, "utf8");
   }
-  const rest = decoder.end();
-  if (rest !== undefined && rest !== "") yield Buffer.from(rest, "utf8");
+  const rest = decoder.decode();
+  if (rest !== "") yield Buffer.from(rest, "utf8");
 }
