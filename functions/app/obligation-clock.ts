@@ -18,11 +18,10 @@ import { getTicket, setTicketClockToken } from "../adapters/repository/tickets";
 import { completeTask, startNamedExecution, stateMachineArnByName } from "../adapters/workflow";
 import { ARBITRATION_BODY, type BreachNotice, cureReminderDay } from "../core/breach-register";
 import { cite, isContractRuleId } from "../core/clause-words";
-import type { Contract } from "../core/contract";
 import { renderCureDeadlineEmail } from "../core/emails/cure-deadline";
-import type { ContractView } from "../core/emails/types";
 import { TICKET_RULES } from "../core/service-levels";
 import { endOfDay, formatInstant, shanghaiDateOf, startOfDay } from "../core/time";
+import { contractView } from "./email-views/shared";
 
 export type ClockKind = "cure" | "ticket";
 
@@ -90,20 +89,6 @@ export async function awaitObligation(input: {
 /** The answer to a clock: completes its wait if one is waiting (the workflow first, as ADR 0012). */
 export async function answerClock(taskToken: string | undefined): Promise<string> {
   return taskToken ? completeTask(taskToken, { answered: true }) : "not-waiting-yet";
-}
-
-function contractView(contract: Contract): ContractView {
-  const { partyA, partyB } = contract.parties;
-  return {
-    contractId: contract.contractId,
-    title: contract.title,
-    partyAName: partyA.name,
-    partyBName: partyB.name,
-    partyAContactName: partyA.contact.name,
-    partyBContactName: partyB.contact.name,
-    partyBContactEmail: partyB.contact.email,
-    partyBContactPhone: partyB.contact.phone,
-  };
 }
 
 /** What Party A reads: the obligation in the contract's words (clause-words.ts), with the register's id. */
