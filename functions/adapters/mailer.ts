@@ -1,6 +1,6 @@
 /**
  * Outbound email through SES. Each email is recorded in the contract's outbox before it is sent and
- * marked sent afterwards, so a handler retried after a crash sends it once (issue #4 §3). The one
+ * marked sent afterwards, so a handler retried after a crash sends it once (architecture.md; ADR 0012). The one
  * window left — a crash after SES accepted the message and before the mark — can repeat an email,
  * never lose one.
  */

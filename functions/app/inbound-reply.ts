@@ -1,7 +1,7 @@
 /**
  * Party A's emailed reconciliation reply (R-RECON-1), as SES (or the local SMTP server) delivers it:
- * the raw message in S3, the receipt with its verdicts in the event. It acts only on what is certain
- * (issue #5): a trusted sender on an open reply key, a confirmation or a dispute with one figure.
+ * the raw message in S3, the receipt with its verdicts in the event. It acts only on what is certain (docs/replies.md;
+ * ADR 0030): a trusted sender on an open reply key, a confirmation or a dispute with one figure.
  * Everything else is recorded, reported to Party B's contact, and changes nothing.
  */
 import type { SESEvent, SESEventRecord } from "aws-lambda";

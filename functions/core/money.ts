@@ -207,8 +207,8 @@ export function exactFenFromDecimal(whole: string, fraction: string, yuanExponen
 }
 
 /** 元, 角 and 分 as written in words (肆仟贰佰壹拾捌元叁角陆分) to fen. */
-export function fenFromYuanJiaoFen(yuan: bigint, jiao: number, fen: number): bigint {
-  return yuan * 100n + BigInt(jiao) * 10n + BigInt(fen);
+export function fenFromYuanJiaoFen(yuan: bigint, jiao: bigint, fen: bigint): bigint {
+  return yuan * 100n + jiao * 10n + fen;
 }
 
 /** A percentage as an exact fraction of 1 %: "80.5" → 805/10. */

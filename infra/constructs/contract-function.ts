@@ -161,7 +161,7 @@ export class ContractFunction extends Construct {
       {
         id: "AwsSolutions-L1",
         reason:
-          "Issue #4 fixes the runtime at Node.js 22 (nodejs22.x, supported by Lambda); moving to a newer major is a deliberate, tested upgrade, not a synth-time default.",
+          "The project fixes the runtime at Node.js 22 (ADR 0001) (nodejs22.x, supported by Lambda); moving to a newer major is a deliberate, tested upgrade, not a synth-time default.",
       },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Safe to run twice (issue #4 §3, §6): a duplicate schedule delivery starts one MonthlyCycle, and the
+ * Safe to run twice (architecture.md; ADR 0012): a duplicate schedule delivery starts one MonthlyCycle, and the
  * send-bill handler retried after a crash between its write and its send sends one email, one bill.
  */
 import { afterEach, describe, expect, it } from "vitest";

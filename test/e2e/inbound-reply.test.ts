@@ -1,5 +1,5 @@
 /**
- * The inbound path of issue #5 end to end: a mail client's message to the local SMTP server → S3 → the
+ * The inbound reply path end to end (docs/replies.md): a mail client's message to the local SMTP server → S3 → the
  * inbound-reply handler (trust checks, understanding) → the waiting MonthlyCycle. Acts only on what is
  * certain; everything else is recorded, reported to Party B's contact and changes nothing.
  */

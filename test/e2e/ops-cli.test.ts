@@ -1,5 +1,5 @@
 /**
- * The ops command line against a running stack (issue #4 §5): the same commands an operator types,
+ * The ops command line against a running stack (docs/operations.md): the same commands an operator types,
  * as child processes pointed at this test's embedded stack. Wrong input → a clear message, exit 1,
  * nothing changed; a missing flag → exit 2.
  */

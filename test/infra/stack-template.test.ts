@@ -1,5 +1,5 @@
 /**
- * CDK template assertions for the ContractOps stack (issue #4 §1): resources, their settings and IAM least
+ * CDK template assertions for the ContractOps stack (architecture.md): resources, their settings and IAM least
  * privilege, on the template synthesized with bundling skipped (no esbuild, no handler files needed).
  */
 import { Match, Template } from "aws-cdk-lib/assertions";

@@ -1,5 +1,5 @@
 /**
- * The synthesized state machine definitions (issue #4 §1–§2): JSONata-only, plain-English state names
+ * The synthesized state machine definitions (docs/workflows.md): JSONata-only, plain-English state names
  * with rule IDs in every Comment, the handler contract's retry and callback shape, every JSONata
  * expression valid, and each definition accepted by the local Step Functions runtime.
  */

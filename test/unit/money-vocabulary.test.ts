@@ -107,7 +107,7 @@ describe("figures read from text (reply reader)", () => {
   });
 
   it("肆仟贰佰壹拾捌元叁角陆分 = 4218 yuan 3 jiao 6 fen = 421836 fen", () => {
-    expect(fenFromYuanJiaoFen(4218n, 3, 6)).toBe(421836n);
+    expect(fenFromYuanJiaoFen(4218n, 3n, 6n)).toBe(421836n);
   });
 });
 

@@ -97,7 +97,7 @@ export async function claimInboundMessage(
   };
 }
 
-/** Notes on a claimed inbound message why it was not acted on (issue #5 §3: record it with the reason). */
+/** Notes on a claimed inbound message why it was not acted on (docs/replies.md: recorded with the reason, never silently dropped). */
 export async function recordInboundRejection(
   messageId: string,
   reasonCode: string,

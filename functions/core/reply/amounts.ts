@@ -137,7 +137,7 @@ export function findFigures(text: string): FoundFigure[] {
     const fen =
       int === null || jiao === undefined || fenDigit === undefined
         ? null
-        : fenFromYuanJiaoFen(int, jiao, fenDigit);
+        : fenFromYuanJiaoFen(int, BigInt(jiao), BigInt(fenDigit));
     figures.push({ raw: m[0], index: m.index, fen, kind: "money" });
     taken.push([m.index, m.index + m[0].length]);
   }
@@ -174,7 +174,7 @@ export function findFigures(text: string): FoundFigure[] {
       // 4218元3角6分: the 角 and 分 only make sense after a whole number of yuan.
       fen = hasDecimals
         ? null
-        : fenFromYuanJiaoFen(fen / 100n, Number(groups.jiao ?? "0"), Number(groups.fen ?? "0"));
+        : fenFromYuanJiaoFen(fen / 100n, BigInt(groups.jiao ?? "0"), BigInt(groups.fen ?? "0"));
     }
     figures.push({ raw: m[0].trimEnd(), index: start, fen, kind });
     taken.push([start, end]);
