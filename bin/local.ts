@@ -2,9 +2,12 @@
  * `npm run local`: the embedded AWS stack on fixed ports of 127.0.0.1 until Ctrl-C, with the application
  * deployed on it (the synthesized state machines, their handlers, the monthly schedule), for exploring
  * with `npm run ops`, the AWS CLI, a mail client (SMTP on localhost) and the SES web inbox. Time is the
- * wall clock. `--contract <file>` registers a contract and starts its term's RenewalWatch.
+ * wall clock, or with `--virtual-time [--start YYYY-MM-DD]` a virtual clock that stands still until the
+ * console moves it (to the next timer or to a day), so a newcomer sees a month's cycle without waiting for
+ * the 1st. `--contract <file>` registers a contract and starts its term's RenewalWatch.
  *
- *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--dynamodb-port 8000] [--s3-port 4569]
+ *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--virtual-time [--start 2025-07-01]]
+ *                    [--dynamodb-port 8000] [--s3-port 4569]
  *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--console-port 8090]
  *                    [--data-dir .local/data] [--verdict spf=FAIL …] [--ses-sandbox [--verified mali@partya.example …]]
  *
@@ -12,19 +15,20 @@
  * identities — the sender's domain and each `--verified` address or domain — and anything else is refused
  * with MessageRejected, as SES does before production access.
  *
- * The console (`/` in a browser) comes up with it: contracts, state machines, executions, and a button
- * that starts the monthly kickoff for a period now.
+ * The console (`/` in a browser) comes up with it: contracts, state machines, executions, a button that
+ * starts the monthly kickoff for a period now and, on virtual time, the buttons that move time.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_REGION, LOCAL_CREDENTIALS, loadAwsConfig } from "../functions/adapters/aws-config";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
+import { formatInstant, parseLocalDate, startOfDay } from "../functions/core/time";
 import { startEmbeddedApp } from "../infra/local/app";
 import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
 import { CONSOLE_PORT, startEmbeddedConsole } from "../infra/local/serve-console";
 import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local/services";
 
-const usage = `usage: npm run local -- [--contract FILE] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
+const usage = `usage: npm run local -- [--contract FILE] [--virtual-time [--start YYYY-MM-DD]] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
                         [--sfn-port N] [--console-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
                         [--ses-sandbox [--verified ADDRESS|DOMAIN]…]`;
 
@@ -35,6 +39,29 @@ class UsageError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "UsageError";
+  }
+}
+
+/** A flag given with a value it cannot take: exit 1, one line, nothing started. */
+class OptionValueError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "OptionValueError";
+  }
+}
+
+/** Where the clock starts: the given day's 00:00 Beijing time on virtual time, else now. */
+function clockStart(
+  virtualTime: boolean,
+  start: string | undefined,
+): { start: Date; mode: "virtual" | "real" } {
+  if (start !== undefined && !virtualTime) throw new UsageError("--start needs --virtual-time");
+  if (!virtualTime) return { start: new Date(), mode: "real" };
+  if (start === undefined) return { start: new Date(), mode: "virtual" };
+  try {
+    return { start: startOfDay(parseLocalDate(start)), mode: "virtual" };
+  } catch (error) {
+    throw new OptionValueError(`--start ${start}: expected a day YYYY-MM-DD`, { cause: error });
   }
 }
 
@@ -72,6 +99,8 @@ function parseOptions(argv: string[]) {
       verdict: { type: "string", multiple: true },
       "ses-sandbox": { type: "boolean" },
       verified: { type: "string", multiple: true },
+      "virtual-time": { type: "boolean" },
+      start: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -88,6 +117,7 @@ function parseOptions(argv: string[]) {
     consolePort: port(values["console-port"], CONSOLE_PORT),
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
     contract: values.contract,
+    clock: clockStart(values["virtual-time"] === true, values.start),
     verdicts: verdicts(values.verdict ?? []),
     ...sesSandbox(values["ses-sandbox"] === true, values.verified ?? []),
   };
@@ -108,6 +138,10 @@ async function main(): Promise<void> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof OptionValueError) {
+      console.error((error as Error).message);
+      process.exit(1);
+    }
     console.error(`${(error as Error).message}\n${usage}`);
     process.exit(2);
   }
@@ -116,8 +150,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { contract: contractPath, help: _help, consolePort, ...stackOptions } = options;
-  const app = await startEmbeddedApp({ start: new Date(), mode: "real", ...stackOptions });
+  const { contract: contractPath, help: _help, consolePort, clock, ...stackOptions } = options;
+  const app = await startEmbeddedApp({ ...clock, ...stackOptions });
   const consoleServer = await startEmbeddedConsole(app, consolePort).catch(async (error: unknown) => {
     await app.stop();
     throw error;
@@ -128,6 +162,8 @@ async function main(): Promise<void> {
   if (contractPath) {
     const contract = await loadContract(contractPath);
     await putContractUnderWatch(contract);
+    // On virtual time what is due now runs only when the clock is run: the watch's first steps.
+    if (app.clock.mode === "virtual") await app.clock.runUntil(app.clock.now());
     registered = `${contract.contractId} (RenewalWatch term 1 started)`;
   }
   const rows: [string, string][] = [
@@ -143,7 +179,12 @@ async function main(): Promise<void> {
         : "production access (any recipient)",
     ],
     ["inbound SMTP", `${endpoints.smtp.host}:${endpoints.smtp.port}`],
-    ["Step Functions", `${endpoints.stepFunctions} (wall-clock time)`],
+    [
+      "Step Functions",
+      clock.mode === "virtual"
+        ? `${endpoints.stepFunctions} (virtual time, now ${formatInstant(app.clock.now())}; the console's buttons move it)`
+        : `${endpoints.stepFunctions} (wall-clock time)`,
+    ],
     ["state machines", Object.values(app.stateMachineArns).join("\n                  ")],
     ["contract", registered],
     ["data", options.dataDir ?? "in memory (gone on exit)"],
