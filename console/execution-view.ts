@@ -30,10 +30,26 @@ export interface PendingTask {
   timesOutAt: Date | null;
 }
 
+/**
+ * One Lambda invocation a task made (each retry and each visit is its own attempt): where its log lines
+ * are (ADR 0092). The request id is in the lambda:invoke result (`SdkResponseMetadata.RequestId`); a
+ * failed invocation reports none, so its lines are found by time alone.
+ */
+export interface TaskInvocation {
+  state: string;
+  /** 1 for the state's first invocation in this execution, 2 for the next (a retry or a later visit)… */
+  attempt: number;
+  functionName: string;
+  requestId: string | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
 export interface ExecutionView {
   statuses: Map<string, StateStatus>;
   visits: StateVisit[];
   pendingTasks: PendingTask[];
+  invocations: TaskInvocation[];
   /**
    * Names of the executions this one started (a kickoff's cycles, a renewal watch's continuation or the
    * next term's watch): the tasks that start one answer with its `executionName`.
@@ -74,6 +90,39 @@ function executionNamesIn(output: string): string[] {
   }
 }
 
+/** `arn:aws:lambda:<region>:<account>:function:<name>[:qualifier]`, or a bare name. */
+function functionNameOf(nameOrArn: string): string {
+  const parts = nameOrArn.split(":");
+  return nameOrArn.startsWith("arn:") ? (parts[6] ?? nameOrArn) : (parts[0] ?? nameOrArn);
+}
+
+function functionOfTask(event: HistoryEvent): string | null {
+  if (event.lambdaFunctionScheduledEventDetails?.resource)
+    return functionNameOf(event.lambdaFunctionScheduledEventDetails.resource);
+  const details = event.taskScheduledEventDetails;
+  if (details?.resourceType !== "lambda" || !details.parameters) return null;
+  try {
+    const name = (JSON.parse(details.parameters) as { FunctionName?: unknown }).FunctionName;
+    return typeof name === "string" ? functionNameOf(name) : null;
+  } catch {
+    return null;
+  }
+}
+
+function requestIdIn(output: string | undefined, cause: string | undefined): string | null {
+  if (output) {
+    try {
+      const id = (JSON.parse(output) as { SdkResponseMetadata?: { RequestId?: unknown } }).SdkResponseMetadata
+        ?.RequestId;
+      if (typeof id === "string") return id;
+    } catch {
+      // Not an invoke result.
+    }
+  }
+  // A Lambda timeout names its request: "RequestId: <id> Error: Task timed out after …".
+  return (cause && /RequestId: ([0-9a-f-]{36})/.exec(cause)?.[1]) || null;
+}
+
 export function readExecution(events: readonly HistoryEvent[], running: boolean): ExecutionView {
   const stateOfEvent = new Map<number, string>();
   const statuses = new Map<string, StateStatus>();
@@ -82,6 +131,8 @@ export function readExecution(events: readonly HistoryEvent[], running: boolean)
   const openVisit = new Map<string, StateVisit>();
   const scheduled = new Map<string, { token: string; at: Date | null; timeout: number | null }>();
   const children = new Set<string>();
+  const invocations: TaskInvocation[] = [];
+  const runningInvocation = new Map<string, TaskInvocation>();
 
   for (const event of events) {
     const id = event.id ?? 0;
@@ -114,6 +165,29 @@ export function readExecution(events: readonly HistoryEvent[], running: boolean)
       openVisit.get(state)?.errors.push(`${type}${error ? ` ${error}` : ""}`);
     } else if (isRetryStart(type)) {
       failing.delete(state);
+    }
+    const functionName =
+      type === "TaskScheduled" || type === "LambdaFunctionScheduled" ? functionOfTask(event) : null;
+    if (functionName) {
+      const invocation: TaskInvocation = {
+        state,
+        attempt: invocations.filter((i) => i.state === state).length + 1,
+        functionName,
+        requestId: null,
+        startedAt: at,
+        endedAt: null,
+      };
+      invocations.push(invocation);
+      runningInvocation.set(state, invocation);
+    }
+    const invocation = runningInvocation.get(state);
+    if (invocation && /^(Task|LambdaFunction)(Succeeded|Submitted|Failed|TimedOut)$/.test(type)) {
+      invocation.requestId ??= requestIdIn(
+        typeof details.output === "string" ? details.output : undefined,
+        typeof details.cause === "string" ? details.cause : undefined,
+      );
+      invocation.endedAt ??= at;
+      if (type !== "TaskSubmitted") runningInvocation.delete(state);
     }
     if (type === "TaskScheduled") {
       const parameters = event.taskScheduledEventDetails?.parameters;
@@ -156,5 +230,5 @@ export function readExecution(events: readonly HistoryEvent[], running: boolean)
           task.at && task.timeout !== null ? new Date(task.at.getTime() + task.timeout * 1000) : null,
       }))
     : [];
-  return { statuses, visits, pendingTasks, childExecutionNames: [...children] };
+  return { statuses, visits, pendingTasks, invocations, childExecutionNames: [...children] };
 }

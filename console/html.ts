@@ -48,6 +48,7 @@ th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .overdue{color:#b00020;font-weight:600}.missed{color:#b00020}.met{color:#2e7d32}.open{color:#8a6d00}
 .muted{color:#66707a;font-size:12px}.rule{font-family:ui-monospace,monospace;font-size:12px;color:#445}
 pre{background:#fff;border:1px solid #d4d9e0;padding:8px;overflow:auto;font-size:12px;max-height:360px}
+pre.log-message{margin:0;border:0;padding:0;background:none;white-space:pre-wrap;max-height:none}
 form{display:inline-block;margin-right:16px}
 .graph-wrap{overflow:auto;max-width:100%}
 svg.graph{background:#fff;border:1px solid #d4d9e0}

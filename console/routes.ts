@@ -21,6 +21,7 @@ import { contractPage, overviewPage } from "./pages/contracts";
 import { receivedEmailPage, sentEmailPage } from "./pages/email";
 import { executionPage, executionsPage, machinePage, machinesPage, STATUSES } from "./pages/machines";
 import { BadRequestError, type ConsoleOptions } from "./server";
+import { taskLogs } from "./task-logs";
 
 export interface Rendered {
   title: string;
@@ -199,6 +200,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
             svg: await renderGraphSvg(graph, view.statuses),
             parents: await parentsOf(arn, execution.name ?? "", execution.startDate),
             children: await executionArnsByName(view.childExecutionNames),
+            taskLogs: await taskLogs(view.invocations, options.now()),
           }),
         };
       }

@@ -4,10 +4,11 @@ import type {
   HistoryEvent,
   StateMachineListItem,
 } from "../../functions/adapters/executions";
-import type { ExecutionView } from "../execution-view";
+import type { ExecutionView, TaskInvocation } from "../execution-view";
 import type { StateGraph } from "../graph";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t } from "../i18n";
+import type { LogLine } from "../log-lines";
 import { maskedJson, maskedVariables } from "../mask-json";
 
 export const STATUSES = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"] as const;
@@ -100,6 +101,33 @@ export interface ExecutionPageData {
   svg: string;
   parents: string[];
   children: string[];
+  taskLogs: Map<TaskInvocation, LogLine[]>;
+}
+
+function taskLogsSection(lang: Lang, logs: Map<TaskInvocation, LogLine[]>): string {
+  if (logs.size === 0) return "";
+  const blocks = [...logs.entries()].map(([invocation, lines]) => {
+    const attempt = lang === "zh" ? `第 ${invocation.attempt} 次调用` : `invocation ${invocation.attempt}`;
+    const count = lang === "zh" ? `${lines.length} 行` : `${lines.length} lines`;
+    const summary = `${escapeHtml(invocation.state)} · ${attempt} · <code>${escapeHtml(invocation.functionName)}</code>${invocation.requestId ? ` · <code>${escapeHtml(invocation.requestId)}</code>` : ""} · ${count}`;
+    const unknown = invocation.requestId ? "" : `<p class="muted">${t(lang, "requestUnknown")}</p>`;
+    const body =
+      lines.length === 0
+        ? `<p class="muted">${t(lang, "noLogLines")}</p>`
+        : table(
+            [t(lang, "at"), t(lang, "requestId"), t(lang, "level"), t(lang, "message")],
+            lines.map((line) => [
+              beijingTime(line.timestamp),
+              `<code>${escapeHtml(line.requestId ?? "")}</code>`,
+              `<span class="log-level">${escapeHtml(line.level)}</span>`,
+              `<pre class="log-message">${escapeHtml(line.message)}</pre>`,
+            ]),
+            "log-lines",
+          );
+    return `<details class="task-logs" data-state="${escapeHtml(invocation.state)}" data-attempt="${invocation.attempt}"><summary>${summary}</summary>${unknown}${body}</details>`;
+  });
+  return `<h2>${t(lang, "lambdaLogs")}</h2><p class="muted">${t(lang, "lambdaLogsNote")}</p>
+${blocks.join("\n")}`;
 }
 
 const eventName = (e: HistoryEvent) =>
@@ -171,6 +199,7 @@ ${v.variables ? `<h4>${t(lang, "variables")}</h4><pre>${escapeHtml(maskedVariabl
 ${facts}${pending}
 <h2>${t(lang, "definitionGraph")}</h2>${legend}<div class="graph-wrap">${d.svg}</div>
 ${history}
+${taskLogsSection(lang, d.taskLogs)}
 <h2>${t(lang, "stateIo")}</h2>
 <h4>${t(lang, "input")}</h4><pre>${escapeHtml(maskedJson(d.input))}</pre>
 ${visits.join("\n")}

@@ -47,6 +47,7 @@ const envSchema = z.object({
   CONTRACT_OPS_S3_ENDPOINT: endpointUrl,
   CONTRACT_OPS_SES_ENDPOINT: endpointUrl,
   CONTRACT_OPS_SFN_ENDPOINT: endpointUrl,
+  CONTRACT_OPS_LOGS_ENDPOINT: endpointUrl,
 });
 
 export interface AwsConfig {
@@ -59,7 +60,7 @@ export interface AwsConfig {
   /** The domain of reply addresses (`<reply key>@<replyDomain>`), received by SES or the local SMTP server. */
   replyDomain: string;
   /** Set only on the embedded stack; absent means the regional AWS endpoint. */
-  endpoints: { dynamodb?: string; s3?: string; ses?: string; stepFunctions?: string };
+  endpoints: { dynamodb?: string; s3?: string; ses?: string; stepFunctions?: string; logs?: string };
 }
 
 export class AwsConfigError extends Error {
@@ -93,6 +94,7 @@ export function loadAwsConfig(env: Record<string, string | undefined> = process.
       s3: vars.CONTRACT_OPS_S3_ENDPOINT,
       ses: vars.CONTRACT_OPS_SES_ENDPOINT,
       stepFunctions: vars.CONTRACT_OPS_SFN_ENDPOINT,
+      logs: vars.CONTRACT_OPS_LOGS_ENDPOINT,
     }),
   };
 }
@@ -129,7 +131,7 @@ function hooked<C extends AnyClient>(client: C): C {
 }
 
 /** Region, and for a local endpoint the endpoint plus dummy credentials; nothing else differs. */
-function clientSettings(config: AwsConfig, endpoint: string | undefined) {
+export function clientSettings(config: AwsConfig, endpoint: string | undefined) {
   return endpoint === undefined
     ? { region: config.region }
     : { region: config.region, endpoint, credentials: LOCAL_CREDENTIALS };

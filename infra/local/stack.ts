@@ -12,6 +12,7 @@
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
 import { FaultInjector, type FaultPlan } from "./faults";
+import { LambdaLogStore } from "./lambda-logs";
 import { handlesReleased, LOCAL_HOST, PortInUseError } from "./ports";
 import {
   type LocalEndpoints,
@@ -46,6 +47,8 @@ export interface LocalStack extends LocalServices {
   invokeLambda: InvokeLambda;
   /** The fault plan's injector, when the stack was started with one. */
   faults?: FaultInjector;
+  /** What each Lambda invocation wrote, as CloudWatch Logs holds it (ADR 0092). */
+  lambdaLogs: LambdaLogStore;
 }
 
 const unmapped: InvokeLambda = async (functionArn) => {
@@ -63,10 +66,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { stepFunctions: stepFunctionsPort = 0, ...servicePorts } = ports;
 
   const faults = plan ? new FaultInjector(plan) : undefined;
+  // Only a handler that runs writes logs; an injected invoke failure never reaches one.
+  const lambdaLogs = new LambdaLogStore(clock);
+  const loggedInvoke = lambdaLogs.capture(plainInvoke);
   // The deployed names are ContractOps-<folder under functions/>; a plan names the folder.
   const invokeLambda = faults
-    ? faults.wrapInvoke(plainInvoke, (_arn, functionName) => functionName.replace(/^ContractOps-/, ""))
-    : plainInvoke;
+    ? faults.wrapInvoke(loggedInvoke, (_arn, functionName) => functionName.replace(/^ContractOps-/, ""))
+    : loggedInvoke;
   const removeHook = faults ? addClientHook(faults.clientHook) : () => {};
   let services: LocalServices | undefined;
   try {
@@ -91,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = await startStepFunctionsApi(stepFunctions, {
       port: stepFunctionsPort,
       host: LOCAL_HOST,
+      logs: lambdaLogs,
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EADDRINUSE") throw error;
       throw new PortInUseError("Step Functions (local runtime)", stepFunctionsPort, { cause: error });
@@ -102,10 +109,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       ...startedServices,
       endpoints: { ...startedServices.endpoints, stepFunctions: api.endpoint },
-      env: { ...startedServices.env, CONTRACT_OPS_SFN_ENDPOINT: api.endpoint },
+      // CloudWatch Logs is answered on the Step Functions endpoint (ADR 0092).
+      env: {
+        ...startedServices.env,
+        CONTRACT_OPS_SFN_ENDPOINT: api.endpoint,
+        CONTRACT_OPS_LOGS_ENDPOINT: api.endpoint,
+      },
       clock,
       stepFunctions,
       invokeLambda,
+      lambdaLogs,
       ...(faults ? { faults } : {}),
       async stop() {
         if (stopped) return;

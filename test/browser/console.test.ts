@@ -3,7 +3,8 @@
  * The console in a real browser (headless Chromium from @sparticuz/chromium, driven by puppeteer-core)
  * after a short run on the embedded stack: every page loads without a console error; the MonthlyCycle
  * graph shows every state of the deployed definition; an execution page colours the path its history
- * took and lists the events in order; the contract page's totals are the run's; a cycle left open shows
+ * took and lists the events in order, and shows the log lines of each task's Lambda invocation; the
+ * contract page's totals are the run's; a cycle left open shows
  * what it waits for and until when; `?lang=en` switches language. Screenshots go to out/console/.
  *
  * Oracles: the deployed definition and the execution history come from the Step Functions API (walked
@@ -190,6 +191,36 @@ describe("the console in a browser", () => {
       (trs) => trs.filter((tr) => (tr as HTMLElement).style.display !== "none").length,
     );
     expect(visible).toBe(history.events.filter((e) => e.type === "TaskStateExited").length);
+    await page.close();
+  });
+
+  it("an execution page shows the log lines of the Lambda each task invoked", async () => {
+    const arn = `${app.stateMachineArns.monthlyCycle.replace(":stateMachine:", ":execution:")}:${report.contractId}-2025-09`;
+    const history = await app.stepFunctions.getExecutionHistory({ executionArn: arn, maxResults: 10_000 });
+    // The oracle: the first Lambda task's request id, from its lambda:invoke result in the history.
+    let state = "";
+    let requestId = "";
+    for (const event of history.events as Json[]) {
+      if (event.stateEnteredEventDetails) state = event.stateEnteredEventDetails.name;
+      const output = event.taskSucceededEventDetails?.output ?? event.taskSubmittedEventDetails?.output;
+      const id = output ? JSON.parse(output).SdkResponseMetadata?.RequestId : undefined;
+      if (typeof id === "string") {
+        requestId = id;
+        break;
+      }
+    }
+    expect(requestId).not.toBe("");
+    const page = await open(`/executions/${encodeURIComponent(arn)}`);
+    const block = `details.task-logs[data-state="${state}"][data-attempt="1"]`;
+    await page.$eval(block, (d) => d.setAttribute("open", ""));
+    const rows = await page.$$eval(`${block} table.log-lines tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.children].map((td) => td.textContent ?? "")),
+    );
+    expect(rows[0]?.[2]).toBe("START");
+    expect(rows.at(-1)?.[2]).toBe("END");
+    expect(rows.every((cells) => cells[1] === requestId)).toBe(true);
+    await page.$eval(block, (d) => d.scrollIntoView());
+    await shot(page, "execution-logs");
     await page.close();
   });
 

@@ -138,3 +138,85 @@ describe("reading an execution history (rejection: what is not success)", () => 
     expect(view.statuses.get("Right")).toBe("failed");
   });
 });
+
+describe("which Lambda invocation each task made, for its log lines (ADR 0092)", () => {
+  // The lambda:invoke result as the Step Functions developer guide shows it in TaskSucceeded/TaskSubmitted.
+  const invokeResult = (requestId: string) =>
+    JSON.stringify({
+      ExecutedVersion: "$LATEST",
+      Payload: {},
+      SdkHttpMetadata: { HttpHeaders: { "x-amzn-RequestId": requestId }, HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: requestId },
+      StatusCode: 200,
+    });
+  const scheduled = (fn: string) => ({
+    taskScheduledEventDetails: {
+      resource: "invoke",
+      resourceType: "lambda",
+      region: "us-east-1",
+      parameters: JSON.stringify({ FunctionName: fn, Payload: {} }),
+    },
+  });
+  const FN = "arn:aws:lambda:us-east-1:123456789012:function:ContractOps-prepare-bill-1a2b3c4d";
+  const events = history([
+    ["ExecutionStarted"],
+    ["TaskStateEntered", entered("Prepare the bill")],
+    ["TaskScheduled", scheduled(FN)],
+    ["TaskStarted"],
+    ["TaskFailed", { taskFailedEventDetails: { error: "Lambda.Unknown", cause: "{}" } }],
+    ["TaskScheduled", scheduled(`${FN}:$LATEST`)],
+    ["TaskStarted"],
+    [
+      "TaskSucceeded",
+      { taskSucceededEventDetails: { output: invokeResult("11111111-2222-4333-8444-555555555555") } },
+    ],
+    ["TaskStateExited", exited("Prepare the bill")],
+    ["TaskStateEntered", entered("Wait for Party A's reply")],
+    ["TaskScheduled", scheduled("ContractOps-await-callback")],
+    ["TaskStarted"],
+    [
+      "TaskSubmitted",
+      { taskSubmittedEventDetails: { output: invokeResult("66666666-7777-4888-9999-000000000000") } },
+    ],
+    ["TaskSucceeded", { taskSucceededEventDetails: { output: '{"outcome":"confirmed"}' } }],
+    ["TaskStateExited", exited("Wait for Party A's reply")],
+  ]);
+  const { invocations } = readExecution(events, false);
+
+  it("each attempt is one invocation, named by the function and the request id of its result", () => {
+    expect(invocations.map((i) => [i.state, i.attempt, i.functionName, i.requestId])).toEqual([
+      ["Prepare the bill", 1, "ContractOps-prepare-bill-1a2b3c4d", null],
+      ["Prepare the bill", 2, "ContractOps-prepare-bill-1a2b3c4d", "11111111-2222-4333-8444-555555555555"],
+      ["Wait for Party A's reply", 1, "ContractOps-await-callback", "66666666-7777-4888-9999-000000000000"],
+    ]);
+  });
+
+  it("a callback task's invocation ends when the Lambda returned (TaskSubmitted), not at the callback", () => {
+    const wait = invocations[2];
+    expect(wait?.startedAt).toEqual(new Date(T0 + 10_000));
+    expect(wait?.endedAt).toEqual(new Date(T0 + 12_000));
+  });
+
+  it("a failed attempt has no request id, and a task that invokes no Lambda has no invocation", () => {
+    expect(invocations[0]?.requestId).toBeNull();
+    const noLambda = readExecution(
+      history([
+        ["ExecutionStarted"],
+        ["TaskStateEntered", entered("Start a cycle")],
+        [
+          "TaskScheduled",
+          {
+            taskScheduledEventDetails: {
+              resource: "startExecution",
+              resourceType: "states",
+              region: "us-east-1",
+              parameters: "{}",
+            },
+          },
+        ],
+      ]),
+      true,
+    );
+    expect(noLambda.invocations).toEqual([]);
+  });
+});

@@ -3,6 +3,8 @@
  * `X-Amz-Target: AWSStepFunctions.<Operation>` and `Content-Type: application/x-amz-json-1.0`;
  * errors are HTTP 400 with `{"__type": "<code>", "message": "…"}`. Timestamps travel as epoch seconds,
  * as the protocol defines, so @aws-sdk/client-sfn works unchanged with an endpoint override.
+ * Given a `logs` answerer, the same endpoint also takes `X-Amz-Target: Logs_20140328.<Operation>` (AWS JSON
+ * 1.1), so @aws-sdk/client-cloudwatch-logs reads the local Lambdas' logs there (ADR 0092).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,14 +30,21 @@ const OPERATIONS = {
 
 type Operation = keyof typeof OPERATIONS;
 
+const LOGS_PREFIX = "Logs_20140328.";
+
+/** The CloudWatch Logs operations the embedded stack answers (infra/local/lambda-logs.ts). */
+export interface LocalLogsApi {
+  answer(operation: string, input: Record<string, unknown>): Promise<unknown>;
+}
+
 export async function startStepFunctionsApi(
   runtime: LocalStepFunctions,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; logs?: LocalLogsApi } = {},
 ): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     // The request is work in flight: virtual time must not jump while it is being answered.
-    void runtime.clock.track(handle(runtime, req, res));
+    void runtime.clock.track(handle(runtime, req, res, options.logs));
   });
   refuseForeignHosts(server);
   await new Promise<void>((resolve, reject) => {
@@ -53,16 +62,18 @@ export async function startStepFunctionsApi(
   };
 }
 
-async function handle(runtime: LocalStepFunctions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  runtime: LocalStepFunctions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logs: LocalLogsApi | undefined,
+): Promise<void> {
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== "POST")
       return send(res, 400, errorBody("UnknownOperationException", "only POST is supported"));
     const target = String(req.headers["x-amz-target"] ?? "");
-    const op = target.startsWith("AWSStepFunctions.") ? target.slice("AWSStepFunctions.".length) : "";
-    if (!(op in OPERATIONS))
-      return send(res, 400, errorBody("UnknownOperationException", `unknown operation '${target}'`));
     let input: unknown;
     try {
       const text = Buffer.concat(chunks).toString("utf8");
@@ -70,6 +81,13 @@ async function handle(runtime: LocalStepFunctions, req: IncomingMessage, res: Se
     } catch {
       return send(res, 400, errorBody("SerializationException", "request body is not valid JSON"));
     }
+    if (logs && target.startsWith(LOGS_PREFIX)) {
+      const output = await logs.answer(target.slice(LOGS_PREFIX.length), input as Record<string, unknown>);
+      return send(res, 200, output, "application/x-amz-json-1.1");
+    }
+    const op = target.startsWith("AWSStepFunctions.") ? target.slice("AWSStepFunctions.".length) : "";
+    if (!(op in OPERATIONS))
+      return send(res, 400, errorBody("UnknownOperationException", `unknown operation '${target}'`));
     const method = OPERATIONS[op as Operation];
     const fn = runtime[method] as (this: LocalStepFunctions, i: unknown) => Promise<unknown>;
     const output = await fn.call(runtime, input);
@@ -85,10 +103,10 @@ function errorBody(type: string, message: string): unknown {
   return { __type: type, message };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, type = "application/x-amz-json-1.0"): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    "Content-Type": "application/x-amz-json-1.0",
+    "Content-Type": type,
     "Content-Length": Buffer.byteLength(text),
     "x-amzn-RequestId": cryptoId(),
   });
