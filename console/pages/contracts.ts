@@ -3,6 +3,7 @@ import type { ContractDetail, Overview, PeriodDetail } from "../../functions/app
 import { formatFen, parseYuanToFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
+import { obligationSections } from "./obligations";
 import { outcomeCell, party, ruleAndClause, taskCells } from "./parts";
 
 const contractLink = (lang: Lang, id: string) =>
@@ -11,11 +12,11 @@ const contractLink = (lang: Lang, id: string) =>
 const emailLink = (lang: Lang, contractId: string, emailKey: string, label: string) =>
   `<a href="${href(`/emails/${encodeURIComponent(contractId)}/${encodeURIComponent(emailKey)}`, lang)}">${escapeHtml(label)}</a>`;
 
-function breachTable(lang: Lang, breaches: Overview["breaches"], withContract: boolean): string {
+function breachTable(lang: Lang, breaches: Overview["breaches"]): string {
   if (breaches.length === 0) return `<p>${t(lang, "noBreaches")}</p>`;
   return table(
     [
-      ...(withContract ? [t(lang, "contract")] : []),
+      t(lang, "contract"),
       t(lang, "period"),
       t(lang, "what"),
       t(lang, "owedBy"),
@@ -24,7 +25,7 @@ function breachTable(lang: Lang, breaches: Overview["breaches"], withContract: b
       `${t(lang, "rule")} / ${t(lang, "clause")}`,
     ],
     breaches.map((b) => [
-      ...(withContract ? [contractLink(lang, b.contractId)] : []),
+      contractLink(lang, b.contractId),
       escapeHtml(b.period),
       escapeHtml(b.what),
       party(lang, b.party),
@@ -74,7 +75,7 @@ export function overviewPage(lang: Lang, overview: Overview): string {
   return `<h1>${t(lang, "contractsTitle")}</h1><p class="muted">${t(lang, "datesNote")}</p>
 ${contracts}
 <h2>${t(lang, "openTasks")}</h2>${tasks}
-<h2>${t(lang, "breaches")}</h2>${breachTable(lang, overview.breaches, true)}
+<h2>${t(lang, "breaches")}</h2>${breachTable(lang, overview.breaches)}
 <h2>${t(lang, "unsentMail")}</h2>${unsent.length === 0 ? `<p>${t(lang, "noUnsentMail")}</p>` : table([t(lang, "contract"), t(lang, "emailTitle"), t(lang, "subject"), t(lang, "errors")], unsent, "unsent")}`;
 }
 
@@ -318,7 +319,7 @@ ${summary}
           "tasks",
         )
   }
-<h2>${t(lang, "breaches")}</h2>${breachTable(lang, detail.breaches, false)}
+${obligationSections(lang, detail.obligations)}
 <h2>${t(lang, "perPeriod")}</h2>
 ${detail.periods.map((p) => periodSection(lang, p, detail)).join("\n")}
 <h2>${t(lang, "ledger")}</h2>${balance}${ledger}

@@ -21,6 +21,7 @@ import {
 import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
 import { parseYuanToFen } from "../core/money";
 import { type Statement, statementSchema } from "../core/statement";
+import { type ContractObligations, contractObligations } from "./console-obligations";
 import type { Awaiting } from "./cycle/waits";
 
 /**
@@ -183,6 +184,7 @@ export interface ContractDetail {
   terms: TermRecord[];
   termTask: OpenTask[];
   breaches: BreachRow[];
+  obligations: ContractObligations;
   history: AuditEvent[];
 }
 
@@ -216,6 +218,7 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     terms,
     termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
     breaches: breachesOf(cycles),
+    obligations: await contractObligations(record.contract, at),
     history,
   };
 }

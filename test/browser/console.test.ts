@@ -21,10 +21,12 @@ import type { RunningConsole } from "../../console/server";
 import { loadContract } from "../../functions/core/contract";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { type RunReport, runContractYear } from "../../infra/local/contract-year";
+import { loadScenario } from "../../infra/local/scenario/load";
 import { startEmbeddedConsole } from "../../infra/local/serve-console";
 import { SAMPLE_CONTRACT, SMALL_MONTH_TOTAL, uploadSmallMonth } from "../e2e/harness";
 
 const SHOTS = "out/console";
+const SCENARIO = "test/fixtures/scenarios/console-obligations.json";
 const FONT_HOST = "http://fonts.invalid/";
 const FONT_DIR = "node_modules/@fontsource/noto-sans-sc";
 
@@ -49,9 +51,11 @@ function stateNames(scope: Json): string[] {
 
 beforeAll(async () => {
   const contract = await loadContract(SAMPLE_CONTRACT);
+  const { scenario } = await loadScenario(SCENARIO);
   const up = new Promise<void>((resolveUp, rejectUp) => {
     run = runContractYear({
       contract,
+      scenario,
       from: "2025-09",
       to: "2025-09",
       voiceCallsPerMonth: 2_000,
@@ -222,6 +226,61 @@ describe("the console in a browser", () => {
     await page.$eval(block, (d) => d.scrollIntoView());
     await shot(page, "execution-logs");
     await page.close();
+  });
+
+  it("the contract page shows the tickets, the breach register with the liability cap, and the parties' changes", async () => {
+    const page = await open(`/contracts/${report.contractId}`);
+    const cells = (selector: string) =>
+      page.$$eval(`${selector} tbody tr`, (trs) =>
+        trs.map((tr) => [...tr.children].map((td) => (td.textContent ?? "").trim())),
+      );
+    // 3.4: a fault is fixed within 24 h — 11 h is met, 10-10 10:00 → 10-11 12:00 is 26 h, late; 2.26: Party A
+    // answers an end-user complaint within 24 h — opened 10-27 09:00, due 10-28 09:00, still open on 11-01.
+    const tickets = await cells("table.tickets");
+    expect(tickets.map((r) => [r[0], r[5], r[7]])).toEqual([
+      ["fault-20251009T0900", "2025-10-10 09:00:00", "按时"],
+      ["fault-20251010T1000", "2025-10-11 10:00:00", "超时"],
+      ["end-user-complaint-20251027T0900", "2025-10-28 09:00:00", "已超时未处理"],
+    ]);
+    expect(tickets[2]?.[3]).toBe("甲方");
+    // 5.1 with 9.3: dispatched 10-13 by express within the city, received on day 3 (10-16); 10 days to cure
+    // (R-WD-4 calendar days): 10-26; nothing came, so by 11-01 it has lapsed. The notice handed over on 10-14
+    // gives 10-24; the objection of 10-20 opens negotiation (8.2).
+    const register = await cells("table.register");
+    const row = (id: string) => register.find((r) => r[0] === id);
+    expect(row("ticket:fault-20251010T1000")?.slice(2, 6)).toEqual([
+      "乙方",
+      "2025-10-11",
+      "2025-10-16",
+      "2025-10-26",
+    ]);
+    expect(row("ticket:fault-20251010T1000")?.[6]).toContain("期满未纠正亦未异议");
+    expect(row("ticket:fault-20251010T1000")?.[6]).toContain("合同第八条8.3款");
+    expect(row("2025-10-statement-detail")?.slice(4, 6)).toEqual(["2025-10-14", "2025-10-24"]);
+    expect(row("2025-10-statement-detail")?.[6]).toContain("已书面异议，协商中");
+    // The complaint's breach is Party A's, detected when its 24 h ran out; no notice yet.
+    expect(row("ticket:end-user-complaint-20251027T0900")?.slice(2, 5)).toEqual(["甲方", "2025-10-28", "-"]);
+    // 5.3: the cap is what Party A actually paid — September's bill, paid in full (the run's JSON).
+    const september = report.periods.find((p) => p.period === "2025-09");
+    expect(september?.outstanding).toBe("0.00");
+    expect(await page.$eval("p.liability-cap strong.cap", (e) => e.textContent)).toBe(september?.billTotal);
+    // 4.9: an account notified 10-10 is used from 10-20, and is the one in use on 11-01.
+    const accounts = await cells("table.bank-accounts");
+    const newAccount = accounts.find((r) => r[3] === "************5678");
+    expect(newAccount?.slice(0, 1)).toEqual(["乙方"]);
+    expect(newAccount?.[4]).toBe("2025-10-20");
+    expect(newAccount?.[5]).toBe("✓");
+    expect(accounts.filter((r) => r[0] === "乙方" && r[5] === "✓")).toHaveLength(1);
+    expect((await cells("table.contacts")).find((r) => r[0] === "乙方")?.[1]).toBe("李明");
+    await page.$eval("table.register", (e) => e.scrollIntoView());
+    await shot(page, "contract-registers");
+    await page.close();
+    const english = await open(`/contracts/${report.contractId}?lang=en`);
+    const states = await english.$$eval("table.register .breach-state", (spans) =>
+      spans.map((s) => s.getAttribute("data-state") + ": " + (s.textContent ?? "")),
+    );
+    expect(states).toContain("lapsed: lapsed: neither cured nor objected");
+    await english.close();
   });
 
   it("after time moves on into the next month, the open cycle shows what it waits for and until when", async () => {
