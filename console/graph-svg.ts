@@ -10,10 +10,13 @@ import { escapeHtml } from "./html";
 /** What happened to a state in one execution (the console's colours). */
 export type StateStatus = "succeeded" | "failed" | "caught" | "running" | "not-reached";
 
+/** Average advance of a 12 px Latin glyph in common sans-serif faces; labels are English state names. */
 const CHAR_WIDTH = 7;
 const NODE_HEIGHT = 36;
+/** Wide enough for the longest state name (a sentence of about 70 characters) without overflowing its box. */
+const MAX_NODE_WIDTH = 520;
 
-const nodeWidth = (text: string) => Math.max(90, Math.min(320, text.length * CHAR_WIDTH + 28));
+const nodeWidth = (text: string) => Math.max(90, Math.min(MAX_NODE_WIDTH, text.length * CHAR_WIDTH + 28));
 
 function elkGraph(graph: StateGraph): ElkNode {
   const nodes = new Map<string, ElkNode>();

@@ -162,6 +162,15 @@ describe("the console in a browser", () => {
     );
     expect([...drawn].sort()).toEqual([...expected].sort());
     await shot(page, "state-machine");
+    // The whole graph at its own size, for the README: wider than any window, so the page's scroll box is
+    // opened up and the window made as wide as the drawing.
+    const [width, height] = await page.$eval("svg.graph", (svg) => [
+      Number(svg.getAttribute("width")),
+      Number(svg.getAttribute("height")),
+    ]);
+    await page.addStyleTag({ content: ".graph-wrap{overflow:visible;max-width:none}" });
+    await page.setViewport({ width: Math.ceil((width ?? 0) + 80), height: Math.ceil((height ?? 0) + 400) });
+    await (await page.$("svg.graph"))?.screenshot({ path: `${SHOTS}/monthly-cycle-graph.png` });
     await page.close();
   });
 
