@@ -193,7 +193,7 @@ const WORDS = {
   account: ["账号（已遮蔽）", "Account (masked)"],
   effectiveFrom: ["生效日期", "In force from"],
   inForceToday: ["今日使用", "In use today"],
-  contacts: ["指定联系人（通知即生效）", "Designated contacts (in force on notice)"],
+  contacts: ["指定联系人（当前）", "Designated contacts (current)"],
   contactName: ["姓名", "Name"],
   phone: ["电话（已遮蔽）", "Phone (masked)"],
   email: ["电子邮箱（已遮蔽）", "Email (masked)"],
