@@ -102,6 +102,23 @@ const party = z.strictObject({
   bankAccounts: z.array(bankAccount).min(1, "at least one bank account (R-BANK-1)"),
 });
 
+/**
+ * A dated price version of a service (R-CHANGE-1, 4.10; 3.11): the service added, its price changed or the
+ * service cancelled from `effectiveFrom`. Versions are appended, never edited; rating prices each usage
+ * record at the version in force on its date (functions/core/changes.ts).
+ */
+const serviceChange = z.strictObject({
+  effectiveFrom: localDate,
+  action: z.enum(["add", "change", "cancel"]),
+  /** The unit price from `effectiveFrom`; absent for a cancellation. */
+  unitPrice: unitPriceText.optional(),
+  requestedOn: localDate,
+  /** 4.10 "经乙方确认同意后"; for a tariff adjustment (3.11), the day both parties agreed. */
+  confirmedByPartyBOn: localDate,
+  /** R-CHANGE-1: Party A's request (4.10); tariff-3.11: Party B's SMS tariff adjustment agreed by both. */
+  basis: z.enum(["R-CHANGE-1", "tariff-3.11"]),
+});
+
 const service = z.strictObject({
   service: z.enum(KNOWN_SERVICES, {
     error: (issue) => `unknown service ${JSON.stringify(issue.input)} (known: ${KNOWN_SERVICES.join(", ")})`,
@@ -112,6 +129,8 @@ const service = z.strictObject({
   rule: z.string().regex(RULE_ID, "a rule ID like R-PRICE-1"),
   /** A budget estimate of the volume, not a cap (R-PRICE-3). */
   estimatedVolume: positiveInt.optional(),
+  /** R-CHANGE-1: the service's price versions after the signed price, oldest first. */
+  changes: z.array(serviceChange).optional(),
 });
 
 /** R-NOTICE-2: "day N after dispatch" by delivery method and destination. */
@@ -238,6 +257,9 @@ export const contractSchema = z
         });
       }
       seen.add(entry.service);
+      serviceChangeProblems(entry).forEach((message, change) => {
+        if (message) ctx.addIssue({ code: "custom", path: ["services", index, "changes", change], message });
+      });
       const unit = SERVICE_UNITS[entry.service];
       if (entry.unit !== unit) {
         ctx.addIssue({
@@ -356,6 +378,36 @@ export async function loadContract(path: string): Promise<Contract> {
     });
   }
   return parseContract(json, path);
+}
+
+/**
+ * R-CHANGE-1: what is wrong with each of a service's price versions (undefined when nothing): they follow
+ * one another in time, add only what is not in force, change or cancel only what is, carry a price unless
+ * they cancel, and the monthly fee (R-PRICE-1, one charge per month) changes on the 1st of a month only.
+ */
+function serviceChangeProblems(entry: z.infer<typeof service>): (string | undefined)[] {
+  let inForce = !(entry.changes?.[0]?.action === "add");
+  let previous: LocalDate | undefined;
+  return (entry.changes ?? []).map((change) => {
+    const problem = (() => {
+      if (previous !== undefined && change.effectiveFrom <= previous)
+        return `R-CHANGE-1: takes effect ${change.effectiveFrom}, not after the change before it (${previous})`;
+      if (change.action === "add" && inForce)
+        return `R-CHANGE-1: "${entry.service}" is already in force on ${change.effectiveFrom}`;
+      if (change.action !== "add" && !inForce)
+        return `R-CHANGE-1: "${entry.service}" is not in force on ${change.effectiveFrom}`;
+      if ((change.action === "cancel") !== (change.unitPrice === undefined))
+        return change.action === "cancel"
+          ? "R-CHANGE-1: a cancellation has no unit price"
+          : `R-CHANGE-1: ${change.action} needs a unit price`;
+      if (entry.service === "monthly-fee" && !change.effectiveFrom.endsWith("-01"))
+        return `R-CHANGE-1: the monthly fee changes on the 1st of a month, not ${change.effectiveFrom}`;
+      return undefined;
+    })();
+    previous = change.effectiveFrom;
+    inForce = change.action !== "cancel";
+    return problem;
+  });
 }
 
 function laterDate(a: LocalDate, b: LocalDate): LocalDate {

@@ -210,7 +210,10 @@ export function invoiceDue(
  * R-CHANGE-1: a service change requested on or before the cutoff day (the 15th) takes effect on the 1st of the
  * next month; a later request on the 1st of the month after next.
  */
-export function serviceChangeEffective(requestedOn: Date | LocalDate, rules: DeadlineRules): Deadline {
+export function serviceChangeEffective(
+  requestedOn: Date | LocalDate,
+  rules: Pick<DeadlineRules, "serviceChangeCutoffDay">,
+): Deadline {
   const day = dayOf(requestedOn);
   const monthsAhead = Number(day.slice(8, 10)) <= rules.serviceChangeCutoffDay ? 1 : 2;
   return startingOn(

@@ -6,7 +6,14 @@
  * at the end (R-MONEY-1: round once per line, never per call or message). That also makes rating additive:
  * rating any split of a period's records and adding the per-line quantities gives the same quantities.
  */
-import { type Contract, contractRule, contractService, type ServiceName } from "./contract";
+import { type PriceSegment, priceOn, priceSegments, segmentAt } from "./changes";
+import {
+  type Contract,
+  type ContractService,
+  contractRule,
+  contractService,
+  type ServiceName,
+} from "./contract";
 import {
   formatMoney,
   formatQuantity,
@@ -98,12 +105,17 @@ class VoiceTally implements VoiceVisitor {
   billedUnits = 0;
   trialUnits = 0;
   trialRecords = 0;
+  /** Billed units per price segment of the period (R-CHANGE-1): each call at the price of its day. */
+  readonly billedBySegment: number[];
 
   constructor(
     private readonly roundingSeconds: number,
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
-  ) {}
+    private readonly segments: readonly PriceSegment[],
+  ) {
+    this.billedBySegment = segments.map(() => 0);
+  }
 
   call(callStartMs: number, durationSeconds: number, outbound: boolean): void {
     this.calls++;
@@ -118,7 +130,11 @@ class VoiceTally implements VoiceVisitor {
     // R-PRICE-2: every started unit is billed (61 s → 2 min); a 0-second call bills nothing.
     const units = Math.ceil(durationSeconds / this.roundingSeconds);
     if (trial) this.trialUnits += units;
-    else this.billedUnits += units;
+    else {
+      this.billedUnits += units;
+      const segment = this.segments.length > 1 ? segmentAt(this.segments, callStartMs) : 0;
+      this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + units;
+    }
   }
 
   reject(line: number, reason: string): void {
@@ -133,13 +149,18 @@ class SmsTally implements SmsVisitor {
   billedParts = 0;
   trialParts = 0;
   trialRecords = 0;
+  /** Billed parts per price segment of the period (R-CHANGE-1, 3.11): each message at its day's price. */
+  readonly billedBySegment: number[];
 
   constructor(
     private readonly signatureLength: number,
     private readonly partLength: number,
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
-  ) {}
+    private readonly segments: readonly PriceSegment[],
+  ) {
+    this.billedBySegment = segments.map(() => 0);
+  }
 
   message(sentAtMs: number, contentChars: number, downlink: boolean): void {
     this.messages++;
@@ -153,7 +174,11 @@ class SmsTally implements SmsVisitor {
     this.downlink++;
     const parts = smsPartsForSignatureLength(contentChars, this.signatureLength, this.partLength);
     if (trial) this.trialParts += parts;
-    else this.billedParts += parts;
+    else {
+      this.billedParts += parts;
+      const segment = this.segments.length > 1 ? segmentAt(this.segments, sentAtMs) : 0;
+      this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + parts;
+    }
   }
 
   reject(line: number, reason: string): void {
@@ -172,6 +197,7 @@ function line(
   unitPrice: ReturnType<typeof parseUnitPrice>,
   rule: string,
   trial: boolean,
+  inForce?: PriceSegment,
 ): { line: StatementLine; amount: Money } {
   const amount = lineAmount(quantity, unitPrice);
   return {
@@ -186,8 +212,49 @@ function line(
       amount: formatMoney(amount),
       rule,
       trial,
+      ...(inForce ? { inForce: { from: inForce.from, to: inForce.to } } : {}),
     },
   };
+}
+
+/**
+ * The billed lines of a usage-priced service, one per price in force during the period (R-CHANGE-1, 3.11):
+ * with one price the line reads as the signed contract's; with several, each names its days. Usage on days
+ * the service is not in force (cancelled, or not yet added) is shown at no charge.
+ */
+function pricedLines(
+  service: ContractService,
+  segments: readonly PriceSegment[],
+  quantities: readonly Quantity[],
+  unit: string,
+  unitLabel: string,
+  rule: "R-PRICE-2" | "R-PRICE-3",
+): Array<{ line: StatementLine; amount: Money }> {
+  return segments.flatMap((segment, index) => {
+    const quantity = quantities[index] ?? wholeQuantity(0);
+    const days = `${segment.from} 至 ${segment.to}`;
+    if (segment.unitPrice === null) {
+      if (quantity.numerator === 0n) return [];
+      const text = `${service.description}（${days} 不在服务期内，不计费）`;
+      return [
+        line(service.service, text, quantity, unit, unitLabel, ZERO_PRICE, "R-CHANGE-1", false, segment),
+      ];
+    }
+    const spans = segments.length > 1;
+    return [
+      line(
+        service.service,
+        spans ? `${service.description}（${days}）` : service.description,
+        quantity,
+        unit,
+        unitLabel,
+        parseUnitPrice(segment.unitPrice),
+        rule,
+        false,
+        spans ? segment : undefined,
+      ),
+    ];
+  });
 }
 
 function requireService(contract: Contract, name: ServiceName, file: string) {
@@ -232,10 +299,16 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
   // One log per file, so the kept rejections do not depend on how the two concurrent reads interleave.
   const voiceRejections = new RejectionLog();
   const smsRejections = new RejectionLog();
+  const voiceService = input.voice ? requireService(contract, "voice-outbound", "a voice CDR") : undefined;
+  const smsService = input.sms ? requireService(contract, "sms", "an SMS log") : undefined;
+  // R-CHANGE-1: the prices in force during the period, so each record is rated at its own day's price.
+  const voiceSegments = voiceService ? priceSegments(voiceService, periodStart, periodEnd) : [];
+  const smsSegments = smsService ? priceSegments(smsService, periodStart, periodEnd) : [];
   const voice = new VoiceTally(
     contractRule(contract, "voiceRoundingSeconds"),
     billingStartMs,
     voiceRejections,
+    voiceSegments,
   );
   const signatureLength = codePointLength(contract.access.smsSignature);
   const sms = new SmsTally(
@@ -243,9 +316,8 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
     contractRule(contract, "smsPartLength"),
     billingStartMs,
     smsRejections,
+    smsSegments,
   );
-  const voiceService = input.voice ? requireService(contract, "voice-outbound", "a voice CDR") : undefined;
-  const smsService = input.sms ? requireService(contract, "sms", "an SMS log") : undefined;
   // The two files are independent: read them concurrently (I/O of one overlaps parsing of the other).
   const [voiceScan, smsScan] = await Promise.all([
     input.voice ? scanVoiceCsv(input.voice, voice, { period }) : undefined,
@@ -254,7 +326,9 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
 
   const built: Array<{ line: StatementLine; amount: Money }> = [];
   const monthly = contractService(contract, "monthly-fee");
-  if (monthly) {
+  // R-CHANGE-1: the monthly fee changes on a 1st only (contract schema), so one price holds the month.
+  const monthlyPrice = monthly ? priceOn(monthly, periodStart) : null;
+  if (monthly && monthlyPrice !== null) {
     if (periodInTrial === "entire") {
       // R-TRIAL-1: the fee of a month entirely before billing starts is Party B's.
       built.push(
@@ -288,7 +362,7 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
           quantity,
           "month",
           "月",
-          parseUnitPrice(monthly.unitPrice),
+          parseUnitPrice(monthlyPrice),
           "R-PRICE-1",
           false,
         ),
@@ -301,15 +375,13 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
   if (voiceService) {
     if (periodInTrial !== "entire") {
       built.push(
-        line(
-          "voice-outbound",
-          voiceService.description,
-          minutes(voice.billedUnits),
+        ...pricedLines(
+          voiceService,
+          voiceSegments,
+          voice.billedBySegment.map(minutes),
           "minute",
           "分钟",
-          parseUnitPrice(voiceService.unitPrice),
           "R-PRICE-2",
-          false,
         ),
       );
     }
@@ -346,15 +418,13 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
   if (smsService) {
     if (periodInTrial !== "entire") {
       built.push(
-        line(
-          "sms",
-          smsService.description,
-          wholeQuantity(sms.billedParts),
+        ...pricedLines(
+          smsService,
+          smsSegments,
+          sms.billedBySegment.map(wholeQuantity),
           "message",
           "条",
-          parseUnitPrice(smsService.unitPrice),
           "R-PRICE-3",
-          false,
         ),
       );
     }

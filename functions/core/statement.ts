@@ -37,6 +37,8 @@ export const statementLineSchema = z.object({
   rule: z.string(),
   /** True for usage before billing starts, borne by Party B (R-TRIAL-1). */
   trial: z.boolean(),
+  /** The days this line's price was in force, when the period spans a price change (R-CHANGE-1, 3.11). */
+  inForce: z.object({ from: z.string(), to: z.string() }).optional(),
 });
 
 export const rejectedRecordSchema = z.object({
