@@ -5,8 +5,6 @@
  */
 import { now } from "../adapters/clock";
 import { appendAuditEvent } from "../adapters/repository";
-import { getContractDocument, replaceContractDocument } from "../adapters/repository/contract-document";
-import { type Contract, ContractInvalidError } from "../core/contract";
 import { maskAccount, maskEmail, maskPhone } from "../core/mask";
 import {
   type BankAccount,
@@ -17,32 +15,10 @@ import {
   withContactChange,
 } from "../core/party-changes";
 import { type LocalDate, shanghaiDateOf } from "../core/time";
+import { changeContract } from "./contract-change";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
 
 const PARTY_WORDS: Record<PartyKey, string> = { partyA: "Party A", partyB: "Party B" };
-
-/** Applies a change computed from the stored contract; a concurrent change makes it start over once. */
-async function changeContract<T extends { contract: Contract; changed: boolean }>(
-  contractId: string,
-  compute: (contract: Contract) => T,
-): Promise<T> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const { contract, version } = await getContractDocument(contractId);
-    let result: T;
-    try {
-      result = compute(contract);
-    } catch (error) {
-      if (error instanceof PartyChangeError || error instanceof ContractInvalidError)
-        throw new OperationRejectedError(error.message.split("\n").join(" "), { cause: error });
-      throw error;
-    }
-    if (!result.changed || (await replaceContractDocument(contractId, result.contract, version)))
-      return result;
-  }
-  throw new OperationRejectedError(
-    `contract ${contractId} was changed by someone else meanwhile: run the command again`,
-  );
-}
 
 function notAfterToday(day: LocalDate, field: string): void {
   if (day > shanghaiDateOf(now())) throw new OperationRejectedError(`${field} ${day} is in the future`);
@@ -57,8 +33,10 @@ export async function recordBankChange(input: {
 }) {
   await contractOrReject(input.contractId);
   notAfterToday(input.notifiedOn, "--notified");
-  const result = await changeContract(input.contractId, (contract) =>
-    withBankChange(contract, input.party, input.account, input.notifiedOn),
+  const result = await changeContract(
+    input.contractId,
+    (contract) => withBankChange(contract, input.party, input.account, input.notifiedOn),
+    [PartyChangeError],
   );
   const masked = maskAccount(result.account.accountNumber);
   if (result.changed) {
@@ -88,8 +66,10 @@ export async function recordContactChange(input: {
 }) {
   await contractOrReject(input.contractId);
   notAfterToday(input.notifiedOn, "--notified");
-  const result = await changeContract(input.contractId, (contract) =>
-    withContactChange(contract, input.party, input.change),
+  const result = await changeContract(
+    input.contractId,
+    (contract) => withContactChange(contract, input.party, input.change),
+    [PartyChangeError],
   );
   const shown = {
     name: result.contact.name,

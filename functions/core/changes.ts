@@ -132,6 +132,20 @@ function appendChange(
   };
 }
 
+/** R-CHANGE-1 (4.10): the day a requested change takes effect. */
+export function requestedChangeEffectiveFrom(
+  contract: Contract,
+  requestedOn: LocalDate,
+  confirmedByPartyBOn: LocalDate,
+): LocalDate {
+  const byRequest = serviceChangeEffective(requestedOn, {
+    serviceChangeCutoffDay: contract.rules.serviceChangeCutoffDay.value,
+  }).date;
+  // 4.10 "经乙方确认同意后…自下月1日起": never before the 1st after Party B's confirmation.
+  const byConfirmation = addMonths(`${periodOf(confirmedByPartyBOn)}-01`, 1);
+  return byConfirmation.localeCompare(byRequest) > 0 ? byConfirmation : byRequest;
+}
+
 /**
  * R-CHANGE-1 (4.10): Party A's request to add, change or cancel a service, confirmed by Party B, as the
  * contract reads after it.
@@ -154,14 +168,8 @@ export function withServiceChange(
     throw new ServiceChangeError("a cancellation takes no --unit-price");
   if (request.action !== "cancel" && request.unitPrice === undefined)
     throw new ServiceChangeError(`--unit-price is required to ${request.action} a service`);
-  const byRequest = serviceChangeEffective(request.requestedOn, {
-    serviceChangeCutoffDay: contract.rules.serviceChangeCutoffDay.value,
-  }).date;
-  // 4.10 "经乙方确认同意后…自下月1日起": never before the 1st after Party B's confirmation.
-  const byConfirmation = addMonths(`${periodOf(request.confirmedByPartyBOn)}-01`, 1);
-  const effectiveFrom = [byRequest, byConfirmation].reduce((a, b) => (b > a ? b : a));
   return appendChange(contract, request.service, {
-    effectiveFrom,
+    effectiveFrom: requestedChangeEffectiveFrom(contract, request.requestedOn, request.confirmedByPartyBOn),
     action: request.action,
     ...(request.unitPrice === undefined ? {} : { unitPrice: request.unitPrice }),
     requestedOn: request.requestedOn,

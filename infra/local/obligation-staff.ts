@@ -6,6 +6,7 @@
 import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
 import { breachRegister } from "../../functions/app/breach-register";
 import { OperationRejectedError } from "../../functions/app/operations";
+import { serviceChangesView } from "../../functions/app/service-changes";
 import { serviceLevelSummary } from "../../functions/app/tickets";
 import { atTimeOfDay, shanghaiDateOf } from "../../functions/core/time";
 import type { PartyBStaff } from "./party-b-staff";
@@ -37,7 +38,10 @@ export function planObligationEvent(staff: PartyBStaff, contractId: string, even
   });
 }
 
-/** The run's JSON: the breach register as of the day before `end` and each period's service levels. */
+/**
+ * The run's JSON: the breach register as of the day before `end`, each period's service levels, the
+ * services' price versions (R-CHANGE-1, 3.11) and the bill lines priced for part of their period only.
+ */
 export async function obligationsView(contractId: string, periods: readonly string[], end: Date) {
   const asOf = shanghaiDateOf(new Date(end.getTime() - 1));
   const register = await breachRegister({ contractId, asOf });
@@ -46,5 +50,6 @@ export async function obligationsView(contractId: string, periods: readonly stri
   return {
     breachRegister: register,
     serviceLevels: serviceLevels.filter((s) => s.tickets.length > 0),
+    ...(await serviceChangesView(contractId, periods)),
   };
 }

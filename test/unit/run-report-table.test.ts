@@ -68,6 +68,8 @@ function report(periods: PeriodReport[]): RunReport {
         forceMajeure: [],
       },
       serviceLevels: [],
+      serviceChanges: [],
+      partPeriodLines: [],
     },
     settlement: null,
     ledger: [],

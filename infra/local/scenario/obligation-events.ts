@@ -1,7 +1,8 @@
 /**
  * The scenario's `events`: what Party B's staff record in the registers beyond the monthly cycle — written
  * breach notices and their answers (R-BREACH-1), force majeure (R-FM-1), service-level tickets (R-SLA-1,
- * R-SLA-2), bank account and contact changes (R-BANK-1, 2.13, 9.2). Each event is one `npm run ops` command
+ * R-SLA-2), bank account and contact changes (R-BANK-1, 2.13, 9.2), service changes and SMS tariff
+ * adjustments (R-CHANGE-1, 4.10, 3.11). Each event is one `npm run ops` command
  * with its flags exactly as an operator types them (`--contract` is the run's), played at its moment.
  */
 import * as z from "zod";
@@ -15,6 +16,8 @@ export const OBLIGATION_COMMANDS = [
   "close-ticket",
   "record-bank-change",
   "record-contact-change",
+  "request-change",
+  "record-tariff-adjustment",
 ] as const;
 export type ObligationCommand = (typeof OBLIGATION_COMMANDS)[number];
 
