@@ -8,6 +8,8 @@ import recordBankChange from "../../bin/ops/record-bank-change";
 import recordBreachNotice from "../../bin/ops/record-breach-notice";
 import recordContactChange from "../../bin/ops/record-contact-change";
 import recordForceMajeure from "../../bin/ops/record-force-majeure";
+import recordTariffAdjustment from "../../bin/ops/record-tariff-adjustment";
+import requestChange from "../../bin/ops/request-change";
 
 const contract = ["--contract", "11NA0700211920254001"];
 
@@ -75,5 +77,51 @@ describe("obligation commands: input refused before anything is read or changed"
     await expect(run).rejects.toThrow(
       new InputError('--from "2025-02-30": expected a calendar day YYYY-MM-DD, e.g. 2025-10-21'),
     );
+  });
+
+  it("R-CHANGE-1: an unknown action or service, a price with 5 decimals, a missing --requested are refused", async () => {
+    const change = (...flags: string[]) => requestChange.run([...contract, ...flags]);
+    await expect(
+      change("--service", "sms", "--action", "pause", "--requested", "2025-10-10"),
+    ).rejects.toThrow(new InputError('--action "pause": expected one of add, change, cancel'));
+    await expect(change("--service", "fax", "--action", "add", "--requested", "2025-10-10")).rejects.toThrow(
+      new InputError('--service "fax": expected one of monthly-fee, voice-outbound, sms'),
+    );
+    await expect(
+      change(
+        "--service",
+        "sms",
+        "--action",
+        "change",
+        "--unit-price",
+        "0.03125",
+        "--requested",
+        "2025-10-10",
+      ),
+    ).rejects.toThrow(
+      new InputError(
+        '--unit-price "0.03125": expected a unit price in yuan with at most 4 decimals, e.g. "0.05"',
+      ),
+    );
+    await expect(change("--service", "sms", "--action", "cancel")).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it("3.11: a tariff adjustment needs its three dates; a price that is not a number is refused", async () => {
+    await expect(
+      recordTariffAdjustment.run([...contract, "--unit-price", "0.03", "--notified", "2025-11-03"]),
+    ).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      recordTariffAdjustment.run([
+        ...contract,
+        "--unit-price",
+        "0.0.3",
+        "--notified",
+        "2025-11-03",
+        "--agreed",
+        "2025-11-10",
+        "--effective",
+        "2025-11-16",
+      ]),
+    ).rejects.toThrow(InputError);
   });
 });
