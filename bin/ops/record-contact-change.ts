@@ -4,11 +4,11 @@ import { choiceValue, contractIdValue, dayValue, invalidValue, noPositionals } f
 import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
 
 const usage =
-  'npm run ops -- record-contact-change --contract <id> --party A|B [--name "<name>"] [--phone <digits>] [--email <address>] --notified <YYYY-MM-DD> [--json] [--profile p --region r]';
+  'npm run ops -- record-contact-change --contract <id> --party A|B [--name "<name>"] [--phone <digits>] [--email <address>] [--address "<address>" --postcode <6 digits>] --notified <YYYY-MM-DD> [--json] [--profile p --region r]';
 
 const command: OpsCommand = {
   summary:
-    "record a party's notice of a new contact (person, phone, email): in force from the notice, emails go to it from then (clauses 2.13, 9.2)",
+    "record a party's written notice of a new contact (person, phone, email) or address: in force 10 days after the notice, emails go to it from then (R-NOTICE-4, clauses 2.13, 9.2)",
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
@@ -19,14 +19,21 @@ const command: OpsCommand = {
         name: { type: "string" },
         phone: { type: "string" },
         email: { type: "string" },
+        address: { type: "string" },
+        postcode: { type: "string" },
         notified: { type: "string" },
         ...targetOptions,
       },
       usage,
     );
     noPositionals(positionals, usage);
-    if (values.name === undefined && values.phone === undefined && values.email === undefined)
-      throw new UsageError(`give at least one of --name, --phone, --email\nusage: ${usage}`);
+    const details = [values.name, values.phone, values.email, values.address, values.postcode];
+    if (details.every((value) => value === undefined))
+      throw new UsageError(`give at least one of --name, --phone, --email, --address\nusage: ${usage}`);
+    if (values.postcode !== undefined && !/^\d{6}$/.test(values.postcode))
+      throw invalidValue("--postcode", values.postcode, "a postcode of 6 digits");
+    if (values.address !== undefined && values.address.trim() === "")
+      throw invalidValue("--address", values.address, "the address for written notices (9.4)");
     if (values.phone !== undefined && !/^\d{5,15}$/.test(values.phone))
       throw invalidValue("--phone", "…", "a phone number of 5–15 digits");
     if (values.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
@@ -41,6 +48,8 @@ const command: OpsCommand = {
         ...(values.name !== undefined ? { name: values.name.trim() } : {}),
         ...(values.phone !== undefined ? { phone: values.phone } : {}),
         ...(values.email !== undefined ? { email: values.email } : {}),
+        ...(values.address !== undefined ? { address: values.address.trim() } : {}),
+        ...(values.postcode !== undefined ? { postcode: values.postcode } : {}),
       },
       notifiedOn: dayValue("--notified", requireOption(values.notified, "--notified", usage)),
     };
@@ -57,7 +66,7 @@ const command: OpsCommand = {
             result.contact.phone,
             result.contact.email,
             result.notifiedOn,
-            "from the notice",
+            `from ${result.effectiveFrom}`,
           ],
         ],
       ),

@@ -1,14 +1,15 @@
 /**
- * A party's written notice of a new bank account (R-BANK-1) or a new contact (2.13, 9.2), recorded by an
+ * A party's written notice of a new bank account (R-BANK-1) or a new contact or address (2.13, 9.2, R-NOTICE-4), recorded by an
  * operator: the stored contract changes once (over the version it was read at), the change is audited with
  * the account masked, and every statement and email from then on reads the changed contract.
  */
 import { now } from "../adapters/clock";
 import { appendAuditEvent } from "../adapters/repository";
+import { getContractDocument } from "../adapters/repository/contract-document";
 import { maskAccount, maskEmail, maskPhone } from "../core/mask";
 import {
   type BankAccount,
-  type Contact,
+  type ContactDetails,
   PartyChangeError,
   type PartyKey,
   withBankChange,
@@ -57,18 +58,22 @@ export async function recordBankChange(input: {
   };
 }
 
-/** 2.13, 9.2: a new contact (person, phone, email) of `party`, in force from the notice. */
+/**
+ * R-NOTICE-4 (9.2), 2.13: a new contact (person, phone, email) or address of `party`, in force 10 days after
+ * the written notice (addressChangeNoticeDays); emails sent from then go to it. The audit event is keyed by
+ * the change, so a retry after a crash between the two writes still records it once.
+ */
 export async function recordContactChange(input: {
   contractId: string;
   party: PartyKey;
-  change: Partial<Contact>;
+  change: ContactDetails;
   notifiedOn: LocalDate;
 }) {
   await contractOrReject(input.contractId);
   notAfterToday(input.notifiedOn, "--notified");
   const result = await changeContract(
     input.contractId,
-    (contract) => withContactChange(contract, input.party, input.change),
+    (contract) => withContactChange(contract, input.party, input.change, input.notifiedOn),
     [PartyChangeError],
   );
   const shown = {
@@ -76,12 +81,24 @@ export async function recordContactChange(input: {
     phone: maskPhone(result.contact.phone),
     email: maskEmail(result.contact.email),
   };
-  if (result.changed) {
-    await appendAuditEvent({
-      contractId: input.contractId,
-      who: "operator",
-      what: `${PARTY_WORDS[input.party]} notified a new contact on ${input.notifiedOn}: ${shown.name}, ${shown.phone}, ${shown.email} — emails go to it from now`,
-    });
+  const stored = (await getContractDocument(input.contractId)).contract.parties[input.party].contactChanges;
+  if (stored?.some((c) => c.notifiedOn === input.notifiedOn && c.effectiveFrom === result.effectiveFrom)) {
+    await appendAuditEvent(
+      {
+        contractId: input.contractId,
+        who: "operator",
+        what: `${PARTY_WORDS[input.party]} notified a new contact on ${input.notifiedOn}: ${shown.name}, ${shown.phone}, ${shown.email} — emails go to it from ${result.effectiveFrom}`,
+        rule: "R-NOTICE-4",
+      },
+      `contact-change#${input.party}#${result.effectiveFrom}`,
+    );
   }
-  return { party: input.party, notifiedOn: input.notifiedOn, contact: shown, changed: result.changed };
+  return {
+    party: input.party,
+    notifiedOn: input.notifiedOn,
+    effectiveFrom: result.effectiveFrom,
+    contact: shown,
+    ...(input.change.address === undefined ? {} : { address: input.change.address }),
+    changed: result.changed,
+  };
 }

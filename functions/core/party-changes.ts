@@ -6,12 +6,13 @@
  * - R-BANK-1: "任何一方如需变更上述账户，应提前10日以书面形式通知另一方": the new account is used from 10 calendar
  *   days (R-WD-4) after the written notice; until then the old one stays in force, and a statement shows the
  *   account in force on its date.
- * - Contact (2.13 designated contact, 9.2): a change of the person, phone or email takes effect when the other
- *   party is notified; emails go to the new contact from then.
+ * - Contact and address (2.13 designated contact, 9.2, 9.4; R-NOTICE-4): the contract says a change is
+ *   notified in writing 10 days before it takes effect, so it is in force 10 days after the notice; emails go
+ *   to the new contact from then.
  */
 import { type Contract, parseContract } from "./contract";
 import { bankAccountEffective } from "./deadlines";
-import type { LocalDate } from "./time";
+import { addDays, type LocalDate } from "./time";
 
 export type PartyKey = "partyA" | "partyB";
 export type BankAccount = Contract["parties"]["partyA"]["bankAccounts"][number];
@@ -90,19 +91,81 @@ export function checkPaymentAccount(
   return { inForce, matches: inForce?.accountNumber === accountNumber };
 }
 
-/** 2.13, 9.2: the contract with a party's contact changed, in force from the notice. */
+export type ContactChange = NonNullable<Contract["parties"]["partyA"]["contactChanges"]>[number];
+/** What a contact change may change: the designated contact (2.13) and the address for notices (9.4). */
+export type ContactDetails = Partial<Contact & Pick<ContactChange, "address" | "postcode">>;
+
+type Party = Contract["parties"]["partyA"];
+
+/** R-NOTICE-4: the party as it reads on `day`: the latest notified contact and address in force by then. */
+function partyInForceOn(party: Party, day: LocalDate): Party {
+  const latest = (party.contactChanges ?? []).filter((c) => c.effectiveFrom <= day).at(-1);
+  return latest
+    ? { ...party, contact: latest.contact, address: latest.address, postcode: latest.postcode }
+    : party;
+}
+
+/**
+ * R-NOTICE-4: the contract as it reads on `day` — each party's contact and address in force then. Every
+ * email reads the contract through this on its sending day, so it goes to the contact in force that day.
+ */
+export function contractInForceOn(contract: Contract, day: LocalDate): Contract {
+  const { partyA, partyB } = contract.parties;
+  if (!partyA.contactChanges && !partyB.contactChanges) return contract;
+  return {
+    ...contract,
+    parties: { partyA: partyInForceOn(partyA, day), partyB: partyInForceOn(partyB, day) },
+  };
+}
+
+/**
+ * R-NOTICE-4 (9.2 "须在变更前10日以书面形式通知对方"; 2.13 the designated contact): a party's new contact or
+ * address, notified in writing on `notifiedOn`, in force `addressChangeNoticeDays` (10) calendar days later
+ * (R-WD-4). The same notice again is no change (a retried command); another change for the same day, or
+ * one taking effect before a change already recorded, is refused.
+ */
 export function withContactChange(
   contract: Contract,
   party: PartyKey,
-  change: Partial<Contact>,
-): { contract: Contract; contact: Contact; changed: boolean } {
-  const contact = { ...contract.parties[party].contact, ...change };
-  const before = contract.parties[party].contact;
-  const changed = (Object.keys(contact) as (keyof Contact)[]).some((key) => contact[key] !== before[key]);
-  if (!changed) return { contract, contact: before, changed: false };
+  change: ContactDetails,
+  notifiedOn: LocalDate,
+): { contract: Contract; contact: Contact; effectiveFrom: LocalDate; changed: boolean } {
+  const effectiveFrom = addDays(notifiedOn, contract.rules.addressChangeNoticeDays.value);
+  const before = partyInForceOn(contract.parties[party], effectiveFrom);
+  const { address = before.address, postcode = before.postcode, ...contactChange } = change;
+  const version: ContactChange = {
+    notifiedOn,
+    effectiveFrom,
+    contact: { ...before.contact, ...contactChange },
+    address,
+    postcode,
+  };
+  const recorded = contract.parties[party].contactChanges ?? [];
+  const sameDetails = (a: Pick<ContactChange, "contact" | "address" | "postcode">) =>
+    a.address === version.address &&
+    a.postcode === version.postcode &&
+    (Object.keys(version.contact) as (keyof Contact)[]).every(
+      (key) => a.contact[key] === version.contact[key],
+    );
+  const retried = recorded.some((c) => c.notifiedOn === notifiedOn && sameDetails(c));
+  if (retried || sameDetails(before))
+    return { contract, contact: version.contact, effectiveFrom, changed: false };
+  const clash = recorded.find((c) => c.effectiveFrom >= effectiveFrom);
+  if (clash)
+    throw new PartyChangeError(
+      `a change of ${party}'s contact in force from ${clash.effectiveFrom} is already recorded: a new one must take effect after it (R-NOTICE-4)`,
+    );
   const next = {
     ...contract,
-    parties: { ...contract.parties, [party]: { ...contract.parties[party], contact } },
+    parties: {
+      ...contract.parties,
+      [party]: { ...contract.parties[party], contactChanges: [...recorded, version] },
+    },
   };
-  return { contract: parseContract(next, `${contract.contractId} after a contact change`), contact, changed };
+  return {
+    contract: parseContract(next, `${contract.contractId} after a contact change`),
+    contact: version.contact,
+    effectiveFrom,
+    changed: true,
+  };
 }

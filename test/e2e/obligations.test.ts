@@ -3,7 +3,7 @@
  * the late payment the monthly cycle detects waits for a written notice; the cure clock runs from the notice's
  * deemed receipt (9.3); an objection leads to negotiation, silence to arbitration; the liability cap is what
  * Party A paid by the day. Party changes: a new bank account in force 10 days after its notice (R-BANK-1), a
- * new contact from the notice (2.13, 9.2). The bill is the harness's hand-computed small month, 4000.30, sent
+ * new contact 10 days after its notice (R-NOTICE-4, 9.2). The bill is the harness's hand-computed small month, 4000.30, sent
  * 2025-10-01, payment due 2025-10-21.
  */
 import { execFile } from "node:child_process";
@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
+import { getContract } from "../../functions/adapters/repository";
 import { breachEntries } from "../../functions/adapters/repository/breaches";
 import { stateMachineArnByName } from "../../functions/adapters/workflow";
 import { breachRegister, recordBreachAnswer } from "../../functions/app/breach-register";
@@ -23,7 +24,7 @@ import { handler as recordMissedHandler } from "../../functions/record-missed-de
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { stateMachineNames } from "../../workflows/states";
-import { bootApp, PARTY_B, runUntil, statesEntered, uploadSmallMonth } from "./harness";
+import { bootApp, PARTY_A, PARTY_B, runUntil, statesEntered, uploadSmallMonth } from "./harness";
 
 const run = promisify(execFile);
 let app: EmbeddedApp;
@@ -101,14 +102,16 @@ describe("party changes at 2025-10-22 (R-BANK-1, 2.13, 9.2)", () => {
     expect(paid.account?.inForce).toMatch(/0999$/);
   });
 
-  it("Party A's new contact email is in force from the notice", async () => {
+  it("R-NOTICE-4: Party A's new contact email notified 10-22 is in force from 11-01 (9.2: 10 days)", async () => {
     const result = await recordContactChange({
       contractId,
       party: "partyA",
       change: { email: newContact },
       notifiedOn: "2025-10-22",
     });
-    expect(result.changed).toBe(true);
+    expect(result).toMatchObject({ changed: true, effectiveFrom: "2025-11-01" });
+    // Until then every email still goes to the contact the contract names.
+    expect((await getContract(contractId)).contract.parties.partyA.contact.email).toBe(PARTY_A);
   });
 });
 

@@ -8,6 +8,7 @@ import { ContractInvalidError, parseContract } from "../../functions/core/contra
 import {
   accountInForce,
   checkPaymentAccount,
+  contractInForceOn,
   PartyChangeError,
   withBankChange,
   withContactChange,
@@ -58,23 +59,52 @@ describe("R-BANK-1: a new account is used from 10 calendar days after the writte
   });
 });
 
-describe("contact change (2.13, 9.2): in force from the notice", () => {
-  it("a new email replaces the contact's, the rest stays", () => {
-    const { contract, changed } = withContactChange(sample, "partyA", {
-      email: "new.contact@partya.example",
-    });
-    expect(changed).toBe(true);
-    expect(contract.parties.partyA.contact).toEqual({
+describe("R-NOTICE-4: a new contact or address is in force 10 days after its written notice (9.2)", () => {
+  // 9.2 "如双方中任何一方的地址有变更时，须在变更前10日以书面形式通知对方": notified 2025-10-22 → 11-01.
+  const changed = withContactChange(sample, "partyA", { email: "new.contact@partya.example" }, "2025-10-22");
+
+  it("R-NOTICE-4: the old email up to 10-31, the new one from 11-01; the rest of the contact stays", () => {
+    expect(changed.effectiveFrom).toBe("2025-11-01");
+    expect(contractInForceOn(changed.contract, "2025-10-31").parties.partyA.contact).toEqual(
+      sample.parties.partyA.contact,
+    );
+    expect(contractInForceOn(changed.contract, "2025-11-01").parties.partyA.contact).toEqual({
       ...sample.parties.partyA.contact,
       email: "new.contact@partya.example",
     });
   });
 
-  it("the same details again are no change; a malformed email is refused", () => {
-    expect(withContactChange(sample, "partyB", { name: sample.parties.partyB.contact.name }).changed).toBe(
-      false,
+  it("R-NOTICE-4: a new address (9.4) with its postcode, and a second change building on the first", () => {
+    const moved = withContactChange(
+      changed.contract,
+      "partyA",
+      { address: "长春市南关区人民大街1号", postcode: "130041" },
+      "2025-11-05",
     );
-    expect(() => withContactChange(sample, "partyB", { email: "not-an-address" })).toThrow(
+    expect(moved.effectiveFrom).toBe("2025-11-15");
+    const party = contractInForceOn(moved.contract, "2025-11-15").parties.partyA;
+    expect([party.address, party.postcode, party.contact.email]).toEqual([
+      "长春市南关区人民大街1号",
+      "130041",
+      "new.contact@partya.example",
+    ]);
+    expect(contractInForceOn(moved.contract, "2025-11-14").parties.partyA.address).toBe(
+      sample.parties.partyA.address,
+    );
+  });
+
+  it("R-NOTICE-4: the same notice again is no change; another change for the same day, or before a later one, is refused; a malformed email too", () => {
+    expect(
+      withContactChange(changed.contract, "partyA", { email: "new.contact@partya.example" }, "2025-10-22")
+        .changed,
+    ).toBe(false);
+    expect(() =>
+      withContactChange(changed.contract, "partyA", { email: "other@partya.example" }, "2025-10-22"),
+    ).toThrow(PartyChangeError);
+    expect(() =>
+      withContactChange(changed.contract, "partyA", { email: "other@partya.example" }, "2025-10-20"),
+    ).toThrow(PartyChangeError);
+    expect(() => withContactChange(sample, "partyB", { email: "not-an-address" }, "2025-10-22")).toThrow(
       ContractInvalidError,
     );
   });

@@ -3,7 +3,10 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type Contract, contractSchema } from "../../core/contract";
+import { contractInForceOn } from "../../core/party-changes";
+import { shanghaiDateOf } from "../../core/time";
 import { documentClient } from "../aws-config";
+import { now } from "../clock";
 import {
   conditionalUpdate,
   contractKey,
@@ -38,10 +41,18 @@ export async function registerContract(contract: Contract): Promise<boolean> {
   });
 }
 
+/**
+ * The contract record as it reads today (the clock's day): each party's contact and address in force
+ * (R-NOTICE-4), so whatever sends an email sends it to the contact in force on the sending day.
+ */
 export async function getContract(contractId: string): Promise<ContractRecord> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), "CONTRACT");
   if (!item) throw new NotFoundError(`unknown contract ${contractId}`);
-  return parseRecord(contractRecordSchema, item, "contract");
+  return inForceToday(parseRecord(contractRecordSchema, item, "contract"));
+}
+
+function inForceToday(record: ContractRecord): ContractRecord {
+  return { ...record, contract: contractInForceOn(record.contract, shanghaiDateOf(now())) };
 }
 
 export async function listContracts(status?: ContractStatus): Promise<ContractRecord[]> {
@@ -59,7 +70,9 @@ export async function listContracts(status?: ContractStatus): Promise<ContractRe
         ExclusiveStartKey,
       }),
     );
-    items.push(...(page.Items ?? []).map((item) => parseRecord(contractRecordSchema, item, "contract")));
+    items.push(
+      ...(page.Items ?? []).map((item) => inForceToday(parseRecord(contractRecordSchema, item, "contract"))),
+    );
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
