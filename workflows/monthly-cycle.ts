@@ -37,7 +37,7 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     fn: fns["prepare-bill"],
     stateName: "Rate usage and prepare the bill",
     comment:
-      "R-PERIOD-1, R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-MONEY-1, R-RECON-4: rates the period's usage and writes the bill once (bill id = contract + period), carrying the previous period's agreed adjustment.",
+      "R-PERIOD-1, R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-MONEY-1, R-RECON-4, R-CHANGE-1: rates the period's usage at the prices in force on each record's day and writes the bill once (bill id = contract + period), carrying the previous period's agreed adjustment; R-CALL-1, R-SMS-3, R-THROTTLE-1: checks the month's files as `ops compliance` does and stores the findings with the bill (ADR 0065).",
     payload: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
     assign: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
   });

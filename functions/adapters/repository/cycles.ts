@@ -37,6 +37,8 @@ export interface CycleRecord {
   billDueProvisional: boolean;
   statement: unknown;
   lastPeriod: boolean;
+  /** The month's compliance findings (R-CALL-1, R-SMS-3, R-THROTTLE-1), stored with the bill. */
+  compliance?: unknown;
   sentAt?: string;
   lateBill?: boolean;
   reconciliationDeadline?: string;
@@ -92,6 +94,7 @@ const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
   billDueProvisional: z.boolean(),
   statement: z.unknown(),
   lastPeriod: z.boolean(),
+  compliance: z.unknown().optional(),
   sentAt: z.string().optional(),
   lateBill: z.boolean().optional(),
   reconciliationDeadline: z.string().optional(),

@@ -27,6 +27,7 @@ import { statementSchema } from "../../core/statement";
 import { formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { deadlineRules } from "../rules";
+import { monthCompliance } from "./compliance";
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
 
@@ -72,6 +73,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     statement = await rateWith(contract, input.period, charge.carried ?? []);
   }
   const due = billDue(input.period, deadlineRules(contract));
+  const compliance = await monthCompliance(contract, input.period);
   const cycle: CycleRecord = {
     contractId: input.contractId,
     period: input.period,
@@ -80,6 +82,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     billDue: due.at,
     billDueProvisional: due.provisional,
     statement,
+    compliance,
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };

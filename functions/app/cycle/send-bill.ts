@@ -17,6 +17,7 @@ import { parseMoney } from "../../core/money";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { deadlineRules, REMINDER_TIME } from "../rules";
+import { complianceNote, serviceLevelNote } from "./bill-notes";
 import { recordBreachOnce } from "./breaches";
 
 // --- Send the bill to Party A (R-BILL-1, R-RECON-1, R-PAY-1) ----------------------------------------
@@ -43,7 +44,10 @@ export async function sendBill(input: { contractId: string; period: string }) {
     cycle = await getCycle(input.contractId, input.period);
   }
   const replyKey = cycle.replyKey as string;
-  const rendered = emails.statement(contract, cycle);
+  const rendered = emails.statement(contract, cycle, {
+    serviceLevels: await serviceLevelNote(contract, input.period, now()),
+    compliance: complianceNote(contract, cycle),
+  });
   await sendEmail({
     contractId: input.contractId,
     emailKey: `statement#${input.period}`,

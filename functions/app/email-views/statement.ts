@@ -10,6 +10,7 @@ import {
   type StatementLineView,
   type UsageSummaryItem,
 } from "../../core/emails";
+import type { ComplianceNoteView, ServiceLevelNoteView } from "../../core/emails/statement-notes";
 import { type Statement, type StatementLine, statementSchema } from "../../core/statement";
 import {
   amount,
@@ -114,7 +115,11 @@ function usageSummary(contract: Contract, usage: Statement["usage"]): UsageSumma
   return items;
 }
 
-export function statement(contract: Contract, cycle: CycleRecord): RenderedEmail {
+export function statement(
+  contract: Contract,
+  cycle: CycleRecord,
+  notes: { serviceLevels?: ServiceLevelNoteView; compliance?: ComplianceNoteView } = {},
+): RenderedEmail {
   const rated = parsedStatement(cycle);
   return renderStatementEmail({
     contract: contractView(contract),
@@ -132,6 +137,8 @@ export function statement(contract: Contract, cycle: CycleRecord): RenderedEmail
     paymentAccount: statementAccount(contract, cycle),
     bankChangeNoticeDays: contract.rules.bankChangeNoticeDays.value,
     isFinalPeriod: cycle.lastPeriod,
+    ...(notes.serviceLevels ? { serviceLevels: notes.serviceLevels } : {}),
+    ...(notes.compliance ? { compliance: notes.compliance } : {}),
   });
 }
 

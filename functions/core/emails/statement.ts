@@ -25,6 +25,12 @@ import {
   provisionalFootnote,
 } from "./format";
 import { type Block, renderEmail, type TableRow } from "./layout";
+import {
+  type ComplianceNoteView,
+  complianceBlocks,
+  type ServiceLevelNoteView,
+  serviceLevelBlocks,
+} from "./statement-notes";
 import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from "./types";
 
 export interface StatementLineView {
@@ -78,6 +84,10 @@ export interface StatementEmailInput {
   bankChangeNoticeDays: number;
   /** The contract's last period: a reconciliation difference is settled both ways, not carried (R-RECON-4). */
   isFinalPeriod: boolean;
+  /** R-SLA-2 (3.18): the period's service levels, when tickets were handled in it. */
+  serviceLevels?: ServiceLevelNoteView;
+  /** R-CALL-1, R-SMS-3, R-THROTTLE-1: what the month's check found; absent when nothing was. */
+  compliance?: ComplianceNoteView;
 }
 
 const MISSING_USAGE_WORDS: Record<UsageFile, string> = { voice: "语音通话记录", sms: "短信使用记录" };
@@ -232,6 +242,8 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
             content: `另有 ${input.rejectedRecordCount} 条用量记录未通过数据校验，未计入本账单，乙方正在核实。`,
           }
         : null,
+      ...serviceLevelBlocks(input.serviceLevels),
+      ...complianceBlocks(input.compliance),
       { kind: "heading", text: "对账与付款期限" },
       {
         kind: "facts",
