@@ -152,6 +152,16 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   });
   try {
     for (const [index, period] of periods.entries()) {
+      const given = scenario.usageFiles?.[period];
+      if (given) {
+        // The scenario's own files for this period (a hand-computed month), uploaded as `ops upload-usage` does.
+        for (const kind of ["voice", "sms"] as const) {
+          const path = given[kind];
+          if (path) await putUsage(contract.contractId, period, kind, await readFile(path));
+        }
+        progress(`usage ${period}: the scenario's files uploaded`);
+        continue;
+      }
       const usage = await generateUsage({
         contract,
         period,

@@ -4,7 +4,9 @@
  * checks an operator's typing does; a refusal is logged with the one line `ops` prints, and the run goes on.
  */
 import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
+import { findCycle, getContract } from "../../functions/adapters/repository";
 import { breachRegister } from "../../functions/app/breach-register";
+import { complianceNote, serviceLevelNote } from "../../functions/app/cycle/bill-notes";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { serviceChangesView } from "../../functions/app/service-changes";
 import { serviceLevelSummary } from "../../functions/app/tickets";
@@ -51,5 +53,20 @@ export async function obligationsView(contractId: string, periods: readonly stri
     breachRegister: register,
     serviceLevels: serviceLevels.filter((s) => s.tickets.length > 0),
     ...(await serviceChangesView(contractId, periods)),
+    billNotes: await billNotesView(contractId, periods),
   };
+}
+
+/** What each period's bill email noted beyond the bill: service levels (3.18) and compliance findings. */
+async function billNotesView(contractId: string, periods: readonly string[]) {
+  const { contract } = await getContract(contractId);
+  const notes = [];
+  for (const period of periods) {
+    const cycle = await findCycle(contractId, period);
+    if (!cycle?.sentAt) continue;
+    const serviceLevels = await serviceLevelNote(contract, period, new Date(cycle.sentAt));
+    const compliance = complianceNote(contract, cycle);
+    if (serviceLevels || compliance) notes.push({ period, serviceLevels, compliance });
+  }
+  return notes;
 }

@@ -68,3 +68,24 @@ describe("scenario: service changes and an SMS tariff adjustment (R-CHANGE-1, 4.
     RUN,
   );
 });
+
+describe("scenario: the month's compliance check in the bill email (R-CALL-1, R-SMS-3)", () => {
+  it(
+    "September's bill is 4000.94 and notes 11 calls to 138****0001 on 09-03 and 2 marketing SMS against 2.23/2.24",
+    async () => {
+      const report = await playScenario("scenarios/compliance.json");
+      // 11 calls of 60 s = 11 min, one of 61 s = 2 min: 13 × 0.06 = 0.78; 4 SMS of 1 part: 4 × 0.04 = 0.16.
+      expect(report.periods.map((p) => [p.period, p.billTotal])).toEqual([["2025-09", "4000.94"]]);
+      const notes = report.obligations.billNotes.find((n) => n.period === "2025-09");
+      expect(notes?.compliance).toEqual({
+        callViolationCount: 1,
+        callViolations: [{ date: "2025-09-03", rule: "per-callee", number: "138****0001", calls: 11 }],
+        callLimits: { perCallingNumber: 500, perCallee: 10 },
+        // Line 4: no 拒收请回复R at the end; line 5: an ad after it (2.23).
+        marketingViolationCount: 2,
+        reducedDays: [],
+      });
+    },
+    RUN,
+  );
+});

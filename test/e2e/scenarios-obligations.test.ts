@@ -85,6 +85,17 @@ describe("scenario: service levels (R-SLA-1, R-SLA-2)", () => {
           ["end-user-complaint-20250925T0900", "overdue"],
         ]),
       );
+      // September's bill email (sent 10-01) summarises them: 5 opened, 4 closed in September; the gateway's
+      // 405 min against 360 (3.18); the late fault is Party B's (3.4), the open complaint Party A's (2.26).
+      expect(report.obligations.billNotes.find((n) => n.period === "2025-09")?.serviceLevels).toEqual({
+        opened: 5,
+        closed: 4,
+        smsGateway: { faults: 2, averageRepairMinutes: 405, limitMinutes: 360, met: false },
+        late: [
+          { kind: "故障", party: "B", clause: "合同第三条3.4款", count: 1 },
+          { kind: "终端用户投诉", party: "A", clause: "合同第二条2.26款", count: 1 },
+        ],
+      });
       const breaches = report.obligations.breachRegister.breaches;
       expect(breaches.find((b) => b.breachId === "ticket:fault-20250906T1000")).toMatchObject({
         rule: "R-SLA-2",

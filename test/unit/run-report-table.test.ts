@@ -70,6 +70,7 @@ function report(periods: PeriodReport[]): RunReport {
       serviceLevels: [],
       serviceChanges: [],
       partPeriodLines: [],
+      billNotes: [],
     },
     settlement: null,
     ledger: [],

@@ -11,6 +11,7 @@ import { maskPhone } from "../../core/mask";
 import {
   serviceLevelTerms,
   smsGatewayRepairSummary,
+  TICKET_KINDS,
   TICKET_RULES,
   type TicketKind,
   ticketStanding,
@@ -57,11 +58,11 @@ export async function serviceLevelNote(
         })),
       terms,
     ),
-    late: [...late].map(([kind, count]) => ({
+    late: TICKET_KINDS.filter((kind) => late.has(kind)).map((kind) => ({
       kind: KIND_WORDS[kind],
       party: TICKET_RULES[kind].party,
       clause: TICKET_RULES[kind].clause,
-      count,
+      count: late.get(kind) ?? 0,
     })),
   };
 }

@@ -141,6 +141,18 @@ const correction = z.strictObject({
  * top level stays strict and a typo in a key is still an error.
  */
 export const scenarioExtensions = {
+  usageFiles: z
+    .record(
+      period,
+      z.strictObject({
+        voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
+        sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
+      }),
+    )
+    .optional()
+    .describe(
+      "Usage files uploaded for a period instead of generated usage, paths relative to the working directory: a month whose bill and compliance findings are worked out by hand.",
+    ),
   events: z
     .array(obligationEvent)
     .optional()
