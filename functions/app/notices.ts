@@ -1,7 +1,7 @@
 /**
- * Written notices recorded by staff (R-NOTICE-1..3, R-TERM-3; 合同第九条, 第十条10.1款). A notice is judged
- * against the term whose deadline it is meant for: by default the term in force on its dispatch date,
- * or the term the operator names. A notice recorded after that term already renewed, but deemed delivered
+ * Written notices recorded by staff (R-NOTICE-1..3, R-TERM-3; 合同第九条, 第十条10.1款). A non-renewal notice
+ * is judged against the term whose deadline it is meant for: by default the term in force on its dispatch
+ * date, or the term the operator names; an early termination against its end date (termination.ts). A notice recorded after that term already renewed, but deemed delivered
  * in time, undoes the renewal: the contract ends at that term's last day after all.
  */
 
@@ -14,6 +14,7 @@ import { parseLocalDate } from "../core/time";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
 import { ensureTermRecord, undoRenewal } from "./renewal-watch";
 import { renewalRules } from "./rules";
+import { recordTerminationNotice } from "./termination";
 
 type Notice = NonNullable<TermRecord["notice"]>;
 
@@ -36,6 +37,8 @@ export async function recordNotice(input: {
   dispatched: string;
   /** The term the notice is meant for (R-TERM-3); by default the term in force on the dispatch date. */
   term?: number;
+  /** R-TERM-3: an early termination's last day; the notice is judged against it minus 30 days. */
+  end?: string;
 }) {
   const record = await contractOrReject(input.contractId);
   if (!(DELIVERY_METHODS as readonly string[]).includes(input.method)) {
@@ -61,6 +64,26 @@ export async function recordNotice(input: {
   }
   const contract = record.contract;
   const rules = renewalRules(contract);
+  if (input.kind === "termination") {
+    if (input.end === undefined)
+      throw new OperationRejectedError("--end is required for a termination notice: the contract's last day");
+    let end: string;
+    try {
+      end = parseLocalDate(input.end);
+    } catch {
+      throw new OperationRejectedError(`--end is not a date (YYYY-MM-DD): ${input.end}`);
+    }
+    // R-TERM-3: judged in the term the end falls in, which must be the term in force.
+    const term = input.term ?? termInForce(termStartDate(contract), end, rules.termYears);
+    if (term !== record.term)
+      throw new OperationRejectedError(
+        `--end ${end} is not in the current term (${record.term}): an early end lies within the term in force`,
+      );
+    const region = needsRegion ? (input.region as (typeof DELIVERY_REGIONS)[number]) : null;
+    return recordTerminationNotice({ contractId: input.contractId, term, method, region, dispatched, end });
+  }
+  if (input.end !== undefined)
+    throw new OperationRejectedError("--end is only for a termination notice (--kind termination)");
   const term = input.term ?? termInForce(termStartDate(contract), dispatched, rules.termYears);
   if (!Number.isSafeInteger(term) || term < 1 || term > record.term) {
     throw new OperationRejectedError(

@@ -1,7 +1,7 @@
 /**
  * The ObligationClock workflow's steps: one execution per clock the contract starts by a recorded event —
- * a written breach notice's cure period (R-BREACH-1, 5.1) or a service-level ticket's deadline (R-SLA-1,
- * R-SLA-2). The execution waits (Step Functions, never a Lambda) until the reminder day, then for the answer
+ * a written breach notice's cure period (R-BREACH-1, 5.1), a service-level ticket's deadline (R-SLA-1,
+ * R-SLA-2) or an early termination's last day (R-TERM-3, 10.1). The execution waits (Step Functions, never a Lambda) until the reminder day, then for the answer
  * until the deadline; the answer (a cure, an objection, the ticket's close) completes its task token.
  */
 
@@ -22,13 +22,14 @@ import { renderCureDeadlineEmail } from "../core/emails/cure-deadline";
 import { TICKET_RULES } from "../core/service-levels";
 import { endOfDay, formatInstant, shanghaiDateOf, startOfDay } from "../core/time";
 import { contractView } from "./email-views/shared";
+import { endContractEarly } from "./renewal-watch";
 
-export type ClockKind = "cure" | "ticket";
+export type ClockKind = "cure" | "ticket" | "termination";
 
 export interface ClockInput {
   contractId: string;
   kind: ClockKind;
-  /** The breach id (cure) or the ticket id (ticket). */
+  /** The breach id (cure), the ticket id (ticket) or `term-<n>` (termination). */
   ref: string;
   remindAt: string | null;
   dueAt: string;
@@ -67,6 +68,14 @@ export function startTicketClock(contractId: string, ticketId: string, dueAt: st
   return startClock({ contractId, kind: "ticket", ref: ticketId, remindAt: null, dueAt });
 }
 
+/**
+ * R-TERM-3: an in-time early termination's clock, due at the end of the last day; nothing answers it, the
+ * deadline ends the contract (ADR 0066).
+ */
+export function startTerminationClock(contractId: string, term: number, dueAt: string): Promise<boolean> {
+  return startClock({ contractId, kind: "termination", ref: `term-${term}`, remindAt: null, dueAt });
+}
+
 /** Stores the wait's token; an answer recorded before the wait began completes it at once. */
 export async function awaitObligation(input: {
   contractId: string;
@@ -74,6 +83,8 @@ export async function awaitObligation(input: {
   ref: string;
   taskToken: string;
 }) {
+  // R-TERM-3: a termination's wait has no answer: only its deadline ends it.
+  if (input.kind === "termination") return { registered: true as const };
   if (input.kind === "cure") {
     await setBreachClockToken(input.contractId, input.ref, input.taskToken);
     const entry = await getBreachEntry(input.contractId, input.ref);
@@ -151,6 +162,13 @@ export async function remindObligation(input: { contractId: string; kind: ClockK
  * the dates); both contacts are told. A ticket: it is a breach of the party its clause binds.
  */
 export async function obligationDeadlinePassed(input: { contractId: string; kind: ClockKind; ref: string }) {
+  if (input.kind === "termination") {
+    const { ended } = await endContractEarly({
+      contractId: input.contractId,
+      term: Number(input.ref.slice(5)),
+    });
+    return { lapsed: ended };
+  }
   if (input.kind === "cure") {
     const entry = await getBreachEntry(input.contractId, input.ref);
     if (entry?.curedOn || entry?.objectedOn) return { lapsed: false };

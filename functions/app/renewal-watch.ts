@@ -165,6 +165,8 @@ export async function continueRenewalWatch(input: { contractId: string; term: nu
 }
 
 export async function sendRenewalReminder(input: { contractId: string; term: number }) {
+  // R-TERM-3: a term ending early by a written termination notice has no renewal to remind of.
+  if ((await getTerm(input.contractId, input.term))?.notice?.kind === "termination") return { sent: false };
   const { contract, schedule } = await planTerm(input.contractId, input.term);
   const { sent } = await sendEmail({
     contractId: input.contractId,
@@ -243,6 +245,35 @@ export async function endContractAtTermEnd(input: { contractId: string; term: nu
     emailKey: `end-of-contract#${input.term}`,
     to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
     ...emails.endOfContract(contract, dates.lastDay),
+  });
+  return { ended: true as const };
+}
+
+/**
+ * R-TERM-3, R-END-1: the end of the early end date — the term ends, the contract ends on that day (billed for
+ * its period, never after), both contacts are told. Every write is set-or-same (a retry finishes the rest);
+ * the term's watch, reaching its own end later, finds it all done.
+ */
+export async function endContractEarly(input: { contractId: string; term: number }) {
+  const notice = (await getTerm(input.contractId, input.term))?.notice;
+  if (notice?.kind !== "termination" || notice.endsOn === undefined) return { ended: false as const };
+  const { contract } = await getContract(input.contractId);
+  await setTermOutcome(input.contractId, input.term, "ended");
+  await markContractEnded(input.contractId, notice.endsOn);
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      who: "system",
+      what: `contract ended early on ${notice.endsOn} by the written termination notice of ${notice.dispatched}; the last period is settled both ways and the SMS access code is taken back`,
+      rule: "R-TERM-3",
+    },
+    `ended#${input.term}`,
+  );
+  await sendEmail({
+    contractId: input.contractId,
+    emailKey: `end-of-contract#${input.term}`,
+    to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
+    ...emails.endOfContract(contract, notice.endsOn, "early-termination"),
   });
   return { ended: true as const };
 }

@@ -1,5 +1,5 @@
 /**
- * ObligationClock's steps (R-BREACH-1, R-SLA-1, R-SLA-2): "await" stores the wait's task token (never
+ * ObligationClock's steps (R-BREACH-1, R-SLA-1, R-SLA-2, R-TERM-3): "await" stores the wait's task token (never
  * logged), "remind" sends the reminder before a cure deadline, "due" records what a passed deadline means.
  */
 import * as z from "zod";
@@ -7,7 +7,11 @@ import { awaitObligation, obligationDeadlinePassed, remindObligation } from "../
 import { lambdaHandler } from "../handler-kit";
 import { contractId } from "../schemas";
 
-const subject = { contractId, kind: z.enum(["cure", "ticket"]), ref: z.string().min(1).max(128) };
+const subject = {
+  contractId,
+  kind: z.enum(["cure", "ticket", "termination"]),
+  ref: z.string().min(1).max(128),
+};
 
 const event = z.discriminatedUnion("action", [
   z.object({ action: z.literal("await"), ...subject, taskToken: z.string().min(1).max(8192) }),

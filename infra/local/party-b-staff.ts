@@ -172,6 +172,7 @@ export class PartyBStaff {
         method: notice.method,
         region: notice.region ?? null,
         dispatched: notice.dispatched,
+        ...(notice.end === undefined ? {} : { end: notice.end }),
       };
       await this.perform("record-notice", null, input, async () => {
         const result = await recordNotice({
@@ -180,8 +181,9 @@ export class PartyBStaff {
           method: notice.method,
           region: notice.region ?? null,
           dispatched: notice.dispatched,
+          ...(notice.end === undefined ? {} : { end: notice.end }),
         });
-        return `term ${result.term}: deemed delivered ${result.deemedDeliveredOn}, ${result.inTime ? "in time" : "too late"} (deadline ${result.deadline})`;
+        return `term ${result.term}: deemed delivered ${result.deemedDeliveredOn}, ${result.inTime ? "in time" : "too late"} (deadline ${result.deadline})${result.contractEndsOn ? `; the contract ends ${result.contractEndsOn}` : ""}`;
       });
     });
   }

@@ -89,3 +89,28 @@ describe("scenario: the month's compliance check in the bill email (R-CALL-1, R-
     RUN,
   );
 });
+
+describe("scenario: early termination (R-TERM-3, 10.1)", () => {
+  it(
+    "an end 24 days after the notice is refused (earliest 11-20); the contract ends 2025-11-20, November is its last bill, settled, December never billed",
+    async () => {
+      const report = await playScenario("scenarios/early-termination.json");
+      const [tooSoon, lawful] = report.operations.filter((o) => o.operation === "record-notice");
+      // Signed for on 10-21 (9.3: the day the recipient signs); 11-14 − 30 days = 10-15 < 10-21; 10-21 + 30 = 11-20.
+      expect(tooSoon).toMatchObject({ outcome: "refused", at: "2025-10-21T10:00:00+08:00" });
+      expect(tooSoon?.detail).toContain("the earliest lawful end date is 2025-11-20");
+      expect(lawful?.outcome).toBe("done");
+      expect(report.contract).toEqual({ status: "ended", lastDay: "2025-11-20" });
+      expect(report.terms).toEqual([{ term: 1, outcome: "ended" }]);
+      expect(report.periods.map((p) => p.period)).toEqual(["2025-09", "2025-10", "2025-11"]);
+      expect(report.settlement).toMatchObject({ direction: "none", amount: "0.00" });
+      expect(report.renewal.reminderSent).toBe(false);
+      expect(report.executions).toContainEqual({
+        name: "11NA0700211920254001-termination-term-1",
+        stateMachine: "ContractOps-ObligationClock",
+        status: "SUCCEEDED",
+      });
+    },
+    RUN,
+  );
+});

@@ -28,6 +28,8 @@ const termRecordSchema = z.object({
       dispatched: z.string(),
       deemedDeliveredOn: z.string(),
       inTime: z.boolean(),
+      /** R-TERM-3: an early termination's last day (before the term's own). */
+      endsOn: z.string().optional(),
     })
     .optional(),
   /**

@@ -67,11 +67,15 @@ export function renewalConfirmation(contract: Contract, nextTerm: number, next: 
  * Sent at term end after a non-renewal notice (the only path that calls it). The last period is not even
  * billed yet when the term ends, so its true-up (R-END-1) is pending.
  */
-export function endOfContract(contract: Contract, lastDay: string): RenderedEmail {
+export function endOfContract(
+  contract: Contract,
+  lastDay: string,
+  reason: "non-renewal" | "early-termination" = "non-renewal",
+): RenderedEmail {
   return renderEndOfContractEmail({
     contract: contractView(contract),
     lastDay,
-    reason: "non-renewal",
+    reason,
     finalTrueUp: { status: "pending", period: periodOf(lastDay) },
     smsAccessCode: contract.access.smsAccessCode,
   });

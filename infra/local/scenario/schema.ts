@@ -124,6 +124,9 @@ const notice = z.strictObject({
   region: z.string().optional().describe("For express and registered: same-city, mainland, …"),
   dispatched: date,
   recorded: date.optional().describe("When Party B's staff record it; default the dispatch date."),
+  end: date
+    .optional()
+    .describe("A termination's last day (R-TERM-3): the notice must be deemed delivered 30 days before it."),
 });
 
 const correction = z.strictObject({
