@@ -10,6 +10,8 @@
  *   notified in writing 10 days before it takes effect, so it is in force 10 days after the notice; emails go
  *   to the new contact from then.
  */
+
+import { partyInForceOn } from "./contact-in-force";
 import { type Contract, parseContract } from "./contract";
 import { bankAccountEffective } from "./deadlines";
 import { addDays, type LocalDate } from "./time";
@@ -94,29 +96,6 @@ export function checkPaymentAccount(
 export type ContactChange = NonNullable<Contract["parties"]["partyA"]["contactChanges"]>[number];
 /** What a contact change may change: the designated contact (2.13) and the address for notices (9.4). */
 export type ContactDetails = Partial<Contact & Pick<ContactChange, "address" | "postcode">>;
-
-type Party = Contract["parties"]["partyA"];
-
-/** R-NOTICE-4: the party as it reads on `day`: the latest notified contact and address in force by then. */
-function partyInForceOn(party: Party, day: LocalDate): Party {
-  const latest = (party.contactChanges ?? []).filter((c) => c.effectiveFrom <= day).at(-1);
-  return latest
-    ? { ...party, contact: latest.contact, address: latest.address, postcode: latest.postcode }
-    : party;
-}
-
-/**
- * R-NOTICE-4: the contract as it reads on `day` — each party's contact and address in force then. Every
- * email reads the contract through this on its sending day, so it goes to the contact in force that day.
- */
-export function contractInForceOn(contract: Contract, day: LocalDate): Contract {
-  const { partyA, partyB } = contract.parties;
-  if (!partyA.contactChanges && !partyB.contactChanges) return contract;
-  return {
-    ...contract,
-    parties: { partyA: partyInForceOn(partyA, day), partyB: partyInForceOn(partyB, day) },
-  };
-}
 
 /**
  * R-NOTICE-4 (9.2 "须在变更前10日以书面形式通知对方"; 2.13 the designated contact): a party's new contact or

@@ -26,8 +26,12 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 640_000,
-    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured",
+    ceilingBytes: 660_000,
+    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; the month's compliance check (call limits, marketing SMS, throttling, ADR 0065) and the price versions of rating: 648 KB measured",
+  },
+  "functions/list-active-contracts/handler.ts": {
+    ceilingBytes: 505_000,
+    why: "it parses each contract record with the one contract schema, whose service price versions and contact changes (R-CHANGE-1, R-NOTICE-4) took it 1 KB past the budget: 501 KB measured",
   },
 };
 

@@ -4,11 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { contractInForceOn } from "../../functions/core/contact-in-force";
 import { ContractInvalidError, parseContract } from "../../functions/core/contract";
 import {
   accountInForce,
   checkPaymentAccount,
-  contractInForceOn,
   PartyChangeError,
   withBankChange,
   withContactChange,

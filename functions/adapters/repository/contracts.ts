@@ -2,8 +2,8 @@
 
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { contractInForceOn } from "../../core/contact-in-force";
 import { type Contract, contractSchema } from "../../core/contract";
-import { contractInForceOn } from "../../core/party-changes";
 import { shanghaiDateOf } from "../../core/time";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
