@@ -43,6 +43,8 @@ const WORDS = {
   "waits.payment": ["甲方付款", "Party A's payment"],
   "waits.invoice": ["乙方开具增值税发票", "Party B's VAT invoice"],
   "waits.non-renewal-notice": ["不续约书面通知（如有）", "a written non-renewal notice (if any)"],
+  "waits.ticket": ["服务工单处理", "a service ticket's resolution"],
+  "waits.breach-answer": ["违约方书面纠正或异议", "the breaching party's written cure or objection"],
   "state.no-bill-yet": ["尚无账单", "no bill yet"],
   "state.open": ["账期进行中", "cycle open"],
   "state.closed": ["账期已结束", "cycles closed"],

@@ -1,5 +1,10 @@
 /** `/` and `/contracts/<id>`: what each contract waits for, and everything about one contract. */
-import type { ContractDetail, Overview, PeriodDetail } from "../../functions/app/console-model";
+import {
+  byUrgency,
+  type ContractDetail,
+  type Overview,
+  type PeriodDetail,
+} from "../../functions/app/console-model";
 import { formatFen, parseYuanToFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
@@ -224,7 +229,11 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
     ]),
     "summary",
   );
-  const tasks = [...detail.periods.flatMap((p) => p.tasks), ...detail.termTask];
+  const tasks = [
+    ...detail.periods.flatMap((p) => p.tasks),
+    ...detail.termTask,
+    ...detail.obligationTasks,
+  ].sort(byUrgency);
   const ledger = table(
     [
       t(lang, "entry"),

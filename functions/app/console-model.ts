@@ -21,14 +21,16 @@ import {
 import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
 import { parseYuanToFen } from "../core/money";
 import { type Statement, statementSchema } from "../core/statement";
+import { endOfDay, formatInstant, type LocalDate } from "../core/time";
 import { type ContractObligations, contractObligations } from "./console-obligations";
 import type { Awaiting } from "./cycle/waits";
 
 /**
  * What an open task waits for: what a cycle's callback steps await (Party A's reply or payment, the
- * agreed amount, Party B's invoice), and before them Party B's bill; beside them a written notice.
+ * agreed amount, Party B's invoice), and before them Party B's bill; beside them a written notice, an open
+ * service ticket (R-SLA-1, R-SLA-2) and a breach's cure or objection within its cure period (R-BREACH-1).
  */
-export type TaskWaitsFor = Awaiting | "bill" | "non-renewal-notice";
+export type TaskWaitsFor = Awaiting | "bill" | "non-renewal-notice" | "ticket" | "breach-answer";
 
 export interface OpenTask {
   contractId: string;
@@ -95,6 +97,51 @@ export function openTaskOfTerm(term: TermRecord | undefined): OpenTask[] {
   ];
 }
 
+/** An open ticket waits for the party its clause binds until its deadline (R-SLA-1, R-SLA-2, 2.26, 3.3, 3.4). */
+export function openTasksOfTickets(
+  contractId: string,
+  tickets: ContractObligations["tickets"],
+  at: Date,
+): OpenTask[] {
+  return tickets
+    .filter((ticket) => ticket.closedAt === undefined && ticket.dueAt !== null)
+    .map((ticket) => ({
+      contractId,
+      period: null,
+      waitsFor: "ticket" as const,
+      owedBy: ticket.party,
+      deadline: ticket.dueAt,
+      rule: ticket.kind === "line-opening" ? "R-SLA-1" : "R-SLA-2",
+      overdue: overdue(ticket.dueAt, at),
+    }));
+}
+
+/**
+ * A breach whose written notice has started the cure period waits for the breaching party's written cure
+ * or objection until the end of the cure deadline (R-BREACH-1, 5.1); once lapsed it is the register's.
+ */
+export function openTasksOfBreaches(
+  contractId: string,
+  register: ContractObligations["register"],
+): OpenTask[] {
+  return register.breaches
+    .filter((b) => (b.state === "cure-period" || b.state === "notice-in-transit") && b.cureDeadline !== null)
+    .map((b) => ({
+      contractId,
+      period: null,
+      waitsFor: "breach-answer" as const,
+      owedBy: b.party,
+      deadline: formatInstant(endOfDay(b.cureDeadline as LocalDate)),
+      rule: "R-BREACH-1",
+      overdue: false,
+    }));
+}
+
+const obligationTasks = (contractId: string, o: ContractObligations, at: Date) => [
+  ...openTasksOfTickets(contractId, o.tickets, at),
+  ...openTasksOfBreaches(contractId, o.register),
+];
+
 /** Overdue first, then the nearest deadline first. */
 export function byUrgency(a: OpenTask, b: OpenTask): number {
   if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
@@ -133,9 +180,11 @@ export async function contractsOverview(at: Date): Promise<Overview> {
     const cycles = await listCycles(record.contractId);
     const latest = cycles.at(-1);
     const term = await getTerm(record.contractId, record.term);
+    const obligations = await contractObligations(record.contract, at);
     const tasks = [
       ...cycles.flatMap((c) => openTasksOfCycle(c, at)),
       ...(record.status === "active" ? openTaskOfTerm(term) : []),
+      ...obligationTasks(record.contractId, obligations, at),
     ].sort(byUrgency);
     contracts.push({
       record,
@@ -183,6 +232,8 @@ export interface ContractDetail {
   received: ReceivedReply[];
   terms: TermRecord[];
   termTask: OpenTask[];
+  /** Open tickets and breaches in their cure period. */
+  obligationTasks: OpenTask[];
   breaches: BreachRow[];
   obligations: ContractObligations;
   history: AuditEvent[];
@@ -198,6 +249,7 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     if (found) terms.push(found);
   }
   const history = await auditHistory(contractId);
+  const obligations = await contractObligations(record.contract, at);
   const received = new Map<string, ReceivedReply>();
   for (const event of history) {
     const id = event.details?.sesMessageId;
@@ -218,7 +270,8 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     terms,
     termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
     breaches: breachesOf(cycles),
-    obligations: await contractObligations(record.contract, at),
+    obligations,
+    obligationTasks: obligationTasks(contractId, obligations, at),
     history,
   };
 }

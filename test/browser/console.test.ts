@@ -252,6 +252,11 @@ describe("the console in a browser", () => {
       ["end-user-complaint-20251027T0900", "2025-10-28 09:00:00", "已超时未处理"],
     ]);
     expect(tickets[2]?.[3]).toBe("甲方");
+    // The open complaint is also an overdue task of Party A's, listed first among what waits.
+    const waiting = await cells("table.tasks");
+    expect(waiting[0]?.slice(1, 3)).toEqual(["服务工单处理", "甲方"]);
+    expect(waiting[0]?.[3]).toContain("2025-10-28 09:00:00");
+    expect(waiting[0]?.[3]).toContain("已逾期");
     // 5.1 with 9.3: dispatched 10-13 by express within the city, received on day 3 (10-16); 10 days to cure
     // (R-WD-4 calendar days): 10-26; nothing came, so by 11-01 it has lapsed. The notice handed over on 10-14
     // gives 10-24; the objection of 10-20 opens negotiation (8.2).

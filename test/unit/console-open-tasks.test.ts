@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CycleRecord, TermRecord } from "../../functions/adapters/repository";
-import { byUrgency, openTaskOfTerm, openTasksOfCycle } from "../../functions/app/console-model";
+import {
+  byUrgency,
+  openTaskOfTerm,
+  openTasksOfBreaches,
+  openTasksOfCycle,
+  openTasksOfTickets,
+} from "../../functions/app/console-model";
 
 const sent: CycleRecord = {
   contractId: "C1",
@@ -118,5 +124,93 @@ describe("open tasks of a cycle (rejection: nothing waits)", () => {
     expect(openTaskOfTerm({ ...term, outcome: "renewed" })).toEqual([]);
     expect(openTaskOfTerm(undefined)).toEqual([]);
     expect(openTaskOfTerm(term)[0]?.overdue).toBe(false);
+  });
+});
+
+describe("open tickets and breaches in their cure period as tasks (R-SLA-2, R-BREACH-1)", () => {
+  const ticket = (ticketId: string, fields: Record<string, unknown>) =>
+    ({
+      ticketId,
+      kind: "fault",
+      openedAt: "2025-10-10T10:00:00+08:00",
+      dueAt: "2025-10-11T10:00:00+08:00",
+      provisional: false,
+      what: "外呼失败",
+      party: "B",
+      standing: "open",
+      ...fields,
+    }) as Parameters<typeof openTasksOfTickets>[1][number];
+
+  it("an open ticket waits for the party its clause binds until its deadline; past it, overdue (3.4: 24 h)", () => {
+    const tasks = openTasksOfTickets(
+      "C1",
+      [
+        ticket("fault-20251010T1000", {}),
+        ticket("end-user-complaint-20251027T0900", {
+          kind: "end-user-complaint",
+          party: "A",
+          dueAt: "2025-10-28T09:00:00+08:00",
+        }),
+      ],
+      at("2025-10-28T10:00:00+08:00"),
+    );
+    expect(tasks.map((t) => [t.waitsFor, t.owedBy, t.deadline, t.rule, t.overdue])).toEqual([
+      ["ticket", "B", "2025-10-11T10:00:00+08:00", "R-SLA-2", true],
+      ["ticket", "A", "2025-10-28T09:00:00+08:00", "R-SLA-2", true],
+    ]);
+  });
+
+  it("a closed ticket and an SMS-gateway fault (judged on the month's average, 3.18) wait for nothing", () => {
+    const tasks = openTasksOfTickets(
+      "C1",
+      [
+        ticket("fault-20251009T0900", { closedAt: "2025-10-09T20:00:00+08:00" }),
+        ticket("sms-gateway-fault-20251011T0800", { kind: "sms-gateway-fault", dueAt: null }),
+      ],
+      at("2025-10-28T10:00:00+08:00"),
+    );
+    expect(tasks).toEqual([]);
+  });
+
+  it("a breach in its cure period waits for the breaching party until the end of the cure deadline (5.1)", () => {
+    const entry = (breachId: string, state: string, cureDeadline: string | null) => ({
+      breachId,
+      rule: "R-PAY-1",
+      party: "A" as const,
+      what: "late payment",
+      detectedOn: "2025-10-16",
+      notice: null,
+      curedOn: null,
+      objectedOn: null,
+      state,
+      cureDeadline,
+      daysLeft: null,
+      late: false,
+      next: "",
+    });
+    const register = {
+      contractId: "C1",
+      asOf: "2025-10-20",
+      liabilityCap: "0.00",
+      arbitration: "长春仲裁委员会",
+      breaches: [
+        entry("a", "cure-period", "2025-10-26"),
+        entry("b", "lapsed", "2025-10-10"),
+        entry("c", "awaiting-notice", null),
+        entry("d", "negotiation", "2025-10-24"),
+      ],
+      forceMajeure: [],
+    } as unknown as Parameters<typeof openTasksOfBreaches>[1];
+    expect(openTasksOfBreaches("C1", register)).toEqual([
+      {
+        contractId: "C1",
+        period: null,
+        waitsFor: "breach-answer",
+        owedBy: "A",
+        deadline: "2025-10-26T23:59:59+08:00",
+        rule: "R-BREACH-1",
+        overdue: false,
+      },
+    ]);
   });
 });
