@@ -24,6 +24,7 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
       "CONTRACT_OPS_S3_ENDPOINT",
       "CONTRACT_OPS_SES_ENDPOINT",
       "CONTRACT_OPS_SFN_ENDPOINT",
+      "CONTRACT_OPS_LOGS_ENDPOINT",
     ]) {
       delete process.env[name];
     }
@@ -33,6 +34,8 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
     process.env.CONTRACT_OPS_S3_ENDPOINT ??= local(defaultLocalPorts.s3);
     process.env.CONTRACT_OPS_SES_ENDPOINT ??= local(defaultLocalPorts.ses);
     process.env.CONTRACT_OPS_SFN_ENDPOINT ??= local(defaultLocalPorts.stepFunctions);
+    // The embedded stack answers CloudWatch Logs on its Step Functions endpoint (ADR 0092).
+    process.env.CONTRACT_OPS_LOGS_ENDPOINT ??= process.env.CONTRACT_OPS_SFN_ENDPOINT;
   }
   resetAwsClients();
 }
