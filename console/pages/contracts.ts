@@ -8,39 +8,14 @@ import {
 import { formatFen, parseYuanToFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
-import { obligationSections } from "./obligations";
-import { outcomeCell, party, ruleAndClause, taskCells } from "./parts";
+import { breachRegisterTable, obligationSections } from "./obligations";
+import { outcomeCell, ruleAndClause, taskCells } from "./parts";
 
 const contractLink = (lang: Lang, id: string) =>
   `<a href="${href(`/contracts/${encodeURIComponent(id)}`, lang)}">${escapeHtml(id)}</a>`;
 
 const emailLink = (lang: Lang, contractId: string, emailKey: string, label: string) =>
   `<a href="${href(`/emails/${encodeURIComponent(contractId)}/${encodeURIComponent(emailKey)}`, lang)}">${escapeHtml(label)}</a>`;
-
-function breachTable(lang: Lang, breaches: Overview["breaches"]): string {
-  if (breaches.length === 0) return `<p>${t(lang, "noBreaches")}</p>`;
-  return table(
-    [
-      t(lang, "contract"),
-      t(lang, "period"),
-      t(lang, "what"),
-      t(lang, "owedBy"),
-      t(lang, "noticedAt"),
-      t(lang, "cureDeadline"),
-      `${t(lang, "rule")} / ${t(lang, "clause")}`,
-    ],
-    breaches.map((b) => [
-      contractLink(lang, b.contractId),
-      escapeHtml(b.period),
-      escapeHtml(b.what),
-      party(lang, b.party),
-      beijingTime(b.noticedAt),
-      beijingTime(b.cureDeadline),
-      ruleAndClause(lang, b.rule),
-    ]),
-    "breaches",
-  );
-}
 
 export function overviewPage(lang: Lang, overview: Overview): string {
   const contracts = table(
@@ -80,7 +55,7 @@ export function overviewPage(lang: Lang, overview: Overview): string {
   return `<h1>${t(lang, "contractsTitle")}</h1><p class="muted">${t(lang, "datesNote")}</p>
 ${contracts}
 <h2>${t(lang, "openTasks")}</h2>${tasks}
-<h2>${t(lang, "breaches")}</h2>${breachTable(lang, overview.breaches)}
+<h2>${t(lang, "breaches")}</h2>${breachRegisterTable(lang, overview.breaches, (b) => contractLink(lang, b.contractId))}
 <h2>${t(lang, "unsentMail")}</h2>${unsent.length === 0 ? `<p>${t(lang, "noUnsentMail")}</p>` : table([t(lang, "contract"), t(lang, "emailTitle"), t(lang, "subject"), t(lang, "errors")], unsent, "unsent")}`;
 }
 

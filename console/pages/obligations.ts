@@ -72,7 +72,7 @@ function ticketsSection(lang: Lang, o: ContractObligations): string {
 }
 
 /** What comes next for an entry, with the clauses in words (5.1 cure, 8.2 negotiation, 8.3 arbitration). */
-function breachOutcome(lang: Lang, b: ContractObligations["register"]["breaches"][number]): string {
+function breachOutcome(lang: Lang, b: RegisterEntry): string {
   const state = escapeHtml(tv(lang, "breachState", b.state));
   const late = b.late ? ` ${t(lang, "answeredLate")}` : "";
   const days = b.daysLeft !== null ? ` (${t(lang, "daysLeft")} ${b.daysLeft})` : "";
@@ -94,35 +94,46 @@ function breachOutcome(lang: Lang, b: ContractObligations["register"]["breaches"
   return `<span class="breach-state" data-state="${b.state}">${state}${days}${late}</span>${next}`;
 }
 
+type RegisterEntry = ContractObligations["register"]["breaches"][number];
+
+/** Register entries; with `contractCell`, a first column naming each one's contract (the overview). */
+export function breachRegisterTable<E extends RegisterEntry>(
+  lang: Lang,
+  breaches: readonly E[],
+  contractCell?: (entry: E) => string,
+): string {
+  if (breaches.length === 0) return `<p>${t(lang, "noBreaches")}</p>`;
+  return table(
+    [
+      ...(contractCell ? [t(lang, "contract")] : []),
+      t(lang, "breach"),
+      t(lang, "what"),
+      t(lang, "breachingParty"),
+      t(lang, "detectedOn"),
+      t(lang, "noticeReceived"),
+      t(lang, "cureDeadline"),
+      t(lang, "outcome"),
+      `${t(lang, "rule")} / ${t(lang, "clause")}`,
+    ],
+    breaches.map((b) => [
+      ...(contractCell ? [contractCell(b)] : []),
+      `<code>${escapeHtml(b.breachId)}</code>`,
+      escapeHtml(b.what),
+      party(lang, b.party),
+      escapeHtml(b.detectedOn ?? "-"),
+      escapeHtml(b.notice?.receivedOn ?? "-"),
+      `<span class="cure-deadline">${escapeHtml(b.cureDeadline ?? "-")}</span>`,
+      breachOutcome(lang, b),
+      ruleAndClause(lang, b.rule),
+    ]),
+    "register",
+  );
+}
+
 function registerSection(lang: Lang, o: ContractObligations): string {
   const r = o.register;
   const cap = `<p class="liability-cap">${t(lang, "liabilityCap")} ${ruleAndClause(lang, "R-LIAB-1")}：<strong class="cap" data-as-of="${escapeHtml(r.asOf)}">${escapeHtml(r.liabilityCap)}</strong> ${t(lang, "yuan")}（${t(lang, "asOfDay")} ${escapeHtml(r.asOf)}）</p>`;
-  const entries =
-    r.breaches.length === 0
-      ? `<p>${t(lang, "noBreaches")}</p>`
-      : table(
-          [
-            t(lang, "breach"),
-            t(lang, "what"),
-            t(lang, "breachingParty"),
-            t(lang, "detectedOn"),
-            t(lang, "noticeReceived"),
-            t(lang, "cureDeadline"),
-            t(lang, "outcome"),
-            `${t(lang, "rule")} / ${t(lang, "clause")}`,
-          ],
-          r.breaches.map((b) => [
-            `<code>${escapeHtml(b.breachId)}</code>`,
-            escapeHtml(b.what),
-            party(lang, b.party),
-            escapeHtml(b.detectedOn ?? "-"),
-            escapeHtml(b.notice?.receivedOn ?? "-"),
-            `<span class="cure-deadline">${escapeHtml(b.cureDeadline ?? "-")}</span>`,
-            breachOutcome(lang, b),
-            ruleAndClause(lang, b.rule),
-          ]),
-          "register",
-        );
+  const entries = breachRegisterTable(lang, r.breaches);
   const forceMajeure =
     r.forceMajeure.length === 0
       ? ""

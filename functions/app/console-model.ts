@@ -6,7 +6,6 @@
 import {
   type AuditEvent,
   auditHistory,
-  type Breach,
   type ContractRecord,
   type CycleRecord,
   getContract,
@@ -148,10 +147,8 @@ export function byUrgency(a: OpenTask, b: OpenTask): number {
   return (a.deadline ?? "9999").localeCompare(b.deadline ?? "9999");
 }
 
-export interface BreachRow extends Breach {
-  contractId: string;
-  period: string;
-}
+/** A breach register entry (R-BREACH-1) of a contract, as the overview lists them across contracts. */
+export type BreachRow = ContractObligations["register"]["breaches"][number] & { contractId: string };
 
 export interface ContractSummary {
   record: ContractRecord;
@@ -168,11 +165,6 @@ export interface Overview {
   tasks: OpenTask[];
   breaches: BreachRow[];
 }
-
-const breachesOf = (cycles: CycleRecord[]): BreachRow[] =>
-  cycles.flatMap((c) =>
-    (c.breaches ?? []).map((b) => ({ ...b, contractId: c.contractId, period: c.period })),
-  );
 
 export async function contractsOverview(at: Date): Promise<Overview> {
   const contracts: ContractSummary[] = [];
@@ -198,14 +190,21 @@ export async function contractsOverview(at: Date): Promise<Overview> {
               ? "open"
               : "closed",
       tasks,
-      breaches: breachesOf(cycles),
+      breaches: obligations.register.breaches.map((b) => ({ ...b, contractId: record.contractId })),
       unsentEmails: (await outboxEmails(record.contractId)).filter((e) => e.state !== "sent"),
     });
   }
   return {
     contracts,
     tasks: contracts.flatMap((c) => c.tasks).sort(byUrgency),
-    breaches: contracts.flatMap((c) => c.breaches).sort((a, b) => b.noticedAt.localeCompare(a.noticedAt)),
+    // The latest detected or noticed first; a breach noticed in writing only has its notice's day.
+    breaches: contracts
+      .flatMap((c) => c.breaches)
+      .sort((a, b) =>
+        (b.detectedOn ?? b.notice?.receivedOn ?? "").localeCompare(
+          a.detectedOn ?? a.notice?.receivedOn ?? "",
+        ),
+      ),
   };
 }
 
@@ -234,7 +233,6 @@ export interface ContractDetail {
   termTask: OpenTask[];
   /** Open tickets and breaches in their cure period. */
   obligationTasks: OpenTask[];
-  breaches: BreachRow[];
   obligations: ContractObligations;
   history: AuditEvent[];
 }
@@ -269,7 +267,6 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     received: [...received.values()],
     terms,
     termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
-    breaches: breachesOf(cycles),
     obligations,
     obligationTasks: obligationTasks(contractId, obligations, at),
     history,

@@ -315,6 +315,16 @@ describe("the console in a browser", () => {
     expect(october?.[3]).toBe("甲方");
     expect(october?.[4]).toContain("2025-11-07 23:59:59");
     expect(october?.[5]).toContain("合同第四条4.6款");
+    // The overview's breach register is the contracts' registers: the three entries of October.
+    const entries = await page.$$eval("table.register tbody tr", (trs) =>
+      trs.map((tr) => [tr.children[0]?.textContent, tr.children[1]?.textContent]),
+    );
+    expect(entries.map(([, id]) => id).sort()).toEqual([
+      "2025-10-statement-detail",
+      "ticket:end-user-complaint-20251027T0900",
+      "ticket:fault-20251010T1000",
+    ]);
+    expect(entries.every(([contract]) => contract === report.contractId)).toBe(true);
     await shot(page, "overview");
     const contract = await open(`/contracts/${report.contractId}`);
     expect(await contract.$eval('span.period-total[data-period="2025-10"]', (s) => s.textContent)).toBe(
