@@ -7,6 +7,7 @@
 import { maskedJson } from "./mask-json";
 
 export interface LogLine {
+  /** The log event's own time, as CloudWatch shows it (on the embedded stack, its virtual time). */
   timestamp: Date;
   requestId: string | null;
   level: string;
@@ -14,7 +15,7 @@ export interface LogLine {
 }
 
 const PLATFORM = /^(START|END|REPORT) RequestId: ([0-9a-zA-Z-]+)/;
-const TEXT = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\t([0-9a-zA-Z-]+)\t([A-Z]+)\t([\s\S]*)$/;
+const TEXT = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\t([0-9a-zA-Z-]+)\t([A-Z]+)\t([\s\S]*)$/;
 
 function field(record: Record<string, unknown>, ...names: string[]): string | null {
   for (const name of names) {
@@ -36,22 +37,21 @@ export function readLogLine(
   const text = TEXT.exec(message);
   if (text) {
     return {
-      timestamp: new Date(text[1] ?? event.timestamp),
-      requestId: text[2] ?? null,
-      level: text[3] ?? "",
-      message: maskedJson(text[4] ?? ""),
+      timestamp,
+      requestId: text[1] ?? null,
+      level: text[2] ?? "",
+      message: maskedJson(text[3] ?? ""),
     };
   }
   if (message.startsWith("{")) {
     try {
       const record = JSON.parse(message) as Record<string, unknown>;
-      const time = field(record, "timestamp", "time");
       const rest = Object.fromEntries(
         Object.entries(record).filter(([key]) => !["level", "message", "timestamp", "time"].includes(key)),
       );
       const text = field(record, "message", "msg") ?? "";
       return {
-        timestamp: time && !Number.isNaN(Date.parse(time)) ? new Date(time) : timestamp,
+        timestamp,
         requestId: field(record, "requestId", "function_request_id") ?? requestId,
         level: (field(record, "level") ?? "INFO").toUpperCase(),
         // The other fields stay visible, with tokens and personal numbers masked as in state data.
