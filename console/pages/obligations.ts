@@ -1,7 +1,8 @@
 /**
  * The contract page's obligation registers (and so report.html's): service-level tickets with deadline and
  * outcome (R-SLA-1, R-SLA-2), the breach register with cure deadlines, outcome and Party B's liability cap as
- * of today (R-BREACH-1, R-LIAB-1, R-FM-1), and the parties' changes with the day each took effect (R-BANK-1).
+ * of today (R-BREACH-1, R-LIAB-1, R-FM-1), and the changes with the day each takes effect (R-BANK-1,
+ * R-NOTICE-4, R-CHANGE-1).
  */
 import type { ContractObligations } from "../../functions/app/console-obligations";
 import { TICKET_RULES, type TicketKind } from "../../functions/core/service-levels";
@@ -180,18 +181,60 @@ function changesSection(lang: Lang, o: ContractObligations): string {
     "bank-accounts",
   );
   const contacts = table(
-    [t(lang, "side"), t(lang, "contactName"), t(lang, "phone"), t(lang, "email")],
+    [
+      t(lang, "side"),
+      t(lang, "contactName"),
+      t(lang, "phone"),
+      t(lang, "email"),
+      t(lang, "address"),
+      t(lang, "notifiedOn"),
+      t(lang, "effectiveFrom"),
+      t(lang, "inForceToday"),
+    ],
     o.contacts.map((c) => [
       partyOfKey(lang, c.party),
       escapeHtml(c.name),
       escapeHtml(c.phone),
       escapeHtml(c.email),
+      escapeHtml(c.address),
+      escapeHtml(c.notifiedOn ?? t(lang, "asSigned")),
+      `<span class="effective-from">${escapeHtml(c.effectiveFrom ?? "-")}</span>`,
+      c.inForce ? `<span class="met in-force">✓</span>` : "",
     ]),
     "contacts",
   );
+  const services =
+    o.serviceChanges.length === 0
+      ? `<p>${t(lang, "noServiceChanges")}</p>`
+      : table(
+          [
+            t(lang, "service"),
+            t(lang, "changeAction"),
+            t(lang, "unitPrice"),
+            t(lang, "requestedOn"),
+            t(lang, "confirmedOn"),
+            t(lang, "effectiveFrom"),
+            t(lang, "inForceToday"),
+            `${t(lang, "rule")} / ${t(lang, "clause")}`,
+          ],
+          o.serviceChanges.map((c) => [
+            `<code>${escapeHtml(c.service)}</code>`,
+            escapeHtml(tv(lang, "changeAction", c.action)),
+            escapeHtml(c.unitPrice ?? "-"),
+            escapeHtml(c.requestedOn),
+            escapeHtml(c.confirmedByPartyBOn),
+            `<span class="effective-from">${escapeHtml(c.effectiveFrom)}</span>`,
+            c.inForce ? `<span class="met in-force">✓</span>` : "",
+            c.basis === "R-CHANGE-1"
+              ? ruleAndClause(lang, "R-CHANGE-1")
+              : escapeHtml(lang === "zh" ? "合同第三条3.11款" : "clause 3.11"),
+          ]),
+          "service-changes",
+        );
   return `<h2>${t(lang, "partyChanges")}</h2>
 <h3>${t(lang, "bankAccounts")} ${ruleAndClause(lang, "R-BANK-1")}</h3>${accounts}
-<h3>${t(lang, "contacts")}</h3>${contacts}`;
+<h3>${t(lang, "contacts")} ${ruleAndClause(lang, "R-NOTICE-4")}</h3>${contacts}
+<h3>${t(lang, "serviceChanges")}</h3>${services}`;
 }
 
 export function obligationSections(lang: Lang, o: ContractObligations): string {

@@ -1,11 +1,14 @@
 /**
  * The obligation registers as the console's contract page shows them: service-level tickets with their
  * deadlines and outcome (R-SLA-1, R-SLA-2), the breach register with cure deadlines, outcome and Party B's
- * liability cap as of today (R-BREACH-1, R-LIAB-1, R-FM-1), and the parties' changes with the day each took
- * effect (R-BANK-1; contacts on notice, 2.13, 9.2). Read-only, through the same functions `npm run ops`
- * reports with, so the page and the CLI cannot disagree.
+ * liability cap as of today (R-BREACH-1, R-LIAB-1, R-FM-1), and the changes with the day each takes effect:
+ * bank accounts (R-BANK-1), contacts and addresses 10 days after their notice (R-NOTICE-4, 9.2), services
+ * and SMS tariffs (R-CHANGE-1, 4.10; 3.11). Read-only, through the same functions `npm run ops` reports
+ * with, so the page and the CLI cannot disagree.
  */
+import { getContractDocument } from "../adapters/repository/contract-document";
 import { listTickets } from "../adapters/repository/tickets";
+import { partyInForceOn } from "../core/contact-in-force";
 import type { Contract } from "../core/contract";
 import { maskAccount, maskEmail, maskPhone } from "../core/mask";
 import { accountInForce, type PartyKey } from "../core/party-changes";
@@ -33,6 +36,24 @@ export interface ContactRow {
   name: string;
   phone: string;
   email: string;
+  address: string;
+  /** The written notice of the change (R-NOTICE-4); null for the contact the contract was signed with. */
+  notifiedOn: LocalDate | null;
+  /** 10 days after the notice (R-NOTICE-4, 9.2); null for the signed contact. */
+  effectiveFrom: LocalDate | null;
+  inForce: boolean;
+}
+
+/** A service's price version (R-CHANGE-1, 4.10) or SMS tariff adjustment (3.11), with the day it takes effect. */
+export interface ServiceChangeRow {
+  service: string;
+  action: "add" | "change" | "cancel";
+  unitPrice: string | null;
+  requestedOn: LocalDate;
+  confirmedByPartyBOn: LocalDate;
+  effectiveFrom: LocalDate;
+  basis: "R-CHANGE-1" | "tariff-3.11";
+  inForce: boolean;
 }
 
 export interface ContractObligations {
@@ -43,6 +64,7 @@ export interface ContractObligations {
   register: BreachRegisterView;
   bankAccounts: BankAccountRow[];
   contacts: ContactRow[];
+  serviceChanges: ServiceChangeRow[];
 }
 
 const PARTIES: readonly PartyKey[] = ["partyA", "partyB"];
@@ -62,6 +84,48 @@ function bankAccounts(contract: Contract, asOf: LocalDate): BankAccountRow[] {
         inForce: account === current,
       }));
   });
+}
+
+function contacts(contract: Contract, asOf: LocalDate): ContactRow[] {
+  return PARTIES.flatMap((party) => {
+    const signed = contract.parties[party];
+    const current = partyInForceOn(signed, asOf);
+    const row = (
+      c: { contact: typeof signed.contact; address: string },
+      notifiedOn: LocalDate | null,
+      effectiveFrom: LocalDate | null,
+    ): ContactRow => ({
+      party,
+      name: c.contact.name,
+      phone: maskPhone(c.contact.phone),
+      email: maskEmail(c.contact.email),
+      address: c.address,
+      notifiedOn,
+      effectiveFrom,
+      inForce: c.contact === current.contact && c.address === current.address,
+    });
+    return [
+      row(signed, null, null),
+      ...(signed.contactChanges ?? []).map((change) => row(change, change.notifiedOn, change.effectiveFrom)),
+    ];
+  });
+}
+
+function serviceChanges(contract: Contract, asOf: LocalDate): ServiceChangeRow[] {
+  return contract.services
+    .flatMap((s) =>
+      (s.changes ?? []).map((change) => ({
+        service: s.service,
+        action: change.action,
+        unitPrice: change.unitPrice ?? null,
+        requestedOn: change.requestedOn,
+        confirmedByPartyBOn: change.confirmedByPartyBOn,
+        effectiveFrom: change.effectiveFrom,
+        basis: change.basis,
+        inForce: change.effectiveFrom <= asOf,
+      })),
+    )
+    .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
 export async function contractObligations(contract: Contract, at: Date): Promise<ContractObligations> {
@@ -87,9 +151,8 @@ export async function contractObligations(contract: Contract, at: Date): Promise
     smsGateway,
     register,
     bankAccounts: bankAccounts(contract, asOf),
-    contacts: PARTIES.map((party) => {
-      const { name, phone, email } = contract.parties[party].contact;
-      return { party, name, phone: maskPhone(phone), email: maskEmail(email) };
-    }),
+    // The stored document, not the record read "in force today": the contact it was signed with is a row too.
+    contacts: contacts((await getContractDocument(contract.contractId)).contract, asOf),
+    serviceChanges: serviceChanges(contract, asOf),
   };
 }

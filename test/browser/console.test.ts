@@ -285,7 +285,16 @@ describe("the console in a browser", () => {
     expect(newAccount?.[4]).toBe("2025-10-20");
     expect(newAccount?.[5]).toBe("✓");
     expect(accounts.filter((r) => r[0] === "乙方" && r[5] === "✓")).toHaveLength(1);
-    expect((await cells("table.contacts")).find((r) => r[0] === "乙方")?.[1]).toBe("李明");
+    // R-NOTICE-4 (9.2): a contact notified 10-15 is in force 10 days later, 10-25; the signed one no longer.
+    const contacts = await cells("table.contacts");
+    expect(contacts.find((r) => r[1] === "李明")?.slice(5, 8)).toEqual(["2025-10-15", "2025-10-25", "✓"]);
+    expect(contacts.filter((r) => r[0] === "乙方" && r[7] === "✓")).toHaveLength(1);
+    // 4.10: requested 10-10 (by the 15th) → from 11-01, in force on 11-01; requested 10-20 → from 12-01.
+    const changes = await cells("table.service-changes");
+    expect(changes.map((r) => [r[0], r[2], r[5], r[6]])).toEqual([
+      ["monthly-fee", "3000.00", "2025-11-01", "✓"],
+      ["voice-outbound", "-", "2025-12-01", ""],
+    ]);
     await page.$eval("table.register", (e) => e.scrollIntoView());
     await shot(page, "contract-registers");
     await page.close();
