@@ -7,7 +7,8 @@
  * tests, `test_map_item_reader_base_json` and `…_json_no_json_list_object`):
  *   MapStateEntered, MapStateStarted {length: 0}, MapRunStarted {mapRunArn},
  *   MapRunSucceeded, MapStateSucceeded, MapStateExited                      — or on failure —
- *   MapRunFailed {error, cause}, MapStateFailed, ExecutionFailed (unless caught).
+ *   MapRunFailed {error, cause}, MapStateFailed, ExecutionFailed (unless caught); MapStateFailed is written
+ *   by the interpreter once the state's retriers are spent, as for an inline Map.
  * A reader that cannot produce items fails the run with States.ItemReaderFailed; more failed children
  * than ToleratedFailureCount / ToleratedFailurePercentage allow fail it with
  * States.ExceedToleratedFailureThreshold, and the children still running are stopped.
@@ -16,7 +17,8 @@ import { createHash } from "node:crypto";
 import type { StateList } from "./definition";
 import type { DistributedMapConfig } from "./distributed-map-definition";
 import { StatesFailureError, StepFunctionsApiError } from "./errors";
-import type { CompiledValue, EvalContext } from "./expressions";
+import { type CompiledValue, type EvalContext, failedIn } from "./expressions";
+import { evaluationFailure } from "./history";
 
 export type MapRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 
@@ -118,7 +120,7 @@ async function numberField(
   if (typeof v !== "number" || v < 0) {
     throw new StatesFailureError(
       "States.QueryEvaluationError",
-      `An error occurred while executing the state '${ctx.stateName}'. field '${field}' must evaluate to a non-negative number, got ${JSON.stringify(v)}`,
+      `${failedIn(ctx)} field '${field}' must evaluate to a non-negative number, got ${JSON.stringify(v)}`,
     );
   }
   return v;
@@ -260,13 +262,8 @@ export async function runDistributedMap<S>(run: DistributedMapRun<S>): Promise<u
       inputs = [];
       for (const [index, item] of items.entries()) inputs.push(await run.select(item, index));
     } catch (error) {
-      if (error instanceof StatesFailureError && error.error === "States.QueryEvaluationError") {
-        host.emit(strand, "EvaluationFailed", {
-          error: error.error,
-          cause: error.causeText,
-          state: run.stateName,
-        });
-      }
+      const evaluation = evaluationFailure(error, run.stateName);
+      if (evaluation) host.emit(strand, "EvaluationFailed", evaluation);
       throw error;
     }
     const children = await childInputs(config, inputs, ctx);
@@ -288,7 +285,6 @@ export async function runDistributedMap<S>(run: DistributedMapRun<S>): Promise<u
         error: error.error,
         ...(error.causeText ? { cause: error.causeText } : {}),
       });
-      host.emit(strand, "MapStateFailed", undefined);
     }
     throw error;
   }

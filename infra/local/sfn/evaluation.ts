@@ -3,7 +3,7 @@
  * and the QueryEvaluationError a field of the wrong type fails the state with.
  */
 import { StatesFailureError } from "./errors";
-import type { CompiledValue, EvalContext, VariableScope } from "./expressions";
+import { type CompiledValue, type EvalContext, failedIn, type VariableScope } from "./expressions";
 import type { ExecutionRecord } from "./records";
 
 export function evalContext(
@@ -14,6 +14,7 @@ export function evalContext(
   input: unknown,
   vars: VariableScope,
   nowMs: () => number,
+  enteredEventId?: number,
 ): EvalContext {
   return {
     states: {
@@ -27,6 +28,7 @@ export function evalContext(
     variables: vars,
     nowMs,
     stateName,
+    ...(enteredEventId === undefined ? {} : { enteredEventId }),
   };
 }
 
@@ -83,8 +85,5 @@ export async function secondsField(
 }
 
 export function queryError(ctx: EvalContext, message: string): StatesFailureError {
-  return new StatesFailureError(
-    "States.QueryEvaluationError",
-    `An error occurred while executing the state '${ctx.stateName}'. ${message}`,
-  );
+  return new StatesFailureError("States.QueryEvaluationError", `${failedIn(ctx)} ${message}`);
 }

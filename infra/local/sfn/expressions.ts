@@ -48,6 +48,14 @@ export interface EvalContext {
   nowMs: () => number;
   /** Where the expression sits, for States.QueryEvaluationError causes: state name + field. */
   stateName: string;
+  /** The id of the state's `…StateEntered` event, which AWS names in a QueryEvaluationError's cause. */
+  enteredEventId?: number;
+}
+
+/** How AWS opens the cause of a States.QueryEvaluationError (recorded executions, EvaluationFailed). */
+export function failedIn(ctx: EvalContext): string {
+  const entered = ctx.enteredEventId === undefined ? "" : ` (entered at the event id #${ctx.enteredEventId})`;
+  return `An error occurred while executing the state '${ctx.stateName}'${entered}.`;
 }
 
 type Evaluator = (ctx: EvalContext) => unknown;
@@ -55,6 +63,8 @@ type Evaluator = (ctx: EvalContext) => unknown;
 /** A compiled field value: constants are returned as-is, templates evaluated per call. */
 export interface CompiledValue {
   readonly constant: boolean;
+  /** The JSONata source when the whole value is one "{% … %}" template (error causes quote it). */
+  readonly source?: string;
   evaluate(ctx: EvalContext): unknown | Promise<unknown>;
 }
 
@@ -76,12 +86,13 @@ export function compileValue(value: unknown, where: string): CompiledValue {
     const expr = compileExpression(source, where);
     return {
       constant: false,
+      source,
       evaluate: async (ctx) => {
         const result = await expr(ctx);
         if (result === undefined) {
           throw new StatesFailureError(
             "States.QueryEvaluationError",
-            `An error occurred while executing the state '${ctx.stateName}'. The JSONata expression '${source}' specified for the field '${where}' returned nothing (undefined).`,
+            `${failedIn(ctx)} The JSONata expression '${source}' specified for the field '${where}' returned nothing (undefined).`,
           );
         }
         return result;
@@ -155,7 +166,7 @@ function compileExpression(source: string, where: string): Evaluator {
       const e = error as { message?: string };
       throw new StatesFailureError(
         "States.QueryEvaluationError",
-        `An error occurred while executing the state '${ctx.stateName}'. The JSONata expression '${source}' specified for the field '${where}' threw an error: ${e.message}`,
+        `${failedIn(ctx)} The JSONata expression '${source}' specified for the field '${where}' threw an error: ${e.message}`,
         { cause: error },
       );
     }

@@ -2,7 +2,7 @@
  * Execution history: appending events to an execution's record, and rendering them as
  * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
  */
-import { StepFunctionsApiError } from "./errors";
+import { StatesFailureError, StepFunctionsApiError } from "./errors";
 import { MAX_HISTORY_EVENTS } from "./limits";
 import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
 
@@ -48,6 +48,32 @@ export function errorDetails(error: string | undefined, cause: string | undefine
   return {
     ...(error === undefined || error === "" ? {} : { error }),
     ...(cause === undefined ? {} : { cause }),
+  };
+}
+
+/** QueryEvaluationErrors whose EvaluationFailed event is already in the history. */
+const evaluationsRecorded = new WeakSet<StatesFailureError>();
+
+/**
+ * The details of the EvaluationFailed event a States.QueryEvaluationError writes, or undefined for any
+ * other error and for one already recorded: AWS writes it once, where the evaluation failed, before the
+ * state-level failure event (`MapStateEntered, EvaluationFailed, MapStateFailed` in recorded executions).
+ * `location` names the field when the failure is the field's value (e.g. `Items`).
+ */
+export function evaluationFailure(
+  error: unknown,
+  state: string,
+  location?: string,
+): Record<string, unknown> | undefined {
+  if (!(error instanceof StatesFailureError) || error.error !== "States.QueryEvaluationError")
+    return undefined;
+  if (evaluationsRecorded.has(error)) return undefined;
+  evaluationsRecorded.add(error);
+  return {
+    error: error.error,
+    cause: error.causeText,
+    state,
+    ...(location === undefined ? {} : { location }),
   };
 }
 

@@ -17,8 +17,8 @@ import {
   queryError,
   stringField,
 } from "./evaluation";
-import { type CompiledValue, type EvalContext, VariableScope } from "./expressions";
-import { emit } from "./history";
+import { type CompiledValue, type EvalContext, failedIn, VariableScope } from "./expressions";
+import { emit, evaluationFailure } from "./history";
 import { checkPayload } from "./limits";
 import type { StateResult, Strand } from "./records";
 import { errorMatches, retryDelayMs } from "./retry";
@@ -72,12 +72,12 @@ export class StateInterpreter {
     strand.scope.check();
     const enteredMs = this.clock.nowMs();
     strand.stateType = state.type;
-    this.emit(strand, `${state.type}StateEntered`, {
+    const enteredEventId = this.emit(strand, `${state.type}StateEntered`, {
       name: state.name,
       input: JSON.stringify(input),
       inputDetails: { truncated: false },
     });
-    const ctx = this.evalContext(strand, state.name, enteredMs, 0, input, vars);
+    const ctx = this.evalContext(strand, state.name, enteredMs, 0, input, vars, enteredEventId);
     try {
       switch (state.type) {
         case "Pass":
@@ -117,20 +117,11 @@ export class StateInterpreter {
         case "Task":
         case "Parallel":
         case "Map":
-          return await this.runRetryable(strand, state, ctx, vars, enteredMs);
+          return await this.runRetryable(strand, state, ctx, vars, enteredMs, enteredEventId);
       }
     } catch (error) {
-      if (
-        error instanceof StatesFailureError &&
-        error.error === "States.QueryEvaluationError" &&
-        !strand.scope.reason
-      ) {
-        this.emit(strand, "EvaluationFailed", {
-          error: error.error,
-          cause: error.causeText,
-          state: state.name,
-        });
-      }
+      const evaluation = strand.scope.reason ? undefined : evaluationFailure(error, state.name);
+      if (evaluation) this.emit(strand, "EvaluationFailed", evaluation);
       throw error;
     }
   }
@@ -185,7 +176,7 @@ export class StateInterpreter {
       if (typeof matched !== "boolean") {
         throw new StatesFailureError(
           "States.QueryEvaluationError",
-          `An error occurred while executing the state '${state.name}'. The Condition of a choice rule returned ${JSON.stringify(matched)}, not a boolean.`,
+          `${failedIn(ctx)} The Condition of a choice rule returned ${JSON.stringify(matched)}, not a boolean.`,
         );
       }
       if (matched) {
@@ -243,32 +234,44 @@ export class StateInterpreter {
     firstCtx: EvalContext,
     vars: VariableScope,
     enteredMs: number,
+    enteredEventId: number,
   ): Promise<StateResult> {
     const input = firstCtx.states.input;
     const counts = state.retry.map(() => 0);
     let retryCount = 0;
     let ctx = firstCtx;
     for (;;) {
+      let attemptFailed = false;
       try {
-        const result = await this.attempt(strand, state, ctx, vars);
+        const result = await this.attempt(strand, state, ctx, vars).catch((error: unknown) => {
+          attemptFailed = true;
+          throw error;
+        });
         ctx.states.result = result;
         const output = await outputOf(state.output, ctx, result);
         return await this.exit(strand, state, ctx, output, state.assign, state.next);
       } catch (error) {
-        if (!(error instanceof StatesFailureError) || strand.scope.reason) throw error;
-        const r = state.retry.findIndex((x) => errorMatches(x.errorEquals, error.error));
+        if (strand.scope.reason) throw error;
+        const failure = error instanceof StatesFailureError ? error : undefined;
+        const r = failure ? state.retry.findIndex((x) => errorMatches(x.errorEquals, failure.error)) : -1;
         const retrier = state.retry[r];
         if (retrier && (counts[r] as number) < retrier.maxAttempts) {
           const delayMs = retryDelayMs(retrier, counts[r] as number, strand.exec.arn, state.name, retryCount);
           counts[r] = (counts[r] as number) + 1;
           retryCount++;
           await sleepUntil(this.clock, strand, this.clock.nowMs() + delayMs);
-          ctx = this.evalContext(strand, state.name, enteredMs, retryCount, input, vars);
+          ctx = this.evalContext(strand, state.name, enteredMs, retryCount, input, vars, enteredEventId);
           continue;
         }
-        const catcher = state.catch.find((c) => errorMatches(c.errorEquals, error.error));
+        // A Map or Parallel whose run failed writes its state-level failure once, when no retrier is
+        // left, before the catcher's MapStateExited/ParallelStateExited or ExecutionFailed (recorded
+        // executions: MapIterationFailed, MapStateFailed, ExecutionFailed; one ParallelStateStarted per
+        // attempt and a single ParallelStateFailed at the end).
+        if (attemptFailed && state.type !== "Task") this.emit(strand, `${state.type}StateFailed`, undefined);
+        if (!failure) throw error;
+        const catcher = state.catch.find((c) => errorMatches(c.errorEquals, failure.error));
         if (!catcher) throw error;
-        return this.runCatcher(strand, state, catcher, error, ctx);
+        return this.runCatcher(strand, state, catcher, failure, ctx);
       }
     }
   }
@@ -315,16 +318,11 @@ export class StateInterpreter {
     const branchInput = state.arguments ? await state.arguments.evaluate(ctx) : ctx.states.input;
     strand.scope.check();
     this.emit(strand, "ParallelStateStarted", undefined);
-    try {
-      const results = await runChildren(this.clock, strand, state.branches.length, 0, (i, child) =>
-        this.runStateList(child, state.branches[i] as StateList, branchInput, new VariableScope(vars)),
-      );
-      this.emit(strand, "ParallelStateSucceeded", undefined);
-      return results;
-    } catch (error) {
-      if (!strand.scope.reason) this.emit(strand, "ParallelStateFailed", undefined);
-      throw error;
-    }
+    const results = await runChildren(this.clock, strand, state.branches.length, 0, (i, child) =>
+      this.runStateList(child, state.branches[i] as StateList, branchInput, new VariableScope(vars)),
+    );
+    this.emit(strand, "ParallelStateSucceeded", undefined);
+    return results;
   }
 
   private async runMap(
@@ -342,52 +340,64 @@ export class StateInterpreter {
         config: state.distributed,
         processor: state.processor,
         ctx,
-        items: () => this.mapItems(state, ctx),
+        items: () => this.mapItems(strand, state, ctx),
         select: (item, index) => this.selectItem(state, ctx, item, index),
         maxConcurrency: await this.mapConcurrency(state, ctx),
       });
     }
-    const items = await this.mapItems(state, ctx);
+    const items = await this.mapItems(strand, state, ctx);
     const maxConcurrency = await this.mapConcurrency(state, ctx);
     strand.scope.check();
     this.emit(strand, "MapStateStarted", { length: items.length });
-    try {
-      const results = await runChildren(
-        this.clock,
-        strand,
-        items.length,
-        maxConcurrency,
-        async (index, child) => {
-          this.emit(child, "MapIterationStarted", { name: state.name, index });
-          try {
-            const iterationInput = await this.selectItem(state, ctx, items[index], index);
-            const out = await this.runStateList(
-              child,
-              state.processor,
-              iterationInput,
-              new VariableScope(vars),
-            );
-            this.emit(child, "MapIterationSucceeded", { name: state.name, index });
-            return out;
-          } catch (error) {
-            if (!child.scope.reason) this.emit(child, "MapIterationFailed", { name: state.name, index });
-            throw error;
-          }
-        },
-      );
-      this.emit(strand, "MapStateSucceeded", undefined);
-      return results;
-    } catch (error) {
-      if (!strand.scope.reason) this.emit(strand, "MapStateFailed", undefined);
-      throw error;
-    }
+    const results = await runChildren(
+      this.clock,
+      strand,
+      items.length,
+      maxConcurrency,
+      async (index, child) => {
+        this.emit(child, "MapIterationStarted", { name: state.name, index });
+        try {
+          const iterationInput = await this.selectItem(state, ctx, items[index], index);
+          const out = await this.runStateList(
+            child,
+            state.processor,
+            iterationInput,
+            new VariableScope(vars),
+          );
+          this.emit(child, "MapIterationSucceeded", { name: state.name, index });
+          return out;
+        } catch (error) {
+          if (!child.scope.reason) this.emit(child, "MapIterationFailed", { name: state.name, index });
+          throw error;
+        }
+      },
+    );
+    this.emit(strand, "MapStateSucceeded", undefined);
+    return results;
   }
 
-  private async mapItems(state: MapState, ctx: EvalContext): Promise<unknown[]> {
-    const items = state.items ? await state.items.evaluate(ctx) : ctx.states.input;
-    if (!Array.isArray(items))
-      throw queryError(ctx, `the Map items must be an array, got ${JSON.stringify(items)}`);
-    return items;
+  /**
+   * The items of a Map: `Items`, or the state's input without it. Anything but an array is a
+   * States.QueryEvaluationError, recorded where it happens with the cause AWS writes (recorded
+   * executions test_map_state_items_eval_jsonata_fail and test_map_state_items_input_types).
+   */
+  private async mapItems(strand: Strand, state: MapState, ctx: EvalContext): Promise<unknown[]> {
+    const location = state.items ? "Items" : undefined;
+    try {
+      const items = state.items ? await state.items.evaluate(ctx) : ctx.states.input;
+      if (Array.isArray(items)) return items;
+      const shown = JSON.stringify(items);
+      throw queryError(
+        ctx,
+        state.items
+          ? `The JSONata expression '${state.items.source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${items === null ? "null" : typeof items}' for value: ${shown}`
+          : `Map state input must be an array but was: ${shown}`,
+      );
+    } catch (error) {
+      const evaluation = strand.scope.reason ? undefined : evaluationFailure(error, state.name, location);
+      if (evaluation) this.emit(strand, "EvaluationFailed", evaluation);
+      throw error;
+    }
   }
 
   private async mapConcurrency(state: MapState, ctx: EvalContext): Promise<number> {
@@ -428,11 +438,21 @@ export class StateInterpreter {
     retryCount: number,
     input: unknown,
     vars: VariableScope,
+    enteredEventId: number,
   ): EvalContext {
-    return evalContext(strand.exec, stateName, enteredMs, retryCount, input, vars, () => this.clock.nowMs());
+    return evalContext(
+      strand.exec,
+      stateName,
+      enteredMs,
+      retryCount,
+      input,
+      vars,
+      () => this.clock.nowMs(),
+      enteredEventId,
+    );
   }
 
-  private emit(strand: Strand, type: string, details: Record<string, unknown> | undefined): void {
-    emit(strand, this.clock.nowMs(), type, details);
+  private emit(strand: Strand, type: string, details: Record<string, unknown> | undefined): number {
+    return emit(strand, this.clock.nowMs(), type, details);
   }
 }
