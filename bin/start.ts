@@ -14,7 +14,6 @@ import { type RunReport, runContractYear } from "../infra/local/contract-year";
 import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
-import { serveUntilInterrupted } from "../infra/local/serve-console";
 
 const usage =
   "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve]";
@@ -90,7 +89,11 @@ async function main(): Promise<number> {
     // The report page reads the stack, so it is written while the stack is still up.
     inspect: async (app, report) => {
       await publish(report, await contractReportHtml(loaded.contract.contractId, app.clock.now()));
-      if (values.serve) await serveUntilInterrupted(app, (line) => process.stderr.write(`${line}\n`));
+      if (values.serve) {
+        // Loaded only to serve: the console server and its graph layout (elkjs) are not part of a run.
+        const { serveUntilInterrupted } = await import("../infra/local/serve-console");
+        await serveUntilInterrupted(app, (line) => process.stderr.write(`${line}\n`));
+      }
     },
   });
   return 0;

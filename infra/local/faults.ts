@@ -18,7 +18,8 @@ import {
 import { SESServiceException } from "@aws-sdk/client-ses";
 import * as z from "zod";
 import type { ClientHook } from "../../functions/adapters/aws-config";
-import { functionNames } from "../../workflows/states";
+// The names module, not workflows/states: that one loads aws-cdk-lib (about 600 modules) into every run.
+import { functionNames } from "../../workflows/names";
 import type { InvokeLambda } from "./sfn";
 
 const fn = z.enum(functionNames);

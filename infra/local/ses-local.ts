@@ -83,7 +83,9 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore, sandbox: Ses
         const end = res.end;
         res.end = function endWithAllRecipients(this: ServerResponse, ...args: unknown[]) {
           const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(String(args[0] ?? ""))?.[1];
-          const email = store.getStoreReadonly().emails.find((stored) => stored.messageId === messageId);
+          // The email just stored is the last one: searched from the end, a send costs the same at the
+          // 30,000th email as at the first.
+          const email = store.getStoreReadonly().emails.findLast((stored) => stored.messageId === messageId);
           if (email) {
             email.destination.to = members(params, "Destination.ToAddresses.member.");
             email.destination.cc = members(params, "Destination.CcAddresses.member.");
