@@ -1,5 +1,6 @@
 /** The streaming driver: header check, record loop with line numbers, and the voice and SMS row rules. */
 
+import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
 import {
   bytesEqual,
@@ -109,6 +110,11 @@ abstract class UsageCsvParser implements RecordFields {
       this.line++;
       pos = lf + 1;
     }
+    // UTF-8 is checked for all whole lines of the buffer at once (natively); only when that finds an
+    // invalid byte are records checked one by one, which names its line and byte offset. A line feed
+    // never occurs inside a multi-byte sequence, so cutting after the last one splits no character.
+    const wholeLines = final ? len : b.lastIndexOf(LF) + 1;
+    const validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
     while (pos < len) {
       const next = t.next(b, pos, len, final);
       if (next < 0) {
@@ -127,7 +133,7 @@ abstract class UsageCsvParser implements RecordFields {
         return pos;
       }
       const line = this.line;
-      const invalid = invalidUtf8At(b, pos, next);
+      const invalid = next <= validUpTo ? -1 : invalidUtf8At(b, pos, next);
       if (invalid >= 0) {
         throw new UsageFileError(
           `${this.kind} file is not valid UTF-8 at line ${line + this.linesBefore(b, pos, invalid)}, byte offset ${this.bufferStart + invalid}: save it as UTF-8 or name its encoding (ops rate --encoding gbk|gb18030; in the usage bucket, object metadata encoding=gbk|gb18030)`,
