@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:year [-- --years N]`: the sample scenario (scenarios/sample-year.json) played as `npm start`
+ * plays it, for N years from the contract's first billed month (default 1), on the embedded stack and virtual
+ * time. Prints the wall milliseconds each simulated month took (from one month's progress line, 23:00 on the
+ * 1st, to the next), and the mean per month of the first and of the last year with their ratio: a run is flat
+ * when a later year costs no more per month than the first. Printed, never asserted.
+ */
+import { parseArgs } from "node:util";
+import { nextPeriod, parsePeriod } from "../functions/core/time";
+import { defaultRange, runContractYear } from "../infra/local/contract-year";
+import { loadScenario } from "../infra/local/scenario/load";
+import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
+
+const usage = "npm run bench:year -- [--years N]";
+const { values } = parseArgs({ options: { years: { type: "string", default: "1" } }, strict: true });
+const years = Number(values.years);
+if (!Number.isInteger(years) || years < 1 || years > 20) {
+  process.stderr.write(`--years must be a whole number from 1 to 20, got ${values.years}\nusage: ${usage}\n`);
+  process.exit(2);
+}
+
+process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+const loaded = await loadScenario(SAMPLE_YEAR);
+const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
+let to = parsePeriod(from);
+for (let i = 1; i < years * 12; i++) to = nextPeriod(to);
+
+const started = Date.now();
+const marks: { period: string; atMs: number }[] = [];
+const report = await runContractYear({
+  contract: loaded.contract,
+  scenario: loaded.scenario,
+  scenarioSource: SAMPLE_YEAR,
+  from,
+  to,
+  progress: (line) => {
+    const month = /^(\d{4}-\d{2}): /.exec(line);
+    if (month?.[1]) marks.push({ period: month[1], atMs: Date.now() });
+    else process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+  },
+});
+const totalMs = Date.now() - started;
+
+const months = marks.slice(1).map((mark, i) => ({
+  period: mark.period,
+  ms: mark.atMs - (marks[i] as { atMs: number }).atMs,
+}));
+process.stdout.write("| month (to 23:00 on the 1st) | wall ms |\n| --- | ---: |\n");
+for (const m of months) process.stdout.write(`| ${m.period} | ${m.ms} |\n`);
+const mean = (xs: { ms: number }[]) => xs.reduce((sum, x) => sum + x.ms, 0) / Math.max(1, xs.length);
+const first = mean(months.slice(0, 12));
+const last = mean(months.slice(-12));
+const closed = report.periods.filter((p) => p.closed).length;
+process.stdout.write(
+  `\n${years} year(s) from ${from} to ${to}: ${report.periods.length} periods billed, ${closed} closed, ` +
+    `${report.emailsSent} emails, ${report.stateTransitions} state transitions; ${(totalMs / 1000).toFixed(1)} s wall in all\n` +
+    `mean per month: first year ${first.toFixed(0)} ms, last year ${last.toFixed(0)} ms (last/first ${(last / first).toFixed(2)})\n`,
+);
