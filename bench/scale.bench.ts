@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--json]`: N contracts
+ * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C] [--json]`: N contracts
  * (the sample contract under N contract numbers, each with its RenewalWatch) billed for M months on the
  * embedded stack — the synthesized workflows, the real handlers, dynalite, s3rver, the SES emulator, Party
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
@@ -36,7 +36,7 @@ import { ScaleParties } from "./scale-party";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const usage =
-  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--json]";
+  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--json]";
 
 const pricesSchema = z.object({
   readOn: z.string(),
@@ -65,6 +65,7 @@ function options() {
         months: { type: "string", default: "1" },
         "voice-calls": { type: "string", default: "200" },
         sms: { type: "string", default: "20" },
+        "lambda-concurrency": { type: "string", default: "1000" },
         json: { type: "boolean", default: false },
       },
       strict: true,
@@ -79,6 +80,7 @@ function options() {
       months: whole("months", values.months, 1),
       voiceCalls: whole("voice-calls", values["voice-calls"], 0),
       sms: whole("sms", values.sms, 0),
+      lambdaConcurrency: whole("lambda-concurrency", values["lambda-concurrency"], 1),
       json: values.json ?? false,
     };
   } catch (error) {
@@ -123,7 +125,11 @@ async function main() {
   const lambdas = new Map<string, FunctionMeter>();
   const dynamo: DynamoDbMeter = { requests: 0, readUnits: 0, writeUnits: 0, unreported: 0 };
   const s3: S3Meter = { putCopyPostList: 0, getAndOther: 0 };
-  const app = await startEmbeddedApp({ start, wrapLambda: meterLambdas(lambdas) });
+  const app = await startEmbeddedApp({
+    start,
+    wrapLambda: meterLambdas(lambdas),
+    lambdaConcurrency: opts.lambdaConcurrency,
+  });
   const dynamoProxy = await startDynamoDbMeter(app.stack.endpoints.dynamodb, dynamo);
   const s3Proxy = await startS3Meter(app.stack.endpoints.s3, s3);
   process.env.CONTRACT_OPS_DYNAMODB_ENDPOINT = dynamoProxy.endpoint;
@@ -248,7 +254,7 @@ async function main() {
     };
     const totalCost = Object.values(cost).reduce((a, b) => a + b, 0);
     const report = {
-      command: `npm run bench:scale -- --contracts ${opts.contracts} --months ${opts.months} --voice-calls ${opts.voiceCalls} --sms ${opts.sms}`,
+      command: `npm run bench:scale -- --contracts ${opts.contracts} --months ${opts.months} --voice-calls ${opts.voiceCalls} --sms ${opts.sms} --lambda-concurrency ${opts.lambdaConcurrency}`,
       contracts: opts.contracts,
       months: periods.length,
       periods,

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
+import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -51,6 +52,8 @@ export interface EmbeddedAppOptions {
   faults?: FaultPlan;
   /** Wraps every Lambda invocation, e.g. to make one fail in a test (default: the handlers as they are). */
   wrapLambda?: (invoke: InvokeLambda) => InvokeLambda;
+  /** Lambda invocations at once, beyond which they wait (default AWS's account quota, 1,000). */
+  lambdaConcurrency?: number;
 }
 
 function machineArn(arns: Map<string, string>, suffix: string): string {
@@ -70,7 +73,10 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
   });
   const handlers = lambdaInvokerFromTemplate(functions);
-  const invokeLambda = options.wrapLambda ? options.wrapLambda(handlers) : handlers;
+  const invokeLambda = limitLambdaConcurrency(
+    options.wrapLambda ? options.wrapLambda(handlers) : handlers,
+    options.lambdaConcurrency ?? DEFAULT_LAMBDA_CONCURRENCY,
+  );
   const inboundArn = [...functions.entries()].find(([, fn]) =>
     fn.entry.endsWith("inbound-reply/handler.ts"),
   )?.[0];
