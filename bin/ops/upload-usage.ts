@@ -6,14 +6,20 @@
  */
 import { readFile } from "node:fs/promises";
 import { getContract } from "../../functions/adapters/repository";
-import { putUsage, smsContentFindings, usageObjectKey } from "../../functions/adapters/usage-store";
+import {
+  putComplaints,
+  putUsage,
+  smsContentFindings,
+  usageObjectKey,
+} from "../../functions/adapters/usage-store";
+import { ComplaintsFileError, parseComplaintsCsv } from "../../functions/core/sms-governance/complaints-csv";
 import { UsageFileError } from "../../functions/core/usage-csv";
 import { operation, targetOptions, useTarget } from "./_target";
 import { contractIdValue, noPositionals, periodValue } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, UsageError } from "./cli-kit";
 
 const usage =
-  "npm run ops -- upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--json] [--profile p --region r]";
+  "npm run ops -- upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--complaints <csv>] [--json] [--profile p --region r]";
 
 async function fileOf(flag: string, path: string): Promise<Buffer> {
   try {
@@ -34,6 +40,7 @@ const command: OpsCommand = {
         period: { type: "string" },
         voice: { type: "string" },
         sms: { type: "string" },
+        complaints: { type: "string" },
         ...targetOptions,
       },
       usage,
@@ -41,8 +48,22 @@ const command: OpsCommand = {
     noPositionals(positionals, usage);
     const contractId = contractIdValue("--contract", requireOption(values.contract, "--contract", usage));
     const period = periodValue("--period", requireOption(values.period, "--period", usage));
-    if (values.voice === undefined && values.sms === undefined) {
-      throw new UsageError(`nothing to upload: give --voice and/or --sms\nusage: ${usage}`);
+    if (values.voice === undefined && values.sms === undefined && values.complaints === undefined) {
+      throw new UsageError(`nothing to upload: give --voice, --sms and/or --complaints\nusage: ${usage}`);
+    }
+    const complaints =
+      values.complaints === undefined
+        ? undefined
+        : (await fileOf("--complaints", values.complaints)).toString("utf8");
+    if (complaints !== undefined) {
+      // R-THROTTLE-1: a feed that is not one is refused before anything is stored.
+      try {
+        parseComplaintsCsv(complaints);
+      } catch (error) {
+        if (error instanceof ComplaintsFileError)
+          throw new InputError(`--complaints: ${error.message}`, { cause: error });
+        throw error;
+      }
     }
     const voice = values.voice === undefined ? undefined : await fileOf("--voice", values.voice);
     const sms = values.sms === undefined ? undefined : await fileOf("--sms", values.sms);
@@ -65,6 +86,10 @@ const command: OpsCommand = {
       if (voice) {
         await putUsage(contractId, period, "voice", voice);
         keys.push(usageObjectKey(contractId, period, "voice"));
+      }
+      if (complaints !== undefined) {
+        await putComplaints(contractId, complaints);
+        keys.push(`usage/${contractId}/complaints.csv`);
       }
       return { keys, findings: sms ? await smsContentFindings(contractId, period) : undefined };
     });

@@ -105,6 +105,31 @@ async function putObject(
   );
 }
 
+/**
+ * R-THROTTLE-1's input: the contract's complaints feed (`received_at,port`, the whole history, replaced by
+ * each upload), beside its usage: `usage/<contractId>/complaints.csv`.
+ */
+function complaintsKey(contractId: string): string {
+  return `usage/${contractId}/complaints.csv`;
+}
+
+export async function putComplaints(contractId: string, csv: string): Promise<void> {
+  await putObject(complaintsKey(contractId), csv, "text/csv; charset=utf-8", "utf-8");
+}
+
+/** The stored complaints feed, or undefined when none was uploaded. */
+export async function storedComplaints(contractId: string): Promise<string | undefined> {
+  try {
+    const result = await s3Client().send(
+      new GetObjectCommand({ Bucket: awsConfig().usageBucket, Key: complaintsKey(contractId) }),
+    );
+    return (await result.Body?.transformToString("utf8")) ?? undefined;
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
+    throw error;
+  }
+}
+
 /** R-SMS-3's content findings of a period's stored SMS log; undefined when no SMS log was stored. */
 export async function smsContentFindings(
   contractId: string,

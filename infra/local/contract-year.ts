@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
-import { putUsage } from "../../functions/adapters/usage-store";
+import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { termDates } from "../../functions/core/renewal";
@@ -159,6 +159,8 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
           const path = given[kind];
           if (path) await putUsage(contract.contractId, period, kind, await readFile(path));
         }
+        if (given.complaints)
+          await putComplaints(contract.contractId, await readFile(given.complaints, "utf8"));
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }

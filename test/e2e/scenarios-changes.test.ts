@@ -69,9 +69,9 @@ describe("scenario: service changes and an SMS tariff adjustment (R-CHANGE-1, 4.
   );
 });
 
-describe("scenario: the month's compliance check in the bill email (R-CALL-1, R-SMS-3)", () => {
+describe("scenario: the month's compliance check in the bill email (R-CALL-1, R-SMS-3, R-THROTTLE-1)", () => {
   it(
-    "September's bill is 4000.94 and notes 11 calls to 138****0001 on 09-03 and 2 marketing SMS against 2.23/2.24",
+    "September's bill is 4000.94 and notes 11 calls to 138****0001 on 09-03, 2 marketing SMS against 2.23/2.24 and 14 days at 50 %",
     async () => {
       const report = await playScenario("scenarios/compliance.json");
       // 11 calls of 60 s = 11 min, one of 61 s = 2 min: 13 × 0.06 = 0.78; 4 SMS of 1 part: 4 × 0.04 = 0.16.
@@ -83,7 +83,9 @@ describe("scenario: the month's compliance check in the bill email (R-CALL-1, R-
         callLimits: { perCallingNumber: 500, perCallee: 10 },
         // Line 4: no 拒收请回复R at the end; line 5: an ad after it (2.23).
         marketingViolationCount: 2,
-        reducedDays: [],
+        // Annex 3 2(1): 2 complaints on 09-10 (the port and its sub-port) → 50 % from 09-11; 3(1): two weeks
+        // 09-11..09-24 with ≤ 4 complaints → full from 09-25: 14 days at 50 %.
+        reducedDays: [{ state: "50%", days: 14 }],
       });
     },
     RUN,

@@ -109,4 +109,33 @@ describe("ops upload-usage", () => {
     const { code } = await ops("upload-usage", "--contract", ID, "--period", "2025-09");
     expect(code).toBe(2);
   }, 60_000);
+
+  it("R-THROTTLE-1: stores the complaints feed beside the usage; a feed with a wrong header is exit 1, nothing stored", async () => {
+    const bad = join(dir, "complaints-bad.csv");
+    await writeFile(bad, "time,port\n2025-09-10T09:30:00+08:00,10650823580002\n");
+    const refused = await ops("upload-usage", "--contract", ID, "--period", "2025-09", "--complaints", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: --complaints: complaints: the first line must be exactly "received_at,port"/,
+    );
+    const listed = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: awsConfig().usageBucket, Prefix: `usage/${ID}/complaints.csv` }),
+    );
+    expect(listed.Contents ?? []).toEqual([]);
+    const feed = join(dir, "complaints.csv");
+    const text = "received_at,port\n2025-09-10T09:30:00+08:00,10650823580002\n";
+    await writeFile(feed, text);
+    const { code } = await ops(
+      "upload-usage",
+      "--contract",
+      ID,
+      "--period",
+      "2025-09",
+      "--complaints",
+      feed,
+      "--json",
+    );
+    expect(code).toBe(0);
+    expect(await stored(`usage/${ID}/complaints.csv`)).toBe(text);
+  }, 60_000);
 });

@@ -34,8 +34,17 @@ const stored = {
   marketingViolations: [{ line: 4, reason: "marketing SMS does not end with 拒收请回复R" }],
   reducedDays: [{ state: "50%", days: 12 }],
 };
-const cycleWith = (findings: unknown) =>
-  ({ contractId: contract.contractId, period: "2025-09", compliance: findings }) as unknown as CycleRecord;
+const cycleWith = (findings: unknown): CycleRecord => ({
+  contractId: contract.contractId,
+  period: "2025-09",
+  billId: `${contract.contractId}-2025-09`,
+  billTotal: "4000.00",
+  billDue: "2025-10-15T23:59:59+08:00",
+  billDueProvisional: false,
+  statement: {},
+  lastPeriod: false,
+  compliance: findings,
+});
 const compliance = complianceNote(contract, cycleWith(stored));
 
 describe("bill email notes", () => {

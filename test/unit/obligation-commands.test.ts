@@ -8,6 +8,7 @@ import recordBankChange from "../../bin/ops/record-bank-change";
 import recordBreachNotice from "../../bin/ops/record-breach-notice";
 import recordContactChange from "../../bin/ops/record-contact-change";
 import recordForceMajeure from "../../bin/ops/record-force-majeure";
+import recordNotice from "../../bin/ops/record-notice";
 import recordTariffAdjustment from "../../bin/ops/record-tariff-adjustment";
 import requestChange from "../../bin/ops/request-change";
 
@@ -123,5 +124,21 @@ describe("obligation commands: input refused before anything is read or changed"
         "2025-11-16",
       ]),
     ).rejects.toThrow(InputError);
+  });
+
+  it("R-TERM-3: a termination notice without --end is a usage error; an --end that is no date is refused", async () => {
+    const notice = (...flags: string[]) =>
+      recordNotice.run([
+        ...contract,
+        "--kind",
+        "termination",
+        "--method",
+        "personal",
+        "--dispatched",
+        "2025-10-21",
+        ...flags,
+      ]);
+    await expect(notice()).rejects.toBeInstanceOf(UsageError);
+    await expect(notice("--end", "2025-11-31")).rejects.toThrow(InputError);
   });
 });

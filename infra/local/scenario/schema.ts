@@ -150,6 +150,13 @@ export const scenarioExtensions = {
       z.strictObject({
         voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
         sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
+        complaints: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
+          ),
       }),
     )
     .optional()
