@@ -11,6 +11,7 @@ import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
   type InvokeLambda,
+  LambdaLogStore,
   type LocalStepFunctions,
   lambdaInvokerFromTemplate,
   loadStateMachinesFromTemplate,
@@ -27,6 +28,8 @@ export interface EmbeddedApp {
   stack: LocalStack;
   clock: VirtualClock;
   stepFunctions: LocalStepFunctions;
+  /** Each Lambda invocation's log lines (CloudWatch-like), by execution or request id. */
+  lambdaLogs: LambdaLogStore;
   stateMachineArns: {
     monthlyKickoff: string;
     monthlyCycle: string;
@@ -69,7 +72,13 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     repoRoot,
     bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
   });
-  const handlers = lambdaInvokerFromTemplate(functions);
+  // Each invocation in its own invoke-store context, as on Lambda with AWS_LAMBDA_MAX_CONCURRENCY set:
+  // the handlers run concurrently in this process, and Powertools keeps per-invocation keys and metrics
+  // there. Their log lines are kept per invocation (the console shows them per task).
+  const concurrencyBefore = process.env.AWS_LAMBDA_MAX_CONCURRENCY;
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= "64";
+  const lambdaLogs = new LambdaLogStore(() => clock.nowMs());
+  const handlers = lambdaInvokerFromTemplate(functions, lambdaLogs);
   const invokeLambda = options.wrapLambda ? options.wrapLambda(handlers) : handlers;
   const inboundArn = [...functions.entries()].find(([, fn]) =>
     fn.entry.endsWith("inbound-reply/handler.ts"),
@@ -167,10 +176,12 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     stack,
     clock,
     stepFunctions,
+    lambdaLogs,
     stateMachineArns,
     async stop() {
       resetAwsClients();
       await stack.stop();
+      if (concurrencyBefore === undefined) delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;
     },
   };
 }

@@ -8,6 +8,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InvalidDefinitionError } from "./errors";
+import type { LambdaLogStore } from "./lambda-logs";
 import type { InvokeLambda } from "./runtime";
 
 export interface TemplateFunction {
@@ -193,9 +194,13 @@ function substitute(text: string, lookup: (name: string) => string): string {
 
 /**
  * An `invokeLambda` for LocalStepFunctions that calls the handler modules of the template's
- * functions in-process, with a minimal Lambda context (middy handlers accept it).
+ * functions in-process, with a minimal Lambda context (middy handlers accept it); with `logs`, each
+ * invocation runs in its own context and the lines it writes are kept (lambda-logs.ts).
  */
-export function lambdaInvokerFromTemplate(functions: Map<string, TemplateFunction>): InvokeLambda {
+export function lambdaInvokerFromTemplate(
+  functions: Map<string, TemplateFunction>,
+  logs?: LambdaLogStore,
+): InvokeLambda {
   const loaded = new Map<string, Promise<(event: unknown, context: unknown) => unknown>>();
   const load = (fn: TemplateFunction) => {
     let p = loaded.get(`${fn.entry}#${fn.handler}`);
@@ -217,9 +222,23 @@ export function lambdaInvokerFromTemplate(functions: Map<string, TemplateFunctio
       error.name = "Lambda.ResourceNotFoundException";
       throw error;
     }
-    const handler = await load(fn);
-    return withTimeout(fn, context.awsRequestId, (deadline) =>
-      Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
+    // The module loads inside the first invocation's context (its init phase), where Powertools can reach
+    // the invoke store while it builds its instances.
+    const run = async () => {
+      const handler = await load(fn);
+      return withTimeout(fn, context.awsRequestId, (deadline) =>
+        Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
+      );
+    };
+    if (!logs) return run();
+    return logs.capture(
+      {
+        requestId: context.awsRequestId,
+        functionName: fn.functionName,
+        ...(context.executionArn ? { executionArn: context.executionArn } : {}),
+        ...(context.stateName ? { stateName: context.stateName } : {}),
+      },
+      run,
     );
   };
 }
