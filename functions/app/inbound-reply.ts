@@ -157,9 +157,13 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   );
   facts.messageId = parsed.messageId ?? sesMessageId;
   facts.reasonCode = decision.reasonCode;
-  const key = keyRecord as ReplyKeyRecord;
-  const bill = cycle as CycleRecord;
-  const theContract = contract as NonNullable<typeof contract>;
+  // Trusted (or only closed) means the reply key is known (ADR 0030), so its cycle and contract exist.
+  if (!keyRecord || !cycle || !contract) {
+    throw new Error(`reply ${sesMessageId}: trusted without its reply key, cycle or contract`);
+  }
+  const key = keyRecord;
+  const bill = cycle;
+  const theContract = contract;
   const late = receivedAt.getTime() > Date.parse(key.deadline);
   if (late) {
     // R-RECON-1: recorded and shown in the cycle's history; it does not reopen a closed step.

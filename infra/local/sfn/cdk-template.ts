@@ -222,14 +222,11 @@ export function lambdaInvokerFromTemplate(
       error.name = "Lambda.ResourceNotFoundException";
       throw error;
     }
-    // The module loads inside the first invocation's context (its init phase), where Powertools can reach
-    // the invoke store while it builds its instances.
-    const run = async () => {
-      const handler = await load(fn);
-      return withTimeout(fn, context.awsRequestId, (deadline) =>
+    const handler = await load(fn);
+    const run = () =>
+      withTimeout(fn, context.awsRequestId, (deadline) =>
         Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
       );
-    };
     if (!logs) return run();
     return logs.capture(
       {

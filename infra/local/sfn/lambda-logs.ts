@@ -4,11 +4,58 @@
  * and the line's level, kept per invocation and findable by the execution and state that invoked it.
  *
  * Handlers run concurrently in this one process, so each invocation runs in its own asynchronous context:
- * Lambda's invoke store in multi-concurrency mode (`@aws/lambda-invoke-store`, what Powertools reads its
- * per-invocation keys and metrics from, as on Lambda Managed Instances) and the line sink here.
+ * an invoke store as Lambda provides in multi-concurrency mode (`globalThis.awslambda.InvokeStore`, where
+ * Powertools keeps per-invocation keys and metrics when AWS_LAMBDA_MAX_CONCURRENCY is set, as on Lambda
+ * Managed Instances), and the line sink here.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { InvokeStore, InvokeStoreBase } from "@aws/lambda-invoke-store";
+import { InvokeStoreBase } from "@aws/lambda-invoke-store";
+
+type InvokeContext = Record<string | symbol, unknown>;
+
+/**
+ * Lambda's multi-concurrency invoke store, except that code running outside any invocation — a test calling a
+ * handler directly, the local console acting for an operator — shares one context instead of failing: on
+ * Lambda nothing runs outside an invocation, here the stack's own process does.
+ */
+class LocalInvokeStore extends InvokeStoreBase {
+  private readonly als = new AsyncLocalStorage<InvokeContext>();
+  private readonly outside: InvokeContext = {};
+
+  getContext(): InvokeContext {
+    return this.als.getStore() ?? this.outside;
+  }
+
+  hasContext(): boolean {
+    return true;
+  }
+
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.getContext()[key] as T | undefined;
+  }
+
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key))
+      throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    this.getContext()[key] = value;
+  }
+
+  run<T>(context: InvokeContext, fn: () => T): T {
+    return this.als.run(context, fn);
+  }
+}
+
+/**
+ * The process's invoke store: this stack's, installed where Powertools looks for Lambda's
+ * (`globalThis.awslambda`, which importing @aws/lambda-invoke-store creates).
+ */
+function invokeStore(): LocalInvokeStore {
+  const current = globalThis.awslambda.InvokeStore;
+  if (current instanceof LocalInvokeStore) return current;
+  const store = new LocalInvokeStore();
+  globalThis.awslambda.InvokeStore = store;
+  return store;
+}
 
 /** One log event, shaped as CloudWatch Logs shows a Lambda's JSON log line. */
 export interface LambdaLogLine {
@@ -74,6 +121,8 @@ function levelOf(line: string, stream: "stdout" | "stderr"): string {
 export class LambdaLogStore {
   private readonly byRequest = new Map<string, LambdaInvocationLog>();
 
+  private readonly store = invokeStore();
+
   constructor(private readonly nowMs: () => number) {}
 
   /**
@@ -82,7 +131,6 @@ export class LambdaLogStore {
    */
   async capture<T>(meta: InvocationMeta, run: () => Promise<T>): Promise<T> {
     installTee();
-    const store = await InvokeStore.getInstanceAsync(true);
     const sink: Sink = (stream, text) => {
       for (const line of text.split("\n")) {
         if (line.trim() === "") continue;
@@ -99,7 +147,7 @@ export class LambdaLogStore {
         });
       }
     };
-    return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: meta.requestId }, () =>
+    return this.store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: meta.requestId }, () =>
       currentSink.run(sink, run),
     );
   }
