@@ -7,11 +7,11 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
+import { inOwnInvokeContext } from "./invoke-store";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
   type InvokeLambda,
-  LambdaLogStore,
   type LocalStepFunctions,
   lambdaInvokerFromTemplate,
   loadStateMachinesFromTemplate,
@@ -28,8 +28,6 @@ export interface EmbeddedApp {
   stack: LocalStack;
   clock: VirtualClock;
   stepFunctions: LocalStepFunctions;
-  /** Each Lambda invocation's log lines (CloudWatch-like), by execution or request id. */
-  lambdaLogs: LambdaLogStore;
   stateMachineArns: {
     monthlyKickoff: string;
     monthlyCycle: string;
@@ -72,13 +70,11 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     repoRoot,
     bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
   });
-  // Each invocation in its own invoke-store context, as on Lambda with AWS_LAMBDA_MAX_CONCURRENCY set:
-  // the handlers run concurrently in this process, and Powertools keeps per-invocation keys and metrics
-  // there. Their log lines are kept per invocation (the console shows them per task).
+  // Each invocation in its own invoke-store context, as on Lambda with AWS_LAMBDA_MAX_CONCURRENCY set: the
+  // handlers run concurrently in this process, and Powertools keeps per-invocation keys and metrics there.
   const concurrencyBefore = process.env.AWS_LAMBDA_MAX_CONCURRENCY;
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= "64";
-  const lambdaLogs = new LambdaLogStore(() => clock.nowMs());
-  const handlers = lambdaInvokerFromTemplate(functions, lambdaLogs);
+  const handlers = inOwnInvokeContext(lambdaInvokerFromTemplate(functions));
   const invokeLambda = options.wrapLambda ? options.wrapLambda(handlers) : handlers;
   const inboundArn = [...functions.entries()].find(([, fn]) =>
     fn.entry.endsWith("inbound-reply/handler.ts"),
@@ -176,7 +172,6 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     stack,
     clock,
     stepFunctions,
-    lambdaLogs,
     stateMachineArns,
     async stop() {
       resetAwsClients();

@@ -8,7 +8,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InvalidDefinitionError } from "./errors";
-import type { LambdaLogStore } from "./lambda-logs";
 import type { InvokeLambda } from "./runtime";
 
 export interface TemplateFunction {
@@ -194,13 +193,9 @@ function substitute(text: string, lookup: (name: string) => string): string {
 
 /**
  * An `invokeLambda` for LocalStepFunctions that calls the handler modules of the template's
- * functions in-process, with a minimal Lambda context (middy handlers accept it); with `logs`, each
- * invocation runs in its own context and the lines it writes are kept (lambda-logs.ts).
+ * functions in-process, with a minimal Lambda context (middy handlers accept it).
  */
-export function lambdaInvokerFromTemplate(
-  functions: Map<string, TemplateFunction>,
-  logs?: LambdaLogStore,
-): InvokeLambda {
+export function lambdaInvokerFromTemplate(functions: Map<string, TemplateFunction>): InvokeLambda {
   const loaded = new Map<string, Promise<(event: unknown, context: unknown) => unknown>>();
   const load = (fn: TemplateFunction) => {
     let p = loaded.get(`${fn.entry}#${fn.handler}`);
@@ -223,19 +218,8 @@ export function lambdaInvokerFromTemplate(
       throw error;
     }
     const handler = await load(fn);
-    const run = () =>
-      withTimeout(fn, context.awsRequestId, (deadline) =>
-        Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
-      );
-    if (!logs) return run();
-    return logs.capture(
-      {
-        requestId: context.awsRequestId,
-        functionName: fn.functionName,
-        ...(context.executionArn ? { executionArn: context.executionArn } : {}),
-        ...(context.stateName ? { stateName: context.stateName } : {}),
-      },
-      run,
+    return withTimeout(fn, context.awsRequestId, (deadline) =>
+      Promise.resolve(handler(payload, lambdaContext(functionArn, fn, context.awsRequestId, deadline))),
     );
   };
 }

@@ -8,7 +8,6 @@ export { CronExpressionError, parseCron } from "./cron";
 export { type CompiledDefinition, parseDefinition } from "./definition";
 export { InvalidDefinitionError, StatesFailureError, StepFunctionsApiError } from "./errors";
 export { startStepFunctionsApi } from "./http-api";
-export { type LambdaInvocationLog, type LambdaLogLine, LambdaLogStore } from "./lambda-logs";
 export { type LocalHandler, type RunReport, runDefinition } from "./run-definition";
 export {
   type ExecutionStatus,

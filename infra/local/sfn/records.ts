@@ -9,7 +9,7 @@ import type { ScheduledTimer, VirtualClock } from "./virtual-clock";
 export type InvokeLambda = (
   functionArn: string,
   payload: unknown,
-  context: { functionName: string; awsRequestId: string; executionArn?: string; stateName?: string },
+  context: { functionName: string; awsRequestId: string },
 ) => Promise<unknown>;
 
 export interface LocalStepFunctionsOptions {

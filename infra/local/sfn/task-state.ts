@@ -196,12 +196,7 @@ export async function runTask(
     // strand's hold synchronously) before letting go, so time cannot slip in between.
     Promise.resolve()
       .then(() =>
-        host.invokeLambda(functionArn, JSON.parse(payloadText), {
-          functionName,
-          awsRequestId: requestId,
-          executionArn: exec.arn,
-          stateName: state.name,
-        }),
+        host.invokeLambda(functionArn, JSON.parse(payloadText), { functionName, awsRequestId: requestId }),
       )
       .then(succeeded, failed)
       .catch(failed)
