@@ -26,8 +26,8 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 680_000,
-    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; with Powertools Logger and Metrics (about 35 KB, ADR 0045) 668 KB",
+    ceilingBytes: 690_000,
+    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; the month's compliance check (ADR 0065) and the price versions of rating: 648 KB; with Powertools Logger and Metrics (about 35 KB, ADR 0045) and the usage hold (ADR 0044): 683 KB measured",
   },
   "functions/list-active-contracts/handler.ts": {
     ceilingBytes: 540_000,
