@@ -54,6 +54,8 @@ async function main(): Promise<number> {
     return 2;
   }
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "silent";
+  // Nor the EMF metric lines (Powertools Metrics) among this command's output.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   let loaded: Awaited<ReturnType<typeof loadScenario>>;
   try {
     loaded = await loadScenario(values.scenario ?? SAMPLE_YEAR);

@@ -50,6 +50,8 @@ async function main(): Promise<number> {
   }
   // Handler logs are for CloudWatch; here only warnings and errors would distract from the run.
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+  // Nor the EMF metric lines (Powertools Metrics) among this command's output.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const scenarioPath = values.scenario ?? SAMPLE_YEAR;
   let loaded: Awaited<ReturnType<typeof loadScenario>>;
   try {

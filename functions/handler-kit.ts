@@ -1,12 +1,17 @@
 /**
- * The shape of every Lambda in this project (style.md, Powertools examples): middy, the event parsed
- * by a zod schema (a malformed event fails loudly, before any side effect), then one call into the
- * application layer. Errors keep their class name, which Step Functions sees as the task's Error.
+ * The shape of every Lambda in this project (style.md, Powertools examples): middy with the Powertools
+ * integrations — the Logger gets the Lambda context and the correlation keys contractId and period, the
+ * metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod schema
+ * (a malformed event fails loudly, before any side effect), then one call into the application layer.
+ * Errors keep their class name, which Step Functions sees as the task's Error.
  */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type * as z from "zod";
-import { logger } from "./adapters/logger";
+import * as z from "zod";
+import { configuredLogLevel, logger } from "./adapters/logger";
+import { metrics } from "./adapters/metrics";
 import { loadStackCalendar } from "./app/calendar";
 
 export class InvalidEventError extends Error {
@@ -40,7 +45,10 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
   options: HandlerOptions = {},
 ) {
   return middy<unknown, Result, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics()))
     .before(async (request) => {
+      logger.setLogLevel(configuredLogLevel());
       const parsed = schema.safeParse(request.event);
       if (!parsed.success) {
         throw new InvalidEventError(
@@ -48,13 +56,11 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
         );
       }
       request.event = parsed.data;
+      logger.appendKeys(correlationKeys(parsed.data));
       if (options.workingDays) await loadStackCalendar();
     })
     .onError((request) => {
-      logger.error(`${name} failed`, {
-        error: request.error ?? undefined,
-        requestId: request.context.awsRequestId,
-      });
+      logger.error(`${name} failed`, { error: request.error ?? undefined });
     })
     .handler(async (event) => {
       const result = await body(event as z.infer<Schema>);
@@ -66,4 +72,14 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
       }
       return result;
     });
+}
+
+const correlated = z.object({ contractId: z.string().optional(), period: z.string().optional() });
+
+/** The contract and period an event is about, when it names them: every line of the invocation carries them. */
+function correlationKeys(event: unknown): { contractId?: string; period?: string } {
+  const keys = correlated.safeParse(event);
+  if (!keys.success) return {};
+  const { contractId, period } = keys.data;
+  return { ...(contractId ? { contractId } : {}), ...(period ? { period } : {}) };
 }

@@ -22,6 +22,11 @@ const reconciliationOutcome = z.enum(["confirmed", "within-tolerance", "re-recon
  * timestamps and Choices from them), checked before the workflow sees them.
  */
 export const outputs = {
+  /**
+   * MonthlyCycle "Is a usage file still missing?" (R-BILL-1, ADR 0044): a held bill is prepared again at
+   * `recheckAt`; the step's input on that second run is this output, so it names the contract and period.
+   */
+  prepareBill: z.looseObject({ contractId, period, held: z.boolean(), recheckAt: instant.nullable() }),
   /** MonthlyCycle `$sent` (R-RECON-1, R-RECON-5, R-PAY-1, R-TRIAL-1). */
   sendBill: z.object({
     sentAt: instant,

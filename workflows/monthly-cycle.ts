@@ -17,6 +17,7 @@ import {
   SECONDS_LEFT_IN_BUDGET,
   secondsUntil,
   type WorkflowFunctions,
+  waitUntil,
 } from "./states";
 
 export type MonthlyCycleFunctions = WorkflowFunctions<
@@ -427,6 +428,21 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     .otherwise(keepWaitingForReply);
 
   takeMovedDeadlines.next(reminderDue);
-  prepare.next(send).next(reminderDue);
+  // R-BILL-1 (ADR 0044): an expected usage file still missing holds the bill; prepare-bill says until when
+  // to look again (the next working day's check) and stops holding on the last day the bill may wait.
+  const waitForUsage = sfn.Wait.jsonata(scope, "Wait a working day for the missing usage file", {
+    stateName: "Wait a working day for the missing usage file",
+    comment:
+      "R-BILL-1: clause 4.5 wants each service's actual usage on the bill, clause 4.6 allows 10 working days; the bill is prepared again at the next working day's check.",
+    time: waitUntil("$states.input.recheckAt"),
+  });
+  const usageMissing = sfn.Choice.jsonata(scope, "Is a usage file still missing?", {
+    stateName: "Is a usage file still missing?",
+    comment: "R-BILL-1: a held bill waits for its usage file; a prepared bill is sent.",
+  })
+    .when(sfn.Condition.jsonata("{% $states.input.held = true %}"), waitForUsage.next(prepare))
+    .otherwise(send);
+  prepare.next(usageMissing);
+  send.next(reminderDue);
   return sfn.Chain.start(prepare);
 }

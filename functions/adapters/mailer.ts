@@ -7,6 +7,7 @@
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { awsConfig, sesClient } from "./aws-config";
 import { logger } from "./logger";
+import { countMetric } from "./metrics";
 import {
   claimOutboxEmail,
   getOutboxEmail,
@@ -77,6 +78,8 @@ async function deliver(
   } catch (error) {
     // Kept pending with the reason: `status` shows it, a retry of the step or `ops resend` sends it.
     await markOutboxFailed(contractId, emailKey, (error as Error).message ?? String(error));
+    countMetric("EmailsFailed");
+    logger.warn("email not sent", { contractId, emailKey, error });
     throw error;
   }
   await markOutboxSent(contractId, emailKey, messageId);

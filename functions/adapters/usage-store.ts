@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -51,6 +52,30 @@ export async function openUsage(
     return decodeToUtf8(body, encoding);
   } catch (error) {
     if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether a period's usage file is in the bucket (HeadObject; with s3:ListBucket granted a missing key is
+ * 404 NotFound, not 403).
+ */
+export async function usageFilePresent(
+  contractId: string,
+  period: string,
+  kind: UsageFile,
+): Promise<boolean> {
+  try {
+    await s3Client().send(
+      new HeadObjectCommand({
+        Bucket: awsConfig().usageBucket,
+        Key: usageObjectKey(contractId, period, kind),
+      }),
+    );
+    return true;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === "NotFound" || name === "NoSuchKey") return false;
     throw error;
   }
 }

@@ -4,12 +4,12 @@
  * ADR 0030): a trusted sender on an open reply key, a confirmation or a dispute with one figure.
  * Everything else is recorded, reported to Party B's contact, and changes nothing.
  */
-import type { SESEvent, SESEventRecord } from "aws-lambda";
 import { awsConfig, inboundMailObjectKey } from "../adapters/aws-config";
 import { now } from "../adapters/clock";
 import { readInboundHead, readInboundMessage } from "../adapters/inbound-mail";
 import { logger } from "../adapters/logger";
 import { sendEmail } from "../adapters/mailer";
+import { countMetric } from "../adapters/metrics";
 import {
   appendAuditEvent,
   type CycleRecord,
@@ -21,6 +21,7 @@ import {
   recordInboundRejection,
   sentEmailIds,
 } from "../adapters/repository";
+import type { SesInboundEvent, SesInboundRecord } from "../adapters/ses-event";
 import { retention } from "../core/deadlines";
 import { printableLine } from "../core/printable";
 import { decideReply } from "../core/reply/decide";
@@ -52,9 +53,14 @@ export interface InboundResult {
   decision?: ReplyDecision["decision"];
 }
 
-export async function handleInboundEmail(event: SESEvent): Promise<InboundResult[]> {
+export async function handleInboundEmail(event: SesInboundEvent): Promise<InboundResult[]> {
   const results: InboundResult[] = [];
-  for (const record of event.Records) results.push(await handleOne(record));
+  for (const record of event.Records) {
+    const result = await handleOne(record);
+    if (result.outcome === "decided") countMetric("RepliesUnderstood");
+    if (result.outcome === "needs-person") countMetric("RepliesNeedingAPerson");
+    results.push(result);
+  }
   return results;
 }
 
@@ -76,12 +82,13 @@ async function statementFacts(key: ReplyKeyRecord, cycle: CycleRecord | undefine
 
 const NO_STATEMENT: StatementFacts = { sentAt: null, messageIds: [], otherMessageIds: [] };
 
-async function handleOne(record: SESEventRecord): Promise<InboundResult> {
+async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   const { mail, receipt } = record.ses;
   const sesMessageId = mail.messageId;
   const receivedAt = new Date(receipt.timestamp ?? now().toISOString());
   const replyKey = replyKeyFromRecipients(receipt.recipients, awsConfig().replyDomain);
   const keyRecord = replyKey ? await getReplyKey(replyKey) : undefined;
+  if (keyRecord) logger.appendKeys({ contractId: keyRecord.contractId, period: keyRecord.period });
   const cycle = keyRecord ? await getCycle(keyRecord.contractId, keyRecord.period) : undefined;
   const contract = keyRecord ? (await getContract(keyRecord.contractId)).contract : undefined;
   const verdicts = {
@@ -150,9 +157,13 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   );
   facts.messageId = parsed.messageId ?? sesMessageId;
   facts.reasonCode = decision.reasonCode;
-  const key = keyRecord as ReplyKeyRecord;
-  const bill = cycle as CycleRecord;
-  const theContract = contract as NonNullable<typeof contract>;
+  // Trusted (or only closed) means the reply key is known (ADR 0030), so its cycle and contract exist.
+  if (!keyRecord || !cycle || !contract) {
+    throw new Error(`reply ${sesMessageId}: trusted without its reply key, cycle or contract`);
+  }
+  const key = keyRecord;
+  const bill = cycle;
+  const theContract = contract;
   const late = receivedAt.getTime() > Date.parse(key.deadline);
   if (late) {
     // R-RECON-1: recorded and shown in the cycle's history; it does not reopen a closed step.

@@ -118,10 +118,11 @@ export async function recordNotice(input: {
   // The term's record may not exist yet if its RenewalWatch has not planned it.
   await ensureTermRecord(input.contractId, schedule);
   // One conditional write decides: of two operators recording at once, one records, one is refused. The
-  // same notice again, while the renewal it undoes is not fully undone, finishes that undo (a retry).
+  // same notice again is the retry of a recording that crashed before its effects: it finishes them — the
+  // audit event (keyed by the term), the completed wait, or the undone renewal — each at most once.
   if (!(await setTermNoticeOnce(input.contractId, term, notice))) {
     const stored = (await getTerm(input.contractId, term))?.notice;
-    if (!(renewedAlready && stored && sameNotice(stored, notice)))
+    if (!(stored && sameNotice(stored, notice)))
       throw new OperationRejectedError(`a written notice for term ${term} was already recorded`);
   }
   await appendAuditEvent(

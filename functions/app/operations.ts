@@ -57,21 +57,32 @@ export async function recordInvoice(input: {
     );
   const invoicedAt = input.date ? instantOf(input.date, "--date") : now();
   notInFuture(invoicedAt, "invoice date");
-  if (cycle.invoice)
+  // One conditional write records the invoice; the same invoice again is the retry of a recording that
+  // crashed before its effects, which it finishes (each keyed by the period). Another invoice is refused.
+  const candidate = { invoicedAt: formatInstant(invoicedAt), invoiceNumber: input.number };
+  const first =
+    !cycle.invoice &&
+    (await setCycleFieldsOnce(input.contractId, input.period, "invoice", { invoice: candidate }));
+  const invoice = first ? candidate : (await getCycle(input.contractId, input.period)).invoice;
+  if (
+    !invoice ||
+    invoice.invoiceNumber !== input.number ||
+    (input.date && invoice.invoicedAt !== candidate.invoicedAt)
+  ) {
     throw new OperationRejectedError(
-      `invoice for ${input.period} was already recorded: ${cycle.invoice.invoiceNumber}`,
+      `invoice for ${input.period} was already recorded: ${invoice?.invoiceNumber ?? "another invoice"}`,
     );
-  const invoice = { invoicedAt: formatInstant(invoicedAt), invoiceNumber: input.number };
-  if (!(await setCycleFieldsOnce(input.contractId, input.period, "invoice", { invoice }))) {
-    throw new OperationRejectedError(`invoice for ${input.period} was already recorded`);
   }
-  await appendAuditEvent({
-    contractId: input.contractId,
-    period: input.period,
-    who: "operator",
-    what: `VAT invoice ${input.number} recorded`,
-    rule: "R-INV-1",
-  });
+  await appendAuditEvent(
+    {
+      contractId: input.contractId,
+      period: input.period,
+      who: "operator",
+      what: `VAT invoice ${input.number} recorded`,
+      rule: "R-INV-1",
+    },
+    `invoice#${input.period}`,
+  );
   // The workflow first (ADR 0012): a failed email must not leave the cycle waiting for the invoice.
   const token = cycleToken(await getCycle(input.contractId, input.period), "invoice");
   const workflow = token ? await completeTask(token, invoice) : "not-waiting-yet";
@@ -84,7 +95,12 @@ export async function recordInvoice(input: {
     () => "sent" as const,
     () => "queued" as const,
   );
-  return { ...invoice, late: invoicedAt.getTime() > Date.parse(cycle.payment.invoiceDue), workflow, email };
+  return {
+    ...invoice,
+    late: Date.parse(invoice.invoicedAt) > Date.parse(cycle.payment.invoiceDue),
+    workflow,
+    email,
+  };
 }
 
 // --- re-reconciliation agreed amount (R-RECON-3/4) ---------------------------------------------------

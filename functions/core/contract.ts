@@ -168,6 +168,8 @@ const rules = z.strictObject({
   voiceRoundingSeconds: tunable(positiveInt.max(3600), "R-PRICE-2"),
   smsPartLength: tunable(positiveInt.max(1000), "R-SMS-1"),
   billDueWorkingDays: tunable(positiveInt, "R-BILL-1"),
+  /** The last working day after the period a bill waits for a missing usage file (ADR 0044; default 8). */
+  usageHoldLastWorkingDay: tunable(positiveInt.max(30), "R-BILL-1").optional(),
   reconciliationWorkingDays: tunable(positiveInt, "R-RECON-1"),
   reconciliationTolerancePercent: tunable(percentText, "R-RECON-2"),
   reReconciliationWorkingDays: tunable(positiveInt, "R-RECON-3"),
@@ -435,8 +437,13 @@ export function termStartDate(contract: Contract): LocalDate {
   return laterDate(contract.signing.partyASignedOn, contract.signing.partyBSignedOn);
 }
 
+/** The tunables every contract states (the optional ones have their default where they are read). */
+type RequiredRuleName = {
+  [K in keyof ContractRules]-?: undefined extends ContractRules[K] ? never : K;
+}[keyof ContractRules];
+
 /** A rule tunable's value, typed by its name: `contractRule(c, "smsPartLength")` → number. */
-export function contractRule<K extends keyof ContractRules>(
+export function contractRule<K extends RequiredRuleName>(
   contract: Contract,
   name: K,
 ): ContractRules[K]["value"] {

@@ -55,3 +55,46 @@ export function maskToken(token: string): string {
 export function maskSmsContent(content: string): string {
   return `[短信内容 ${Array.from(content).length} 字]`;
 }
+
+/** Keys whose values are personal data or bearer secrets, and the mask each kind gets in a log line. */
+const KEY_MASKS: ReadonlyArray<readonly [RegExp, (value: string) => string]> = [
+  [/token|replykey/i, maskToken],
+  [/account(number)?$/i, maskAccount],
+  [/e-?mail(address)?$|recipients?$|^from$|^to$|^source$|address$/i, maskEmail],
+  [/phone|calling|called|msisdn/i, maskPhone],
+  [/content$|body$|^text$|^sms/i, maskSmsContent],
+];
+
+/** Patterns of personal data inside free text (a log message, an error message). */
+const MOBILE_NUMBER = /(?<![\w-])1[3-9]\d{9}(?![\w-])/g;
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/**
+ * Bank accounts in China run 12–19 digits, written whole or in groups of 4 separated by spaces. Digits joined
+ * to letters or hyphens are identifiers, not numbers (contract ids such as 11NA0700211920254001, dates,
+ * periods), and are left alone; so are phone numbers inside them.
+ */
+const ACCOUNT_NUMBER = /(?<![\w-])(?:\d{12,19}|\d{4}(?: \d{4}){2,3}(?: \d{1,3})?)(?![\w-])/g;
+
+/**
+ * Free text with every phone number, email address and account number in it masked, so a message that
+ * names one (an error quoting an address) is as safe as a field that holds one.
+ */
+export function maskPersonalDataInText(text: string): string {
+  return text
+    .replace(EMAIL_ADDRESS, maskEmail)
+    .replace(MOBILE_NUMBER, maskPhone)
+    .replace(ACCOUNT_NUMBER, maskAccount);
+}
+
+/**
+ * A value about to be written to a log under `key`: masked by the key's kind if the key names personal
+ * data or a secret (a non-string value there is masked completely), free text scanned for patterns;
+ * other values unchanged. Objects are handled key by key by the caller (a JSON replacer).
+ */
+export function maskForLog(key: string, value: unknown): unknown {
+  const mask = KEY_MASKS.find(([pattern]) => pattern.test(key))?.[1];
+  if (mask && value !== null && typeof value !== "object") {
+    return typeof value === "string" ? mask(value) : "[masked]";
+  }
+  return typeof value === "string" ? maskPersonalDataInText(value) : value;
+}

@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 
 /**
  * The breaches the workflows detect on their own (R-BREACH-1): late bill, late payment, late invoice.
- * record-missed-deadline emits `ContractOps/BreachesRecorded` with the dimension `Rule`.
+ * The handlers emit `ContractOps/Breaches` (Powertools Metrics, EMF) with the dimensions `service` and `Rule`.
  */
 export const BREACH_RULES = ["R-BILL-1", "R-PAY-1", "R-INV-1"] as const;
 
@@ -99,15 +99,15 @@ export class ContractOpsAlarms extends Construct {
       `A breach was recorded (R-BREACH-1: ${BREACH_RULES.join(", ")})`,
       new cloudwatch.MathExpression({
         expression: BREACH_RULES.map((_, i) => `FILL(b${i}, 0)`).join(" + "),
-        label: "BreachesRecorded",
+        label: "Breaches",
         period,
         usingMetrics: Object.fromEntries(
           BREACH_RULES.map((rule, i) => [
             `b${i}`,
             new cloudwatch.Metric({
               namespace: "ContractOps",
-              metricName: "BreachesRecorded",
-              dimensionsMap: { Rule: rule },
+              metricName: "Breaches",
+              dimensionsMap: { service: "contract-ops", Rule: rule },
               statistic: "Sum",
               period,
             }),

@@ -29,6 +29,9 @@ export function deploymentSuffix(scope: Construct): string {
   return Fn.select(4, Fn.split("-", Fn.select(2, Fn.split("/", Stack.of(scope).stackId))));
 }
 
+/** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
+export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
+
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
 
@@ -46,7 +49,11 @@ export const LAMBDA_BUNDLE = {
   // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
   // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the environment
   // provider alone. The path is resolved from the project root, esbuild's working directory.
-  alias: { "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}` },
+  alias: {
+    "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}`,
+    // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
+    zod: `./${ZOD_BUNDLE_MODULE}`,
+  },
   mainFields: ["module", "main"],
   // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
+import { inOwnInvokeContext } from "./invoke-store";
 import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
 import type { LocalServicesOptions } from "./services";
 import {
@@ -72,7 +73,11 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     repoRoot,
     bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
   });
-  const handlers = lambdaInvokerFromTemplate(functions);
+  // Each invocation in its own invoke-store context, as on Lambda with AWS_LAMBDA_MAX_CONCURRENCY set: the
+  // handlers run concurrently in this process, and Powertools keeps per-invocation keys and metrics there.
+  const concurrencyBefore = process.env.AWS_LAMBDA_MAX_CONCURRENCY;
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= "64";
+  const handlers = inOwnInvokeContext(lambdaInvokerFromTemplate(functions));
   const invokeLambda = limitLambdaConcurrency(
     options.wrapLambda ? options.wrapLambda(handlers) : handlers,
     options.lambdaConcurrency ?? DEFAULT_LAMBDA_CONCURRENCY,
@@ -177,6 +182,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     async stop() {
       resetAwsClients();
       await stack.stop();
+      if (concurrencyBefore === undefined) delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;
     },
   };
 }

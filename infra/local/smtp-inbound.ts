@@ -249,7 +249,8 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
       envelope,
       messageId,
       receivedAt,
-      processingTimeMillis: Date.now() - started,
+      // A positive integer, as SES reports it (the Powertools SES schema refuses 0).
+      processingTimeMillis: Math.max(1, Date.now() - started),
       verdicts,
       functionArn,
     });

@@ -1,11 +1,15 @@
 /**
- * A month whose SMS log (or voice CDR file) is not in the usage bucket: the bill still goes out on time, says
- * which file it lacks, and Party B's contact is told where the file should have been — never a silent bill of
- * the monthly fee alone. Hand-worked figures (harness SMALL_MONTH_TOTAL): voice 3 min × 0.06 = 0.18, SMS
- * 3 × 0.04 = 0.12, monthly fee 4000.00.
+ * A month whose SMS log (or voice CDR file) is not in the usage bucket (R-BILL-1, ADR 0044; clauses 4.5 and
+ * 4.6): the bill waits for it, looked for again at 17:00 on each working day, and goes out the day the file
+ * arrives; if it never does, the bill goes out at the last working day's check (working day 8) saying which
+ * file it lacks. Party B's contact is told on the first day, and again when the bill goes out without it.
+ *
+ * Hand-worked figures (harness SMALL_MONTH_TOTAL): voice 3 min × 0.06 = 0.18, SMS 3 × 0.04 = 0.12, monthly
+ * fee 4000.00. Working days after 2025-09 (2025 holiday notice: 1–8 October off, Saturday 11 October worked):
+ * 9 Oct (1), 10 Oct (2), 11 Oct (3), 13–17 Oct (4–8), so the last day the bill may wait is 17 October.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { getCycle } from "../../functions/adapters/repository";
+import { findCycle, getCycle } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
@@ -17,6 +21,7 @@ import {
   SMALL_MONTH_TOTAL,
   startCycle,
   statementEmail,
+  statesEntered,
   uploadSmallMonth,
 } from "./harness";
 
@@ -37,55 +42,103 @@ const VOICE_ONLY = [
   `${PERIOD}-05T09:00:00+08:00,300,inbound,13800000004,043112393`,
 ].join("\n");
 
-const usageWarnings = async (a: EmbeddedApp) =>
-  (await emailsTo(a, PARTY_B)).filter((e) => e.subject.includes("使用量文件缺失"));
+const SMS_ONLY = [
+  "sent_at,recipient,direction,content,content_chars",
+  `${PERIOD}-03T10:00:00+08:00,13800000001,downlink,,64`,
+  `${PERIOD}-03T10:05:00+08:00,13800000002,downlink,,65`,
+  `${PERIOD}-03T10:09:00+08:00,13800000003,uplink,,10`,
+].join("\n");
+
+const toPartyB = async (a: EmbeddedApp) => emailsTo(a, PARTY_B);
+const heldWarnings = async (a: EmbeddedApp) =>
+  (await toPartyB(a)).filter((e) => e.subject.includes("账单暂缓出具"));
+const billedWithoutWarnings = async (a: EmbeddedApp) =>
+  (await toPartyB(a)).filter(
+    (e) => e.subject.includes("使用量文件缺失") && !e.subject.includes("账单暂缓出具"),
+  );
 
 describe("a month without its SMS or voice usage file", () => {
-  it("bills what it has, says on the bill which file is missing, and warns Party B's contact once", async () => {
+  it("holds the bill; the voice file uploaded on working day 3 is billed that day, complete", async () => {
+    const booted = await bootApp(BILL_SENT);
+    app = booted.app;
+    const { contractId } = booted.contract;
+    await putUsage(contractId, PERIOD, "sms", Buffer.from(`${SMS_ONLY}\n`));
+    const executionArn = await startCycle(app, contractId, PERIOD);
+    await runUntil(app, "2025-10-01T02:00:00+08:00");
+
+    expect(await findCycle(contractId, PERIOD)).toBeUndefined();
+    const held = await heldWarnings(app);
+    expect(held).toHaveLength(1);
+    expect(held[0]?.text).toContain(`usage/${contractId}/${PERIOD}/voice.csv`);
+    expect(held[0]?.text).toContain("2025年10月17日");
+
+    await runUntil(app, "2025-10-11T10:00:00+08:00");
+    expect(await findCycle(contractId, PERIOD)).toBeUndefined();
+    await putUsage(contractId, PERIOD, "voice", Buffer.from(`${VOICE_ONLY}\n`));
+    await runUntil(app, "2025-10-11T18:00:00+08:00");
+
+    const cycle = await getCycle(contractId, PERIOD);
+    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(cycle.sentAt).toBe("2025-10-11T17:00:00+08:00");
+    expect((cycle.statement as { missingUsage?: string[] }).missingUsage ?? []).toEqual([]);
+    expect((await statementEmail(app, PERIOD)).text).not.toContain("本期未收到");
+    expect(await heldWarnings(app)).toHaveLength(1);
+    expect(await billedWithoutWarnings(app)).toHaveLength(0);
+    expect(await executionStatus(app, executionArn)).toBe("RUNNING");
+  });
+
+  it("never uploaded: the bill goes out at working day 8's check with what it has, saying the SMS log is missing", async () => {
     const booted = await bootApp(BILL_SENT);
     app = booted.app;
     const { contractId } = booted.contract;
     await putUsage(contractId, PERIOD, "voice", Buffer.from(`${VOICE_ONLY}\n`));
-    const executionArn = await startCycle(app, contractId, PERIOD);
-    await runUntil(app, "2025-10-01T02:00:00+08:00");
+    await startCycle(app, contractId, PERIOD);
+    await runUntil(app, "2025-10-17T16:00:00+08:00");
+    expect(await findCycle(contractId, PERIOD)).toBeUndefined();
+    await runUntil(app, "2025-10-17T18:00:00+08:00");
 
-    expect(await executionStatus(app, executionArn)).toBe("RUNNING");
     const cycle = await getCycle(contractId, PERIOD);
     // 4000.00 + 0.18 of voice; no SMS line can be billed.
     expect(cycle.billTotal).toBe("4000.18");
+    expect(cycle.sentAt).toBe("2025-10-17T17:00:00+08:00");
+    expect(cycle.lateBill).toBe(false);
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage).toEqual(["sms"]);
+    expect((await statementEmail(app, PERIOD)).text).toContain("本期未收到短信使用记录");
 
-    const bill = await statementEmail(app, PERIOD);
-    expect(bill.text).toContain("本期未收到短信使用记录");
-
-    const warnings = await usageWarnings(app);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.subject).toContain("2025年9月");
-    expect(warnings[0]?.text).toContain(`usage/${contractId}/${PERIOD}/sms.csv`);
-    expect(warnings[0]?.text).not.toContain(`${PERIOD}/voice.csv`);
+    expect(await heldWarnings(app)).toHaveLength(1);
+    const billedWithout = await billedWithoutWarnings(app);
+    expect(billedWithout).toHaveLength(1);
+    expect(billedWithout[0]?.text).toContain(`usage/${contractId}/${PERIOD}/sms.csv`);
+    expect(billedWithout[0]?.text).not.toContain(`${PERIOD}/voice.csv`);
   });
 
-  it("with both files: no missing file on the bill and no warning", async () => {
+  it("with both files at 01:00: billed at once, no warning, and only one Choice added before sending", async () => {
     const booted = await bootApp(BILL_SENT);
     app = booted.app;
     const { contractId } = booted.contract;
     await uploadSmallMonth(booted.contract, PERIOD);
-    await startCycle(app, contractId, PERIOD);
+    const executionArn = await startCycle(app, contractId, PERIOD);
     await runUntil(app, "2025-10-01T02:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
     expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
-    expect((cycle.statement as { missingUsage?: string[] }).missingUsage ?? []).toEqual([]);
-    expect((await statementEmail(app, PERIOD)).text).not.toContain("本期未收到");
-    expect(await usageWarnings(app)).toHaveLength(0);
+    expect(cycle.sentAt).toBe(BILL_SENT);
+    expect(await toPartyB(app)).toHaveLength(0);
+    const states = await statesEntered(app, executionArn);
+    expect(states.slice(0, 3)).toEqual([
+      "Rate usage and prepare the bill",
+      "Is a usage file still missing?",
+      "Send the bill to Party A",
+    ]);
+    expect(states).not.toContain("Wait a working day for the missing usage file");
   });
 
-  it("with neither file: both named on the bill and in the one warning", async () => {
+  it("with neither file: both named on the bill that goes out on working day 8", async () => {
     const booted = await bootApp(BILL_SENT);
     app = booted.app;
     const { contractId } = booted.contract;
     await startCycle(app, contractId, PERIOD);
-    await runUntil(app, "2025-10-01T02:00:00+08:00");
+    await runUntil(app, "2025-10-17T18:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
     expect(cycle.billTotal).toBe("4000.00");
@@ -93,9 +146,9 @@ describe("a month without its SMS or voice usage file", () => {
     const bill = await statementEmail(app, PERIOD);
     expect(bill.text).toContain("本期未收到语音通话记录");
     expect(bill.text).toContain("本期未收到短信使用记录");
-    const warnings = await usageWarnings(app);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.text).toContain(`usage/${contractId}/${PERIOD}/voice.csv`);
-    expect(warnings[0]?.text).toContain(`usage/${contractId}/${PERIOD}/sms.csv`);
+    const billedWithout = await billedWithoutWarnings(app);
+    expect(billedWithout).toHaveLength(1);
+    expect(billedWithout[0]?.text).toContain(`usage/${contractId}/${PERIOD}/voice.csv`);
+    expect(billedWithout[0]?.text).toContain(`usage/${contractId}/${PERIOD}/sms.csv`);
   });
 });

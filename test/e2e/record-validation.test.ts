@@ -4,9 +4,15 @@
  * email as undefined. Fields this version does not know are kept (another version may have written them).
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
-import { getCycle } from "../../functions/adapters/repository";
+import {
+  getCycle,
+  getOutboxEmail,
+  getReplyKey,
+  outboxEmails,
+  sentEmailIds,
+} from "../../functions/adapters/repository";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { bootApp } from "./harness";
 
@@ -54,5 +60,87 @@ describe("cycle records read back", () => {
     const cycle = await getCycle(contractId, "2025-09");
     expect(cycle.billTotal).toBe("4000.30");
     expect((cycle as unknown as { laterField: string }).laterField).toBe("x");
+  });
+});
+
+describe("reply keys and outbox emails read back", () => {
+  let shared: Awaited<ReturnType<typeof bootApp>>;
+  beforeAll(async () => {
+    shared = await bootApp("2025-10-01T01:00:00+08:00");
+  });
+  afterAll(async () => {
+    await shared.app.stop();
+  });
+
+  const put = (Item: Record<string, unknown>) =>
+    documentClient().send(new PutCommand({ TableName: awsConfig().tableName, Item }));
+
+  it("a reply key item without its task token is refused, naming the key masked and the field", async () => {
+    const replyKey = "malformedreplykey234567abcdefghij";
+    await put({
+      PK: `REPLY#${replyKey}`,
+      SK: "REPLY",
+      replyKey,
+      contractId: shared.contract.contractId,
+      period: "2025-09",
+      open: true,
+      deadline: "2025-10-20T23:59:59+08:00",
+    });
+    const read = getReplyKey(replyKey);
+    await expect(read).rejects.toMatchObject({ name: "MalformedRecordError" });
+    await expect(read).rejects.toThrow(/reply key REPLY#malfor…\/REPLY is malformed: taskToken/);
+    await expect(read).rejects.not.toThrow(replyKey);
+  });
+
+  it("an outbox item whose state is unknown is refused, naming its key and the field", async () => {
+    const { contractId } = shared.contract;
+    await put({
+      PK: `CONTRACT#${contractId}`,
+      SK: "EMAIL#statement#2025-08",
+      state: "delivered",
+      claimedAt: "2025-09-01T01:00:00.000Z",
+    });
+    await expect(getOutboxEmail(contractId, "statement#2025-08")).rejects.toThrow(
+      `stored outbox email CONTRACT#${contractId}/EMAIL#statement#2025-08 is malformed: state`,
+    );
+    await expect(outboxEmails(contractId)).rejects.toMatchObject({ name: "MalformedRecordError" });
+    await expect(sentEmailIds(contractId)).rejects.toMatchObject({ name: "MalformedRecordError" });
+  });
+
+  it("a well-formed reply key and outbox item are read as stored", async () => {
+    const { contractId } = shared.contract;
+    const replyKey = "wellformedreplykey234567abcdefgh";
+    await put({
+      PK: `REPLY#${replyKey}`,
+      SK: "REPLY",
+      replyKey,
+      contractId,
+      period: "2025-09",
+      taskToken: "token-of-the-wait",
+      open: true,
+      deadline: "2025-10-20T23:59:59+08:00",
+      expiresAt: 1_800_000_000,
+    });
+    expect(await getReplyKey(replyKey)).toEqual({
+      replyKey,
+      contractId,
+      period: "2025-09",
+      taskToken: "token-of-the-wait",
+      open: true,
+      deadline: "2025-10-20T23:59:59+08:00",
+    });
+    await put({
+      PK: `CONTRACT#${contractId}`,
+      SK: "EMAIL#reminder#2025-09",
+      state: "sent",
+      claimedAt: "2025-10-13T09:00:00.000Z",
+      messageId: "0100018f-example",
+    });
+    expect(await getOutboxEmail(contractId, "reminder#2025-09")).toEqual({
+      emailKey: "reminder#2025-09",
+      state: "sent",
+      claimedAt: "2025-10-13T09:00:00.000Z",
+      messageId: "0100018f-example",
+    });
   });
 });

@@ -360,7 +360,9 @@ describe("workflows, schedule and alarms", () => {
       );
     }
     expect(alarms.filter((a) => a.MetricName === "ApproximateNumberOfMessagesVisible")).toHaveLength(2);
-    const breaches = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes("BreachesRecorded"));
+    const breaches = alarms.filter((a) =>
+      JSON.stringify(a.Metrics ?? []).includes('"MetricName":"Breaches"'),
+    );
     expect(breaches).toHaveLength(1);
     for (const rule of BREACH_RULES) expect(JSON.stringify(breaches[0]?.Metrics)).toContain(rule);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);

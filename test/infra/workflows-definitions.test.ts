@@ -73,6 +73,8 @@ const expectedStates: Record<string, string[]> = {
   ],
   [stateMachineNames.monthlyCycle]: [
     "Rate usage and prepare the bill",
+    "Is a usage file still missing?",
+    "Wait a working day for the missing usage file",
     "Send the bill to Party A",
     "Is there time for a reminder before the reconciliation deadline?",
     "Wait for Party A's reconciliation reply",

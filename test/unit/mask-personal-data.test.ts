@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskAccount, maskEmail, maskPhone, maskSmsContent, maskToken } from "../../functions/core/mask";
+import {
+  maskAccount,
+  maskEmail,
+  maskForLog,
+  maskPersonalDataInText,
+  maskPhone,
+  maskSmsContent,
+  maskToken,
+} from "../../functions/core/mask";
 
 describe("maskAccount", () => {
   it("keeps only the last 4 digits of Party B's account (contract §7 facts)", () => {
@@ -82,5 +90,40 @@ describe("maskToken", () => {
 describe("maskSmsContent", () => {
   it("keeps only the length, counted in code points as R-SMS-1 counts", () => {
     expect(maskSmsContent("您的验证码是123456😀")).toBe("[短信内容 13 字]");
+  });
+});
+
+describe("maskForLog (what the Logger writes)", () => {
+  it("masks a value by the kind its key names", () => {
+    expect(maskForLog("callingNumber", "13234444644")).toBe("132****4644");
+    expect(maskForLog("email", "wang.li@jl.chinamobile.com")).toBe("w***@jl.chinamobile.com");
+    expect(maskForLog("accountNumber", "431901341210999")).toBe("***********0999");
+    expect(maskForLog("taskToken", "AQCEAAAAKgAAAAMAAAAAAAAAAc")).toBe("AQCEAA…");
+    expect(maskForLog("content", "您的验证码是1234")).toBe("[短信内容 10 字]");
+    expect(maskForLog("phone", 13234444644)).toBe("[masked]");
+  });
+
+  it("leaves identifiers and keys that name no personal data alone", () => {
+    expect(maskForLog("contractId", "11NA0700211920254001")).toBe("11NA0700211920254001");
+    expect(maskForLog("emailKey", "statement#2025-09")).toBe("statement#2025-09");
+    expect(maskForLog("period", "2025-09")).toBe("2025-09");
+    expect(maskForLog("retried", false)).toBe(false);
+  });
+
+  it("masks phone numbers, email addresses and account numbers inside free text", () => {
+    expect(
+      maskPersonalDataInText(
+        "SES refused wang.li@jl.chinamobile.com; call 13234444644; account 6222 0202 0000 1234",
+      ),
+    ).toBe("SES refused w***@jl.chinamobile.com; call 132****4644; account ************1234");
+  });
+
+  it("never lets a mobile number through, wherever it sits in a message", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), fc.string(), fc.string(), (phone, before, after) => {
+        const text = `${before.replace(/[\w-]$/, "")} ${phone} ${after.replace(/^[\w-]/, "")}`;
+        expect(maskPersonalDataInText(text)).not.toContain(phone);
+      }),
+    );
   });
 });

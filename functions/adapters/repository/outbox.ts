@@ -5,16 +5,7 @@ import * as z from "zod";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
-import {
-  conditionalUpdate,
-  contractKey,
-  getItem,
-  parseRecord,
-  putIfAbsent,
-  queryAll,
-  strip,
-  table,
-} from "./table";
+import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll, table } from "./table";
 
 /** "in-progress": another sender holds the email's lease now (a concurrent twin of the step). */
 export type OutboxState = "new" | "pending" | "in-progress" | "sent";
@@ -25,37 +16,16 @@ export type OutboxState = "new" | "pending" | "in-progress" | "sent";
  */
 const OUTBOX_LEASE_MS = 120_000;
 
+const outboxMessageSchema = z.object({
+  to: z.array(z.string()),
+  replyTo: z.string().optional(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+});
+
 /** What an outbox item keeps of its email, to send it again; personal data stays in the table, never in logs. */
-export interface OutboxMessage {
-  to: string[];
-  replyTo?: string;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface OutboxItem {
-  emailKey: string;
-  state: "pending" | "sent";
-  claimedAt: string;
-  message?: OutboxMessage;
-  lastError?: string;
-}
-
-export async function getOutboxEmail(contractId: string, emailKey: string): Promise<OutboxItem | undefined> {
-  const item = await getItem<Record<string, unknown>>(contractKey(contractId), `EMAIL#${emailKey}`);
-  return item ? { ...strip<Omit<OutboxItem, "emailKey">>(item), emailKey } : undefined;
-}
-
-/** Emails of the contract not (yet) accepted by SES: a failed send, or one still in flight. */
-export async function unsentOutboxEmails(contractId: string): Promise<OutboxItem[]> {
-  return (await queryAll<Record<string, unknown>>(contractKey(contractId), "EMAIL#"))
-    .filter((item) => item.state !== "sent")
-    .map((item) => ({
-      ...strip<Omit<OutboxItem, "emailKey">>(item),
-      emailKey: String(item.SK).slice("EMAIL#".length),
-    }));
-}
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 
 const outboxRecordSchema = z.object({
   state: z.enum(["pending", "sent"]),
@@ -63,27 +33,38 @@ const outboxRecordSchema = z.object({
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   lastError: z.string().optional(),
-  message: z
-    .object({
-      to: z.array(z.string()),
-      replyTo: z.string().optional(),
-      subject: z.string(),
-      text: z.string(),
-      html: z.string(),
-    })
-    .optional(),
+  message: outboxMessageSchema.optional(),
 });
 
-/** An outbox item as the console shows it: the email, whether and when SES accepted it. */
+/** An outbox item: the email, whether and when SES accepted it, why the last attempt failed. */
 export type OutboxRecord = z.infer<typeof outboxRecordSchema> & { emailKey: string };
+
+const emailSk = (emailKey: string) => `EMAIL#${emailKey}`;
+
+function outboxRecordOf(item: Record<string, unknown>): OutboxRecord {
+  return {
+    ...parseRecord(outboxRecordSchema, item, "outbox email"),
+    emailKey: String(item.SK).slice("EMAIL#".length),
+  };
+}
+
+export async function getOutboxEmail(
+  contractId: string,
+  emailKey: string,
+): Promise<OutboxRecord | undefined> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), emailSk(emailKey));
+  return item ? outboxRecordOf(item) : undefined;
+}
+
+/** Emails of the contract not (yet) accepted by SES: a failed send, or one still in flight. */
+export async function unsentOutboxEmails(contractId: string): Promise<OutboxRecord[]> {
+  return (await outboxEmails(contractId)).filter((email) => email.state !== "sent");
+}
 
 /** Every outbound email of the contract (sent, failed or in flight), oldest claim first. */
 export async function outboxEmails(contractId: string): Promise<OutboxRecord[]> {
   return (await queryAll<Record<string, unknown>>(contractKey(contractId), "EMAIL#"))
-    .map((item) => ({
-      ...parseRecord(outboxRecordSchema, item, "outbox email"),
-      emailKey: String(item.SK).slice("EMAIL#".length),
-    }))
+    .map(outboxRecordOf)
     .sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
 }
 
@@ -148,10 +129,7 @@ export async function markOutboxSent(contractId: string, emailKey: string, messa
 export async function sentEmailIds(
   contractId: string,
 ): Promise<Array<{ emailKey: string; messageId: string }>> {
-  const items = await queryAll<Record<string, unknown>>(contractKey(contractId), "EMAIL#");
-  return items.flatMap((item) =>
-    typeof item.SK === "string" && typeof item.messageId === "string" && item.messageId !== ""
-      ? [{ emailKey: item.SK.slice("EMAIL#".length), messageId: item.messageId }]
-      : [],
+  return (await outboxEmails(contractId)).flatMap(({ emailKey, messageId }) =>
+    messageId ? [{ emailKey, messageId }] : [],
   );
 }

@@ -3,19 +3,22 @@
 import { randomBytes } from "node:crypto";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { maskToken } from "../../core/mask";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
-import { conditionalUpdate, getItem, putIfAbsent, strip, table } from "./table";
+import { conditionalUpdate, getItem, parseRecord, putIfAbsent, table } from "./table";
 
-export interface ReplyKeyRecord {
-  replyKey: string;
-  contractId: string;
-  period: string;
-  taskToken: string;
-  open: boolean;
-  deadline: string;
-  decidedAt?: string;
-}
+const replyKeyRecordSchema = z.object({
+  replyKey: z.string().min(1),
+  contractId: z.string().min(1),
+  period: z.string().regex(/^\d{4}-\d{2}$/),
+  taskToken: z.string().min(1),
+  open: z.boolean(),
+  deadline: z.string().min(1),
+  decidedAt: z.string().optional(),
+});
+
+export type ReplyKeyRecord = z.infer<typeof replyKeyRecordSchema>;
 
 /** 160 random bits, base32 (lower case) so it survives mail clients that lower-case addresses. */
 export function newReplyKey(): string {
@@ -53,7 +56,10 @@ export async function putReplyKey(record: ReplyKeyRecord, expiresAt: Date): Prom
 
 export async function getReplyKey(replyKey: string): Promise<ReplyKeyRecord | undefined> {
   const item = await getItem<Record<string, unknown>>(replyPk(replyKey), "REPLY");
-  return item ? strip<ReplyKeyRecord>(item) : undefined;
+  // The key is a bearer secret (it answers a statement): the error names it masked.
+  return item
+    ? parseRecord(replyKeyRecordSchema, item, "reply key", `${replyPk(maskToken(replyKey))}/REPLY`)
+    : undefined;
 }
 
 /** Closes a reply key once: only the first decision for a bill wins. */

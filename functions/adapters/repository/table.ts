@@ -67,21 +67,37 @@ export async function queryAll<T>(PK: string, skPrefix: string): Promise<T[]> {
   return items;
 }
 
-/** A stored record checked against its schema: a malformed item fails loudly instead of flowing on. */ export function parseRecord<
-  Schema extends z.ZodType,
->(schema: Schema, item: Record<string, unknown>, what: string): z.infer<Schema> {
-  const parsed = schema.safeParse(strip<Record<string, unknown>>(item));
+export class MalformedRecordError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "MalformedRecordError";
+  }
+}
+
+/**
+ * A stored record checked against its schema: a malformed item fails loudly, naming its key, instead of
+ * flowing on. `shownKey` replaces the key in the message when the key is itself a secret (a reply key).
+ */
+export function parseRecord<Schema extends z.ZodType>(
+  schema: Schema,
+  item: Record<string, unknown>,
+  what: string,
+  shownKey = `${String(item.PK)}/${String(item.SK)}`,
+): z.infer<Schema> {
+  const parsed = schema.safeParse(strip(item));
   if (!parsed.success) {
-    throw new Error(
-      `stored ${what} ${String(item.PK)}/${String(item.SK)} is malformed: ${parsed.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+    throw new MalformedRecordError(
+      `stored ${what} ${shownKey} is malformed: ${parsed.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`,
+      { cause: parsed.error },
     );
   }
   return parsed.data;
 }
 
-export function strip<T>(item: Record<string, unknown>): T {
+/** The item without its table keys and TTL: what a record schema validates. */
+export function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
-  return rest as T;
+  return rest;
 }
 export async function conditionalUpdate(
   PK: string,

@@ -17,7 +17,7 @@ import {
   ledgerEntries,
   putLedgerEntry,
 } from "../../adapters/repository";
-import { openUsage } from "../../adapters/usage-store";
+import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
 import { billDue } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
@@ -25,6 +25,7 @@ import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
 import { formatInstant as instant } from "../../core/time";
+import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
 import { emails } from "../email-views";
 import { deadlineRules } from "../rules";
 import { monthCompliance } from "./compliance";
@@ -51,6 +52,8 @@ export async function prepareBill(input: { contractId: string; period: string })
   }
   const record = await getContract(input.contractId);
   const contract = record.contract;
+  const held = await holdForMissingUsage(contract, input.period);
+  if (held) return held;
   // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
   // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
   const chargeId = `${input.period}#charge`;
@@ -104,6 +107,48 @@ export async function prepareBill(input: { contractId: string; period: string })
 }
 
 /**
+ * R-BILL-1 (ADR 0044; clauses 4.5 and 4.6): an expected usage file not in the bucket holds the bill until it
+ * arrives or until the last working day the bill may wait; the workflow looks again at `recheckAt`. Party B's
+ * contact is told on the first day (outbox key), and the hold is audited once.
+ */
+async function holdForMissingUsage(contract: Contract, period: string) {
+  const expected = expectedUsageFiles(contract);
+  const present = await Promise.all(
+    expected.map((file) => usageFilePresent(contract.contractId, period, file)),
+  );
+  const missing = expected.filter((_, i) => !present[i]);
+  const hold = usageHold({
+    period,
+    missing,
+    now: now(),
+    lastWorkingDay: contract.rules.usageHoldLastWorkingDay?.value ?? DEFAULT_USAGE_HOLD_LAST_WORKING_DAY,
+    billDueWorkingDays: deadlineRules(contract).billDueWorkingDays,
+  });
+  if (!hold.hold) return undefined;
+  await sendEmail({
+    contractId: contract.contractId,
+    emailKey: `usage-held#${period}`,
+    to: [contract.parties.partyB.contact.email],
+    ...emails.usageHeld(
+      contract,
+      { period, missing, lastBillingDay: hold.lastBillingDay, checkTime: USAGE_CHECK_TIME },
+      awsConfig().usageBucket,
+    ),
+  });
+  await appendAuditEvent(
+    {
+      contractId: contract.contractId,
+      period,
+      who: "system",
+      what: `bill held for the missing usage file(s) ${missing.join(", ")}: checked each working day until ${hold.lastBillingDay}`,
+      rule: "R-BILL-1",
+    },
+    `usage-held#${period}`,
+  );
+  return { contractId: contract.contractId, period, held: true, recheckAt: hold.recheckAt };
+}
+
+/**
  * A usage file the contract calls for was not there: the bill (which says so) goes out on time, and Party B's
  * contact is told which file is missing and where it belongs — once per period (outbox key), also on a retry
  * (ADR 0027).
@@ -154,6 +199,10 @@ const sameCarries = (a: readonly Carried[], b: readonly Carried[]) =>
 
 function billSummary(cycle: CycleRecord) {
   return {
+    contractId: cycle.contractId,
+    period: cycle.period,
+    held: false,
+    recheckAt: null,
     billId: cycle.billId,
     billTotal: cycle.billTotal,
     billDue: cycle.billDue,

@@ -3,6 +3,7 @@
 import { now } from "../../adapters/clock";
 import { logger } from "../../adapters/logger";
 import { sendEmail } from "../../adapters/mailer";
+import { countBreach } from "../../adapters/metrics";
 import {
   appendAuditEvent,
   appendBreachOnce,
@@ -31,7 +32,7 @@ export async function recordBreachOnce(
   const candidate: Breach = { ...breach, noticedAt: instant(noticedAt), cureDeadline: cure.at };
   const recorded = await appendBreachOnce(cycle.contractId, cycle.period, candidate);
   if (recorded) {
-    logger.metric("BreachesRecorded", { Rule: breach.rule }, noticedAt);
+    countBreach(breach.rule);
     logger.warn("breach recorded", { contractId: cycle.contractId, period: cycle.period, rule: breach.rule });
   }
   const current = await getCycle(cycle.contractId, cycle.period);

@@ -5,6 +5,7 @@
  */
 import { now } from "../../adapters/clock";
 import { replyAddress, sendEmail } from "../../adapters/mailer";
+import { countMetric } from "../../adapters/metrics";
 import {
   appendAuditEvent,
   getContract,
@@ -48,13 +49,15 @@ export async function sendBill(input: { contractId: string; period: string }) {
     serviceLevels: await serviceLevelNote(contract, input.period, now()),
     compliance: complianceNote(contract, cycle),
   });
-  await sendEmail({
+  const { sent } = await sendEmail({
     contractId: input.contractId,
     emailKey: `statement#${input.period}`,
     to: [contract.parties.partyA.contact.email],
     replyTo: replyAddress(replyKey),
     ...rendered,
   });
+  // Counted when this run sent it: a retry after the email went out does not count the bill twice.
+  if (sent) countMetric("BillsSent");
   // R-TRIAL-1: a bill of 0.00 or less is sent for information; no payment, no invoice, no breach arises.
   const paymentExpected = parseMoney(cycle.billTotal).fen > 0n;
   if (cycle.lateBill && paymentExpected) {

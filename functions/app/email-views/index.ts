@@ -16,7 +16,7 @@ import {
   reReconciliationUnresolved,
 } from "./cycle";
 import { needsPerson, replyAcknowledgement, untrustedReply } from "./replies";
-import { statement, usageMissing } from "./statement";
+import { statement, usageHeld, usageMissing } from "./statement";
 import { endOfContract, renewalConfirmation, renewalReminder, settlement } from "./term";
 
 export { type AcknowledgementVariant, type InboundFacts, NEEDS_PERSON_REASONS } from "./replies";
@@ -25,6 +25,7 @@ export { EmailViewError } from "./shared";
 /** Every outbound email of the application layer, keyed by what it is about. */
 export const emails = {
   statement,
+  usageHeld,
   usageMissing,
   reconciliationReminder,
   reReconciliationUnresolved,

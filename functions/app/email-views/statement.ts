@@ -6,12 +6,13 @@ import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from
 import {
   type RenderedEmail,
   renderStatementEmail,
+  renderUsageHeldEmail,
   renderUsageMissingEmail,
   type StatementLineView,
   type UsageSummaryItem,
 } from "../../core/emails";
 import type { ComplianceNoteView, ServiceLevelNoteView } from "../../core/emails/statement-notes";
-import { type Statement, type StatementLine, statementSchema } from "../../core/statement";
+import { type Statement, type StatementLine, statementSchema, type UsageFile } from "../../core/statement";
 import {
   amount,
   contractView,
@@ -154,5 +155,24 @@ export function usageMissing(contract: Contract, cycle: CycleRecord, bucket: str
       objectKey: usageObjectKey(contract.contractId, cycle.period, file),
     })),
     bucket,
+  });
+}
+
+/** To Party B, on the first day an expected usage file is missing: the bill waits for it (ADR 0044). */
+export function usageHeld(
+  contract: Contract,
+  held: { period: string; missing: readonly UsageFile[]; lastBillingDay: string; checkTime: string },
+  bucket: string,
+): RenderedEmail {
+  return renderUsageHeldEmail({
+    contract: contractView(contract),
+    period: held.period,
+    missing: held.missing.map((file) => ({
+      file,
+      objectKey: usageObjectKey(contract.contractId, held.period, file),
+    })),
+    bucket,
+    lastBillingDay: held.lastBillingDay,
+    checkTime: held.checkTime,
   });
 }

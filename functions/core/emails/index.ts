@@ -71,4 +71,9 @@ export {
   type UntrustedReplyEmailInput,
   type VerdictName,
 } from "./untrusted-reply";
-export { renderUsageMissingEmail, type UsageMissingEmailInput } from "./usage-missing";
+export {
+  renderUsageHeldEmail,
+  renderUsageMissingEmail,
+  type UsageHeldEmailInput,
+  type UsageMissingEmailInput,
+} from "./usage-missing";
