@@ -159,12 +159,10 @@ export class ContractOpsFunctions extends Construct {
     );
 
     // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, and
-    // a month without an SMS (or voice) file would look like a permission error. Listing is limited to
-    // the usage/ prefix.
-    const listUsage = (fn: ContractFunction) =>
-      fn.allow(["s3:ListBucket"], [buckets.usage.bucketArn], undefined, {
-        StringLike: { "s3:prefix": ["usage/*"] },
-      });
+    // a month without an SMS (or voice) file would look like a permission error. No s3:prefix condition:
+    // the GetObject that needs the 404 carries no prefix in its request context, so a prefix-conditioned
+    // grant does not count for it (ADR 0025); listing shows key names only, never a usage file's content.
+    const listUsage = (fn: ContractFunction) => fn.allow(["s3:ListBucket"], [buckets.usage.bucketArn]);
     // While SES is in the sandbox it also authorizes the send against each recipient's identity, so a
     // grant on the domain identity alone is denied there. Any identity of the account, but only with the
     // project's sender address (docs/operations.md, "SES sandbox").
