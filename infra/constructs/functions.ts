@@ -36,7 +36,8 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
   },
   "prepare-bill": {
     description: "MonthlyCycle: rates usage and writes the bill (R-PRICE-*, R-SMS-1)",
-    grants: ["table-read", "table-write", "usage-read"],
+    // send-email: a missing usage file is reported to Party B's contact (ADR 0027).
+    grants: ["table-read", "table-write", "usage-read", "send-email"],
   },
   "send-bill": {
     description: "MonthlyCycle: emails the bill, computes deadlines (R-BILL-1, R-RECON-1, R-PAY-1)",
