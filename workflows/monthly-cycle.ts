@@ -21,6 +21,7 @@ import {
 
 export type MonthlyCycleFunctions = WorkflowFunctions<
   | "prepare-bill"
+  | "report-bill-failure"
   | "send-bill"
   | "await-callback"
   | "send-reminder"
@@ -40,6 +41,29 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
       "R-PERIOD-1, R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-MONEY-1, R-RECON-4, R-CHANGE-1: rates the period's usage at the prices in force on each record's day and writes the bill once (bill id = contract + period), carrying the previous period's agreed adjustment; R-CALL-1, R-SMS-3, R-THROTTLE-1: checks the month's files as `ops compliance` does and stores the findings with the bill (ADR 0065).",
     payload: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
     assign: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
+  });
+
+  // R-BILL-1 at risk: the bill cannot be prepared even after the retries. Party B is told, the execution
+  // fails (the MonthlyCycle failure alarm tells admins), and a redrive resumes here once the cause is fixed.
+  const reportBillFailure = invokeStep(scope, {
+    fn: fns["report-bill-failure"],
+    stateName: "Tell Party B the bill could not be prepared",
+    comment:
+      "R-BILL-1: rating or preparing the bill failed after its retries; the failure is recorded and Party B's contact is emailed before the cycle ends failed.",
+    payload: {
+      contractId: CONTRACT,
+      period: PERIOD,
+      error: "{% $failure.Error %}",
+      cause: "{% $exists($failure.Cause) ? $failure.Cause : '' %}",
+      executionName: "{% $states.context.Execution.Name %}",
+      redriveCount: "{% $states.context.Execution.RedriveCount %}",
+    },
+  });
+  const billNotPrepared = sfn.Fail.jsonata(scope, "The bill could not be prepared", {
+    stateName: "The bill could not be prepared",
+    comment: "R-BILL-1: the cycle ends failed with the step's error; redrive it once the cause is fixed.",
+    error: "{% $failure.Error %}",
+    cause: "{% $states.input.cause %}",
   });
 
   const send = invokeStep(scope, {
@@ -427,6 +451,14 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     .otherwise(keepWaitingForReply);
 
   takeMovedDeadlines.next(reminderDue);
+  prepare.addCatch(reportBillFailure.next(billNotPrepared), {
+    errors: ["States.ALL"],
+    assign: {
+      failure: "{% $states.errorOutput %}",
+      contractId: "{% $states.input.contractId %}",
+      period: "{% $states.input.period %}",
+    },
+  });
   prepare.next(send).next(reminderDue);
   return sfn.Chain.start(prepare);
 }

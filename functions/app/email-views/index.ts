@@ -16,7 +16,7 @@ import {
   reReconciliationUnresolved,
 } from "./cycle";
 import { needsPerson, replyAcknowledgement, untrustedReply } from "./replies";
-import { statement, usageMissing } from "./statement";
+import { billNotPrepared, statement, usageMissing } from "./statement";
 import { endOfContract, renewalConfirmation, renewalReminder, settlement } from "./term";
 
 export { type AcknowledgementVariant, type InboundFacts, NEEDS_PERSON_REASONS } from "./replies";
@@ -26,6 +26,7 @@ export { EmailViewError } from "./shared";
 export const emails = {
   statement,
   usageMissing,
+  billNotPrepared,
   reconciliationReminder,
   reReconciliationUnresolved,
   overdueNotice,

@@ -5,6 +5,7 @@ import { cite } from "../../core/clause-words";
 import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from "../../core/contract";
 import {
   type RenderedEmail,
+  renderBillNotPreparedEmail,
   renderStatementEmail,
   renderUsageMissingEmail,
   type StatementLineView,
@@ -154,5 +155,17 @@ export function usageMissing(contract: Contract, cycle: CycleRecord, bucket: str
       objectKey: usageObjectKey(contract.contractId, cycle.period, file),
     })),
     bucket,
+  });
+}
+
+/** To Party B's contact: the period's bill could not be prepared (the MonthlyCycle ends FAILED, to be redriven). */
+export function billNotPrepared(
+  contract: Contract,
+  failure: { period: string; error: string; message: string; executionName: string },
+): RenderedEmail {
+  return renderBillNotPreparedEmail({
+    contract: contractView(contract),
+    ...failure,
+    billClause: cite("R-BILL-1"),
   });
 }

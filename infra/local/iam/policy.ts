@@ -80,9 +80,7 @@ export function resourcePattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function stringTest(
-  operator: string,
-): ((actual: string, expected: string) => boolean) | undefined {
+function stringTest(operator: string): ((actual: string, expected: string) => boolean) | undefined {
   switch (operator) {
     case "StringEquals":
     case "ArnEquals":
@@ -194,7 +192,12 @@ export class CompiledPolicy {
     for (const statement of this.statements) {
       if (!matches(statement, request)) continue;
       if (statement.effect === "Deny")
-        return { allowed: false, reason: "explicit-deny", action: request.action, resource: request.resource };
+        return {
+          allowed: false,
+          reason: "explicit-deny",
+          action: request.action,
+          resource: request.resource,
+        };
       allowed = true;
     }
     return allowed

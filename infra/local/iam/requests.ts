@@ -53,7 +53,12 @@ function sesIdentityArns(site: CallSite, addresses: string[], verified: readonly
 
 function recipientsOf(input: Record<string, unknown>): string[] {
   const destination = (input.Destination ?? {}) as Record<string, unknown>;
-  const lists = [destination.ToAddresses, destination.CcAddresses, destination.BccAddresses, input.Destinations];
+  const lists = [
+    destination.ToAddresses,
+    destination.CcAddresses,
+    destination.BccAddresses,
+    input.Destinations,
+  ];
   return lists.flatMap((list) => (Array.isArray(list) ? list.filter((a) => typeof a === "string") : []));
 }
 

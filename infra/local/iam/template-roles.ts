@@ -92,7 +92,8 @@ export function templateResolver(template: object, names: LocalNames) {
     const p = pseudo[logicalId];
     if (p !== undefined) return p;
     const resource = resources[logicalId];
-    if (!resource) throw new TemplateRoleError(`${where}: Ref to ${logicalId}, which the template does not have`);
+    if (!resource)
+      throw new TemplateRoleError(`${where}: Ref to ${logicalId}, which the template does not have`);
     const name = physicalName(logicalId, resource);
     switch (resource.Type) {
       case "AWS::StepFunctions::StateMachine":
