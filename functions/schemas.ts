@@ -42,8 +42,6 @@ export const outputs = {
       })
       .optional(),
   }),
-  /** MonthlyCycle: the cause "The bill could not be prepared" ends the execution with (R-BILL-1). */
-  reportBillFailure: z.object({ cause: z.string().min(1) }),
   /** MonthlyCycle `$reopened` (R-RECON-3). */
   openReReconciliation: z.object({ reReconciliationDeadline: instant }),
   /** MonthlyKickoff `$listing`: where the manifest of contracts is (ADR 0051), and how many it lists. */

@@ -8,6 +8,7 @@
  * return `{agreed}` and `{payment, invoice}`, which the Parallel assigns to `$agreed`, `$payment`,
  * `$invoice` for "Close the cycle".
  */
+import { Duration } from "aws-cdk-lib";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import {
@@ -43,8 +44,10 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     assign: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
   });
 
-  // R-BILL-1 at risk: the bill cannot be prepared even after the retries. Party B is told, the execution
-  // fails (the MonthlyCycle failure alarm tells admins), and a redrive resumes here once the cause is fixed.
+  // R-BILL-1 at risk: the bill cannot be prepared even after the retries. Party B is told, then one more
+  // attempt fails the execution on the step itself (the MonthlyCycle failure alarm tells admins), so a
+  // redrive reruns the step once the cause is fixed — a redrive resumes at the failed state, and a Fail
+  // state would only fail again.
   const reportBillFailure = invokeStep(scope, {
     fn: fns["report-bill-failure"],
     stateName: "Tell Party B the bill could not be prepared",
@@ -59,11 +62,12 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
       redriveCount: "{% $states.context.Execution.RedriveCount %}",
     },
   });
-  const billNotPrepared = sfn.Fail.jsonata(scope, "The bill could not be prepared", {
-    stateName: "The bill could not be prepared",
-    comment: "R-BILL-1: the cycle ends failed with the step's error; redrive it once the cause is fixed.",
-    error: "{% $failure.Error %}",
-    cause: "{% $states.input.cause %}",
+  const prepareOnceFixed = invokeStep(scope, {
+    fn: fns["prepare-bill"],
+    stateName: "Prepare the bill once the cause is fixed",
+    comment:
+      'R-BILL-1: the same step as "Rate usage and prepare the bill", without a catch: while the cause remains it fails the cycle with the step\'s own error; redriven once the cause is fixed, it prepares the bill and the cycle goes on.',
+    payload: { contractId: CONTRACT, period: PERIOD },
   });
 
   const send = invokeStep(scope, {
@@ -451,7 +455,16 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
     .otherwise(keepWaitingForReply);
 
   takeMovedDeadlines.next(reminderDue);
-  prepare.addCatch(reportBillFailure.next(billNotPrepared), {
+  // Any failure may be transient (a crash, a timeout, throttling past the SDK's attempts): the idempotent
+  // step is tried again twice before Party B is bothered.
+  prepare.addRetry({
+    errors: ["States.ALL"],
+    interval: Duration.seconds(60),
+    backoffRate: 2,
+    maxAttempts: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  prepare.addCatch(reportBillFailure.next(prepareOnceFixed).next(send), {
     errors: ["States.ALL"],
     assign: {
       failure: "{% $states.errorOutput %}",

@@ -1,8 +1,8 @@
-/** MonthlyCycle: "Tell Party B the bill could not be prepared" (R-BILL-1 at risk; the cycle then ends FAILED). */
+/** MonthlyCycle: "Tell Party B the bill could not be prepared" (R-BILL-1 at risk). */
 import * as z from "zod";
 import { reportBillFailure } from "../app/cycle/bill-failure";
 import { lambdaHandler } from "../handler-kit";
-import { contractId, outputs, period } from "../schemas";
+import { contractId, period } from "../schemas";
 
 export const handler = lambdaHandler(
   "report-bill-failure",
@@ -15,5 +15,5 @@ export const handler = lambdaHandler(
     redriveCount: z.number().int().min(0),
   }),
   reportBillFailure,
-  { workingDays: true, output: outputs.reportBillFailure },
+  { workingDays: true },
 );

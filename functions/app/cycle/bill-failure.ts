@@ -1,8 +1,9 @@
 /**
  * MonthlyCycle step "Tell Party B the bill could not be prepared": "Rate usage and prepare the bill" failed
  * after its retries (R-BILL-1 is now at risk). The failure is recorded in the audit trail and Party B's contact
- * is emailed, once per execution attempt (a redrive that fails again tells them again); the state machine then
- * ends the execution FAILED with the cause returned here, which the MonthlyCycle failure alarm reports to admins.
+ * is emailed, once per execution attempt (a redrive that fails again tells them again). The state machine then
+ * tries the step once more, without a catch: while the cause remains the execution ends FAILED on the step's own
+ * error (the MonthlyCycle failure alarm tells admins), and a redrive reruns it once the cause is fixed.
  */
 import { sendEmail } from "../../adapters/mailer";
 import { appendAuditEvent, getContract } from "../../adapters/repository";
@@ -31,7 +32,7 @@ export function failureMessage(cause: string): string {
   return cause;
 }
 
-export async function reportBillFailure(input: BillFailureInput): Promise<{ cause: string }> {
+export async function reportBillFailure(input: BillFailureInput): Promise<{ reported: true }> {
   const message = failureMessage(input.cause);
   const once = `bill-not-prepared#${input.period}#${input.redriveCount}`;
   await appendAuditEvent(
@@ -57,7 +58,5 @@ export async function reportBillFailure(input: BillFailureInput): Promise<{ caus
       executionName: input.executionName,
     }),
   });
-  return {
-    cause: `Rate usage and prepare the bill failed for ${input.contractId} ${input.period}: ${message}`,
-  };
+  return { reported: true };
 }
