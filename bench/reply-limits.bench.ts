@@ -90,11 +90,11 @@ if (caseArg >= 0) {
     );
   }
   process.stdout.write(
-    [
+    `${[
       "| Message | Size | Decided in | Peak RSS (process) | Outcome |",
       "| --- | --- | --- | --- | --- |",
       ...rows,
       "target: each < 2 s and < 512 MB",
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
 }

@@ -19,7 +19,7 @@
  * starts the monthly kickoff for a period now and, on virtual time, the buttons that move time.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_REGION, LOCAL_CREDENTIALS, loadAwsConfig } from "../functions/adapters/aws-config";
+import { DEFAULT_REGION, LOCAL_CREDENTIALS } from "../functions/adapters/aws-config";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
 import { formatInstant, parseLocalDate, startOfDay } from "../functions/core/time";
@@ -27,6 +27,7 @@ import { startEmbeddedApp } from "../infra/local/app";
 import { defaultLocalPorts, PortInUseError } from "../infra/local/ports";
 import { CONSOLE_PORT, startEmbeddedConsole } from "../infra/local/serve-console";
 import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local/services";
+import { sandboxVerifying } from "../infra/local/ses-local";
 
 const usage = `usage: npm run local -- [--contract FILE] [--virtual-time [--start YYYY-MM-DD]] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
                         [--sfn-port N] [--console-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
@@ -129,8 +130,7 @@ function sesSandbox(on: boolean, verified: string[]) {
     if (verified.length > 0) throw new UsageError("--verified needs --ses-sandbox");
     return {};
   }
-  const mailFrom = loadAwsConfig({}).mailFrom;
-  return { sesSandbox: { verifiedIdentities: [mailFrom.slice(mailFrom.lastIndexOf("@") + 1), ...verified] } };
+  return { sesSandbox: sandboxVerifying(verified) };
 }
 
 async function main(): Promise<void> {

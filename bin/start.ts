@@ -3,7 +3,10 @@
  * on the embedded stack over virtual time and prints one row per period, the renewal outcome, and writes
  * out/run.json and out/report.html (the console's contract page). `--contract/--from/--to/--seed` override
  * the scenario's own. With `--json`, stdout is the JSON document only and progress goes to stderr. With
- * `--serve`, the stack and the console stay up on the run's final virtual time until Ctrl-C.
+ * `--serve`, the stack and the console stay up on the run's final virtual time until Ctrl-C. With `--ses-sandbox`,
+ * SES behaves as in the sandbox: mail goes only to the stack's own domain and each `--verified` address or
+ * domain, anything else is refused (MessageRejected) and the run reports the executions that failed on it.
+ * A run in which any execution failed or timed out exits 1.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -14,9 +17,10 @@ import { type RunReport, runContractYear } from "../infra/local/contract-year";
 import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
+import { sandboxVerifying } from "../infra/local/ses-local";
 
 const usage =
-  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve]";
+  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…]";
 
 async function main(): Promise<number> {
   let values: {
@@ -27,6 +31,8 @@ async function main(): Promise<number> {
     seed?: string;
     json?: boolean;
     serve?: boolean;
+    "ses-sandbox"?: boolean;
+    verified?: string[];
   };
   try {
     ({ values } = parseArgs({
@@ -38,9 +44,12 @@ async function main(): Promise<number> {
         seed: { type: "string" },
         json: { type: "boolean" },
         serve: { type: "boolean" },
+        "ses-sandbox": { type: "boolean" },
+        verified: { type: "string", multiple: true },
       },
       strict: true,
     }));
+    if (values.verified && !values["ses-sandbox"]) throw new Error("--verified needs --ses-sandbox");
     if (values.from) parsePeriod(values.from);
     if (values.to) parsePeriod(values.to);
     if (values.seed && !/^\d{1,9}$/.test(values.seed)) throw new Error(`--seed must be a whole number`);
@@ -80,8 +89,9 @@ async function main(): Promise<number> {
       );
     }
   };
-  await runContractYear({
+  const report = await runContractYear({
     contract: loaded.contract,
+    ...(values["ses-sandbox"] ? { sesSandbox: sandboxVerifying(values.verified ?? []) } : {}),
     scenario: loaded.scenario,
     scenarioSource: scenarioPath,
     ...(values.from ? { from: values.from } : {}),
@@ -98,6 +108,14 @@ async function main(): Promise<number> {
       }
     },
   });
+  if (report.failures.length > 0) {
+    // The report names each one; this line is what a script or an impatient reader sees last.
+    const [first] = report.failures;
+    process.stderr.write(
+      `error: ${report.failures.length} execution(s) failed, first ${first?.stateMachine} ${first?.name}: ${first?.error}: ${first?.cause}\n`,
+    );
+    return 1;
+  }
   return 0;
 }
 

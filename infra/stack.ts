@@ -3,6 +3,7 @@
  * state machines, schedule, alarms. Deployment-specific values come from CDK context (`mailDomain`).
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ContractOpsAlarms } from "./constructs/alarms";
@@ -15,7 +16,7 @@ import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/sche
 import { ContractOpsStateMachines } from "./constructs/state-machines";
 import { ContractOpsTable } from "./constructs/table";
 
-export const STACK_NAME = "ContractOps";
+export { STACK_NAME } from "./stack-name";
 
 export class ContractOpsStack extends Stack {
   readonly table: ContractOpsTable;
@@ -82,6 +83,10 @@ export class ContractOpsStack extends Stack {
       accessLogs: this.buckets.accessLogs,
     });
     operatorTrail.denyTampering(operator.role);
+    // `ops --profile` reads the names below from this stack's outputs (bin/stack-outputs.ts).
+    operator.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ["cloudformation:DescribeStacks"], resources: [this.stackId] }),
+    );
 
     new CfnOutput(this, "OperatorRoleArn", { value: operator.role.roleArn });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
@@ -93,5 +98,8 @@ export class ContractOpsStack extends Stack {
     new CfnOutput(this, "UsageBucket", { value: this.buckets.usage.bucketName });
     // CloudFormation generates the table's name; the ops CLI reads it from here (docs/operations.md, Deploy).
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
+    // The sender and reply domain of the emails the CLI sends (record-invoice, resend …), read with the rest.
+    new CfnOutput(this, "MailFrom", { value: this.email.mailFrom });
+    new CfnOutput(this, "ReplyDomain", { value: this.email.replyDomain });
   }
 }

@@ -8,6 +8,7 @@
  * return `{agreed}` and `{payment, invoice}`, which the Parallel assigns to `$agreed`, `$payment`,
  * `$invoice` for "Close the cycle".
  */
+import { Duration } from "aws-cdk-lib";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import {
@@ -22,6 +23,7 @@ import {
 
 export type MonthlyCycleFunctions = WorkflowFunctions<
   | "prepare-bill"
+  | "report-bill-failure"
   | "send-bill"
   | "await-callback"
   | "send-reminder"
@@ -41,6 +43,32 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
       "R-PERIOD-1, R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-MONEY-1, R-RECON-4, R-CHANGE-1: rates the period's usage at the prices in force on each record's day and writes the bill once (bill id = contract + period), carrying the previous period's agreed adjustment; R-CALL-1, R-SMS-3, R-THROTTLE-1: checks the month's files as `ops compliance` does and stores the findings with the bill (ADR 0065).",
     payload: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
     assign: { contractId: "{% $states.input.contractId %}", period: "{% $states.input.period %}" },
+  });
+
+  // R-BILL-1 at risk: the bill cannot be prepared even after the retries. Party B is told, then one more
+  // attempt fails the execution on the step itself (the MonthlyCycle failure alarm tells admins), so a
+  // redrive reruns the step once the cause is fixed — a redrive resumes at the failed state, and a Fail
+  // state would only fail again.
+  const reportBillFailure = invokeStep(scope, {
+    fn: fns["report-bill-failure"],
+    stateName: "Tell Party B the bill could not be prepared",
+    comment:
+      "R-BILL-1: rating or preparing the bill failed after its retries; the failure is recorded and Party B's contact is emailed before the cycle ends failed.",
+    payload: {
+      contractId: CONTRACT,
+      period: PERIOD,
+      error: "{% $failure.Error %}",
+      cause: "{% $exists($failure.Cause) ? $failure.Cause : '' %}",
+      executionName: "{% $states.context.Execution.Name %}",
+      redriveCount: "{% $states.context.Execution.RedriveCount %}",
+    },
+  });
+  const prepareOnceFixed = invokeStep(scope, {
+    fn: fns["prepare-bill"],
+    stateName: "Prepare the bill once the cause is fixed",
+    comment:
+      'R-BILL-1: the same step as "Rate usage and prepare the bill", without a catch: while the cause remains it fails the cycle with the step\'s own error; redriven once the cause is fixed, it prepares the bill and the cycle goes on.',
+    payload: { contractId: CONTRACT, period: PERIOD },
   });
 
   const send = invokeStep(scope, {
@@ -442,6 +470,23 @@ export function monthlyCycleDefinition(scope: Construct, fns: MonthlyCycleFuncti
   })
     .when(sfn.Condition.jsonata("{% $states.input.held = true %}"), waitForUsage.next(prepare))
     .otherwise(send);
+  // Any failure may be transient (a crash, a timeout, throttling past the SDK's attempts): the idempotent
+  // step is tried again twice before Party B is bothered.
+  prepare.addRetry({
+    errors: ["States.ALL"],
+    interval: Duration.seconds(60),
+    backoffRate: 2,
+    maxAttempts: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  prepare.addCatch(reportBillFailure.next(prepareOnceFixed).next(usageMissing), {
+    errors: ["States.ALL"],
+    assign: {
+      failure: "{% $states.errorOutput %}",
+      contractId: "{% $states.input.contractId %}",
+      period: "{% $states.input.period %}",
+    },
+  });
   prepare.next(usageMissing);
   send.next(reminderDue);
   return sfn.Chain.start(prepare);

@@ -8,6 +8,7 @@ export const functionNames = [
   "list-active-contracts",
   "start-monthly-cycle",
   "prepare-bill",
+  "report-bill-failure",
   "send-bill",
   "await-callback",
   "send-reminder",

@@ -1,22 +1,29 @@
 /**
  * Where the stateful ops commands act: the embedded stack of `npm run local` by default (its fixed
- * ports), or a deployed stack with `--profile`/`--region` (the CONTRACT_OPS_TABLE etc. of that stack
- * come from the environment, as the README's deploy section shows).
+ * ports), or a deployed stack with `--profile`/`--region` (`--stack` names it): the CONTRACT_OPS_TABLE etc.
+ * of that stack come from its outputs (bin/stack-outputs.ts), read before the first call.
  */
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { NotFoundError } from "../../functions/adapters/repository";
 import { loadStackCalendar } from "../../functions/app/calendar";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
+import { outputsToEnv, readStackOutputs, StackOutputsError, type StackTarget } from "../stack-outputs";
 import { InputError } from "./cli-kit";
 
 export const targetOptions = {
   profile: { type: "string" },
   region: { type: "string" },
+  stack: { type: "string" },
 } as const;
 
-export function useTarget(values: { profile?: string | undefined; region?: string | undefined }): void {
+/** The deployed stack whose outputs are still to be read (set by useTarget, read by applyStackOutputs). */
+let pendingStack: StackTarget | undefined;
+
+export function useTarget(values: StackTarget): void {
+  pendingStack = undefined;
   if (values.profile || values.region) {
+    pendingStack = values;
     if (values.profile) process.env.AWS_PROFILE = values.profile;
     if (values.region) process.env.AWS_REGION = values.region;
     for (const name of [
@@ -40,9 +47,24 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
   resetAwsClients();
 }
 
+/** With a deployed target: sets the variables from the stack's outputs (once); a stack it cannot read is exit 1. */
+export async function applyStackOutputs(): Promise<void> {
+  const target = pendingStack;
+  if (!target) return;
+  pendingStack = undefined;
+  try {
+    Object.assign(process.env, outputsToEnv((await readStackOutputs(target)).outputs));
+  } catch (error) {
+    if (error instanceof StackOutputsError) throw new InputError(error.message, { cause: error });
+    throw error;
+  }
+  resetAwsClients();
+}
+
 /** Runs an operation; what the operator can fix (unknown contract, bad amount …) becomes exit 1. */
 export async function operation<T>(run: () => Promise<T>): Promise<T> {
   try {
+    await applyStackOutputs();
     // Deadlines computed here count working days with the stack's official years too (ADR 0041).
     await loadStackCalendar();
     return await run();

@@ -23,7 +23,8 @@ type Grant =
   | "send-email"
   | "start-monthly-cycle"
   | "start-renewal-watch"
-  | "answer-workflow-tasks";
+  | "answer-workflow-tasks"
+  | "answer-obligation-clock";
 
 const descriptions: Record<FunctionName, { description: string; grants: Grant[] }> = {
   "list-active-contracts": {
@@ -36,7 +37,13 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
   },
   "prepare-bill": {
     description: "MonthlyCycle: rates usage and writes the bill (R-PRICE-*, R-SMS-1)",
-    grants: ["table-read", "table-write", "usage-read"],
+    // send-email: a missing usage file is reported to Party B's contact (ADR 0027).
+    grants: ["table-read", "table-write", "usage-read", "send-email"],
+  },
+  "report-bill-failure": {
+    description:
+      "MonthlyCycle: prepare-bill failed after its retries; records it and tells Party B's contact (R-BILL-1)",
+    grants: ["table-read", "table-write", "send-email"],
   },
   "send-bill": {
     description: "MonthlyCycle: emails the bill, computes deadlines (R-BILL-1, R-RECON-1, R-PAY-1)",
@@ -92,7 +99,8 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
   "obligation-clock": {
     description:
       "ObligationClock: cure-period reminder and lapse (R-BREACH-1), a ticket past its deadline (R-SLA-1, R-SLA-2)",
-    grants: ["table-read", "table-write", "send-email"],
+    // An answer recorded before the clock's wait began completes that wait at once (ADR 0063).
+    grants: ["table-read", "table-write", "send-email", "answer-obligation-clock"],
   },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
@@ -159,12 +167,10 @@ export class ContractOpsFunctions extends Construct {
     );
 
     // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, and
-    // a month without an SMS (or voice) file would look like a permission error. Listing is limited to
-    // the usage/ prefix.
-    const listUsage = (fn: ContractFunction) =>
-      fn.allow(["s3:ListBucket"], [buckets.usage.bucketArn], undefined, {
-        StringLike: { "s3:prefix": ["usage/*"] },
-      });
+    // a month without an SMS (or voice) file would look like a permission error. No s3:prefix condition:
+    // the GetObject that needs the 404 carries no prefix in its request context, so a prefix-conditioned
+    // grant does not count for it (ADR 0025); listing shows key names only, never a usage file's content.
+    const listUsage = (fn: ContractFunction) => fn.allow(["s3:ListBucket"], [buckets.usage.bucketArn]);
     // While SES is in the sandbox it also authorizes the send against each recipient's identity, so a
     // grant on the domain identity alone is denied there. Any identity of the account, but only with the
     // project's sender address (docs/operations.md, "SES sandbox").
@@ -198,6 +204,8 @@ export class ContractOpsFunctions extends Construct {
       "send-email": sendEmail,
       "start-monthly-cycle": (fn) => fn.allow(["states:StartExecution"], [this.monthlyCycleArn]),
       "start-renewal-watch": (fn) => fn.allow(["states:StartExecution"], [this.renewalWatchArn]),
+      "answer-obligation-clock": (fn) =>
+        fn.allow(["states:SendTaskSuccess"], [stateMachineArn(stateMachineNames.obligationClock)]),
       "answer-workflow-tasks": (fn) =>
         fn.allow(
           ["states:SendTaskSuccess", "states:SendTaskFailure"],

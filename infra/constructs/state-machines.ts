@@ -25,6 +25,7 @@ import type { ContractOpsFunctions } from "./functions";
 const monthlyKickoffFunctions = ["list-active-contracts", "start-monthly-cycle"] as const;
 const monthlyCycleFunctions = [
   "prepare-bill",
+  "report-bill-failure",
   "send-bill",
   "await-callback",
   "send-reminder",

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
 import { inOwnInvokeContext } from "./invoke-store";
+import { IamEnforcer, rolesFromTemplate } from "./iam";
 import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
 import type { LocalServicesOptions } from "./services";
 import {
@@ -55,6 +56,11 @@ export interface EmbeddedAppOptions {
   wrapLambda?: (invoke: InvokeLambda) => InvokeLambda;
   /** Lambda invocations at once, beyond which they wait (default AWS's account quota, 1,000). */
   lambdaConcurrency?: number;
+  /**
+   * IAM enforcement from the template's roles (ADR 0025): on unless `false`. A test may pass a changed copy of
+   * the synthesized template (`template`) to run with a grant removed.
+   */
+  iam?: false | { template?: Record<string, unknown> };
 }
 
 function machineArn(arns: Map<string, string>, suffix: string): string {
@@ -65,7 +71,8 @@ function machineArn(arns: Map<string, string>, suffix: string): string {
 
 export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const clock = new VirtualClock(options.start, options.mode ?? "virtual");
-  const { template } = await localTemplate(repoRoot);
+  const { template: synthesized } = await localTemplate(repoRoot);
+  const template = (options.iam !== false && options.iam?.template) || synthesized;
   const names = loadAwsConfig({});
   const { stateMachines, functions } = loadStateMachinesFromTemplate(template, {
     region: DEFAULT_REGION,
@@ -106,7 +113,25 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     }
   };
   const faults = options.faults ?? (process.env.FAULTS ? loadFaultPlan(process.env.FAULTS) : undefined);
+  const iam =
+    options.iam === false
+      ? undefined
+      : new IamEnforcer(
+          rolesFromTemplate(template, {
+            region: DEFAULT_REGION,
+            accountId: ACCOUNT_ID,
+            tableName: names.tableName,
+            bucketNames: { usage: names.usageBucket, mail: names.mailBucket },
+          }),
+          {
+            region: DEFAULT_REGION,
+            accountId: ACCOUNT_ID,
+            ...(options.sesSandbox ? { sesVerifiedIdentities: options.sesSandbox.verifiedIdentities } : {}),
+            stateMachineOfTaskToken: (token) => stack.stepFunctions.stateMachineOfTaskToken(token),
+          },
+        );
   const stack = await startLocalStack({
+    ...(iam ? { iam } : {}),
     ...(faults ? { faults } : {}),
     clock,
     invokeLambda,
@@ -124,9 +149,13 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
   const { stepFunctions } = stack;
   const arns = new Map<string, string>();
   for (const machine of stateMachines) {
+    const roleArn = iam?.roles.stateMachineRoles.get(
+      `arn:aws:states:${DEFAULT_REGION}:${ACCOUNT_ID}:stateMachine:${machine.name}`,
+    )?.arn;
     const { stateMachineArn } = await stepFunctions.createStateMachine({
       name: machine.name,
       definition: JSON.stringify(machine.definition),
+      ...(roleArn ? { roleArn } : {}),
     });
     arns.set(machine.name, stateMachineArn);
   }
@@ -163,7 +192,9 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
       const stateMachineArn = target ? arns.get(target.name) : undefined;
       if (!target || !stateMachineArn)
         throw new Error(`schedule ${schedule.logicalId}: no target state machine`);
+      const roleArn = iam?.roles.scheduleRoles.get(schedule.logicalId)?.arn;
       stepFunctions.registerSchedule({
+        ...(roleArn ? { roleArn } : {}),
         name: target.name,
         cron: schedule.cron,
         timezone: schedule.timezone,

@@ -35,6 +35,7 @@ import {
 import { periodPlan } from "./scenario/plan";
 import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
+import type { SesSandbox } from "./ses-local";
 import { generateUsage } from "./usage-generator";
 
 export interface PeriodReport extends PeriodLedgerView {
@@ -76,6 +77,8 @@ export interface RunReport extends ContractLedgerView {
   partyAEmailsRead: number;
   stateTransitions: number;
   executions: { name: string; stateMachine: string; status: string }[];
+  /** The executions that ended FAILED or TIMED_OUT, with the error and cause Step Functions recorded. */
+  failures: { name: string; stateMachine: string; status: string; error: string; cause: string }[];
   virtualEnd: string;
   /** What Party B's staff recorded through the `ops` operations, refusals included. */
   operations: OperationLogEntry[];
@@ -97,6 +100,8 @@ export interface RunOptions {
   progress?: (line: string) => void;
   /** Failures injected into the run (ADR 0022). */
   faults?: FaultPlan;
+  /** SES sandbox mode: mail only to these verified identities, MessageRejected otherwise (`npm start --ses-sandbox`). */
+  sesSandbox?: SesSandbox;
   /**
    * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
@@ -141,7 +146,11 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
-  const app = await startEmbeddedApp({ start, ...(options.faults ? { faults: options.faults } : {}) });
+  const app = await startEmbeddedApp({
+    start,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
+  });
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
@@ -256,6 +265,17 @@ async function collectReport(
     });
     stateTransitions += history.events.filter((e) => e.type.endsWith("StateEntered")).length;
   }
+  const failures = [];
+  for (const execution of all.filter((e) => e.status === "FAILED" || e.status === "TIMED_OUT")) {
+    const described = await app.stepFunctions.describeExecution({ executionArn: execution.executionArn });
+    failures.push({
+      name: execution.name,
+      stateMachine: execution.stateMachine,
+      status: execution.status,
+      error: described.error ?? "",
+      cause: described.cause ?? "",
+    });
+  }
   const sent = await app.stack.sentEmails();
   return {
     contractId: contract.contractId,
@@ -273,6 +293,7 @@ async function collectReport(
     emailsSent: sent.length,
     stateTransitions,
     executions: all.map((e) => ({ name: e.name, stateMachine: e.stateMachine, status: e.status })),
+    failures,
     virtualEnd: formatInstant(end),
     ...(await contractLedgerView(contract.contractId)),
     obligations: await obligationsView(contract.contractId, periods, end),

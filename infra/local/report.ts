@@ -79,5 +79,7 @@ function scenarioOutcome(report: RunReport): string[] {
     );
   for (const o of report.operations.filter((op) => op.outcome === "refused"))
     lines.push(`refused: ${o.operation} ${o.period ?? ""} at ${o.at}: ${o.detail}`);
+  for (const f of report.failures)
+    lines.push(`${f.status}: ${f.stateMachine} ${f.name}: ${f.error}: ${f.cause}`);
   return lines;
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from "n
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import * as z from "zod";
+import { loadAwsConfig } from "../../functions/adapters/aws-config";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
 
 type StartSesEmulator = (config: { host: string; port: number }) => Promise<Server>;
@@ -103,6 +104,15 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore, sandbox: Ses
 /** Sandbox mode: only these identities (email addresses, or domains for any address at them) may send and receive. */
 export interface SesSandbox {
   verifiedIdentities: readonly string[];
+}
+
+/**
+ * The sandbox of `--ses-sandbox [--verified …]` (`npm run local`, `npm start`): the domain the stack sends from
+ * (its own identity) and the given addresses or domains.
+ */
+export function sandboxVerifying(verified: readonly string[]): SesSandbox {
+  const mailFrom = loadAwsConfig({}).mailFrom;
+  return { verifiedIdentities: [mailFrom.slice(mailFrom.lastIndexOf("@") + 1), ...verified] };
 }
 
 /**

@@ -12,6 +12,7 @@
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
 import { FaultInjector, type FaultPlan } from "./faults";
+import type { IamEnforcer } from "./iam";
 import { LambdaLogStore } from "./lambda-logs";
 import { handlesReleased, LOCAL_HOST, PortInUseError } from "./ports";
 import {
@@ -37,6 +38,8 @@ export interface LocalStackOptions extends Omit<LocalServicesOptions, "ports" | 
   invokeLambda?: InvokeLambda;
   /** Failures to inject (ADR 0022); none when absent. */
   faults?: FaultPlan;
+  /** IAM enforcement from the template's roles (ADR 0025); nothing is checked when absent. */
+  iam?: IamEnforcer;
 }
 
 export interface LocalStack extends LocalServices {
@@ -49,6 +52,8 @@ export interface LocalStack extends LocalServices {
   faults?: FaultInjector;
   /** What each Lambda invocation wrote, as CloudWatch Logs holds it (ADR 0092). */
   lambdaLogs: LambdaLogStore;
+  /** The IAM enforcer (its `denials` list every refused call), when the stack enforces IAM. */
+  iam?: IamEnforcer;
 }
 
 const unmapped: InvokeLambda = async (functionArn) => {
@@ -61,6 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     clock = new VirtualClock(new Date(), "real"),
     invokeLambda: plainInvoke = unmapped,
     faults: plan,
+    iam,
     ...rest
   } = options;
   const { stepFunctions: stepFunctionsPort = 0, ...servicePorts } = ports;
@@ -70,10 +76,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const lambdaLogs = new LambdaLogStore(clock);
   const loggedInvoke = lambdaLogs.capture(plainInvoke);
   // The deployed names are ContractOps-<folder under functions/>; a plan names the folder.
-  const invokeLambda = faults
+  const faultyInvoke = faults
     ? faults.wrapInvoke(loggedInvoke, (_arn, functionName) => functionName.replace(/^ContractOps-/, ""))
     : loggedInvoke;
-  const removeHook = faults ? addClientHook(faults.clientHook) : () => {};
+  const invokeLambda = iam ? iam.wrapInvoke(faultyInvoke) : faultyInvoke;
+  const removeFaultHook = faults ? addClientHook(faults.clientHook) : () => {};
+  const removeIamHook = iam ? addClientHook(iam.clientHook) : () => {};
+  const removeHook = () => {
+    removeFaultHook();
+    removeIamHook();
+  };
   let services: LocalServices | undefined;
   try {
     services = await startLocalServices({ ...rest, ports: servicePorts, track: (work) => clock.track(work) });
@@ -81,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stepFunctions = new LocalStepFunctions({
       clock,
       invokeLambda,
+      ...(iam ? { authorize: iam.authorizeRole } : {}),
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
     });
@@ -120,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       invokeLambda,
       lambdaLogs,
       ...(faults ? { faults } : {}),
+      ...(iam ? { iam } : {}),
       async stop() {
         if (stopped) return;
         stopped = true;

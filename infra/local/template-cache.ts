@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as z from "zod";
+import { loadAwsConfig } from "../../functions/adapters/aws-config";
+import type { SynthesizeOptions } from "../synth-local";
 
 const templateSchema = z.record(z.string(), z.unknown());
 
@@ -16,6 +18,14 @@ const templateSchema = z.record(z.string(), z.unknown());
 const INPUTS = ["infra/app.ts", "infra/stack.ts", "infra/synth-local.ts", "infra/table-schema.ts"];
 const INPUT_DIRECTORIES = ["infra/constructs", "workflows"];
 const LOCKS = ["package-lock.json", "tsconfig.json", "cdk.json"];
+
+/**
+ * The embedded stack is deployed with its own mail domain (the one its handlers send from), so the template's
+ * `ses:FromAddress` condition names the local sender and IAM enforcement (ADR 0025) checks it as AWS would.
+ */
+export const LOCAL_SYNTH_OPTIONS: SynthesizeOptions = {
+  context: { mailDomain: loadAwsConfig({}).mailFrom.split("@")[1] },
+};
 
 function filesUnder(repoRoot: string, directory: string): string[] {
   return readdirSync(join(repoRoot, directory), { recursive: true, withFileTypes: true })
@@ -27,6 +37,7 @@ function filesUnder(repoRoot: string, directory: string): string[] {
 /** The cache key: a hash over the path and content of each input. */
 export function templateKey(repoRoot: string): string {
   const hash = createHash("sha256");
+  hash.update(`${JSON.stringify(LOCAL_SYNTH_OPTIONS)}\0`);
   const files = [
     ...INPUTS,
     ...INPUT_DIRECTORIES.flatMap((directory) => filesUnder(repoRoot, directory)),
@@ -61,7 +72,7 @@ export async function localTemplate(repoRoot: string): Promise<CachedTemplate> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
   }
   const { synthesizeTemplate } = await import("../synth-local");
-  const template = synthesizeTemplate();
+  const template = synthesizeTemplate(LOCAL_SYNTH_OPTIONS);
   mkdirSync(join(path, ".."), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(temporary, JSON.stringify(template));

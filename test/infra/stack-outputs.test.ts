@@ -4,7 +4,7 @@
  * docs/operations.md names each output with the variable it goes into.
  */
 import { readFileSync } from "node:fs";
-import { Template } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildStack } from "../../infra/synth-local";
 
@@ -12,14 +12,21 @@ import { buildStack } from "../../infra/synth-local";
 const CLI_OUTPUTS: Record<string, string> = {
   TableName: "CONTRACT_OPS_TABLE",
   UsageBucket: "CONTRACT_OPS_USAGE_BUCKET",
+  InboundMailBucket: "CONTRACT_OPS_MAIL_BUCKET",
+  MailFrom: "CONTRACT_OPS_MAIL_FROM",
+  ReplyDomain: "CONTRACT_OPS_REPLY_DOMAIN",
+  MonthlyCycleArn: "MONTHLY_CYCLE_ARN",
   RenewalWatchArn: "RENEWAL_WATCH_ARN",
+  ObligationClockArn: "OBLIGATION_CLOCK_ARN",
 };
 
 let outputs: Record<string, { Value: unknown }>;
+let template: Template;
 
 beforeAll(() => {
   const { stack } = buildStack();
-  outputs = Template.fromStack(stack).toJSON().Outputs as Record<string, { Value: unknown }>;
+  template = Template.fromStack(stack);
+  outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 });
 
 describe("stack outputs for the ops CLI", () => {
@@ -33,5 +40,16 @@ describe("stack outputs for the ops CLI", () => {
       expect(outputs[output], output).toBeDefined();
       expect(guide).toMatch(new RegExp(`${output}[^\\n]*${variable}|${variable}[^\\n]*${output}`));
     }
+  });
+
+  it("lets the operator role read this stack's outputs (DescribeStacks on the stack's own id only)", () => {
+    template.hasResourceProperties("AWS::IAM::Policy", {
+      Roles: [{ Ref: Match.stringLikeRegexp("^OperatorRole") }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: "cloudformation:DescribeStacks", Effect: "Allow", Resource: { Ref: "AWS::StackId" } },
+        ]),
+      },
+    });
   });
 });

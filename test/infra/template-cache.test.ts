@@ -6,7 +6,12 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { localTemplate, templateCachePath, templateKey } from "../../infra/local/template-cache";
+import {
+  LOCAL_SYNTH_OPTIONS,
+  localTemplate,
+  templateCachePath,
+  templateKey,
+} from "../../infra/local/template-cache";
 import { synthesizeTemplate } from "../../infra/synth-local";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
@@ -34,7 +39,7 @@ describe("template cache of the embedded stack", () => {
     expect(existsSync(templateCachePath(copy, templateKey(copy)))).toBe(true);
     const second = await localTemplate(copy);
     expect(second.synthesized).toBe(false);
-    expect(second.template).toEqual(synthesizeTemplate());
+    expect(second.template).toEqual(synthesizeTemplate(LOCAL_SYNTH_OPTIONS));
   }, 120_000);
 
   it("a changed workflow, construct or locked version gives a new key", () => {

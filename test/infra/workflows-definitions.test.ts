@@ -75,6 +75,8 @@ const expectedStates: Record<string, string[]> = {
     "Rate usage and prepare the bill",
     "Is a usage file still missing?",
     "Wait a working day for the missing usage file",
+    "Tell Party B the bill could not be prepared",
+    "Prepare the bill once the cause is fixed",
     "Send the bill to Party A",
     "Is there time for a reminder before the reconciliation deadline?",
     "Wait for Party A's reconciliation reply",
@@ -193,6 +195,18 @@ describe.each(Object.values(stateMachineNames))("%s", (name) => {
                 ErrorEquals: ["CyclesNotStartedError"],
                 IntervalSeconds: 5,
                 MaxAttempts: 3,
+                BackoffRate: 2,
+                JitterStrategy: "FULL",
+              },
+            ]
+          : []),
+        // Preparing the bill is tried twice more on any error before Party B is told (ADR 0026).
+        ...(stateName === "Rate usage and prepare the bill"
+          ? [
+              {
+                ErrorEquals: ["States.ALL"],
+                IntervalSeconds: 60,
+                MaxAttempts: 2,
                 BackoffRate: 2,
                 JitterStrategy: "FULL",
               },

@@ -53,6 +53,7 @@ function report(periods: PeriodReport[]): RunReport {
     partyAEmailsRead: 0,
     stateTransitions: 0,
     executions: [],
+    failures: [],
     virtualEnd: "2025-09-20T00:00:00+08:00",
     scenario: null,
     operations: [],

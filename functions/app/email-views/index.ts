@@ -16,7 +16,7 @@ import {
   reReconciliationUnresolved,
 } from "./cycle";
 import { needsPerson, replyAcknowledgement, untrustedReply } from "./replies";
-import { statement, usageHeld, usageMissing } from "./statement";
+import { billNotPrepared, statement, usageHeld, usageMissing } from "./statement";
 import { endOfContract, renewalConfirmation, renewalReminder, settlement } from "./term";
 
 export { type AcknowledgementVariant, type InboundFacts, NEEDS_PERSON_REASONS } from "./replies";
@@ -27,6 +27,7 @@ export const emails = {
   statement,
   usageHeld,
   usageMissing,
+  billNotPrepared,
   reconciliationReminder,
   reReconciliationUnresolved,
   overdueNotice,

@@ -5,6 +5,7 @@ import { cite } from "../../core/clause-words";
 import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from "../../core/contract";
 import {
   type RenderedEmail,
+  renderBillNotPreparedEmail,
   renderStatementEmail,
   renderUsageHeldEmail,
   renderUsageMissingEmail,
@@ -174,5 +175,17 @@ export function usageHeld(
     bucket,
     lastBillingDay: held.lastBillingDay,
     checkTime: held.checkTime,
+  });
+}
+
+/** To Party B's contact: the period's bill could not be prepared (the MonthlyCycle ends FAILED, to be redriven). */
+export function billNotPrepared(
+  contract: Contract,
+  failure: { period: string; error: string; message: string; executionName: string },
+): RenderedEmail {
+  return renderBillNotPreparedEmail({
+    contract: contractView(contract),
+    ...failure,
+    billClause: cite("R-BILL-1"),
   });
 }

@@ -2,6 +2,8 @@
  * The outbound emails of the contract-operations system: pure renderers from view models to
  * `{ subject, text, html }`, in Chinese. Sending (SES, Reply-To carrying the reply key) is the mailer's job.
  */
+
+export { type BillNotPreparedEmailInput, renderBillNotPreparedEmail } from "./bill-not-prepared";
 export { type BreachRecordedEmailInput, renderBreachRecordedEmail } from "./breach-recorded";
 export { type BudgetWarningEmailInput, renderBudgetWarningEmail } from "./budget-warning";
 export { type CalendarProvisionalEmailInput, renderCalendarProvisionalEmail } from "./calendar-provisional";

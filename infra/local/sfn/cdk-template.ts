@@ -1,12 +1,13 @@
 /**
  * From `cdk synth` output to what the local runtime executes: the state machine definitions with
- * every intrinsic (Fn::Join, Fn::GetAtt …Arn, Ref, Fn::Sub, pseudo parameters) resolved, and the
+ * every intrinsic resolved (infra/local/template-intrinsics.ts, shared with the IAM roles), and the
  * Lambda functions mapped to their handler modules through the resource Metadata our CDK constructs
  * write ("contract-ops:entry" = handler file relative to the repo root, "contract-ops:handler" =
  * export name). So the embedded stack runs what would be deployed, never a hand-written copy.
  */
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { TemplateIntrinsicError, templateResolver } from "../template-intrinsics";
 import { InvalidDefinitionError } from "./errors";
 import type { InvokeLambda } from "./runtime";
 
@@ -55,12 +56,12 @@ export function loadStateMachinesFromTemplate(
     string,
     Resource
   >;
-  const partition = options.region.startsWith("cn-") ? "aws-cn" : "aws";
-  const functionNames = new Map<string, string>();
   const functions = new Map<string, TemplateFunction>();
-
-  const arnOf = (name: string) =>
-    `arn:${partition}:lambda:${options.region}:${options.accountId}:function:${name}`;
+  const intrinsics = templateResolver(template, {
+    region: options.region,
+    accountId: options.accountId,
+    ...(options.bucketNames ? { bucketNames: options.bucketNames } : {}),
+  });
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== "AWS::Lambda::Function") continue;
     const nameProp = r.Properties?.FunctionName;
@@ -70,11 +71,10 @@ export function loadStateMachinesFromTemplate(
       );
     }
     const functionName = nameProp ?? logicalId;
-    functionNames.set(logicalId, functionName);
     const entry = r.Metadata?.["contract-ops:entry"];
     if (typeof entry !== "string") continue;
     const handler = r.Metadata?.["contract-ops:handler"];
-    functions.set(arnOf(functionName), {
+    functions.set(intrinsics.getAtt(logicalId, "Arn", logicalId), {
       logicalId,
       functionName,
       entry: isAbsolute(entry) ? entry : resolve(options.repoRoot, entry),
@@ -84,71 +84,18 @@ export function loadStateMachinesFromTemplate(
     });
   }
 
-  const bucketName = (resource: Resource | undefined): string | undefined => {
-    if (resource?.Type !== "AWS::S3::Bucket") return undefined;
-    const role = resource.Metadata?.["contract-ops:bucket"];
-    return typeof role === "string" ? options.bucketNames?.[role] : undefined;
-  };
-
-  const pseudo: Record<string, string> = {
-    "AWS::Region": options.region,
-    "AWS::AccountId": options.accountId,
-    "AWS::Partition": partition,
-    "AWS::URLSuffix": partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
-  };
-  const ref = (name: string, where: string): string => {
-    const p = pseudo[name];
-    if (p !== undefined) return p;
-    const fn = functionNames.get(name);
-    if (fn !== undefined) return fn;
-    const bucket = bucketName(resources[name]);
-    if (bucket !== undefined) return bucket;
-    throw new TemplateResolutionError(
-      `${where}: cannot resolve Ref ${name} (only Lambda functions, buckets named in bucketNames and pseudo parameters)`,
-    );
-  };
-  const getAtt = (logicalId: string, attribute: string, where: string): string => {
-    const fn = functionNames.get(logicalId);
-    if (fn !== undefined && attribute === "Arn") return arnOf(fn);
-    throw new TemplateResolutionError(`${where}: cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
-  };
   const resolveValue = (value: unknown, where: string): string => {
-    if (typeof value === "string") return value;
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new TemplateResolutionError(`${where}: cannot resolve ${JSON.stringify(value)}`);
+    let resolved: unknown;
+    try {
+      resolved = intrinsics.resolve(value, where);
+    } catch (error) {
+      if (error instanceof TemplateIntrinsicError)
+        throw new TemplateResolutionError(error.message, { cause: error });
+      throw error;
     }
-    const entries = Object.entries(value);
-    const [key, arg] = entries[0] ?? [];
-    if (entries.length !== 1 || key === undefined)
-      throw new TemplateResolutionError(`${where}: not an intrinsic function: ${JSON.stringify(value)}`);
-    switch (key) {
-      case "Ref":
-        return ref(String(arg), where);
-      case "Fn::GetAtt": {
-        const [id, attr] = Array.isArray(arg) ? arg : String(arg).split(".");
-        return getAtt(String(id), String(attr), where);
-      }
-      case "Fn::Join": {
-        if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== "string" || !Array.isArray(arg[1])) {
-          throw new TemplateResolutionError(`${where}: malformed Fn::Join`);
-        }
-        return (arg[1] as unknown[]).map((part) => resolveValue(part, where)).join(arg[0]);
-      }
-      case "Fn::Sub": {
-        const [text, vars] = Array.isArray(arg)
-          ? [arg[0], (arg[1] ?? {}) as Record<string, unknown>]
-          : [arg, {}];
-        if (typeof text !== "string") throw new TemplateResolutionError(`${where}: malformed Fn::Sub`);
-        // `${!Literal}` is Fn::Sub's escape for a literal `${Literal}` (left for DefinitionSubstitutions).
-        return substitute(text, (name) => {
-          if (name in vars) return resolveValue(vars[name], where);
-          const [id, attr] = name.split(".");
-          return attr ? getAtt(id as string, attr, where) : ref(name, where);
-        }).replaceAll("${!", "${");
-      }
-      default:
-        throw new TemplateResolutionError(`${where}: intrinsic function ${key} is not supported`);
-    }
+    if (typeof resolved !== "string")
+      throw new TemplateResolutionError(`${where}: cannot resolve ${JSON.stringify(value)} to text`);
+    return resolved;
   };
 
   const stateMachines: Array<{ logicalId: string; name: string; definition: object }> = [];

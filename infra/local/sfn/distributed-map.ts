@@ -66,6 +66,8 @@ export interface DistributedMapHost<S> {
   whenClosed(executionArn: string, then: (outcome: { status: string; output: unknown }) => void): void;
   stopChild(executionArn: string): void;
   readS3Object(bucket: string, key: string): Promise<string>;
+  /** The AccessDenied message for what the execution's role may not do (IAM, ADR 0025), else undefined. */
+  authorize(strand: S, action: string, resource: string): string | undefined;
 }
 
 /** Default concurrency of a Distributed Map: up to 10,000 child executions at once. */
@@ -128,6 +130,7 @@ async function numberField(
 
 async function readItems<S>(
   host: DistributedMapHost<S>,
+  strand: S,
   config: DistributedMapConfig,
   ctx: EvalContext,
 ): Promise<unknown[]> {
@@ -140,6 +143,8 @@ async function readItems<S>(
       "ItemReader Arguments must name a Bucket and a Key.",
     );
   }
+  const refusal = host.authorize(strand, "s3:GetObject", `arn:aws:s3:::${args.Bucket}/${args.Key}`);
+  if (refusal !== undefined) throw new StatesFailureError("States.ItemReaderFailed", refusal);
   let text: string;
   try {
     text = await host.readS3Object(args.Bucket, args.Key);
@@ -223,6 +228,13 @@ export async function runDistributedMap<S>(run: DistributedMapRun<S>): Promise<u
   const childMachineName = `${parent.machineName}/${label}`;
   const mapRunArn = `arn:aws:states:${host.region}:${host.accountId}:mapRun:${childMachineName}:${runId}`;
   const childMachineArn = host.childMachine(childMachineName, run.processor);
+  // Child executions are started with the parent's role, which needs states:StartExecution on the parent.
+  const refusal = host.authorize(
+    strand,
+    "states:StartExecution",
+    childMachineArn.slice(0, childMachineArn.lastIndexOf("/")),
+  );
+  if (refusal !== undefined) throw new StatesFailureError("States.Runtime", refusal);
   const toleratedFailurePercentage = await numberField(
     config.toleratedFailurePercentage,
     ctx,
@@ -258,7 +270,7 @@ export async function runDistributedMap<S>(run: DistributedMapRun<S>): Promise<u
   try {
     let inputs: unknown[];
     try {
-      const items = config.itemReader ? await readItems(host, config, ctx) : await run.items();
+      const items = config.itemReader ? await readItems(host, strand, config, ctx) : await run.items();
       inputs = [];
       for (const [index, item] of items.entries()) inputs.push(await run.select(item, index));
     } catch (error) {

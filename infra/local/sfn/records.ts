@@ -12,9 +12,17 @@ export type InvokeLambda = (
   context: { functionName: string; awsRequestId: string },
 ) => Promise<unknown>;
 
+/**
+ * IAM as the state machine's (or the scheduler's) role meets it (infra/local/iam, ADR 0025): the AccessDenied
+ * message AWS would give for `action` on `resource`, or undefined when the role allows it.
+ */
+export type AuthorizeRole = (roleArn: string, action: string, resource: string) => string | undefined;
+
 export interface LocalStepFunctionsOptions {
   clock: VirtualClock;
   invokeLambda: InvokeLambda;
+  /** Checks what a role does (lambda:InvokeFunction, states:StartExecution, s3:GetObject); all allowed when absent. */
+  authorize?: AuthorizeRole;
   region?: string;
   accountId?: string;
   /** S3 GetObject for a Distributed Map's ItemReader: the object's text. */

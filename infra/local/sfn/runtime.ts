@@ -56,20 +56,30 @@ export class LocalStepFunctions extends ExecutionStore {
     status: ExecutionStatus;
   }) => void)[] = [];
   private readonly interpreter: StateInterpreter;
+  private readonly authorize: LocalStepFunctionsOptions["authorize"];
+  /** Schedule firings the scheduler's role could not deliver, as its dead-letter queue receives them. */
+  readonly scheduleDeadLetters: {
+    schedule: string;
+    scheduledTime: string;
+    errorCode: string;
+    errorMessage: string;
+  }[] = [];
 
   constructor(options: LocalStepFunctionsOptions) {
     super(options);
+    this.authorize = options.authorize;
     const taskHost = {
       clock: this.clock,
       region: this.region,
       accountId: this.accountId,
       invokeLambda: options.invokeLambda,
+      authorize: options.authorize,
       tokens: this.tokens,
     };
     this.interpreter = new StateInterpreter({
       clock: this.clock,
       runTask: (strand, state, ctx) => runTask(taskHost, strand, state, ctx),
-      distributedHost: this.hostForMapRuns(options.readS3Object),
+      distributedHost: this.hostForMapRuns(options.readS3Object, options.authorize),
       mapRuns: this.mapRuns,
     });
   }
@@ -292,6 +302,8 @@ export class LocalStepFunctions extends ExecutionStore {
     /** The input, or a function of the firing's scheduled instant. */
     input: string | ((firesAt: Date) => string);
     executionName?: (firesAt: Date) => string;
+    /** The scheduler's role: each firing needs states:StartExecution on the target (IAM, ADR 0025). */
+    roleArn?: string;
   }): { cancel(): void } {
     const cron = parseCron(options.cron, options.timezone);
     this.machine(options.stateMachineArn);
@@ -305,6 +317,20 @@ export class LocalStepFunctions extends ExecutionStore {
       }
       const timer = this.clock.schedule(at, async () => {
         arm(at);
+        const refusal =
+          options.roleArn === undefined
+            ? undefined
+            : this.authorize?.(options.roleArn, "states:StartExecution", options.stateMachineArn);
+        if (refusal !== undefined) {
+          // Scheduler does not retry a permission error: the firing goes to its dead-letter queue.
+          this.scheduleDeadLetters.push({
+            schedule: options.name,
+            scheduledTime: at.toISOString(),
+            errorCode: "AccessDeniedException",
+            errorMessage: refusal,
+          });
+          return;
+        }
         const input = typeof options.input === "function" ? options.input(at) : options.input;
         try {
           await this.startExecution({
@@ -399,11 +425,18 @@ export class LocalStepFunctions extends ExecutionStore {
     }
   }
 
+  /** The state machine whose execution holds this open task token (IAM checks SendTask* against it). */
+  stateMachineOfTaskToken(taskToken: string): string | undefined {
+    return this.tokens.get(taskToken)?.exec.machine.arn;
+  }
+
   /** What a Distributed Map's Map Run borrows from the runtime (distributed-map.ts). */
   private hostForMapRuns(
     readS3Object: LocalStepFunctionsOptions["readS3Object"],
+    authorize: LocalStepFunctionsOptions["authorize"],
   ): DistributedMapHost<Strand> {
     return {
+      authorize: (strand, action, resource) => authorize?.(strand.exec.machine.roleArn, action, resource),
       region: this.region,
       accountId: this.accountId,
       nowMs: () => this.clock.nowMs(),

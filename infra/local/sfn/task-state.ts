@@ -11,7 +11,7 @@ import { queryError, secondsField } from "./evaluation";
 import type { EvalContext } from "./expressions";
 import { emit, errorDetails } from "./history";
 import { checkPayload, MAX_PAYLOAD_BYTES, payloadBytes } from "./limits";
-import type { InvokeLambda, Outcome, Strand, TokenRecord } from "./records";
+import type { AuthorizeRole, InvokeLambda, Outcome, Strand, TokenRecord } from "./records";
 import type { ScheduledTimer, VirtualClock } from "./virtual-clock";
 
 /** What a Task borrows from the runtime. */
@@ -20,6 +20,7 @@ export interface TaskHost {
   region: string;
   accountId: string;
   invokeLambda: InvokeLambda;
+  authorize: AuthorizeRole | undefined;
   /** Open task tokens by token string (SendTaskSuccess/Failure/Heartbeat look them up). */
   tokens: Map<string, TokenRecord>;
 }
@@ -194,10 +195,16 @@ export async function runTask(
     };
     // The invocation holds the clock itself and hands over to this strand (ok/fail re-acquire the
     // strand's hold synchronously) before letting go, so time cannot slip in between.
+    // The role must allow lambda:InvokeFunction; Step Functions reports Lambda's 403 as a service exception.
+    const refusal = host.authorize?.(exec.machine.roleArn, "lambda:InvokeFunction", functionArn);
     Promise.resolve()
-      .then(() =>
-        host.invokeLambda(functionArn, JSON.parse(payloadText), { functionName, awsRequestId: requestId }),
-      )
+      .then(() => {
+        if (refusal !== undefined) throw new StatesFailureError("Lambda.AWSLambdaException", refusal);
+        return host.invokeLambda(functionArn, JSON.parse(payloadText), {
+          functionName,
+          awsRequestId: requestId,
+        });
+      })
       .then(succeeded, failed)
       .catch(failed)
       .finally(invocationHold);
@@ -248,6 +255,7 @@ function lambdaArn(host: TaskHost, nameOrArn: string): string {
 
 /** What a Lambda handler's exception becomes: Error = errorType, Cause = Lambda's error JSON. */
 function lambdaError(error: unknown): { errorType: string; cause: string } {
+  if (error instanceof StatesFailureError) return { errorType: error.error, cause: error.causeText ?? "" };
   const e = error instanceof Error ? error : new Error(String(error));
   const errorType = e.name || "Error";
   const trace = (e.stack ?? "").split("\n");

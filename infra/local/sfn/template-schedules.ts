@@ -41,7 +41,7 @@ export function loadSchedulesFromTemplate(template: object): TemplateSchedule[] 
     const target = (props.Target ?? {}) as { Arn?: unknown; Input?: unknown };
     const ref = (target.Arn as { Ref?: unknown } | undefined)?.Ref;
     const machine = typeof ref === "string" ? resources[ref] : undefined;
-    if (!machine || machine.Type !== "AWS::StepFunctions::StateMachine" || typeof ref !== "string") {
+    if (machine?.Type !== "AWS::StepFunctions::StateMachine" || typeof ref !== "string") {
       throw new TemplateResolutionError(`${where}: the target is not a state machine of this template`);
     }
     if (typeof target.Input !== "string") {
