@@ -7,8 +7,8 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
-import { inOwnInvokeContext } from "./invoke-store";
 import { IamEnforcer, rolesFromTemplate } from "./iam";
+import { inOwnInvokeContext } from "./invoke-store";
 import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
 import type { LocalServicesOptions } from "./services";
 import {

@@ -300,7 +300,7 @@ describe("the console in a browser", () => {
     await page.close();
     const english = await open(`/contracts/${report.contractId}?lang=en`);
     const states = await english.$$eval("table.register .breach-state", (spans) =>
-      spans.map((s) => s.getAttribute("data-state") + ": " + (s.textContent ?? "")),
+      spans.map((s) => `${s.getAttribute("data-state")}: ${s.textContent ?? ""}`),
     );
     expect(states).toContain("lapsed: lapsed: neither cured nor objected");
     await english.close();
