@@ -1,7 +1,8 @@
 /**
  * Where the stateful ops commands act: the embedded stack of `npm run local` by default (its fixed
  * ports), or a deployed stack with `--profile`/`--region` (the CONTRACT_OPS_TABLE etc. of that stack
- * come from the environment, as the README's deploy section shows).
+ * come from the environment, as the README's deploy section shows). Reads go to the services directly;
+ * writes go to the operator function's URL, CONTRACT_OPS_OPERATOR_URL (ADR 0038).
  */
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { NotFoundError } from "../../functions/adapters/repository";
@@ -33,6 +34,7 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
     process.env.CONTRACT_OPS_S3_ENDPOINT ??= local(defaultLocalPorts.s3);
     process.env.CONTRACT_OPS_SES_ENDPOINT ??= local(defaultLocalPorts.ses);
     process.env.CONTRACT_OPS_SFN_ENDPOINT ??= local(defaultLocalPorts.stepFunctions);
+    process.env.CONTRACT_OPS_OPERATOR_URL ??= `${local(defaultLocalPorts.operator)}/`;
   }
   resetAwsClients();
 }

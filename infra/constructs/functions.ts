@@ -94,6 +94,10 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
       "ObligationClock: cure-period reminder and lapse (R-BREACH-1), a ticket past its deadline (R-SLA-1, R-SLA-2)",
     grants: ["table-read", "table-write", "send-email"],
   },
+  "operator-command": {
+    description: "ops write commands behind an AWS_IAM function URL, audited as the caller (ADR 0038)",
+    grants: ["table-read", "table-write", "send-email", "start-renewal-watch", "answer-workflow-tasks"],
+  },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
     grants: ["table-read", "table-write", "send-email", "mail-read", "answer-workflow-tasks"],

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
 import { type FaultPlan, loadFaultPlan } from "./faults";
+import { operatorFunctionOf, startOperatorUrl } from "./operator-url";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -40,7 +41,7 @@ export interface EmbeddedApp {
 export interface EmbeddedAppOptions {
   start: Date;
   mode?: ClockMode;
-  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number };
+  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number; operator?: number };
   verdicts?: LocalServicesOptions["verdicts"];
   dataDir?: string;
   /** SES sandbox mode: only these identities may receive (and send) mail; MessageRejected otherwise. */
@@ -95,11 +96,12 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     }
   };
   const faults = options.faults ?? (process.env.FAULTS ? loadFaultPlan(process.env.FAULTS) : undefined);
+  const { operator: operatorPort = 0, ...stackPorts } = options.ports ?? {};
   const stack = await startLocalStack({
     ...(faults ? { faults } : {}),
     clock,
     invokeLambda,
-    ...(options.ports ? { ports: options.ports } : {}),
+    ports: stackPorts,
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
@@ -126,6 +128,18 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     calendarCheck: machineArn(arns, "CalendarCheck"),
     obligationClock: machineArn(arns, "ObligationClock"),
   };
+
+  // ADR 0038: `ops` writes reach the operator function only through its (local) function URL.
+  const operatorUrl = await startOperatorUrl({
+    port: operatorPort,
+    ...operatorFunctionOf(template, functions),
+    invoke: (arn, event, context) => stack.invokeLambda(arn, event, context),
+    track: (work) => clock.track(work),
+  }).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
+  stack.env.CONTRACT_OPS_OPERATOR_URL = operatorUrl.url;
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
   Object.assign(process.env, stack.env, {
@@ -170,6 +184,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     stateMachineArns,
     async stop() {
       resetAwsClients();
+      await operatorUrl.stop();
       await stack.stop();
     },
   };
