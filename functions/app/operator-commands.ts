@@ -86,12 +86,22 @@ export const operatorCommands = {
   }),
   "record-invoice": command({
     input: z.strictObject({ ...cycleInput, number: text, date: text.optional() }),
-    output: results.cycle.extend({ invoiceNumber: z.string(), invoicedAt: z.string(), late: z.boolean() }),
+    output: results.cycle.extend({
+      invoiceNumber: z.string(),
+      invoicedAt: z.string(),
+      late: z.boolean(),
+      email: z.enum(["sent", "queued"]),
+    }),
     run: recordInvoice,
   }),
   "record-agreed": command({
     input: z.strictObject({ ...cycleInput, agreed: text }),
-    output: results.cycle.extend({ billTotal: z.string(), agreedAmount: z.string(), adjustment: z.string() }),
+    output: results.cycle.extend({
+      billTotal: z.string(),
+      agreedAmount: z.string(),
+      adjustment: z.string(),
+      carriedTo: z.string(),
+    }),
     run: recordAgreedAmount,
   }),
   "record-reconciliation": command({
