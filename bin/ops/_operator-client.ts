@@ -17,9 +17,9 @@ import {
 import { operatorResponseBody } from "../../functions/app/operator-request";
 import { InputError } from "./cli-kit";
 
-export const OPERATOR_URL_VARIABLE = "CONTRACT_OPS_OPERATOR_URL";
+const OPERATOR_URL_VARIABLE = "CONTRACT_OPS_OPERATOR_URL";
 
-export class OperatorFunctionError extends Error {
+class OperatorFunctionError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "OperatorFunctionError";
@@ -55,9 +55,11 @@ export async function operatorWrite<Name extends OperatorCommandName>(
   const local = config.endpoints.dynamodb !== undefined;
   const credentials = local ? LOCAL_CREDENTIALS : await defaultProvider()();
   const body = JSON.stringify({ command, input });
+  // A function URL names its region (`<id>.lambda-url.<region>.on.aws`); the signature must use that one.
+  const region = /\.lambda-url\.([a-z0-9-]+)\./.exec(url.hostname)?.[1] ?? config.region;
   const headers = await signPost(
     { url, body, headers: { "content-type": "application/json" } },
-    { region: config.region, credentials },
+    { region, credentials },
   );
   // fetch sets Host from the URL itself, the value that was signed.
   const { host: _signedHost, ...sent } = headers;

@@ -27,7 +27,7 @@ export type FunctionUrlEvent = z.infer<typeof functionUrlEvent>;
 
 const requestBody = z.strictObject({ command: z.string(), input: z.unknown() });
 
-export const OPERATOR_ERROR_CODES = [
+const OPERATOR_ERROR_CODES = [
   "method-not-allowed",
   "no-iam-caller",
   "invalid-request",
@@ -41,9 +41,9 @@ export const operatorResponseBody = z.union([
   z.strictObject({ command: z.string(), operator: z.string(), result: z.unknown() }),
   z.strictObject({ error: z.strictObject({ code: z.enum(OPERATOR_ERROR_CODES), message: z.string() }) }),
 ]);
-export type OperatorResponseBody = z.infer<typeof operatorResponseBody>;
+type OperatorResponseBody = z.infer<typeof operatorResponseBody>;
 
-export interface FunctionUrlResponse {
+interface FunctionUrlResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;

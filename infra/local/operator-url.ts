@@ -17,7 +17,7 @@ import type { InvokeLambda, TemplateFunction } from "./sfn";
 
 /** The largest request body a function URL accepts (Lambda's 6 MB synchronous payload limit). */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
-export const LOCAL_ACCOUNT_ID = "000000000000";
+const LOCAL_ACCOUNT_ID = "000000000000";
 
 export interface OperatorUrlOptions {
   port: number;
@@ -72,7 +72,7 @@ export function operatorFunctionOf(
 }
 
 /** The caller the stand-in names: the OS user running the embedded stack (ADR 0032). */
-export function localCaller(): string {
+function localCaller(): string {
   return `local:${userInfo().username}`;
 }
 
@@ -93,7 +93,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 /** The function URL event Lambda builds for an IAM-authenticated request (Lambda developer guide). */
-export function functionUrlEventOf(req: IncomingMessage, body: string, caller: string, accessKey: string) {
+function functionUrlEventOf(req: IncomingMessage, body: string, caller: string, accessKey: string) {
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? LOCAL_HOST}`);
   const at = new Date();
   const headers = Object.fromEntries(

@@ -53,13 +53,16 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     ).toBe(true);
   });
 
-  it("prepare-bill may list usage/ (a missing key is 404 NoSuchKey, not 403), and nothing else lists", () => {
-    const list = statementsOf("prepare-bill").filter((s) => actionsOf(s).includes("s3:ListBucket"));
-    expect(list).toHaveLength(1);
-    expect(list[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["usage/*"] } });
-    // ListBucket applies to the bucket ARN itself, not to its objects.
-    expect(JSON.stringify(list[0]?.Resource)).not.toContain("/*");
-    for (const name of functionNames.filter((n) => n !== "prepare-bill"))
+  it("prepare-bill may list usage/ (a missing key is 404 NoSuchKey, not 403), so may the operator function (purge-personal-data, ADR 0038); nothing else lists", () => {
+    const listers = ["prepare-bill", "operator-command"] as const;
+    for (const name of listers) {
+      const list = statementsOf(name).filter((s) => actionsOf(s).includes("s3:ListBucket"));
+      expect(list, name).toHaveLength(1);
+      expect(list[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["usage/*"] } });
+      // ListBucket applies to the bucket ARN itself, not to its objects.
+      expect(JSON.stringify(list[0]?.Resource)).not.toContain("/*");
+    }
+    for (const name of functionNames.filter((n) => !(listers as readonly string[]).includes(n)))
       expect(statementsOf(name).flatMap(actionsOf), name).not.toContain("s3:ListBucket");
   });
 
@@ -72,13 +75,8 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     });
   });
 
-  it("SES sandbox: the operator role (ops resend) may send on the account's identities, only from the sender", () => {
-    const role = ofType("AWS::IAM::Role").find(([, r]) => r.Properties.RoleName === "ContractOpsOperator");
-    if (!role) throw new Error("no ContractOpsOperator role");
-    const send = ofType("AWS::IAM::Policy")
-      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role[0]))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>)
-      .filter((s) => actionsOf(s).includes("ses:SendEmail"));
+  it("SES sandbox: the operator function (ops resend, ADR 0038) may send on the account's identities, only from the sender", () => {
+    const send = statementsOf("operator-command").filter((s) => actionsOf(s).includes("ses:SendEmail"));
     expect(send).toHaveLength(1);
     expect(JSON.stringify(send[0]?.Resource)).toContain(":identity/*");
     expect(send[0]?.Condition).toEqual({

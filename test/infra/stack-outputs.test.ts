@@ -13,6 +13,8 @@ const CLI_OUTPUTS: Record<string, string> = {
   TableName: "CONTRACT_OPS_TABLE",
   UsageBucket: "CONTRACT_OPS_USAGE_BUCKET",
   RenewalWatchArn: "RENEWAL_WATCH_ARN",
+  // Where every write command goes (ADR 0038).
+  OperatorFunctionUrl: "CONTRACT_OPS_OPERATOR_URL",
 };
 
 let outputs: Record<string, { Value: unknown }>;
