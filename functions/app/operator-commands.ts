@@ -8,7 +8,8 @@
 import * as z from "zod";
 import { now } from "../adapters/clock";
 import { officialYearSchema } from "../core/calendar";
-import { contractSchema } from "../core/contract";
+import { CHANGE_ACTIONS } from "../core/changes";
+import { contractSchema, KNOWN_SERVICES } from "../core/contract";
 import { DELIVERY_METHODS, DELIVERY_REGIONS } from "../core/notices";
 import { TICKET_KINDS } from "../core/service-levels";
 import { shanghaiDateOf } from "../core/time";
@@ -20,6 +21,7 @@ import { recordBankChange, recordContactChange } from "./party-changes";
 import { correctEntry, recordPayment } from "./payments";
 import { purgePersonalData } from "./personal-data";
 import { recordReconciliationByPerson } from "./reconciliation-decision";
+import { recordTariffAdjustment, requestServiceChange } from "./service-changes";
 import { closeTicket, openTicket } from "./tickets";
 
 const text = z.string().min(1);
@@ -37,6 +39,15 @@ const results = {
     openedAt: z.string(),
     dueAt: z.string().nullable().optional(),
     party: z.string(),
+  }),
+  /** R-CHANGE-1 (4.10), 3.11: a dated price version of a service. */
+  priceVersion: z.object({
+    service: z.string(),
+    unitPrice: z.string().nullable().optional(),
+    requestedOn: z.string(),
+    confirmedByPartyBOn: z.string(),
+    effectiveFrom: z.string(),
+    changed: z.boolean(),
   }),
 };
 
@@ -148,6 +159,7 @@ export const operatorCommands = {
       region: text.nullable(),
       dispatched: text,
       term: z.number().int().min(1).optional(),
+      end: day.optional(),
     }),
     output: z.object({
       term: z.number(),
@@ -261,8 +273,32 @@ export const operatorCommands = {
     output: z.object({
       contact: z.object({ name: z.string(), phone: z.string(), email: z.string() }),
       notifiedOn: z.string(),
+      effectiveFrom: z.string(),
     }),
     run: recordContactChange,
+  }),
+  "request-change": command({
+    input: z.strictObject({
+      contractId: text,
+      service: z.enum(KNOWN_SERVICES),
+      action: z.enum(CHANGE_ACTIONS),
+      unitPrice: text.optional(),
+      requestedOn: day,
+      confirmedByPartyBOn: day.optional(),
+    }),
+    output: results.priceVersion.extend({ action: z.string() }),
+    run: requestServiceChange,
+  }),
+  "record-tariff-adjustment": command({
+    input: z.strictObject({
+      contractId: text,
+      unitPrice: text,
+      notifiedOn: day,
+      agreedOn: day,
+      effectiveFrom: day,
+    }),
+    output: results.priceVersion,
+    run: recordTariffAdjustment,
   }),
   "purge-personal-data": command({
     input: z.strictObject({ contractId: text, through: z.string().regex(/^\d{4}-\d{2}$/) }),
