@@ -26,8 +26,8 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
   },
   "functions/operator-command/handler.ts": {
-    ceilingBytes: 700_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering: 690 KB measured",
+    ceilingBytes: 720_000,
+    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering: 706 KB measured",
   },
   "functions/prepare-bill/handler.ts": {
     ceilingBytes: 660_000,
