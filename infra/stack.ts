@@ -10,6 +10,7 @@ import { ContractOpsAlarms } from "./constructs/alarms";
 import { ContractOpsBuckets } from "./constructs/buckets";
 import { ContractOpsEmail, DEFAULT_MAIL_DOMAIN } from "./constructs/email";
 import { ContractOpsFunctions } from "./constructs/functions";
+import { ContractOpsOperatorFunction } from "./constructs/operator-function";
 import { ContractOpsOperatorRole } from "./constructs/operator-role";
 import { ContractOpsOperatorTrail } from "./constructs/operator-trail";
 import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/schedule";
@@ -71,11 +72,15 @@ export class ContractOpsStack extends Stack {
       },
     });
 
+    // ADR 0038: operator writes run in the operator function, behind its AWS_IAM function URL.
+    const operatorFunction = new ContractOpsOperatorFunction(this, "OperatorFunction", {
+      fn: this.functions.byName["operator-command"],
+      usageBucket: this.buckets.usage,
+    });
     const operator = new ContractOpsOperatorRole(this, "Operator", {
       table: this.table,
       usageBucket: this.buckets.usage,
-      email: this.email,
-      stateMachines: [this.stateMachines.monthlyCycle, this.stateMachines.renewalWatch],
+      operatorFunction,
     });
     // ADR 0037: every write to the table with the caller's ARN, in a record the operator role cannot change.
     const operatorTrail = new ContractOpsOperatorTrail(this, "OperatorTrail", {
@@ -89,6 +94,7 @@ export class ContractOpsStack extends Stack {
     );
 
     new CfnOutput(this, "OperatorRoleArn", { value: operator.role.roleArn });
+    new CfnOutput(this, "OperatorFunctionUrl", { value: operatorFunction.url.url });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "MonthlyCycleArn", { value: this.stateMachines.monthlyCycle.stateMachineArn });
     new CfnOutput(this, "RenewalWatchArn", { value: this.stateMachines.renewalWatch.stateMachineArn });

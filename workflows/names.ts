@@ -23,6 +23,7 @@ export const functionNames = [
   "inbound-reply",
   "check-calendar-year",
   "obligation-clock",
+  "operator-command",
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 

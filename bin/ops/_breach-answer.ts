@@ -2,8 +2,8 @@
  * `record-cure` and `record-objection`: the breaching party's written answer to a breach notice (R-BREACH-1,
  * clause 5.1). The two commands differ only in the answer they record, so they are one command shape.
  */
-import { recordBreachAnswer } from "../../functions/app/breach-register";
 import { awsTargetOptions, breachIdValue } from "./_breach-values";
+import { operatorWrite } from "./_operator-client";
 import { operation, useTarget } from "./_target";
 import { contractIdValue, dayValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -28,13 +28,12 @@ export function breachAnswerCommand(answer: "cure" | "objection", summary: strin
       const input = {
         contractId: contractIdValue("--contract", requireOption(values.contract, "--contract", usage)),
         breachId: breachIdValue("--breach", requireOption(values.breach, "--breach", usage)),
-        answer,
         on: dayValue("--on", requireOption(values.on, "--on", usage)),
       };
       useTarget({ profile: values.profile, region: values["aws-region"] });
-      const result = await operation(() => recordBreachAnswer(input));
+      const { json, result } = await operation(() => operatorWrite(`record-${answer}`, input));
       return {
-        json: result,
+        json,
         text: `${table(
           ["breach", "state", "cure deadline", "late"],
           [[result.breachId, result.state, result.cureDeadline ?? "—", result.late ? "yes" : "no"]],

@@ -1,27 +1,33 @@
 /**
  * The shape every "record something about one billing cycle" command shares (record-payment,
  * record-invoice, record-agreed): `--contract` and `--period` plus the command's own string flags, the
- * stack it acts on (`npm run local` or `--profile`/`--region`), and one row of result.
+ * stack it acts on (`npm run local` or `--profile`/`--region`), and one row of result. Each is a write: the
+ * operator function runs it (ADR 0038).
  */
+import type {
+  OperatorCommandInput,
+  OperatorCommandName,
+  OperatorCommandResult,
+} from "../../functions/app/operator-commands";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
-export function cycleCommand<Required extends string, Optional extends string, Result>(spec: {
-  name: string;
+export function cycleCommand<
+  Name extends OperatorCommandName,
+  Required extends string,
+  Optional extends string,
+>(spec: {
+  name: Name;
   summary: string;
   required: readonly Required[];
   optional?: readonly Optional[];
   /** How each own flag is shown in the usage line, e.g. `{ amount: "<a>" }`. */
   placeholders: NoInfer<Record<Required | Optional, string>>;
-  run(
-    input: NoInfer<
-      { contractId: string; period: string } & Record<Required, string> & Partial<Record<Optional, string>>
-    >,
-  ): Promise<Result>;
   header: string[];
-  row(result: Result): string[];
+  row(result: OperatorCommandResult<Name>): string[];
   /** A sentence under the table saying what the result means (e.g. a short payment). */
-  note?(result: Result): string;
+  note?(result: OperatorCommandResult<Name>): string;
 }): OpsCommand {
   const optional = spec.optional ?? [];
   const flagUsage = (name: Required | Optional) => `--${name} ${spec.placeholders[name]}`;
@@ -51,11 +57,11 @@ export function cycleCommand<Required extends string, Optional extends string, R
           spec.required.map((name) => [name, requireOption(flags[name], `--${name}`, usage)]),
         ),
         ...Object.fromEntries(optional.flatMap((name) => (flags[name] ? [[name, flags[name]]] : []))),
-      } as Parameters<typeof spec.run>[0];
+      } as OperatorCommandInput<Name>;
       useTarget(values);
-      const result = await operation(() => spec.run(input));
+      const { json, result } = await operation(() => operatorWrite(spec.name, input));
       const note = spec.note ? `\n${spec.note(result)}` : "";
-      return { json: result, text: `${table(spec.header, [spec.row(result)])}${note}` };
+      return { json, text: `${table(spec.header, [spec.row(result)])}${note}` };
     },
   };
 }

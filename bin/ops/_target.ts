@@ -1,7 +1,8 @@
 /**
  * Where the stateful ops commands act: the embedded stack of `npm run local` by default (its fixed
  * ports), or a deployed stack with `--profile`/`--region` (`--stack` names it): the CONTRACT_OPS_TABLE etc.
- * of that stack come from its outputs (bin/stack-outputs.ts), read before the first call.
+ * of that stack come from its outputs (bin/stack-outputs.ts), read before the first call. Reads go to the
+ * services directly; writes go to the operator function's URL, CONTRACT_OPS_OPERATOR_URL (ADR 0038).
  */
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { NotFoundError } from "../../functions/adapters/repository";
@@ -43,6 +44,7 @@ export function useTarget(values: StackTarget): void {
     process.env.CONTRACT_OPS_SFN_ENDPOINT ??= local(defaultLocalPorts.stepFunctions);
     // The embedded stack answers CloudWatch Logs on its Step Functions endpoint (ADR 0092).
     process.env.CONTRACT_OPS_LOGS_ENDPOINT ??= process.env.CONTRACT_OPS_SFN_ENDPOINT;
+    process.env.CONTRACT_OPS_OPERATOR_URL ??= `${local(defaultLocalPorts.operator)}/`;
   }
   resetAwsClients();
 }

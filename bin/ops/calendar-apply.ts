@@ -4,8 +4,8 @@
  * (R-WD-3, ADR 0042). `--dry-run` lists, per contract and period, each deadline that would move.
  */
 import { fileURLToPath } from "node:url";
-import { applyCalendarYear } from "../../functions/app/calendar-apply";
 import { CALENDAR_DATA_DIR, CalendarError, loadOfficialYearFiles } from "../../functions/core/calendar";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
 
@@ -42,7 +42,7 @@ const command: OpsCommand = {
     }
     useTarget(values);
     const dryRun = values["dry-run"] === true;
-    const report = await operation(() => applyCalendarYear({ year, dryRun }));
+    const { json, result: report } = await operation(() => operatorWrite("calendar-apply", { year, dryRun }));
     const rows = report.contracts.flatMap((c) =>
       c.moves.map((m) => [c.contractId, m.period, `${m.name} (${m.rule})`, m.from, m.to]),
     );
@@ -58,7 +58,7 @@ const command: OpsCommand = {
             .join(", ") || "none"
         }`;
     return {
-      json: report,
+      json,
       text: [
         heading,
         rows.length > 0

@@ -1,4 +1,4 @@
-import { closeTicket } from "../../functions/app/tickets";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { ticketIdValue } from "./_ticket-values";
 import { contractIdValue, instantValue, noPositionals, wholeNumberValue } from "./_values";
@@ -32,9 +32,11 @@ const command: OpsCommand = {
       travelMinutes: travel === undefined ? 0 : wholeNumberValue("--travel-minutes", travel, 0, 10_080),
     };
     useTarget(values);
-    const result = await operation(() => closeTicket(input));
+    const { json, result } = await operation(() =>
+      operatorWrite("close-ticket", { ...input, closedAt: input.closedAt.toISOString() }),
+    );
     return {
-      json: result,
+      json,
       text: table(
         ["ticket", "kind", "opened", "due", "closed", "standing", "party bound"],
         [

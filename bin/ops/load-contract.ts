@@ -1,4 +1,4 @@
-import { putContractUnderWatch } from "../../functions/app/contracts";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { contractFileValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -20,9 +20,9 @@ const command: OpsCommand = {
       requireOption(values.contract, "--contract", usage),
     );
     useTarget(values);
-    const result = await operation(() => putContractUnderWatch(contract));
+    const { json, result } = await operation(() => operatorWrite("load-contract", { contract }));
     return {
-      json: result,
+      json,
       text: table(
         ["contract", "stored now", "RenewalWatch term 1 started"],
         [

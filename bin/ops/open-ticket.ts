@@ -1,5 +1,5 @@
-import { openTicket } from "../../functions/app/tickets";
 import { TICKET_KINDS } from "../../functions/core/service-levels";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { ticketIdValue } from "./_ticket-values";
 import { choiceValue, contractIdValue, instantValue, noPositionals } from "./_values";
@@ -33,9 +33,11 @@ const command: OpsCommand = {
       ...(values.ticket !== undefined ? { ticketId: ticketIdValue("--ticket", values.ticket) } : {}),
     };
     useTarget(values);
-    const result = await operation(() => openTicket(input));
+    const { json, result } = await operation(() =>
+      operatorWrite("open-ticket", { ...input, openedAt: input.openedAt.toISOString() }),
+    );
     return {
-      json: result,
+      json,
       text: table(
         ["ticket", "kind", "opened", "due", "party bound"],
         [

@@ -4,8 +4,8 @@
  * (R-RETAIN-1, ADR 0033), and audits who did it. Needs a role that may delete usage objects (not the
  * operator role).
  */
-import { purgePersonalData } from "../../functions/app/personal-data";
 import { InvalidDateError, parsePeriod } from "../../functions/core/time";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption } from "./cli-kit";
 
@@ -35,9 +35,11 @@ const command: OpsCommand = {
       throw error;
     }
     useTarget(values);
-    const result = await operation(() => purgePersonalData(contractId, through));
+    const { json, result } = await operation(() =>
+      operatorWrite("purge-personal-data", { contractId, through }),
+    );
     return {
-      json: result,
+      json,
       text: [
         `deleted ${result.deleted.length} usage files of ${contractId} through ${through}:`,
         ...result.deleted.map((key) => `  ${key}`),

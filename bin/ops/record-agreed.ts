@@ -1,4 +1,3 @@
-import { recordAgreedAmount } from "../../functions/app/operations";
 import { cycleCommand } from "./_cycle-command";
 
 export default cycleCommand({
@@ -7,7 +6,6 @@ export default cycleCommand({
     "record the amount both parties fixed in a re-reconciliation (R-RECON-3); the difference is adjusted next period (R-RECON-4)",
   required: ["agreed"],
   placeholders: { agreed: "<amount>" },
-  run: recordAgreedAmount,
   header: ["bill total", "agreed", "adjustment next period (R-RECON-4)", "workflow"],
   row: (r) => [r.billTotal, r.agreedAmount, r.adjustment, r.workflow],
 });

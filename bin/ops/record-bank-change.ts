@@ -1,4 +1,4 @@
-import { recordBankChange } from "../../functions/app/party-changes";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { choiceValue, contractIdValue, dayValue, invalidValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -45,9 +45,9 @@ const command: OpsCommand = {
       notifiedOn: dayValue("--notified", requireOption(values.notified, "--notified", usage)),
     };
     useTarget(values);
-    const result = await operation(() => recordBankChange(input));
+    const { json, result } = await operation(() => operatorWrite("record-bank-change", input));
     return {
-      json: result,
+      json,
       text: table(
         ["party", "bank", "account", "notified", "in force from"],
         [[party, result.bank, result.account, result.notifiedOn, result.effectiveFrom]],

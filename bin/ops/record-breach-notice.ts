@@ -1,5 +1,5 @@
-import { recordBreachNotice } from "../../functions/app/breach-register";
 import { awsTargetOptions, breachIdValue, deliveryValues, ruleIdValue } from "./_breach-values";
+import { operatorWrite } from "./_operator-client";
 import { operation, useTarget } from "./_target";
 import { choiceValue, contractIdValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -40,9 +40,9 @@ const command: OpsCommand = {
       ...(values.what !== undefined ? { what: values.what } : {}),
     };
     useTarget({ profile: values.profile, region: values["aws-region"] });
-    const result = await operation(() => recordBreachNotice(input));
+    const { json, result } = await operation(() => operatorWrite("record-breach-notice", input));
     return {
-      json: result,
+      json,
       text: table(
         ["breach", "rule", "party in breach", "method", "sent", "received (9.3)", "cure or object by"],
         [

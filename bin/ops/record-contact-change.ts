@@ -1,4 +1,4 @@
-import { recordContactChange } from "../../functions/app/party-changes";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { choiceValue, contractIdValue, dayValue, invalidValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
@@ -54,9 +54,9 @@ const command: OpsCommand = {
       notifiedOn: dayValue("--notified", requireOption(values.notified, "--notified", usage)),
     };
     useTarget(values);
-    const result = await operation(() => recordContactChange(input));
+    const { json, result } = await operation(() => operatorWrite("record-contact-change", input));
     return {
-      json: result,
+      json,
       text: table(
         ["party", "contact", "phone", "email", "notified", "in force"],
         [

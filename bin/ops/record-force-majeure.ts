@@ -1,7 +1,5 @@
-import { now } from "../../functions/adapters/clock";
-import { recordForceMajeure } from "../../functions/app/breach-register";
-import { shanghaiDateOf } from "../../functions/core/time";
 import { awsTargetOptions } from "./_breach-values";
+import { operatorWrite } from "./_operator-client";
 import { operation, useTarget } from "./_target";
 import { contractIdValue, dayValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -37,9 +35,9 @@ const command: OpsCommand = {
       negotiationRequestedOn: requested === undefined ? null : dayValue("--negotiation-requested", requested),
     };
     useTarget({ profile: values.profile, region: values["aws-region"] });
-    const result = await operation(() => recordForceMajeure({ ...input, asOf: shanghaiDateOf(now()) }));
+    const { json, result } = await operation(() => operatorWrite("record-force-majeure", input));
     return {
-      json: result,
+      json,
       text: table(
         ["from", "to", "days lasted", "negotiation from", "negotiation ends", "may terminate from"],
         [

@@ -1,4 +1,3 @@
-import { recordInvoice } from "../../functions/app/operations";
 import { cycleCommand } from "./_cycle-command";
 
 export default cycleCommand({
@@ -8,7 +7,6 @@ export default cycleCommand({
   required: ["number"],
   optional: ["date"],
   placeholders: { number: "<n>", date: "<YYYY-MM-DD|instant>" },
-  run: recordInvoice,
   header: ["invoice", "invoiced at", "late (R-INV-1)", "workflow"],
   row: (r) => [r.invoiceNumber, r.invoicedAt, r.late ? "yes" : "no", r.workflow],
 });

@@ -1,4 +1,4 @@
-import { recordNotice } from "../../functions/app/operations";
+import { operatorWrite } from "./_operator-client";
 import { operation, useTarget } from "./_target";
 import { dayValue, wholeNumberValue } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table, UsageError } from "./cli-kit";
@@ -43,9 +43,9 @@ const command: OpsCommand = {
       ...(values.term === undefined ? {} : { term: wholeNumberValue("--term", values.term, 1, 1000) }),
     };
     useTarget({ profile: values.profile, region: values["aws-region"] });
-    const result = await operation(() => recordNotice(input));
+    const { json, result } = await operation(() => operatorWrite("record-notice", input));
     return {
-      json: result,
+      json,
       text: `${table(
         ["term", "kind", "method", "dispatched", "deemed delivered", "deadline", "in time", "contract ends"],
         [

@@ -1,4 +1,3 @@
-import { recordPayment } from "../../functions/app/operations";
 import { cycleCommand } from "./_cycle-command";
 
 export default cycleCommand({
@@ -8,7 +7,6 @@ export default cycleCommand({
   required: ["amount", "date"],
   optional: ["account"],
   placeholders: { amount: "<a>", date: "<YYYY-MM-DD|instant>", account: "<digits paid into>" },
-  run: recordPayment,
   header: [
     "entry",
     "paid at",

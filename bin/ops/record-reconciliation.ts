@@ -1,4 +1,3 @@
-import { recordReconciliationByPerson } from "../../functions/app/reconciliation-decision";
 import { cycleCommand } from "./_cycle-command";
 
 export default cycleCommand({
@@ -13,7 +12,6 @@ export default cycleCommand({
     amount: "<Party A's figure, with disputed>",
     date: "<when Party A answered, YYYY-MM-DD|instant>",
   },
-  run: recordReconciliationByPerson,
   header: ["period", "bill total", "Party A's figure", "outcome", "difference", "source"],
   row: (r) => [r.period, r.billTotal, r.partyAAmount, r.outcome, r.difference, r.source],
 });

@@ -1,5 +1,5 @@
-import { recordTariffAdjustment } from "../../functions/app/service-changes";
 import { UNIT_PRICE_PATTERN } from "../../functions/core/money";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { contractIdValue, dayValue, invalidValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -40,9 +40,9 @@ const command: OpsCommand = {
       effectiveFrom: dayValue("--effective", requireOption(values.effective, "--effective", usage)),
     };
     useTarget(values);
-    const result = await operation(() => recordTariffAdjustment(input));
+    const { json, result } = await operation(() => operatorWrite("record-tariff-adjustment", input));
     return {
-      json: result,
+      json,
       text: table(
         ["service", "unit price", "notified", "agreed", "in force from", "recorded"],
         [

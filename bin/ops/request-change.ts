@@ -1,7 +1,7 @@
-import { requestServiceChange } from "../../functions/app/service-changes";
 import { CHANGE_ACTIONS } from "../../functions/core/changes";
 import { KNOWN_SERVICES } from "../../functions/core/contract";
 import { UNIT_PRICE_PATTERN } from "../../functions/core/money";
+import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";
 import { choiceValue, contractIdValue, dayValue, invalidValue, noPositionals } from "./_values";
 import { type OpsCommand, parseCommandArgs, requireOption, table } from "./cli-kit";
@@ -47,9 +47,9 @@ const command: OpsCommand = {
         : { confirmedByPartyBOn: dayValue("--confirmed-by-party-b", confirmed) }),
     };
     useTarget(values);
-    const result = await operation(() => requestServiceChange(input));
+    const { json, result } = await operation(() => operatorWrite("request-change", input));
     return {
-      json: result,
+      json,
       text: table(
         ["service", "action", "unit price", "requested", "confirmed by Party B", "in force from", "recorded"],
         [

@@ -1,4 +1,3 @@
-import { resendEmail } from "../../functions/app/operations";
 import { cycleCommand } from "./_cycle-command";
 
 export default cycleCommand({
@@ -7,7 +6,6 @@ export default cycleCommand({
     "send an email of a period that was not sent (it stays queued in the outbox until sent; see status)",
   required: ["email"],
   placeholders: { email: "statement|invoice|overdue-notice|reconciliation-reminder|settlement|…" },
-  run: resendEmail,
   header: ["email", "sent"],
   row: (r) => [r.emailKey, r.sent ? "yes" : "no"],
 });

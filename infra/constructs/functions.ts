@@ -102,6 +102,10 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
     // An answer recorded before the clock's wait began completes that wait at once (ADR 0063).
     grants: ["table-read", "table-write", "send-email", "answer-obligation-clock"],
   },
+  "operator-command": {
+    description: "ops write commands behind an AWS_IAM function URL, audited as the caller (ADR 0038)",
+    grants: ["table-read", "table-write", "send-email", "start-renewal-watch", "answer-workflow-tasks"],
+  },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
     grants: ["table-read", "table-write", "send-email", "mail-read", "answer-workflow-tasks"],

@@ -1,26 +1,42 @@
 /**
- * The role operators assume to run `npm run ops` against AWS (ADR 0032): read everything the commands
- * show, record facts through the table's conditional writes, answer and start the workflows, send the
- * emails those facts trigger. Nothing that deletes or rewrites in bulk: no DeleteItem, no batch or
- * PartiQL writes, no table, TTL or backup changes — so the audit trail (append-only `EVENT#` items
- * written with attribute_not_exists) cannot be removed with it. Assuming it requires MFA.
+ * The role operators assume to run `npm run ops` against AWS (ADR 0032, ADR 0038): read everything the
+ * commands show, upload usage files, and invoke the operator function's URL, which runs every write on the
+ * caller's behalf. The role itself writes nothing in the table — PutItem, UpdateItem, DeleteItem, batch,
+ * transactional and PartiQL writes are explicitly denied — so it can neither add, rewrite nor remove an
+ * audit entry (`EVENT#…`). Assuming it requires MFA.
  */
-import { ArnFormat, Stack, Validations } from "aws-cdk-lib";
+import { Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
-import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { stateMachineNames } from "../../workflows/states";
-import type { ContractOpsEmail } from "./email";
+import type { ContractOpsOperatorFunction } from "./operator-function";
 import type { ContractOpsTable } from "./table";
 
 export interface OperatorRoleProps {
   table: ContractOpsTable;
   usageBucket: s3.IBucket;
-  email: ContractOpsEmail;
-  /** The workflows an operator starts or answers. */
-  stateMachines: sfn.IStateMachine[];
+  /** Where the role's writes go (ADR 0038). */
+  operatorFunction: ContractOpsOperatorFunction;
 }
+
+/** Every DynamoDB action that changes an item or the table (ADR 0038: the operator role has none). */
+export const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:TransactWriteItems",
+  "dynamodb:PartiQLInsert",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+  "dynamodb:DeleteTable",
+  "dynamodb:UpdateTable",
+  "dynamodb:UpdateTimeToLive",
+  "dynamodb:UpdateContinuousBackups",
+  "dynamodb:RestoreTableToPointInTime",
+  "dynamodb:RestoreTableFromBackup",
+  "dynamodb:DeleteBackup",
+] as const;
 
 export class ContractOpsOperatorRole extends Construct {
   readonly role: iam.Role;
@@ -30,7 +46,8 @@ export class ContractOpsOperatorRole extends Construct {
     const stack = Stack.of(this);
     this.role = new iam.Role(this, "Role", {
       roleName: "ContractOpsOperator",
-      description: "npm run ops: read, record facts by conditional writes, answer workflows; MFA required",
+      description:
+        "npm run ops: read; every write through the operator function URL (ADR 0038); MFA required",
       // Any principal of this account that an administrator allows to assume it, and only with MFA.
       assumedBy: new iam.AccountPrincipal(stack.account).withConditions({
         Bool: { "aws:MultiFactorAuthPresent": "true" },
@@ -39,67 +56,19 @@ export class ContractOpsOperatorRole extends Construct {
     const { table } = props.table;
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: [
-          "dynamodb:GetItem",
-          "dynamodb:Query",
-          "dynamodb:Scan",
-          "dynamodb:PutItem",
-          "dynamodb:UpdateItem",
-          "dynamodb:ConditionCheckItem",
-        ],
+        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
         resources: [table.tableArn, ...props.table.indexArns],
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         effect: iam.Effect.DENY,
-        actions: [
-          "dynamodb:DeleteItem",
-          "dynamodb:BatchWriteItem",
-          "dynamodb:PartiQLDelete",
-          "dynamodb:PartiQLUpdate",
-          "dynamodb:PartiQLInsert",
-          "dynamodb:DeleteTable",
-          "dynamodb:UpdateTable",
-          "dynamodb:UpdateTimeToLive",
-          "dynamodb:UpdateContinuousBackups",
-          "dynamodb:RestoreTableToPointInTime",
-          "dynamodb:RestoreTableFromBackup",
-          "dynamodb:DeleteBackup",
-        ],
+        actions: [...TABLE_WRITE_ACTIONS],
         resources: [table.tableArn, `${table.tableArn}/*`],
       }),
     );
-    // Starting a contract's RenewalWatch and answering waiting tasks; the ARNs come from the stack outputs
-    // (RENEWAL_WATCH_ARN), so the role needs no states:ListStateMachines on "*".
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"],
-        resources: props.stateMachines.map((machine) => machine.stateMachineArn),
-      }),
-    );
-    // R-NOTICE-2 (`ops record-notice`): a notice recorded after its term renewed stops the next term's
-    // watch, found among the workflow's running executions (named per contract and term at run time).
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ["states:ListExecutions"],
-        resources: props.stateMachines.map((machine) => machine.stateMachineArn),
-      }),
-    );
-    const renewalWatchExecutions = stack.formatArn({
-      service: "states",
-      resource: "execution",
-      resourceName: `${stateMachineNames.renewalWatch}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ["states:StopExecution"], resources: [renewalWatchExecutions] }),
-    );
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineNames.renewalWatch}:*]`,
-      reason:
-        "RenewalWatch executions are named <contractId>-term-<n>[-c<k>|-notice] at run time; only that workflow's executions can be stopped.",
-    });
+    props.operatorFunction.grantInvokeUrl(this.role);
+    // `upload-usage` stores the month's files; reading them back is a read.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ["s3:GetObject", "s3:PutObject"],
@@ -111,23 +80,6 @@ export class ContractOpsOperatorRole extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${usageId}.Arn>/usage/*]`,
       reason:
         "Usage files are usage/<contractId>/<period>/<kind>.csv, named at run time; limited to that prefix.",
-    });
-    // `ops resend` sends as the functions do; in the SES sandbox the recipients' identities are checked too,
-    // so the grant is the functions' one: any identity of the account, only from the project's sender.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ["ses:SendEmail", "ses:SendRawEmail"],
-        resources: [
-          stack.formatArn({ service: "ses", resource: "identity", resourceName: "*" }),
-          props.email.configurationSetArn,
-        ],
-        conditions: { StringEquals: { "ses:FromAddress": props.email.mailFrom } },
-      }),
-    );
-    Validations.of(this).acknowledge({
-      id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
-      reason:
-        "SES in the sandbox authorizes the send against each recipient's verified identity too; the statement is limited by ses:FromAddress to the project's sender.",
     });
   }
 }

@@ -10,6 +10,7 @@ import { type FaultPlan, loadFaultPlan } from "./faults";
 import { IamEnforcer, rolesFromTemplate } from "./iam";
 import { inOwnInvokeContext } from "./invoke-store";
 import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
+import { operatorFunctionOf, startOperatorUrl } from "./operator-url";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -43,7 +44,7 @@ export interface EmbeddedApp {
 export interface EmbeddedAppOptions {
   start: Date;
   mode?: ClockMode;
-  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number };
+  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number; operator?: number };
   verdicts?: LocalServicesOptions["verdicts"];
   dataDir?: string;
   /** SES sandbox mode: only these identities may receive (and send) mail; MessageRejected otherwise. */
@@ -130,12 +131,13 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
             stateMachineOfTaskToken: (token) => stack.stepFunctions.stateMachineOfTaskToken(token),
           },
         );
+  const { operator: operatorPort = 0, ...stackPorts } = options.ports ?? {};
   const stack = await startLocalStack({
     ...(iam ? { iam } : {}),
     ...(faults ? { faults } : {}),
     clock,
     invokeLambda,
-    ...(options.ports ? { ports: options.ports } : {}),
+    ports: stackPorts,
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
@@ -166,6 +168,18 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     calendarCheck: machineArn(arns, "CalendarCheck"),
     obligationClock: machineArn(arns, "ObligationClock"),
   };
+
+  // ADR 0038: `ops` writes reach the operator function only through its (local) function URL.
+  const operatorUrl = await startOperatorUrl({
+    port: operatorPort,
+    ...operatorFunctionOf(template, functions),
+    invoke: (arn, event, context) => stack.invokeLambda(arn, event, context),
+    track: (work) => clock.track(work),
+  }).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
+  stack.env.CONTRACT_OPS_OPERATOR_URL = operatorUrl.url;
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
   Object.assign(process.env, stack.env, {
@@ -212,6 +226,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     stateMachineArns,
     async stop() {
       resetAwsClients();
+      await operatorUrl.stop();
       await stack.stop();
       if (concurrencyBefore === undefined) delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;
     },

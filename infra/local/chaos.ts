@@ -60,7 +60,14 @@ const REDRIVE_AFTER_SECONDS = 60;
 
 /** Functions a short run of the monthly cycle invokes, and the schedule it fires. */
 const CYCLE_FUNCTIONS = functionNames.filter(
-  (f) => !["check-calendar-year", "continue-renewal-watch", "end-contract", "renew-term"].includes(f),
+  (f) =>
+    ![
+      "check-calendar-year",
+      "continue-renewal-watch",
+      "end-contract",
+      "renew-term",
+      "operator-command",
+    ].includes(f),
 );
 
 /**

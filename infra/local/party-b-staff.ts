@@ -1,21 +1,19 @@
 /**
  * Party B's staff in a run: they record what the scenario says — a person's reconciliation decision,
- * payments, VAT invoices, agreed amounts, written notices, corrections, resends — through the same application functions the `ops` command line
- * calls, with the values as an operator would type them. A value the operation refuses is logged as
+ * payments, VAT invoices, agreed amounts, written notices, corrections, resends — through the operator
+ * function's URL as the `ops` command line does (ADR 0038), with the values as an operator would type them. A value the operation refuses is logged as
  * refused with its one-line reason, exactly as `ops` prints it, and the run goes on.
  */
+import { operatorWrite } from "../../bin/ops/_operator-client";
+import { InputError } from "../../bin/ops/cli-kit";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { ledgerEntries } from "../../functions/adapters/repository";
-import {
-  OperationRejectedError,
-  recordAgreedAmount,
-  recordInvoice,
-  recordNotice,
-  recordPayment,
-  resendEmail,
-} from "../../functions/app/operations";
-import { correctEntry } from "../../functions/app/payments";
-import { recordReconciliationByPerson } from "../../functions/app/reconciliation-decision";
+import { OperationRejectedError } from "../../functions/app/operations";
+import type {
+  OperatorCommandInput,
+  OperatorCommandName,
+  OperatorCommandResult,
+} from "../../functions/app/operator-commands";
 import { inForce } from "../../functions/core/ledger";
 import { parseYuanToFen } from "../../functions/core/money";
 import { atTimeOfDay, formatInstant } from "../../functions/core/time";
@@ -41,6 +39,19 @@ export interface OperationLogEntry {
   outcome: "done" | "refused";
   /** The refusal's one line, or what the operation said it did. */
   detail: string;
+}
+
+/** One write through the operator function; its refusal is the operation's, as `ops` prints it. */
+async function write<Name extends OperatorCommandName>(
+  command: Name,
+  input: OperatorCommandInput<Name>,
+): Promise<OperatorCommandResult<Name>> {
+  try {
+    return (await operatorWrite(command, input)).result;
+  } catch (error) {
+    if (error instanceof InputError) throw new OperationRejectedError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** A port nothing listens on: SES calls fail as they do when SES refuses (ADR 0012's outbox case). */
@@ -98,7 +109,7 @@ export class PartyBStaff {
       this.at(decidedAt, async () => {
         const input = { decision: decision.decision, amount: amount ?? null, source: decision.source };
         await this.perform("record-reconciliation", period, input, async () => {
-          const result = await recordReconciliationByPerson({
+          const result = await write("record-reconciliation", {
             contractId,
             period,
             decision: decision.decision,
@@ -113,7 +124,7 @@ export class PartyBStaff {
       const agreed = resolveFigure(plan.agreed.amount, billTotal);
       this.at(workingDayMorning(disputedAt, plan.agreed.workingDay), async () => {
         await this.perform("record-agreed", period, { agreed }, async () => {
-          const result = await recordAgreedAmount({ contractId, period, agreed });
+          const result = await write("record-agreed", { contractId, period, agreed });
           return `adjustment ${result.adjustment} carried to ${result.carriedTo}`;
         });
       });
@@ -132,7 +143,7 @@ export class PartyBStaff {
       lastPaymentAt = paidAt;
       this.at(recordedAt, async () => {
         await this.perform("record-payment", period, { amount, date }, async () => {
-          const result = await recordPayment({ contractId, period, amount, date });
+          const result = await write("record-payment", { contractId, period, amount, date });
           return `${result.entry}: ${result.message}`;
         });
       });
@@ -147,14 +158,14 @@ export class PartyBStaff {
       const recorded = await this.perform("record-invoice", period, { number }, async () => {
         const result =
           invoice.email === "fails"
-            ? await withSesDown(() => recordInvoice({ contractId, period, number }))
-            : await recordInvoice({ contractId, period, number });
+            ? await withSesDown(() => write("record-invoice", { contractId, period, number }))
+            : await write("record-invoice", { contractId, period, number });
         return `invoice ${number} recorded; email ${result.email}`;
       });
       if (recorded && invoice.resendWorkingDay !== undefined) {
         this.at(workingDayMorning(this.app.clock.now(), invoice.resendWorkingDay), async () => {
           await this.perform("resend", period, { email: "invoice" }, async () => {
-            const result = await resendEmail({ contractId, period, email: "invoice" });
+            const result = await write("resend", { contractId, period, email: "invoice" });
             return `${result.emailKey} sent`;
           });
         });
@@ -175,7 +186,7 @@ export class PartyBStaff {
         ...(notice.end === undefined ? {} : { end: notice.end }),
       };
       await this.perform("record-notice", null, input, async () => {
-        const result = await recordNotice({
+        const result = await write("record-notice", {
           contractId,
           kind: notice.kind,
           method: notice.method,
@@ -213,7 +224,7 @@ export class PartyBStaff {
         correction.period,
         { entry: entry ?? correction.entry, reason: correction.reason },
         async () => {
-          const result = await correctEntry({
+          const result = await write("correct", {
             contractId,
             period: correction.period,
             entry: entry ?? correction.entry,

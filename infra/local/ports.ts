@@ -15,6 +15,8 @@ export const defaultLocalPorts = {
   ses: 8005,
   smtp: 2525,
   stepFunctions: 8083,
+  /** The operator function's URL (ADR 0038). */
+  operator: 8084,
 } as const;
 
 export class PortInUseError extends Error {

@@ -1,7 +1,8 @@
 /**
  * R-RETAIN-1 / ADR 0033: one command deletes a contract's personal data on request — the usage files, the
  * only place that holds citizens' phone numbers and SMS content — through a given period, and records
- * who did it. Later periods stay.
+ * who did it. Later periods stay. The command goes through the operator function's URL (ADR 0038), served
+ * here by the same stand-in the embedded stack uses, invoking the handler in this process.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -10,10 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, resetAwsClients, s3Client } from "../../functions/adapters/aws-config";
 import { auditHistory } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
+import { handler as operatorCommand } from "../../functions/operator-command/handler";
+import { type OperatorUrl, startOperatorUrl } from "../../infra/local/operator-url";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
 
 const run = promisify(execFile);
 let services: LocalServices;
+let operatorUrl: OperatorUrl;
 const savedEnv = { ...process.env };
 const ID = "PURGE-TEST";
 
@@ -21,11 +25,23 @@ beforeAll(async () => {
   services = await startLocalServices({ ports: { dynamodb: 0, s3: 0, ses: 0, smtp: 0 } });
   Object.assign(process.env, services.env);
   resetAwsClients();
+  operatorUrl = await startOperatorUrl({
+    port: 0,
+    functionArn: "arn:aws:lambda:cn-north-1:000000000000:function:ContractOps-operator-command",
+    functionName: "ContractOps-operator-command",
+    invoke: (_arn, event, context) =>
+      operatorCommand(event, {
+        functionName: context.functionName,
+        awsRequestId: context.awsRequestId,
+        getRemainingTimeInMillis: () => 30_000,
+      } as unknown as Parameters<typeof operatorCommand>[1]),
+  });
 });
 
 afterAll(async () => {
   resetAwsClients();
   process.env = savedEnv;
+  await operatorUrl.stop();
   await services.stop();
 });
 
@@ -39,7 +55,7 @@ async function usageKeys(): Promise<string[]> {
 async function ops(...args: string[]) {
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...services.env },
+      env: { ...process.env, ...services.env, CONTRACT_OPS_OPERATOR_URL: operatorUrl.url },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

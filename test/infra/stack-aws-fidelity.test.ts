@@ -53,7 +53,7 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     ).toBe(true);
   });
 
-  it("prepare-bill may list the usage bucket (a missing key is 404 NoSuchKey, not 403), and nothing else lists", () => {
+  it("prepare-bill may list the usage bucket (a missing key is 404 NoSuchKey, not 403), so may the operator function under usage/ (purge-personal-data, ADR 0038); nothing else lists", () => {
     const list = statementsOf("prepare-bill").filter((s) => actionsOf(s).includes("s3:ListBucket"));
     expect(list).toHaveLength(1);
     // Unconditioned: a GetObject's request context has no s3:prefix, so a prefix condition would not count
@@ -61,7 +61,15 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     expect(list[0]?.Condition).toBeUndefined();
     // ListBucket applies to the bucket ARN itself, not to its objects.
     expect(JSON.stringify(list[0]?.Resource)).not.toContain("/*");
-    for (const name of functionNames.filter((n) => n !== "prepare-bill"))
+    // The operator function lists only to purge, always with a usage/ prefix.
+    const operatorList = statementsOf("operator-command").filter((s) =>
+      actionsOf(s).includes("s3:ListBucket"),
+    );
+    expect(operatorList).toHaveLength(1);
+    expect(operatorList[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["usage/*"] } });
+    expect(JSON.stringify(operatorList[0]?.Resource)).not.toContain("/*");
+    const listers: readonly string[] = ["prepare-bill", "operator-command"];
+    for (const name of functionNames.filter((n) => !listers.includes(n)))
       expect(statementsOf(name).flatMap(actionsOf), name).not.toContain("s3:ListBucket");
   });
 
@@ -74,13 +82,8 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     });
   });
 
-  it("SES sandbox: the operator role (ops resend) may send on the account's identities, only from the sender", () => {
-    const role = ofType("AWS::IAM::Role").find(([, r]) => r.Properties.RoleName === "ContractOpsOperator");
-    if (!role) throw new Error("no ContractOpsOperator role");
-    const send = ofType("AWS::IAM::Policy")
-      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role[0]))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, Json>>)
-      .filter((s) => actionsOf(s).includes("ses:SendEmail"));
+  it("SES sandbox: the operator function (ops resend, ADR 0038) may send on the account's identities, only from the sender", () => {
+    const send = statementsOf("operator-command").filter((s) => actionsOf(s).includes("ses:SendEmail"));
     expect(send).toHaveLength(1);
     expect(JSON.stringify(send[0]?.Resource)).toContain(":identity/*");
     expect(send[0]?.Condition).toEqual({

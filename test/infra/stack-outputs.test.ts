@@ -18,6 +18,8 @@ const CLI_OUTPUTS: Record<string, string> = {
   MonthlyCycleArn: "MONTHLY_CYCLE_ARN",
   RenewalWatchArn: "RENEWAL_WATCH_ARN",
   ObligationClockArn: "OBLIGATION_CLOCK_ARN",
+  // Where every write command goes (ADR 0038).
+  OperatorFunctionUrl: "CONTRACT_OPS_OPERATOR_URL",
 };
 
 let outputs: Record<string, { Value: unknown }>;
