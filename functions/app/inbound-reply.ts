@@ -22,6 +22,7 @@ import {
   sentEmailIds,
 } from "../adapters/repository";
 import { retention } from "../core/deadlines";
+import { formatFen } from "../core/money";
 import { printableLine } from "../core/printable";
 import { decideReply } from "../core/reply/decide";
 import {
@@ -146,7 +147,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   // From here the sender is the designated contact of a known cycle: only now is the body read.
   const { parsed, decision } = await decideReply(
     await readInboundMessage(sesMessageId),
-    cycle?.billTotal ?? "0.00",
+    formatFen(cycle?.billTotalFen ?? 0n),
   );
   facts.messageId = parsed.messageId ?? sesMessageId;
   facts.reasonCode = decision.reasonCode;
@@ -202,7 +203,7 @@ async function handleOne(record: SESEventRecord): Promise<InboundResult> {
   }
   const decided = await recordReconciliationOutcome(theContract, bill, {
     decision: decision.decision === "confirmed" ? "confirmed" : "disputed",
-    partyAAmount: decision.amount ?? bill.billTotal,
+    partyAAmount: decision.amount ?? formatFen(bill.billTotalFen),
     receivedAt,
     who: "party-a",
     sesMessageId,

@@ -50,7 +50,7 @@ async function ensureCharge(cycle: CycleRecord): Promise<void> {
     entryId: `${cycle.period}#charge`,
     period: cycle.period,
     kind: "charge",
-    amountFen: moneyToFen(parseMoney(cycle.billTotal)),
+    amountFen: cycle.billTotalFen,
     at: cycle.sentAt ?? formatInstant(now()),
     recordedAt: formatInstant(now()),
     who: "system",
@@ -110,7 +110,7 @@ export async function recordPayment(input: {
   const cleared = balance.outstandingFen === 0n;
   if (cleared) {
     await setCycleFieldsOnce(input.contractId, input.period, "payment", {
-      payment: { paidAt: formatInstant(paidAt), amount: yuan(balance.paidFen), invoiceDue: due.at },
+      payment: { paidAt: formatInstant(paidAt), amountFen: balance.paidFen, invoiceDue: due.at },
     });
   }
   await appendAuditEvent({
@@ -119,7 +119,7 @@ export async function recordPayment(input: {
     who: "operator",
     what: `payment ${entryId} recorded: ${formatMoney(amount)} on ${formatInstant(paidAt)} — ${OUTCOME_WORDS[outcome](figures)}`,
     rule: outcome === "short" ? "R-PAY-2" : "R-PAY-1",
-    details: { entry: entryId, billTotal: cycle.billTotal, paid: yuan(balance.paidFen), ...figures },
+    details: { entry: entryId, billTotal: yuan(cycle.billTotalFen), paid: yuan(balance.paidFen), ...figures },
   });
   const account = input.account === undefined ? null : await paymentAccount(contract, input, entryId, paidAt);
   const current = await getCycle(input.contractId, input.period);
@@ -134,7 +134,7 @@ export async function recordPayment(input: {
     paidAt: formatInstant(paidAt),
     amount: formatMoney(amount),
     invoiceDue: cleared ? (current.payment?.invoiceDue ?? due.at) : null,
-    billTotal: cycle.billTotal,
+    billTotal: yuan(cycle.billTotalFen),
     paid: yuan(balance.paidFen),
     outstanding: figures.outstanding,
     creditCarried: figures.credit,
@@ -267,7 +267,7 @@ export async function correctEntry(input: {
     kind: target.kind,
     amount: formatFen(target.amountFen),
     reason,
-    billTotal: cycle.billTotal,
+    billTotal: yuan(cycle.billTotalFen),
     paid: yuan(balance.paidFen),
     outstanding: yuan(balance.outstandingFen),
     workflow,

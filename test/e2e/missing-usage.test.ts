@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { getCycle } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -52,7 +53,7 @@ describe("a month without its SMS or voice usage file", () => {
     expect(await executionStatus(app, executionArn)).toBe("RUNNING");
     const cycle = await getCycle(contractId, PERIOD);
     // 4000.00 + 0.18 of voice; no SMS line can be billed.
-    expect(cycle.billTotal).toBe("4000.18");
+    expect(formatFen(cycle.billTotalFen)).toBe("4000.18");
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage).toEqual(["sms"]);
 
     const bill = await statementEmail(app, PERIOD);
@@ -74,7 +75,7 @@ describe("a month without its SMS or voice usage file", () => {
     await runUntil(app, "2025-10-01T02:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage ?? []).toEqual([]);
     expect((await statementEmail(app, PERIOD)).text).not.toContain("本期未收到");
     expect(await usageWarnings(app)).toHaveLength(0);
@@ -88,7 +89,7 @@ describe("a month without its SMS or voice usage file", () => {
     await runUntil(app, "2025-10-01T02:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe("4000.00");
+    expect(formatFen(cycle.billTotalFen)).toBe("4000.00");
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage).toEqual(["voice", "sms"]);
     const bill = await statementEmail(app, PERIOD);
     expect(bill.text).toContain("本期未收到语音通话记录");

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { auditHistory, getCycle, getReplyKey, ledgerEntries } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
 import { pendingCarries } from "../../functions/core/ledger";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -49,7 +50,7 @@ describe("MonthlyCycle on the embedded stack", () => {
   it("R-BILL-1/R-RECON-1/R-PAY-1: rates the month exactly and emails the statement with a reply key and the deadlines", async () => {
     const { app, contractId } = await billSeptember();
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(cycle.reconciliationDeadline).toBe("2025-10-14T23:59:59+08:00");
     expect(cycle.paymentDue).toBe("2025-10-21T23:59:59+08:00");
     expect(cycle.reminderAt).toBe("2025-10-13T09:00:00+08:00");
@@ -198,7 +199,7 @@ describe("MonthlyCycle on the embedded stack", () => {
     await recordInvoice({ contractId, period: PERIOD, number: "26220000003" });
     await runUntil(app, "2025-10-13T11:00:00+08:00");
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
-    expect((await getCycle(contractId, PERIOD)).adjustmentNextPeriod).toBe("-200.00");
+    expect((await getCycle(contractId, PERIOD)).adjustmentNextPeriodFen).toBe(-20000n);
     expect(await statesEntered(app, executionArn)).toEqual(
       expect.arrayContaining([
         "Re-reconcile while payment proceeds",

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCycle } from "../../functions/adapters/repository";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { bootApp, runUntil, SMALL_MONTH_TOTAL, startCycle, uploadSmallMonth } from "./harness";
 
@@ -149,7 +150,9 @@ describe("npm run ops against a running stack", () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("overpayment: 1.00 carried as a credit to the next bill");
     // The payment that cleared the bill stays the one R-INV-1 counts from.
-    expect((await getCycle(contractId, "2025-09")).payment?.amount).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen((await getCycle(contractId, "2025-09")).payment?.amountFen ?? 0n)).toBe(
+      SMALL_MONTH_TOTAL,
+    );
   });
 
   it("record-notice answers whether a notice is deemed delivered in time (R-NOTICE-2)", async () => {

@@ -21,7 +21,7 @@ import { openUsage } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
 import { billDue } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
-import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
+import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
 import { formatInstant as instant } from "../../core/time";
@@ -40,7 +40,7 @@ export async function prepareBill(input: { contractId: string; period: string })
         contractId: input.contractId,
         period: input.period,
         who: "system",
-        what: `bill prepared: total ${existing.billTotal}`,
+        what: `bill prepared: total ${formatFen(existing.billTotalFen)}`,
         rule: "R-BILL-1",
         details: { billId: existing.billId },
       },
@@ -78,7 +78,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     contractId: input.contractId,
     period: input.period,
     billId: `${input.contractId}-${input.period}`,
-    billTotal: statement.total,
+    billTotalFen: parseYuanToFen(statement.total, "any"),
     billDue: due.at,
     billDueProvisional: due.provisional,
     statement,
@@ -93,7 +93,7 @@ export async function prepareBill(input: { contractId: string; period: string })
       contractId: input.contractId,
       period: input.period,
       who: "system",
-      what: `bill prepared: total ${prepared.billTotal}`,
+      what: `bill prepared: total ${formatFen(prepared.billTotalFen)}`,
       rule: "R-BILL-1",
       details: { billId: prepared.billId, rejectedRecords: statement.rejectedCount },
     },
@@ -155,7 +155,7 @@ const sameCarries = (a: readonly Carried[], b: readonly Carried[]) =>
 function billSummary(cycle: CycleRecord) {
   return {
     billId: cycle.billId,
-    billTotal: cycle.billTotal,
+    billTotal: formatFen(cycle.billTotalFen),
     billDue: cycle.billDue,
     lastPeriod: cycle.lastPeriod,
   };

@@ -9,6 +9,7 @@ import {
   getCycle,
   setCycleFieldsOnce,
 } from "../../adapters/repository";
+import { formatFen } from "../../core/money";
 import { formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { recordBreachOnce } from "./breaches";
@@ -76,7 +77,7 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
       const recorded = await recordBreachOnce(contract, cycle, {
         rule: "R-PAY-1",
         party: "A",
-        what: `payment of ${cycle.billTotal} for ${period} not received by ${cycle.paymentDue}`,
+        what: `payment of ${formatFen(cycle.billTotalFen)} for ${period} not received by ${cycle.paymentDue}`,
       });
       await sendEmail({
         contractId,
