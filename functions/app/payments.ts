@@ -12,6 +12,7 @@ import {
   cycleToken,
   getCycle,
   ledgerEntries,
+  paymentAsYuan,
   putLedgerEntry,
   setCycleFieldsOnce,
 } from "../adapters/repository";
@@ -123,11 +124,12 @@ export async function recordPayment(input: {
   });
   const account = input.account === undefined ? null : await paymentAccount(contract, input, entryId, paidAt);
   const current = await getCycle(input.contractId, input.period);
-  const token = cleared && current.payment ? cycleToken(current, "payment") : undefined;
+  const clearing = cleared ? current.payment : undefined;
+  const token = clearing ? cycleToken(current, "payment") : undefined;
   const workflow = !cleared
     ? "still-waiting"
-    : token
-      ? await completeTask(token, current.payment)
+    : token && clearing
+      ? await completeTask(token, paymentAsYuan(clearing))
       : "not-waiting-yet";
   return {
     entry: entryId,

@@ -81,7 +81,7 @@ describe("payments in the ledger", () => {
       outcome: "paid-in-full",
       outstanding: "0.00",
     });
-    expect((await getCycle(contractId, period)).payment).toMatchObject({ amount: "4000.30" });
+    expect((await getCycle(contractId, period)).payment).toMatchObject({ amountFen: 400030n });
 
     const kinds = (await ledgerEntries(contractId)).map((e) => `${e.entryId}:${e.amountFen}`);
     expect(kinds).toEqual([

@@ -183,7 +183,7 @@ describe("MonthlyCycle on the embedded stack", () => {
     await replyAsPartyA(app, statement.replyTo[0] as string, "有异议，金额应为3600.00元。");
     await runUntil(app, "2025-10-09T11:00:00+08:00");
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmount: "3600.00" });
+    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmountFen: 360000n });
     // R-RECON-3: 10 working days after 10/9: 10/10, 10/11 (make-up Saturday), 10/13–10/17, 10/20–10/22.
     expect(cycle.reReconciliationDeadline).toBe("2025-10-22T23:59:59+08:00");
     const agreed = await recordAgreedAmount({ contractId, period: PERIOD, agreed: "3800.30" });

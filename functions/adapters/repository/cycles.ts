@@ -197,36 +197,45 @@ const cycleRecordSchema: z.ZodType<CycleRecord, unknown> = storedCycleSchema.tra
   }),
 );
 
+type Reconciliation = NonNullable<CycleRecord["reconciliation"]>;
+type Agreed = NonNullable<CycleRecord["agreed"]>;
+type Payment = NonNullable<CycleRecord["payment"]>;
+
+/**
+ * Cycle facts as JSON (ADR 0014): money as 2-decimal yuan text under its stored names — what is stored, and
+ * what task outputs and handler results carry to the workflows, which read them as they always did.
+ */
+export function reconciliationAsYuan(reconciliation: Reconciliation) {
+  const { partyAAmountFen, differenceFen, ...facts } = reconciliation;
+  return {
+    ...facts,
+    ...(partyAAmountFen === undefined ? {} : { partyAAmount: formatFen(partyAAmountFen) }),
+    ...(differenceFen === undefined ? {} : { difference: formatFen(differenceFen) }),
+  };
+}
+
+export function agreedAsYuan(agreed: Agreed) {
+  return "unresolved" in agreed
+    ? agreed
+    : {
+        agreedAmount: formatFen(agreed.agreedAmountFen),
+        adjustment: formatFen(agreed.adjustmentFen),
+        recordedAt: agreed.recordedAt,
+      };
+}
+
+export function paymentAsYuan(payment: Payment) {
+  return { paidAt: payment.paidAt, amount: formatFen(payment.amountFen), invoiceDue: payment.invoiceDue };
+}
+
 /** Cycle fields as stored: money as 2-decimal yuan text under its stored attribute name (ADR 0014). */
 function storedCycleFields(fields: Partial<CycleRecord>): Record<string, unknown> {
   const { billTotalFen, reconciliation, agreed, payment, adjustmentNextPeriodFen, ...rest } = fields;
   const stored: Record<string, unknown> = { ...rest };
   if (billTotalFen !== undefined) stored.billTotal = formatFen(billTotalFen);
-  if (reconciliation !== undefined) {
-    const { partyAAmountFen, differenceFen, ...facts } = reconciliation;
-    stored.reconciliation = {
-      ...facts,
-      ...(partyAAmountFen === undefined ? {} : { partyAAmount: formatFen(partyAAmountFen) }),
-      ...(differenceFen === undefined ? {} : { difference: formatFen(differenceFen) }),
-    };
-  }
-  if (agreed !== undefined) {
-    stored.agreed =
-      "unresolved" in agreed
-        ? agreed
-        : {
-            agreedAmount: formatFen(agreed.agreedAmountFen),
-            adjustment: formatFen(agreed.adjustmentFen),
-            recordedAt: agreed.recordedAt,
-          };
-  }
-  if (payment !== undefined) {
-    stored.payment = {
-      paidAt: payment.paidAt,
-      amount: formatFen(payment.amountFen),
-      invoiceDue: payment.invoiceDue,
-    };
-  }
+  if (reconciliation !== undefined) stored.reconciliation = reconciliationAsYuan(reconciliation);
+  if (agreed !== undefined) stored.agreed = agreedAsYuan(agreed);
+  if (payment !== undefined) stored.payment = paymentAsYuan(payment);
   if (adjustmentNextPeriodFen !== undefined) stored.adjustmentNextPeriod = formatFen(adjustmentNextPeriodFen);
   return stored;
 }

@@ -7,6 +7,7 @@ import {
   closeReplyKey,
   getContract,
   getCycle,
+  reconciliationAsYuan,
   setCycleFieldsOnce,
 } from "../../adapters/repository";
 import { formatFen } from "../../core/money";
@@ -43,7 +44,7 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
           `deemed-accepted#${period}`,
         );
       }
-      return { recorded, reconciliation };
+      return { recorded, reconciliation: reconciliation && reconciliationAsYuan(reconciliation) };
     }
     case "agreed-amount": {
       const recorded = await setCycleFieldsOnce(contractId, period, "agreed", {
