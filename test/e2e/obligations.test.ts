@@ -137,6 +137,8 @@ describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
   });
 
   it("record-breach-notice by express within the city: received day 3 (10-26), cure or object by 11-05", async () => {
+    // The notice is recorded on the day it is dispatched: the stack's day, which the ops CLI reads (ADR 0036).
+    await runUntil(app, "2025-10-23T10:00:00+08:00");
     const { code, stdout } = await ops(
       "record-breach-notice",
       "--contract",
