@@ -3,11 +3,14 @@
  * ports), or a deployed stack with `--profile`/`--region` (the CONTRACT_OPS_TABLE etc. of that stack
  * come from the environment, as the README's deploy section shows).
  */
+import { z } from "zod";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
+import { useClock } from "../../functions/adapters/clock";
 import { NotFoundError } from "../../functions/adapters/repository";
 import { loadStackCalendar } from "../../functions/app/calendar";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
+import { STACK_CLOCK_PATH } from "../../infra/local/sfn/http-api";
 import { InputError } from "./cli-kit";
 
 export const targetOptions = {
@@ -40,9 +43,34 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
   resetAwsClients();
 }
 
+/**
+ * On the embedded stack, what a command records is stamped with the stack's clock: a virtual clock (npm start
+ * -- --serve, tests) stands still while the stack is idle, so the command uses that instant. On AWS, or when the
+ * stack cannot be asked, the system clock stays.
+ */
+async function useStackClock(): Promise<void> {
+  const endpoint = process.env.CONTRACT_OPS_SFN_ENDPOINT;
+  if (!endpoint) return;
+  let answer: unknown;
+  try {
+    const response = await fetch(`${endpoint}${STACK_CLOCK_PATH}`);
+    answer = response.ok ? await response.json() : undefined;
+  } catch {
+    return;
+  }
+  const parsed = stackClockSchema.safeParse(answer);
+  if (parsed.success && parsed.data.mode === "virtual") {
+    const instant = new Date(parsed.data.now);
+    useClock({ now: () => new Date(instant) });
+  }
+}
+
+const stackClockSchema = z.object({ now: z.iso.datetime(), mode: z.enum(["virtual", "real"]) });
+
 /** Runs an operation; what the operator can fix (unknown contract, bad amount …) becomes exit 1. */
 export async function operation<T>(run: () => Promise<T>): Promise<T> {
   try {
+    await useStackClock();
     // Deadlines computed here count working days with the stack's official years too (ADR 0041).
     await loadStackCalendar();
     return await run();
