@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
-import { useClock } from "../../functions/adapters/clock";
+import { onSystemClock, useClock } from "../../functions/adapters/clock";
 import { NotFoundError } from "../../functions/adapters/repository";
 import { loadStackCalendar } from "../../functions/app/calendar";
 import { OperationRejectedError } from "../../functions/app/operations";
@@ -50,7 +50,8 @@ export function useTarget(values: { profile?: string | undefined; region?: strin
  */
 async function useStackClock(): Promise<void> {
   const endpoint = process.env.CONTRACT_OPS_SFN_ENDPOINT;
-  if (!endpoint) return;
+  // In the stack's own process (tests, npm start) the stack's clock is already the process clock.
+  if (!endpoint || !onSystemClock()) return;
   let answer: unknown;
   try {
     const response = await fetch(`${endpoint}${STACK_CLOCK_PATH}`);
