@@ -3,7 +3,7 @@
  * ports), or a deployed stack with `--profile`/`--region` (the CONTRACT_OPS_TABLE etc. of that stack
  * come from the environment, as the README's deploy section shows).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
 import { onSystemClock, useClock } from "../../functions/adapters/clock";
 import { NotFoundError } from "../../functions/adapters/repository";
