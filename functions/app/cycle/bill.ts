@@ -57,7 +57,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   const entries = await ledgerEntries(input.contractId);
   const pending =
     entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
-  let statement = await rateWith(contract, input.period, pending);
+  // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
+  const lastDay = record.status === "ended" ? record.endedOn : undefined;
+  let statement = await rateWith(contract, input.period, pending, lastDay);
   await putLedgerEntry(input.contractId, {
     entryId: chargeId,
     period: input.period,
@@ -70,7 +72,7 @@ export async function prepareBill(input: { contractId: string; period: string })
   });
   const charge = await getLedgerEntry(input.contractId, chargeId);
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
-    statement = await rateWith(contract, input.period, charge.carried ?? []);
+    statement = await rateWith(contract, input.period, charge.carried ?? [], lastDay);
   }
   const due = billDue(input.period, deadlineRules(contract));
   const compliance = await monthCompliance(contract, input.period);
@@ -125,7 +127,12 @@ const CARRY_LINE = {
   credit: { description: "多付款结转", rule: "R-PAY-1" },
 } as const;
 
-async function rateWith(contract: Contract, period: string, carried: readonly Carried[]) {
+async function rateWith(
+  contract: Contract,
+  period: string,
+  carried: readonly Carried[],
+  contractLastDay: string | undefined,
+) {
   const [voice, sms] = await Promise.all([
     openUsage(contract.contractId, period, "voice"),
     openUsage(contract.contractId, period, "sms"),
@@ -137,6 +144,7 @@ async function rateWith(contract: Contract, period: string, carried: readonly Ca
     ...(voice ? { voice } : {}),
     ...(sms ? { sms } : {}),
     missingUsage: expectedUsageFiles(contract).filter((file) => !received[file]),
+    ...(contractLastDay === undefined ? {} : { contractLastDay }),
     adjustments: carried.map((c) => ({
       ...CARRY_LINE[c.kind],
       amount: moneyFromFen(c.amountFen),
