@@ -5,7 +5,7 @@ import {
   type Overview,
   type PeriodDetail,
 } from "../../functions/app/console-model";
-import { formatFen, parseYuanToFen } from "../../functions/core/money";
+import { formatFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
 import { breachRegisterTable, obligationSections } from "./obligations";
