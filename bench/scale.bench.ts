@@ -18,6 +18,7 @@ import { listCycles } from "../functions/adapters/repository";
 import { putUsage } from "../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
+import { formatFen } from "../functions/core/money";
 import { nextPeriod, startOfDay } from "../functions/core/time";
 import { startEmbeddedApp } from "../infra/local/app";
 import { localTemplate } from "../infra/local/template-cache";
@@ -179,7 +180,7 @@ async function main() {
         if (!periods.includes(cycle.period)) continue;
         if (cycle.closedAt) closed++;
         const seen = totals.get(cycle.period) ?? new Set<string>();
-        seen.add(cycle.billTotal);
+        seen.add(formatFen(cycle.billTotalFen));
         totals.set(cycle.period, seen);
       }
     }

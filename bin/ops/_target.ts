@@ -4,11 +4,14 @@
  * of that stack come from its outputs (bin/stack-outputs.ts), read before the first call. Reads go to the
  * services directly; writes go to the operator function's URL, CONTRACT_OPS_OPERATOR_URL (ADR 0038).
  */
+import * as z from "zod";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
+import { onSystemClock, useClock } from "../../functions/adapters/clock";
 import { NotFoundError } from "../../functions/adapters/repository";
 import { loadStackCalendar } from "../../functions/app/calendar";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
+import { STACK_CLOCK_PATH } from "../../infra/local/sfn/http-api";
 import { outputsToEnv, readStackOutputs, StackOutputsError, type StackTarget } from "../stack-outputs";
 import { InputError } from "./cli-kit";
 
@@ -63,10 +66,36 @@ export async function applyStackOutputs(): Promise<void> {
   resetAwsClients();
 }
 
+/**
+ * On the embedded stack, what a command records is stamped with the stack's clock: a virtual clock (npm start
+ * -- --serve, tests) stands still while the stack is idle, so the command uses that instant. On AWS, or when the
+ * stack cannot be asked, the system clock stays.
+ */
+async function useStackClock(): Promise<void> {
+  const endpoint = process.env.CONTRACT_OPS_SFN_ENDPOINT;
+  // In the stack's own process (tests, npm start) the stack's clock is already the process clock.
+  if (!endpoint || !onSystemClock()) return;
+  let answer: unknown;
+  try {
+    const response = await fetch(`${endpoint}${STACK_CLOCK_PATH}`);
+    answer = response.ok ? await response.json() : undefined;
+  } catch {
+    return;
+  }
+  const parsed = stackClockSchema.safeParse(answer);
+  if (parsed.success && parsed.data.mode === "virtual") {
+    const instant = new Date(parsed.data.now);
+    useClock({ now: () => new Date(instant) });
+  }
+}
+
+const stackClockSchema = z.object({ now: z.iso.datetime(), mode: z.enum(["virtual", "real"]) });
+
 /** Runs an operation; what the operator can fix (unknown contract, bad amount …) becomes exit 1. */
 export async function operation<T>(run: () => Promise<T>): Promise<T> {
   try {
     await applyStackOutputs();
+    await useStackClock();
     // Deadlines computed here count working days with the stack's official years too (ADR 0041).
     await loadStackCalendar();
     return await run();

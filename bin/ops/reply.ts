@@ -3,6 +3,7 @@
  * server, so it takes the whole inbound path (S3, trust checks, understanding, the workflow callback).
  */
 import nodemailer from "nodemailer";
+import { now } from "../../functions/adapters/clock";
 import { replyAddress } from "../../functions/adapters/mailer";
 import { getContract, getCycle } from "../../functions/adapters/repository";
 import { defaultLocalPorts, LOCAL_HOST } from "../../infra/local/ports";
@@ -51,6 +52,8 @@ const command: OpsCommand = {
       from: { name: contact.name, address: contact.email },
       to: replyAddress(cycle.replyKey),
       subject: `回复：${period} 账单`,
+      // A client dates its message by its own clock: on the embedded stack, the stack's (see operation()).
+      date: now(),
       text,
     });
     transport.close();

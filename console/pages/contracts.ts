@@ -5,7 +5,7 @@ import {
   type Overview,
   type PeriodDetail,
 } from "../../functions/app/console-model";
-import { formatFen, parseYuanToFen } from "../../functions/core/money";
+import { formatFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
 import { breachRegisterTable, obligationSections } from "./obligations";
@@ -75,7 +75,7 @@ function statementTable(lang: Lang, detail: PeriodDetail): string {
     "",
     "",
     "",
-    `<strong class="num bill-total" data-period="${escapeHtml(cycle.period)}">${escapeHtml(cycle.billTotal)}</strong>`,
+    `<strong class="num bill-total" data-period="${escapeHtml(cycle.period)}">${escapeHtml(formatFen(cycle.billTotalFen))}</strong>`,
     ruleAndClause(lang, "R-MONEY-1"),
   ]);
   return table(
@@ -94,7 +94,7 @@ function statementTable(lang: Lang, detail: PeriodDetail): string {
 
 function deadlinesTable(lang: Lang, detail: PeriodDetail): string {
   const c = detail.cycle;
-  const free = parseYuanToFen(c.billTotal, "any") <= 0n;
+  const free = c.billTotalFen <= 0n;
   const row = (
     step: string,
     due: string | null | undefined,
@@ -135,7 +135,7 @@ function periodSection(lang: Lang, detail: PeriodDetail, contract: ContractDetai
   const c = detail.cycle;
   const recon = c.reconciliation;
   const facts: string[][] = [
-    [t(lang, "billTotal"), `<span class="num">${escapeHtml(c.billTotal)}</span>`],
+    [t(lang, "billTotal"), `<span class="num">${escapeHtml(formatFen(c.billTotalFen))}</span>`],
     [
       t(lang, "reconciliation"),
       recon
@@ -143,12 +143,13 @@ function periodSection(lang: Lang, detail: PeriodDetail, contract: ContractDetai
         : `<span class="open">${t(lang, "open")}</span>`,
     ],
   ];
-  if (recon?.partyAAmount) facts.push([t(lang, "partyAFigure"), escapeHtml(recon.partyAAmount)]);
-  if (c.agreed && "agreedAmount" in c.agreed)
-    facts.push([t(lang, "agreedAmount"), escapeHtml(c.agreed.agreedAmount)]);
+  if (recon?.partyAAmountFen !== undefined)
+    facts.push([t(lang, "partyAFigure"), escapeHtml(formatFen(recon.partyAAmountFen))]);
+  if (c.agreed && "agreedAmountFen" in c.agreed)
+    facts.push([t(lang, "agreedAmount"), escapeHtml(formatFen(c.agreed.agreedAmountFen))]);
   facts.push([
     t(lang, "adjustmentNext"),
-    `${escapeHtml(c.adjustmentNextPeriod ?? "0.00")} ${ruleAndClause(lang, "R-RECON-4")}`,
+    `${escapeHtml(formatFen(c.adjustmentNextPeriodFen ?? 0n))} ${ruleAndClause(lang, "R-RECON-4")}`,
   ]);
   const payments = contract.ledger.filter((e) => e.period === c.period && e.kind === "payment");
   facts.push([
@@ -190,14 +191,14 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
       options.standalone
         ? escapeHtml(p.cycle.period)
         : `<a href="#period-${escapeHtml(p.cycle.period)}">${escapeHtml(p.cycle.period)}</a>`,
-      `<span class="num period-total" data-period="${escapeHtml(p.cycle.period)}">${escapeHtml(p.cycle.billTotal)}</span>`,
+      `<span class="num period-total" data-period="${escapeHtml(p.cycle.period)}">${escapeHtml(formatFen(p.cycle.billTotalFen))}</span>`,
       p.cycle.reconciliation
         ? escapeHtml(tv(lang, "recon", p.cycle.reconciliation.outcome))
         : `<span class="open">${t(lang, "open")}</span>`,
-      parseYuanToFen(p.cycle.billTotal, "any") <= 0n && !p.cycle.payment
+      p.cycle.billTotalFen <= 0n && !p.cycle.payment
         ? t(lang, "noneDue")
         : outcomeCell(lang, p.cycle.payment?.paidAt, p.cycle.paymentDue),
-      parseYuanToFen(p.cycle.billTotal, "any") <= 0n && !p.cycle.invoice
+      p.cycle.billTotalFen <= 0n && !p.cycle.invoice
         ? t(lang, "noneDue")
         : outcomeCell(lang, p.cycle.invoice?.invoicedAt, p.cycle.payment?.invoiceDue),
       (p.cycle.breaches ?? []).map((b) => ruleAndClause(lang, b.rule)).join("<br>") || "-",

@@ -19,3 +19,8 @@ export function now(): Date {
 export function useClock(clock: Clock): void {
   current = clock;
 }
+
+/** Whether the process reads the system clock (no stack or test has installed its own). */
+export function onSystemClock(): boolean {
+  return current === systemClock;
+}

@@ -18,7 +18,6 @@ import {
   type TermRecord,
 } from "../adapters/repository";
 import { type ContractBalance, contractBalance, type LedgerEntry } from "../core/ledger";
-import { parseYuanToFen } from "../core/money";
 import { type Statement, statementSchema } from "../core/statement";
 import { endOfDay, formatInstant, type LocalDate } from "../core/time";
 import { type ContractObligations, contractObligations } from "./console-obligations";
@@ -47,7 +46,7 @@ const overdue = (deadline: string | null, at: Date) =>
   deadline !== null && Date.parse(deadline) < at.getTime();
 
 /** A bill of 0.00 or less is sent for information: nothing to pay or invoice (R-TRIAL-1). */
-const nothingToPay = (cycle: CycleRecord) => parseYuanToFen(cycle.billTotal, "any") <= 0n;
+const nothingToPay = (cycle: CycleRecord) => cycle.billTotalFen <= 0n;
 
 /** Every task a cycle still waits for; re-reconciliation runs beside the payment (R-RECON-3, R-RECON-4). */
 export function openTasksOfCycle(cycle: CycleRecord, at: Date): OpenTask[] {

@@ -23,6 +23,7 @@ import {
 } from "../adapters/repository";
 import type { SesInboundEvent, SesInboundRecord } from "../adapters/ses-event";
 import { retention } from "../core/deadlines";
+import { formatFen } from "../core/money";
 import { printableLine } from "../core/printable";
 import { decideReply } from "../core/reply/decide";
 import {
@@ -153,7 +154,7 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   // From here the sender is the designated contact of a known cycle: only now is the body read.
   const { parsed, decision } = await decideReply(
     await readInboundMessage(sesMessageId),
-    cycle?.billTotal ?? "0.00",
+    formatFen(cycle?.billTotalFen ?? 0n),
   );
   facts.messageId = parsed.messageId ?? sesMessageId;
   facts.reasonCode = decision.reasonCode;
@@ -213,7 +214,7 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   }
   const decided = await recordReconciliationOutcome(theContract, bill, {
     decision: decision.decision === "confirmed" ? "confirmed" : "disputed",
-    partyAAmount: decision.amount ?? bill.billTotal,
+    partyAAmount: decision.amount ?? formatFen(bill.billTotalFen),
     receivedAt,
     who: "party-a",
     sesMessageId,

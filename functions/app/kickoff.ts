@@ -6,7 +6,7 @@
  */
 
 import { writeKickoffManifest } from "../adapters/kickoff-manifest";
-import { listContracts } from "../adapters/repository";
+import { listContracts } from "../adapters/repository/contracts";
 import { requiredEnv, startNamedExecution } from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
 import { firstDayOfPeriod, lastDayOfPeriod, periodOf, previousPeriod, shanghaiDateOf } from "../core/time";

@@ -21,7 +21,7 @@ import {
   unsentOutboxEmails,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
-import { formatMoney, moneyToFen, parseMoney, subtractMoney } from "../core/money";
+import { formatFen, formatMoney } from "../core/money";
 import { formatInstant, nextPeriod } from "../core/time";
 import { emails } from "./email-views";
 import {
@@ -112,7 +112,9 @@ export async function recordAgreedAmount(input: { contractId: string; period: st
   if (cycle.reconciliation?.outcome !== "re-reconcile") {
     throw new OperationRejectedError(`period ${input.period} is not in re-reconciliation`);
   }
-  const adjustment = formatMoney(subtractMoney(agreedMoney, parseMoney(cycle.billTotal)));
+  const adjustmentFen = agreedMoney.fen - cycle.billTotalFen;
+  const adjustment = formatFen(adjustmentFen);
+  const billTotal = formatFen(cycle.billTotalFen);
   // The ledger entry first (ADR 0010): from the moment of agreement the next bill not yet prepared
   // carries it, whatever the state of this cycle. A retry after a crash finds the same entry.
   const entryId = `${input.period}#agreed-difference`;
@@ -121,14 +123,14 @@ export async function recordAgreedAmount(input: { contractId: string; period: st
     entryId,
     period: input.period,
     kind: "agreed-difference",
-    amountFen: moneyToFen(parseMoney(adjustment)),
+    amountFen: adjustmentFen,
     at: recordedAt,
     recordedAt,
     who: "operator",
-    reason: `agreed amount ${formatMoney(agreedMoney)} against bill ${cycle.billTotal} (R-RECON-4)`,
+    reason: `agreed amount ${formatMoney(agreedMoney)} against bill ${billTotal} (R-RECON-4)`,
   });
   const existing = written ? undefined : await getLedgerEntry(input.contractId, entryId);
-  if (existing && existing.amountFen !== moneyToFen(parseMoney(adjustment))) {
+  if (existing && existing.amountFen !== adjustmentFen) {
     throw new OperationRejectedError(`the re-reconciliation of ${input.period} is already settled`);
   }
   const agreed = {
@@ -136,7 +138,9 @@ export async function recordAgreedAmount(input: { contractId: string; period: st
     adjustment,
     recordedAt: existing?.recordedAt ?? recordedAt,
   };
-  const first = await setCycleFieldsOnce(input.contractId, input.period, "agreed", { agreed });
+  const first = await setCycleFieldsOnce(input.contractId, input.period, "agreed", {
+    agreed: { agreedAmountFen: agreedMoney.fen, adjustmentFen, recordedAt: agreed.recordedAt },
+  });
   if (!first && !existing) {
     throw new OperationRejectedError(`the re-reconciliation of ${input.period} is already settled`);
   }
@@ -154,7 +158,7 @@ export async function recordAgreedAmount(input: { contractId: string; period: st
   );
   const token = cycleToken(await getCycle(input.contractId, input.period), "agreed-amount");
   const workflow = token ? await completeTask(token, agreed) : "not-waiting-yet";
-  return { ...agreed, billTotal: cycle.billTotal, carriedTo, workflow };
+  return { ...agreed, billTotal, carriedTo, workflow };
 }
 
 /**
@@ -216,7 +220,7 @@ function stepOf(
       owedBy: "Party A",
     };
   }
-  if (!cycle.payment && parseMoney(cycle.billTotal).fen <= 0n)
+  if (!cycle.payment && cycle.billTotalFen <= 0n)
     return { step: "bill for information: nothing to pay (R-TRIAL-1)", nextDeadline: null, owedBy: null };
   if (!cycle.payment)
     return { step: "awaiting payment", nextDeadline: cycle.paymentDue ?? null, owedBy: "Party A" };

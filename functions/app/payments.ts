@@ -12,6 +12,7 @@ import {
   cycleToken,
   getCycle,
   ledgerEntries,
+  paymentAsYuan,
   putLedgerEntry,
   setCycleFieldsOnce,
 } from "../adapters/repository";
@@ -50,7 +51,7 @@ async function ensureCharge(cycle: CycleRecord): Promise<void> {
     entryId: `${cycle.period}#charge`,
     period: cycle.period,
     kind: "charge",
-    amountFen: moneyToFen(parseMoney(cycle.billTotal)),
+    amountFen: cycle.billTotalFen,
     at: cycle.sentAt ?? formatInstant(now()),
     recordedAt: formatInstant(now()),
     who: "system",
@@ -110,7 +111,7 @@ export async function recordPayment(input: {
   const cleared = balance.outstandingFen === 0n;
   if (cleared) {
     await setCycleFieldsOnce(input.contractId, input.period, "payment", {
-      payment: { paidAt: formatInstant(paidAt), amount: yuan(balance.paidFen), invoiceDue: due.at },
+      payment: { paidAt: formatInstant(paidAt), amountFen: balance.paidFen, invoiceDue: due.at },
     });
   }
   await appendAuditEvent({
@@ -119,22 +120,23 @@ export async function recordPayment(input: {
     who: "operator",
     what: `payment ${entryId} recorded: ${formatMoney(amount)} on ${formatInstant(paidAt)} — ${OUTCOME_WORDS[outcome](figures)}`,
     rule: outcome === "short" ? "R-PAY-2" : "R-PAY-1",
-    details: { entry: entryId, billTotal: cycle.billTotal, paid: yuan(balance.paidFen), ...figures },
+    details: { entry: entryId, billTotal: yuan(cycle.billTotalFen), paid: yuan(balance.paidFen), ...figures },
   });
   const account = input.account === undefined ? null : await paymentAccount(contract, input, entryId, paidAt);
   const current = await getCycle(input.contractId, input.period);
-  const token = cleared && current.payment ? cycleToken(current, "payment") : undefined;
+  const clearing = cleared ? current.payment : undefined;
+  const token = clearing ? cycleToken(current, "payment") : undefined;
   const workflow = !cleared
     ? "still-waiting"
-    : token
-      ? await completeTask(token, current.payment)
+    : token && clearing
+      ? await completeTask(token, paymentAsYuan(clearing))
       : "not-waiting-yet";
   return {
     entry: entryId,
     paidAt: formatInstant(paidAt),
     amount: formatMoney(amount),
     invoiceDue: cleared ? (current.payment?.invoiceDue ?? due.at) : null,
-    billTotal: cycle.billTotal,
+    billTotal: yuan(cycle.billTotalFen),
     paid: yuan(balance.paidFen),
     outstanding: figures.outstanding,
     creditCarried: figures.credit,
@@ -267,7 +269,7 @@ export async function correctEntry(input: {
     kind: target.kind,
     amount: formatFen(target.amountFen),
     reason,
-    billTotal: cycle.billTotal,
+    billTotal: yuan(cycle.billTotalFen),
     paid: yuan(balance.paidFen),
     outstanding: yuan(balance.outstandingFen),
     workflow,

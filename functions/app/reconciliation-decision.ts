@@ -16,7 +16,7 @@ import {
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import type { Contract } from "../core/contract";
-import { formatMoney } from "../core/money";
+import { formatFen, formatMoney, parseYuanToFen } from "../core/money";
 import { classifyReconciliation } from "../core/reconciliation";
 import { formatInstant } from "../core/time";
 import {
@@ -52,8 +52,9 @@ export async function recordReconciliationOutcome(
   cycle: CycleRecord,
   input: ReconciliationDecision,
 ): Promise<{ outcome: DecidedOutcome; difference: string; differencePercent: string | null } | null> {
+  const billTotal = formatFen(cycle.billTotalFen);
   const classified = classifyReconciliation(
-    cycle.billTotal,
+    billTotal,
     input.partyAAmount,
     contract.rules.reconciliationTolerancePercent.value,
   );
@@ -70,11 +71,20 @@ export async function recordReconciliationOutcome(
     difference: classified.difference,
     ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
   };
-  await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", { reconciliation });
+  const partyAAmountFen = parseYuanToFen(input.partyAAmount, "any");
+  await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", {
+    reconciliation: {
+      outcome,
+      partyAAmountFen,
+      receivedAt: reconciliation.receivedAt,
+      differenceFen: parseYuanToFen(classified.difference, "any"),
+      ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
+    },
+  });
   const recorded = (await getCycle(cycle.contractId, cycle.period)).reconciliation;
   if (
     recorded?.outcome !== reconciliation.outcome ||
-    recorded.partyAAmount !== reconciliation.partyAAmount ||
+    recorded.partyAAmountFen !== partyAAmountFen ||
     recorded.receivedAt !== reconciliation.receivedAt ||
     recorded.sesMessageId !== input.sesMessageId
   )
@@ -86,7 +96,7 @@ export async function recordReconciliationOutcome(
       contractId: cycle.contractId,
       period: cycle.period,
       who: input.who,
-      what: `reconciliation reply: ${outcome} (Party A's figure ${input.partyAAmount}, bill ${cycle.billTotal})`,
+      what: `reconciliation reply: ${outcome} (Party A's figure ${input.partyAAmount}, bill ${billTotal})`,
       rule: outcome === "re-reconcile" ? "R-RECON-3" : "R-RECON-2",
       details: { ...input.details, differencePercent: classified.differencePercent },
     },
@@ -116,7 +126,9 @@ export async function recordReconciliationByPerson(input: {
       `--amount ${input.amount}: a confirmation accepts the bill total, give no amount`,
     );
   const partyAAmount =
-    input.amount === undefined ? cycle.billTotal : formatMoney(nonNegativeMoney(input.amount, "--amount"));
+    input.amount === undefined
+      ? formatFen(cycle.billTotalFen)
+      : formatMoney(nonNegativeMoney(input.amount, "--amount"));
   const source = input.source.trim();
   if (source.length < 3)
     throw new OperationRejectedError(
@@ -139,5 +151,5 @@ export async function recordReconciliationByPerson(input: {
     throw new OperationRejectedError(
       `the reconciliation of ${input.period} was already recorded: ${cycle.reconciliation?.outcome ?? "decided"}`,
     );
-  return { period: input.period, billTotal: cycle.billTotal, partyAAmount, ...result, source };
+  return { period: input.period, billTotal: formatFen(cycle.billTotalFen), partyAAmount, ...result, source };
 }

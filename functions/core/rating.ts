@@ -13,6 +13,7 @@ import {
   contractRule,
   contractService,
   type ServiceName,
+  termStartDate,
 } from "./contract";
 import {
   formatMoney,
@@ -37,10 +38,13 @@ import {
   type UsageFile,
 } from "./statement";
 import {
+  addDays,
   daysBetween,
   firstDayOfPeriod,
+  type LocalDate,
   lastDayOfPeriod,
   type Period,
+  parseLocalDate,
   parsePeriod,
   periodBounds,
   startOfDay,
@@ -74,6 +78,11 @@ export interface RateUsageInput {
   adjustments?: Adjustment[];
   /** Files the contract calls for that are absent (see expectedUsageFiles); listed on the statement. */
   missingUsage?: readonly UsageFile[];
+  /**
+   * The contract's last day, once it has one (R-TERM-4 at a term's end, or an earlier end; R-END-1): usage
+   * after it is not billed, and with proration "daily" the monthly fee stops on it.
+   */
+  contractLastDay?: LocalDate;
 }
 
 /**
@@ -88,6 +97,34 @@ export function expectedUsageFiles(contract: Contract): UsageFile[] {
 }
 
 /** Keeps the first REJECTED_KEPT rejections of a file and counts the rest (bounded memory whatever the size). */
+/**
+ * The contract's days as instants (R-TERM-1: it takes effect on the later signing date; R-TERM-4, R-END-1: it
+ * ends at the end of its last day, when it has one). A record outside them is counted and never billed: it
+ * is not usage under this contract, nor a data error.
+ */
+class ContractWindow {
+  beforeFirstDay = 0;
+  afterLastDay = 0;
+
+  constructor(
+    private readonly firstDayStartMs: number,
+    private readonly lastDayEndExclusiveMs: number,
+  ) {}
+
+  /** True when the instant lies within the contract; otherwise counts it on the side it falls. */
+  admits(instantMs: number): boolean {
+    if (instantMs < this.firstDayStartMs) {
+      this.beforeFirstDay++;
+      return false;
+    }
+    if (instantMs >= this.lastDayEndExclusiveMs) {
+      this.afterLastDay++;
+      return false;
+    }
+    return true;
+  }
+}
+
 export class RejectionLog {
   readonly kept: RejectedUsageRecord[] = [];
   count = 0;
@@ -113,11 +150,13 @@ class VoiceTally implements VoiceVisitor {
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
     private readonly segments: readonly PriceSegment[],
+    private readonly window: ContractWindow,
   ) {
     this.billedBySegment = segments.map(() => 0);
   }
 
   call(callStartMs: number, durationSeconds: number, outbound: boolean): void {
+    if (!this.window.admits(callStartMs)) return;
     this.calls++;
     const trial = callStartMs < this.billingStartMs;
     if (trial) this.trialRecords++;
@@ -158,11 +197,13 @@ class SmsTally implements SmsVisitor {
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
     private readonly segments: readonly PriceSegment[],
+    private readonly window: ContractWindow,
   ) {
     this.billedBySegment = segments.map(() => 0);
   }
 
   message(sentAtMs: number, contentChars: number, downlink: boolean): void {
+    if (!this.window.admits(sentAtMs)) return;
     this.messages++;
     const trial = sentAtMs < this.billingStartMs;
     if (trial) this.trialRecords++;
@@ -304,11 +345,18 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
   // R-CHANGE-1: the prices in force during the period, so each record is rated at its own day's price.
   const voiceSegments = voiceService ? priceSegments(voiceService, periodStart, periodEnd) : [];
   const smsSegments = smsService ? priceSegments(smsService, periodStart, periodEnd) : [];
+  const firstDay = termStartDate(contract);
+  const lastDay = input.contractLastDay === undefined ? null : parseLocalDate(input.contractLastDay);
+  const window = new ContractWindow(
+    startOfDay(firstDay).getTime(),
+    lastDay === null ? Number.POSITIVE_INFINITY : startOfDay(addDays(lastDay, 1)).getTime(),
+  );
   const voice = new VoiceTally(
     contractRule(contract, "voiceRoundingSeconds"),
     billingStartMs,
     voiceRejections,
     voiceSegments,
+    window,
   );
   const signatureLength = codePointLength(contract.access.smsSignature);
   const sms = new SmsTally(
@@ -317,6 +365,7 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
     billingStartMs,
     smsRejections,
     smsSegments,
+    window,
   );
   // The two files are independent: read them concurrently (I/O of one overlaps parsing of the other).
   const [voiceScan, smsScan] = await Promise.all([
@@ -344,17 +393,17 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
         ),
       );
     } else {
-      // R-PRICE-1: one lump charge per month. With proration "daily", a month in which billing starts is
-      // charged for its billed days only; with "none" (the default) it is charged in full.
-      const billedDays =
-        periodInTrial === "partial" && contractRule(contract, "monthlyFeeProration") === "daily"
-          ? daysBetween(billingStartsOn, periodEnd) + 1
-          : undefined;
+      // R-PRICE-1: one lump charge per month. With proration "daily", a month in which billing starts
+      // (R-TRIAL-1) or the contract ends (R-END-1) is charged for its billed days only; with "none" (the
+      // default) it is charged in full.
+      const billedFrom = periodInTrial === "partial" ? billingStartsOn : periodStart;
+      const billedTo = lastDay !== null && lastDay < periodEnd ? lastDay : periodEnd;
+      const billedDays = Math.max(0, daysBetween(billedFrom, billedTo) + 1);
       const daysInPeriod = daysBetween(periodStart, periodEnd) + 1;
-      const quantity =
-        billedDays === undefined
-          ? wholeQuantity(1)
-          : { numerator: BigInt(billedDays), denominator: BigInt(daysInPeriod) };
+      const prorated = contractRule(contract, "monthlyFeeProration") === "daily" && billedDays < daysInPeriod;
+      const quantity = prorated
+        ? { numerator: BigInt(billedDays), denominator: BigInt(daysInPeriod) }
+        : wholeQuantity(1);
       built.push(
         line(
           "monthly-fee",
@@ -488,6 +537,16 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
     trial: { billingStartsOn, periodInTrial },
     rejected: [...voiceRejections.kept, ...smsRejections.kept],
     rejectedCount: voiceRejections.count + smsRejections.count,
+    ...(window.beforeFirstDay + window.afterLastDay > 0
+      ? {
+          outsideContract: {
+            firstDay,
+            lastDay,
+            beforeFirstDay: window.beforeFirstDay,
+            afterLastDay: window.afterLastDay,
+          },
+        }
+      : {}),
     ...(input.missingUsage && input.missingUsage.length > 0
       ? { missingUsage: USAGE_FILES.filter((file) => input.missingUsage?.includes(file)) }
       : {}),

@@ -75,6 +75,19 @@ export const statementSchema = z.object({
    * is not on this bill, which says so, and Party B's contact is warned (never a silent bill).
    */
   missingUsage: z.array(z.enum(USAGE_FILES)).optional(),
+  /**
+   * Usage records dated before the contract took effect (R-TERM-1) or after its last day (R-TERM-4, R-END-1):
+   * not billed, and the statement says how many and why. Absent when there are none.
+   */
+  outsideContract: z
+    .object({
+      firstDay: z.string(),
+      /** The contract's last day when the bill was rated, null while it runs on. */
+      lastDay: z.string().nullable(),
+      beforeFirstDay: z.number().int().nonnegative(),
+      afterLastDay: z.number().int().nonnegative(),
+    })
+    .optional(),
   usage: z.object({
     voiceRecords: z.number().int().nonnegative(),
     voiceCalls: z.number().int().nonnegative(),

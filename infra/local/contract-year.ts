@@ -12,6 +12,7 @@ import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repo
 import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
+import { formatFen } from "../../functions/core/money";
 import { termDates } from "../../functions/core/renewal";
 import {
   formatInstant,
@@ -232,14 +233,15 @@ async function collectReport(
   for (const c of cycles.filter((cycle) => wanted.has(cycle.period))) {
     reports.push({
       period: c.period,
-      billTotal: c.billTotal,
+      billTotal: formatFen(c.billTotalFen),
       billSentAt: c.sentAt ?? null,
       billDue: c.billDue,
       reconciliation: c.reconciliation?.outcome ?? null,
       reconciliationDeadline: c.reconciliationDeadline ?? null,
-      partyAFigure: c.reconciliation?.partyAAmount ?? null,
-      agreedAmount: c.agreed && "agreedAmount" in c.agreed ? c.agreed.agreedAmount : null,
-      adjustmentNextPeriod: c.adjustmentNextPeriod ?? "0.00",
+      partyAFigure:
+        c.reconciliation?.partyAAmountFen === undefined ? null : formatFen(c.reconciliation.partyAAmountFen),
+      agreedAmount: c.agreed && "agreedAmountFen" in c.agreed ? formatFen(c.agreed.agreedAmountFen) : null,
+      adjustmentNextPeriod: formatFen(c.adjustmentNextPeriodFen ?? 0n),
       paymentDue: c.paymentDue ?? null,
       paidAt: c.payment?.paidAt ?? null,
       invoiceDue: c.payment?.invoiceDue ?? null,

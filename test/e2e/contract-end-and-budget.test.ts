@@ -11,6 +11,7 @@ import {
   ledgerEntries,
 } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
+import { parseYuanToFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -56,7 +57,7 @@ describe("the end of the contract and the budget", () => {
     await runUntil(app, "2026-08-04T11:00:00+08:00");
 
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
-    expect((await getCycle(contractId, "2026-07")).adjustmentNextPeriod).toBe("0.00");
+    expect((await getCycle(contractId, "2026-07")).adjustmentNextPeriodFen).toBe(0n);
     // The settlement document (结算单): paid 4000.30 in full, agreed 3800.30 → Party B refunds 200.00.
     const settlement = (await ledgerEntries(contractId)).find((e) => e.kind === "settlement");
     expect(settlement).toMatchObject({ period: "2026-07", amountFen: -20000n });
@@ -81,7 +82,7 @@ describe("the end of the contract and the budget", () => {
         contractId,
         period,
         billId: `${contractId}-${period}`,
-        billTotal: total,
+        billTotalFen: parseYuanToFen(total, "any"),
         billDue: "2025-09-12T23:59:59+08:00",
         billDueProvisional: false,
         statement: {},

@@ -89,7 +89,7 @@ describe("inbound replies on the embedded stack", () => {
     await runUntil(app, "2025-10-10T09:30:00+08:00");
     await replyAsPartyA(app, replyTo, "有异议，金额应为3600.00元。", { messageId });
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmount: "3600.00" });
+    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmountFen: 360000n });
     const acks = (await emailsTo(app, PARTY_A)).filter((e) => e.text?.includes("我们理解您的回复为"));
     expect(acks).toHaveLength(1);
     expect(

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getCycle, ledgerEntries } from "../../functions/adapters/repository";
 import { recordPayment } from "../../functions/app/operations";
 import { correctEntry } from "../../functions/app/payments";
+import { formatFen } from "../../functions/core/money";
 import { handler as prepareBillHandler } from "../../functions/prepare-bill/handler";
 import { handler as recordMissedHandler } from "../../functions/record-missed-deadline/handler";
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
@@ -80,7 +81,7 @@ describe("payments in the ledger", () => {
       outcome: "paid-in-full",
       outstanding: "0.00",
     });
-    expect((await getCycle(contractId, period)).payment).toMatchObject({ amount: "4000.30" });
+    expect((await getCycle(contractId, period)).payment).toMatchObject({ amountFen: 400030n });
 
     const kinds = (await ledgerEntries(contractId)).map((e) => `${e.entryId}:${e.amountFen}`);
     expect(kinds).toEqual([
@@ -102,7 +103,7 @@ describe("a bill of 0.00 (R-TRIAL-1)", () => {
     const executionArn = await startCycle(app, contractId, "2025-07");
     await runUntil(app, "2025-09-30T10:00:00+08:00");
     const cycle = await getCycle(contractId, "2025-07");
-    expect(cycle.billTotal).toBe("0.00");
+    expect(formatFen(cycle.billTotalFen)).toBe("0.00");
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
     const states = await statesEntered(app, executionArn);
     expect(states).toContain("Nothing to pay on this bill");

@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findCycle, getCycle } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -78,7 +79,7 @@ describe("a month without its SMS or voice usage file", () => {
     await runUntil(app, "2025-10-11T18:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(cycle.sentAt).toBe("2025-10-11T17:00:00+08:00");
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage ?? []).toEqual([]);
     expect((await statementEmail(app, PERIOD)).text).not.toContain("本期未收到");
@@ -99,7 +100,7 @@ describe("a month without its SMS or voice usage file", () => {
 
     const cycle = await getCycle(contractId, PERIOD);
     // 4000.00 + 0.18 of voice; no SMS line can be billed.
-    expect(cycle.billTotal).toBe("4000.18");
+    expect(formatFen(cycle.billTotalFen)).toBe("4000.18");
     expect(cycle.sentAt).toBe("2025-10-17T17:00:00+08:00");
     expect(cycle.lateBill).toBe(false);
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage).toEqual(["sms"]);
@@ -121,7 +122,7 @@ describe("a month without its SMS or voice usage file", () => {
     await runUntil(app, "2025-10-01T02:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(cycle.sentAt).toBe(BILL_SENT);
     expect(await toPartyB(app)).toHaveLength(0);
     const states = await statesEntered(app, executionArn);
@@ -141,7 +142,7 @@ describe("a month without its SMS or voice usage file", () => {
     await runUntil(app, "2025-10-17T18:00:00+08:00");
 
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe("4000.00");
+    expect(formatFen(cycle.billTotalFen)).toBe("4000.00");
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage).toEqual(["voice", "sms"]);
     const bill = await statementEmail(app, PERIOD);
     expect(bill.text).toContain("本期未收到语音通话记录");

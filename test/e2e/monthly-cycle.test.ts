@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { auditHistory, getCycle, getReplyKey, ledgerEntries } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
 import { pendingCarries } from "../../functions/core/ledger";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -49,7 +50,7 @@ describe("MonthlyCycle on the embedded stack", () => {
   it("R-BILL-1/R-RECON-1/R-PAY-1: rates the month exactly and emails the statement with a reply key and the deadlines", async () => {
     const { app, contractId } = await billSeptember();
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(cycle.reconciliationDeadline).toBe("2025-10-14T23:59:59+08:00");
     expect(cycle.paymentDue).toBe("2025-10-21T23:59:59+08:00");
     expect(cycle.reminderAt).toBe("2025-10-13T09:00:00+08:00");
@@ -182,7 +183,7 @@ describe("MonthlyCycle on the embedded stack", () => {
     await replyAsPartyA(app, statement.replyTo[0] as string, "有异议，金额应为3600.00元。");
     await runUntil(app, "2025-10-09T11:00:00+08:00");
     const cycle = await getCycle(contractId, PERIOD);
-    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmount: "3600.00" });
+    expect(cycle.reconciliation).toMatchObject({ outcome: "re-reconcile", partyAAmountFen: 360000n });
     // R-RECON-3: 10 working days after 10/9: 10/10, 10/11 (make-up Saturday), 10/13–10/17, 10/20–10/22.
     expect(cycle.reReconciliationDeadline).toBe("2025-10-22T23:59:59+08:00");
     const agreed = await recordAgreedAmount({ contractId, period: PERIOD, agreed: "3800.30" });
@@ -198,7 +199,7 @@ describe("MonthlyCycle on the embedded stack", () => {
     await recordInvoice({ contractId, period: PERIOD, number: "26220000003" });
     await runUntil(app, "2025-10-13T11:00:00+08:00");
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
-    expect((await getCycle(contractId, PERIOD)).adjustmentNextPeriod).toBe("-200.00");
+    expect((await getCycle(contractId, PERIOD)).adjustmentNextPeriodFen).toBe(-20000n);
     expect(await statesEntered(app, executionArn)).toEqual(
       expect.arrayContaining([
         "Re-reconcile while payment proceeds",

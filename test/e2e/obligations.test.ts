@@ -137,7 +137,8 @@ describe("the breach register (R-BREACH-1, R-LIAB-1)", () => {
   });
 
   it("record-breach-notice by express within the city: received day 3 (10-26), cure or object by 11-05", async () => {
-    // Recorded the day it was dispatched: the operator function judges dates by the stack's clock (ADR 0038).
+    // Recorded the day it was dispatched: the operator function and the ops CLI judge dates by the stack's
+    // clock (ADR 0036, ADR 0038).
     await runUntil(app, "2025-10-23T10:00:00+08:00");
     const { code, stdout } = await ops(
       "record-breach-notice",

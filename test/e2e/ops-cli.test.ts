@@ -5,12 +5,16 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsConfig, s3Client } from "../../functions/adapters/aws-config";
 import { getCycle } from "../../functions/adapters/repository";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { bootApp, runUntil, SMALL_MONTH_TOTAL, startCycle, uploadSmallMonth } from "./harness";
 
 const run = promisify(execFile);
+const STACK_NOW = "2025-10-05T12:00:00+08:00";
 let app: EmbeddedApp;
 let contractId: string;
 
@@ -21,6 +25,8 @@ beforeAll(async () => {
   await uploadSmallMonth(booted.contract, "2025-09");
   await startCycle(app, contractId, "2025-09");
   await runUntil(app, "2025-10-01T02:00:00+08:00");
+  // The commands below act on the stack's virtual day, after the payments they record.
+  await runUntil(app, STACK_NOW);
 }, 60_000);
 
 afterAll(async () => {
@@ -152,7 +158,9 @@ describe("npm run ops against a running stack", () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("overpayment: 1.00 carried as a credit to the next bill");
     // The payment that cleared the bill stays the one R-INV-1 counts from.
-    expect((await getCycle(contractId, "2025-09")).payment?.amount).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen((await getCycle(contractId, "2025-09")).payment?.amountFen ?? 0n)).toBe(
+      SMALL_MONTH_TOTAL,
+    );
   });
 
   it("record-notice answers whether a notice is deemed delivered in time (R-NOTICE-2)", async () => {
@@ -180,5 +188,38 @@ describe("npm run ops against a running stack", () => {
     expect(code).toBe(0);
     const rules = JSON.parse(stdout).events.map((e: { rule?: string }) => e.rule);
     expect(rules).toEqual(expect.arrayContaining(["R-BILL-1", "R-PAY-1", "R-NOTICE-2"]));
+  });
+
+  it("reply stamps the stack's virtual time, not the wall clock, in the message's Date", async () => {
+    const smtpPort = String(app.stack.endpoints.smtp.port);
+    const { code } = await ops(
+      "reply",
+      "--contract",
+      contractId,
+      "--period",
+      "2025-09",
+      "--text",
+      "确认",
+      "--smtp-port",
+      smtpPort,
+    );
+    expect(code).toBe(0);
+    await app.clock.idle();
+    const listed = await s3Client().send(new ListObjectsV2Command({ Bucket: awsConfig().mailBucket }));
+    const dates: number[] = [];
+    for (const { Key } of listed.Contents ?? []) {
+      const object = await s3Client().send(new GetObjectCommand({ Bucket: awsConfig().mailBucket, Key }));
+      const header = /^Date: (.+)$/m.exec((await object.Body?.transformToString("utf8")) ?? "");
+      if (header?.[1]) dates.push(Date.parse(header[1]));
+    }
+    // The virtual clock stands still while the stack is idle: the reply is dated exactly then.
+    expect(dates).toEqual([Date.parse(STACK_NOW)]);
+  });
+
+  it("an operator's audit entry is stamped with the stack's time", async () => {
+    const { stdout } = await ops("history", "--contract", contractId, "--json");
+    const operatorEvents = JSON.parse(stdout).events.filter((e: { who: string }) => e.who === "operator");
+    expect(operatorEvents.length).toBeGreaterThan(0);
+    for (const event of operatorEvents) expect(Date.parse(event.at)).toBe(Date.parse(STACK_NOW));
   });
 });

@@ -61,7 +61,7 @@ describe("ops correct of a payment that cleared its bill", { timeout: 180_000 },
     await recordInvoice({ contractId, period, number: "INV-0001", date: "2025-10-23" });
     await runUntil(app, "2025-10-24T10:00:00+08:00");
     expect(await executionStatus(app, executionArn)).toBe("SUCCEEDED");
-    expect((await getCycle(contractId, period)).payment).toMatchObject({ amount: "4000.30" });
+    expect((await getCycle(contractId, period)).payment).toMatchObject({ amountFen: 400030n });
 
     // Once the VAT invoice was issued on it, the payment is no longer reversed by hand.
     const late = correctEntry({ contractId, period, entry: again.entry, reason: "try" });

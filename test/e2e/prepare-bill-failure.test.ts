@@ -9,6 +9,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { awsConfig, s3Client } from "../../functions/adapters/aws-config";
 import { auditHistory, findCycle, getCycle } from "../../functions/adapters/repository";
+import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -72,7 +73,7 @@ describe("prepare-bill fails after its retries", () => {
     await app.stepFunctions.redriveExecution({ executionArn });
     await runUntil(app, "2025-10-01T04:00:00+08:00");
     expect(await executionStatus(app, executionArn)).toBe("RUNNING");
-    expect((await getCycle(contractId, PERIOD)).billTotal).toBe(SMALL_MONTH_TOTAL);
+    expect(formatFen((await getCycle(contractId, PERIOD)).billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(await emailsTo(app, PARTY_A)).toHaveLength(1);
   });
 });

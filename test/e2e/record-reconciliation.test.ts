@@ -52,7 +52,7 @@ describe("a person records the reconciliation", () => {
     await runUntil(app, "2025-10-09T11:00:00+08:00");
     expect((await getCycle(contractId, "2025-09")).reconciliation).toMatchObject({
       outcome: "re-reconcile",
-      partyAAmount: "3600.00",
+      partyAAmountFen: 360000n,
     });
     expect(await statesEntered(app, executionArn)).toContain("Open the re-reconciliation");
     await expect(recordReconciliationByPerson({ ...base, decision: "confirmed" })).rejects.toThrow(

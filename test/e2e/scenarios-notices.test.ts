@@ -31,3 +31,35 @@ describe("scenario: a non-renewal notice recorded late but delivered in time (R-
     RUN,
   );
 });
+
+describe("scenario: the last month pro-rated by day (R-PRICE-1, R-END-1, R-TERM-4)", () => {
+  it(
+    "a timely non-renewal ends the contract on 2026-07-14; with proration 'daily' July bills 14 of 31 days: 4000.00 × 14 / 31 = 1806.45",
+    async () => {
+      const report = await playScenario("scenarios/daily-proration.json");
+      // Registered mail within the mainland dispatched 2026-05-20: deemed delivered 2026-06-03 (9.3, day 14),
+      // before 2026-06-14, the last day for a notice 30 days before 2026-07-14 (10.1): term 1 ends.
+      expect(report.contract).toEqual({ status: "ended", lastDay: "2026-07-14" });
+      expect(report.terms[0]).toEqual({ term: 1, outcome: "ended" });
+      // Whole months bill the full fee; July's share is 14 / 31 = 0.4516…, rounded half-up once (R-MONEY-1):
+      // 1806.4516… → 1806.45.
+      expect(periodRow(report, "2026-05")).toMatchObject({ billTotal: "4000.00" });
+      expect(periodRow(report, "2026-06")).toMatchObject({ billTotal: "4000.00" });
+      const july = periodRow(report, "2026-07");
+      expect(july).toMatchObject({
+        billTotal: "1806.45",
+        paid: "1806.45",
+        outstanding: "0.00",
+        closed: true,
+      });
+      // The scenario generates no usage: voice and SMS bill 0.00.
+      expect(july.lines).toEqual([
+        { kind: "monthly-fee", amount: "1806.45" },
+        { kind: "voice", amount: "0.00" },
+        { kind: "sms", amount: "0.00" },
+      ]);
+      expect(report.settlement).toMatchObject({ amount: "0.00", direction: "none" });
+    },
+    RUN,
+  );
+});

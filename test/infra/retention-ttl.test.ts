@@ -97,7 +97,7 @@ describe("R-RETAIN-1: items expire after the retention and its grace", () => {
       contractId: "TTL-TEST",
       period: "2025-09",
       billId: "TTL-TEST-2025-09",
-      billTotal: "4000.30",
+      billTotalFen: 400030n,
       billDue: "2025-10-22T23:59:59+08:00",
       billDueProvisional: false,
       statement: {},

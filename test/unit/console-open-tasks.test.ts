@@ -17,7 +17,7 @@ const sent: CycleRecord = {
   contractId: "C1",
   period: "2025-10",
   billId: "C1#2025-10",
-  billTotal: "4000.30",
+  billTotalFen: 400030n,
   billDue: "2025-11-14T23:59:59+08:00",
   billDueProvisional: false,
   statement: null,
@@ -59,7 +59,7 @@ describe("open tasks of a cycle (acceptance)", () => {
   it("beyond 5 % the re-reconciliation waits beside the payment (R-RECON-3, R-RECON-4)", () => {
     const disputed: CycleRecord = {
       ...sent,
-      reconciliation: { outcome: "re-reconcile", partyAAmount: "3000.00" },
+      reconciliation: { outcome: "re-reconcile", partyAAmountFen: 300000n },
       reReconciliationDeadline: "2025-11-21T23:59:59+08:00",
     };
     const tasks = openTasksOfCycle(disputed, at("2025-11-10T00:00:00+08:00"));
@@ -75,7 +75,7 @@ describe("open tasks of a cycle (acceptance)", () => {
       reconciliation: { outcome: "confirmed" },
       payment: {
         paidAt: "2025-11-10T10:00:00+08:00",
-        amount: "4000.30",
+        amountFen: 400030n,
         invoiceDue: "2025-11-24T23:59:59+08:00",
       },
     };
@@ -109,7 +109,7 @@ describe("open tasks of a cycle (rejection: nothing waits)", () => {
   });
 
   it("a 0.00 bill (trial, R-TRIAL-1) awaits no payment and no invoice once reconciled", () => {
-    const trial: CycleRecord = { ...sent, billTotal: "0.00", reconciliation: { outcome: "confirmed" } };
+    const trial: CycleRecord = { ...sent, billTotalFen: 0n, reconciliation: { outcome: "confirmed" } };
     expect(openTasksOfCycle(trial, at("2025-11-20T00:00:00+08:00"))).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import type { Breach, CycleRecord } from "../../functions/adapters/repository";
 import { EmailViewError, emails, NEEDS_PERSON_REASONS } from "../../functions/app/email-views";
 import { renewalRules } from "../../functions/app/rules";
 import { type Contract, loadContract, parseContract, termStartDate } from "../../functions/core/contract";
+import { parseYuanToFen } from "../../functions/core/money";
 import { rateUsage } from "../../functions/core/rating";
 import { renewalSchedule, termDates } from "../../functions/core/renewal";
 import { understandReply } from "../../functions/core/reply/understand";
@@ -29,7 +30,7 @@ function sentCycle(overrides: Partial<CycleRecord> = {}): CycleRecord {
     contractId: contract.contractId,
     period: "2025-09",
     billId: `${contract.contractId}-2025-09`,
-    billTotal: statement.total,
+    billTotalFen: parseYuanToFen(statement.total, "any"),
     billDue: "2025-10-22T23:59:59+08:00",
     billDueProvisional: false,
     statement: JSON.parse(JSON.stringify(statement)),
@@ -166,7 +167,11 @@ describe("emails.statement", () => {
     });
     const { text } = emails.statement(
       contract,
-      sentCycle({ period: "2025-07", billTotal: trial.total, statement: JSON.parse(JSON.stringify(trial)) }),
+      sentCycle({
+        period: "2025-07",
+        billTotalFen: parseYuanToFen(trial.total, "any"),
+        statement: JSON.parse(JSON.stringify(trial)),
+      }),
     );
     expect(text).toContain("网络带宽服务费（200M）（试用期，费用由乙方承担）：1 月 × 0.00 元 = 0.00 元");
     expect(text).toContain("语音通话费（主叫）（试用期，费用由乙方承担）：2 分钟 × 0.00 元 = 0.00 元");
@@ -217,7 +222,7 @@ describe("the monthly cycle's other emails", () => {
     const disputed = sentCycle({
       reconciliation: {
         outcome: "re-reconcile",
-        partyAAmount: "3500.00",
+        partyAAmountFen: 350000n,
         receivedAt: "2025-10-10T10:00:00+08:00",
       },
       reReconciliationDeadline: "2025-10-23T23:59:59+08:00",
@@ -235,7 +240,7 @@ describe("the monthly cycle's other emails", () => {
     const unresolved = sentCycle({
       reconciliation: {
         outcome: "re-reconcile",
-        partyAAmount: "3500.00",
+        partyAAmountFen: 350000n,
         receivedAt: "2025-10-10T10:00:00+08:00",
       },
       reReconciliationDeadline: "2025-10-23T23:59:59+08:00",
@@ -293,7 +298,7 @@ describe("replies", () => {
     const decided = sentCycle({
       reconciliation: {
         outcome: "within-tolerance",
-        partyAAmount: "3700.00",
+        partyAAmountFen: 370000n,
         receivedAt: "2025-10-10T10:00:00+08:00",
       },
     });
@@ -358,7 +363,7 @@ describe("invoice, renewal and end", () => {
     const paid = sentCycle({
       payment: {
         paidAt: "2025-10-20T15:00:00+08:00",
-        amount: "3880.30",
+        amountFen: 388030n,
         invoiceDue: "2025-11-03T23:59:59+08:00",
       },
     });
@@ -410,7 +415,7 @@ describe("R-BANK-1: the full account number only in the statement", () => {
     const disputed = sentCycle({
       reconciliation: {
         outcome: "re-reconcile",
-        partyAAmount: "3500.00",
+        partyAAmountFen: 350000n,
         receivedAt: "2025-10-10T10:00:00+08:00",
       },
       reReconciliationDeadline: "2025-10-23T23:59:59+08:00",

@@ -38,7 +38,7 @@ const cycleWith = (findings: unknown): CycleRecord => ({
   contractId: contract.contractId,
   period: "2025-09",
   billId: `${contract.contractId}-2025-09`,
-  billTotal: "4000.00",
+  billTotalFen: 400000n,
   billDue: "2025-10-15T23:59:59+08:00",
   billDueProvisional: false,
   statement: {},

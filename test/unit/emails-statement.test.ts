@@ -197,6 +197,43 @@ describe("renderStatementEmail", () => {
     expect(renderStatementEmail(sampleStatement()).text).not.toContain("未通过数据校验");
   });
 
+  it("R-END-1: usage after the contract's last day is excluded, with how many, why and the clause in words", () => {
+    const { text } = renderStatementEmail({
+      ...sampleStatement(),
+      outsideContract: { firstDay: "2025-07-15", lastDay: "2026-07-14", beforeFirstDay: 0, afterLastDay: 3 },
+    });
+    expect(text).toContain(
+      "另有 3 条用量记录发生在合同期限最后一日（2026年7月14日）之后，不属本合同的服务期，未计入本账单（合同第十条10.1款）。",
+    );
+    expect(text).not.toContain("R-END-1");
+    expect(text).not.toContain("未通过数据校验");
+  });
+
+  it("R-TERM-1: usage before the contract took effect is excluded the same way", () => {
+    const { text } = renderStatementEmail({
+      ...sampleStatement(),
+      outsideContract: { firstDay: "2025-07-15", lastDay: null, beforeFirstDay: 2, afterLastDay: 0 },
+    });
+    expect(text).toContain(
+      "另有 2 条用量记录发生在合同生效日（2025年7月15日）之前，不属本合同的服务期，未计入本账单（合同第十条10.1款）。",
+    );
+    expect(text).not.toContain("之后，不属本合同");
+  });
+
+  it("R-END-1: refuses a count of excluded records that is not a whole number", () => {
+    expect(() =>
+      renderStatementEmail({
+        ...sampleStatement(),
+        outsideContract: {
+          firstDay: "2025-07-15",
+          lastDay: "2026-07-14",
+          beforeFirstDay: 0,
+          afterLastDay: -1,
+        },
+      }),
+    ).toThrow(EmailInputError);
+  });
+
   it("escapes names and descriptions in the HTML part", () => {
     const input = sampleStatement();
     input.contract.partyAContactName = "<script>alert(1)</script>";

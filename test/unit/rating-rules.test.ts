@@ -65,6 +65,93 @@ describe("R-PRICE-1 monthly fee", () => {
   });
 });
 
+describe("R-PRICE-1 / R-END-1 the contract's last month", () => {
+  it("R-PRICE-1 / R-END-1: with 'daily', a contract ending 2026-07-14 bills July 2026 for 14 of its 31 days", async () => {
+    const daily = withRules({ monthlyFeeProration: "daily" });
+    const statement = await rateUsage({ contract: daily, period: "2026-07", contractLastDay: "2026-07-14" });
+    // Hand computation: 4000.00 × 14 / 31 = 1806.4516… → 1806.45 (R-MONEY-1: half-up to the fen, once per line).
+    expect(lineOf(statement, "monthly-fee")).toMatchObject({
+      quantity: "0.4516",
+      unitPrice: "4000.00",
+      amount: "1806.45",
+      rule: "R-PRICE-1",
+    });
+    expect(statement.total).toBe("1806.45");
+  });
+
+  it("R-PRICE-1: without proration (the contract's 4000元/月 一次性收取) the last month is one full charge", async () => {
+    const statement = await rateUsage({ contract, period: "2026-07", contractLastDay: "2026-07-14" });
+    expect(lineOf(statement, "monthly-fee")).toMatchObject({ quantity: "1", amount: "4000.00" });
+  });
+
+  it("R-PRICE-1: a last day that is the period's last day bills the whole month, pro-rated or not", async () => {
+    const daily = withRules({ monthlyFeeProration: "daily" });
+    const statement = await rateUsage({ contract: daily, period: "2026-06", contractLastDay: "2026-06-30" });
+    expect(lineOf(statement, "monthly-fee")).toMatchObject({ quantity: "1", amount: "4000.00" });
+  });
+
+  it("R-PRICE-1 / R-TRIAL-1 / R-END-1: billing starting and the contract ending in one month bill the days between", async () => {
+    const daily = withRules({ billingStartsOn: "2025-08-15", monthlyFeeProration: "daily" });
+    const statement = await rateUsage({ contract: daily, period: "2025-08", contractLastDay: "2025-08-20" });
+    // 15th to 20th: 6 of 31 days, 4000 × 6 / 31 = 774.1935… → 774.19
+    expect(lineOf(statement, "monthly-fee")).toMatchObject({ quantity: "0.1935", amount: "774.19" });
+  });
+});
+
+describe("R-TERM-1 / R-END-1 usage outside the contract", () => {
+  it("R-END-1: calls and messages after the contract's last day are counted on the statement and never billed", async () => {
+    const statement = await rateUsage({
+      contract,
+      period: "2026-07",
+      contractLastDay: "2026-07-14",
+      voice: voiceCsv(
+        call("2026-07-14T23:59:59+08:00", 60),
+        call("2026-07-15T00:00:00+08:00", 600),
+        call("2026-07-20T09:00:00+08:00", 61),
+      ),
+      sms: smsCsv(sms("2026-07-10T08:00:00+08:00", 10), sms("2026-07-16T08:00:00+08:00", 10)),
+    });
+    // Only the call of 2026-07-14 (1 minute, 0.06) and the message of 2026-07-10 (1 part, 0.04) are billed.
+    expect(lineOf(statement, "voice-outbound")).toMatchObject({ quantity: "1", amount: "0.06" });
+    expect(lineOf(statement, "sms")).toMatchObject({ quantity: "1", amount: "0.04" });
+    expect(statement.total).toBe("4000.10");
+    expect(statement.outsideContract).toEqual({
+      firstDay: "2025-07-15",
+      lastDay: "2026-07-14",
+      beforeFirstDay: 0,
+      afterLastDay: 3,
+    });
+    expect(statement.usage).toMatchObject({ voiceCalls: 1, smsMessages: 1 });
+    // Not a data error: the rejected records stay those that failed validation.
+    expect(statement.rejectedCount).toBe(0);
+  });
+
+  it("R-TERM-1: usage before the contract takes effect (2025-07-15, the later signing date) is not on the bill", async () => {
+    const statement = await rateUsage({
+      contract,
+      period: "2025-07",
+      voice: voiceCsv(call("2025-07-14T23:59:59+08:00", 60), call("2025-07-15T00:00:00+08:00", 120)),
+    });
+    // The call of 2025-07-15 is trial usage (R-TRIAL-1, 2 minutes at zero); the one of 2025-07-14 is not counted.
+    expect(statement.usage).toMatchObject({ voiceCalls: 1, voiceTrialMinutes: "2" });
+    expect(statement.outsideContract).toEqual({
+      firstDay: "2025-07-15",
+      lastDay: null,
+      beforeFirstDay: 1,
+      afterLastDay: 0,
+    });
+  });
+
+  it("R-PERIOD-1: a month with all its usage inside the contract says nothing about usage outside it", async () => {
+    const statement = await rateUsage({
+      contract,
+      period: "2025-09",
+      voice: voiceCsv(call("2025-09-10T10:00:00+08:00", 60)),
+    });
+    expect(statement.outsideContract).toBeUndefined();
+  });
+});
+
 describe("R-PRICE-2 voice", () => {
   it("R-PRICE-2: 0 s bills nothing, 60 s one minute, 61 s two minutes", async () => {
     const rate = async (seconds: number) =>

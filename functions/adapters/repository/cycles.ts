@@ -3,6 +3,7 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import type { CycleDeadlineField, DeadlineMove } from "../../core/calendar-recompute";
+import { formatFen, MONEY_PATTERN, parseYuanToFen } from "../../core/money";
 import { expiresAtSeconds, RETENTION_MONTHS } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
@@ -32,7 +33,8 @@ export interface CycleRecord {
   contractId: string;
   period: string;
   billId: string;
-  billTotal: string;
+  /** The bill's total (R-MONEY-1); stored as 2-decimal yuan text under `billTotal` (ADR 0014). */
+  billTotalFen: bigint;
   billDue: string;
   billDueProvisional: boolean;
   statement: unknown;
@@ -47,20 +49,21 @@ export interface CycleRecord {
   replyKey?: string;
   reconciliation?: {
     outcome: ReconciliationOutcome;
-    partyAAmount?: string;
+    partyAAmountFen?: bigint;
     receivedAt?: string;
-    difference?: string;
+    /** Party A's figure minus the bill total (R-RECON-2). */
+    differenceFen?: bigint;
     /** The emailed reply that decided, by SES message id (absent for a person's or the deadline's decision). */
     sesMessageId?: string;
   };
   reReconciliationDeadline?: string;
   agreed?:
-    | { agreedAmount: string; adjustment: string; recordedAt: string }
+    | { agreedAmountFen: bigint; adjustmentFen: bigint; recordedAt: string }
     | { unresolved: true; recordedAt: string };
-  payment?: { paidAt: string; amount: string; invoiceDue: string };
+  payment?: { paidAt: string; amountFen: bigint; invoiceDue: string };
   invoice?: { invoicedAt: string; invoiceNumber: string };
   breaches?: Breach[];
-  adjustmentNextPeriod?: string;
+  adjustmentNextPeriodFen?: bigint;
   closedAt?: string;
   /** Deadlines an official calendar moved after they were stored (R-WD-3, ADR 0042). */
   calendarMoves?: CalendarMove[];
@@ -82,14 +85,24 @@ const breachSchema = z.object({
 });
 
 /**
+ * Money on a stored cycle is 2-decimal yuan text under the attribute names items have always had; the
+ * record in TypeScript carries bigint fen under `…Fen` names (R-MONEY-1, ADR 0014). This pair of
+ * mappings is the only place the two meet.
+ */
+const storedYuan = z
+  .string()
+  .regex(MONEY_PATTERN)
+  .transform((text) => parseYuanToFen(text, "any"));
+
+/**
  * A cycle item as read back: validated, so a malformed or half-written item fails where it is read
  * (style.md: zod for records read from storage); fields this version does not know are kept.
  */
-const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
+const storedCycleSchema = z.looseObject({
   contractId: z.string(),
   period: z.string(),
   billId: z.string(),
-  billTotal: z.string(),
+  billTotal: storedYuan,
   billDue: z.string(),
   billDueProvisional: z.boolean(),
   statement: z.unknown(),
@@ -104,23 +117,23 @@ const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
   reconciliation: z
     .object({
       outcome: z.enum(["confirmed", "within-tolerance", "re-reconcile", "no-reply"]),
-      partyAAmount: z.string().optional(),
+      partyAAmount: storedYuan.optional(),
       receivedAt: z.string().optional(),
-      difference: z.string().optional(),
+      difference: storedYuan.optional(),
       sesMessageId: z.string().optional(),
     })
     .optional(),
   reReconciliationDeadline: z.string().optional(),
   agreed: z
     .union([
-      z.object({ agreedAmount: z.string(), adjustment: z.string(), recordedAt: z.string() }),
+      z.object({ agreedAmount: storedYuan, adjustment: storedYuan, recordedAt: z.string() }),
       z.object({ unresolved: z.literal(true), recordedAt: z.string() }),
     ])
     .optional(),
-  payment: z.object({ paidAt: z.string(), amount: z.string(), invoiceDue: z.string() }).optional(),
+  payment: z.object({ paidAt: z.string(), amount: storedYuan, invoiceDue: z.string() }).optional(),
   invoice: z.object({ invoicedAt: z.string(), invoiceNumber: z.string() }).optional(),
   breaches: z.array(breachSchema).optional(),
-  adjustmentNextPeriod: z.string().optional(),
+  adjustmentNextPeriod: storedYuan.optional(),
   closedAt: z.string().optional(),
   calendarMoves: z
     .array(
@@ -146,6 +159,87 @@ const cycleRecordSchema: z.ZodType<CycleRecord> = z.looseObject({
   agreedAmountToken: z.string().optional(),
 });
 
+const cycleRecordSchema: z.ZodType<CycleRecord, unknown> = storedCycleSchema.transform(
+  ({ billTotal, reconciliation, agreed, payment, adjustmentNextPeriod, ...rest }): CycleRecord => ({
+    ...rest,
+    billTotalFen: billTotal,
+    ...(reconciliation === undefined
+      ? {}
+      : {
+          reconciliation: {
+            outcome: reconciliation.outcome,
+            ...(reconciliation.partyAAmount === undefined
+              ? {}
+              : { partyAAmountFen: reconciliation.partyAAmount }),
+            ...(reconciliation.receivedAt === undefined ? {} : { receivedAt: reconciliation.receivedAt }),
+            ...(reconciliation.difference === undefined ? {} : { differenceFen: reconciliation.difference }),
+            ...(reconciliation.sesMessageId === undefined
+              ? {}
+              : { sesMessageId: reconciliation.sesMessageId }),
+          },
+        }),
+    ...(agreed === undefined
+      ? {}
+      : {
+          agreed:
+            "unresolved" in agreed
+              ? agreed
+              : {
+                  agreedAmountFen: agreed.agreedAmount,
+                  adjustmentFen: agreed.adjustment,
+                  recordedAt: agreed.recordedAt,
+                },
+        }),
+    ...(payment === undefined
+      ? {}
+      : { payment: { paidAt: payment.paidAt, amountFen: payment.amount, invoiceDue: payment.invoiceDue } }),
+    ...(adjustmentNextPeriod === undefined ? {} : { adjustmentNextPeriodFen: adjustmentNextPeriod }),
+  }),
+);
+
+type Reconciliation = NonNullable<CycleRecord["reconciliation"]>;
+type Agreed = NonNullable<CycleRecord["agreed"]>;
+type Payment = NonNullable<CycleRecord["payment"]>;
+
+/**
+ * Cycle facts as JSON (ADR 0014): money as 2-decimal yuan text under its stored names — what is stored, and
+ * what task outputs and handler results carry to the workflows, which read them as they always did.
+ */
+export function reconciliationAsYuan(reconciliation: Reconciliation) {
+  const { partyAAmountFen, differenceFen, ...facts } = reconciliation;
+  return {
+    ...facts,
+    ...(partyAAmountFen === undefined ? {} : { partyAAmount: formatFen(partyAAmountFen) }),
+    ...(differenceFen === undefined ? {} : { difference: formatFen(differenceFen) }),
+  };
+}
+
+export function agreedAsYuan(agreed: Agreed) {
+  return "unresolved" in agreed
+    ? agreed
+    : {
+        agreedAmount: formatFen(agreed.agreedAmountFen),
+        adjustment: formatFen(agreed.adjustmentFen),
+        recordedAt: agreed.recordedAt,
+      };
+}
+
+export function paymentAsYuan(payment: Payment) {
+  return { paidAt: payment.paidAt, amount: formatFen(payment.amountFen), invoiceDue: payment.invoiceDue };
+}
+
+/** Cycle fields as stored: money as 2-decimal yuan text under its stored attribute name (ADR 0014). */
+function storedCycleFields(fields: Partial<CycleRecord>): Record<string, unknown> {
+  const { billTotalFen, reconciliation, agreed, payment, adjustmentNextPeriodFen, ...rest } = fields;
+  const stored: Record<string, unknown> = { ...rest };
+  if (billTotalFen !== undefined) stored.billTotal = formatFen(billTotalFen);
+  if (reconciliation !== undefined) stored.reconciliation = reconciliationAsYuan(reconciliation);
+  if (agreed !== undefined) stored.agreed = agreedAsYuan(agreed);
+  if (payment !== undefined) stored.payment = paymentAsYuan(payment);
+  if (adjustmentNextPeriodFen !== undefined) stored.adjustmentNextPeriod = formatFen(adjustmentNextPeriodFen);
+  return stored;
+}
+
 const cycleOf = (item: Record<string, unknown>): CycleRecord => cycleRecordSchema.parse(strip(item));
 
 const cycleKey = (period: string) => `CYCLE#${period}`;
@@ -159,7 +253,7 @@ export async function createCycle(cycle: CycleRecord, retentionMonths = RETENTIO
   return putIfAbsent({
     PK: contractKey(cycle.contractId),
     SK: cycleKey(cycle.period),
-    ...cycle,
+    ...storedCycleFields(cycle),
     expiresAt: expiresAtSeconds(now(), retentionMonths),
   });
 }
@@ -231,10 +325,10 @@ export async function moveCycleDeadlines(
 export async function setCycleFieldsOnce(
   contractId: string,
   period: string,
-  guardField: keyof CycleRecord,
+  guardField: Exclude<keyof CycleRecord, "billTotalFen" | "adjustmentNextPeriodFen">,
   fields: Partial<CycleRecord>,
 ): Promise<boolean> {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const entries = Object.entries(storedCycleFields(fields)).filter(([, value]) => value !== undefined);
   const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
   const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
   return conditionalUpdate(

@@ -21,7 +21,7 @@ import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
 import { billDue } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
-import { moneyFromFen, moneyToFen, parseMoney } from "../../core/money";
+import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
 import { formatInstant as instant } from "../../core/time";
@@ -41,7 +41,7 @@ export async function prepareBill(input: { contractId: string; period: string })
         contractId: input.contractId,
         period: input.period,
         who: "system",
-        what: `bill prepared: total ${existing.billTotal}`,
+        what: `bill prepared: total ${formatFen(existing.billTotalFen)}`,
         rule: "R-BILL-1",
         details: { billId: existing.billId },
       },
@@ -60,7 +60,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   const entries = await ledgerEntries(input.contractId);
   const pending =
     entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
-  let statement = await rateWith(contract, input.period, pending);
+  // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
+  const lastDay = record.status === "ended" ? record.endedOn : undefined;
+  let statement = await rateWith(contract, input.period, pending, lastDay);
   await putLedgerEntry(input.contractId, {
     entryId: chargeId,
     period: input.period,
@@ -73,7 +75,7 @@ export async function prepareBill(input: { contractId: string; period: string })
   });
   const charge = await getLedgerEntry(input.contractId, chargeId);
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
-    statement = await rateWith(contract, input.period, charge.carried ?? []);
+    statement = await rateWith(contract, input.period, charge.carried ?? [], lastDay);
   }
   const due = billDue(input.period, deadlineRules(contract));
   const compliance = await monthCompliance(contract, input.period);
@@ -81,7 +83,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     contractId: input.contractId,
     period: input.period,
     billId: `${input.contractId}-${input.period}`,
-    billTotal: statement.total,
+    billTotalFen: parseYuanToFen(statement.total, "any"),
     billDue: due.at,
     billDueProvisional: due.provisional,
     statement,
@@ -96,7 +98,7 @@ export async function prepareBill(input: { contractId: string; period: string })
       contractId: input.contractId,
       period: input.period,
       who: "system",
-      what: `bill prepared: total ${prepared.billTotal}`,
+      what: `bill prepared: total ${formatFen(prepared.billTotalFen)}`,
       rule: "R-BILL-1",
       details: { billId: prepared.billId, rejectedRecords: statement.rejectedCount },
     },
@@ -170,7 +172,12 @@ const CARRY_LINE = {
   credit: { description: "多付款结转", rule: "R-PAY-1" },
 } as const;
 
-async function rateWith(contract: Contract, period: string, carried: readonly Carried[]) {
+async function rateWith(
+  contract: Contract,
+  period: string,
+  carried: readonly Carried[],
+  contractLastDay: string | undefined,
+) {
   const [voice, sms] = await Promise.all([
     openUsage(contract.contractId, period, "voice"),
     openUsage(contract.contractId, period, "sms"),
@@ -182,6 +189,7 @@ async function rateWith(contract: Contract, period: string, carried: readonly Ca
     ...(voice ? { voice } : {}),
     ...(sms ? { sms } : {}),
     missingUsage: expectedUsageFiles(contract).filter((file) => !received[file]),
+    ...(contractLastDay === undefined ? {} : { contractLastDay }),
     adjustments: carried.map((c) => ({
       ...CARRY_LINE[c.kind],
       amount: moneyFromFen(c.amountFen),
@@ -204,7 +212,7 @@ function billSummary(cycle: CycleRecord) {
     held: false,
     recheckAt: null,
     billId: cycle.billId,
-    billTotal: cycle.billTotal,
+    billTotal: formatFen(cycle.billTotalFen),
     billDue: cycle.billDue,
     lastPeriod: cycle.lastPeriod,
   };

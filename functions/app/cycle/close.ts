@@ -11,7 +11,7 @@ import {
 } from "../../adapters/repository";
 import { budgetThresholdsReached } from "../../core/budget";
 import type { Contract } from "../../core/contract";
-import { formatMoney, parseMoney, sumMoney, ZERO } from "../../core/money";
+import { formatFen, formatMoney, moneyFromFen, parseMoney } from "../../core/money";
 import { formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { settleContract } from "../settlement";
@@ -25,12 +25,12 @@ export async function closeCycle(input: { contractId: string; period: string }) 
   const cycle = await getCycle(contractId, period);
   // The agreed difference is in the ledger since it was recorded (ADR 0010): the next bill not yet
   // prepared carries it, or, after the last period, the settlement document does (R-END-1).
-  const adjustment =
-    cycle.agreed && "agreedAmount" in cycle.agreed ? parseMoney(cycle.agreed.adjustment) : ZERO;
-  const adjustmentText = cycle.lastPeriod ? "0.00" : formatMoney(adjustment);
+  const adjustmentFen = cycle.agreed && "agreedAmountFen" in cycle.agreed ? cycle.agreed.adjustmentFen : 0n;
+  const adjustmentNextPeriodFen = cycle.lastPeriod ? 0n : adjustmentFen;
+  const adjustmentText = formatFen(adjustmentNextPeriodFen);
   await setCycleFieldsOnce(contractId, period, "closedAt", {
     closedAt: instant(now()),
-    adjustmentNextPeriod: adjustmentText,
+    adjustmentNextPeriodFen,
   });
   await appendAuditEvent(
     {
@@ -52,7 +52,7 @@ export async function closeCycle(input: { contractId: string; period: string }) 
 /** R-BUDGET-1: warn both contacts once at each threshold of the contract total; never block billing. */
 async function checkBudget(contract: Contract): Promise<void> {
   const cycles = await listCycles(contract.contractId);
-  const billed = sumMoney(cycles.map((c) => parseMoney(c.billTotal)));
+  const billed = moneyFromFen(cycles.reduce((sum, c) => sum + c.billTotalFen, 0n));
   const budget = parseMoney(contract.budget);
   const percents = contract.rules.budgetWarningPercents.value;
   for (const percent of budgetThresholdsReached(billed.fen, budget.fen, percents)) {

@@ -7,8 +7,10 @@ import {
   closeReplyKey,
   getContract,
   getCycle,
+  reconciliationAsYuan,
   setCycleFieldsOnce,
 } from "../../adapters/repository";
+import { formatFen } from "../../core/money";
 import { formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { recordBreachOnce } from "./breaches";
@@ -42,7 +44,7 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
           `deemed-accepted#${period}`,
         );
       }
-      return { recorded, reconciliation };
+      return { recorded, reconciliation: reconciliation && reconciliationAsYuan(reconciliation) };
     }
     case "agreed-amount": {
       const recorded = await setCycleFieldsOnce(contractId, period, "agreed", {
@@ -76,7 +78,7 @@ export async function recordMissedDeadline(input: { contractId: string; period: 
       const recorded = await recordBreachOnce(contract, cycle, {
         rule: "R-PAY-1",
         party: "A",
-        what: `payment of ${cycle.billTotal} for ${period} not received by ${cycle.paymentDue}`,
+        what: `payment of ${formatFen(cycle.billTotalFen)} for ${period} not received by ${cycle.paymentDue}`,
       });
       await sendEmail({
         contractId,

@@ -3,6 +3,7 @@
 import { sendEmail } from "../../adapters/mailer";
 import { appendAuditEvent, getContract, getCycle, setCycleFieldsOnce } from "../../adapters/repository";
 import { reReconciliationDue } from "../../core/deadlines";
+import { formatFen } from "../../core/money";
 import { emails } from "../email-views";
 import { deadlineRules } from "../rules";
 
@@ -31,7 +32,7 @@ export async function openReReconciliation(input: {
       contractId: input.contractId,
       period: input.period,
       who: "system",
-      what: `re-reconciliation opened: Party A's figure ${input.partyAAmount} vs bill ${cycle.billTotal}`,
+      what: `re-reconciliation opened: Party A's figure ${input.partyAAmount} vs bill ${formatFen(cycle.billTotalFen)}`,
       rule: "R-RECON-3",
       details: { deadline: cycle.reReconciliationDeadline },
     },

@@ -14,7 +14,6 @@ import {
   setCycleFieldsOnce,
 } from "../../adapters/repository";
 import { paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
-import { parseMoney } from "../../core/money";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { emails } from "../email-views";
 import { deadlineRules, REMINDER_TIME } from "../rules";
@@ -59,7 +58,7 @@ export async function sendBill(input: { contractId: string; period: string }) {
   // Counted when this run sent it: a retry after the email went out does not count the bill twice.
   if (sent) countMetric("BillsSent");
   // R-TRIAL-1: a bill of 0.00 or less is sent for information; no payment, no invoice, no breach arises.
-  const paymentExpected = parseMoney(cycle.billTotal).fen > 0n;
+  const paymentExpected = cycle.billTotalFen > 0n;
   if (cycle.lateBill && paymentExpected) {
     await recordBreachOnce(contract, cycle, {
       rule: "R-BILL-1",

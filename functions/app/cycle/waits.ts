@@ -5,12 +5,15 @@
 
 import { replyAddress, sendEmail } from "../../adapters/mailer";
 import {
+  agreedAsYuan,
   appendAuditEvent,
   type CycleRecord,
   getContract,
   getCycle,
   getReplyKey,
+  paymentAsYuan,
   putReplyKey,
+  reconciliationAsYuan,
   setCycleToken,
 } from "../../adapters/repository";
 import { completeTask } from "../../adapters/workflow";
@@ -48,7 +51,7 @@ export async function awaitCycleCallback(input: {
       new Date(Date.parse(cycle.reconciliationDeadline as string) + 400 * 86_400_000),
     );
     const decided = (await getCycle(contractId, period)).reconciliation;
-    if (decided) await completeTask(taskToken, decided);
+    if (decided) await completeTask(taskToken, reconciliationAsYuan(decided));
     return { registered: true };
   }
   await setCycleToken(contractId, period, awaiting, taskToken);
@@ -62,10 +65,10 @@ export async function awaitCycleCallback(input: {
 export const PAYMENT_REVERSED = { paymentReversed: true } as const;
 
 function awaitedFact(cycle: CycleRecord, awaiting: Exclude<Awaiting, "reconciliation-reply">): unknown {
-  if (awaiting === "payment") return cycle.payment;
+  if (awaiting === "payment") return cycle.payment && paymentAsYuan(cycle.payment);
   // The invoice wait begins only after a payment; none now means it was reversed meanwhile.
   if (awaiting === "invoice") return cycle.invoice ?? (cycle.payment ? undefined : PAYMENT_REVERSED);
-  return cycle.agreed && "agreedAmount" in cycle.agreed ? cycle.agreed : undefined;
+  return cycle.agreed && "agreedAmountFen" in cycle.agreed ? agreedAsYuan(cycle.agreed) : undefined;
 }
 
 // --- Remind Party A that the reconciliation is due (R-RECON-5) ---------------------------------------

@@ -18,7 +18,7 @@ import {
   renderReReconciliationUnresolvedEmail,
 } from "../../core/emails";
 import { formatInstantDay, formatPeriod, formatYuan } from "../../core/emails/format";
-import { formatMoney, parseMoney, percentOfText, subtractMoney } from "../../core/money";
+import { formatFen, formatMoney, parseMoney, percentOfText, subtractMoney } from "../../core/money";
 import { formatInstant, shanghaiDateOf } from "../../core/time";
 import { deadlineRules } from "../rules";
 import {
@@ -39,7 +39,7 @@ export function reconciliationReminder(contract: Contract, cycle: CycleRecord): 
   return renderReconciliationReminderEmail({
     contract: contractView(contract),
     period: cycle.period,
-    totalAmount: amount(cycle.billTotal),
+    totalAmount: formatFen(cycle.billTotalFen),
     statementSentAt: sentAtOf(cycle),
     reconciliationDeadline: reconciliationDeadlineView(contract, cycle),
   });
@@ -50,7 +50,7 @@ export function reReconciliationUnresolved(contract: Contract, cycle: CycleRecor
   return renderReReconciliationUnresolvedEmail({
     contract: contractView(contract),
     period: cycle.period,
-    totalAmount: amount(cycle.billTotal),
+    totalAmount: formatFen(cycle.billTotalFen),
     claimedAmount: claimedAmountOf(cycle),
     reReconciliationDeadline: reReconciliationDeadlineView(contract, cycle, cycle.reconciliation?.receivedAt),
   });
@@ -61,7 +61,7 @@ export function overdueNotice(contract: Contract, cycle: CycleRecord): RenderedE
   return renderOverdueNoticeEmail({
     contract: contractView(contract),
     period: cycle.period,
-    amountDue: amount(cycle.billTotal),
+    amountDue: formatFen(cycle.billTotalFen),
     statementSentAt: sentAtOf(cycle),
     paymentDeadline: paymentDeadlineView(contract, cycle),
     asOf: formatInstant(now()),
@@ -79,7 +79,7 @@ export function breachDescription(cycle: CycleRecord, breach: Breach): string {
     case "R-BILL-1":
       return `${period}账单晚于发送期限（${formatInstantDay(cycle.billDue)}）发出`;
     case "R-PAY-1":
-      return `${period}账单付款逾期（应付 ${formatYuan(amount(cycle.billTotal))}${cycle.paymentDue ? `，截止 ${formatInstantDay(cycle.paymentDue)}` : ""}）`;
+      return `${period}账单付款逾期（应付 ${formatYuan(formatFen(cycle.billTotalFen))}${cycle.paymentDue ? `，截止 ${formatInstantDay(cycle.paymentDue)}` : ""}）`;
     case "R-INV-1":
       return `${period}账单的增值税普通发票未在期限内开具${cycle.payment ? `（截止 ${formatInstantDay(cycle.payment.invoiceDue)}）` : ""}`;
     default:
@@ -114,7 +114,7 @@ export function reReconciliationOpened(
   return renderReReconciliationOpenedEmail({
     contract: contractView(contract),
     period: cycle.period,
-    totalAmount: amount(cycle.billTotal),
+    totalAmount: formatFen(cycle.billTotalFen),
     claimedAmount: difference.claimedAmount,
     differenceAmount: difference.differenceAmount,
     differencePercent: difference.differencePercent,
@@ -180,9 +180,9 @@ export function invoiceIssued(
     period: cycle.period,
     invoiceNumber: invoice.invoiceNumber,
     invoiceCode: null,
-    invoiceAmount: amount(payment.amount),
+    invoiceAmount: formatFen(payment.amountFen),
     issuedOn: shanghaiDateOf(new Date(invoice.invoicedAt)),
-    paymentAmount: amount(payment.amount),
+    paymentAmount: formatFen(payment.amountFen),
     paymentReceivedOn: shanghaiDateOf(new Date(payment.paidAt)),
     invoiceDeadline: deadlineView(
       "R-INV-1",

@@ -13,6 +13,7 @@ import {
   type UntrustedReasonView,
   type VerdictName,
 } from "../../core/emails";
+import { formatFen } from "../../core/money";
 import type { TrustRejectionCode } from "../../core/reply/trust";
 import type { ReplyDecision, ReplyReasonCode } from "../../core/reply/understand";
 import { formatInstant } from "../../core/time";
@@ -99,9 +100,11 @@ export function recordedReading(
   const recorded = cycle.reconciliation;
   if (!recorded) return null;
   const reading: ReplyReadingView =
-    recorded.outcome === "confirmed" || recorded.outcome === "no-reply" || !recorded.partyAAmount
+    recorded.outcome === "confirmed" ||
+    recorded.outcome === "no-reply" ||
+    recorded.partyAAmountFen === undefined
       ? { kind: "confirm" }
-      : { kind: "dispute", claimedAmount: amount(recorded.partyAAmount) };
+      : { kind: "dispute", claimedAmount: formatFen(recorded.partyAAmountFen) };
   // R-RECON-5: a bill deemed accepted was recorded when its reconciliation deadline ended.
   const recordedAt = recorded.receivedAt ?? cycle.reconciliationDeadline;
   return recordedAt ? { reading, recordedAt } : null;
@@ -176,7 +179,7 @@ export function replyAcknowledgement(
   return renderReplyAcknowledgementEmail({
     contract: contractView(contract),
     period: cycle.period,
-    totalAmount: amount(cycle.billTotal),
+    totalAmount: formatFen(cycle.billTotalFen),
     receivedAt,
     outcome: acknowledgementOutcome(contract, cycle, variant, decision, receivedAt),
   });
@@ -193,7 +196,7 @@ export function needsPerson(
   return renderNeedsPersonEmail({
     contract: contractView(contract),
     period: cycle.period,
-    totalAmount: amount(cycle.billTotal),
+    totalAmount: formatFen(cycle.billTotalFen),
     receivedAt: receivedAtOf(facts),
     fromAddress: facts?.fromAddress ?? contract.parties.partyA.contact.email,
     reason: { code: facts?.reasonCode ? NEEDS_PERSON_REASONS[facts.reasonCode] : "other", detail: reason },

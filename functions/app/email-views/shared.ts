@@ -2,7 +2,7 @@ import type { CycleRecord } from "../../adapters/repository";
 import type { Contract } from "../../core/contract";
 import { type Deadline, paymentDue, reconciliationDue, reReconciliationDue } from "../../core/deadlines";
 import type { BankAccountView, ContractView, DeadlineView, DifferenceView } from "../../core/emails";
-import { formatMoney, parseMoney } from "../../core/money";
+import { formatFen, formatMoney, parseMoney } from "../../core/money";
 import { classifyReconciliation } from "../../core/reconciliation";
 import { shanghaiDateOf } from "../../core/time";
 import { deadlineRules } from "../rules";
@@ -121,7 +121,7 @@ export function statementAccount(contract: Contract, cycle: CycleRecord): BankAc
 
 export function differenceView(contract: Contract, cycle: CycleRecord, claimed: string): DifferenceView {
   const tolerancePercent = contract.rules.reconciliationTolerancePercent.value;
-  const classified = classifyReconciliation(cycle.billTotal, claimed, tolerancePercent);
+  const classified = classifyReconciliation(formatFen(cycle.billTotalFen), claimed, tolerancePercent);
   if (classified.differencePercent === null) {
     // A zero bill: any other figure is an infinite share of it, which no percentage can state.
     throw new EmailViewError(
@@ -137,5 +137,5 @@ export function differenceView(contract: Contract, cycle: CycleRecord, claimed: 
 }
 
 export function claimedAmountOf(cycle: CycleRecord): string {
-  return amount(required(cycle.reconciliation?.partyAAmount, "Party A's figure", cycle));
+  return formatFen(required(cycle.reconciliation?.partyAAmountFen, "Party A's figure", cycle));
 }

@@ -132,6 +132,7 @@ export function statement(
     usage: usageSummary(contract, rated.usage),
     rejectedRecordCount: rated.rejectedCount,
     ...(rated.missingUsage ? { missingUsage: rated.missingUsage } : {}),
+    ...(rated.outsideContract ? { outsideContract: rated.outsideContract } : {}),
     reconciliationDeadline: reconciliationDeadlineView(contract, cycle),
     paymentDeadline: paymentDeadlineView(contract, cycle),
     tolerancePercent: contract.rules.reconciliationTolerancePercent.value,

@@ -7,7 +7,7 @@
 
 import { cite, clauseWords } from "../clause-words";
 import { formatFen } from "../money";
-import type { UsageFile } from "../statement";
+import type { Statement, UsageFile } from "../statement";
 import { lastDayOfPeriod } from "../time";
 import {
   amountFen,
@@ -70,6 +70,8 @@ export interface StatementEmailInput {
   rejectedRecordCount: number;
   /** Usage files that were not received: their usage is not on this bill, and the bill says so. */
   missingUsage?: readonly UsageFile[];
+  /** Usage dated outside the contract's days (R-TERM-1, R-END-1): not billed; only the counts are shown. */
+  outsideContract?: Statement["outsideContract"];
   /** R-RECON-1: Party A reconciles within N working days of receiving the statement. */
   reconciliationDeadline: DeadlineView;
   /** R-PAY-1: Party A pays within N working days of receiving the statement. */
@@ -108,6 +110,29 @@ function lineDescription(line: StatementLineView): string {
   }
 }
 
+/**
+ * R-TERM-1, R-TERM-4, R-END-1: usage dated before the contract took effect or after its last day is not
+ * this contract's to bill; the statement says how many records and why, in the contract's words (10.1).
+ */
+function outsideContractNotes(outside: StatementEmailInput["outsideContract"]): Block[] {
+  if (!outside) return [];
+  const why = `不属本合同的服务期，未计入本账单${cite("R-TERM-1", "R-TERM-4")}。`;
+  const notes: Block[] = [];
+  if (outside.beforeFirstDay > 0) {
+    notes.push({
+      kind: "paragraph",
+      content: `另有 ${outside.beforeFirstDay} 条用量记录发生在合同生效日（${formatDate(outside.firstDay)}）之前，${why}`,
+    });
+  }
+  if (outside.afterLastDay > 0 && outside.lastDay !== null) {
+    notes.push({
+      kind: "paragraph",
+      content: `另有 ${outside.afterLastDay} 条用量记录发生在合同期限最后一日（${formatDate(outside.lastDay)}）之后，${why}`,
+    });
+  }
+  return notes;
+}
+
 function checkLines(input: StatementEmailInput): void {
   for (const line of input.lines) {
     if (line.kind === "trial" && amountFen(line.amount) !== 0n) {
@@ -122,6 +147,13 @@ function checkLines(input: StatementEmailInput): void {
   }
   if (!Number.isInteger(input.rejectedRecordCount) || input.rejectedRecordCount < 0) {
     throw new EmailInputError("rejected record count must be a non-negative integer");
+  }
+  const outside = input.outsideContract;
+  if (
+    outside &&
+    ![outside.beforeFirstDay, outside.afterLastDay].every((n) => Number.isInteger(n) && n >= 0)
+  ) {
+    throw new EmailInputError("counts of usage outside the contract must be non-negative integers (R-END-1)");
   }
 }
 
@@ -236,6 +268,7 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
           content: `本期未收到${MISSING_USAGE_WORDS[file]}，本账单未含${MISSING_USAGE_CHARGE[file]}。乙方正在核实，如需补计，将另行与您核对。`,
         }),
       ),
+      ...outsideContractNotes(input.outsideContract),
       input.rejectedRecordCount > 0
         ? {
             kind: "paragraph",

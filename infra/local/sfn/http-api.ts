@@ -37,6 +37,9 @@ export interface LocalLogsApi {
   answer(operation: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
+/** `GET` on the Step Functions endpoint: `{"now": ISO instant, "mode": "virtual" | "real"}`. */
+export const STACK_CLOCK_PATH = "/contract-ops/clock";
+
 export async function startStepFunctionsApi(
   runtime: LocalStepFunctions,
   options: { port?: number; host?: string; logs?: LocalLogsApi } = {},
@@ -71,6 +74,10 @@ async function handle(
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // Not an AWS operation: the stack's clock, for the ops CLI to stamp what it records with the stack's time.
+    if (req.method === "GET" && req.url === STACK_CLOCK_PATH) {
+      return send(res, 200, { now: runtime.clock.now().toISOString(), mode: runtime.clock.mode });
+    }
     if (req.method !== "POST")
       return send(res, 400, errorBody("UnknownOperationException", "only POST is supported"));
     const target = String(req.headers["x-amz-target"] ?? "");
