@@ -76,7 +76,18 @@ export async function usageFilePresent(
   } catch (error) {
     const name = (error as Error).name;
     if (name === "NotFound" || name === "NoSuchKey") return false;
+    // A HEAD answer has no body, so the SDK cannot name S3's 403 ("Unknown"); say what it means here.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)
+      throw new UsageAccessDeniedError(usageObjectKey(contractId, period, kind), error);
     throw error;
+  }
+}
+
+/** S3 refused to say whether a usage file exists: the function's role may not s3:GetObject it (ADR 0025). */
+export class UsageAccessDeniedError extends Error {
+  override name = "AccessDenied";
+  constructor(key: string, cause: unknown) {
+    super(`S3 answered 403 to HeadObject of ${key}: the role may not s3:GetObject the usage files`, { cause });
   }
 }
 

@@ -96,8 +96,17 @@ describe("IAM enforcement, one role of each kind, with a grant removed from the 
     expect(await executionStatus(app, executionArn)).toBe("FAILED");
     const failed = (await history(app, executionArn)).find((e) => e.type === "TaskFailed");
     expect(failed?.taskFailedEventDetails?.error).toBe("AccessDenied");
+    // The first call is the HeadObject asking whether the file is there (ADR 0044): S3's 403 to a HEAD has no
+    // body, so the step names it from the status (AccessDenied) and the enforcer's log says which grant was missing.
     expect(failed?.taskFailedEventDetails?.cause).toContain(
-      `is not authorized to perform: s3:GetObject on resource: \\"arn:aws:s3:::contract-ops-usage/usage/${contract.contractId}/2025-09/`,
+      `S3 answered 403 to HeadObject of usage/${contract.contractId}/2025-09/`,
+    );
+    expect(app.stack.iam?.denials).toContainEqual(
+      expect.objectContaining({
+        action: "s3:GetObject",
+        resource: expect.stringContaining(`arn:aws:s3:::contract-ops-usage/usage/${contract.contractId}/2025-09/`),
+        reason: "no-allow",
+      }),
     );
     expect(await statesEntered(app, executionArn)).toContain("Tell Party B the bill could not be prepared");
 

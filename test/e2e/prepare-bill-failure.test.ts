@@ -45,6 +45,14 @@ describe("prepare-bill fails after its retries", () => {
         Metadata: { encoding: "ebcdic" },
       }),
     );
+    // The SMS log is there (empty), so the bill is not held for it (ADR 0044) and the unreadable voice file fails it.
+    await s3Client().send(
+      new PutObjectCommand({
+        Bucket: awsConfig().usageBucket,
+        Key: `usage/${contractId}/${PERIOD}/sms.csv`,
+        Body: "sent_at,recipient,direction,content,content_chars\n",
+      }),
+    );
     const executionArn = await startCycle(app, contractId, PERIOD);
     await runUntil(app, "2025-10-01T03:00:00+08:00");
 

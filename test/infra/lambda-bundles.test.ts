@@ -20,26 +20,73 @@ const BUNDLE_LIMIT_BYTES = 500_000;
  * The handlers still over the budget, each with the ceiling it must not grow past and why (ADR 0051):
  * lowering a ceiling is welcome, raising one is a decision.
  */
+/**
+ * Handlers that were under the budget until Powertools Logger and Metrics (about 35 KB each, ADR 0045) joined the
+ * DynamoDB/SES/Step Functions clients, zod and the email rendering: over it by at most 34 KB.
+ */
+const POWERTOOLS_OVER_BUDGET =
+  "under the budget before Powertools Logger and Metrics (about 35 KB, ADR 0045): ";
+
 const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
   "functions/inbound-reply/handler.ts": {
     ceilingBytes: 1_900_000,
     why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
   },
   "functions/operator-command/handler.ts": {
-    ceilingBytes: 720_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering: 706 KB measured",
+    ceilingBytes: 750_000,
+    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering: 706 KB measured; 745 KB once merged with the change and tariff commands and the stack-clock reads",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 690_000,
-    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; the month's compliance check (ADR 0065) and the price versions of rating: 648 KB; with Powertools Logger and Metrics (about 35 KB, ADR 0045) and the usage hold (ADR 0044): 683 KB measured",
+    ceilingBytes: 695_000,
+    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; the month's compliance check (ADR 0065) and the price versions of rating: 648 KB; with Powertools Logger and Metrics (about 35 KB, ADR 0045) and the usage hold (ADR 0044): 683 KB measured; 692 KB with the report of a bill not prepared (ADR 0026)",
   },
   "functions/list-active-contracts/handler.ts": {
     ceilingBytes: 540_000,
     why: "the S3 client (the kickoff manifest, ADR 0051) beside the DynamoDB client: 497 KB measured, 532 KB with Powertools Logger and Metrics (ADR 0045)",
   },
   "functions/renew-term/handler.ts": {
-    ceilingBytes: 525_000,
-    why: "the SES client and the email rendering of the renewal notice beside DynamoDB and Step Functions: 480 KB measured, 515 KB with Powertools Logger and Metrics (ADR 0045)",
+    ceilingBytes: 530_000,
+    why: "the SES client and the email rendering of the renewal notice beside DynamoDB and Step Functions: 480 KB measured, 515 KB with Powertools Logger and Metrics (ADR 0045), 526 KB with the usage-outside-contract note",
+  },
+  "functions/report-bill-failure/handler.ts": {
+    ceilingBytes: 504_000,
+    why: `${POWERTOOLS_OVER_BUDGET}501 KB measured`,
+  },
+  "functions/send-bill/handler.ts": {
+    ceilingBytes: 511_000,
+    why: `${POWERTOOLS_OVER_BUDGET}508 KB measured`,
+  },
+  "functions/send-reminder/handler.ts": {
+    ceilingBytes: 504_000,
+    why: `${POWERTOOLS_OVER_BUDGET}501 KB measured`,
+  },
+  "functions/record-missed-deadline/handler.ts": {
+    ceilingBytes: 508_000,
+    why: `${POWERTOOLS_OVER_BUDGET}504 KB measured`,
+  },
+  "functions/open-re-reconciliation/handler.ts": {
+    ceilingBytes: 505_000,
+    why: `${POWERTOOLS_OVER_BUDGET}502 KB measured`,
+  },
+  "functions/close-cycle/handler.ts": {
+    ceilingBytes: 509_000,
+    why: `${POWERTOOLS_OVER_BUDGET}506 KB measured`,
+  },
+  "functions/send-renewal-reminder/handler.ts": {
+    ceilingBytes: 505_000,
+    why: `${POWERTOOLS_OVER_BUDGET}502 KB measured`,
+  },
+  "functions/end-contract/handler.ts": {
+    ceilingBytes: 506_000,
+    why: `${POWERTOOLS_OVER_BUDGET}503 KB measured`,
+  },
+  "functions/check-calendar-year/handler.ts": {
+    ceilingBytes: 503_000,
+    why: `${POWERTOOLS_OVER_BUDGET}500 KB measured`,
+  },
+  "functions/obligation-clock/handler.ts": {
+    ceilingBytes: 536_000,
+    why: `${POWERTOOLS_OVER_BUDGET}533 KB measured`,
   },
 };
 

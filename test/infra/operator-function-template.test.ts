@@ -146,6 +146,7 @@ describe("ADR 0038: the operator function behind an AWS_IAM function URL", () =>
         "obligation-clock",
         "inbound-reply",
         "operator-command",
+        "report-bill-failure",
       ]
         .map((name) => `ContractOps-${name}`)
         .sort(),
