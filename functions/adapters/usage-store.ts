@@ -87,7 +87,9 @@ export async function usageFilePresent(
 export class UsageAccessDeniedError extends Error {
   override name = "AccessDenied";
   constructor(key: string, cause: unknown) {
-    super(`S3 answered 403 to HeadObject of ${key}: the role may not s3:GetObject the usage files`, { cause });
+    super(`S3 answered 403 to HeadObject of ${key}: the role may not s3:GetObject the usage files`, {
+      cause,
+    });
   }
 }
 

@@ -104,7 +104,9 @@ describe("IAM enforcement, one role of each kind, with a grant removed from the 
     expect(app.stack.iam?.denials).toContainEqual(
       expect.objectContaining({
         action: "s3:GetObject",
-        resource: expect.stringContaining(`arn:aws:s3:::contract-ops-usage/usage/${contract.contractId}/2025-09/`),
+        resource: expect.stringContaining(
+          `arn:aws:s3:::contract-ops-usage/usage/${contract.contractId}/2025-09/`,
+        ),
         reason: "no-allow",
       }),
     );
