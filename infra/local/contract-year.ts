@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
-import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
+import { putUsage } from "../../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { formatFen } from "../../functions/core/money";
@@ -36,6 +36,7 @@ import {
 import { periodPlan } from "./scenario/plan";
 import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
+import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
 import { generateUsage } from "./usage-generator";
 
@@ -164,13 +165,8 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     for (const [index, period] of periods.entries()) {
       const given = scenario.usageFiles?.[period];
       if (given) {
-        // The scenario's own files for this period (a hand-computed month), uploaded as `ops upload-usage` does.
-        for (const kind of ["voice", "sms"] as const) {
-          const path = given[kind];
-          if (path) await putUsage(contract.contractId, period, kind, await readFile(path));
-        }
-        if (given.complaints)
-          await putComplaints(contract.contractId, await readFile(given.complaints, "utf8"));
+        // The scenario's own files for this period (a hand-computed month, a Chinese Windows export).
+        await uploadScenarioUsage(contract.contractId, period, given);
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }

@@ -5,7 +5,12 @@
  */
 import nodemailer from "nodemailer";
 import { now } from "../../functions/adapters/clock";
-import { getCycle, registerContract } from "../../functions/adapters/repository";
+import {
+  type AuditEvent,
+  auditHistory,
+  getCycle,
+  registerContract,
+} from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
 import { type Contract, loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
@@ -129,4 +134,36 @@ export function periodRow(report: RunReport, period: string): PeriodReport {
   const row = report.periods.find((p) => p.period === period);
   if (!row) throw new Error(`no report row for ${period}`);
   return row;
+}
+
+/**
+ * Plays a shipped scenario and keeps what the SES emulator sent and the audit trail, both read before the
+ * stack stops: what Party A and Party B received, as they received it.
+ */
+export async function playScenarioWithMail(
+  path: string,
+): Promise<{ report: RunReport; sent: LocalSentEmail[]; audit: AuditEvent[] }> {
+  const { scenario, contract } = await loadScenario(path);
+  let sent: LocalSentEmail[] = [];
+  let audit: AuditEvent[] = [];
+  const report = await runContractYear({
+    contract,
+    scenario,
+    scenarioSource: path,
+    inspect: async (app) => {
+      sent = await app.stack.sentEmails();
+      audit = await auditHistory(contract.contractId);
+    },
+  });
+  return { report, sent, audit };
+}
+
+/** The one statement (账单) of a period among the emails sent to Party A, or an error naming the period. */
+export function statementOf(sent: readonly LocalSentEmail[], period: string): LocalSentEmail {
+  const [year, month] = period.split("-");
+  const found = sent.filter(
+    (e) => e.to.includes(PARTY_A) && e.subject.startsWith(`${year}年${Number(month)}月账单｜`),
+  );
+  if (found.length !== 1) throw new Error(`expected one statement for ${period}, found ${found.length}`);
+  return found[0] as LocalSentEmail;
 }

@@ -4,6 +4,7 @@
  * (`npm run scenario:schema`) and a test keeps the two equal.
  */
 import * as z from "zod";
+import { USAGE_ENCODINGS, USAGE_ENCODINGS_TEXT } from "../../../functions/core/usage-csv/encoding";
 import { obligationEvent } from "./obligation-events";
 
 const period = z
@@ -139,26 +140,49 @@ const correction = z.strictObject({
   reason: z.string().min(3, { error: "expected a reason of at least 3 characters" }),
 });
 
+export const USAGE_UPLOADS = ["ops", "s3"] as const;
+
+/**
+ * A period's own usage files. By default they are stored as `ops upload-usage` stores them; `upload: "s3"`
+ * puts the bytes into the usage bucket as they are, as `aws s3 cp` does — how a Chinese Windows export
+ * arrives, its encoding named by the object metadata (docs/usage-csv.md).
+ */
+const usageFilesOfPeriod = z
+  .strictObject({
+    voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
+    sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
+    complaints: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
+      ),
+    upload: z
+      .enum(USAGE_UPLOADS, { error: `expected one of ${USAGE_UPLOADS.join(", ")}` })
+      .optional()
+      .describe(
+        '"ops" (default): as `ops upload-usage` stores them. "s3": the voice and SMS files\' bytes as they are, as `aws s3 cp` puts them.',
+      ),
+    encoding: z
+      .enum(USAGE_ENCODINGS, { error: `expected ${USAGE_ENCODINGS_TEXT}` })
+      .optional()
+      .describe(
+        'With upload "s3": the object metadata `encoding` of the voice and SMS files (`aws s3 cp --metadata encoding=gbk`); none: read as UTF-8.',
+      ),
+  })
+  .refine((f) => f.encoding === undefined || f.upload === "s3", {
+    error: 'the encoding is object metadata: only with upload "s3"',
+    path: ["encoding"],
+  });
+
 /**
  * Top-level keys other features add (events of the obligations register, …): one place, so the
  * top level stays strict and a typo in a key is still an error.
  */
 export const scenarioExtensions = {
   usageFiles: z
-    .record(
-      period,
-      z.strictObject({
-        voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
-        sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
-        complaints: z
-          .string()
-          .min(1)
-          .optional()
-          .describe(
-            "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
-          ),
-      }),
-    )
+    .record(period, usageFilesOfPeriod)
     .optional()
     .describe(
       "Usage files uploaded for a period instead of generated usage, paths relative to the working directory: a month whose bill and compliance findings are worked out by hand.",
