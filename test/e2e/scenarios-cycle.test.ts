@@ -4,7 +4,7 @@
  * Expected values are worked out by hand from the contract text and the official calendars (R-WD-1).
  */
 import { describe, expect, it } from "vitest";
-import { periodRow, playScenario } from "./harness";
+import { periodRow, playScenario, playScenarioWithMail, statementOf } from "./harness";
 
 const RUN = 180_000;
 
@@ -40,7 +40,9 @@ describe("scenario: an agreed difference when the invoice comes after the next b
   it(
     "September agreed at 3800.00, invoiced 3 November: October's bill (prepared 1 November) carries −200.00 from September",
     async () => {
-      const report = await playScenario("scenarios/agreed-difference-invoice-after-next-bill.json");
+      const { report, sent } = await playScenarioWithMail(
+        "scenarios/agreed-difference-invoice-after-next-bill.json",
+      );
       const september = periodRow(report, "2025-09");
       // |3600.00 − 4000.00| / 4000.00 = 10 % > 5 %: re-reconciliation (R-RECON-3).
       expect(september.reconciliation).toBe("re-reconcile");
@@ -58,6 +60,17 @@ describe("scenario: an agreed difference when the invoice comes after the next b
       ]);
       // 4000.00 + (3800.00 − 4000.00) = 3800.00
       expect(october.billTotal).toBe("3800.00");
+      // What Party A reads, as sent over SES: the adjustment line names its source period once, in words,
+      // with the amount as the statement's formatter writes a negative (a leading "-", grouped digits).
+      const statement = statementOf(sent, "2025-10");
+      const adjustment = (statement.text ?? "")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line.includes("对账差异调整"));
+      expect(adjustment).toEqual(["2025年9月对账差异调整：-200.00 元"]);
+      expect(statement.html).toContain("2025年9月对账差异调整");
+      expect(statement.html).not.toMatch(/对账差异调整（|R-RECON-4/);
+      expect(statement.subject).toContain("结算总金额 3,800.00 元");
     },
     RUN,
   );

@@ -4,7 +4,8 @@
  * values are worked out by hand from the contract text and the 2025 official calendar (R-WD-1).
  */
 import { describe, expect, it } from "vitest";
-import { periodRow, playScenario } from "./harness";
+import recordReconciliation from "../../bin/ops/record-reconciliation";
+import { PARTY_B, periodRow, playScenario, playScenarioWithMail } from "./harness";
 
 const RUN = 180_000;
 
@@ -37,7 +38,20 @@ describe("scenario: an unclear reply decided by a person (R-RECON-1/3, ops recor
   it(
     "the person's record of a 3600.00 dispute re-reconciles as an emailed one would; agreed 3800.00 adjusts September by −200.00",
     async () => {
-      const report = await playScenario("scenarios/unclear-reply-decided-by-person.json");
+      const { report, sent } = await playScenarioWithMail("scenarios/unclear-reply-decided-by-person.json");
+      // The "needs a person" email tells Party B's contact the command that exists (bin/ops/<command>.ts is
+      // what `npm run ops -- <command>` runs), with this contract and period, and only flags it takes.
+      const needsPerson = sent.filter((e) => e.subject.startsWith("需人工处理："));
+      expect(needsPerson).toHaveLength(1);
+      expect(needsPerson[0]?.to).toEqual([PARTY_B]);
+      const command = /npm run ops -- (record-reconciliation) (.+)$/m.exec(needsPerson[0]?.text ?? "");
+      expect(command?.[2]).toBe(
+        '--contract 11NA0700211920254001 --period 2025-08 --decision confirmed|disputed [--amount 甲方金额] --source "核实经过"',
+      );
+      expect(recordReconciliation.usage).toContain("npm run ops -- record-reconciliation ");
+      for (const flag of command?.[2]?.match(/--[a-z-]+/g) ?? [])
+        expect(recordReconciliation.usage).toContain(`${flag} `);
+      expect(report.operations.find((o) => o.operation === "record-reconciliation")?.outcome).toBe("done");
       const august = periodRow(report, "2025-08");
       // |3600.00 − 4000.00| / 4000.00 = 10 % > 5 %.
       expect(august).toMatchObject({

@@ -5,7 +5,7 @@
  * Sunday 28 September and Saturday 11 October worked), never taken from the runner.
  */
 import { describe, expect, it } from "vitest";
-import { periodRow, playScenario } from "./harness";
+import { periodRow, playScenario, playScenarioWithMail, statementOf } from "./harness";
 
 const RUN = 180_000;
 
@@ -61,7 +61,7 @@ describe("scenario: negative total (a credit larger than the month)", () => {
   it(
     "12000.00 paid on 4000.00: September totals −4000.00 (for information), October 0.00; every yuan paid is billed",
     async () => {
-      const report = await playScenario("scenarios/negative-total.json");
+      const { report, sent } = await playScenarioWithMail("scenarios/negative-total.json");
       const september = periodRow(report, "2025-09");
       // 4000.00 − (12000.00 − 4000.00) = −4000.00
       expect(september.billTotal).toBe("-4000.00");
@@ -69,6 +69,16 @@ describe("scenario: negative total (a credit larger than the month)", () => {
         { kind: "credit", amount: "-8000.00", sourcePeriod: "2025-08" },
       ]);
       expect(september.reconciliation).toBe("confirmed");
+      // What Party A reads, as sent over SES: the negative total as the statement's formatter writes it (a
+      // leading "-", digits grouped by thousands), the credit line naming August once, and nothing to pay.
+      const statement = statementOf(sent, "2025-09");
+      expect(statement.subject).toContain("结算总金额 -4,000.00 元");
+      const lines = (statement.text ?? "").split("\n").map((line) => line.trim());
+      expect(lines.filter((line) => line.includes("多付款结转"))).toEqual([
+        "2025年8月多付款结转：-8,000.00 元",
+      ]);
+      expect(lines).toContain("结算总金额：-4,000.00 元");
+      expect(statement.text).toContain("本期结算总金额为 -4,000.00 元，本期无需付款。");
       expect(september).toMatchObject({ paidAt: null, breaches: [], closed: true });
       const october = periodRow(report, "2025-10");
       // September's −4000.00 is itself a credit carried: 4000.00 − 4000.00 = 0.00.
