@@ -11,6 +11,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { contractReportHtml } from "../console/export";
+import { failureMessage } from "../functions/app/cycle/bill-failure";
 import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
@@ -112,7 +113,7 @@ async function main(): Promise<number> {
     // The report names each one; this line is what a script or an impatient reader sees last.
     const [first] = report.failures;
     process.stderr.write(
-      `error: ${report.failures.length} execution(s) failed, first ${first?.stateMachine} ${first?.name}: ${first?.error}: ${first?.cause}\n`,
+      `error: ${report.failures.length} execution(s) failed, first ${first?.stateMachine} ${first?.name}: ${first?.error}: ${failureMessage(first?.cause ?? "")}\n`,
     );
     return 1;
   }

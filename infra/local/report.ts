@@ -1,5 +1,6 @@
 /** The terminal rendering of a contract-year run (the HTML report is the console's contract page). */
 import { table } from "../../bin/ops/cli-kit";
+import { failureMessage } from "../../functions/app/cycle/bill-failure";
 import { parseYuanToFen } from "../../functions/core/money";
 import type { PeriodReport, RunReport } from "./contract-year";
 
@@ -79,7 +80,8 @@ function scenarioOutcome(report: RunReport): string[] {
     );
   for (const o of report.operations.filter((op) => op.outcome === "refused"))
     lines.push(`refused: ${o.operation} ${o.period ?? ""} at ${o.at}: ${o.detail}`);
+  // A Lambda error's cause is its JSON with the stack trace: a reader needs the message (run.json keeps all).
   for (const f of report.failures)
-    lines.push(`${f.status}: ${f.stateMachine} ${f.name}: ${f.error}: ${f.cause}`);
+    lines.push(`${f.status}: ${f.stateMachine} ${f.name}: ${f.error}: ${failureMessage(f.cause)}`);
   return lines;
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { renderTextReport } from "../../infra/local/report";
 import { PARTY_A, PARTY_B, periodRow, playScenarioWithMail, statementOf } from "./harness";
 
 const RUN = 180_000;
@@ -70,6 +71,13 @@ describe("scenario: the same GBK export without the metadata is refused, not mis
       expect(report.failures[0]?.cause).toContain(
         "SMS log file is not valid UTF-8 at line 2, byte offset 98",
       );
+      // What `npm start` prints: the error's message, not the Lambda error's JSON with its stack trace.
+      const printed = renderTextReport(report)
+        .split("\n")
+        .filter((line) => line.startsWith("FAILED: "));
+      expect(printed).toEqual([
+        "FAILED: ContractOps-MonthlyCycle 11NA0700211920254001-2025-09: UsageFileError: SMS log file is not valid UTF-8 at line 2, byte offset 98: save it as UTF-8 or name its encoding (ops rate --encoding gbk|gb18030; in the usage bucket, object metadata encoding=gbk|gb18030)",
+      ]);
       const told = sent.filter((e) => e.subject.startsWith("【需处理】2025年9月账单未能生成"));
       expect(told).toHaveLength(1);
       expect(told[0]?.to).toEqual([PARTY_B]);
