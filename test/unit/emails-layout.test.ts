@@ -7,6 +7,7 @@ import {
   formatDeadline,
   formatInstant,
   formatPeriod,
+  formatYuan,
   instantLocalDate,
 } from "../../functions/core/emails/format";
 import { escapeHtml, renderEmail } from "../../functions/core/emails/layout";
@@ -116,6 +117,10 @@ describe("formatting for people", () => {
     expect(formatAmount("-120.00")).toBe("-120.00");
     expect(formatAmount("123456789012.45")).toBe("123,456,789,012.45");
     expect(amountFen("-0.05")).toBe(-5n);
+    // Negative amounts as a statement prints them: a leading "-" (ASCII), never "0.-5"; grouped from the digits.
+    expect(formatAmount("-0.05")).toBe("-0.05");
+    expect(formatAmount("-4000.00")).toBe("-4,000.00");
+    expect(formatYuan("-200.00")).toBe("-200.00 元");
   });
 
   it("R-MONEY-1: rejects anything that is not an amount with exactly 2 decimals", () => {
