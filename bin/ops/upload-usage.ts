@@ -2,7 +2,9 @@
  * `ops upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>]`: stores a period's usage
  * files in the usage bucket, the way they are meant to get there (ADR 0035). The SMS log is stored without its
  * content: each text becomes its character count after R-SMS-3's content check ran on it, and only that check's
- * findings (line, reason) are stored beside it.
+ * findings (line, reason) are stored beside it. `--encoding gbk|gb18030` reads a Chinese Windows export (Excel saves
+ * CSV as GBK): the SMS log is stored in UTF-8, a voice file as it is with the object metadata `encoding`
+ * (docs/usage-csv.md) — so a GBK export need not be copied into the bucket with its messages' text.
  */
 import { readFile } from "node:fs/promises";
 import { getContract } from "../../functions/adapters/repository";
@@ -15,11 +17,11 @@ import {
 import { ComplaintsFileError, parseComplaintsCsv } from "../../functions/core/sms-governance/complaints-csv";
 import { UsageFileError } from "../../functions/core/usage-csv";
 import { operation, targetOptions, useTarget } from "./_target";
-import { contractIdValue, noPositionals, periodValue } from "./_values";
+import { contractIdValue, encodingValue, noPositionals, periodValue } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, UsageError } from "./cli-kit";
 
 const usage =
-  "npm run ops -- upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--complaints <csv>] [--json] [--profile p --region r]";
+  "npm run ops -- upload-usage --contract <id> --period <YYYY-MM> [--voice <csv>] [--sms <csv>] [--complaints <csv>] [--encoding utf-8|gbk|gb18030] [--json] [--profile p --region r]";
 
 async function fileOf(flag: string, path: string): Promise<Buffer> {
   try {
@@ -41,6 +43,7 @@ const command: OpsCommand = {
         voice: { type: "string" },
         sms: { type: "string" },
         complaints: { type: "string" },
+        encoding: { type: "string" },
         ...targetOptions,
       },
       usage,
@@ -48,6 +51,7 @@ const command: OpsCommand = {
     noPositionals(positionals, usage);
     const contractId = contractIdValue("--contract", requireOption(values.contract, "--contract", usage));
     const period = periodValue("--period", requireOption(values.period, "--period", usage));
+    const encoding = encodingValue("--encoding", values.encoding);
     if (values.voice === undefined && values.sms === undefined && values.complaints === undefined) {
       throw new UsageError(`nothing to upload: give --voice, --sms and/or --complaints\nusage: ${usage}`);
     }
@@ -74,7 +78,7 @@ const command: OpsCommand = {
       // The SMS log first: a file that is not one is refused before anything is stored.
       if (sms) {
         try {
-          await putUsage(contractId, period, "sms", sms);
+          await putUsage(contractId, period, "sms", sms, encoding);
         } catch (error) {
           if (error instanceof UsageFileError) {
             throw new InputError(`--sms ${JSON.stringify(values.sms)}: ${error.message}`, { cause: error });
@@ -84,7 +88,7 @@ const command: OpsCommand = {
         keys.push(usageObjectKey(contractId, period, "sms"));
       }
       if (voice) {
-        await putUsage(contractId, period, "voice", voice);
+        await putUsage(contractId, period, "voice", voice, encoding);
         keys.push(usageObjectKey(contractId, period, "voice"));
       }
       if (complaints !== undefined) {

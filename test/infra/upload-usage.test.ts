@@ -105,6 +105,50 @@ describe("ops upload-usage", () => {
     expect(listed.Contents ?? []).toEqual([]);
   }, 60_000);
 
+  it("--encoding gbk reads a Chinese Windows export: the stored log is UTF-8 with character counts only", async () => {
+    // scenarios/usage/gbk-2025-09-sms.csv: GBK, CRLF, 2 downlink SMS of 40 Chinese characters each.
+    const { code, stdout } = await ops(
+      "upload-usage",
+      "--contract",
+      ID,
+      "--period",
+      "2025-09",
+      "--sms",
+      "scenarios/usage/gbk-2025-09-sms.csv",
+      "--encoding",
+      "gbk",
+      "--json",
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ smsRejectedRecords: 0 });
+    const rows = (await stored(`usage/${ID}/2025-09/sms.csv`)).split(/\r?\n/);
+    expect(rows.slice(1, 3)).toEqual([
+      "2025-09-03T10:00:00+08:00,13800000001,downlink,,40",
+      "2025-09-04T11:00:00+08:00,13800000002,downlink,,40",
+    ]);
+  }, 60_000);
+
+  it("the same export without --encoding: exit 1 naming line 2, byte offset 98, nothing stored", async () => {
+    const sms = "scenarios/usage/gbk-2025-09-sms.csv";
+    const { code, stdout, stderr } = await ops(
+      "upload-usage",
+      "--contract",
+      ID,
+      "--period",
+      "2025-11",
+      "--sms",
+      sms,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^error: --sms .*not valid UTF-8 at line 2, byte offset 98/);
+    const listed = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: awsConfig().usageBucket, Prefix: `usage/${ID}/2025-11/` }),
+    );
+    expect(listed.Contents ?? []).toEqual([]);
+  }, 60_000);
+
   it("without a file to upload it is a usage error (exit 2)", async () => {
     const { code } = await ops("upload-usage", "--contract", ID, "--period", "2025-09");
     expect(code).toBe(2);

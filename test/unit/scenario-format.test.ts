@@ -115,23 +115,24 @@ describe("a bad scenario is refused with one line per bad field: path, value, wh
     );
   });
 
-  it("usage files: an encoding it does not know, and an encoding without upload s3 (it is object metadata)", () => {
+  it("usage files: an encoding or an upload it does not know", () => {
     const files = { sms: "scenarios/usage/gbk-2025-09-sms.csv" };
     expect(
       problemsOf({ ...minimal, usageFiles: { "2025-09": { ...files, upload: "s3", encoding: "big5" } } }),
     ).toEqual(['usageFiles.2025-09.encoding: "big5": expected utf-8, gbk or gb18030']);
-    expect(problemsOf({ ...minimal, usageFiles: { "2025-09": { ...files, encoding: "gbk" } } })).toEqual([
-      'usageFiles.2025-09.encoding: "gbk": the encoding is object metadata: only with upload "s3"',
-    ]);
     expect(problemsOf({ ...minimal, usageFiles: { "2025-09": { ...files, upload: "ftp" } } })).toEqual([
       'usageFiles.2025-09.upload: "ftp": expected one of ops, s3',
     ]);
-    // Accepted: the GBK export with its metadata, and a file copied as it is without any.
+    // Accepted: the GBK export copied with its metadata or stored by `ops upload-usage --encoding gbk`, and a
+    // file copied as it is without any.
     expect(() =>
       parseScenario({ ...minimal, usageFiles: { "2025-09": { ...files, upload: "s3", encoding: "gbk" } } }),
     ).not.toThrow();
     expect(() =>
       parseScenario({ ...minimal, usageFiles: { "2025-09": { ...files, upload: "s3" } } }),
+    ).not.toThrow();
+    expect(() =>
+      parseScenario({ ...minimal, usageFiles: { "2025-09": { ...files, encoding: "gbk" } } }),
     ).not.toThrow();
   });
 

@@ -144,37 +144,32 @@ export const USAGE_UPLOADS = ["ops", "s3"] as const;
 
 /**
  * A period's own usage files. By default they are stored as `ops upload-usage` stores them; `upload: "s3"`
- * puts the bytes into the usage bucket as they are, as `aws s3 cp` does — how a Chinese Windows export
- * arrives, its encoding named by the object metadata (docs/usage-csv.md).
+ * puts the bytes into the usage bucket as they are, as `aws s3 cp` does — how a Chinese Windows export may
+ * arrive, its encoding named by the object metadata (docs/usage-csv.md).
  */
-const usageFilesOfPeriod = z
-  .strictObject({
-    voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
-    sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
-    complaints: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
-      ),
-    upload: z
-      .enum(USAGE_UPLOADS, { error: `expected one of ${USAGE_UPLOADS.join(", ")}` })
-      .optional()
-      .describe(
-        '"ops" (default): as `ops upload-usage` stores them. "s3": the voice and SMS files\' bytes as they are, as `aws s3 cp` puts them.',
-      ),
-    encoding: z
-      .enum(USAGE_ENCODINGS, { error: `expected ${USAGE_ENCODINGS_TEXT}` })
-      .optional()
-      .describe(
-        'With upload "s3": the object metadata `encoding` of the voice and SMS files (`aws s3 cp --metadata encoding=gbk`); none: read as UTF-8.',
-      ),
-  })
-  .refine((f) => f.encoding === undefined || f.upload === "s3", {
-    error: 'the encoding is object metadata: only with upload "s3"',
-    path: ["encoding"],
-  });
+const usageFilesOfPeriod = z.strictObject({
+  voice: z.string().min(1).optional().describe("Path of a voice CDR file (docs/usage-csv.md)."),
+  sms: z.string().min(1).optional().describe("Path of an SMS log, optionally with port and category."),
+  complaints: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
+    ),
+  upload: z
+    .enum(USAGE_UPLOADS, { error: `expected one of ${USAGE_UPLOADS.join(", ")}` })
+    .optional()
+    .describe(
+      '"ops" (default): as `ops upload-usage` stores them. "s3": the voice and SMS files\' bytes as they are, as `aws s3 cp` puts them.',
+    ),
+  encoding: z
+    .enum(USAGE_ENCODINGS, { error: `expected ${USAGE_ENCODINGS_TEXT}` })
+    .optional()
+    .describe(
+      'The voice and SMS files\' encoding: with upload "ops", `ops upload-usage --encoding`; with "s3", the object metadata `encoding` (`aws s3 cp --metadata encoding=gbk`). None: UTF-8.',
+    ),
+});
 
 /**
  * Top-level keys other features add (events of the obligations register, …): one place, so the

@@ -1,6 +1,7 @@
 /**
  * A scenario's own usage files of a period (`usageFiles`, docs/scenarios.md), stored before the run. By
- * default as `ops upload-usage` stores them (putUsage: UTF-8, an SMS log without its content, ADR 0035).
+ * default as `ops upload-usage [--encoding]` stores them (putUsage: an SMS log in UTF-8 without its content,
+ * ADR 0035).
  * With `upload: "s3"` the voice and SMS files' bytes go into the usage bucket as they are, as Party B's
  * `aws s3 cp` would put a Chinese Windows export there — its encoding only in the object metadata
  * `encoding`, if given (docs/usage-csv.md) — so the bill step is what reads (or refuses) the bytes.
@@ -32,7 +33,7 @@ export async function uploadScenarioUsage(
         }),
       );
     } else {
-      await putUsage(contractId, period, kind, body);
+      await putUsage(contractId, period, kind, body, files.encoding);
     }
   }
   if (files.complaints) await putComplaints(contractId, await readFile(files.complaints, "utf8"));
