@@ -15,7 +15,12 @@ import {
   usageObjectKey,
 } from "../../functions/adapters/usage-store";
 import { ComplaintsFileError, parseComplaintsCsv } from "../../functions/core/sms-governance/complaints-csv";
-import { UsageFileError } from "../../functions/core/usage-csv";
+import {
+  decodeToUtf8,
+  scanVoiceCsv,
+  type UsageEncoding,
+  UsageFileError,
+} from "../../functions/core/usage-csv";
 import { operation, targetOptions, useTarget } from "./_target";
 import { contractIdValue, encodingValue, noPositionals, periodValue } from "./_values";
 import { InputError, type OpsCommand, parseCommandArgs, requireOption, UsageError } from "./cli-kit";
@@ -28,6 +33,25 @@ async function fileOf(flag: string, path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     throw new InputError(`${flag} ${JSON.stringify(path)}: expected a readable file`, { cause: error });
+  }
+}
+
+async function checkVoiceFile(voice: Buffer, path: string, encoding: UsageEncoding): Promise<void> {
+  try {
+    await scanVoiceCsv(
+      decodeToUtf8(
+        (async function* () {
+          yield voice;
+        })(),
+        encoding,
+      ),
+      // Malformed rows are rejected with their line when the bill is rated (docs/usage-csv.md), not here.
+      { call: () => undefined, reject: () => undefined },
+    );
+  } catch (error) {
+    if (error instanceof UsageFileError)
+      throw new InputError(`--voice ${JSON.stringify(path)}: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
@@ -70,6 +94,9 @@ const command: OpsCommand = {
       }
     }
     const voice = values.voice === undefined ? undefined : await fileOf("--voice", values.voice);
+    // A voice file is stored as it is, so it is read here first: one that is not a voice CDR file (a wrong
+    // header, bytes not in its encoding) would otherwise only fail the bill step (R-BILL-1).
+    if (voice && values.voice !== undefined) await checkVoiceFile(voice, values.voice, encoding);
     const sms = values.sms === undefined ? undefined : await fileOf("--sms", values.sms);
     useTarget(values);
     const stored = await operation(async () => {

@@ -149,6 +149,35 @@ describe("ops upload-usage", () => {
     expect(listed.Contents ?? []).toEqual([]);
   }, 60_000);
 
+  it("a voice file that is not one (the SMS log given as --voice): exit 1 naming --voice, nothing stored", async () => {
+    const voice = join(dir, "swapped.csv");
+    await writeFile(
+      voice,
+      "sent_at,recipient,direction,content,content_chars\n2025-09-03T10:00:00+08:00,13800000001,downlink,,10\n",
+    );
+    const sms = join(dir, "sms-ok.csv");
+    await writeFile(sms, "sent_at,recipient,direction,content,content_chars\n");
+    const { code, stdout, stderr } = await ops(
+      "upload-usage",
+      "--contract",
+      ID,
+      "--period",
+      "2025-12",
+      "--voice",
+      voice,
+      "--sms",
+      sms,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^error: --voice "[^"]*swapped\.csv": .*call_start,duration_seconds/);
+    const listed = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: awsConfig().usageBucket, Prefix: `usage/${ID}/2025-12/` }),
+    );
+    expect(listed.Contents ?? []).toEqual([]);
+  }, 60_000);
+
   it("without a file to upload it is a usage error (exit 2)", async () => {
     const { code } = await ops("upload-usage", "--contract", ID, "--period", "2025-09");
     expect(code).toBe(2);
