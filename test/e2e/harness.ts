@@ -9,6 +9,8 @@ import {
   type AuditEvent,
   auditHistory,
   getCycle,
+  type OutboxRecord,
+  outboxEmails,
   registerContract,
 } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
@@ -137,15 +139,16 @@ export function periodRow(report: RunReport, period: string): PeriodReport {
 }
 
 /**
- * Plays a shipped scenario and keeps what the SES emulator sent and the audit trail, both read before the
- * stack stops: what Party A and Party B received, as they received it.
+ * Plays a shipped scenario and keeps what the SES emulator sent, the outbox (when each email was sent, on the
+ * stack's clock) and the audit trail, read before the stack stops: what Party A and Party B received.
  */
 export async function playScenarioWithMail(
   path: string,
-): Promise<{ report: RunReport; sent: LocalSentEmail[]; audit: AuditEvent[] }> {
+): Promise<{ report: RunReport; sent: LocalSentEmail[]; audit: AuditEvent[]; outbox: OutboxRecord[] }> {
   const { scenario, contract } = await loadScenario(path);
   let sent: LocalSentEmail[] = [];
   let audit: AuditEvent[] = [];
+  let outbox: OutboxRecord[] = [];
   const report = await runContractYear({
     contract,
     scenario,
@@ -153,9 +156,10 @@ export async function playScenarioWithMail(
     inspect: async (app) => {
       sent = await app.stack.sentEmails();
       audit = await auditHistory(contract.contractId);
+      outbox = await outboxEmails(contract.contractId);
     },
   });
-  return { report, sent, audit };
+  return { report, sent, audit, outbox };
 }
 
 /** The one statement (账单) of a period among the emails sent to Party A, or an error naming the period. */

@@ -60,7 +60,7 @@ describe("scenario: the reconciliation reminder day is read from the contract (R
   it(
     "reminder 3 working days before the deadline: September's bill of 1 October is due 14 October, the reminder goes on Friday 10 October at 09:00",
     async () => {
-      const { report, sent, audit } = await playScenarioWithMail(
+      const { report, sent, audit, outbox } = await playScenarioWithMail(
         "scenarios/reconciliation-reminder-what-if.json",
       );
       const september = periodRow(report, "2025-09");
@@ -82,6 +82,10 @@ describe("scenario: the reconciliation reminder day is read from the contract (R
       expect(emails).toHaveLength(1);
       expect(emails[0]?.to).toEqual([PARTY_A]);
       expect(emails[0]?.subject).toContain("2025年10月14日截止");
+      // The email SES took is the one the outbox sent then (the emulator's own stamp is wall-clock time).
+      const reminder = outbox.find((o) => o.emailKey === "reconciliation-reminder#2025-09");
+      expect(reminder?.messageId).toBe(emails[0]?.messageId);
+      expect(Date.parse(reminder?.sentAt ?? "")).toBe(Date.parse("2025-10-10T09:00:00+08:00"));
       // No reply: deemed accepted (R-RECON-5) and paid and invoiced as usual.
       expect(september).toMatchObject({ paid: "4000.00", breaches: [], closed: true });
     },
