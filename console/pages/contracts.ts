@@ -10,6 +10,7 @@ import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
 import { breachRegisterTable, obligationSections } from "./obligations";
 import { outcomeCell, ruleAndClause, taskCells } from "./parts";
+import { throttleSection } from "./throttle";
 
 const contractLink = (lang: Lang, id: string) =>
   `<a href="${href(`/contracts/${encodeURIComponent(id)}`, lang)}">${escapeHtml(id)}</a>`;
@@ -305,6 +306,7 @@ ${summary}
         )
   }
 ${obligationSections(lang, detail.obligations)}
+${throttleSection(lang, id, detail.throttle)}
 <h2>${t(lang, "perPeriod")}</h2>
 ${detail.periods.map((p) => periodSection(lang, p, detail)).join("\n")}
 <h2>${t(lang, "ledger")}</h2>${balance}${ledger}

@@ -21,6 +21,7 @@ import { type ContractBalance, contractBalance, type LedgerEntry } from "../core
 import { type Statement, statementSchema } from "../core/statement";
 import { endOfDay, formatInstant, type LocalDate } from "../core/time";
 import { type ContractObligations, contractObligations } from "./console-obligations";
+import { type PortThrottleView, portThrottle } from "./console-throttle";
 import type { Awaiting } from "./cycle/waits";
 
 /**
@@ -233,6 +234,8 @@ export interface ContractDetail {
   /** Open tickets and breaches in their cure period. */
   obligationTasks: OpenTask[];
   obligations: ContractObligations;
+  /** The SMS port's rate on every day of each period, from the stored complaints feed (R-THROTTLE-1). */
+  throttle: PortThrottleView;
   history: AuditEvent[];
 }
 
@@ -268,6 +271,11 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
     obligations,
     obligationTasks: obligationTasks(contractId, obligations, at),
+    throttle: await portThrottle(
+      record.contract,
+      cycles.map((c) => c.period),
+      at,
+    ),
     history,
   };
 }

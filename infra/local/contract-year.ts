@@ -163,7 +163,11 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   try {
     for (const [index, period] of periods.entries()) {
       const given = scenario.usageFiles?.[period];
-      if (given) {
+      // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
+      const complaintsAlone =
+        given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
+      if (complaintsAlone) await putComplaints(contract.contractId, await readFile(complaintsAlone, "utf8"));
+      if (given && !complaintsAlone) {
         // The scenario's own files for this period (a hand-computed month), uploaded as `ops upload-usage` does.
         for (const kind of ["voice", "sms"] as const) {
           const path = given[kind];

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractReportHtml } from "../../console/export";
 import type { RunningConsole } from "../../console/server";
 import { loadContract } from "../../functions/core/contract";
 import type { EmbeddedApp } from "../../infra/local/app";
@@ -351,6 +352,79 @@ describe("the console in a browser", () => {
     expect(pending[3]).toContain("2025-11-06 09:00:00");
     await cycle.close();
     await page.close();
+  });
+
+  it("the contract page draws the SMS port's rate on every day of each period (R-THROTTLE-1, 附件三)", async () => {
+    // Oracle: the fixture's feed stepped through Annex 3 by hand for the whitelist port 10650823580002 (each
+    // step from the day after the one that decided it): 2 complaints on 09-10 → 50 % from 09-11 (2(1)); 2 on
+    // 09-15 → 2/s from 09-16 (2(3)); 11 on 09-20, 13 in the week 09-14..09-20 → suspended from 09-21 (2(4));
+    // at least 10 days, to 09-30, then half of 2/s, 1/s, from 10-01 (3(4)); two weeks without a complaint →
+    // 2/s again from 10-15 (3(4)). The page is read after time moved to 2025-11-02: October has happened.
+    const page = await open(`/contracts/${report.contractId}`);
+    const strip = (period: string) =>
+      page.$$eval(`.throttle-period[data-period="${period}"] ol.throttle-strip li`, (lis) =>
+        lis.map((li) => [li.getAttribute("data-date"), li.getAttribute("data-state")]),
+      );
+    const days = (month: string, first: number, last: number, state: string) =>
+      Array.from({ length: last - first + 1 }, (_, i) => [
+        `${month}-${String(first + i).padStart(2, "0")}`,
+        state,
+      ]);
+    expect(await strip("2025-09")).toEqual([
+      ...days("2025-09", 1, 10, "full"),
+      ...days("2025-09", 11, 15, "50%"),
+      ...days("2025-09", 16, 20, "2/s"),
+      ...days("2025-09", 21, 30, "suspended"),
+    ]);
+    expect(await strip("2025-10")).toEqual([
+      ...days("2025-10", 1, 14, "1/s"),
+      ...days("2025-10", 15, 31, "2/s"),
+    ]);
+    // Each day says its date, rate and complaints, as a tooltip and as text for a screen reader.
+    const day = await page.$eval('li[data-date="2025-09-20"]', (li) => [
+      li.getAttribute("title"),
+      li.querySelector(".sr-only")?.textContent,
+    ]);
+    expect(day).toEqual([
+      "2025-09-20：限速 2条/秒；当日投诉 11 起",
+      "2025-09-20：限速 2条/秒；当日投诉 11 起",
+    ]);
+    const changes = await page.$$eval('.throttle-period[data-period="2025-09"] .throttle-changes li', (lis) =>
+      lis.map((li) => li.textContent),
+    );
+    expect(changes).toEqual([
+      "2025-09-11 起：正常速率 → 限速 50%（合同附件三 2(1)）",
+      "2025-09-16 起：限速 50% → 限速 2条/秒（合同附件三 2(3)）",
+      "2025-09-21 起：限速 2条/秒 → 端口暂停（合同附件三 2(4)）",
+    ]);
+    const section = await page.$eval("ol.throttle-strip", (ol) => {
+      let heading = ol.parentElement?.previousElementSibling;
+      while (heading && heading.tagName !== "H2") heading = heading.previousElementSibling;
+      return heading?.textContent ?? "";
+    });
+    expect(section).toContain("附件三《中国移动关于集团短信类业务发送流量限制及恢复的暂行规定》");
+    const legend = await page.$$eval(".throttle-legend span", (spans) => spans.map((s) => s.textContent));
+    expect(legend).toEqual([
+      "正常速率",
+      "限速 50%",
+      "限速 25%",
+      "限速 12.5%",
+      "限速 2条/秒",
+      "限速 1条/秒",
+      "端口暂停",
+      "尚未到来",
+    ]);
+    await page.$eval(".throttle-legend", (e) => e.scrollIntoView());
+    await shot(page, "contract-throttle");
+    await page.close();
+    const english = await open(`/contracts/${report.contractId}?lang=en`);
+    expect(await english.$eval('li[data-date="2025-09-21"]', (li) => li.getAttribute("title"))).toBe(
+      "2025-09-21: suspended",
+    );
+    await english.close();
+    // report.html is the same page saved as a file: the strips are in it.
+    const saved = await contractReportHtml(report.contractId, app.clock.now());
+    expect(saved).toContain('data-date="2025-09-21" data-state="suspended"');
   });
 
   it("?lang=en switches the language", async () => {
