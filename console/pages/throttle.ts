@@ -76,7 +76,7 @@ function legend(lang: Lang): string {
 }
 
 export function throttleSection(lang: Lang, contractId: string, view: PortThrottleView): string {
-  const heading = `<h2>${t(lang, "throttleTitle")} ${ruleAndClause(lang, "R-THROTTLE-1")}</h2>`;
+  const heading = `<h2 id="throttle">${t(lang, "throttleTitle")} ${ruleAndClause(lang, "R-THROTTLE-1")}</h2>`;
   const feedKey = `<code>usage/${escapeHtml(contractId)}/complaints.csv</code>`;
   const port = `<p>${t(lang, "throttlePort")} <code>${escapeHtml(view.port)}</code>（${escapeHtml(tv(lang, "portManagement", view.management))}）</p>`;
   if (view.feed === "none") {

@@ -397,12 +397,9 @@ describe("the console in a browser", () => {
       "2025-09-16 起：限速 50% → 限速 2条/秒（合同附件三 2(3)）",
       "2025-09-21 起：限速 2条/秒 → 端口暂停（合同附件三 2(4)）",
     ]);
-    const section = await page.$eval("ol.throttle-strip", (ol) => {
-      let heading = ol.parentElement?.previousElementSibling;
-      while (heading && heading.tagName !== "H2") heading = heading.previousElementSibling;
-      return heading?.textContent ?? "";
-    });
-    expect(section).toContain("附件三《中国移动关于集团短信类业务发送流量限制及恢复的暂行规定》");
+    expect(await page.$eval("h2#throttle", (h) => h.textContent)).toContain(
+      "附件三《中国移动关于集团短信类业务发送流量限制及恢复的暂行规定》",
+    );
     const legend = await page.$$eval(".throttle-legend span", (spans) => spans.map((s) => s.textContent));
     expect(legend).toEqual([
       "正常速率",
@@ -414,7 +411,7 @@ describe("the console in a browser", () => {
       "端口暂停",
       "尚未到来",
     ]);
-    await page.$eval(".throttle-legend", (e) => e.scrollIntoView());
+    await page.$eval("h2#throttle", (e) => e.scrollIntoView());
     await shot(page, "contract-throttle");
     await page.close();
     const english = await open(`/contracts/${report.contractId}?lang=en`);
