@@ -238,6 +238,32 @@ describe("the console in a browser", () => {
     await page.close();
   });
 
+  it("a kickoff's page links the cycle it started through its Map Run, and the cycle's page links back", async () => {
+    // Oracle: the Step Functions API — the kickoff that billed 2025-09 by its output, and the cycle by its
+    // name (`<contractId>-<period>`, R-BILL-1).
+    const kickoffs = await app.stepFunctions.listExecutions({
+      stateMachineArn: app.stateMachineArns.monthlyKickoff,
+    });
+    let kickoffArn = "";
+    for (const e of kickoffs.executions) {
+      const described = await app.stepFunctions.describeExecution({ executionArn: e.executionArn });
+      if (JSON.parse(described.output ?? "{}").period === "2025-09") kickoffArn = e.executionArn;
+    }
+    expect(kickoffArn).not.toBe("");
+    const cycleArn = `${app.stateMachineArns.monthlyCycle.replace(":stateMachine:", ":execution:")}:${report.contractId}-2025-09`;
+    const linksIn = async (arn: string, row: number) => {
+      const page = await open(`/executions/${encodeURIComponent(arn)}`);
+      const hrefs = await page.$$eval(`table.facts tbody tr:nth-child(${row}) a`, (links) =>
+        links.map((a) => decodeURIComponent((a.getAttribute("href") ?? "").replace(/^\/executions\//, ""))),
+      );
+      await page.close();
+      return hrefs;
+    };
+    // The facts table's rows: state machine, status, started, stopped, parent (5), children (6).
+    expect(await linksIn(kickoffArn, 6)).toEqual([cycleArn]);
+    expect(await linksIn(cycleArn, 5)).toEqual([kickoffArn]);
+  });
+
   it("the contract page shows the tickets, the breach register with the liability cap, and the parties' changes", async () => {
     const page = await open(`/contracts/${report.contractId}`);
     const cells = (selector: string) =>
