@@ -38,6 +38,7 @@ const WORDS = {
   partyB: ["乙方", "Party B"],
   eitherParty: ["任一方", "either party"],
   "waits.bill": ["乙方发送账单", "Party B's bill"],
+  "waits.usage-file": ["乙方上传使用量文件（账单暂缓出具）", "Party B's usage file (the bill is held)"],
   "waits.reconciliation-reply": ["甲方对账回复", "Party A's reconciliation reply"],
   "waits.agreed-amount": ["重新对账确认金额", "the re-reconciled amount"],
   "waits.payment": ["甲方付款", "Party A's payment"],

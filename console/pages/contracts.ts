@@ -207,6 +207,7 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
     "summary",
   );
   const tasks = [
+    ...detail.heldBillTasks,
     ...detail.periods.flatMap((p) => p.tasks),
     ...detail.termTask,
     ...detail.obligationTasks,
