@@ -246,7 +246,6 @@ const WORDS = {
   throttleStripLabel: ["每日短信端口速率", "the SMS port's rate each day"],
   throttleNotYet: ["：尚未到来", ": not yet"],
   throttleDays: ["天", "days"],
-  throttleFrom: ["起：", "from: "],
   throttleFuture: ["尚未到来", "not yet"],
   throttleLegendNote: [
     "每格一天，格内为日期，下沿红线表示当日有投诉；悬停或读屏可知当日速率与投诉数。当日投诉决定次日速率；12.5% 与 1条/秒 仅在暂停后按一半速率恢复时出现。",
@@ -259,6 +258,9 @@ const WORDS = {
   "throttle.2/s": ["限速 2条/秒", "2 messages/s"],
   "throttle.1/s": ["限速 1条/秒", "1 message/s"],
   "throttle.suspended": ["端口暂停", "suspended"],
+  colon: ["：", ": "],
+  openParen: ["（", " ("],
+  closeParen: ["）", ")"],
   notFound: ["未找到", "Not found"],
   none: ["无", "none"],
   seconds: ["秒", "s"],

@@ -113,6 +113,14 @@ async function parentsOf(arn: string, name: string, start: Date | undefined): Pr
   return parents;
 }
 
+function periodOrBadRequest(period: string): string {
+  try {
+    return parsePeriod(period);
+  } catch {
+    throw new BadRequestError(`period ${period}: expected YYYY-MM`);
+  }
+}
+
 function actionsBlock(options: ConsoleOptions, lang: Lang): string {
   const actions = options.actions;
   if (!actions) return "";
@@ -173,6 +181,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
         if (filter.status && !status) {
           throw new BadRequestError(`status ${filter.status}: expected one of ${STATUSES.join(", ")}`);
         }
+        if (filter.period) periodOrBadRequest(filter.period);
         const machines = (await listStateMachines()).filter((m) => m.name && m.stateMachineArn);
         const listed: Array<ExecutionListItem & { machineName: string }> = [];
         for (const m of machines) {
@@ -229,12 +238,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
       const actions = options.actions;
       if (!actions) throw new NotFoundError("actions exist on the embedded stack only");
       if (path === "/actions/kickoff") {
-        const period = form.get("period") ?? "";
-        try {
-          parsePeriod(period);
-        } catch {
-          throw new BadRequestError(`period ${period}: expected YYYY-MM`);
-        }
+        const period = periodOrBadRequest(form.get("period") ?? "");
         const arn = await actions.startKickoff(period);
         return href(`/executions/${encodeURIComponent(arn)}`, lang).replaceAll("&amp;", "&");
       }

@@ -288,7 +288,7 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
     "terms",
   );
   return `<h1>${t(lang, "contract")} ${escapeHtml(id)}</h1>
-<p>${t(lang, "partyA")}：${escapeHtml(parties.partyA.name)} · ${t(lang, "partyB")}：${escapeHtml(parties.partyB.name)}</p>
+<p class="parties">${t(lang, "partyA")}${t(lang, "colon")}${escapeHtml(parties.partyA.name)} · ${t(lang, "partyB")}${t(lang, "colon")}${escapeHtml(parties.partyB.name)}</p>
 <p class="muted">${t(lang, "datesNote")}</p>
 ${summary}
 <h2>${t(lang, "openTasks")}</h2>${

@@ -27,6 +27,15 @@ const stateWords = (lang: Lang, state: ThrottleState) => tv(lang, "throttle", st
 const paragraphWords = (lang: Lang, clause: string) =>
   lang === "zh" ? `合同${clause}` : clause.replace("附件三", "Annex 3");
 
+/** "2025-09-11 起：正常速率 → 限速 50%（合同附件三 2(1)）" / "from 2025-09-11: full rate → 50 % (Annex 3 2(1))". */
+function changeText(lang: Lang, change: ThrottleStrip["transitions"][number]): string {
+  const rates = `${stateWords(lang, change.from)} → ${stateWords(lang, change.to)}`;
+  const paragraph = paragraphWords(lang, change.clause);
+  return lang === "zh"
+    ? `${change.date} 起：${rates}（${paragraph}）`
+    : `from ${change.date}: ${rates} (${paragraph})`;
+}
+
 function dayText(lang: Lang, day: ThrottleStrip["days"][number]): string {
   if (day.state === null) return `${day.date}${t(lang, "throttleNotYet")}`;
   const complaints =
@@ -35,7 +44,7 @@ function dayText(lang: Lang, day: ThrottleStrip["days"][number]): string {
       : lang === "zh"
         ? `；当日投诉 ${day.complaints} 起`
         : `; ${day.complaints} complaint${day.complaints > 1 ? "s" : ""} that day`;
-  return `${day.date}${lang === "zh" ? "：" : ": "}${stateWords(lang, day.state)}${complaints}`;
+  return `${day.date}${t(lang, "colon")}${stateWords(lang, day.state)}${complaints}`;
 }
 
 function stripSection(lang: Lang, strip: ThrottleStrip): string {
@@ -57,10 +66,7 @@ function stripSection(lang: Lang, strip: ThrottleStrip): string {
     strip.transitions.length === 0
       ? ""
       : `<ul class="throttle-changes">${strip.transitions
-          .map(
-            (change) =>
-              `<li data-date="${change.date}">${escapeHtml(change.date)} ${t(lang, "throttleFrom")}${escapeHtml(stateWords(lang, change.from))} → ${escapeHtml(stateWords(lang, change.to))}（${escapeHtml(paragraphWords(lang, change.clause))}）</li>`,
-          )
+          .map((change) => `<li data-date="${change.date}">${escapeHtml(changeText(lang, change))}</li>`)
           .join("")}</ul>`;
   const label = `${t(lang, "period")} ${strip.period} ${t(lang, "throttleStripLabel")}`;
   return `<div class="throttle-period" data-period="${escapeHtml(strip.period)}"><h3>${t(lang, "period")} ${escapeHtml(strip.period)}</h3>
@@ -78,7 +84,7 @@ function legend(lang: Lang): string {
 export function throttleSection(lang: Lang, contractId: string, view: PortThrottleView): string {
   const heading = `<h2 id="throttle">${t(lang, "throttleTitle")} ${ruleAndClause(lang, "R-THROTTLE-1")}</h2>`;
   const feedKey = `<code>usage/${escapeHtml(contractId)}/complaints.csv</code>`;
-  const port = `<p>${t(lang, "throttlePort")} <code>${escapeHtml(view.port)}</code>（${escapeHtml(tv(lang, "portManagement", view.management))}）</p>`;
+  const port = `<p>${t(lang, "throttlePort")} <code>${escapeHtml(view.port)}</code>${t(lang, "openParen")}${escapeHtml(tv(lang, "portManagement", view.management))}${t(lang, "closeParen")}</p>`;
   if (view.feed === "none") {
     return `${heading}<p class="throttle-no-feed">${t(lang, "throttleNoFeed")} ${feedKey}</p>`;
   }

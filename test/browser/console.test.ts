@@ -444,6 +444,20 @@ describe("the console in a browser", () => {
     expect(await english.$eval('li[data-date="2025-09-21"]', (li) => li.getAttribute("title"))).toBe(
       "2025-09-21: suspended",
     );
+    expect(
+      await english.$$eval('.throttle-period[data-period="2025-09"] .throttle-changes li', (lis) =>
+        lis.map((li) => li.textContent),
+      ),
+    ).toEqual([
+      "from 2025-09-11: full rate → 50 % (Annex 3 2(1))",
+      "from 2025-09-16: 50 % → 2 messages/s (Annex 3 2(3))",
+      "from 2025-09-21: 2 messages/s → suspended (Annex 3 2(4))",
+    ]);
+    // English punctuation on the English page: no full-width colon or brackets around the words.
+    expect(await english.$eval("p.parties", (p) => p.textContent)).toBe(
+      "Party A: 吉林省社会医疗保险管理局 · Party B: 中国移动通信集团吉林有限公司",
+    );
+    expect(await english.$eval("p.liability-cap", (p) => p.textContent)).not.toMatch(/[：（）]/);
     await english.close();
     // report.html is the same page saved as a file: the strips are in it.
     const saved = await contractReportHtml(report.contractId, app.clock.now());
@@ -467,6 +481,8 @@ describe("the console in a browser", () => {
       `/executions?stateMachine=ContractOps-MonthlyCycle&status=SUCCEEDED`,
     ]) {
       const page = await open(path);
+      // Every page with dates says they are Beijing time, in its body as well as in the header.
+      expect(await page.$eval("main", (m) => m.textContent), path).toContain("所有时间均为北京时间");
       if (path === "/executions") await shot(page, "executions");
       await page.close();
     }
