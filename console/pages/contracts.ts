@@ -5,6 +5,7 @@ import {
   type Overview,
   type PeriodDetail,
 } from "../../functions/app/console-model";
+import { breachDescription } from "../../functions/app/email-views/cycle";
 import { formatFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
@@ -163,7 +164,9 @@ function periodSection(lang: Lang, detail: PeriodDetail, contract: ContractDetai
     t(lang, "invoice"),
     c.invoice ? `${escapeHtml(c.invoice.invoiceNumber)} · ${beijingTime(c.invoice.invoicedAt)}` : "-",
   ]);
-  const breaches = (c.breaches ?? []).map((b) => `${escapeHtml(b.what)} ${ruleAndClause(lang, b.rule)}`);
+  const breaches = (c.breaches ?? []).map(
+    (b) => `${escapeHtml(lang === "zh" ? breachDescription(c, b) : b.what)} ${ruleAndClause(lang, b.rule)}`,
+  );
   if (breaches.length > 0) facts.push([t(lang, "breaches"), breaches.join("<br>")]);
   return `<section class="period" id="period-${escapeHtml(c.period)}"><h3>${t(lang, "period")} ${escapeHtml(c.period)}</h3>
 ${table([t(lang, "what"), ""], facts, "facts")}

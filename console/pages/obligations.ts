@@ -119,7 +119,7 @@ export function breachRegisterTable<E extends RegisterEntry>(
     breaches.map((b) => [
       ...(contractCell ? [contractCell(b)] : []),
       `<code>${escapeHtml(b.breachId)}</code>`,
-      escapeHtml(b.what),
+      escapeHtml(lang === "zh" ? (b.description ?? b.what) : b.what),
       party(lang, b.party),
       escapeHtml(b.detectedOn ?? "-"),
       escapeHtml(b.notice?.receivedOn ?? "-"),

@@ -39,7 +39,7 @@ import { contractOrReject, OperationRejectedError } from "./operation-input";
 import { renewalRules } from "./rules";
 
 /** A breach the monthly cycle detected is `<period>:<rule>`, e.g. `2025-09:R-PAY-1`. */
-function detectedId(cycle: CycleRecord, rule: string): string {
+export function detectedId(cycle: CycleRecord, rule: string): string {
   return `${cycle.period}:${rule}`;
 }
 

@@ -6,6 +6,8 @@
  * and SMS tariffs (R-CHANGE-1, 4.10; 3.11). Read-only, through the same functions `npm run ops` reports
  * with, so the page and the CLI cannot disagree.
  */
+
+import { listCycles } from "../adapters/repository";
 import { getContractDocument } from "../adapters/repository/contract-document";
 import { listTickets } from "../adapters/repository/tickets";
 import { partyInForceOn } from "../core/contact-in-force";
@@ -13,12 +15,20 @@ import type { Contract } from "../core/contract";
 import { maskAccount, maskEmail, maskPhone } from "../core/mask";
 import { accountInForce, type PartyKey } from "../core/party-changes";
 import { type LocalDate, type Period, periodOf, shanghaiDateOf } from "../core/time";
-import { breachRegister } from "./breach-register";
+import { breachRegister, detectedId } from "./breach-register";
+import { breachDescription } from "./email-views/cycle";
 import { serviceLevelSummary } from "./tickets";
 
 type Summary = Awaited<ReturnType<typeof serviceLevelSummary>>;
 export type TicketRow = Summary["tickets"][number];
-export type BreachRegisterView = Awaited<ReturnType<typeof breachRegister>>;
+type StoredRegister = Awaited<ReturnType<typeof breachRegister>>;
+/**
+ * The register as stored, each entry with `description`: a breach the monthly cycle detected in the words
+ * its email to Party B used (违约登记), null for the others (their `what` is an operator's own words).
+ */
+export type BreachRegisterView = Omit<StoredRegister, "breaches"> & {
+  breaches: Array<StoredRegister["breaches"][number] & { description: string | null }>;
+};
 
 export interface BankAccountRow {
   party: PartyKey;
@@ -130,7 +140,16 @@ function serviceChanges(contract: Contract, asOf: LocalDate): ServiceChangeRow[]
 
 export async function contractObligations(contract: Contract, at: Date): Promise<ContractObligations> {
   const asOf = shanghaiDateOf(at);
-  const register = await breachRegister({ contractId: contract.contractId, asOf });
+  const stored = await breachRegister({ contractId: contract.contractId, asOf });
+  const described = new Map<string, string>();
+  for (const cycle of await listCycles(contract.contractId)) {
+    for (const breach of cycle.breaches ?? [])
+      described.set(detectedId(cycle, breach.rule), breachDescription(cycle, breach));
+  }
+  const register: BreachRegisterView = {
+    ...stored,
+    breaches: stored.breaches.map((b) => ({ ...b, description: described.get(b.breachId) ?? null })),
+  };
   // A ticket shows in the month it opened and in the month it closed; the later reading is the current one.
   const periods = new Set<Period>();
   for (const ticket of await listTickets(contract.contractId)) {
