@@ -486,6 +486,14 @@ describe("the console in a browser", () => {
       if (path === "/executions") await shot(page, "executions");
       await page.close();
     }
+    // Filtered by contract and period: that contract's cycle of that month, and nothing else (the cycles are
+    // named `<contractId>-<period>`, architecture §4).
+    const filtered = await open(`/executions?contract=${report.contractId}&period=2025-09`);
+    const names = await filtered.$$eval("table.executions tbody tr", (trs) =>
+      trs.map((tr) => [tr.children[0]?.textContent, tr.children[1]?.textContent]),
+    );
+    expect(names).toEqual([[`${report.contractId}-2025-09`, "ContractOps-MonthlyCycle"]]);
+    await filtered.close();
     const contract = await open(`/contracts/${report.contractId}`);
     const emailLinks = await contract.$$eval("table.emails a, table.received a", (links) =>
       links.slice(0, 3).map((a) => a.getAttribute("href") ?? ""),
