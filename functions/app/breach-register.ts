@@ -32,7 +32,7 @@ import {
 import type { Contract } from "../core/contract";
 import { formatFen } from "../core/money";
 import type { DeliveryMethod, DeliveryRegion } from "../core/notices";
-import { TICKET_RULES, ticketStanding } from "../core/service-levels";
+import { TICKET_RULES, ticketBreachId, ticketStanding } from "../core/service-levels";
 import { endOfDay, type LocalDate, shanghaiDateOf } from "../core/time";
 import { answerClock, startCureClock } from "./obligation-clock";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
@@ -65,7 +65,7 @@ async function detectedBreaches(contractId: string, asOf: LocalDate): Promise<St
     const rule = TICKET_RULES[ticket.kind];
     return [
       {
-        breachId: `ticket:${ticket.ticketId}`,
+        breachId: ticketBreachId(ticket.ticketId),
         rule: rule.rule,
         party: rule.party,
         what: `${ticket.kind} ${ticket.ticketId} (${ticket.what}) still open after ${ticket.dueAt}`,

@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { contractPage, overviewPage } from "../../console/pages/contracts";
 import { contractDetail, contractsOverview } from "../../functions/app/console-model";
+import { closeTicket, openTicket } from "../../functions/app/tickets";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { bootApp, runUntil, startCycle, uploadSmallMonth } from "./harness";
 
@@ -49,5 +50,31 @@ describe("a detected breach in the console's words (R-PAY-1)", () => {
 
     const overview = overviewPage("zh", await contractsOverview(app.clock.now()));
     expect(overview).toContain(WORDS);
+  });
+
+  it("a ticket closed late is described by the ticket, its deadline and its clause (R-SLA-2, 3.4)", async () => {
+    // 3.4: a fault is fixed within 24 h — opened 10-10 10:00, due 10-11 10:00, fixed 10-11 12:00: late, and
+    // Party B's breach in the register.
+    const booted = await bootApp("2025-10-10T09:00:00+08:00");
+    app = booted.app;
+    const { contractId } = booted.contract;
+    await runUntil(app, "2025-10-11T13:00:00+08:00");
+    const { ticketId } = await openTicket({
+      contractId,
+      kind: "fault",
+      openedAt: new Date("2025-10-10T10:00:00+08:00"),
+      what: "外呼失败",
+    });
+    await closeTicket({
+      contractId,
+      ticketId,
+      closedAt: new Date("2025-10-11T12:00:00+08:00"),
+      travelMinutes: 0,
+    });
+    const detail = await contractDetail(contractId, app.clock.now());
+    const entry = detail.obligations.register.breaches.find((b) => b.breachId === `ticket:${ticketId}`);
+    expect(entry?.description).toBe(
+      `工单 ${ticketId}（外呼失败）未在时限 2025年10月11日 10:00（北京时间）前处理完毕（合同第三条3.4款）`,
+    );
   });
 });
