@@ -1,5 +1,5 @@
 /**
- * `npm start -- --serve` as a newcomer runs it (issue "Done means"): the run's report, then the console's URL
+ * `npm start -- --serve` as a newcomer runs it (README "The console"): the run's report, then the console's URL
  * on the run's final virtual time; the contract page answers from the stack that stays up, and out/report.html
  * is the same page saved. The one-month compliance scenario keeps the run short and has a complaints feed.
  *
