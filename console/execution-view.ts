@@ -51,10 +51,16 @@ export interface ExecutionView {
   pendingTasks: PendingTask[];
   invocations: TaskInvocation[];
   /**
-   * Names of the executions this one started (a kickoff's cycles, a renewal watch's continuation or the
-   * next term's watch): the tasks that start one answer with its `executionName`.
+   * Names of the executions this one started (a batch's cycles, a renewal watch's continuation or the
+   * next term's watch): the tasks that start one answer with its `executionName`, or a batch's with
+   * `executionNames`.
    */
   childExecutionNames: string[];
+  /**
+   * The Map Runs of its Distributed Map states (MapRunStarted): the kickoff starts its cycles from their
+   * child executions, so the console follows them to bubble the cycles up to the kickoff.
+   */
+  mapRunArns: string[];
 }
 
 const isFailure = (type: string) => !type.startsWith("Execution") && /(Failed|TimedOut|Aborted)$/.test(type);
@@ -80,11 +86,13 @@ function executionNamesIn(output: string): string[] {
       parsed && typeof parsed === "object" && "Payload" in parsed
         ? (parsed as { Payload: unknown }).Payload
         : parsed;
-    const name =
-      payload && typeof payload === "object"
-        ? (payload as { executionName?: unknown }).executionName
-        : undefined;
-    return typeof name === "string" ? [name] : [];
+    if (!payload || typeof payload !== "object") return [];
+    const { executionName, executionNames } = payload as {
+      executionName?: unknown;
+      executionNames?: unknown;
+    };
+    if (typeof executionName === "string") return [executionName];
+    return Array.isArray(executionNames) ? executionNames.filter((n) => typeof n === "string") : [];
   } catch {
     return [];
   }
@@ -230,5 +238,8 @@ export function readExecution(events: readonly HistoryEvent[], running: boolean)
           task.at && task.timeout !== null ? new Date(task.at.getTime() + task.timeout * 1000) : null,
       }))
     : [];
-  return { statuses, visits, pendingTasks, invocations, childExecutionNames: [...children] };
+  const mapRunArns = events.flatMap((e) =>
+    e.mapRunStartedEventDetails?.mapRunArn ? [e.mapRunStartedEventDetails.mapRunArn] : [],
+  );
+  return { statuses, visits, pendingTasks, invocations, childExecutionNames: [...children], mapRunArns };
 }

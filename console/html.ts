@@ -66,6 +66,14 @@ svg.graph .edge{fill:none;stroke:#5b6b7f;stroke-width:1.2}svg.graph .edge.catch{
 svg.graph .edge.choice{stroke:#445f8a}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;font-size:12px}
 .l-succeeded{background:#d8f0dc}.l-failed{background:#fbd9dc}.l-caught{background:#ffe8c2}.l-running{background:#d6e6ff}.l-not-reached{background:#fff;border:1px solid #c2c8d0}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+ol.throttle-strip{list-style:none;display:flex;flex-wrap:wrap;gap:2px;padding:0;margin:6px 0}
+ol.throttle-strip li{width:26px;height:26px;line-height:26px;text-align:center;font-size:11px;border-radius:3px;border:1px solid #c2c8d0}
+ol.throttle-strip li.complained{box-shadow:inset 0 -3px 0 #b00020}
+.throttle-legend span{border:1px solid #c2c8d0}
+.t-full{background:#d8f0dc}.t-50{background:#fff1a8}.t-25{background:#ffd08a}.t-12{background:#ffb067}
+.t-2ps{background:#f59aa3}.t-1ps{background:#d9606d;color:#fff}.t-suspended{background:#3d4a5c;color:#fff}
+.t-future{background:#fff;border-style:dashed !important;color:#99a}
 .email-frame{background:#fff;border:1px solid #d4d9e0;padding:12px}
 `;
 

@@ -7,12 +7,13 @@ import {
   executionHistory,
   listExecutions,
   listStateMachines,
+  mapRunExecutions,
 } from "../functions/adapters/executions";
 import { receivedEmail } from "../functions/adapters/received-mail";
 import { NotFoundError, outboxEmails } from "../functions/adapters/repository";
 import { contractDetail, contractsOverview } from "../functions/app/console-model";
 import { parseLocalDate, parsePeriod, startOfDay } from "../functions/core/time";
-import { readExecution } from "./execution-view";
+import { type ExecutionView, readExecution } from "./execution-view";
 import { buildStateGraph } from "./graph";
 import { renderGraphSvg } from "./graph-svg";
 import { href } from "./html";
@@ -69,6 +70,23 @@ async function executionArnsByName(names: string[]): Promise<string[]> {
   return arns;
 }
 
+/**
+ * The names of the executions this one started: its own tasks' and, through its Distributed Map's Map Runs,
+ * those its child executions' tasks started — a kickoff's cycles come up to the kickoff rather than one
+ * batch at a time.
+ */
+async function startedNames(view: ExecutionView): Promise<string[]> {
+  const names = new Set(view.childExecutionNames);
+  for (const mapRunArn of view.mapRunArns) {
+    for (const child of await mapRunExecutions(mapRunArn)) {
+      if (!child.executionArn) continue;
+      const childView = readExecution(await executionHistory(child.executionArn), child.status === "RUNNING");
+      for (const name of childView.childExecutionNames) names.add(name);
+    }
+  }
+  return [...names];
+}
+
 /** Executions whose tasks started this one (a kickoff for a cycle, the previous watch for a continuation). */
 async function parentsOf(arn: string, name: string, start: Date | undefined): Promise<string[]> {
   if (!start) return [];
@@ -90,9 +108,17 @@ async function parentsOf(arn: string, name: string, start: Date | undefined): Pr
       await executionHistory(candidate.executionArn),
       candidate.status === "RUNNING",
     );
-    if (view.childExecutionNames.includes(name)) parents.push(candidate.executionArn);
+    if ((await startedNames(view)).includes(name)) parents.push(candidate.executionArn);
   }
   return parents;
+}
+
+function periodOrBadRequest(period: string): string {
+  try {
+    return parsePeriod(period);
+  } catch {
+    throw new BadRequestError(`period ${period}: expected YYYY-MM`);
+  }
 }
 
 function actionsBlock(options: ConsoleOptions, lang: Lang): string {
@@ -155,6 +181,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
         if (filter.status && !status) {
           throw new BadRequestError(`status ${filter.status}: expected one of ${STATUSES.join(", ")}`);
         }
+        if (filter.period) periodOrBadRequest(filter.period);
         const machines = (await listStateMachines()).filter((m) => m.name && m.stateMachineArn);
         const listed: Array<ExecutionListItem & { machineName: string }> = [];
         for (const m of machines) {
@@ -199,7 +226,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
             view,
             svg: await renderGraphSvg(graph, view.statuses),
             parents: await parentsOf(arn, execution.name ?? "", execution.startDate),
-            children: await executionArnsByName(view.childExecutionNames),
+            children: await executionArnsByName(await startedNames(view)),
             taskLogs: await taskLogs(view.invocations, options.now()),
           }),
         };
@@ -211,12 +238,7 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
       const actions = options.actions;
       if (!actions) throw new NotFoundError("actions exist on the embedded stack only");
       if (path === "/actions/kickoff") {
-        const period = form.get("period") ?? "";
-        try {
-          parsePeriod(period);
-        } catch {
-          throw new BadRequestError(`period ${period}: expected YYYY-MM`);
-        }
+        const period = periodOrBadRequest(form.get("period") ?? "");
         const arn = await actions.startKickoff(period);
         return href(`/executions/${encodeURIComponent(arn)}`, lang).replaceAll("&amp;", "&");
       }

@@ -60,6 +60,8 @@ export const outputs = {
     period,
     contracts: z.number().int().min(1),
     newlyStarted: z.number().int().min(0),
+    /** The MonthlyCycle executions of the batch, started now or before (`<contractId>-<period>`). */
+    executionNames: z.array(z.string()),
   }),
   /** RenewalWatch `$plan` (R-TERM-1, R-NOTICE-1, R-NOTICE-3). */
   planRenewalWatch: z.object({

@@ -5,11 +5,13 @@ import {
   type Overview,
   type PeriodDetail,
 } from "../../functions/app/console-model";
+import { breachDescription } from "../../functions/app/email-views/cycle";
 import { formatFen } from "../../functions/core/money";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
 import { breachRegisterTable, obligationSections } from "./obligations";
 import { outcomeCell, ruleAndClause, taskCells } from "./parts";
+import { throttleSection } from "./throttle";
 
 const contractLink = (lang: Lang, id: string) =>
   `<a href="${href(`/contracts/${encodeURIComponent(id)}`, lang)}">${escapeHtml(id)}</a>`;
@@ -162,7 +164,9 @@ function periodSection(lang: Lang, detail: PeriodDetail, contract: ContractDetai
     t(lang, "invoice"),
     c.invoice ? `${escapeHtml(c.invoice.invoiceNumber)} · ${beijingTime(c.invoice.invoicedAt)}` : "-",
   ]);
-  const breaches = (c.breaches ?? []).map((b) => `${escapeHtml(b.what)} ${ruleAndClause(lang, b.rule)}`);
+  const breaches = (c.breaches ?? []).map(
+    (b) => `${escapeHtml(lang === "zh" ? breachDescription(c, b) : b.what)} ${ruleAndClause(lang, b.rule)}`,
+  );
   if (breaches.length > 0) facts.push([t(lang, "breaches"), breaches.join("<br>")]);
   return `<section class="period" id="period-${escapeHtml(c.period)}"><h3>${t(lang, "period")} ${escapeHtml(c.period)}</h3>
 ${table([t(lang, "what"), ""], facts, "facts")}
@@ -206,6 +210,7 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
     "summary",
   );
   const tasks = [
+    ...detail.heldBillTasks,
     ...detail.periods.flatMap((p) => p.tasks),
     ...detail.termTask,
     ...detail.obligationTasks,
@@ -286,7 +291,7 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
     "terms",
   );
   return `<h1>${t(lang, "contract")} ${escapeHtml(id)}</h1>
-<p>${t(lang, "partyA")}：${escapeHtml(parties.partyA.name)} · ${t(lang, "partyB")}：${escapeHtml(parties.partyB.name)}</p>
+<p class="parties">${t(lang, "partyA")}${t(lang, "colon")}${escapeHtml(parties.partyA.name)} · ${t(lang, "partyB")}${t(lang, "colon")}${escapeHtml(parties.partyB.name)}</p>
 <p class="muted">${t(lang, "datesNote")}</p>
 ${summary}
 <h2>${t(lang, "openTasks")}</h2>${
@@ -305,6 +310,7 @@ ${summary}
         )
   }
 ${obligationSections(lang, detail.obligations)}
+${throttleSection(lang, id, detail.throttle)}
 <h2>${t(lang, "perPeriod")}</h2>
 ${detail.periods.map((p) => periodSection(lang, p, detail)).join("\n")}
 <h2>${t(lang, "ledger")}</h2>${balance}${ledger}

@@ -20,7 +20,7 @@ export const executionLink = (lang: Lang, arn: string, label?: string) =>
   `<a href="${href(`/executions/${encodeURIComponent(arn)}`, lang)}">${escapeHtml(label ?? arn.split(":").slice(-2).join(":"))}</a>`;
 
 export function machinesPage(lang: Lang, machines: StateMachineListItem[]): string {
-  return `<h1>${t(lang, "stateMachines")}</h1>${table(
+  return `<h1>${t(lang, "stateMachines")}</h1><p class="muted">${t(lang, "datesNote")}</p>${table(
     [t(lang, "name"), t(lang, "created"), t(lang, "executions")],
     machines.map((m) => [
       machineLink(lang, m.name ?? ""),

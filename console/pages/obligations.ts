@@ -119,7 +119,7 @@ export function breachRegisterTable<E extends RegisterEntry>(
     breaches.map((b) => [
       ...(contractCell ? [contractCell(b)] : []),
       `<code>${escapeHtml(b.breachId)}</code>`,
-      escapeHtml(b.what),
+      escapeHtml(lang === "zh" ? (b.description ?? b.what) : b.what),
       party(lang, b.party),
       escapeHtml(b.detectedOn ?? "-"),
       escapeHtml(b.notice?.receivedOn ?? "-"),
@@ -133,7 +133,7 @@ export function breachRegisterTable<E extends RegisterEntry>(
 
 function registerSection(lang: Lang, o: ContractObligations): string {
   const r = o.register;
-  const cap = `<p class="liability-cap">${t(lang, "liabilityCap")} ${ruleAndClause(lang, "R-LIAB-1")}：<strong class="cap" data-as-of="${escapeHtml(r.asOf)}">${escapeHtml(r.liabilityCap)}</strong> ${t(lang, "yuan")}（${t(lang, "asOfDay")} ${escapeHtml(r.asOf)}）</p>`;
+  const cap = `<p class="liability-cap">${t(lang, "liabilityCap")} ${ruleAndClause(lang, "R-LIAB-1")}${t(lang, "colon")}<strong class="cap" data-as-of="${escapeHtml(r.asOf)}">${escapeHtml(r.liabilityCap)}</strong> ${t(lang, "yuan")}${t(lang, "openParen")}${t(lang, "asOfDay")} ${escapeHtml(r.asOf)}${t(lang, "closeParen")}</p>`;
   const entries = breachRegisterTable(lang, r.breaches);
   const forceMajeure =
     r.forceMajeure.length === 0

@@ -56,6 +56,23 @@ export async function listExecutions(
   return executions;
 }
 
+/**
+ * The child executions of a Distributed Map's Map Run (ListExecutions with `mapRunArn`, API reference):
+ * they belong to no listed state machine.
+ */
+export async function mapRunExecutions(mapRunArn: string): Promise<ExecutionListItem[]> {
+  const executions: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfnClient().send(
+      new ListExecutionsCommand({ mapRunArn, maxResults: 1000, nextToken }),
+    );
+    executions.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return executions;
+}
+
 export async function describeExecution(executionArn: string) {
   return sfnClient().send(new DescribeExecutionCommand({ executionArn }));
 }

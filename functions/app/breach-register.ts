@@ -32,14 +32,14 @@ import {
 import type { Contract } from "../core/contract";
 import { formatFen } from "../core/money";
 import type { DeliveryMethod, DeliveryRegion } from "../core/notices";
-import { TICKET_RULES, ticketStanding } from "../core/service-levels";
+import { TICKET_RULES, ticketBreachId, ticketStanding } from "../core/service-levels";
 import { endOfDay, type LocalDate, shanghaiDateOf } from "../core/time";
 import { answerClock, startCureClock } from "./obligation-clock";
 import { contractOrReject, OperationRejectedError } from "./operation-input";
 import { renewalRules } from "./rules";
 
 /** A breach the monthly cycle detected is `<period>:<rule>`, e.g. `2025-09:R-PAY-1`. */
-function detectedId(cycle: CycleRecord, rule: string): string {
+export function detectedId(cycle: CycleRecord, rule: string): string {
   return `${cycle.period}:${rule}`;
 }
 
@@ -65,7 +65,7 @@ async function detectedBreaches(contractId: string, asOf: LocalDate): Promise<St
     const rule = TICKET_RULES[ticket.kind];
     return [
       {
-        breachId: `ticket:${ticket.ticketId}`,
+        breachId: ticketBreachId(ticket.ticketId),
         rule: rule.rule,
         party: rule.party,
         what: `${ticket.kind} ${ticket.ticketId} (${ticket.what}) still open after ${ticket.dueAt}`,

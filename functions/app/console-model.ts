@@ -3,6 +3,7 @@
  * under which rule; each contract's periods, ledger, emails, terms and breaches. Read-only over the same
  * table the workflows write, so it answers alike on the embedded stack and on AWS.
  */
+import * as z from "zod";
 import {
   type AuditEvent,
   auditHistory,
@@ -21,14 +22,21 @@ import { type ContractBalance, contractBalance, type LedgerEntry } from "../core
 import { type Statement, statementSchema } from "../core/statement";
 import { endOfDay, formatInstant, type LocalDate } from "../core/time";
 import { type ContractObligations, contractObligations } from "./console-obligations";
+import { type PortThrottleView, portThrottle } from "./console-throttle";
 import type { Awaiting } from "./cycle/waits";
 
 /**
  * What an open task waits for: what a cycle's callback steps await (Party A's reply or payment, the
- * agreed amount, Party B's invoice), and before them Party B's bill; beside them a written notice, an open
+ * agreed amount, Party B's invoice), and before them Party B's bill, or the usage file a held bill waits for; beside them a written notice, an open
  * service ticket (R-SLA-1, R-SLA-2) and a breach's cure or objection within its cure period (R-BREACH-1).
  */
-export type TaskWaitsFor = Awaiting | "bill" | "non-renewal-notice" | "ticket" | "breach-answer";
+export type TaskWaitsFor =
+  | Awaiting
+  | "bill"
+  | "usage-file"
+  | "non-renewal-notice"
+  | "ticket"
+  | "breach-answer";
 
 export interface OpenTask {
   contractId: string;
@@ -76,6 +84,41 @@ export function openTasksOfCycle(cycle: CycleRecord, at: Date): OpenTask[] {
   if (!cycle.payment) tasks.push(task("payment", "A", cycle.paymentDue ?? null, "R-PAY-1"));
   else if (!cycle.invoice) tasks.push(task("invoice", "B", cycle.payment.invoiceDue, "R-INV-1"));
   return tasks;
+}
+
+/** What the bill step records when it holds a bill for a missing usage file (R-BILL-1, ADR 0044). */
+export const usageHoldDetailsSchema = z.object({
+  missingUsage: z.array(z.string()),
+  /** The last working day's check: after it the bill goes out with what was received. */
+  lastCheckAt: z.string(),
+});
+
+/**
+ * A bill held for a missing usage file (R-BILL-1, ADR 0044) has no cycle record yet: it waits for Party B's
+ * staff to upload the file until the last check, read from the hold's audit event.
+ */
+export function openTasksOfHeldBills(
+  contractId: string,
+  history: readonly AuditEvent[],
+  cycles: readonly CycleRecord[],
+  at: Date,
+): OpenTask[] {
+  const billed = new Set(cycles.map((c) => c.period));
+  return history.flatMap((event) => {
+    const hold = usageHoldDetailsSchema.safeParse(event.details);
+    if (!hold.success || event.period === undefined || billed.has(event.period)) return [];
+    return [
+      {
+        contractId,
+        period: event.period,
+        waitsFor: "usage-file" as const,
+        owedBy: "B" as const,
+        deadline: hold.data.lastCheckAt,
+        rule: "R-BILL-1",
+        overdue: overdue(hold.data.lastCheckAt, at),
+      },
+    ];
+  });
 }
 
 /** A term still open to a non-renewal notice (R-TERM-3): either party may give one until the deadline. */
@@ -172,21 +215,23 @@ export async function contractsOverview(at: Date): Promise<Overview> {
     const latest = cycles.at(-1);
     const term = await getTerm(record.contractId, record.term);
     const obligations = await contractObligations(record.contract, at);
+    const held = openTasksOfHeldBills(record.contractId, await auditHistory(record.contractId), cycles, at);
     const tasks = [
+      ...held,
       ...cycles.flatMap((c) => openTasksOfCycle(c, at)),
       ...(record.status === "active" ? openTaskOfTerm(term) : []),
       ...obligationTasks(record.contractId, obligations, at),
     ].sort(byUrgency);
     contracts.push({
       record,
-      currentPeriod: cycles.find((c) => !c.closedAt)?.period ?? latest?.period ?? null,
+      currentPeriod: held[0]?.period ?? cycles.find((c) => !c.closedAt)?.period ?? latest?.period ?? null,
       state:
         record.status === "ended"
           ? "ended"
-          : !latest
-            ? "no-bill-yet"
-            : cycles.some((c) => !c.closedAt)
-              ? "open"
+          : held.length > 0 || cycles.some((c) => !c.closedAt)
+            ? "open"
+            : !latest
+              ? "no-bill-yet"
               : "closed",
       tasks,
       breaches: obligations.register.breaches.map((b) => ({ ...b, contractId: record.contractId })),
@@ -230,9 +275,13 @@ export interface ContractDetail {
   received: ReceivedReply[];
   terms: TermRecord[];
   termTask: OpenTask[];
+  /** Bills held for a missing usage file: no cycle record yet (ADR 0044). */
+  heldBillTasks: OpenTask[];
   /** Open tickets and breaches in their cure period. */
   obligationTasks: OpenTask[];
   obligations: ContractObligations;
+  /** The SMS port's rate on every day of each period, from the stored complaints feed (R-THROTTLE-1). */
+  throttle: PortThrottleView;
   history: AuditEvent[];
 }
 
@@ -266,8 +315,14 @@ export async function contractDetail(contractId: string, at: Date): Promise<Cont
     received: [...received.values()],
     terms,
     termTask: record.status === "active" ? openTaskOfTerm(terms.find((t) => t.term === record.term)) : [],
+    heldBillTasks: openTasksOfHeldBills(contractId, history, cycles, at),
     obligations,
     obligationTasks: obligationTasks(contractId, obligations, at),
+    throttle: await portThrottle(
+      record.contract,
+      cycles.map((c) => c.period),
+      at,
+    ),
     history,
   };
 }

@@ -6,19 +6,31 @@
  * and SMS tariffs (R-CHANGE-1, 4.10; 3.11). Read-only, through the same functions `npm run ops` reports
  * with, so the page and the CLI cannot disagree.
  */
+
+import { listCycles } from "../adapters/repository";
 import { getContractDocument } from "../adapters/repository/contract-document";
 import { listTickets } from "../adapters/repository/tickets";
 import { partyInForceOn } from "../core/contact-in-force";
 import type { Contract } from "../core/contract";
+import { formatInstant as formatInstantWords } from "../core/emails/format";
 import { maskAccount, maskEmail, maskPhone } from "../core/mask";
 import { accountInForce, type PartyKey } from "../core/party-changes";
+import { TICKET_RULES, ticketBreachId } from "../core/service-levels";
 import { type LocalDate, type Period, periodOf, shanghaiDateOf } from "../core/time";
-import { breachRegister } from "./breach-register";
+import { breachRegister, detectedId } from "./breach-register";
+import { breachDescription } from "./email-views/cycle";
 import { serviceLevelSummary } from "./tickets";
 
 type Summary = Awaited<ReturnType<typeof serviceLevelSummary>>;
 export type TicketRow = Summary["tickets"][number];
-export type BreachRegisterView = Awaited<ReturnType<typeof breachRegister>>;
+type StoredRegister = Awaited<ReturnType<typeof breachRegister>>;
+/**
+ * The register as stored, each entry with `description`: a breach the monthly cycle detected in the words
+ * its email to Party B used (违约登记), null for the others (their `what` is an operator's own words).
+ */
+export type BreachRegisterView = Omit<StoredRegister, "breaches"> & {
+  breaches: Array<StoredRegister["breaches"][number] & { description: string | null }>;
+};
 
 export interface BankAccountRow {
   party: PartyKey;
@@ -68,6 +80,13 @@ export interface ContractObligations {
 }
 
 const PARTIES: readonly PartyKey[] = ["partyA", "partyB"];
+
+/** A ticket's breach in words (R-SLA-1, R-SLA-2): which ticket, its deadline and the one clause it answers to. */
+function ticketBreachWords(ticket: TicketRow, dueAt: string): string {
+  const due = formatInstantWords(dueAt);
+  const missed = ticket.closedAt === undefined ? `超过时限 ${due}仍未处理完毕` : `未在时限 ${due}前处理完毕`;
+  return `工单 ${ticket.ticketId}（${ticket.what}）${missed}（${TICKET_RULES[ticket.kind].clause}）`;
+}
 
 function bankAccounts(contract: Contract, asOf: LocalDate): BankAccountRow[] {
   return PARTIES.flatMap((party) => {
@@ -130,7 +149,7 @@ function serviceChanges(contract: Contract, asOf: LocalDate): ServiceChangeRow[]
 
 export async function contractObligations(contract: Contract, at: Date): Promise<ContractObligations> {
   const asOf = shanghaiDateOf(at);
-  const register = await breachRegister({ contractId: contract.contractId, asOf });
+  const stored = await breachRegister({ contractId: contract.contractId, asOf });
   // A ticket shows in the month it opened and in the month it closed; the later reading is the current one.
   const periods = new Set<Period>();
   for (const ticket of await listTickets(contract.contractId)) {
@@ -145,6 +164,19 @@ export async function contractObligations(contract: Contract, at: Date): Promise
     for (const ticket of summary.tickets) tickets.set(ticket.ticketId, ticket);
     if (summary.smsGateway.faults > 0) smsGateway.push({ period, ...summary.smsGateway });
   }
+  const described = new Map<string, string>();
+  for (const cycle of await listCycles(contract.contractId)) {
+    for (const breach of cycle.breaches ?? [])
+      described.set(detectedId(cycle, breach.rule), breachDescription(cycle, breach));
+  }
+  for (const ticket of tickets.values()) {
+    if (ticket.dueAt !== null)
+      described.set(ticketBreachId(ticket.ticketId), ticketBreachWords(ticket, ticket.dueAt));
+  }
+  const register: BreachRegisterView = {
+    ...stored,
+    breaches: stored.breaches.map((b) => ({ ...b, description: described.get(b.breachId) ?? null })),
+  };
   return {
     asOf,
     tickets: [...tickets.values()].sort((a, b) => a.openedAt.localeCompare(b.openedAt)),

@@ -46,9 +46,10 @@ export class CyclesNotStartedError extends Error {
  */
 export async function startMonthlyCycles(input: { period: string; contracts: { contractId: string }[] }) {
   const stateMachineArn = requiredEnv("MONTHLY_CYCLE_ARN");
+  const executionNames = input.contracts.map(({ contractId }) => `${contractId}-${input.period}`);
   const outcomes = await Promise.allSettled(
-    input.contracts.map(({ contractId }) =>
-      startNamedExecution(stateMachineArn, `${contractId}-${input.period}`, {
+    input.contracts.map(({ contractId }, index) =>
+      startNamedExecution(stateMachineArn, executionNames[index] as string, {
         contractId,
         period: input.period,
       }),
@@ -66,5 +67,6 @@ export async function startMonthlyCycles(input: { period: string; contracts: { c
   const newlyStarted = outcomes.filter(
     (outcome) => outcome.status === "fulfilled" && outcome.value.started,
   ).length;
-  return { period: input.period, contracts: input.contracts.length, newlyStarted };
+  // The names let a reader follow the kickoff to its cycles (the console's child executions).
+  return { period: input.period, contracts: input.contracts.length, newlyStarted, executionNames };
 }

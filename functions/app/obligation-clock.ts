@@ -19,7 +19,7 @@ import { completeTask, startNamedExecution, stateMachineArnByName } from "../ada
 import { ARBITRATION_BODY, type BreachNotice, cureReminderDay } from "../core/breach-register";
 import { cite, isContractRuleId } from "../core/clause-words";
 import { renderCureDeadlineEmail } from "../core/emails/cure-deadline";
-import { TICKET_RULES } from "../core/service-levels";
+import { TICKET_RULES, ticketBreachId } from "../core/service-levels";
 import { endOfDay, formatInstant, shanghaiDateOf, startOfDay } from "../core/time";
 import { contractView } from "./email-views/shared";
 import { endContractEarly } from "./renewal-watch";
@@ -188,7 +188,7 @@ export async function obligationDeadlinePassed(input: { contractId: string; kind
   if (!ticket || ticket.closedAt || ticket.dueAt === null) return { lapsed: false };
   const rule = TICKET_RULES[ticket.kind];
   await putBreachEntry(input.contractId, {
-    breachId: `ticket:${ticket.ticketId}`,
+    breachId: ticketBreachId(ticket.ticketId),
     rule: rule.rule,
     party: rule.party,
     what: `${ticket.kind} ${ticket.ticketId} (${ticket.what}) still open after ${ticket.dueAt}`,
@@ -198,7 +198,7 @@ export async function obligationDeadlinePassed(input: { contractId: string; kind
     {
       contractId: input.contractId,
       who: "system",
-      what: `ticket ${ticket.ticketId} not closed by ${ticket.dueAt}: breach ticket:${ticket.ticketId} of Party ${rule.party} in the register`,
+      what: `ticket ${ticket.ticketId} not closed by ${ticket.dueAt}: breach ${ticketBreachId(ticket.ticketId)} of Party ${rule.party} in the register`,
       rule: rule.rule,
     },
     `ticket-overdue#${ticket.ticketId}`,

@@ -20,6 +20,7 @@ import {
   smsGatewayRepairSummary,
   TICKET_RULES,
   type TicketKind,
+  ticketBreachId,
   ticketDeadline,
   ticketStanding,
 } from "../core/service-levels";
@@ -118,7 +119,7 @@ export async function closeTicket(input: {
   if (standing === "late") {
     // R-BREACH-1: a late ticket is a breach of the party its clause binds; its cure clock waits for a notice.
     await putBreachEntry(input.contractId, {
-      breachId: `ticket:${ticket.ticketId}`,
+      breachId: ticketBreachId(ticket.ticketId),
       rule: rule.rule,
       party: rule.party,
       what: `${KIND_WORDS[ticket.kind]} ${ticket.ticketId} (${ticket.what}) closed ${closedAt}, due ${ticket.dueAt}`,
@@ -129,7 +130,7 @@ export async function closeTicket(input: {
     {
       contractId: input.contractId,
       who: "operator",
-      what: `ticket ${ticket.ticketId} closed at ${closedAt}: ${standing}${standing === "late" ? ` — breach ticket:${ticket.ticketId} of Party ${rule.party} in the register` : ""}`,
+      what: `ticket ${ticket.ticketId} closed at ${closedAt}: ${standing}${standing === "late" ? ` — breach ${ticketBreachId(ticket.ticketId)} of Party ${rule.party} in the register` : ""}`,
       rule: rule.rule,
     },
     `ticket-close#${ticket.ticketId}`,

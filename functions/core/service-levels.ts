@@ -63,6 +63,11 @@ export const TICKET_RULES: Record<TicketKind, TicketRule> = {
   "end-user-complaint": { rule: "R-SLA-2", clause: "合同第二条2.26款", party: "A" },
 };
 
+/** A ticket closed late or still open past its deadline is `ticket:<ticketId>` in the breach register (R-BREACH-1). */
+export function ticketBreachId(ticketId: string): string {
+  return `ticket:${ticketId}`;
+}
+
 const HOUR_MS = 3_600_000;
 
 export interface TicketDeadline {

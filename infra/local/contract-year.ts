@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
-import { putUsage } from "../../functions/adapters/usage-store";
+import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { formatFen } from "../../functions/core/money";
@@ -164,7 +164,11 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   try {
     for (const [index, period] of periods.entries()) {
       const given = scenario.usageFiles?.[period];
-      if (given) {
+      // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
+      const complaintsAlone =
+        given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
+      if (complaintsAlone) await putComplaints(contract.contractId, await readFile(complaintsAlone, "utf8"));
+      if (given && !complaintsAlone) {
         // The scenario's own files for this period (a hand-computed month, a Chinese Windows export).
         await uploadScenarioUsage(contract.contractId, period, given);
         progress(`usage ${period}: the scenario's files uploaded`);

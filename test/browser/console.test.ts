@@ -17,6 +17,7 @@ import { join } from "node:path";
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractReportHtml } from "../../console/export";
 import type { RunningConsole } from "../../console/server";
 import { loadContract } from "../../functions/core/contract";
 import type { EmbeddedApp } from "../../infra/local/app";
@@ -237,6 +238,32 @@ describe("the console in a browser", () => {
     await page.close();
   });
 
+  it("a kickoff's page links the cycle it started through its Map Run, and the cycle's page links back", async () => {
+    // Oracle: the Step Functions API — the kickoff that billed 2025-09 by its output, and the cycle by its
+    // name (`<contractId>-<period>`, R-BILL-1).
+    const kickoffs = await app.stepFunctions.listExecutions({
+      stateMachineArn: app.stateMachineArns.monthlyKickoff,
+    });
+    let kickoffArn = "";
+    for (const e of kickoffs.executions) {
+      const described = await app.stepFunctions.describeExecution({ executionArn: e.executionArn });
+      if (JSON.parse(described.output ?? "{}").period === "2025-09") kickoffArn = e.executionArn;
+    }
+    expect(kickoffArn).not.toBe("");
+    const cycleArn = `${app.stateMachineArns.monthlyCycle.replace(":stateMachine:", ":execution:")}:${report.contractId}-2025-09`;
+    const linksIn = async (arn: string, row: number) => {
+      const page = await open(`/executions/${encodeURIComponent(arn)}`);
+      const hrefs = await page.$$eval(`table.facts tbody tr:nth-child(${row}) a`, (links) =>
+        links.map((a) => decodeURIComponent((a.getAttribute("href") ?? "").replace(/^\/executions\//, ""))),
+      );
+      await page.close();
+      return hrefs;
+    };
+    // The facts table's rows: state machine, status, started, stopped, parent (5), children (6).
+    expect(await linksIn(kickoffArn, 6)).toEqual([cycleArn]);
+    expect(await linksIn(cycleArn, 5)).toEqual([kickoffArn]);
+  });
+
   it("the contract page shows the tickets, the breach register with the liability cap, and the parties' changes", async () => {
     const page = await open(`/contracts/${report.contractId}`);
     const cells = (selector: string) =>
@@ -353,6 +380,90 @@ describe("the console in a browser", () => {
     await page.close();
   });
 
+  it("the contract page draws the SMS port's rate on every day of each period (R-THROTTLE-1, 附件三)", async () => {
+    // Oracle: the fixture's feed stepped through Annex 3 by hand for the whitelist port 10650823580002 (each
+    // step from the day after the one that decided it): 2 complaints on 09-10 → 50 % from 09-11 (2(1)); 2 on
+    // 09-15 → 2/s from 09-16 (2(3)); 11 on 09-20, 13 in the week 09-14..09-20 → suspended from 09-21 (2(4));
+    // at least 10 days, to 09-30, then half of 2/s, 1/s, from 10-01 (3(4)); two weeks without a complaint →
+    // 2/s again from 10-15 (3(4)). The page is read after time moved to 2025-11-02: October has happened.
+    const page = await open(`/contracts/${report.contractId}`);
+    const strip = (period: string) =>
+      page.$$eval(`.throttle-period[data-period="${period}"] ol.throttle-strip li`, (lis) =>
+        lis.map((li) => [li.getAttribute("data-date"), li.getAttribute("data-state")]),
+      );
+    const days = (month: string, first: number, last: number, state: string) =>
+      Array.from({ length: last - first + 1 }, (_, i) => [
+        `${month}-${String(first + i).padStart(2, "0")}`,
+        state,
+      ]);
+    expect(await strip("2025-09")).toEqual([
+      ...days("2025-09", 1, 10, "full"),
+      ...days("2025-09", 11, 15, "50%"),
+      ...days("2025-09", 16, 20, "2/s"),
+      ...days("2025-09", 21, 30, "suspended"),
+    ]);
+    expect(await strip("2025-10")).toEqual([
+      ...days("2025-10", 1, 14, "1/s"),
+      ...days("2025-10", 15, 31, "2/s"),
+    ]);
+    // Each day says its date, rate and complaints, as a tooltip and as text for a screen reader.
+    const day = await page.$eval('li[data-date="2025-09-20"]', (li) => [
+      li.getAttribute("title"),
+      li.querySelector(".sr-only")?.textContent,
+    ]);
+    expect(day).toEqual([
+      "2025-09-20：限速 2条/秒；当日投诉 11 起",
+      "2025-09-20：限速 2条/秒；当日投诉 11 起",
+    ]);
+    const changes = await page.$$eval('.throttle-period[data-period="2025-09"] .throttle-changes li', (lis) =>
+      lis.map((li) => li.textContent),
+    );
+    expect(changes).toEqual([
+      "2025-09-11 起：正常速率 → 限速 50%（合同附件三 2(1)）",
+      "2025-09-16 起：限速 50% → 限速 2条/秒（合同附件三 2(3)）",
+      "2025-09-21 起：限速 2条/秒 → 端口暂停（合同附件三 2(4)）",
+    ]);
+    expect(await page.$eval("h2#throttle", (h) => h.textContent)).toContain(
+      "附件三《中国移动关于集团短信类业务发送流量限制及恢复的暂行规定》",
+    );
+    const legend = await page.$$eval(".throttle-legend span", (spans) => spans.map((s) => s.textContent));
+    expect(legend).toEqual([
+      "正常速率",
+      "限速 50%",
+      "限速 25%",
+      "限速 12.5%",
+      "限速 2条/秒",
+      "限速 1条/秒",
+      "端口暂停",
+      "尚未到来",
+    ]);
+    await page.$eval("h2#throttle", (e) => e.scrollIntoView());
+    await shot(page, "contract-throttle");
+    await page.close();
+    const english = await open(`/contracts/${report.contractId}?lang=en`);
+    expect(await english.$eval('li[data-date="2025-09-21"]', (li) => li.getAttribute("title"))).toBe(
+      "2025-09-21: suspended",
+    );
+    expect(
+      await english.$$eval('.throttle-period[data-period="2025-09"] .throttle-changes li', (lis) =>
+        lis.map((li) => li.textContent),
+      ),
+    ).toEqual([
+      "from 2025-09-11: full rate → 50 % (Annex 3 2(1))",
+      "from 2025-09-16: 50 % → 2 messages/s (Annex 3 2(3))",
+      "from 2025-09-21: 2 messages/s → suspended (Annex 3 2(4))",
+    ]);
+    // English punctuation on the English page: no full-width colon or brackets around the words.
+    expect(await english.$eval("p.parties", (p) => p.textContent)).toBe(
+      "Party A: 吉林省社会医疗保险管理局 · Party B: 中国移动通信集团吉林有限公司",
+    );
+    expect(await english.$eval("p.liability-cap", (p) => p.textContent)).not.toMatch(/[：（）]/);
+    await english.close();
+    // report.html is the same page saved as a file: the strips are in it.
+    const saved = await contractReportHtml(report.contractId, app.clock.now());
+    expect(saved).toContain('data-date="2025-09-21" data-state="suspended"');
+  });
+
   it("?lang=en switches the language", async () => {
     const page = await open("/");
     await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#lang-switch")]);
@@ -370,9 +481,19 @@ describe("the console in a browser", () => {
       `/executions?stateMachine=ContractOps-MonthlyCycle&status=SUCCEEDED`,
     ]) {
       const page = await open(path);
+      // Every page with dates says they are Beijing time, in its body as well as in the header.
+      expect(await page.$eval("main", (m) => m.textContent), path).toContain("所有时间均为北京时间");
       if (path === "/executions") await shot(page, "executions");
       await page.close();
     }
+    // Filtered by contract and period: that contract's cycle of that month, and nothing else (the cycles are
+    // named `<contractId>-<period>`, architecture §4).
+    const filtered = await open(`/executions?contract=${report.contractId}&period=2025-09`);
+    const names = await filtered.$$eval("table.executions tbody tr", (trs) =>
+      trs.map((tr) => [tr.children[0]?.textContent, tr.children[1]?.textContent]),
+    );
+    expect(names).toEqual([[`${report.contractId}-2025-09`, "ContractOps-MonthlyCycle"]]);
+    await filtered.close();
     const contract = await open(`/contracts/${report.contractId}`);
     const emailLinks = await contract.$$eval("table.emails a, table.received a", (links) =>
       links.slice(0, 3).map((a) => a.getAttribute("href") ?? ""),

@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findCycle, getCycle } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
+import { contractsOverview } from "../../functions/app/console-model";
 import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
@@ -72,6 +73,20 @@ describe("a month without its SMS or voice usage file", () => {
     expect(held).toHaveLength(1);
     expect(held[0]?.text).toContain(`usage/${contractId}/${PERIOD}/voice.csv`);
     expect(held[0]?.text).toContain("2025年10月17日");
+    // The console lists the held bill as waiting for Party B's file until the last check (17:00 on 17 October).
+    const waiting = async () =>
+      (await contractsOverview(booted.app.clock.now())).tasks.filter((t) => t.waitsFor === "usage-file");
+    expect(await waiting()).toEqual([
+      {
+        contractId,
+        period: PERIOD,
+        waitsFor: "usage-file",
+        owedBy: "B",
+        deadline: "2025-10-17T17:00:00+08:00",
+        rule: "R-BILL-1",
+        overdue: false,
+      },
+    ]);
 
     await runUntil(app, "2025-10-11T10:00:00+08:00");
     expect(await findCycle(contractId, PERIOD)).toBeUndefined();
@@ -81,6 +96,7 @@ describe("a month without its SMS or voice usage file", () => {
     const cycle = await getCycle(contractId, PERIOD);
     expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
     expect(cycle.sentAt).toBe("2025-10-11T17:00:00+08:00");
+    expect(await waiting()).toEqual([]);
     expect((cycle.statement as { missingUsage?: string[] }).missingUsage ?? []).toEqual([]);
     expect((await statementEmail(app, PERIOD)).text).not.toContain("本期未收到");
     expect(await heldWarnings(app)).toHaveLength(1);

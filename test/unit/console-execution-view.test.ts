@@ -102,6 +102,58 @@ describe("reading an execution history (acceptance)", () => {
   });
 });
 
+describe("a kickoff's history: cycles started through a Distributed Map (acceptance)", () => {
+  // The parent's events as the developer guide's Distributed Map walkthrough records them: MapRunStarted
+  // carries the Map Run's ARN (ListExecutions with mapRunArn lists its child executions).
+  const MAP_RUN = "arn:aws:states:us-east-1:123456789012:mapRun:ContractOps-MonthlyKickoff/StartCycles:1a2b";
+  const kickoff = history([
+    ["ExecutionStarted"],
+    ["MapStateEntered", entered("Start each contract's monthly cycle")],
+    ["MapStateStarted", { mapStateStartedEventDetails: { length: 0 } }],
+    ["MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: MAP_RUN } }],
+    ["MapRunSucceeded"],
+    ["MapStateSucceeded"],
+    ["MapStateExited", exited("Start each contract's monthly cycle")],
+    ["ExecutionSucceeded"],
+  ]);
+  // A batch child of the Map Run: its task answers with the names of the cycles it started (R-BILL-1).
+  const batch = history([
+    ["ExecutionStarted"],
+    ["TaskStateEntered", entered("Start the monthly cycles of a batch of contracts")],
+    ["TaskScheduled"],
+    ["TaskStarted"],
+    [
+      "TaskSucceeded",
+      {
+        taskSucceededEventDetails: {
+          output: JSON.stringify({
+            Payload: {
+              period: "2025-09",
+              contracts: 2,
+              newlyStarted: 2,
+              executionNames: ["c1-2025-09", "c2-2025-09"],
+            },
+          }),
+        },
+      },
+    ],
+    ["TaskStateExited", exited("Start the monthly cycles of a batch of contracts")],
+    ["ExecutionSucceeded"],
+  ]);
+
+  it("the kickoff names its Map Runs, whose child executions hold the batches", () => {
+    expect(readExecution(kickoff, false).mapRunArns).toEqual([MAP_RUN]);
+  });
+
+  it("a batch names every cycle its task started", () => {
+    expect(readExecution(batch, false).childExecutionNames).toEqual(["c1-2025-09", "c2-2025-09"]);
+  });
+
+  it("an execution without a Distributed Map has no Map Run", () => {
+    expect(readExecution(batch, false).mapRunArns).toEqual([]);
+  });
+});
+
 describe("reading an execution history (rejection: what is not success)", () => {
   it("an uncaught failure (TaskFailed, no exit, ExecutionFailed) is failed, and nothing is pending", () => {
     const events = history([

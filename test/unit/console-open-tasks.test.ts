@@ -4,12 +4,13 @@
  * table (bill sent Saturday 2025-11-01: reply by 11-07, payment by 11-14).
  */
 import { describe, expect, it } from "vitest";
-import type { CycleRecord, TermRecord } from "../../functions/adapters/repository";
+import type { AuditEvent, CycleRecord, TermRecord } from "../../functions/adapters/repository";
 import {
   byUrgency,
   openTaskOfTerm,
   openTasksOfBreaches,
   openTasksOfCycle,
+  openTasksOfHeldBills,
   openTasksOfTickets,
 } from "../../functions/app/console-model";
 
@@ -212,5 +213,52 @@ describe("open tickets and breaches in their cure period as tasks (R-SLA-2, R-BR
         overdue: false,
       },
     ]);
+  });
+});
+
+describe("a bill held for a missing usage file as a task (R-BILL-1, ADR 0044)", () => {
+  // The hold's audit event as the bill step writes it on 1 December 2025 at 01:00 for November: the voice
+  // file missing, checked each working day at 17:00 until working day 8 after the period. December 2025's
+  // working days (Mon–Fri, no holiday before 12-25): 1, 2, 3, 4, 5, 8, 9, 10 → the last check is 12-10 17:00.
+  const held: AuditEvent = {
+    at: "2025-12-01T01:00:00+08:00",
+    contractId: "C1",
+    period: "2025-11",
+    who: "system",
+    what: "bill held for the missing usage file(s) voice: checked each working day until 2025-12-10",
+    rule: "R-BILL-1",
+    details: { missingUsage: ["voice"], lastCheckAt: "2025-12-10T17:00:00+08:00" },
+  };
+
+  it("waits for Party B's usage file until the last check, then is overdue (acceptance)", () => {
+    expect(openTasksOfHeldBills("C1", [held], [], at("2025-12-02T09:00:00+08:00"))).toEqual([
+      {
+        contractId: "C1",
+        period: "2025-11",
+        waitsFor: "usage-file",
+        owedBy: "B",
+        deadline: "2025-12-10T17:00:00+08:00",
+        rule: "R-BILL-1",
+        overdue: false,
+      },
+    ]);
+    const [late] = openTasksOfHeldBills("C1", [held], [], at("2025-12-10T17:00:01+08:00"));
+    expect(late?.overdue).toBe(true);
+  });
+
+  it("nothing waits once the period's bill exists, or for an event that is not a hold (rejection)", () => {
+    expect(
+      openTasksOfHeldBills("C1", [held], [{ ...sent, period: "2025-11" }], at("2025-12-02T09:00:00+08:00")),
+    ).toEqual([]);
+    const { details: _d, ...withoutDetails } = held;
+    expect(openTasksOfHeldBills("C1", [withoutDetails], [], at("2025-12-02T09:00:00+08:00"))).toEqual([]);
+    expect(
+      openTasksOfHeldBills(
+        "C1",
+        [{ ...held, details: { lastCheckAt: 17 } }],
+        [],
+        at("2025-12-02T09:00:00+08:00"),
+      ),
+    ).toEqual([]);
   });
 });

@@ -124,6 +124,14 @@ describe("console server: what it refuses", () => {
     expect((await send(withActions, { path: "/nothing/here" })).status).toBe(404);
     expect((await send(withActions, { path: "/executions?status=DONE" })).status).toBe(400);
   });
+
+  it("answers 400 for a period filter that is not a month, naming the value and what is expected", async () => {
+    for (const period of ["2025-13", "2025-9", "september"]) {
+      const res = await send(withActions, { path: `/executions?period=${period}` });
+      expect(res.status, period).toBe(400);
+      expect(res.body).toContain(`period ${period}: expected YYYY-MM`);
+    }
+  });
 });
 
 describe("console server: what it accepts", () => {

@@ -67,6 +67,11 @@ describe("Distributed Map: a Map Run of child executions", () => {
       stateMachineArn: described.executionArn.replace(/:execution:M1:.*/, ":stateMachine:M1/each"),
     });
     expect(children.executions).toHaveLength(3);
+    // ListExecutions with the Map Run's ARN lists the same children (API reference: mapRunArn).
+    const byMapRun = await runtime.listExecutions({ mapRunArn });
+    expect(byMapRun.executions.map((e) => e.executionArn)).toEqual(
+      children.executions.map((e) => e.executionArn),
+    );
     expect((await runtime.listStateMachines()).stateMachines.map((m) => m.name)).toEqual(["M1"]);
   });
 

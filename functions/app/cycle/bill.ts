@@ -24,7 +24,7 @@ import { type Carried, pendingCarries } from "../../core/ledger";
 import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
-import { formatInstant as instant } from "../../core/time";
+import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
 import { emails } from "../email-views";
 import { deadlineRules } from "../rules";
@@ -144,6 +144,11 @@ async function holdForMissingUsage(contract: Contract, period: string) {
       who: "system",
       what: `bill held for the missing usage file(s) ${missing.join(", ")}: checked each working day until ${hold.lastBillingDay}`,
       rule: "R-BILL-1",
+      // What the console lists as waiting (functions/app/console-model.ts): the files and the last check.
+      details: {
+        missingUsage: missing,
+        lastCheckAt: instant(atTimeOfDay(hold.lastBillingDay, USAGE_CHECK_TIME)),
+      },
     },
     `usage-held#${period}`,
   );

@@ -155,7 +155,7 @@ const usageFilesOfPeriod = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`.",
+      "Path of the complaints feed (received_at,port; the whole history), as `ops upload-usage --complaints`. Given alone, the period's usage is still generated.",
     ),
   upload: z
     .enum(USAGE_UPLOADS, { error: `expected one of ${USAGE_UPLOADS.join(", ")}` })

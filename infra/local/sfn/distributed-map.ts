@@ -48,6 +48,8 @@ export interface MapRunRecord {
   /** One count per child execution (an item, or a batch of items). */
   executionCounts: Counts;
   itemCounts: Counts;
+  /** The child executions it started, in start order (ListExecutions with `mapRunArn`). */
+  childExecutionArns: string[];
 }
 
 /** What the runtime lends a Map Run: its events, its clock hold and child executions. */
@@ -259,6 +261,7 @@ export async function runDistributedMap<S>(run: DistributedMapRun<S>): Promise<u
     toleratedFailureCount,
     executionCounts: zero(),
     itemCounts: zero(),
+    childExecutionArns: [],
   };
   run.registry.add(record);
   host.emit(strand, "MapStateStarted", { length: 0 });
@@ -337,6 +340,7 @@ function runChildren<S>(
         const input = children[index];
         const n = itemsIn(input);
         const arn = host.startChild(childMachineArn, stableId(runId, String(index)), input);
+        record.childExecutionArns.push(arn);
         running.add(arn);
         move(record.executionCounts, "pending", "running", 1);
         move(record.itemCounts, "pending", "running", n);

@@ -145,7 +145,9 @@ export class ExecutionStore {
   }
 
   async listExecutions(input: {
-    stateMachineArn: string;
+    stateMachineArn?: string;
+    /** The Map Run whose child executions to list, instead of a state machine's (API reference). */
+    mapRunArn?: string;
     statusFilter?: ExecutionStatus;
     maxResults?: number;
     nextToken?: string;
@@ -160,9 +162,13 @@ export class ExecutionStore {
     }>;
     nextToken?: string;
   }> {
-    const machine = this.machine(input.stateMachineArn);
+    const run = input.mapRunArn === undefined ? undefined : this.mapRuns.describe(input.mapRunArn);
+    const machine = this.machine(run ? run.stateMachineArn : (input.stateMachineArn ?? ""));
+    const executions = run
+      ? run.childExecutionArns.map((arn) => this.execution(arn))
+      : (this.executionsByMachine.get(machine.arn) ?? []);
     // Newest first, as ListExecutions returns them.
-    const all = [...(this.executionsByMachine.get(machine.arn) ?? [])]
+    const all = [...executions]
       .reverse()
       .filter((e) => !input.statusFilter || e.status === input.statusFilter)
       .map((e) => ({
