@@ -8,7 +8,8 @@
  * quantities gives the same quantities.
  */
 import { priceSegments } from "./changes";
-import { type Contract, contractRule, contractService, type ServiceName, termStartDate } from "./contract";
+import { type Contract, contractRule, contractService, termStartDate } from "./contract";
+import type { ServiceName } from "./contract/services";
 import { formatMoney, formatQuantity, type Money, parseMoney, sumMoney, ZERO } from "./money";
 import {
   adjustmentLine,
