@@ -18,7 +18,7 @@ import {
 } from "../money";
 import type { Statement, StatementLine } from "../statement";
 import { daysBetween, type LocalDate, type Period } from "../time";
-import type { SmsTally, VoiceTally } from "./usage-tally";
+import type { BillableCount, SmsTally, VoiceTally } from "./usage-tally";
 
 /** A statement line with its exact amount, kept for the total (R-MONEY-1). */
 export interface RatedLine {
@@ -164,6 +164,41 @@ export function voiceMinutes(units: number, roundingSeconds: number): Quantity {
   return { numerator: BigInt(units) * BigInt(roundingSeconds), denominator: 60n };
 }
 
+/**
+ * A usage-priced service's lines: billed at the prices in force unless the whole period is in the trial, and
+ * its trial part (R-TRIAL-1) unless none of the period is.
+ */
+function usageLines(
+  service: ContractService,
+  segments: readonly PriceSegment[],
+  count: BillableCount,
+  quantityOf: (count: number) => Quantity,
+  unit: string,
+  unitLabel: string,
+  rule: "R-PRICE-2" | "R-PRICE-3",
+  periodInTrial: PeriodInTrial,
+): RatedLine[] {
+  const billed = count.billedBySegment.map((billedCount) => quantityOf(billedCount));
+  return [
+    ...(periodInTrial !== "entire" ? pricedLines(service, segments, billed, unit, unitLabel, rule) : []),
+    ...(periodInTrial !== "none" ? [trialLine(service, quantityOf(count.trial), unit, unitLabel)] : []),
+  ];
+}
+
+/** Records shown for information only, never charged: calls Party A receives, messages sent to its port. */
+function freeLine(
+  service: "voice-inbound" | "sms-uplink",
+  description: string,
+  count: number,
+  unit: string,
+  unitLabel: string,
+  rule: "R-PRICE-2" | "R-UPLINK-1",
+): RatedLine[] {
+  return count > 0
+    ? [line(service, description, wholeQuantity(count), unit, unitLabel, ZERO_PRICE, rule, false)]
+    : [];
+}
+
 /** Outbound voice at the prices in force (R-PRICE-2, R-CHANGE-1), its trial part, and free inbound calls. */
 export function voiceLines(
   service: ContractService,
@@ -173,28 +208,10 @@ export function voiceLines(
   roundingSeconds: number,
 ): RatedLine[] {
   const minutes = (units: number) => voiceMinutes(units, roundingSeconds);
-  const lines: RatedLine[] = [];
-  if (periodInTrial !== "entire") {
-    lines.push(
-      ...pricedLines(service, segments, tally.billedBySegment.map(minutes), "minute", "分钟", "R-PRICE-2"),
-    );
-  }
-  if (periodInTrial !== "none") lines.push(trialLine(service, minutes(tally.trialUnits), "minute", "分钟"));
-  if (tally.inbound > 0) {
-    lines.push(
-      line(
-        "voice-inbound",
-        "语音通话（被叫，免费）",
-        wholeQuantity(tally.inbound),
-        "call",
-        "次",
-        ZERO_PRICE,
-        "R-PRICE-2",
-        false,
-      ),
-    );
-  }
-  return lines;
+  return [
+    ...usageLines(service, segments, tally.units, minutes, "minute", "分钟", "R-PRICE-2", periodInTrial),
+    ...freeLine("voice-inbound", "语音通话（被叫，免费）", tally.inbound, "call", "次", "R-PRICE-2"),
+  ];
 }
 
 /** Downlink SMS parts at the prices in force (R-PRICE-3, R-SMS-1, R-CHANGE-1), its trial part, and uplink. */
@@ -204,36 +221,17 @@ export function smsLines(
   tally: SmsTally,
   periodInTrial: PeriodInTrial,
 ): RatedLine[] {
-  const lines: RatedLine[] = [];
-  if (periodInTrial !== "entire") {
-    lines.push(
-      ...pricedLines(
-        service,
-        segments,
-        tally.billedBySegment.map(wholeQuantity),
-        "message",
-        "条",
-        "R-PRICE-3",
-      ),
-    );
-  }
-  if (periodInTrial !== "none")
-    lines.push(trialLine(service, wholeQuantity(tally.trialParts), "message", "条"));
-  if (tally.uplinkIgnored > 0) {
-    lines.push(
-      line(
-        "sms-uplink",
-        "上行短信（发送方付费，不计入）",
-        wholeQuantity(tally.uplinkIgnored),
-        "message",
-        "条",
-        ZERO_PRICE,
-        "R-UPLINK-1",
-        false,
-      ),
-    );
-  }
-  return lines;
+  return [
+    ...usageLines(service, segments, tally.parts, wholeQuantity, "message", "条", "R-PRICE-3", periodInTrial),
+    ...freeLine(
+      "sms-uplink",
+      "上行短信（发送方付费，不计入）",
+      tally.uplinkIgnored,
+      "message",
+      "条",
+      "R-UPLINK-1",
+    ),
+  ];
 }
 
 /** An earlier period's difference or credit as one item (R-RECON-4, R-PAY-1; ADR 0010). */

@@ -36,25 +36,46 @@ export class ContractWindow {
   }
 }
 
+/**
+ * The billable quantity of one usage file: its trial part (R-TRIAL-1, Party B's) and its billed part, also
+ * per price segment of the period (R-CHANGE-1): each record at the price in force on its day.
+ */
+export class BillableCount {
+  trial = 0;
+  billed = 0;
+  readonly billedBySegment: number[];
+
+  constructor(private readonly segments: readonly PriceSegment[]) {
+    this.billedBySegment = segments.map(() => 0);
+  }
+
+  add(instantMs: number, quantity: number, trial: boolean): void {
+    if (trial) {
+      this.trial += quantity;
+      return;
+    }
+    this.billed += quantity;
+    const segment = this.segments.length > 1 ? segmentAt(this.segments, instantMs) : 0;
+    this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + quantity;
+  }
+}
+
 export class VoiceTally implements VoiceVisitor {
   calls = 0;
   outbound = 0;
   inbound = 0;
-  /** Billed rounding units (R-PRICE-2) of outbound calls, billing part and trial part (R-TRIAL-1). */
-  billedUnits = 0;
-  trialUnits = 0;
   trialRecords = 0;
-  /** Billed units per price segment of the period (R-CHANGE-1): each call at the price of its day. */
-  readonly billedBySegment: number[];
+  /** Rounding units (R-PRICE-2) of outbound calls. */
+  readonly units: BillableCount;
 
   constructor(
     private readonly roundingSeconds: number,
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
-    private readonly segments: readonly PriceSegment[],
+    segments: readonly PriceSegment[],
     private readonly window: ContractWindow,
   ) {
-    this.billedBySegment = segments.map(() => 0);
+    this.units = new BillableCount(segments);
   }
 
   call(callStartMs: number, durationSeconds: number, outbound: boolean): void {
@@ -69,13 +90,7 @@ export class VoiceTally implements VoiceVisitor {
     }
     this.outbound++;
     // R-PRICE-2: every started unit is billed (61 s → 2 min); a 0-second call bills nothing.
-    const units = Math.ceil(durationSeconds / this.roundingSeconds);
-    if (trial) this.trialUnits += units;
-    else {
-      this.billedUnits += units;
-      const segment = this.segments.length > 1 ? segmentAt(this.segments, callStartMs) : 0;
-      this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + units;
-    }
+    this.units.add(callStartMs, Math.ceil(durationSeconds / this.roundingSeconds), trial);
   }
 
   reject(line: number, reason: string): void {
@@ -87,21 +102,19 @@ export class SmsTally implements SmsVisitor {
   messages = 0;
   downlink = 0;
   uplinkIgnored = 0;
-  billedParts = 0;
-  trialParts = 0;
   trialRecords = 0;
-  /** Billed parts per price segment of the period (R-CHANGE-1, 3.11): each message at its day's price. */
-  readonly billedBySegment: number[];
+  /** Parts (R-SMS-1) of downlink messages; an SMS tariff adjustment (3.11) is a price segment too. */
+  readonly parts: BillableCount;
 
   constructor(
     private readonly signatureLength: number,
     private readonly partLength: number,
     private readonly billingStartMs: number,
     private readonly rejections: RejectionLog,
-    private readonly segments: readonly PriceSegment[],
+    segments: readonly PriceSegment[],
     private readonly window: ContractWindow,
   ) {
-    this.billedBySegment = segments.map(() => 0);
+    this.parts = new BillableCount(segments);
   }
 
   message(sentAtMs: number, contentChars: number, downlink: boolean): void {
@@ -115,13 +128,11 @@ export class SmsTally implements SmsVisitor {
       return;
     }
     this.downlink++;
-    const parts = smsPartsForSignatureLength(contentChars, this.signatureLength, this.partLength);
-    if (trial) this.trialParts += parts;
-    else {
-      this.billedParts += parts;
-      const segment = this.segments.length > 1 ? segmentAt(this.segments, sentAtMs) : 0;
-      this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + parts;
-    }
+    this.parts.add(
+      sentAtMs,
+      smsPartsForSignatureLength(contentChars, this.signatureLength, this.partLength),
+      trial,
+    );
   }
 
   reject(line: number, reason: string): void {
