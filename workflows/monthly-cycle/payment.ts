@@ -6,22 +6,19 @@
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { MonthlyCycleFunctions } from "../monthly-cycle";
-import { awaitStep, invokeStep, ON_TIMEOUT, SECONDS_LEFT_IN_BUDGET, secondsUntil } from "../states";
+import { invokeStep, ON_TIMEOUT, SECONDS_LEFT_IN_BUDGET, secondsUntil } from "../states";
+import { cycleWait } from "./cycle-wait";
 import { CONTRACT, PERIOD } from "./variables";
 
 /** The branch's states, from "Is a payment due on this bill?" (returned); it ends with `{payment, invoice}`. */
 export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn.Choice {
   const paymentReceived = { paid: "{% $states.result %}" };
 
-  const waitForPayment = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForPayment = cycleWait(scope, fns, {
     stateName: "Wait for Party A's payment",
     comment:
       "R-PAY-1, R-RECON-4: waits for the payment to be recorded, due within 10 working days of receipt of the bill, whatever the reconciliation.",
     awaiting: "payment",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$sent.paymentDue"),
     assign: paymentReceived,
   });
@@ -34,15 +31,11 @@ export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn
     payload: { contractId: CONTRACT, period: PERIOD, missed: "payment" },
   });
 
-  const keepWaitingForPayment = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const keepWaitingForPayment = cycleWait(scope, fns, {
     stateName: "Keep waiting for the payment",
     comment:
       "R-PAY-2: the cycle keeps waiting for the overdue payment, for what is left of the execution's one-year budget.",
     awaiting: "payment",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: SECONDS_LEFT_IN_BUDGET,
     assign: paymentReceived,
   });
@@ -58,15 +51,11 @@ export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn
 
   const invoiceRecorded = { payment: "{% $paid %}", invoice: "{% $states.result %}" };
 
-  const waitForInvoice = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForInvoice = cycleWait(scope, fns, {
     stateName: "Wait for the VAT invoice to be recorded",
     comment:
       "R-INV-1: Party B issues the VAT ordinary invoice (增值税普通发票) within 10 working days of receiving the payment.",
     awaiting: "invoice",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$paid.invoiceDue"),
     assign: { invoiceAnswer: "{% $states.result %}" },
   });
@@ -79,15 +68,11 @@ export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn
     payload: { contractId: CONTRACT, period: PERIOD, missed: "invoice" },
   });
 
-  const keepWaitingForInvoice = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const keepWaitingForInvoice = cycleWait(scope, fns, {
     stateName: "Keep waiting for the VAT invoice",
     comment:
       "R-INV-1: the cycle cannot close without the invoice; waits for what is left of the execution's budget.",
     awaiting: "invoice",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: SECONDS_LEFT_IN_BUDGET,
     outputs: invoiceRecorded,
   });
@@ -103,15 +88,11 @@ export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn
 
   // R-WD-3 (ADR 0042): `ops calendar apply` ends the payment wait with `{deadlinesMoved, paymentDue}` when an
   // official calendar moved the due date; the branch waits again until the new one.
-  const waitForPaymentUntilMovedDue = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForPaymentUntilMovedDue = cycleWait(scope, fns, {
     stateName: "Keep waiting for the payment until the moved due date",
     comment:
       "R-PAY-1, R-WD-3: the payment due date had been counted on a provisional calendar; the official one moved it, so the wait runs until the new date.",
     awaiting: "payment",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$paid.paymentDue"),
     assign: paymentReceived,
   });
@@ -129,15 +110,11 @@ export function paymentBranch(scope: Construct, fns: MonthlyCycleFunctions): sfn
   keepWaitingForPayment.addCatch(paymentNeverRecorded, ON_TIMEOUT);
   // R-WD-3 (ADR 0042): `ops calendar apply` ends this wait with `{deadlinesMoved, invoiceDue}` when an official
   // calendar moved the due date; the branch waits again until the new one.
-  const waitForInvoiceUntilMovedDue = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForInvoiceUntilMovedDue = cycleWait(scope, fns, {
     stateName: "Keep waiting for the VAT invoice until the moved due date",
     comment:
       "R-INV-1, R-WD-3: the invoice due date had been counted on a provisional calendar; the official one moved it, so the wait runs until the new date.",
     awaiting: "invoice",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$invoiceAnswer.invoiceDue"),
     assign: { invoiceAnswer: "{% $states.result %}" },
   });

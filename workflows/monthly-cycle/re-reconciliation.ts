@@ -5,7 +5,8 @@
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { MonthlyCycleFunctions } from "../monthly-cycle";
-import { awaitStep, invokeStep, ON_TIMEOUT, secondsUntil } from "../states";
+import { invokeStep, ON_TIMEOUT, secondsUntil } from "../states";
+import { cycleWait } from "./cycle-wait";
 import { CONTRACT, PERIOD } from "./variables";
 
 /** The branch's states, from "Is a re-reconciliation needed?" (returned); it ends with `{agreed}`. */
@@ -24,15 +25,11 @@ export function reReconciliationBranch(scope: Construct, fns: MonthlyCycleFuncti
     assign: { reopened: "{% $states.result.Payload %}" },
   });
 
-  const waitForAgreedAmount = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForAgreedAmount = cycleWait(scope, fns, {
     stateName: "Wait for the agreed amount",
     comment:
       "R-RECON-3, R-RECON-4: waits for the amount both parties fixed; its difference becomes next period's adjustment (or the final true-up).",
     awaiting: "agreed-amount",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$reopened.reReconciliationDeadline"),
     assign: { agreedAnswer: "{% $states.result %}" },
   });
@@ -55,15 +52,11 @@ export function reReconciliationBranch(scope: Construct, fns: MonthlyCycleFuncti
 
   // R-WD-3 (ADR 0042): `ops calendar apply` ends this wait with `{deadlinesMoved, reReconciliationDeadline}` when an
   // official calendar moved the deadline; the branch waits again until the new one.
-  const waitForAgreedAmountUntilMovedDeadline = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForAgreedAmountUntilMovedDeadline = cycleWait(scope, fns, {
     stateName: "Keep waiting for the agreed amount until the moved deadline",
     comment:
       "R-RECON-3, R-WD-3: the re-reconciliation deadline had been counted on a provisional calendar; the official one moved it, so the wait runs until the new deadline.",
     awaiting: "agreed-amount",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$agreedAnswer.reReconciliationDeadline"),
     assign: { agreedAnswer: "{% $states.result %}" },
   });

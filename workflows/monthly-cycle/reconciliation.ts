@@ -6,7 +6,8 @@
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { MonthlyCycleFunctions } from "../monthly-cycle";
-import { awaitStep, invokeStep, ON_TIMEOUT, secondsUntil } from "../states";
+import { invokeStep, ON_TIMEOUT, secondsUntil } from "../states";
+import { cycleWait } from "./cycle-wait";
 import { CONTRACT, PERIOD } from "./variables";
 
 /**
@@ -20,15 +21,11 @@ export function reconciliationStates(
 ): sfn.Choice {
   const replyReceived = { reply: "{% $states.result %}" };
 
-  const waitForReply = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const waitForReply = cycleWait(scope, fns, {
     stateName: "Wait for Party A's reconciliation reply",
     comment:
       "R-RECON-1, R-RECON-5: waits for Party A's emailed confirmation or figure until the reminder time (the working day before the deadline).",
     awaiting: "reconciliation-reply",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$sent.reminderAt"),
     assign: replyReceived,
   });
@@ -40,15 +37,11 @@ export function reconciliationStates(
     payload: { contractId: CONTRACT, period: PERIOD, kind: "reconciliation" },
   });
 
-  const keepWaitingForReply = awaitStep(scope, {
-    fn: fns["await-callback"],
+  const keepWaitingForReply = cycleWait(scope, fns, {
     stateName: "Keep waiting for the reconciliation reply until the deadline",
     comment:
       "R-RECON-1, R-RECON-5: waits for the reply until the end of the 5th working day after receipt of the bill.",
     awaiting: "reconciliation-reply",
-    contractId: CONTRACT,
-    period: PERIOD,
-    term: null,
     timeoutSeconds: secondsUntil("$sent.reconciliationDeadline"),
     assign: replyReceived,
   });
