@@ -1,6 +1,6 @@
 /**
- * The bill's lines (账单明细): the counted quantities of a period, priced. Money appears only here, once per
- * line (R-MONEY-1: round once per line, never per call or message); the statement's total is the sum of these
+ * The bill's lines (账单明细): the counted quantities of a period, priced. A line's amount is computed here,
+ * once (R-MONEY-1: round once per line, never per call or message); the statement's total is the sum of these
  * rounded lines.
  */
 import { type PriceSegment, priceOn } from "../changes";
