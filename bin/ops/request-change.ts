@@ -1,5 +1,5 @@
 import { CHANGE_ACTIONS } from "../../functions/core/changes";
-import { KNOWN_SERVICES } from "../../functions/core/contract";
+import { KNOWN_SERVICES } from "../../functions/core/contract/services";
 import { UNIT_PRICE_PATTERN } from "../../functions/core/money";
 import { operatorWrite } from "./_operator-client";
 import { operation, targetOptions, useTarget } from "./_target";

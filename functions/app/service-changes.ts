@@ -14,7 +14,7 @@ import {
   withServiceChange,
   withTariffAdjustment,
 } from "../core/changes";
-import type { ServiceName } from "../core/contract";
+import type { ServiceName } from "../core/contract/services";
 import { statementSchema } from "../core/statement";
 import { type LocalDate, periodOf, shanghaiDateOf } from "../core/time";
 import { changeContract } from "./contract-change";

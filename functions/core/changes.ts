@@ -10,14 +10,8 @@
  * - 3.11: Party B notifies a policy adjustment of SMS prices, both agree, and it applies from the day they
  *   agreed on — the clause names no month boundary, so a bill can span it and shows one line per price.
  */
-import {
-  type Contract,
-  type ContractService,
-  contractService,
-  parseContract,
-  SERVICE_UNITS,
-  type ServiceName,
-} from "./contract";
+import { type Contract, type ContractService, contractService, parseContract } from "./contract";
+import { SERVICE_UNITS, type ServiceName } from "./contract/services";
 import { serviceChangeEffective } from "./deadlines";
 import { addDays, addMonths, type LocalDate, periodOf, startOfDay } from "./time";
 

@@ -80,10 +80,6 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     ceilingBytes: 506_000,
     why: `${POWERTOOLS_OVER_BUDGET}503 KB measured`,
   },
-  "functions/check-calendar-year/handler.ts": {
-    ceilingBytes: 503_000,
-    why: `${POWERTOOLS_OVER_BUDGET}500 KB measured`,
-  },
   "functions/obligation-clock/handler.ts": {
     ceilingBytes: 536_000,
     why: `${POWERTOOLS_OVER_BUDGET}533 KB measured`,

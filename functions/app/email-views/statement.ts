@@ -2,7 +2,8 @@
 import type { CycleRecord } from "../../adapters/repository";
 import { usageObjectKey } from "../../adapters/usage-key";
 import { cite } from "../../core/clause-words";
-import { type Contract, contractService, KNOWN_SERVICES, type ServiceName } from "../../core/contract";
+import { type Contract, contractService } from "../../core/contract";
+import { KNOWN_SERVICES, type ServiceName } from "../../core/contract/services";
 import {
   type RenderedEmail,
   renderBillNotPreparedEmail,

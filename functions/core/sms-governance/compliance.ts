@@ -5,7 +5,7 @@
  *
  * Numbers in the result are in full — the stored record keeps them; every output masks them (core/mask.ts).
  */
-import { RejectionLog } from "../rating";
+import { RejectionLog } from "../rating/rejection-log";
 import type { SmsContentFindings } from "../sms-content";
 import { REJECTED_KEPT, type RejectedUsageRecord } from "../statement";
 import { firstDayOfPeriod, type LocalDate, lastDayOfPeriod, type Period, shanghaiDateOf } from "../time";

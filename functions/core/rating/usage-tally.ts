@@ -1,0 +1,141 @@
+/**
+ * Per-record rating (计费): each usage record is classified and counted in integers — billed voice units and
+ * SMS parts, per price segment of the period — and never turned into money here (R-MONEY-1: money is
+ * computed once per bill line, in ./bill-lines).
+ */
+import { type PriceSegment, segmentAt } from "../changes";
+import { smsPartsForSignatureLength } from "../sms";
+import type { SmsVisitor, VoiceVisitor } from "../usage-csv";
+import type { RejectionLog } from "./rejection-log";
+
+/**
+ * The contract's days as instants (R-TERM-1: it takes effect on the later signing date; R-TERM-4, R-END-1: it
+ * ends at the end of its last day, when it has one). A record outside them is counted and never billed: it
+ * is not usage under this contract, nor a data error.
+ */
+export class ContractWindow {
+  beforeFirstDay = 0;
+  afterLastDay = 0;
+
+  constructor(
+    private readonly firstDayStartMs: number,
+    private readonly lastDayEndExclusiveMs: number,
+  ) {}
+
+  /** True when the instant lies within the contract; otherwise counts it on the side it falls. */
+  admits(instantMs: number): boolean {
+    if (instantMs < this.firstDayStartMs) {
+      this.beforeFirstDay++;
+      return false;
+    }
+    if (instantMs >= this.lastDayEndExclusiveMs) {
+      this.afterLastDay++;
+      return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * The billable quantity of one usage file: its trial part (R-TRIAL-1, Party B's) and its billed part, also
+ * per price segment of the period (R-CHANGE-1): each record at the price in force on its day.
+ */
+export class BillableCount {
+  trial = 0;
+  billed = 0;
+  readonly billedBySegment: number[];
+
+  constructor(private readonly segments: readonly PriceSegment[]) {
+    this.billedBySegment = segments.map(() => 0);
+  }
+
+  add(instantMs: number, quantity: number, trial: boolean): void {
+    if (trial) {
+      this.trial += quantity;
+      return;
+    }
+    this.billed += quantity;
+    const segment = this.segments.length > 1 ? segmentAt(this.segments, instantMs) : 0;
+    this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + quantity;
+  }
+}
+
+export class VoiceTally implements VoiceVisitor {
+  calls = 0;
+  outbound = 0;
+  inbound = 0;
+  trialRecords = 0;
+  /** Rounding units (R-PRICE-2) of outbound calls. */
+  readonly units: BillableCount;
+
+  constructor(
+    private readonly roundingSeconds: number,
+    private readonly billingStartMs: number,
+    private readonly rejections: RejectionLog,
+    segments: readonly PriceSegment[],
+    private readonly window: ContractWindow,
+  ) {
+    this.units = new BillableCount(segments);
+  }
+
+  call(callStartMs: number, durationSeconds: number, outbound: boolean): void {
+    if (!this.window.admits(callStartMs)) return;
+    this.calls++;
+    const trial = callStartMs < this.billingStartMs;
+    if (trial) this.trialRecords++;
+    if (!outbound) {
+      // R-PRICE-2: calls Party A receives (被叫) are free.
+      this.inbound++;
+      return;
+    }
+    this.outbound++;
+    // R-PRICE-2: every started unit is billed (61 s → 2 min); a 0-second call bills nothing.
+    this.units.add(callStartMs, Math.ceil(durationSeconds / this.roundingSeconds), trial);
+  }
+
+  reject(line: number, reason: string): void {
+    this.rejections.add("voice", line, reason);
+  }
+}
+
+export class SmsTally implements SmsVisitor {
+  messages = 0;
+  downlink = 0;
+  uplinkIgnored = 0;
+  trialRecords = 0;
+  /** Parts (R-SMS-1) of downlink messages; an SMS tariff adjustment (3.11) is a price segment too. */
+  readonly parts: BillableCount;
+
+  constructor(
+    private readonly signatureLength: number,
+    private readonly partLength: number,
+    private readonly billingStartMs: number,
+    private readonly rejections: RejectionLog,
+    segments: readonly PriceSegment[],
+    private readonly window: ContractWindow,
+  ) {
+    this.parts = new BillableCount(segments);
+  }
+
+  message(sentAtMs: number, contentChars: number, downlink: boolean): void {
+    if (!this.window.admits(sentAtMs)) return;
+    this.messages++;
+    const trial = sentAtMs < this.billingStartMs;
+    if (trial) this.trialRecords++;
+    if (!downlink) {
+      // R-UPLINK-1: uplink messages are paid by their senders, never billed to Party A.
+      this.uplinkIgnored++;
+      return;
+    }
+    this.downlink++;
+    this.parts.add(
+      sentAtMs,
+      smsPartsForSignatureLength(contentChars, this.signatureLength, this.partLength),
+      trial,
+    );
+  }
+
+  reject(line: number, reason: string): void {
+    this.rejections.add("sms", line, reason);
+  }
+}
