@@ -33,6 +33,9 @@ export function deploymentSuffix(scope: Construct): string {
 /** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
 export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
 
+/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
+export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
+
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
 
@@ -56,6 +59,7 @@ export const LAMBDA_BUNDLE = {
     "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}`,
     // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
     zod: `./${ZOD_BUNDLE_MODULE}`,
+    semver: `./${SEMVER_BUNDLE_MODULE}`,
   },
   mainFields: ["module", "main"],
   // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.

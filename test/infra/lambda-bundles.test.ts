@@ -17,76 +17,78 @@ import { ContractOpsStack, STACK_NAME } from "../../infra/stack";
 const BUNDLE_LIMIT_BYTES = 500_000;
 
 /**
- * The handlers still over the budget, each with the ceiling it must not grow past and why (ADR 0051):
+ * The handlers still over the budget, each with the ceiling it must not grow past and why (ADR 0051, 0046):
  * lowering a ceiling is welcome, raising one is a decision.
  */
+/** The Powertools Tracer with aws-xray-sdk-core, in every bundle since ADR 0046 (the SDK stays bundled there). */
+const TRACER = "the Powertools Tracer (96 KB with semver aliased, ADR 0046): ";
 /**
  * Handlers that were under the budget until Powertools Logger and Metrics (about 35 KB each, ADR 0045) joined the
- * DynamoDB/SES/Step Functions clients, zod and the email rendering: over it by at most 34 KB.
+ * DynamoDB/SES/Step Functions clients, zod and the email rendering.
  */
-const POWERTOOLS_OVER_BUDGET =
+const UNDER_BEFORE_POWERTOOLS =
   "under the budget before Powertools Logger and Metrics (about 35 KB, ADR 0045): ";
 
 const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
   "functions/inbound-reply/handler.ts": {
-    ceilingBytes: 1_900_000,
-    why: "mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text",
+    ceilingBytes: 1_956_000,
+    why: `mailparser with its charset tables (iconv-lite, encoding-japanese) and HTML-to-text: 1,856 KB before the Tracer; ${TRACER}1,952 KB measured`,
   },
   "functions/operator-command/handler.ts": {
-    ceilingBytes: 750_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering: 706 KB measured; 745 KB once merged with the change and tariff commands and the stack-clock reads",
+    ceilingBytes: 846_000,
+    why: `every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data (about 130 KB with its checksums), SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 745 KB; ${TRACER}842 KB measured`,
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 695_000,
-    why: "the S3 client's operation schemas (about 65 KB) are not tree-shaken, and its module now sends email (the SES client and email rendering, for the missing-usage-file notice): 629 KB measured; the month's compliance check (ADR 0065) and the price versions of rating: 648 KB; with Powertools Logger and Metrics (about 35 KB, ADR 0045) and the usage hold (ADR 0044): 683 KB measured; 692 KB with the report of a bill not prepared (ADR 0026)",
+    ceilingBytes: 792_000,
+    why: `the S3 client's operation schemas (about 65 KB, not tree-shaken), the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 692 KB with Powertools Logger and Metrics; ${TRACER}789 KB measured`,
   },
   "functions/list-active-contracts/handler.ts": {
-    ceilingBytes: 540_000,
-    why: "the S3 client (the kickoff manifest, ADR 0051) beside the DynamoDB client: 497 KB measured, 532 KB with Powertools Logger and Metrics (ADR 0045)",
+    ceilingBytes: 633_000,
+    why: `the S3 client (the kickoff manifest, ADR 0051) beside the DynamoDB client: 533 KB with Powertools Logger and Metrics (ADR 0045); ${TRACER}629 KB measured`,
   },
   "functions/renew-term/handler.ts": {
-    ceilingBytes: 530_000,
-    why: "the SES client and the email rendering of the renewal notice beside DynamoDB and Step Functions: 480 KB measured, 515 KB with Powertools Logger and Metrics (ADR 0045), 526 KB with the usage-outside-contract note",
-  },
-  "functions/report-bill-failure/handler.ts": {
-    ceilingBytes: 504_000,
-    why: `${POWERTOOLS_OVER_BUDGET}501 KB measured`,
-  },
-  "functions/send-bill/handler.ts": {
-    ceilingBytes: 511_000,
-    why: `${POWERTOOLS_OVER_BUDGET}508 KB measured`,
-  },
-  "functions/send-reminder/handler.ts": {
-    ceilingBytes: 504_000,
-    why: `${POWERTOOLS_OVER_BUDGET}501 KB measured`,
-  },
-  "functions/record-missed-deadline/handler.ts": {
-    ceilingBytes: 508_000,
-    why: `${POWERTOOLS_OVER_BUDGET}504 KB measured`,
-  },
-  "functions/open-re-reconciliation/handler.ts": {
-    ceilingBytes: 505_000,
-    why: `${POWERTOOLS_OVER_BUDGET}502 KB measured`,
-  },
-  "functions/close-cycle/handler.ts": {
-    ceilingBytes: 509_000,
-    why: `${POWERTOOLS_OVER_BUDGET}506 KB measured`,
-  },
-  "functions/send-renewal-reminder/handler.ts": {
-    ceilingBytes: 505_000,
-    why: `${POWERTOOLS_OVER_BUDGET}502 KB measured`,
-  },
-  "functions/end-contract/handler.ts": {
-    ceilingBytes: 506_000,
-    why: `${POWERTOOLS_OVER_BUDGET}503 KB measured`,
-  },
-  "functions/check-calendar-year/handler.ts": {
-    ceilingBytes: 503_000,
-    why: `${POWERTOOLS_OVER_BUDGET}500 KB measured`,
+    ceilingBytes: 625_000,
+    why: `the SES client and the email rendering of the renewal notice beside DynamoDB and Step Functions, with the usage-outside-contract note: 526 KB with Powertools Logger and Metrics (ADR 0045); ${TRACER}622 KB measured`,
   },
   "functions/obligation-clock/handler.ts": {
-    ceilingBytes: 536_000,
-    why: `${POWERTOOLS_OVER_BUDGET}533 KB measured`,
+    ceilingBytes: 633_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}533 KB with Logger and Metrics; ${TRACER}629 KB measured`,
+  },
+  "functions/report-bill-failure/handler.ts": {
+    ceilingBytes: 600_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}501 KB with Logger and Metrics; ${TRACER}597 KB measured`,
+  },
+  "functions/send-bill/handler.ts": {
+    ceilingBytes: 608_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}508 KB with Logger and Metrics; ${TRACER}604 KB measured`,
+  },
+  "functions/send-reminder/handler.ts": {
+    ceilingBytes: 600_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}501 KB with Logger and Metrics; ${TRACER}597 KB measured`,
+  },
+  "functions/record-missed-deadline/handler.ts": {
+    ceilingBytes: 604_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}504 KB with Logger and Metrics; ${TRACER}600 KB measured`,
+  },
+  "functions/open-re-reconciliation/handler.ts": {
+    ceilingBytes: 602_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}502 KB with Logger and Metrics; ${TRACER}598 KB measured`,
+  },
+  "functions/close-cycle/handler.ts": {
+    ceilingBytes: 605_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}506 KB with Logger and Metrics; ${TRACER}602 KB measured`,
+  },
+  "functions/send-renewal-reminder/handler.ts": {
+    ceilingBytes: 602_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}502 KB with Logger and Metrics; ${TRACER}598 KB measured`,
+  },
+  "functions/end-contract/handler.ts": {
+    ceilingBytes: 602_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}503 KB with Logger and Metrics; ${TRACER}599 KB measured`,
+  },
+  "functions/check-calendar-year/handler.ts": {
+    ceilingBytes: 599_000,
+    why: `${UNDER_BEFORE_POWERTOOLS}500 KB with Logger and Metrics; ${TRACER}596 KB measured`,
   },
 };
 
@@ -123,6 +125,13 @@ function synthesizeBundles(outdir: string, context: Record<string, unknown> = {}
       },
     ];
   });
+}
+
+/** The files a bundle was built from, as its source map names them. */
+function sourcesOf(bundle: Bundle): string[] {
+  return z
+    .object({ sources: z.array(z.string()) })
+    .parse(JSON.parse(readFileSync(join(bundle.dir, "index.mjs.map"), "utf8"))).sources;
 }
 
 let outdir: string;
@@ -169,15 +178,32 @@ describe("Lambda bundles from the synthesized assets", () => {
     }
   });
 
-  it("leaves out the STS client and the SDK's non-Lambda credential providers", () => {
+  it("leaves out the STS client, the SDK's non-Lambda credential providers and semver (ADR 0046)", () => {
     for (const bundle of bundles) {
-      const map = z
-        .object({ sources: z.array(z.string()) })
-        .parse(JSON.parse(readFileSync(join(bundle.dir, "index.mjs.map"), "utf8")));
-      const packages = map.sources.filter((source) =>
-        /@aws-sdk\/(client-sts|credential-provider-(sso|ini|process|web-identity|node))\//.test(source),
+      const packages = sourcesOf(bundle).filter(
+        (source) =>
+          /@aws-sdk\/(client-sts|credential-provider-(sso|ini|process|web-identity|node))\//.test(source) ||
+          /node_modules\/semver\//.test(source),
       );
       expect(packages, bundle.entry).toEqual([]);
+    }
+  });
+
+  it("carries the Powertools Tracer with the X-Ray SDK and the SDK's own clients (ADR 0046)", () => {
+    for (const bundle of bundles) {
+      const sources = sourcesOf(bundle);
+      expect(
+        sources.some((source) => source.includes("@aws-lambda-powertools/tracer/")),
+        bundle.entry,
+      ).toBe(true);
+      expect(
+        sources.some((source) => source.includes("aws-xray-sdk-core/")),
+        bundle.entry,
+      ).toBe(true);
+      expect(
+        sources.some((source) => /@aws-sdk\/client-[a-z-]+\//.test(source)),
+        bundle.entry,
+      ).toBe(true);
     }
   });
 
