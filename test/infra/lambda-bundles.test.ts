@@ -3,15 +3,20 @@
  * infra/constructs/contract-function.ts): each is small, loads in a bare Node with only what Lambda
  * gives a function, and carries its source map without loading it at start.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { App } from "aws-cdk-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { SOURCE_MAPS_CONTEXT } from "../../infra/constructs/contract-function";
+import { startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { ContractOpsStack, STACK_NAME } from "../../infra/stack";
+
+const execFileAsync = promisify(execFile);
 
 /** The budget: under 500 KB minified per handler (1 KB = 1,000 bytes here, the stricter reading). */
 const BUNDLE_LIMIT_BYTES = 500_000;
@@ -232,6 +237,99 @@ describe("Lambda bundles from the synthesized assets", () => {
         },
       );
       expect(loaded.trim(), bundle.entry).toBe("function");
+    }
+  });
+});
+
+describe("X-Ray on Lambda (ADR 0046)", () => {
+  /** The trace header Lambda sets (Lambda Developer Guide, "Defined runtime environment variables"). */
+  const TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793";
+  const segmentDocument = z.object({
+    id: z.string(),
+    name: z.string(),
+    trace_id: z.string(),
+    parent_id: z.string().optional(),
+    error: z.boolean().optional(),
+    fault: z.boolean().optional(),
+    annotations: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.unknown().optional(),
+    cause: z.unknown().optional(),
+    aws: z.object({ operation: z.string().optional(), table_name: z.string().optional() }).optional(),
+  });
+
+  it("an invocation sends the daemon its subsegment, annotated, and one per SDK call under it", async () => {
+    const bundle = bundles.find((candidate) => candidate.entry === "functions/close-cycle/handler.ts");
+    if (!bundle) throw new Error("no close-cycle bundle");
+    // A real DynamoDB API without the table: the step's first read fails with ResourceNotFoundException.
+    const dynamodb = await startDynamoDbLocal({ port: 0 });
+    const daemon = createSocket("udp4");
+    const datagrams: string[] = [];
+    const handlerSent = new Promise<void>((resolve) => {
+      daemon.on("message", (datagram) => {
+        datagrams.push(datagram.toString("utf8"));
+        if (datagram.includes('"name":"## index.handler"')) resolve();
+      });
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, "127.0.0.1", resolve));
+    try {
+      const invocation = `const m = await import(${JSON.stringify(join(bundle.dir, "index.mjs"))});
+        await m.handler({ contractId: "jl-ybj-2026", period: "2026-03" }, {
+          awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678", functionName: "ContractOps-close-cycle",
+          invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:ContractOps-close-cycle",
+          memoryLimitInMB: "512", getRemainingTimeInMillis: () => 30000 }).catch((error) => console.log(error.name));`;
+      const printed = await execFileAsync(process.execPath, ["--input-type=module", "-e", invocation], {
+        encoding: "utf8",
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+          AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+          AWS_SESSION_TOKEN: "session",
+          AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+          LAMBDA_TASK_ROOT: bundle.dir,
+          _HANDLER: "index.handler",
+          _X_AMZN_TRACE_ID: `Root=${TRACE_ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
+          AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
+          AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+          ...Object.fromEntries(
+            Object.entries(bundle.variables).filter(([, value]) => typeof value === "string"),
+          ),
+          CONTRACT_OPS_DYNAMODB_ENDPOINT: dynamodb.endpoint,
+          CONTRACT_OPS_LOG_LEVEL: "silent",
+        },
+      });
+      expect(printed.stdout.trim()).toBe("ResourceNotFoundException");
+      await handlerSent;
+
+      // The daemon protocol (X-Ray Developer Guide, "Sending segment documents to the X-Ray daemon"): a JSON
+      // header line, then the segment document.
+      const documents = datagrams.map((datagram) => {
+        const [header, body] = datagram.split("\n");
+        expect(JSON.parse(header ?? "")).toEqual({ format: "json", version: 1 });
+        return segmentDocument.parse(JSON.parse(body ?? ""));
+      });
+
+      const handler = documents.find((document) => document.name === "## index.handler");
+      expect(handler).toMatchObject({
+        trace_id: TRACE_ROOT,
+        parent_id: "53995c3f42cd8ad8",
+        error: true,
+        annotations: { contractId: "jl-ybj-2026", period: "2026-03", Service: "contract-ops" },
+      });
+      // POWERTOOLS_TRACER_CAPTURE_ERROR=false and no response: the error flag only.
+      expect(handler?.cause).toBeUndefined();
+      expect(handler?.metadata).toBeUndefined();
+      const calls = documents.filter((document) => document.name === "DynamoDB");
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) {
+        expect(call.parent_id).toBe(handler?.id);
+        expect(call.aws?.table_name).toBe("ContractOps");
+        expect(call.error).toBe(true);
+      }
+    } finally {
+      daemon.close();
+      await dynamodb.close();
     }
   });
 });
