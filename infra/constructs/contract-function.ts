@@ -46,8 +46,8 @@ export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.
 export const LAMBDA_BUNDLE = {
   target: "node22",
   // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships, and a bundle
-  // imports in a third of the time of one that loads the SDK from node_modules as the runtime's would
-  // be loaded (ADR 0046 measured both). The STS client
+  // imports in a quarter to a half of the time of one that loads the SDK from node_modules, as the
+  // runtime's would be loaded (ADR 0046 measured both). The STS client
   // is the one exception: only operator commands load it (functions/adapters/operator-identity.ts), never
   // a handler, so it stays out of every bundle.
   externalModules: ["@aws-sdk/client-sts"],
