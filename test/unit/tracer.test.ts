@@ -57,6 +57,8 @@ async function allClients() {
 /** X-Ray's own segment and context, as Lambda's facade segment would be. */
 async function underSegment<T>(body: () => Promise<T>) {
   const xray = (await import("aws-xray-sdk-core")).default;
+  // Lambda's mode, whatever an earlier test of this process loaded the X-Ray SDK in.
+  xray.enableAutomaticMode();
   const segment = new xray.Segment("contract-ops-test");
   const result = await xray.getNamespace().runPromise(async () => {
     xray.setSegment(segment);
@@ -92,6 +94,8 @@ describe("SDK clients (aws-config.ts) under the Tracer", () => {
 
   it("outside Lambda (the embedded stack, the CLI) no client is touched, and X-Ray starts without its async hook", async () => {
     vi.stubEnv("AWS_EXECUTION_ENV", "");
+    // Restored after the test: xray-mode.ts sets it for the process.
+    vi.stubEnv("AWS_XRAY_MANUAL_MODE", undefined);
     const clients = await allClients();
     for (const [name, client] of Object.entries(clients))
       expect(client.middlewareStack.identify().join("\n"), name).not.toContain(XRAY_MIDDLEWARE);
