@@ -42,7 +42,8 @@ import {
 } from "../core/reply/trust";
 import type { ReplyDecision } from "../core/reply/understand";
 import { formatInstant, shanghaiDateOf } from "../core/time";
-import { emails, type InboundFacts } from "./email-views";
+import type { InboundFacts } from "./email-views";
+import * as emails from "./email-views";
 import { recordReconciliationOutcome } from "./reconciliation-decision";
 import { deadlineRules } from "./rules";
 
