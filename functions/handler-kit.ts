@@ -2,8 +2,8 @@
  * The shape of every Lambda in this project (style.md, Powertools examples): middy with the Powertools
  * integrations — the Tracer opens the invocation's X-Ray subsegment (annotated with contractId and period;
  * no response or error as metadata, ADR 0046), the Logger gets the Lambda context and the same correlation
- * keys, the metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod schema
- * (a malformed event fails loudly, before any side effect), then one call into the application layer.
+ * keys, the metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod
+ * schema (a malformed event fails loudly, before any side effect), then one call into the application layer.
  * Errors keep their class name, which Step Functions sees as the task's Error.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";

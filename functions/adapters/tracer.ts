@@ -21,11 +21,8 @@ import "./xray-mode";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { maskPersonalDataInText } from "../core/mask";
 
-/** The X-Ray middleware the Tracer adds to a client's stack (aws-xray-sdk-core's `captureAWSv3Client`). */
-export const XRAY_MIDDLEWARE = "XRaySDKInstrumentation";
-
-/** The middleware of `captureClient` that masks a failed call's error message for X-Ray only. */
-export const MASK_MIDDLEWARE = "ContractOpsMaskErrorForXRay";
+/** The middleware of `captureClient` that masks a failed call's error message for X-Ray only, and its undoing. */
+const MASK_MIDDLEWARE = "ContractOpsMaskErrorForXRay";
 const RESTORE_MIDDLEWARE = "ContractOpsRestoreErrorAfterXRay";
 
 let instance: Tracer | undefined;
@@ -54,8 +51,9 @@ const original = new WeakMap<object, string>();
 
 /**
  * Records this client's calls as X-Ray subsegments, when tracing is on. X-Ray stores a failed call's error
- * message as it is (MessageRejected from SES can name recipients), so a middleware inside the X-Ray one
- * masks the message (`maskPersonalDataInText` of core/mask.ts), and one outside it restores it: the caller sees the error unchanged.
+ * message as it is (MessageRejected from SES can name recipients), so a middleware inside X-Ray's (the
+ * `XRaySDKInstrumentation` middleware of aws-xray-sdk-core) masks the message with `maskPersonalDataInText`
+ * of core/mask.ts, and one outside it restores the message: the caller sees the error unchanged.
  */
 export function captureClient<C extends TraceableClient>(client: C): C {
   const active = tracer();
