@@ -1,17 +1,21 @@
 /**
  * The shape of every Lambda in this project (style.md, Powertools examples): middy with the Powertools
- * integrations — the Logger gets the Lambda context and the correlation keys contractId and period, the
- * metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod schema
- * (a malformed event fails loudly, before any side effect), then one call into the application layer.
+ * integrations — the Tracer opens the invocation's X-Ray subsegment (annotated with contractId and period;
+ * no response or error as metadata, ADR 0046), the Logger gets the Lambda context and the same correlation
+ * keys, the metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod
+ * schema (a malformed event fails loudly, before any side effect), then one call into the application layer.
  * Errors keep their class name, which Step Functions sees as the task's Error.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
+import { type CorrelationKeys, correlate } from "./adapters/correlation";
 import { configuredLogLevel, logger } from "./adapters/logger";
 import { metrics } from "./adapters/metrics";
+import { tracer } from "./adapters/tracer";
 import { loadStackCalendar } from "./app/calendar";
 
 export class InvalidEventError extends Error {
@@ -45,6 +49,7 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
   options: HandlerOptions = {},
 ) {
   return middy<unknown, Result, Error, Context>()
+    .use(captureLambdaHandler(tracer(), { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics()))
     .before(async (request) => {
@@ -56,7 +61,7 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
         );
       }
       request.event = parsed.data;
-      logger.appendKeys(correlationKeys(parsed.data));
+      correlate(correlationKeys(parsed.data));
       if (options.workingDays) await loadStackCalendar();
     })
     .onError((request) => {
@@ -77,7 +82,7 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
 const correlated = z.object({ contractId: z.string().optional(), period: z.string().optional() });
 
 /** The contract and period an event is about, when it names them: every line of the invocation carries them. */
-function correlationKeys(event: unknown): { contractId?: string; period?: string } {
+function correlationKeys(event: unknown): CorrelationKeys {
   const keys = correlated.safeParse(event);
   if (!keys.success) return {};
   const { contractId, period } = keys.data;

@@ -10,6 +10,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { captureClient } from "./tracer";
 
 /**
  * The region defaults to us-east-1 because SES email receiving (the inbound-reply path) exists only in
@@ -125,7 +126,9 @@ export function addClientHook(hook: ClientHook): () => void {
   };
 }
 
+/** Every client is traced by X-Ray when tracing is on (ADR 0046), then given to the registered hooks. */
 function hooked<C extends AnyClient>(client: C): C {
+  captureClient(client);
   for (const hook of clientHooks) hook(client);
   return client;
 }

@@ -30,7 +30,7 @@ import {
   type DeadlineMove,
   movedDeadlines,
 } from "../core/calendar-recompute";
-import { emails } from "./email-views";
+import * as emails from "./email-views";
 import { deadlineRules, REMINDER_TIME } from "./rules";
 
 export interface CalendarApplyReport {

@@ -8,7 +8,7 @@ import { sendEmail } from "../adapters/mailer";
 import { listContracts } from "../adapters/repository";
 import { defaultCalendar } from "../core/calendar";
 import { shanghaiDateOf } from "../core/time";
-import { emails } from "./email-views";
+import * as emails from "./email-views";
 
 export async function checkNextYearCalendar(input: { firesAt: string }) {
   const today = shanghaiDateOf(new Date(input.firesAt));

@@ -6,6 +6,7 @@
  */
 import { awsConfig, inboundMailObjectKey } from "../adapters/aws-config";
 import { now } from "../adapters/clock";
+import { correlate } from "../adapters/correlation";
 import { readInboundHead, readInboundMessage } from "../adapters/inbound-mail";
 import { logger } from "../adapters/logger";
 import { sendEmail } from "../adapters/mailer";
@@ -41,7 +42,8 @@ import {
 } from "../core/reply/trust";
 import type { ReplyDecision } from "../core/reply/understand";
 import { formatInstant, shanghaiDateOf } from "../core/time";
-import { emails, type InboundFacts } from "./email-views";
+import type { InboundFacts } from "./email-views";
+import * as emails from "./email-views";
 import { recordReconciliationOutcome } from "./reconciliation-decision";
 import { deadlineRules } from "./rules";
 
@@ -89,7 +91,7 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   const receivedAt = new Date(receipt.timestamp ?? now().toISOString());
   const replyKey = replyKeyFromRecipients(receipt.recipients, awsConfig().replyDomain);
   const keyRecord = replyKey ? await getReplyKey(replyKey) : undefined;
-  if (keyRecord) logger.appendKeys({ contractId: keyRecord.contractId, period: keyRecord.period });
+  if (keyRecord) correlate({ contractId: keyRecord.contractId, period: keyRecord.period });
   const cycle = keyRecord ? await getCycle(keyRecord.contractId, keyRecord.period) : undefined;
   const contract = keyRecord ? (await getContract(keyRecord.contractId)).contract : undefined;
   const verdicts = {

@@ -23,7 +23,7 @@ import {
 import { completeTask } from "../adapters/workflow";
 import { formatFen, formatMoney } from "../core/money";
 import { formatInstant, nextPeriod } from "../core/time";
-import { emails } from "./email-views";
+import * as emails from "./email-views";
 import {
   billedCycle,
   contractOrReject,

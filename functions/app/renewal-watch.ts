@@ -28,7 +28,7 @@ import {
 import { termStartDate } from "../core/contract";
 import { type RenewalSchedule, renewalSchedule, termDates } from "../core/renewal";
 import { atTimeOfDay, endOfDay, formatInstant } from "../core/time";
-import { emails } from "./email-views";
+import * as emails from "./email-views";
 import { OperationRejectedError } from "./operation-input";
 import { REMINDER_TIME, renewalRules } from "./rules";
 

@@ -10,7 +10,7 @@ import type { Contract } from "../core/contract";
 import { settlementOf } from "../core/ledger";
 import { formatFen } from "../core/money";
 import { formatInstant } from "../core/time";
-import { emails } from "./email-views";
+import * as emails from "./email-views";
 
 export interface SettlementView {
   amount: string;

@@ -1,8 +1,9 @@
 /**
  * The one way this project makes a Lambda (style.md, Powertools examples): Node.js 22 on arm64, an
- * esbuild ESM bundle with the AWS SDK inside and minified, X-Ray tracing, its own log group with a
- * retention, and its own role that starts with nothing but its log group. Each caller then grants exactly
- * what the function needs (`allow`), naming resources rather than `*`.
+ * esbuild ESM bundle with the AWS SDK inside and minified (ADR 0046), X-Ray tracing with the Powertools
+ * Tracer's settings, its own log group with a retention, and its own role that starts with nothing but its
+ * log group. Each caller then grants exactly what the function needs (`allow`), naming resources rather
+ * than `*`.
  *
  * The resource Metadata `contract-ops:entry` / `contract-ops:handler` lets the local Step Functions
  * runtime map a function ARN in a synthesized definition to its handler module (infra/local/sfn).
@@ -32,6 +33,9 @@ export function deploymentSuffix(scope: Construct): string {
 /** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
 export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
 
+/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
+export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
+
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
 
@@ -41,7 +45,9 @@ export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.
  */
 export const LAMBDA_BUNDLE = {
   target: "node22",
-  // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships. The STS client
+  // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships, and a bundle
+  // imports in a quarter to a half of the time of one that loads the SDK from node_modules, as the
+  // runtime's would be loaded (ADR 0046 measured both). The STS client
   // is the one exception: only operator commands load it (functions/adapters/operator-identity.ts), never
   // a handler, so it stays out of every bundle.
   externalModules: ["@aws-sdk/client-sts"],
@@ -53,10 +59,22 @@ export const LAMBDA_BUNDLE = {
     "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}`,
     // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
     zod: `./${ZOD_BUNDLE_MODULE}`,
+    semver: `./${SEMVER_BUNDLE_MODULE}`,
   },
   mainFields: ["module", "main"],
   // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+} as const;
+
+/**
+ * The Powertools Tracer's settings on every function (ADR 0046): neither a handler's response nor its
+ * error goes to X-Ray as metadata, because both can hold contact emails and reply text; the error still
+ * flags the subsegment, and the logs keep it, masked. Tracing itself is on wherever AWS_EXECUTION_ENV is
+ * set, i.e. on Lambda only.
+ */
+export const TRACER_ENVIRONMENT = {
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
+  POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
 } as const;
 
 /** The CDK context flag that makes Lambda load source maps at run time (`--enable-source-maps`). */
@@ -122,6 +140,7 @@ export class ContractFunction extends Construct {
       // synthesized with the context flag `lambdaSourceMaps=true` (docs/operations.md).
       environment: {
         ...props.environment,
+        ...TRACER_ENVIRONMENT,
         ...(sourceMapsAtRunTime(this) ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
       },
       projectRoot: REPO_ROOT,

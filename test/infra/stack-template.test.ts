@@ -61,6 +61,24 @@ describe("Lambda functions (architecture §2, style.md)", () => {
       expect(r.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
+  it("ADR 0046: every function traces with the Tracer's settings (no response or error as metadata) and may send traces", () => {
+    for (const name of functionNames) {
+      const [id, r] = lambdaNamed(name);
+      expect(r.Properties.TracingConfig, id).toEqual({ Mode: "Active" });
+      const env = r.Properties.Environment.Variables;
+      expect(env.POWERTOOLS_TRACER_CAPTURE_RESPONSE, id).toBe("false");
+      expect(env.POWERTOOLS_TRACER_CAPTURE_ERROR, id).toBe("false");
+      expect(env.POWERTOOLS_TRACE_ENABLED, id).toBeUndefined();
+      // What the Tracer's segments need (Lambda Developer Guide, "Visualize Lambda function invocations using
+      // AWS X-Ray": the execution role needs xray:PutTraceSegments and xray:PutTelemetryRecords).
+      const xray = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith("xray:")));
+      expect(xray.flatMap(actionsOf), id).toEqual(
+        expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
+      );
+      for (const statement of xray) expect(statement.Effect, id).toBe("Allow");
+    }
+  });
+
   it("every function gets the table, buckets, sender and reply domain; workflow ARNs only where it starts one", () => {
     for (const name of functionNames) {
       const env = lambdaNamed(name)[1].Properties.Environment.Variables;

@@ -3,7 +3,7 @@
  * where it belongs, why the bill waits (clauses 4.5 and 4.6 in words, never rule IDs), and the last day.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { emails } from "../../functions/app/email-views";
+import * as emails from "../../functions/app/email-views";
 import { type Contract, loadContract } from "../../functions/core/contract";
 
 let contract: Contract;

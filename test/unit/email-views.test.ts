@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock, useClock } from "../../functions/adapters/clock";
 import type { Breach, CycleRecord } from "../../functions/adapters/repository";
-import { EmailViewError, emails, NEEDS_PERSON_REASONS } from "../../functions/app/email-views";
+import * as emails from "../../functions/app/email-views";
+import { EmailViewError, NEEDS_PERSON_REASONS } from "../../functions/app/email-views";
 import { renewalRules } from "../../functions/app/rules";
 import { type Contract, loadContract, parseContract, termStartDate } from "../../functions/core/contract";
 import { parseYuanToFen } from "../../functions/core/money";

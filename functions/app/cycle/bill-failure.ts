@@ -7,7 +7,7 @@
  */
 import { sendEmail } from "../../adapters/mailer";
 import { appendAuditEvent, getContract } from "../../adapters/repository";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 
 export interface BillFailureInput {
   contractId: string;

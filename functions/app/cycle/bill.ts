@@ -26,7 +26,7 @@ import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { statementSchema } from "../../core/statement";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
 import { monthCompliance } from "./compliance";
 

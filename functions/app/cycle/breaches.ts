@@ -14,7 +14,7 @@ import {
 import type { Contract } from "../../core/contract";
 import { breachCureDeadline } from "../../core/deadlines";
 import { formatInstant as instant, shanghaiDateOf } from "../../core/time";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
 
 /**

@@ -13,7 +13,7 @@ import { budgetThresholdsReached } from "../../core/budget";
 import type { Contract } from "../../core/contract";
 import { formatFen, formatMoney, moneyFromFen, parseMoney } from "../../core/money";
 import { formatInstant as instant } from "../../core/time";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { settleContract } from "../settlement";
 
 // --- Close the cycle (R-RECON-4, R-END-1, R-BUDGET-1) -----------------------------------------------

@@ -12,7 +12,7 @@ import {
 } from "../../adapters/repository";
 import { formatFen } from "../../core/money";
 import { formatInstant as instant } from "../../core/time";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { recordBreachOnce } from "./breaches";
 
 // --- Deadlines that passed without the awaited fact --------------------------------------------------

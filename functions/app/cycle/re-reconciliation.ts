@@ -4,7 +4,7 @@ import { sendEmail } from "../../adapters/mailer";
 import { appendAuditEvent, getContract, getCycle, setCycleFieldsOnce } from "../../adapters/repository";
 import { reReconciliationDue } from "../../core/deadlines";
 import { formatFen } from "../../core/money";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
 
 // --- Re-reconciliation (R-RECON-3, R-RECON-4) --------------------------------------------------------

@@ -15,7 +15,7 @@ import {
 } from "../../adapters/repository";
 import { paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 import { deadlineRules, REMINDER_TIME } from "../rules";
 import { complianceNote, serviceLevelNote } from "./bill-notes";
 import { recordBreachOnce } from "./breaches";

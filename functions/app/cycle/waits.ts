@@ -17,7 +17,7 @@ import {
   setCycleToken,
 } from "../../adapters/repository";
 import { completeTask } from "../../adapters/workflow";
-import { emails } from "../email-views";
+import * as emails from "../email-views";
 
 // --- Token waits: register the task token where the answer will find it -----------------------------
 

@@ -22,26 +22,30 @@ import { endOfContract, renewalConfirmation, renewalReminder, settlement } from 
 export { type AcknowledgementVariant, type InboundFacts, NEEDS_PERSON_REASONS } from "./replies";
 export { EmailViewError } from "./shared";
 
-/** Every outbound email of the application layer, keyed by what it is about. */
-export const emails = {
-  statement,
-  usageHeld,
-  usageMissing,
+/**
+ * Every outbound email of the application layer, by what it is about. Callers import the module as a namespace
+ * (`import * as emails from "./email-views"`): a Lambda bundle then keeps only the emails its handler sends, which
+ * an object holding all of them would not allow (about 70 KB per bundle, ADR 0046).
+ */
+export {
   billNotPrepared,
-  reconciliationReminder,
-  reReconciliationUnresolved,
-  overdueNotice,
   breachRecorded,
-  reReconciliationOpened,
   budgetWarning,
   calendarProvisional,
   deadlinesMoved,
-  replyAcknowledgement,
-  needsPerson,
-  untrustedReply,
-  invoiceIssued,
-  renewalReminder,
-  renewalConfirmation,
   endOfContract,
+  invoiceIssued,
+  needsPerson,
+  overdueNotice,
+  reconciliationReminder,
+  renewalConfirmation,
+  renewalReminder,
+  replyAcknowledgement,
+  reReconciliationOpened,
+  reReconciliationUnresolved,
   settlement,
+  statement,
+  untrustedReply,
+  usageHeld,
+  usageMissing,
 };
