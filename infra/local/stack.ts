@@ -11,6 +11,7 @@
  */
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
+import { sweepDaily } from "./dynamodb-ttl";
 import { FaultInjector, type FaultPlan } from "./faults";
 import type { IamEnforcer } from "./iam";
 import { LambdaLogStore } from "./lambda-logs";
@@ -116,6 +117,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new PortInUseError("Step Functions (local runtime)", stepFunctionsPort, { cause: error });
     });
     const startedServices = services;
+    // DynamoDB's TTL on the stack's clock (ADR 0053), when the table has one.
+    const { sweepExpiredItems } = startedServices;
+    const ttlSweep = sweepExpiredItems ? sweepDaily(clock, sweepExpiredItems) : undefined;
     // Installed only once everything is up, so a failed start leaves the process clock alone.
     useClock(clock);
     let stopped = false;
@@ -140,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         try {
           // Let running Lambda tasks and tracked inbound mail finish against live services first; their
           // failures were already reported through runUntil/idle and do not stop the shutdown.
+          ttlSweep?.cancel();
           await clock.idle().catch(() => undefined);
           await api.stop();
           await startedServices.stop();
