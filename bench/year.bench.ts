@@ -21,6 +21,8 @@ if (!Number.isInteger(years) || years < 1 || years > 20) {
 }
 
 process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+// As in `npm start`: no EMF metric lines on stdout.
+process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
 const loaded = await loadScenario(SAMPLE_YEAR);
 const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
 let to = parsePeriod(from);
