@@ -98,6 +98,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
     });
+    // A closed execution's history is kept deflated until read (ADR 0055); after the listeners of the close ran.
+    stepFunctions.onExecutionClosed(({ executionArn }) => {
+      setImmediate(() => stepFunctions.compactHistory(executionArn));
+    });
     const redriveAfterSeconds = faults?.plan.redriveAfterSeconds;
     if (redriveAfterSeconds !== undefined) {
       // The operator the alarm wakes (ADR 0024): every execution that failed or timed out is redriven.
