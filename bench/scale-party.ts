@@ -32,7 +32,16 @@ export class ScaleParties {
     private readonly contract: Contract,
   ) {
     const { host, port } = app.stack.endpoints.smtp;
-    this.transport = nodemailer.createTransport({ host, port, secure: false, ignoreTLS: true });
+    // A few pooled connections, as a mail client sends: a reply per contract opened at one virtual instant
+    // would be a thousand SMTP connections at once, which the one-process server cannot greet in time.
+    this.transport = nodemailer.createTransport({
+      host,
+      port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 5,
+    });
   }
 
   start(from: Date, until: Date): void {
