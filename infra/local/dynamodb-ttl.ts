@@ -22,19 +22,23 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
+import * as z from "zod";
 import { DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import type { ScheduledTimer, VirtualClock } from "./sfn";
 
-/** The one table's TTL attribute in a synthesized template (TimeToLiveSpecification, Enabled), if any. */
+const tableWithTtl = z.object({
+  Type: z.enum(["AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table"]),
+  Properties: z.object({
+    TimeToLiveSpecification: z.object({ AttributeName: z.string(), Enabled: z.literal(true) }),
+  }),
+});
+
+/** The table's TTL attribute in a synthesized template (its TimeToLiveSpecification, enabled), if any. */
 export function timeToLiveAttributeOf(template: Record<string, unknown>): string | undefined {
-  const resources = Object.values((template.Resources ?? {}) as Record<string, unknown>);
-  for (const resource of resources) {
-    const { Type, Properties } = (resource ?? {}) as { Type?: unknown; Properties?: Record<string, unknown> };
-    if (Type !== "AWS::DynamoDB::GlobalTable" && Type !== "AWS::DynamoDB::Table") continue;
-    const spec = Properties?.TimeToLiveSpecification as
-      | { AttributeName?: unknown; Enabled?: unknown }
-      | undefined;
-    if (spec?.Enabled === true && typeof spec.AttributeName === "string") return spec.AttributeName;
+  const resources = z.record(z.string(), z.unknown()).catch({}).parse(template.Resources);
+  for (const resource of Object.values(resources)) {
+    const table = tableWithTtl.safeParse(resource);
+    if (table.success) return table.data.Properties.TimeToLiveSpecification.AttributeName;
   }
   return undefined;
 }
@@ -47,15 +51,21 @@ export interface SweepResult {
 
 type Item = Record<string, AttributeValue>;
 
-/** A write request's body as dynalite receives it (DynamoDB JSON); only the fields read here. */
-interface WriteRequest {
-  TableName?: string;
-  Item?: Item;
-  UpdateExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Item;
-  RequestItems?: Record<string, Array<{ PutRequest?: { Item?: Item } }>>;
-}
+/** A write request's body as dynalite receives it (DynamoDB JSON); only the fields read here, loosely. */
+const attributeValues = z.record(
+  z.string(),
+  z.custom<AttributeValue>((value) => typeof value === "object"),
+);
+const writeRequest = z.object({
+  TableName: z.string().optional(),
+  Item: attributeValues.optional(),
+  UpdateExpression: z.string().optional(),
+  ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+  ExpressionAttributeValues: attributeValues.optional(),
+  RequestItems: z
+    .record(z.string(), z.array(z.object({ PutRequest: z.object({ Item: attributeValues }).optional() })))
+    .optional(),
+});
 
 const WRITES = new Set(["PutItem", "UpdateItem", "BatchWriteItem"]);
 
@@ -96,7 +106,16 @@ export class TimeToLiveSweeper {
    */
   noteWrite(operation: string, body: string): void {
     if (!WRITES.has(operation) || !body.includes(this.options.attributeName)) return;
-    const request = JSON.parse(body) as WriteRequest;
+    // dynalite answers a malformed request with its own error, and writes nothing.
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return;
+    }
+    const parsed = writeRequest.safeParse(json);
+    if (!parsed.success) return;
+    const request = parsed.data;
     const { attributeName, tableName } = this.options;
     const items =
       operation === "BatchWriteItem"

@@ -122,6 +122,22 @@ describe("the sweep deletes what has expired, and only that", () => {
     expect(await present("PUT")).toBe(true);
   });
 
+  it("a malformed write naming the attribute is refused by DynamoDB's own validation and changes nothing", async () => {
+    const response = await fetch(services.endpoints.dynamodb, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "DynamoDB_20120810.PutItem",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=local/20300101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: '{"TableName": "expiresAt", not json',
+    });
+    expect(response.status).toBe(400);
+    await put("AFTER-MALFORMED");
+    expect(await present("AFTER-MALFORMED")).toBe(true);
+  });
+
   it("an item whose TTL was moved later after it expired is kept", async () => {
     const at = NEW_YEAR_2030 + 100 * 86_400;
     await put("RENEWED", { expiresAt: at });
