@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import * as z from "zod";
 import { resetAwsClients } from "../functions/adapters/aws-config";
 import { listCycles } from "../functions/adapters/repository";
@@ -96,6 +98,8 @@ async function main() {
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
   const t0 = performance.now();
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+  // As in `npm start`: no EMF lines on stdout, which --json keeps for the report alone.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const prices = pricesSchema.parse(
     JSON.parse(await readFile(join(repoRoot, "bench/aws-prices.json"), "utf8")),
   );
@@ -126,8 +130,12 @@ async function main() {
   const lambdas = new Map<string, FunctionMeter>();
   const dynamo: DynamoDbMeter = { requests: 0, readUnits: 0, writeUnits: 0, unreported: 0 };
   const s3: S3Meter = { putCopyPostList: 0, getAndOther: 0 };
+  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-scale-"));
+  // The table and the buckets on disk (LevelDB, files), as DynamoDB and S3 keep them outside the process: in
+  // memory, dynalite's data alone grew this process by about 0.2 MB per contract.
   const app = await startEmbeddedApp({
     start,
+    dataDir: join(scratch, "data"),
     wrapLambda: meterLambdas(lambdas),
     lambdaConcurrency: opts.lambdaConcurrency,
   });
@@ -136,7 +144,6 @@ async function main() {
   process.env.CONTRACT_OPS_DYNAMODB_ENDPOINT = dynamoProxy.endpoint;
   process.env.CONTRACT_OPS_S3_ENDPOINT = s3Proxy.endpoint;
   resetAwsClients();
-  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-scale-"));
   const parties = new ScaleParties(app, sample);
   try {
     const setupStart = performance.now();
@@ -168,7 +175,10 @@ async function main() {
 
     parties.start(start, end);
     const runStart = performance.now();
+    const memory = sampleMemory(() => app.clock.now());
     await app.clock.runUntil(end);
+    memory.stop();
+    const liveAfterRun = liveMemory();
     const runSeconds = (performance.now() - runStart) / 1000;
     say(`run: ${periods.length} month(s) of virtual time in ${runSeconds.toFixed(1)} s`);
 
@@ -273,6 +283,10 @@ async function main() {
         repliesHandled: phase(["inbound-reply"], inbound),
       },
       peakRssMb: round(process.resourceUsage().maxRSS / 1024, 0),
+      // Where the run's highest sampled RSS was, in virtual time, and how much of it was the JS heap.
+      peakRssDuringRun: memory.peak,
+      // What the process still holds once the run is over, after full garbage collections.
+      liveAfterRun,
       largestHistory: largest,
       executions,
       perContractMonth: {
@@ -309,6 +323,39 @@ async function main() {
     await s3Proxy.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Samples RSS every 100 ms of wall time: the highest, with the virtual instant and the heap then. */
+function sampleMemory(virtualNow: () => Date) {
+  const peak = { rssMb: 0, atVirtual: "", heapUsedMb: 0, externalMb: 0 };
+  const sample = () => {
+    const { rss, heapUsed, external } = process.memoryUsage();
+    if (rss / 1048576 <= peak.rssMb) return;
+    Object.assign(peak, {
+      rssMb: round(rss / 1048576, 0),
+      atVirtual: virtualNow().toISOString(),
+      heapUsedMb: round(heapUsed / 1048576, 0),
+      externalMb: round(external / 1048576, 0),
+    });
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    peak,
+    stop: () => {
+      sample();
+      clearInterval(timer);
+    },
+  };
+}
+
+/** Heap and external memory in use after two full garbage collections (gc exposed at run time). */
+function liveMemory() {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return { heapUsedMb: round(heapUsed / 1048576, 0), externalMb: round(external / 1048576, 0) };
 }
 
 /** Runs `work` on every item, eight at a time (setup only: the run itself is driven by the schedule). */

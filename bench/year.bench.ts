@@ -21,6 +21,8 @@ if (!Number.isInteger(years) || years < 1 || years > 20) {
 }
 
 process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+// As in `npm start`: no EMF metric lines on stdout.
+process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
 const loaded = await loadScenario(SAMPLE_YEAR);
 const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
 let to = parsePeriod(from);
@@ -59,7 +61,8 @@ const [first, last] = [mean(wall.slice(0, 12)), mean(wall.slice(-12))];
 const [firstCpu, lastCpu] = [mean(cpu.slice(0, 12)), mean(cpu.slice(-12))];
 const closed = report.periods.filter((p) => p.closed).length;
 process.stdout.write(
-  `\n${years} year(s) from ${from} to ${to}: ${report.periods.length} periods billed, ${closed} closed, ` +
+  `\n${years} year(s) from ${from} to ${to}: ${years * 12} periods played; ${report.periods.length} periods still ` +
+    `in the table at the end (older ones expired by TTL, R-RETAIN-1), ${closed} of them closed; ` +
     `${report.emailsSent} emails, ${report.stateTransitions} state transitions; ${(totalMs / 1000).toFixed(1)} s wall in all\n` +
     `mean per month, wall: first year ${first.toFixed(0)} ms, last year ${last.toFixed(0)} ms (last/first ${(last / first).toFixed(2)})\n` +
     `mean per month, CPU: first year ${firstCpu.toFixed(0)} ms, last year ${lastCpu.toFixed(0)} ms (last/first ${(lastCpu / firstCpu).toFixed(2)})\n`,

@@ -8,8 +8,11 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 export const contractOpsTable = {
   partitionKey: { name: "PK", type: "S" },
   sortKey: { name: "SK", type: "S" },
-  // Reply keys and inbound-message dedupe items expire (architecture §5). DynamoDB deletes expired items
-  // lazily (up to days later) and dynalite never does, so readers must still check `expiresAt` themselves.
+  // Reply keys and inbound-message dedupe items expire (architecture §5), and so do cycles, audit entries,
+  // outbox emails and ledger entries (R-RETAIN-1, ADRs 0033, 0070): the retention bounds every read of a
+  // contract's history. DynamoDB deletes expired items
+  // lazily (typically within two days; the embedded stack's daily sweep within a day, ADR 0053), so readers
+  // must still check `expiresAt` themselves.
   timeToLiveAttribute: "expiresAt",
   globalSecondaryIndexes: [
     {

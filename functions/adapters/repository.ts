@@ -4,6 +4,7 @@
  */
 
 export * from "./repository/audit";
+export * from "./repository/billed-total";
 export * from "./repository/contracts";
 export * from "./repository/cycles";
 export * from "./repository/ledger";

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REGION, loadAwsConfig, resetAwsClients } from "../../functions/adapters/aws-config";
+import { timeToLiveAttributeOf } from "./dynamodb-ttl";
 import { type FaultPlan, loadFaultPlan } from "./faults";
 import { IamEnforcer, rolesFromTemplate } from "./iam";
 import { inOwnInvokeContext } from "./invoke-store";
@@ -132,8 +133,10 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
           },
         );
   const { operator: operatorPort = 0, ...stackPorts } = options.ports ?? {};
+  const timeToLiveAttribute = timeToLiveAttributeOf(template);
   const stack = await startLocalStack({
     ...(iam ? { iam } : {}),
+    ...(timeToLiveAttribute === undefined ? {} : { timeToLiveAttribute }),
     ...(faults ? { faults } : {}),
     clock,
     invokeLambda,

@@ -12,8 +12,9 @@ import {
   makeDynamoDbClient,
   makeS3Client,
 } from "../../functions/adapters/aws-config";
-import { createTableInput } from "../table-schema";
+import { contractOpsTable, createTableInput } from "../table-schema";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
+import { type SweepResult, TimeToLiveSweeper } from "./dynamodb-ttl";
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
 import { type LocalSentEmail, type SesSandbox, startSesLocal } from "./ses-local";
@@ -50,6 +51,8 @@ export interface LocalServicesOptions {
   onInboundEmail?: (event: SesReceiptEvent) => Promise<void>;
   /** Wraps each inbound message's processing (the virtual clock waits for it). */
   track?: <T>(work: Promise<T>) => Promise<T>;
+  /** The table's TTL attribute (the template's TimeToLiveSpecification): expired items are swept (ADR 0053). */
+  timeToLiveAttribute?: string;
 }
 
 export interface LocalEndpoints {
@@ -71,6 +74,8 @@ export interface LocalServices {
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
   /** An object's body as text, as a Distributed Map's ItemReader reads it (s3:GetObject). */
   readObject(bucket: string, key: string): Promise<string>;
+  /** Deletes the items expired at `now`, as DynamoDB's TTL does; absent when the table has no TTL. */
+  sweepExpiredItems?: (now: Date) => Promise<SweepResult>;
   /** Stops every server, lets accepted inbound messages finish, and removes temporary data. */
   stop(): Promise<void>;
 }
@@ -107,8 +112,25 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
   };
 
   try {
-    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb ?? 0, ...dataPath("dynamodb") });
+    let sweeper: TimeToLiveSweeper | undefined;
+    const dynamodb = await startDynamoDbLocal({
+      port: ports.dynamodb ?? 0,
+      ...dataPath("dynamodb"),
+      ...(options.timeToLiveAttribute === undefined
+        ? {}
+        : { observe: (operation, body) => sweeper?.noteWrite(operation, body) }),
+    });
     closers.push(dynamodb.close);
+    if (options.timeToLiveAttribute !== undefined) {
+      const ttl = new TimeToLiveSweeper({
+        endpoint: dynamodb.endpoint,
+        tableName,
+        keyNames: [contractOpsTable.partitionKey.name, contractOpsTable.sortKey.name],
+        attributeName: options.timeToLiveAttribute,
+      });
+      sweeper = ttl;
+      closers.push(async () => ttl.close());
+    }
     const s3 = await startS3Local({
       port: ports.s3 ?? 0,
       buckets: [mailBucket, usageBucket],
@@ -151,6 +173,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     // Closed first: messages in flight still need S3 and the handler's services.
     closers.push(smtp.close);
 
+    const ttlSweeper = sweeper;
     return {
       endpoints: {
         dynamodb: dynamodb.endpoint,
@@ -168,6 +191,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
         const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return (await object.Body?.transformToString("utf8")) ?? "";
       },
+      ...(ttlSweeper ? { sweepExpiredItems: (now: Date) => ttlSweeper.sweep(now) } : {}),
       stop: stopAll,
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import * as z from "zod";
 import { loadAwsConfig } from "../../functions/adapters/aws-config";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
@@ -16,7 +17,12 @@ type StartSesEmulator = (config: { host: string; port: number }) => Promise<Serv
 /** The part of the emulator's store module used here (its dist/store.d.ts). */
 interface SesEmulatorStore {
   getStoreReadonly(): {
-    emails: { messageId: string; replyTo: string[]; destination: Record<"to" | "cc" | "bcc", string[]> }[];
+    emails: {
+      messageId: string;
+      replyTo: string[];
+      destination: Record<"to" | "cc" | "bcc", string[]>;
+      body: { html?: string; text?: string };
+    }[];
   };
 }
 
@@ -98,6 +104,45 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore, sandbox: Ses
       }
       emulator(req, res);
     });
+  });
+}
+
+/** Bodies shorter than this stay as they are: compressing them would save little. */
+const COMPACT_FROM_CHARS = 2048;
+
+/**
+ * SES keeps no copy of what it sends; the emulator keeps every email for its inbox, and a statement's HTML
+ * (Chinese text, two bytes a character in V8) was the largest thing a contract left in this process (about
+ * 47 KB a month, ADR 0055). Once a request has been answered, the bodies of the emails it stored are kept
+ * deflated, behind an enumerable getter that inflates them on each read: the inbox page, `GET /store` and
+ * `sentEmails` read the same text as before.
+ */
+function compactStoredBodies(server: Server, store: SesEmulatorStore): void {
+  let compacted = 0;
+  const compactNew = () => {
+    const { emails } = store.getStoreReadonly();
+    // clear-store empties the list: start again from its beginning.
+    if (emails.length < compacted) compacted = 0;
+    for (; compacted < emails.length; compacted++) {
+      const body = emails[compacted]?.body;
+      if (!body) continue;
+      for (const part of ["html", "text"] as const) {
+        const text = body[part];
+        if (typeof text !== "string" || text.length < COMPACT_FROM_CHARS) continue;
+        const packed = deflateRawSync(Buffer.from(text, "utf8"));
+        Object.defineProperty(body, part, {
+          enumerable: true,
+          configurable: true,
+          get: () => inflateRawSync(packed).toString("utf8"),
+        });
+      }
+    }
+  };
+  const listeners = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    res.on("finish", compactNew);
+    for (const listener of listeners) listener.call(server, req, res);
   });
 }
 
@@ -197,6 +242,7 @@ export async function startSesLocal(options: { port: number; sandbox?: SesSandbo
   if (!server.listening) throw new PortInUseError("SES (aws-ses-v2-local)", options.port);
   refuseForeignHosts(server);
   keepAllRecipients(server, emulator.store, options.sandbox);
+  compactStoredBodies(server, emulator.store);
   const port = boundPort(server.address());
   const endpoint = `http://${LOCAL_HOST}:${port}`;
 

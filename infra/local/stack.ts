@@ -11,6 +11,7 @@
  */
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
+import { sweepDaily } from "./dynamodb-ttl";
 import { FaultInjector, type FaultPlan } from "./faults";
 import type { IamEnforcer } from "./iam";
 import { LambdaLogStore } from "./lambda-logs";
@@ -97,6 +98,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
     });
+    // A closed execution's history is kept deflated until read (ADR 0055); after the listeners of the close ran.
+    stepFunctions.onExecutionClosed(({ executionArn }) => {
+      setImmediate(() => stepFunctions.compactHistory(executionArn));
+    });
     const redriveAfterSeconds = faults?.plan.redriveAfterSeconds;
     if (redriveAfterSeconds !== undefined) {
       // The operator the alarm wakes (ADR 0024): every execution that failed or timed out is redriven.
@@ -116,6 +121,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new PortInUseError("Step Functions (local runtime)", stepFunctionsPort, { cause: error });
     });
     const startedServices = services;
+    // DynamoDB's TTL on the stack's clock (ADR 0053), when the table has one.
+    const { sweepExpiredItems } = startedServices;
+    const ttlSweep = sweepExpiredItems ? sweepDaily(clock, sweepExpiredItems) : undefined;
     // Installed only once everything is up, so a failed start leaves the process clock alone.
     useClock(clock);
     let stopped = false;
@@ -140,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         try {
           // Let running Lambda tasks and tracked inbound mail finish against live services first; their
           // failures were already reported through runUntil/idle and do not stop the shutdown.
+          ttlSweep?.cancel();
           await clock.idle().catch(() => undefined);
           await api.stop();
           await startedServices.stop();

@@ -25,6 +25,8 @@ const KEPT: Record<string, string> = {
   CONTRACT: "the contract and its parties' business contacts, needed while the contract runs",
   "TERM#": "a term's dates and outcome",
   "CALENDAR#": "the official working-day calendar of a year",
+  BILLED:
+    "R-BUDGET-1's billed total: amounts, period names and thresholds warned, no personal data (ADR 0054)",
 };
 
 let app: EmbeddedApp;

@@ -9,6 +9,7 @@ import { sendEmail } from "../../adapters/mailer";
 import {
   appendAuditEvent,
   type CycleRecord,
+  countBillOnce,
   createCycle,
   findCycle,
   getContract,
@@ -47,6 +48,7 @@ export async function prepareBill(input: { contractId: string; period: string })
       },
       `bill-prepared#${input.period}`,
     );
+    await countBillOnce(input.contractId, input.period, existing.billTotalFen);
     await warnMissingUsage(existing);
     return billSummary(existing);
   }
@@ -104,6 +106,8 @@ export async function prepareBill(input: { contractId: string; period: string })
     },
     `bill-prepared#${input.period}`,
   );
+  // R-BUDGET-1 (ADR 0054): the contract's billed total counts this bill once, keyed by its period.
+  await countBillOnce(input.contractId, input.period, prepared.billTotalFen);
   await warnMissingUsage(prepared);
   return billSummary(prepared);
 }

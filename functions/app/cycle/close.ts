@@ -4,9 +4,10 @@ import { now } from "../../adapters/clock";
 import { sendEmail } from "../../adapters/mailer";
 import {
   appendAuditEvent,
+  billedTotal,
   getContract,
   getCycle,
-  listCycles,
+  markBudgetWarned,
   setCycleFieldsOnce,
 } from "../../adapters/repository";
 import { budgetThresholdsReached } from "../../core/budget";
@@ -49,18 +50,25 @@ export async function closeCycle(input: { contractId: string; period: string }) 
   return { closed: true, adjustmentNextPeriod: adjustmentText };
 }
 
-/** R-BUDGET-1: warn both contacts once at each threshold of the contract total; never block billing. */
+/**
+ * R-BUDGET-1: warn both contacts once at each threshold of the contract total; never block billing. The
+ * total counts every bill prepared (ADR 0054), also those whose cycles TTL has deleted. A threshold is
+ * noted as warned after its email: the outbox key keeps a crash in between from sending twice, and the
+ * note keeps it from being sent again once that outbox item has expired.
+ */
 async function checkBudget(contract: Contract): Promise<void> {
-  const cycles = await listCycles(contract.contractId);
-  const billed = moneyFromFen(cycles.reduce((sum, c) => sum + c.billTotalFen, 0n));
+  const total = await billedTotal(contract.contractId);
+  const billed = moneyFromFen(total.billedFen);
   const budget = parseMoney(contract.budget);
   const percents = contract.rules.budgetWarningPercents.value;
   for (const percent of budgetThresholdsReached(billed.fen, budget.fen, percents)) {
+    if (total.warnedPercents.includes(percent)) continue;
     await sendEmail({
       contractId: contract.contractId,
       emailKey: `budget#${percent}`,
       to: [contract.parties.partyA.contact.email, contract.parties.partyB.contact.email],
       ...emails.budgetWarning(contract, formatMoney(billed), percent),
     });
+    await markBudgetWarned(contract.contractId, percent);
   }
 }

@@ -2,6 +2,7 @@
  * Execution history: appending events to an execution's record, and rendering them as
  * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
  */
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { StatesFailureError, StepFunctionsApiError } from "./errors";
 import { MAX_HISTORY_EVENTS } from "./limits";
 import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
@@ -41,6 +42,32 @@ export function emitExec(
     timestampMs: nowMs,
     type,
     details,
+  });
+}
+
+/**
+ * Keeps a closed execution's events deflated (ADR 0055): a contract's closed cycle held about 25 KB of event
+ * objects for the 90 days it is retained. The first read of `events` (GetExecutionHistory, a redrive)
+ * inflates them back into an array, which then stays until the execution closes again.
+ */
+export function packEvents(exec: ExecutionRecord): void {
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(exec.events), "utf8"));
+  const keep = (events: StoredEvent[]) =>
+    Object.defineProperty(exec, "events", {
+      value: events,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  Object.defineProperty(exec, "events", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const events = JSON.parse(inflateRawSync(packed).toString("utf8")) as StoredEvent[];
+      keep(events);
+      return events;
+    },
+    set: keep,
   });
 }
 

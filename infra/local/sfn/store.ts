@@ -6,7 +6,7 @@
 import { parseDefinition } from "./definition";
 import { MapRunRegistry } from "./distributed-map";
 import { StepFunctionsApiError, ValidationApiError } from "./errors";
-import { paginate, toHistoryEvent } from "./history";
+import { packEvents, paginate, toHistoryEvent } from "./history";
 import { EXECUTION_RETENTION_MS } from "./limits";
 import {
   type ExecutionRecord,
@@ -231,6 +231,12 @@ export class ExecutionStore {
       events: page.items.map((ev) => toHistoryEvent(ev, includeData)),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     };
+  }
+
+  /** Keeps a closed execution's history deflated until it is read again (ADR 0055); a running one is left. */
+  compactHistory(executionArn: string): void {
+    const e = this.executions.get(executionArn);
+    if (e && e.status !== "RUNNING") packEvents(e);
   }
 
   protected machine(arn: string): StateMachineRecord {
