@@ -48,7 +48,7 @@ function breachRef(id: string): string {
   if (detected) return `${month(detected[1] ?? "")}未按${clauseOf(detected[2] ?? "")}约定履行的违约`;
   const ticket = /^ticket:(.+)$/.exec(id);
   if (ticket) return `工单 ${ticket[1]} 超时的违约`;
-  return `违约 ${id}`;
+  return `编号 ${id} 的违约`;
 }
 
 /** Clause 9.3's delivery methods as the renewal reminder names them; `express/same-city` with the region. */
@@ -211,7 +211,7 @@ const PATTERNS: Entry[] = [
   [
     /^re-reconciliation agreed at (\S+): adjustment (\S+) carried to (?:the bill for (\S+)|(the settlement document))$/,
     ([, agreed, adjustment, next, settlement]) =>
-      `重新对账议定金额 ${yuan(agreed ?? "")}：调整 ${yuan(adjustment ?? "")}结转至${settlement ? "结算单" : `${month(next ?? "")}账单`}`,
+      `重新对账议定金额 ${yuan(agreed ?? "")}：${settlement ? "结算单" : `${month(next ?? "")}账单`}${adjustment?.startsWith("-") ? "调减" : "调增"} ${yuan(adjustment?.replace(/^-/, "") ?? "")}`,
   ],
   [
     /^deadlines moved by the official (\d{4}) calendar: (.+)$/s,

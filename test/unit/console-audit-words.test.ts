@@ -86,6 +86,56 @@ describe("the audit history in Chinese (R-NOTICE-4, R-BANK-1, R-FM-1, R-BREACH-1
     );
   });
 
+  it("texts a short run does not write: renewal, termination, settlement, the calendar, a held bill", () => {
+    // Each English text as its audit call writes it; each Chinese by hand (9.3: 专人递送 is delivered on
+    // the day; 多退少补 at the end; a 2026 holiday moving a payment deadline).
+    const cases: Array<[string, string]> = [
+      [
+        "renewal reminder sent for term 1: notice must be deemed delivered by 2026-05-31",
+        "已发送第 1 期续约提醒：不续约书面通知须于 2026年5月31日前视为送达",
+      ],
+      [
+        "no written non-renewal notice by the deadline: renewed for term 2 from 2026-07-01",
+        "期限内未收到不续约书面通知：合同自 2026年7月1日起自动续约为第 2 期",
+      ],
+      [
+        "contract ended early on 2025-11-14 by the written termination notice of 2025-10-21; the last period is settled both ways and the SMS access code is taken back",
+        "合同依 2025年10月21日发出的书面解除通知于 2025年11月14日提前终止；最后一个账期多退少补，收回短信接入号",
+      ],
+      [
+        "written termination notice recorded for term 1: personal dispatched 2025-10-21, deemed delivered 2025-10-21, in time for an end on 2025-11-14",
+        "已登记第 1 期的书面解除通知：专人递送 2025年10月21日发出，视为 2025年10月21日送达，可于 2025年11月14日终止合同",
+      ],
+      ["settlement document: refund 120.00", "结算单：乙方退还甲方 120.00 元（多退少补）"],
+      ["settlement document: nothing to settle", "结算单：多退少补后无需结算"],
+      [
+        "deadlines moved by the official 2026 calendar: payment due 2026-02-13T23:59:59+08:00 → 2026-02-24T23:59:59+08:00",
+        "按国家公布的 2026 年节假日安排调整期限：付款期限 2026年2月13日 23:59（北京时间） → 2026年2月24日 23:59（北京时间）",
+      ],
+      [
+        "bill held for the missing usage file(s) voice, sms: checked each working day until 2025-10-15",
+        "缺少语音话单、短信话单，账单暂缓出具：每个工作日检查一次，至 2025年10月15日止",
+      ],
+      [
+        "re-reconciliation agreed at 3808.85: adjustment -200.47 carried to the bill for 2025-11",
+        "重新对账议定金额 3,808.85 元：2025年11月账单调减 200.47 元",
+      ],
+      [
+        "reply received after the reconciliation deadline (confirmed); recorded as late",
+        "对账期限届满后收到回复（确认账单）：记为逾期回复",
+      ],
+      [
+        "payment 2025-09#payment#002 recorded: 100.00 on 2025-10-20T10:00:00+08:00 — overpayment: 100.00 carried as a credit to the next bill",
+        "已登记付款 2025-09#payment#002：100.00 元，付款时间 2025年10月20日 10:00（北京时间）——多付 100.00 元，结转抵扣下期账单",
+      ],
+      [
+        "cure confirmed in writing for breach 2025-09-statement-detail on 2025-10-17 — after the cure deadline 2025-10-16",
+        "2025年10月17日书面确认已纠正：编号 2025-09-statement-detail 的违约（晚于纠正期限 2025年10月16日）",
+      ],
+    ];
+    for (const [what, words] of cases) expect(auditWhatZh(what), what).toBe(words);
+  });
+
   it("rejects a text no entry knows: shown in English, marked, never dropped; English pages unchanged", () => {
     const future = "a sentence a later change writes";
     expect(auditWhatZh(future)).toBeUndefined();
