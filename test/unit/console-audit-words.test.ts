@@ -132,6 +132,30 @@ describe("the audit history in Chinese (R-NOTICE-4, R-BANK-1, R-FM-1, R-BREACH-1
         "cure confirmed in writing for breach 2025-09-statement-detail on 2025-10-17 — after the cure deadline 2025-10-16",
         "2025年10月17日书面确认已纠正：编号 2025-09-statement-detail 的违约（晚于纠正期限 2025年10月16日）",
       ],
+      [
+        "a written notice deemed delivered in time for term 1 was recorded after the renewal: undid the automatic renewal of term 1 into term 2 (from 2026-07-01); the contract ends on 2026-06-30",
+        "自动续约后登记了视为按时送达的第 1 期不续约书面通知：撤销第 1 期续为第 2 期（自 2026年7月1日起）的自动续约，合同于 2026年6月30日终止",
+      ],
+      [
+        "contract ended at the end of term 1 (2026-06-30); the last period is settled both ways and the SMS access code is taken back",
+        "合同于第 1 期届满（2026年6月30日）终止；最后一个账期多退少补，收回短信接入号",
+      ],
+      [
+        "personal data deleted on request: 4 usage files of the periods through 2025-10",
+        "应要求删除个人信息：截至2025年10月各账期的 4 个话单文件",
+      ],
+      [
+        "inbound reply not acted on: 发件人（SES 收到的信封发件人）不是合同指定的联系人",
+        "收到的回复未予处理：发件人（SES 收到的信封发件人）不是合同指定的联系人",
+      ],
+      [
+        "payment 2025-09#payment#001 went to account ****0919, not to Party B's account in force (none) on 2025-10-20",
+        "付款 2025-09#payment#001 付入账户 ****0919，而非 2025年10月20日有效的乙方账户（当日无有效账户）（合同第四条4.9款）",
+      ],
+      [
+        "Party A requested to add sms at 0.05 on 2025-10-21, confirmed by Party B on 2025-10-21: in force from 2025-12-01",
+        "甲方于 2025年10月21日申请新增短信业务（单价 0.05 元），乙方于 2025年10月21日确认：自 2025年12月1日起生效",
+      ],
     ];
     for (const [what, words] of cases) expect(auditWhatZh(what), what).toBe(words);
   });
