@@ -277,3 +277,9 @@ export function tv(lang: Lang, family: string, value: string): string {
   const key = `${family}.${value}`;
   return key in WORDS ? t(lang, key as Word) : value;
 }
+
+/** The Chinese of a family's word written in English in a stored record ("SMS gateway fault" → 短信网关故障). */
+export function zhOfEnglish(family: string, english: string): string | undefined {
+  const entry = Object.entries(WORDS).find(([key, [, en]]) => key.startsWith(`${family}.`) && en === english);
+  return entry?.[1][0];
+}

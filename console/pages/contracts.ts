@@ -7,6 +7,7 @@ import {
 } from "../../functions/app/console-model";
 import { breachDescription } from "../../functions/app/email-views/cycle";
 import { formatFen } from "../../functions/core/money";
+import { auditWhatCell } from "../audit-words";
 import { beijingTime, escapeHtml, href, table } from "../html";
 import { type Lang, t, tv } from "../i18n";
 import { breachRegisterTable, obligationSections } from "./obligations";
@@ -265,7 +266,7 @@ export function contractPage(lang: Lang, detail: ContractDetail, options: Contra
       options.standalone
         ? escapeHtml(r.sesMessageId)
         : emailLink(lang, id, `received:${r.sesMessageId}`, r.sesMessageId),
-      escapeHtml(r.what),
+      auditWhatCell(lang, r.what),
     ]),
     "received",
   );
@@ -329,7 +330,7 @@ ${detail.periods.map((p) => periodSection(lang, p, detail)).join("\n")}
       beijingTime(e.at),
       escapeHtml(e.period ?? "-"),
       escapeHtml(e.operator ? `${e.who} (${e.operator})` : e.who),
-      escapeHtml(e.what),
+      auditWhatCell(lang, e.what),
       e.rule ? ruleAndClause(lang, e.rule) : "-",
     ]),
     "history",

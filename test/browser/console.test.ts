@@ -333,6 +333,38 @@ describe("the console in a browser", () => {
     await english.close();
   });
 
+  it("the contract page's audit history and replies read in Chinese, in English with ?lang=en", async () => {
+    const page = await open(`/contracts/${report.contractId}`);
+    const whats = (selector: string, column: number) =>
+      page.$$eval(
+        `${selector} tbody tr`,
+        (trs, i) => trs.map((tr) => (tr.children[i]?.textContent ?? "").trim()),
+        column,
+      );
+    // The scenario's bank change: Party B's new account, notified 10-10 and used from 10-20 (4.9, the
+    // register above shows the day); the account masked as stored.
+    const history = await whats("table.history", 3);
+    expect(history).toContain(
+      "乙方于 2025年10月10日书面通知变更银行账户为 ************5678（招商银行股份有限公司长春分行）：自 2025年10月20日起生效",
+    );
+    expect(await page.$$("table.history .untranslated, table.received .untranslated")).toHaveLength(0);
+    // September's reply: 97 % of the bill, within the 5 % of 4.6, so the bill stands.
+    expect((await whats("table.received", 3))[0]).toMatch(
+      /^收到对账回复：差异在5%以内，以账单为准（甲方金额 /,
+    );
+    await page.$eval("table.history", (e) => e.scrollIntoView());
+    await shot(page, "contract-history");
+    await page.close();
+    const english = await open(`/contracts/${report.contractId}?lang=en`);
+    const englishHistory = await english.$$eval("table.history tbody tr", (trs) =>
+      trs.map((tr) => (tr.children[3]?.textContent ?? "").trim()),
+    );
+    expect(englishHistory).toContain(
+      "Party B notified a new bank account ************5678 (招商银行股份有限公司长春分行) on 2025-10-10: in force from 2025-10-20",
+    );
+    await english.close();
+  });
+
   it("after time moves on into the next month, the open cycle shows what it waits for and until when", async () => {
     const page = await open("/");
     await page.$eval("input[name=to][type=date]", (input) => {

@@ -38,14 +38,14 @@ export interface RenewalReminderEmailInput {
   noticeAddresses: { partyA: NoticeAddressView; partyB: NoticeAddressView };
 }
 
-const METHODS: Record<DeliveryMethod, string> = {
+export const METHODS: Record<DeliveryMethod, string> = {
   personal: "专人递送",
   fax: "传真",
   express: "特快专递",
   registered: "挂号信",
 };
 
-const REGIONS: Record<DeliveryRegion, string> = {
+export const REGIONS: Record<DeliveryRegion, string> = {
   "same-city": "本市",
   mainland: "国内其他地区",
   "hk-macao-taiwan": "港、澳、台地区",
