@@ -17,7 +17,7 @@ import { type ContractDetail, contractDetail } from "../../functions/app/console
 import { loadContract } from "../../functions/core/contract";
 import { runContractYear } from "../../infra/local/contract-year";
 import { parseScenario } from "../../infra/local/scenario/load";
-import { SAMPLE_CONTRACT } from "../e2e/harness";
+import { SAMPLE_CONTRACT } from "./harness";
 
 // biome-ignore lint/suspicious/noExplicitAny: scenario JSON files, merged here before parseScenario checks them
 type Json = Record<string, any>;
