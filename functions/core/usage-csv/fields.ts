@@ -115,6 +115,23 @@ export function isPhoneNumber(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * Where a phone number (as isPhoneNumber) starting at `s` ends: the first byte after its digits, before
+ * `last`; -1 when fewer than 3 or more than 20 digits are there or they reach `last`. Nothing at or after
+ * `last` is read. The byte where it ends is the caller's to check.
+ */
+export function phoneNumberEnd(b: Uint8Array, s: number, last: number): number {
+  if (s >= last) return -1;
+  const start = b[s] === 43 ? s + 1 : s;
+  let i = start;
+  while (i < last) {
+    const d = (b[i] as number) - 48;
+    if (d < 0 || d > 9) break;
+    i++;
+  }
+  return i >= last || i - start < 3 || i - start > 20 ? -1 : i;
+}
+
 export function bytesEqual(b: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
   if (e - s !== word.length) return false;
   for (let i = 0; i < word.length; i++) if (b[s + i] !== word[i]) return false;
