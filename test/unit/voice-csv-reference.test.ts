@@ -1,0 +1,221 @@
+/**
+ * The voice CDR reader against a reference written here the obvious way (split lines, regex, Number, Date.UTC)
+ * from docs/usage-csv.md and the contract (4.1: 语音通话费 0.06元/分, 被叫免费; R-PRICE-2: every started minute
+ * billed), on random files of plain, odd and broken records cut into random chunks: the same calls, the same
+ * rejections with the same lines and reasons, the same count, the same money. The reader's fast path for plain
+ * records (ADR 0056) must agree with the general path everywhere, chunk boundaries included.
+ */
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseContract } from "../../functions/core/contract";
+import { rateUsage } from "../../functions/core/rating";
+import { scanVoiceCsv, VOICE_HEADER } from "../../functions/core/usage-csv";
+
+const contract = parseContract(
+  JSON.parse(readFileSync(new URL("../../contracts/11NA0700211920254001.json", import.meta.url), "utf8")),
+);
+const PERIOD = "2025-09";
+const PERIOD_START_MS = Date.UTC(2025, 8, 1) - 8 * 3600_000;
+const PERIOD_END_MS = Date.UTC(2025, 9, 1) - 8 * 3600_000;
+
+type Call = { line: number; startMs: number; seconds: number; outbound: boolean };
+type Outcome = { calls: Call[]; rejected: Array<{ line: number; reason: string }>; records: number };
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+
+/** The instant in epoch ms, or undefined: the calendar checked by Date.UTC giving the same day back. */
+function referenceInstant(text: string): number | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  // A colon-less offset is exactly 4 digits and one with a colon 2+2; the regex admits both spellings.
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const dayMs = Date.UTC(year, month - 1, day);
+  if (new Date(dayMs).getUTCDate() !== day || day < 1) return undefined;
+  const millis = Number((m[7] ?? "").slice(0, 3).padEnd(3, "0"));
+  let offsetMinutes = 0;
+  if (m[8] !== "Z") {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 18 || om > 59) return undefined;
+    offsetMinutes = (m[9] === "+" ? 1 : -1) * (oh * 60 + om);
+  }
+  return dayMs + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+}
+
+const PHONE = /^\+?\d{3,20}$/;
+
+/** The reference reader: the files here quote a field only whole and without commas or quotes inside. */
+function referenceRead(body: string): Outcome {
+  const out: Outcome = { calls: [], rejected: [], records: 0 };
+  const lines = body.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  lines.forEach((raw, index) => {
+    const line = index + 2;
+    out.records++;
+    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const reject = (reason: string) => out.rejected.push({ line, reason });
+    if (text === "") return reject("empty line");
+    const fields = text.split(",").map((f) => (/^"[^"]*"$/.test(f) ? f.slice(1, -1) : f));
+    if (fields.length !== 5) return reject(`wrong number of fields (expected 5, got ${fields.length})`);
+    const [at, seconds, direction, calling, called] = fields as [string, string, string, string, string];
+    const startMs = referenceInstant(at);
+    if (startMs === undefined) return reject("call_start is not an ISO-8601 instant with offset");
+    if (!/^\d{1,9}$/.test(seconds)) return reject("duration_seconds is not a non-negative whole number");
+    if (direction !== "outbound" && direction !== "inbound")
+      return reject("direction must be outbound or inbound");
+    if (!PHONE.test(calling)) return reject("calling_number is not a phone number");
+    if (!PHONE.test(called)) return reject("called_number is not a phone number");
+    if (startMs < PERIOD_START_MS || startMs >= PERIOD_END_MS) return reject(`outside period ${PERIOD}`);
+    out.calls.push({ line, startMs, seconds: Number(seconds), outbound: direction === "outbound" });
+  });
+  return out;
+}
+
+async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
+  const out: Outcome = { calls: [], rejected: [], records: 0 };
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let from = 0;
+    for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+      yield bytes.subarray(from, cut);
+      from = cut;
+    }
+    yield bytes.subarray(from);
+  }
+  const summary = await scanVoiceCsv(
+    chunks(),
+    {
+      call: (startMs, seconds, outbound, line) => out.calls.push({ line, startMs, seconds, outbound }),
+      reject: (line, reason) => out.rejected.push({ line, reason }),
+    },
+    { period: PERIOD },
+  );
+  out.records = summary.records;
+  return out;
+}
+
+const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+const plainInstant = fc
+  .record({ day: fc.integer({ min: 0, max: 31 }), hour: two(23), minute: two(59), second: two(59) })
+  .map(({ day, hour, minute, second }) => {
+    // Day 0 and day 31 are the days either side of September: outside the period.
+    const date =
+      day === 0 ? "2025-08-31" : day === 31 ? "2025-10-01" : `2025-09-${String(day).padStart(2, "0")}`;
+    return `${date}T${hour}:${minute}:${second}+08:00`;
+  });
+const oddInstant = fc.oneof(
+  plainInstant.map((t) => t.replace("+08:00", "Z")),
+  plainInstant.map((t) => t.replace("+08:00", "+0800")),
+  plainInstant.map((t) => t.replace("+08:00", "-05:30")),
+  fc
+    .tuple(plainInstant, fc.stringMatching(/^\d{1,5}$/))
+    .map(([t, fraction]) => t.replace("+08:00", `.${fraction}+08:00`)),
+  plainInstant.map((t) => t.replace("+08:00", "")),
+  plainInstant.map((t) => t.replace("T", " ")),
+  fc.constantFrom(
+    "2025-09-31T10:00:00+08:00",
+    "2025-02-29T10:00:00+08:00",
+    "2025-09-10T24:00:00+08:00",
+    "2025-09-10T10:60:00+08:00",
+    "2025-09-10T10:00:00+19:00",
+    "2025-09-10T10:00:00+08:0",
+    "2025-09-10T10:00:00.+08:00",
+    "1969-12-31T23:59:59Z",
+    "",
+  ),
+);
+const seconds = fc.oneof(
+  { weight: 6, arbitrary: fc.nat(7200).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom("0", "999999999", "1000000000", "-1", "1.5", "", " 60", "07") },
+);
+const direction = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom("outbound", "inbound") },
+  { weight: 1, arbitrary: fc.constantFrom("Outbound", "outbounds", "inbound ", "in", "", "outbou") },
+);
+const phone = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^\+?\d{3,20}$/) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[+\d a-z\r-]{0,23}$/) },
+  { weight: 1, arbitrary: fc.constantFrom("139\r0", "+861\r39", "1390\r\r", "1390\r", "12") },
+);
+const quoted = (field: fc.Arbitrary<string>) =>
+  fc.tuple(field, fc.nat(9)).map(([f, q]) => (q === 0 && !/[",]/.test(f) ? `"${f}"` : f));
+const record = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.tuple(plainInstant, seconds, direction, phone, phone).map((fields) => fields.join(",")),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(quoted(oddInstant), quoted(seconds), quoted(direction), quoted(phone), quoted(phone))
+      .map((fields) => fields.join(",")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(plainInstant, seconds, direction, phone, phone, fc.nat(4))
+      .map(([a, b, c, d, e, n]) => [a, b, c, d, e].slice(0, n).join(",") || ","),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constant(""),
+      fc.stringMatching(/^[\d:T+,a-z\r-]{0,40}$/),
+      fc.tuple(plainInstant, phone).map(([a, p]) => `${a},60,outbound,${p},${p},extra`),
+    ),
+  },
+);
+const file = fc.record({
+  records: fc.array(fc.tuple(record, fc.boolean()), { maxLength: 80 }),
+  finalNewline: fc.boolean(),
+  cuts: fc.array(fc.nat(20_000), { maxLength: 6 }),
+});
+
+function body(records: Array<[string, boolean]>, finalNewline: boolean): string {
+  const text = records.map(([r, crlf]) => `${r}${crlf ? "\r\n" : "\n"}`).join("");
+  return finalNewline || text === "" ? text : text.replace(/\r?\n$/, "");
+}
+
+describe("voice CDR reader against the reference (ADR 0056)", () => {
+  it("reads random files, cut anywhere, exactly as the reference does", async () => {
+    await fc.assert(
+      fc.asyncProperty(file, async ({ records, finalNewline, cuts }) => {
+        const text = body(records, finalNewline);
+        const bytes = new TextEncoder().encode(`${VOICE_HEADER}\n${text}`);
+        expect(await read(bytes, cuts)).toEqual(referenceRead(text));
+      }),
+      { numRuns: 400, seed: 56 },
+    );
+  });
+
+  it("rates random files to the reference's money: 0.06 per started minute of outbound calls (4.1)", async () => {
+    const empty = await rateUsage({
+      contract,
+      period: PERIOD,
+      voice: [new TextEncoder().encode(VOICE_HEADER)],
+    });
+    await fc.assert(
+      fc.asyncProperty(file, async ({ records, finalNewline }) => {
+        const text = body(records, finalNewline);
+        const reference = referenceRead(text);
+        const minutes = reference.calls
+          .filter((c) => c.outbound)
+          .reduce((sum, c) => sum + Math.ceil(c.seconds / 60), 0);
+        const statement = await rateUsage({
+          contract,
+          period: PERIOD,
+          voice: [new TextEncoder().encode(`${VOICE_HEADER}\n${text}`)],
+        });
+        // 6 fen a minute, added to the month's other lines (those of a month with no calls).
+        const fen = (amount: string) => BigInt(amount.replace(".", ""));
+        expect(fen(statement.total)).toBe(fen(empty.total) + BigInt(minutes) * 6n);
+        expect(statement.usage.voiceRecords).toBe(reference.records);
+        expect(statement.usage.voiceOutboundCalls).toBe(reference.calls.filter((c) => c.outbound).length);
+        expect(statement.usage.voiceInboundCalls).toBe(reference.calls.filter((c) => !c.outbound).length);
+        expect(statement.rejectedCount).toBe(reference.rejected.length);
+      }),
+      { numRuns: 150, seed: 560 },
+    );
+  });
+});
