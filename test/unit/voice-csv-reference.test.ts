@@ -29,7 +29,14 @@ function referenceInstant(text: string): number | undefined {
   const m = INSTANT.exec(text);
   if (!m) return undefined;
   // A colon-less offset is exactly 4 digits and one with a colon 2+2; the regex admits both spellings.
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
   const dayMs = Date.UTC(year, month - 1, day);
   if (new Date(dayMs).getUTCDate() !== day || day < 1) return undefined;
@@ -46,31 +53,41 @@ function referenceInstant(text: string): number | undefined {
 
 const PHONE = /^\+?\d{3,20}$/;
 
-/** The reference reader: the files here quote a field only whole and without commas or quotes inside. */
+type Accepted = { startMs: number; seconds: number; outbound: boolean };
+
+/** One record's rejection reason, or the call it is. Fields are quoted here only whole, with no comma or quote inside. */
+function referenceRecord(text: string): string | Accepted {
+  if (text === "") return "empty line";
+  const fields = text.split(",").map((f) => (/^"[^"]*"$/.test(f) ? f.slice(1, -1) : f));
+  if (fields.length !== 5) return `wrong number of fields (expected 5, got ${fields.length})`;
+  const [at, seconds, direction, calling, called] = fields as [string, string, string, string, string];
+  const startMs = referenceInstant(at);
+  if (startMs === undefined) return "call_start is not an ISO-8601 instant with offset";
+  if (!/^\d{1,9}$/.test(seconds)) return "duration_seconds is not a non-negative whole number";
+  if (direction !== "outbound" && direction !== "inbound") return "direction must be outbound or inbound";
+  if (!PHONE.test(calling)) return "calling_number is not a phone number";
+  if (!PHONE.test(called)) return "called_number is not a phone number";
+  if (startMs < PERIOD_START_MS || startMs >= PERIOD_END_MS) return `outside period ${PERIOD}`;
+  return { startMs, seconds: Number(seconds), outbound: direction === "outbound" };
+}
+
+/** The reference reader: one record a line (the header is line 1), a trailing CR dropped. */
 function referenceRead(body: string): Outcome {
   const out: Outcome = { calls: [], rejected: [], records: 0 };
   const lines = body.split("\n");
   if (lines.at(-1) === "") lines.pop();
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const line = index + 2;
     out.records++;
-    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const reject = (reason: string) => out.rejected.push({ line, reason });
-    if (text === "") return reject("empty line");
-    const fields = text.split(",").map((f) => (/^"[^"]*"$/.test(f) ? f.slice(1, -1) : f));
-    if (fields.length !== 5) return reject(`wrong number of fields (expected 5, got ${fields.length})`);
-    const [at, seconds, direction, calling, called] = fields as [string, string, string, string, string];
-    const startMs = referenceInstant(at);
-    if (startMs === undefined) return reject("call_start is not an ISO-8601 instant with offset");
-    if (!/^\d{1,9}$/.test(seconds)) return reject("duration_seconds is not a non-negative whole number");
-    if (direction !== "outbound" && direction !== "inbound")
-      return reject("direction must be outbound or inbound");
-    if (!PHONE.test(calling)) return reject("calling_number is not a phone number");
-    if (!PHONE.test(called)) return reject("called_number is not a phone number");
-    if (startMs < PERIOD_START_MS || startMs >= PERIOD_END_MS) return reject(`outside period ${PERIOD}`);
-    out.calls.push({ line, startMs, seconds: Number(seconds), outbound: direction === "outbound" });
-  });
+    const result = referenceRecord(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    if (typeof result === "string") out.rejected.push({ line, reason: result });
+    else out.calls.push({ line, ...result });
+  }
   return out;
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
 
 async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
@@ -193,7 +210,7 @@ describe("voice CDR reader against the reference (ADR 0056)", () => {
     const empty = await rateUsage({
       contract,
       period: PERIOD,
-      voice: [new TextEncoder().encode(VOICE_HEADER)],
+      voice: once(new TextEncoder().encode(VOICE_HEADER)),
     });
     await fc.assert(
       fc.asyncProperty(file, async ({ records, finalNewline }) => {
@@ -205,7 +222,7 @@ describe("voice CDR reader against the reference (ADR 0056)", () => {
         const statement = await rateUsage({
           contract,
           period: PERIOD,
-          voice: [new TextEncoder().encode(`${VOICE_HEADER}\n${text}`)],
+          voice: once(new TextEncoder().encode(`${VOICE_HEADER}\n${text}`)),
         });
         // 6 fen a minute, added to the month's other lines (those of a month with no calls).
         const fen = (amount: string) => BigInt(amount.replace(".", ""));
