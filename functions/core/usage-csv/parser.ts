@@ -10,7 +10,7 @@ import {
   isPhoneNumber,
   OUTBOUND,
   parseCount,
-  parseInstantBytes,
+  InstantReader,
   phoneNumberEnd,
   UPLINK,
 } from "./fields";
@@ -32,6 +32,7 @@ const utf8 = new TextDecoder();
 
 abstract class UsageCsvParser implements RecordFields {
   protected readonly tokenizer: RecordTokenizer;
+  protected readonly instants = new InstantReader();
   private buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
@@ -86,6 +87,21 @@ abstract class UsageCsvParser implements RecordFields {
   }
 
   push(chunk: Uint8Array): void {
+    // The record cut by the previous chunk's end is completed from this chunk's first line, joined to it
+    // alone; copying the whole chunk behind it would copy every byte of the file once more (ADR 0056). The
+    // reading does not depend on where chunks are cut, so this is the same as two chunks.
+    if (this.carry) {
+      const lf = chunk.indexOf(LF);
+      if (lf >= 0 && lf + 1 < chunk.length) {
+        this.take(chunk.subarray(0, lf + 1));
+        this.take(chunk.subarray(lf + 1));
+        return;
+      }
+    }
+    this.take(chunk);
+  }
+
+  private take(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     // Every buffer is read as a plain Uint8Array, never as a Buffer (the stream's chunks) in one call and a
     // Uint8Array (a carried record joined to the next chunk) in the next: the byte readers then see one kind
@@ -207,7 +223,7 @@ export class VoiceCsvParser extends UsageCsvParser {
 
   protected row(b: Uint8Array, line: number): string | undefined {
     const { starts, ends } = this.tokenizer;
-    const startMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
+    const startMs = this.instants.read(b, starts[0] as number, ends[0] as number);
     if (Number.isNaN(startMs)) return "call_start is not an ISO-8601 instant with offset";
     const duration = parseCount(b, starts[1] as number, ends[1] as number);
     if (duration < 0) return "duration_seconds is not a non-negative whole number";
@@ -255,7 +271,7 @@ export class VoiceCsvParser extends UsageCsvParser {
           if (e >= last) return p;
         }
       }
-      const startMs = parseInstantBytes(b, p, e);
+      const startMs = this.instants.read(b, p, e);
       if (Number.isNaN(startMs) || startMs < periodStartMs || startMs >= periodEndMs) return p;
       // duration_seconds: 1–9 digits (parseCount).
       const durationStart = e + 1;
@@ -320,7 +336,7 @@ export class SmsCsvParser extends UsageCsvParser {
 
   protected row(b: Uint8Array, line: number): string | undefined {
     const { starts, ends } = this.tokenizer;
-    const sentMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
+    const sentMs = this.instants.read(b, starts[0] as number, ends[0] as number);
     if (Number.isNaN(sentMs)) return "sent_at is not an ISO-8601 instant with offset";
     if (!isPhoneNumber(b, starts[1] as number, ends[1] as number)) {
       return "recipient is not a phone number";
