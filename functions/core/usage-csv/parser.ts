@@ -6,11 +6,11 @@ import {
   bytesEqual,
   DOWNLINK,
   INBOUND,
+  InstantReader,
   invalidUtf8At,
   isPhoneNumber,
   OUTBOUND,
   parseCount,
-  InstantReader,
   phoneNumberEnd,
   UPLINK,
 } from "./fields";
