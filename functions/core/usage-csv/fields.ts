@@ -114,9 +114,20 @@ export class InstantReader {
   read(b: Uint8Array, s: number, e: number): number {
     if (e - s < 20) return Number.NaN;
     const date = this.date;
-    let same = !Number.isNaN(this.dateMs);
-    for (let i = 0; same && i < 10; i++) same = b[s + i] === date[i];
-    if (!same) {
+    // Unrolled, the day's digits first (what changes from one record to the next).
+    if (
+      Number.isNaN(this.dateMs) ||
+      b[s + 9] !== date[9] ||
+      b[s + 8] !== date[8] ||
+      b[s + 6] !== date[6] ||
+      b[s + 5] !== date[5] ||
+      b[s + 3] !== date[3] ||
+      b[s + 2] !== date[2] ||
+      b[s + 1] !== date[1] ||
+      b[s] !== date[0] ||
+      b[s + 4] !== date[4] ||
+      b[s + 7] !== date[7]
+    ) {
       const ms = utcMidnightMs(b, s);
       if (Number.isNaN(ms)) return Number.NaN;
       for (let i = 0; i < 10; i++) date[i] = b[s + i] as number;
@@ -164,6 +175,33 @@ export function phoneNumberEnd(b: Uint8Array, s: number, last: number): number {
     i++;
   }
   return i >= last || i - start < 3 || i - start > 20 ? -1 : i;
+}
+
+/** Whether `b[s, s + 8)` is "outbound" (OUTBOUND), unrolled for the voice fast path. */
+export function isOutboundAt(b: Uint8Array, s: number): boolean {
+  return (
+    b[s] === 111 &&
+    b[s + 1] === 117 &&
+    b[s + 2] === 116 &&
+    b[s + 3] === 98 &&
+    b[s + 4] === 111 &&
+    b[s + 5] === 117 &&
+    b[s + 6] === 110 &&
+    b[s + 7] === 100
+  );
+}
+
+/** Whether `b[s, s + 7)` is "inbound" (INBOUND), unrolled for the voice fast path. */
+export function isInboundAt(b: Uint8Array, s: number): boolean {
+  return (
+    b[s] === 105 &&
+    b[s + 1] === 110 &&
+    b[s + 2] === 98 &&
+    b[s + 3] === 111 &&
+    b[s + 4] === 117 &&
+    b[s + 5] === 110 &&
+    b[s + 6] === 100
+  );
 }
 
 export function bytesEqual(b: Uint8Array, s: number, e: number, word: Uint8Array): boolean {

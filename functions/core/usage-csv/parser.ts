@@ -8,6 +8,8 @@ import {
   INBOUND,
   InstantReader,
   invalidUtf8At,
+  isInboundAt,
+  isOutboundAt,
   isPhoneNumber,
   OUTBOUND,
   parseCount,
@@ -285,11 +287,11 @@ export class VoiceCsvParser extends UsageCsvParser {
       // direction: exactly outbound or inbound.
       const directionStart = i + 1;
       const outbound = b[directionStart] === 111;
-      const directionEnd = directionStart + (outbound ? OUTBOUND.length : INBOUND.length);
+      const directionEnd = directionStart + (outbound ? 8 : 7);
       if (
         directionEnd >= last ||
         b[directionEnd] !== COMMA ||
-        !bytesEqual(b, directionStart, directionEnd, outbound ? OUTBOUND : INBOUND)
+        !(outbound ? isOutboundAt(b, directionStart) : isInboundAt(b, directionStart))
       ) {
         return p;
       }
