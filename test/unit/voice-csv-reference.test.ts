@@ -206,6 +206,45 @@ describe("voice CDR reader against the reference (ADR 0056)", () => {
     );
   });
 
+  it("refuses a byte that is not UTF-8 with its line and byte offset, after any number of plain records", async () => {
+    const broken = fc.record({
+      records: fc.array(
+        fc
+          .tuple(plainInstant, fc.nat(7200), phone)
+          .map(([at, sec, p]) => `${at},${sec},outbound,${p},1390000`),
+        { minLength: 1, maxLength: 60 },
+      ),
+      at: fc.nat(),
+      column: fc.nat(),
+      byte: fc.constantFrom(0xff, 0xc3, 0x80, 0xed),
+      cuts: fc.array(fc.nat(8_000), { maxLength: 6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(broken, async ({ records, at, column, byte, cuts }) => {
+        const index = at % records.length;
+        const record = records[index] as string;
+        const head = `${VOICE_HEADER}\n${records
+          .slice(0, index)
+          .map((r) => `${r}\n`)
+          .join("")}`;
+        const cut = column % record.length;
+        const encode = (text: string) => new TextEncoder().encode(text);
+        const before = encode(`${head}${record.slice(0, cut)}`);
+        const after = encode(
+          `${record.slice(cut)}\n${records
+            .slice(index + 1)
+            .map((r) => `${r}\n`)
+            .join("")}`,
+        );
+        const bytes = new Uint8Array([...before, byte, ...after]);
+        await expect(read(bytes, cuts)).rejects.toThrow(
+          `voice CDR file is not valid UTF-8 at line ${index + 2}, byte offset ${before.length}:`,
+        );
+      }),
+      { numRuns: 200, seed: 5600 },
+    );
+  });
+
   it("rates random files to the reference's money: 0.06 per started minute of outbound calls (4.1)", async () => {
     const empty = await rateUsage({
       contract,

@@ -144,8 +144,10 @@ abstract class UsageCsvParser implements RecordFields {
     // UTF-8 is checked for all whole lines of the buffer at once (natively); only when that finds an
     // invalid byte are records checked one by one, which names its line and byte offset. A line feed
     // never occurs inside a multi-byte sequence, so cutting after the last one splits no character.
+    // The fast path reads ASCII records only, so the check waits for the first record the general path reads,
+    // from there on (ADR 0056).
     const wholeLines = final ? len : b.lastIndexOf(LF) + 1;
-    const validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
+    let validUpTo = -1;
     while (pos < len) {
       if (this.headerSeen) {
         pos = this.plainRecords(b, pos, len);
@@ -168,6 +170,7 @@ abstract class UsageCsvParser implements RecordFields {
         return pos;
       }
       const line = this.line;
+      if (validUpTo < 0) validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
       const invalid = next <= validUpTo ? -1 : invalidUtf8At(b, pos, next);
       if (invalid >= 0) {
         throw new UsageFileError(
