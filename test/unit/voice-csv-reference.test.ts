@@ -19,7 +19,8 @@ const PERIOD = "2025-09";
 const PERIOD_START_MS = Date.UTC(2025, 8, 1) - 8 * 3600_000;
 const PERIOD_END_MS = Date.UTC(2025, 9, 1) - 8 * 3600_000;
 
-type Call = { line: number; startMs: number; seconds: number; outbound: boolean };
+/** `fields`: each field's text as the visitor reads it (R-CALL-1 counts calls by their numbers). */
+type Call = { line: number; startMs: number; seconds: number; outbound: boolean; fields: string[] };
 type Outcome = { calls: Call[]; rejected: Array<{ line: number; reason: string }>; records: number };
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
@@ -53,7 +54,7 @@ function referenceInstant(text: string): number | undefined {
 
 const PHONE = /^\+?\d{3,20}$/;
 
-type Accepted = { startMs: number; seconds: number; outbound: boolean };
+type Accepted = Omit<Call, "line">;
 
 /** One record's rejection reason, or the call it is. Fields are quoted here only whole, with no comma or quote inside. */
 function referenceRecord(text: string): string | Accepted {
@@ -68,7 +69,7 @@ function referenceRecord(text: string): string | Accepted {
   if (!PHONE.test(calling)) return "calling_number is not a phone number";
   if (!PHONE.test(called)) return "called_number is not a phone number";
   if (startMs < PERIOD_START_MS || startMs >= PERIOD_END_MS) return `outside period ${PERIOD}`;
-  return { startMs, seconds: Number(seconds), outbound: direction === "outbound" };
+  return { startMs, seconds: Number(seconds), outbound: direction === "outbound", fields };
 }
 
 /** The reference reader: one record a line (the header is line 1), a trailing CR dropped. */
@@ -103,7 +104,14 @@ async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
   const summary = await scanVoiceCsv(
     chunks(),
     {
-      call: (startMs, seconds, outbound, line) => out.calls.push({ line, startMs, seconds, outbound }),
+      call: (startMs, seconds, outbound, line, record) =>
+        out.calls.push({
+          line,
+          startMs,
+          seconds,
+          outbound,
+          fields: [0, 1, 2, 3, 4].map((f) => record.text(f)),
+        }),
       reject: (line, reason) => out.rejected.push({ line, reason }),
     },
     { period: PERIOD },
