@@ -44,7 +44,7 @@ export class ContractWindow {
  */
 function inexact(): UsageFileError {
   return new UsageFileError(
-    "the file's billed quantity passes 2^53 − 1 units, beyond what is counted exactly: no real month has this much usage",
+    "the file's billed quantity passes 2^53 − 1 units, more than is counted exactly (no real month has this much)",
   );
 }
 

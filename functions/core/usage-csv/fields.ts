@@ -45,7 +45,10 @@ function utcMidnightMs(b: Uint8Array, s: number): number {
   return daysFromCivil(year, month, day) * DAY_MS;
 }
 
-/** What follows the date of an instant `b[s, e)`: `THH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` → ms after its date's midnight UTC, or NaN. */
+/**
+ * What follows the date of an instant `b[s, e)`, `THH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`, as ms after the
+ * date's midnight UTC, or NaN.
+ */
 function afterMidnightMs(b: Uint8Array, s: number, e: number): number {
   const hour = twoDigits(b, s + 11);
   const minute = twoDigits(b, s + 14);
