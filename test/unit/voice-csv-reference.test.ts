@@ -188,6 +188,17 @@ const record = fc.oneof(
       fc.constant(""),
       fc.stringMatching(/^[\d:T+,a-z\r-]{0,40}$/),
       fc.tuple(plainInstant, phone).map(([a, p]) => `${a},60,outbound,${p},${p},extra`),
+      // A record broken by a line feed, anywhere or in place of a comma: two lines, each read on its own.
+      fc.tuple(oddInstant, seconds, phone, fc.nat(), fc.boolean()).map(([a, sec, p, at, atComma]) => {
+        const fields = [a, sec, "outbound", p, "1390000"];
+        if (atComma) {
+          const cut = 1 + (at % (fields.length - 1));
+          return `${fields.slice(0, cut).join(",")}\n${fields.slice(cut).join(",")}`;
+        }
+        const whole = fields.join(",");
+        const cut = at % (whole.length + 1);
+        return `${whole.slice(0, cut)}\n${whole.slice(cut)}`;
+      }),
     ),
   },
 );
@@ -212,6 +223,22 @@ describe("voice CDR reader against the reference (ADR 0056)", () => {
       }),
       { numRuns: 400, seed: 56 },
     );
+  });
+
+  it("reads an instant alone on its line (a length other than 20 or 25 bytes) as a record of one field", async () => {
+    // Found by comparing the reader before and after its fast path on mutated files: a line feed ended the
+    // instant's field and the next line's fields were taken as the same record's.
+    const text = [
+      "2025-09-18T13:01:14+0800",
+      "3672,outbound,123930039,13719790752",
+      "2025-09-18T13:01:14.25+08:00",
+      "60,outbound,123930039,13719790752",
+      "2025-09-18T13:01:14+08:00,60,outbound,123930039,13719790752",
+      "",
+    ].join("\n");
+    const outcome = await read(new TextEncoder().encode(`${VOICE_HEADER}\n${text}`), []);
+    expect(outcome).toEqual(referenceRead(text));
+    expect(outcome.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5]);
   });
 
   it("refuses a byte that is not UTF-8 with its line and byte offset, after any number of plain records", async () => {

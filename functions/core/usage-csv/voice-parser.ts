@@ -69,7 +69,8 @@ export class VoiceCsvParser extends UsageCsvParser {
         if (b[e] !== COMMA) {
           e = p;
           while (e < last && b[e] !== COMMA && b[e] !== LF) e++;
-          if (e >= last) return p;
+          // A line feed ends the record there: one field, the general path's to reject.
+          if (e >= last || b[e] !== COMMA) return p;
         }
       }
       const startMs = this.instants.read(b, p, e);
