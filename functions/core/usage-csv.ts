@@ -19,5 +19,6 @@
 export * from "./usage-csv/encoding";
 export { parseInstantBytes } from "./usage-csv/fields";
 export * from "./usage-csv/format";
-export * from "./usage-csv/parser";
 export * from "./usage-csv/records";
+export * from "./usage-csv/sms-parser";
+export * from "./usage-csv/voice-parser";

@@ -5,7 +5,7 @@
  */
 import { type PriceSegment, segmentAt } from "../changes";
 import { smsPartsForSignatureLength } from "../sms";
-import type { SmsVisitor, VoiceVisitor } from "../usage-csv";
+import { type SmsVisitor, UsageFileError, type VoiceVisitor } from "../usage-csv";
 import type { RejectionLog } from "./rejection-log";
 
 /**
@@ -37,6 +37,18 @@ export class ContractWindow {
 }
 
 /**
+ * Counts are numbers, added once per record, and become bigint once per bill line (./bill-lines): exact while
+ * they stay whole numbers up to 2^53 − 1 (ADR 0056). A record adds at most 10^9 (a 9-digit duration or
+ * character count), so a count that passes the limit has just done so, by less than 2^53: it is refused
+ * before it can round.
+ */
+function inexact(): UsageFileError {
+  return new UsageFileError(
+    "the file's billed quantity passes 2^53 − 1 units, more than is counted exactly (no real month has this much)",
+  );
+}
+
+/**
  * The billable quantity of one usage file: its trial part (R-TRIAL-1, Party B's) and its billed part, also
  * per price segment of the period (R-CHANGE-1): each record at the price in force on its day.
  */
@@ -52,9 +64,12 @@ export class BillableCount {
   add(instantMs: number, quantity: number, trial: boolean): void {
     if (trial) {
       this.trial += quantity;
+      if (this.trial > Number.MAX_SAFE_INTEGER) throw inexact();
       return;
     }
     this.billed += quantity;
+    // A segment's count is at most the billed count, so this one check keeps every count exact.
+    if (this.billed > Number.MAX_SAFE_INTEGER) throw inexact();
     const segment = this.segments.length > 1 ? segmentAt(this.segments, instantMs) : 0;
     this.billedBySegment[segment] = (this.billedBySegment[segment] ?? 0) + quantity;
   }

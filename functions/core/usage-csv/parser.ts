@@ -1,43 +1,33 @@
-/** The streaming driver: header check, record loop with line numbers, and the voice and SMS row rules. */
+/**
+ * The streaming driver: header check and the record loop with line numbers. The row rules are in ./voice-parser
+ * and ./sms-parser.
+ */
 
 import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
-import {
-  bytesEqual,
-  DOWNLINK,
-  INBOUND,
-  invalidUtf8At,
-  isPhoneNumber,
-  OUTBOUND,
-  parseCount,
-  parseInstantBytes,
-  UPLINK,
-} from "./fields";
+import { InstantReader, invalidUtf8At } from "./fields";
 import {
   MAX_RECORD_BYTES,
   type RecordFields,
   type ScanSummary,
-  SMS_HEADER,
-  SMS_HEADER_WITH_CATEGORY,
-  type SmsVisitor,
   type UsageCsvOptions,
   UsageFileError,
-  VOICE_HEADER,
-  type VoiceVisitor,
 } from "./format";
 import { LF, QUOTE, RecordTokenizer } from "./tokenizer";
 
 const utf8 = new TextDecoder();
 
-abstract class UsageCsvParser implements RecordFields {
+/** What both usage files share; a subclass adds its header and its row rules (./voice-parser, ./sms-parser). */
+export abstract class UsageCsvParser implements RecordFields {
   protected readonly tokenizer: RecordTokenizer;
+  protected readonly instants = new InstantReader();
   private buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
   protected readonly endMs: number;
   protected readonly outsideReason: string;
   private carry: Uint8Array | undefined;
-  private line = 1;
+  protected line = 1;
   /** File offset of the buffer being processed (for the byte offset of invalid UTF-8). */
   private bufferStart = 0;
   private headerSeen = false;
@@ -75,9 +65,36 @@ abstract class UsageCsvParser implements RecordFields {
   /** Validates the fields of one data record and reports it to the visitor; returns the rejection reason if any. */
   protected abstract row(b: Uint8Array, line: number): string | undefined;
 
+  /**
+   * The fast path (ADR 0056): reads the records from `pos` on, as long as each is one the general path would
+   * accept as it stands, and returns where it stopped; the general path takes the record there. Counts
+   * `records` and `line` for what it read. The default reads none.
+   */
+  protected plainRecords(_b: Uint8Array, pos: number, _len: number): number {
+    return pos;
+  }
+
   push(chunk: Uint8Array): void {
+    // The record cut by the previous chunk's end is completed from this chunk's first line, joined to it
+    // alone; copying the whole chunk behind it would copy every byte of the file once more (ADR 0056). The
+    // reading does not depend on where chunks are cut, so this is the same as two chunks.
+    if (this.carry) {
+      const lf = chunk.indexOf(LF);
+      if (lf >= 0 && lf + 1 < chunk.length) {
+        this.take(chunk.subarray(0, lf + 1));
+        this.take(chunk.subarray(lf + 1));
+        return;
+      }
+    }
+    this.take(chunk);
+  }
+
+  private take(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let buffer = chunk;
+    // Every buffer is read as a plain Uint8Array, never as a Buffer (the stream's chunks) in one call and a
+    // Uint8Array (a carried record joined to the next chunk) in the next: the byte readers then see one kind
+    // of object and stay optimised (ADR 0056).
+    let buffer = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.carry) {
       buffer = new Uint8Array(this.carry.length + chunk.length);
       buffer.set(this.carry);
@@ -113,9 +130,15 @@ abstract class UsageCsvParser implements RecordFields {
     // UTF-8 is checked for all whole lines of the buffer at once (natively); only when that finds an
     // invalid byte are records checked one by one, which names its line and byte offset. A line feed
     // never occurs inside a multi-byte sequence, so cutting after the last one splits no character.
+    // The fast path reads ASCII records only, so the check waits for the first record the general path reads,
+    // from there on (ADR 0056).
     const wholeLines = final ? len : b.lastIndexOf(LF) + 1;
-    const validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
+    let validUpTo = -1;
     while (pos < len) {
+      if (this.headerSeen) {
+        pos = this.plainRecords(b, pos, len);
+        if (pos >= len) break;
+      }
       const next = t.next(b, pos, len, final);
       if (next < 0) {
         if (len - pos > MAX_RECORD_BYTES) {
@@ -133,6 +156,7 @@ abstract class UsageCsvParser implements RecordFields {
         return pos;
       }
       const line = this.line;
+      if (validUpTo < 0) validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
       const invalid = next <= validUpTo ? -1 : invalidUtf8At(b, pos, next);
       if (invalid >= 0) {
         throw new UsageFileError(
@@ -178,98 +202,4 @@ abstract class UsageCsvParser implements RecordFields {
     this.width = text.split(",").length;
     this.headerSeen = true;
   }
-}
-
-export class VoiceCsvParser extends UsageCsvParser {
-  constructor(
-    private readonly visitor: VoiceVisitor,
-    options: UsageCsvOptions = {},
-  ) {
-    super([VOICE_HEADER], "voice CDR", -1, options, (line, reason) => visitor.reject(line, reason));
-  }
-
-  protected row(b: Uint8Array, line: number): string | undefined {
-    const { starts, ends } = this.tokenizer;
-    const startMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
-    if (Number.isNaN(startMs)) return "call_start is not an ISO-8601 instant with offset";
-    const duration = parseCount(b, starts[1] as number, ends[1] as number);
-    if (duration < 0) return "duration_seconds is not a non-negative whole number";
-    const ds = starts[2] as number;
-    const de = ends[2] as number;
-    const outbound = bytesEqual(b, ds, de, OUTBOUND);
-    if (!outbound && !bytesEqual(b, ds, de, INBOUND)) {
-      return "direction must be outbound or inbound";
-    }
-    if (!isPhoneNumber(b, starts[3] as number, ends[3] as number)) {
-      return "calling_number is not a phone number";
-    }
-    if (!isPhoneNumber(b, starts[4] as number, ends[4] as number)) {
-      return "called_number is not a phone number";
-    }
-    if (startMs < this.startMs || startMs >= this.endMs) return this.outsideReason;
-    this.visitor.call(startMs, duration, outbound, line, this);
-    return undefined;
-  }
-}
-
-export class SmsCsvParser extends UsageCsvParser {
-  constructor(
-    private readonly visitor: SmsVisitor,
-    options: UsageCsvOptions = {},
-  ) {
-    // Field 3 (content) is the only one measured; its text is never materialised.
-    super([SMS_HEADER, SMS_HEADER_WITH_CATEGORY], "SMS log", 3, options, (line, reason) =>
-      visitor.reject(line, reason),
-    );
-  }
-
-  protected row(b: Uint8Array, line: number): string | undefined {
-    const { starts, ends } = this.tokenizer;
-    const sentMs = parseInstantBytes(b, starts[0] as number, ends[0] as number);
-    if (Number.isNaN(sentMs)) return "sent_at is not an ISO-8601 instant with offset";
-    if (!isPhoneNumber(b, starts[1] as number, ends[1] as number)) {
-      return "recipient is not a phone number";
-    }
-    const ds = starts[2] as number;
-    const de = ends[2] as number;
-    const downlink = bytesEqual(b, ds, de, DOWNLINK);
-    if (!downlink && !bytesEqual(b, ds, de, UPLINK)) {
-      return "direction must be downlink or uplink";
-    }
-    const contentFilled = (ends[3] as number) > (starts[3] as number);
-    const countFilled = (ends[4] as number) > (starts[4] as number);
-    if (contentFilled === countFilled) {
-      return "exactly one of content and content_chars must be filled";
-    }
-    let chars = this.tokenizer.chars;
-    if (countFilled) {
-      chars = parseCount(b, starts[4] as number, ends[4] as number);
-      if (chars < 0) return "content_chars is not a non-negative whole number";
-    }
-    if (sentMs < this.startMs || sentMs >= this.endMs) return this.outsideReason;
-    this.visitor.message(sentMs, chars, downlink, line, this);
-    return undefined;
-  }
-}
-
-/** Reads a whole voice CDR stream into a visitor. Memory: one chunk plus one partial record. */
-export async function scanVoiceCsv(
-  source: AsyncIterable<Uint8Array>,
-  visitor: VoiceVisitor,
-  options: UsageCsvOptions = {},
-): Promise<ScanSummary> {
-  const parser = new VoiceCsvParser(visitor, options);
-  for await (const chunk of source) parser.push(chunk);
-  return parser.end();
-}
-
-/** Reads a whole SMS log stream into a visitor. Memory: one chunk plus one partial record. */
-export async function scanSmsCsv(
-  source: AsyncIterable<Uint8Array>,
-  visitor: SmsVisitor,
-  options: UsageCsvOptions = {},
-): Promise<ScanSummary> {
-  const parser = new SmsCsvParser(visitor, options);
-  for await (const chunk of source) parser.push(chunk);
-  return parser.end();
 }

@@ -1,7 +1,8 @@
 /** Record-by-record views of usage streams (convenience; rating uses the visitor form). */
 
 import type { CsvRejection, UsageCsvOptions } from "./format";
-import { SmsCsvParser, VoiceCsvParser } from "./parser";
+import { SmsCsvParser } from "./sms-parser";
+import { VoiceCsvParser } from "./voice-parser";
 
 export type VoiceRecord = {
   kind: "call";

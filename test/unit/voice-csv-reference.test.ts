@@ -1,0 +1,312 @@
+/**
+ * The voice CDR reader against a reference written here the obvious way (split lines, regex, Number, Date.UTC)
+ * from docs/usage-csv.md and the contract (4.1: 语音通话费 0.06元/分, 被叫免费; R-PRICE-2: every started minute
+ * billed), on random files of plain, odd and broken records cut into random chunks: the same calls, the same
+ * rejections with the same lines and reasons, the same count, the same money. The reader's fast path for plain
+ * records (ADR 0056) must agree with the general path everywhere, chunk boundaries included.
+ */
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseContract } from "../../functions/core/contract";
+import { rateUsage } from "../../functions/core/rating";
+import { scanVoiceCsv, VOICE_HEADER } from "../../functions/core/usage-csv";
+
+const contract = parseContract(
+  JSON.parse(readFileSync(new URL("../../contracts/11NA0700211920254001.json", import.meta.url), "utf8")),
+);
+const PERIOD = "2025-09";
+const PERIOD_START_MS = Date.UTC(2025, 8, 1) - 8 * 3600_000;
+const PERIOD_END_MS = Date.UTC(2025, 9, 1) - 8 * 3600_000;
+
+/** `fields`: each field's text as the visitor reads it (R-CALL-1 counts calls by their numbers). */
+type Call = { line: number; startMs: number; seconds: number; outbound: boolean; fields: string[] };
+type Outcome = { calls: Call[]; rejected: Array<{ line: number; reason: string }>; records: number };
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+
+/** The instant in epoch ms, or undefined: the calendar checked by Date.UTC giving the same day back. */
+function referenceInstant(text: string): number | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  // A colon-less offset is exactly 4 digits and one with a colon 2+2; the regex admits both spellings.
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const dayMs = Date.UTC(year, month - 1, day);
+  if (new Date(dayMs).getUTCDate() !== day || day < 1) return undefined;
+  const millis = Number((m[7] ?? "").slice(0, 3).padEnd(3, "0"));
+  let offsetMinutes = 0;
+  if (m[8] !== "Z") {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 18 || om > 59) return undefined;
+    offsetMinutes = (m[9] === "+" ? 1 : -1) * (oh * 60 + om);
+  }
+  return dayMs + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+}
+
+const PHONE = /^\+?\d{3,20}$/;
+
+type Accepted = Omit<Call, "line">;
+
+/** One record's rejection reason, or the call it is. Fields are quoted here only whole, with no comma or quote inside. */
+function referenceRecord(text: string): string | Accepted {
+  if (text === "") return "empty line";
+  const fields = text.split(",").map((f) => (/^"[^"]*"$/.test(f) ? f.slice(1, -1) : f));
+  if (fields.length !== 5) return `wrong number of fields (expected 5, got ${fields.length})`;
+  const [at, seconds, direction, calling, called] = fields as [string, string, string, string, string];
+  const startMs = referenceInstant(at);
+  if (startMs === undefined) return "call_start is not an ISO-8601 instant with offset";
+  if (!/^\d{1,9}$/.test(seconds)) return "duration_seconds is not a non-negative whole number";
+  if (direction !== "outbound" && direction !== "inbound") return "direction must be outbound or inbound";
+  if (!PHONE.test(calling)) return "calling_number is not a phone number";
+  if (!PHONE.test(called)) return "called_number is not a phone number";
+  if (startMs < PERIOD_START_MS || startMs >= PERIOD_END_MS) return `outside period ${PERIOD}`;
+  return { startMs, seconds: Number(seconds), outbound: direction === "outbound", fields };
+}
+
+/** The reference reader: one record a line (the header is line 1), a trailing CR dropped. */
+function referenceRead(body: string): Outcome {
+  const out: Outcome = { calls: [], rejected: [], records: 0 };
+  const lines = body.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  for (const [index, raw] of lines.entries()) {
+    const line = index + 2;
+    out.records++;
+    const result = referenceRecord(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    if (typeof result === "string") out.rejected.push({ line, reason: result });
+    else out.calls.push({ line, ...result });
+  }
+  return out;
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
+  const out: Outcome = { calls: [], rejected: [], records: 0 };
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let from = 0;
+    for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+      yield bytes.subarray(from, cut);
+      from = cut;
+    }
+    yield bytes.subarray(from);
+  }
+  const summary = await scanVoiceCsv(
+    chunks(),
+    {
+      call: (startMs, seconds, outbound, line, record) =>
+        out.calls.push({
+          line,
+          startMs,
+          seconds,
+          outbound,
+          fields: [0, 1, 2, 3, 4].map((f) => record.text(f)),
+        }),
+      reject: (line, reason) => out.rejected.push({ line, reason }),
+    },
+    { period: PERIOD },
+  );
+  out.records = summary.records;
+  return out;
+}
+
+const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+const plainInstant = fc
+  .record({ day: fc.integer({ min: 0, max: 31 }), hour: two(23), minute: two(59), second: two(59) })
+  .map(({ day, hour, minute, second }) => {
+    // Day 0 and day 31 are the days either side of September: outside the period.
+    const date =
+      day === 0 ? "2025-08-31" : day === 31 ? "2025-10-01" : `2025-09-${String(day).padStart(2, "0")}`;
+    return `${date}T${hour}:${minute}:${second}+08:00`;
+  });
+const oddInstant = fc.oneof(
+  plainInstant.map((t) => t.replace("+08:00", "Z")),
+  plainInstant.map((t) => t.replace("+08:00", "+0800")),
+  plainInstant.map((t) => t.replace("+08:00", "-05:30")),
+  fc
+    .tuple(plainInstant, fc.stringMatching(/^\d{1,5}$/))
+    .map(([t, fraction]) => t.replace("+08:00", `.${fraction}+08:00`)),
+  plainInstant.map((t) => t.replace("+08:00", "")),
+  plainInstant.map((t) => t.replace("T", " ")),
+  fc.constantFrom(
+    "2025-09-31T10:00:00+08:00",
+    "2025-02-29T10:00:00+08:00",
+    "2025-09-10T24:00:00+08:00",
+    "2025-09-10T10:60:00+08:00",
+    "2025-09-10T10:00:00+19:00",
+    "2025-09-10T10:00:00+08:0",
+    "2025-09-10T10:00:00.+08:00",
+    "1969-12-31T23:59:59Z",
+    "",
+  ),
+);
+const seconds = fc.oneof(
+  { weight: 6, arbitrary: fc.nat(7200).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom("0", "999999999", "1000000000", "-1", "1.5", "", " 60", "07") },
+);
+const direction = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom("outbound", "inbound") },
+  { weight: 1, arbitrary: fc.constantFrom("Outbound", "outbounds", "inbound ", "in", "", "outbou") },
+);
+const phone = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^\+?\d{3,20}$/) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[+\d a-z\r-]{0,23}$/) },
+  { weight: 1, arbitrary: fc.constantFrom("139\r0", "+861\r39", "1390\r\r", "1390\r", "12") },
+);
+const quoted = (field: fc.Arbitrary<string>) =>
+  fc.tuple(field, fc.nat(9)).map(([f, q]) => (q === 0 && !/[",]/.test(f) ? `"${f}"` : f));
+const record = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.tuple(plainInstant, seconds, direction, phone, phone).map((fields) => fields.join(",")),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(quoted(oddInstant), quoted(seconds), quoted(direction), quoted(phone), quoted(phone))
+      .map((fields) => fields.join(",")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(plainInstant, seconds, direction, phone, phone, fc.nat(4))
+      .map(([a, b, c, d, e, n]) => [a, b, c, d, e].slice(0, n).join(",") || ","),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.constant(""),
+      fc.stringMatching(/^[\d:T+,a-z\r-]{0,40}$/),
+      fc.tuple(plainInstant, phone).map(([a, p]) => `${a},60,outbound,${p},${p},extra`),
+      // A record broken by a line feed, anywhere or in place of a comma: two lines, each read on its own.
+      fc.tuple(oddInstant, seconds, phone, fc.nat(), fc.boolean()).map(([a, sec, p, at, atComma]) => {
+        const fields = [a, sec, "outbound", p, "1390000"];
+        if (atComma) {
+          const cut = 1 + (at % (fields.length - 1));
+          return `${fields.slice(0, cut).join(",")}\n${fields.slice(cut).join(",")}`;
+        }
+        const whole = fields.join(",");
+        const cut = at % (whole.length + 1);
+        return `${whole.slice(0, cut)}\n${whole.slice(cut)}`;
+      }),
+    ),
+  },
+);
+const file = fc.record({
+  records: fc.array(fc.tuple(record, fc.boolean()), { maxLength: 80 }),
+  finalNewline: fc.boolean(),
+  cuts: fc.array(fc.nat(20_000), { maxLength: 6 }),
+});
+
+function body(records: Array<[string, boolean]>, finalNewline: boolean): string {
+  const text = records.map(([r, crlf]) => `${r}${crlf ? "\r\n" : "\n"}`).join("");
+  return finalNewline || text === "" ? text : text.replace(/\r?\n$/, "");
+}
+
+describe("voice CDR reader against the reference (ADR 0056)", () => {
+  it("reads random files, cut anywhere, exactly as the reference does", async () => {
+    await fc.assert(
+      fc.asyncProperty(file, async ({ records, finalNewline, cuts }) => {
+        const text = body(records, finalNewline);
+        const bytes = new TextEncoder().encode(`${VOICE_HEADER}\n${text}`);
+        expect(await read(bytes, cuts)).toEqual(referenceRead(text));
+      }),
+      { numRuns: 400, seed: 56 },
+    );
+  });
+
+  it("reads an instant alone on its line (a length other than 20 or 25 bytes) as a record of one field", async () => {
+    // Found by comparing the reader before and after its fast path on mutated files: a line feed ended the
+    // instant's field and the next line's fields were taken as the same record's.
+    const text = [
+      "2025-09-18T13:01:14+0800",
+      "3672,outbound,123930039,13719790752",
+      "2025-09-18T13:01:14.25+08:00",
+      "60,outbound,123930039,13719790752",
+      "2025-09-18T13:01:14+08:00,60,outbound,123930039,13719790752",
+      "",
+    ].join("\n");
+    const outcome = await read(new TextEncoder().encode(`${VOICE_HEADER}\n${text}`), []);
+    expect(outcome).toEqual(referenceRead(text));
+    expect(outcome.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5]);
+  });
+
+  it("refuses a byte that is not UTF-8 with its line and byte offset, after any number of plain records", async () => {
+    const broken = fc.record({
+      records: fc.array(
+        fc
+          .tuple(plainInstant, fc.nat(7200), phone)
+          .map(([at, sec, p]) => `${at},${sec},outbound,${p},1390000`),
+        { minLength: 1, maxLength: 60 },
+      ),
+      at: fc.nat(),
+      column: fc.nat(),
+      byte: fc.constantFrom(0xff, 0xc3, 0x80, 0xed),
+      cuts: fc.array(fc.nat(8_000), { maxLength: 6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(broken, async ({ records, at, column, byte, cuts }) => {
+        const index = at % records.length;
+        const record = records[index] as string;
+        const head = `${VOICE_HEADER}\n${records
+          .slice(0, index)
+          .map((r) => `${r}\n`)
+          .join("")}`;
+        const cut = column % record.length;
+        const encode = (text: string) => new TextEncoder().encode(text);
+        const before = encode(`${head}${record.slice(0, cut)}`);
+        const after = encode(
+          `${record.slice(cut)}\n${records
+            .slice(index + 1)
+            .map((r) => `${r}\n`)
+            .join("")}`,
+        );
+        const bytes = new Uint8Array([...before, byte, ...after]);
+        await expect(read(bytes, cuts)).rejects.toThrow(
+          `voice CDR file is not valid UTF-8 at line ${index + 2}, byte offset ${before.length}:`,
+        );
+      }),
+      { numRuns: 200, seed: 5600 },
+    );
+  });
+
+  it("rates random files to the reference's money: 0.06 per started minute of outbound calls (4.1)", async () => {
+    const empty = await rateUsage({
+      contract,
+      period: PERIOD,
+      voice: once(new TextEncoder().encode(VOICE_HEADER)),
+    });
+    await fc.assert(
+      fc.asyncProperty(file, async ({ records, finalNewline }) => {
+        const text = body(records, finalNewline);
+        const reference = referenceRead(text);
+        const minutes = reference.calls
+          .filter((c) => c.outbound)
+          .reduce((sum, c) => sum + Math.ceil(c.seconds / 60), 0);
+        const statement = await rateUsage({
+          contract,
+          period: PERIOD,
+          voice: once(new TextEncoder().encode(`${VOICE_HEADER}\n${text}`)),
+        });
+        // 6 fen a minute, added to the month's other lines (those of a month with no calls).
+        const fen = (amount: string) => BigInt(amount.replace(".", ""));
+        expect(fen(statement.total)).toBe(fen(empty.total) + BigInt(minutes) * 6n);
+        expect(statement.usage.voiceRecords).toBe(reference.records);
+        expect(statement.usage.voiceOutboundCalls).toBe(reference.calls.filter((c) => c.outbound).length);
+        expect(statement.usage.voiceInboundCalls).toBe(reference.calls.filter((c) => !c.outbound).length);
+        expect(statement.rejectedCount).toBe(reference.rejected.length);
+      }),
+      { numRuns: 150, seed: 560 },
+    );
+  });
+});
