@@ -242,6 +242,10 @@ const WORDS = {
     "No complaints feed was uploaded, so there is no throttling timeline (npm run ops -- upload-usage --complaints):",
   ],
   throttleUnreadable: ["用户投诉记录无法读取", "The complaints feed does not read"],
+  throttleDenied: [
+    "无权读取用户投诉记录（S3 拒绝访问：所用凭证缺少 s3:GetObject 权限；缺少 s3:ListBucket 时，文件不存在 S3 也如此回答）：",
+    "These credentials may not read the complaints feed (S3 AccessDenied: no s3:GetObject; without s3:ListBucket S3 also answers so for a feed never uploaded):",
+  ],
   throttleFeed: ["用户投诉记录（本端口的投诉条数）", "Complaints feed (complaints about this port)"],
   throttleStripLabel: ["每日短信端口速率", "the SMS port's rate each day"],
   throttleNotYet: ["：尚未到来", ": not yet"],

@@ -88,6 +88,9 @@ export function throttleSection(lang: Lang, contractId: string, view: PortThrott
   if (view.feed === "none") {
     return `${heading}<p class="throttle-no-feed">${t(lang, "throttleNoFeed")} ${feedKey}</p>`;
   }
+  if (view.feed === "denied") {
+    return `${heading}${port}<p class="throttle-no-feed overdue">${t(lang, "throttleDenied")} ${feedKey}</p>`;
+  }
   if (view.feed === "unreadable") {
     return `${heading}${port}<p class="throttle-no-feed overdue">${t(lang, "throttleUnreadable")} ${feedKey}: ${escapeHtml(view.reason)}</p>`;
   }

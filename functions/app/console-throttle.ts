@@ -86,6 +86,11 @@ export type PortThrottleView = { port: string; management: PortManagement } & (
   | { feed: "none" }
   /** A feed put into the bucket by hand that does not read (the upload command checks it): the reason. */
   | { feed: "unreadable"; reason: string }
+  /**
+   * S3 answered 403 AccessDenied: the console's credentials may not s3:GetObject the feed (or, without
+   * s3:ListBucket, it does not exist — S3 then answers 403, not 404). The page still draws and says so.
+   */
+  | { feed: "denied" }
   | { feed: "read"; complaints: number; strips: ThrottleStrip[] }
 );
 
@@ -97,7 +102,13 @@ export async function portThrottle(
 ): Promise<PortThrottleView> {
   const port = contract.access.smsAccessCode;
   const management = contract.access.portManagement;
-  const csv = await storedComplaints(contract.contractId);
+  let csv: string | undefined;
+  try {
+    csv = await storedComplaints(contract.contractId);
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    return { port, management, feed: "denied" };
+  }
   if (csv === undefined) return { port, management, feed: "none" };
   let complaints: Complaint[];
   try {
@@ -120,4 +131,9 @@ export async function portThrottle(
       asOf,
     }),
   };
+}
+
+function isAccessDenied(error: unknown): boolean {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return failure.name === "AccessDenied" || failure.$metadata?.httpStatusCode === 403;
 }
