@@ -77,20 +77,29 @@ export async function usageFilePresent(
     const name = (error as Error).name;
     if (name === "NotFound" || name === "NoSuchKey") return false;
     // A HEAD answer has no body, so the SDK cannot name S3's 403 ("Unknown"); say what it means here.
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)
-      throw new UsageAccessDeniedError(usageObjectKey(contractId, period, kind), error);
+    if (isAccessDenied(error))
+      throw new UsageAccessDeniedError(usageObjectKey(contractId, period, kind), "HeadObject", error);
     throw error;
   }
 }
 
-/** S3 refused to say whether a usage file exists: the function's role may not s3:GetObject it (ADR 0025). */
+/**
+ * S3 answered 403: the caller may not s3:GetObject the object — or, without s3:ListBucket, it does not exist
+ * (S3 answers 403 rather than 404 then; ADR 0025).
+ */
 export class UsageAccessDeniedError extends Error {
   override name = "AccessDenied";
-  constructor(key: string, cause: unknown) {
-    super(`S3 answered 403 to HeadObject of ${key}: the role may not s3:GetObject the usage files`, {
+  constructor(key: string, operation: "HeadObject" | "GetObject", cause: unknown) {
+    super(`S3 answered 403 to ${operation} of ${key}: the role may not s3:GetObject the usage files`, {
       cause,
     });
   }
+}
+
+/** S3's 403, named (GetObject: AccessDenied) or not (HeadObject has no body to name it). */
+function isAccessDenied(error: unknown): boolean {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return failure.name === "AccessDenied" || failure.$metadata?.httpStatusCode === 403;
 }
 
 /**
@@ -164,6 +173,8 @@ export async function storedComplaints(contractId: string): Promise<string | und
     return (await result.Body?.transformToString("utf8")) ?? undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
+    if (isAccessDenied(error))
+      throw new UsageAccessDeniedError(complaintsKey(contractId), "GetObject", error);
     throw error;
   }
 }

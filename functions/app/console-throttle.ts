@@ -4,7 +4,7 @@
  * contract's stored complaints feed (`usage/<contractId>/complaints.csv`). The rule itself is
  * core/sms-governance/throttle.ts; this only reads the feed and cuts the timeline into periods.
  */
-import { storedComplaints } from "../adapters/usage-store";
+import { storedComplaints, UsageAccessDeniedError } from "../adapters/usage-store";
 import type { Contract } from "../core/contract";
 import {
   type Complaint,
@@ -106,7 +106,7 @@ export async function portThrottle(
   try {
     csv = await storedComplaints(contract.contractId);
   } catch (error) {
-    if (!isAccessDenied(error)) throw error;
+    if (!(error instanceof UsageAccessDeniedError)) throw error;
     return { port, management, feed: "denied" };
   }
   if (csv === undefined) return { port, management, feed: "none" };
@@ -131,9 +131,4 @@ export async function portThrottle(
       asOf,
     }),
   };
-}
-
-function isAccessDenied(error: unknown): boolean {
-  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return failure.name === "AccessDenied" || failure.$metadata?.httpStatusCode === 403;
 }

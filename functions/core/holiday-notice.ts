@@ -236,14 +236,17 @@ function parseSentence(
   const [toWritten] = toText ? writtenDates(toText) : [];
   const to = toWritten ? resolveDate(toWritten, context, Number(from.slice(5, 7))) : from;
   const days = daysFrom(from, to);
-  let count = countText === undefined ? undefined : Number(countText);
+  /** The span's own days, before a 补休 day is added to them. */
+  const spanDays = days.length;
+  // Counts of days off (「共3天」), small integers: never money.
+  let dayCount = countText === undefined ? undefined : Number.parseInt(countText, 10);
   if (tail !== undefined) {
-    const total = /^共(\d+)天$/u.exec(tail);
+    const daysTotal = /^共(\d+)天$/u.exec(tail);
     const compensated = COMPENSATED.exec(tail);
-    if (total) {
-      if (count !== undefined && count !== Number(total[1]))
+    if (daysTotal) {
+      if (dayCount !== undefined && dayCount !== Number.parseInt(daysTotal[1] ?? "", 10))
         throw new LineProblem(`「${sentence}」 gives two counts`);
-      count = Number(total[1]);
+      dayCount = Number.parseInt(daysTotal[1] ?? "", 10);
     } else if (tail === "与周末连休") {
       // 「与周末连休」: one day off next to a weekend, which is off anyway; nothing else moves.
       const weekday = dayOfWeek(from);
@@ -265,10 +268,8 @@ function parseSentence(
       throw new LineProblem(`cannot read 「${tail}」 in 「${sentence}」`);
     }
   }
-  if (count !== undefined && count !== daysFrom(from, to).length) {
-    throw new LineProblem(
-      `${from} to ${to} is ${daysFrom(from, to).length} days, the notice says 共${count}天`,
-    );
+  if (dayCount !== undefined && dayCount !== spanDays) {
+    throw new LineProblem(`${from} to ${to} is ${spanDays} days, the notice says 共${dayCount}天`);
   }
   item.holidays.push(...days);
 }

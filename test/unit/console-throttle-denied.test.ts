@@ -9,11 +9,13 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const stored = vi.hoisted(() => ({ answer: async (): Promise<string | undefined> => undefined }));
-vi.mock("../../functions/adapters/usage-store", () => ({
+vi.mock("../../functions/adapters/usage-store", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../functions/adapters/usage-store")>()),
   storedComplaints: () => stored.answer(),
 }));
 
 import { throttleSection } from "../../console/pages/throttle";
+import { UsageAccessDeniedError } from "../../functions/adapters/usage-store";
 import { portThrottle } from "../../functions/app/console-throttle";
 import { loadContract } from "../../functions/core/contract";
 
@@ -39,7 +41,11 @@ describe("the complaints feed the console may not read (R-THROTTLE-1)", () => {
 
   it("AccessDenied: the page says the feed could not be read for lack of permission, and draws", async () => {
     stored.answer = async () => {
-      throw s3Error("AccessDenied", 403);
+      throw new UsageAccessDeniedError(
+        "usage/11NA0700211920254001/complaints.csv",
+        "GetObject",
+        s3Error("AccessDenied", 403),
+      );
     };
     const view = await portThrottle(contract, ["2025-09"], at);
     expect(view.feed).toBe("denied");
