@@ -9,6 +9,8 @@ import { ContractOpsStack, STACK_NAME } from "./stack";
 export interface SynthesizeOptions {
   /** CDK context, e.g. `{ mailDomain: "contract-ops.localhost" }`. */
   context?: Record<string, unknown>;
+  /** The stack's environment, as `cdk synth` gives it from CDK_DEFAULT_ACCOUNT/REGION (infra/app.ts). */
+  env?: { account?: string; region?: string };
 }
 
 export function buildStack(options: SynthesizeOptions = {}): { app: App; stack: ContractOpsStack } {
@@ -17,7 +19,7 @@ export function buildStack(options: SynthesizeOptions = {}): { app: App; stack: 
     // Synthesized on demand below, into a temporary directory (no outdir given), never at process exit.
     autoSynth: false,
   });
-  const stack = new ContractOpsStack(app, STACK_NAME);
+  const stack = new ContractOpsStack(app, STACK_NAME, options.env ? { env: options.env } : undefined);
   return { app, stack };
 }
 

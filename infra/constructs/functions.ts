@@ -12,6 +12,7 @@ import { type FunctionName, functionNames, stateMachineNames } from "../../workf
 import type { ContractOpsBuckets } from "./buckets";
 import { ContractFunction } from "./contract-function";
 import type { ContractOpsEmail } from "./email";
+import { nagArnPrefix } from "./nag-arn";
 import type { ContractOpsTable } from "./table";
 
 type Grant =
@@ -186,8 +187,7 @@ export class ContractOpsFunctions extends Construct {
           email.configurationSetArn,
         ],
         {
-          finding:
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
+          finding: `AwsSolutions-IAM5[Resource::${nagArnPrefix(stack, "ses")}:identity/*]`,
           reason:
             "SES in the sandbox authorizes the send against each recipient's verified identity too; the statement is limited by ses:FromAddress to the project's sender.",
         },

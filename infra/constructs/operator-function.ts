@@ -11,6 +11,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { stateMachineNames } from "../../workflows/states";
 import type { ContractFunction } from "./contract-function";
+import { nagArnPrefix } from "./nag-arn";
 
 export interface OperatorFunctionProps {
   fn: ContractFunction;
@@ -55,7 +56,7 @@ export class ContractOpsOperatorFunction extends Construct {
         }),
       ],
       {
-        finding: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineNames.renewalWatch}:*]`,
+        finding: `AwsSolutions-IAM5[Resource::${nagArnPrefix(this, "states")}:execution:${stateMachineNames.renewalWatch}:*]`,
         reason:
           "RenewalWatch executions are named <contractId>-term-<n>[-c<k>|-notice] at run time; only that workflow's executions can be stopped.",
       },

@@ -21,6 +21,7 @@ import { type FunctionName, stateMachineNames } from "../../workflows/states";
 import type { ContractOpsBuckets } from "./buckets";
 import { deploymentSuffix } from "./contract-function";
 import type { ContractOpsFunctions } from "./functions";
+import { nagArnPrefix } from "./nag-arn";
 
 const monthlyKickoffFunctions = ["list-active-contracts", "start-monthly-cycle"] as const;
 const monthlyCycleFunctions = [
@@ -116,7 +117,7 @@ export class ContractOpsStateMachines extends Construct {
     );
     const kickoffId = Stack.of(this).getLogicalId(this.monthlyKickoff.node.defaultChild as CfnElement);
     const kickoffName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${kickoffId}"}]}]}`;
-    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${kickoffName}`;
+    const executions = `${nagArnPrefix(this, "states")}:execution:${kickoffName}`;
     Validations.of(this.monthlyKickoff).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(buckets.usage.node.defaultChild as CfnElement)}.Arn>/${KICKOFF_MANIFEST_PREFIX}*]`,

@@ -53,6 +53,20 @@ describe("cdk-nag AwsSolutions", () => {
     }
   });
 
+  // `cdk synth` and `cdk deploy` give the stack a concrete region (and an account when credentials resolve one),
+  // so the ARNs cdk-nag reads name us-east-1 where the environment-agnostic stack has <AWS::Region>.
+  it.each([
+    ["a region only (the CLI without credentials)", { region: "us-east-1" }],
+    ["an account and a region (the CLI with credentials)", { account: "123456789012", region: "cn-north-1" }],
+  ])("reports no unacknowledged finding for a stack with %s", (_label, env) => {
+    const { app: located } = buildStack({ env });
+    const report = new AwsSolutionsChecks(located).validateScope(located);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(", ")}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
   it("a finding that is not acknowledged is reported (the check is live)", () => {
     const { app: bare } = buildStack();
     new Bucket(bare.node.findChild("ContractOps"), "Unlogged");
