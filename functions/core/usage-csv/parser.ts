@@ -5,7 +5,7 @@
 
 import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
-import { InstantReader, invalidUtf8At } from "./fields";
+import { InstantReader, invalidUtf8At, MinuteReader } from "./fields";
 import {
   MAX_RECORD_BYTES,
   type RecordFields,
@@ -21,6 +21,9 @@ const utf8 = new TextDecoder();
 export abstract class UsageCsvParser implements RecordFields {
   protected readonly tokenizer: RecordTokenizer;
   protected readonly instants = new InstantReader();
+  /** The fast paths' instant reader, and a view of the buffer for the word reads it compares with. */
+  protected readonly minutes = new MinuteReader();
+  protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
@@ -119,6 +122,7 @@ export abstract class UsageCsvParser implements RecordFields {
     const len = b.length;
     const t = this.tokenizer;
     this.buffer = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let pos = 0;
     if (this.skippingOversized) {
       const lf = b.indexOf(LF);

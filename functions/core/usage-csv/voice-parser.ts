@@ -3,6 +3,7 @@
 import {
   bytesEqual,
   INBOUND,
+  instantEnd,
   isInboundAt,
   isOutboundAt,
   isPhoneNumber,
@@ -57,23 +58,16 @@ export class VoiceCsvParser extends UsageCsvParser {
     const visitor = this.visitor;
     const periodStartMs = this.startMs;
     const periodEndMs = this.endMs;
+    const view = this.view;
     // Nothing here reads at or past `last` + 1, so no read falls outside the buffer (which would deoptimise
     // this loop); the records of a chunk's last two bytes are the general path's.
     const last = len - 2;
     let p = pos;
     while (p + 25 < last) {
-      // call_start: "…+08:00" is 25 bytes, "…Z" 20; other lengths (fractions) find their comma by scanning.
-      let e = p + 25;
-      if (b[e] !== COMMA) {
-        e = p + 20;
-        if (b[e] !== COMMA) {
-          e = p;
-          while (e < last && b[e] !== COMMA && b[e] !== LF) e++;
-          // A line feed ends the record there: one field, the general path's to reject.
-          if (e >= last || b[e] !== COMMA) return p;
-        }
-      }
-      const startMs = this.instants.read(b, p, e);
+      // call_start; a line feed before its comma ends the record there: one field, the general path's to reject.
+      const e = instantEnd(b, p, last);
+      if (e < 0) return p;
+      const startMs = this.minutes.read(b, view, p, e);
       if (Number.isNaN(startMs) || startMs < periodStartMs || startMs >= periodEndMs) return p;
       // duration_seconds: 1–9 digits (parseCount).
       const durationStart = e + 1;
@@ -91,7 +85,7 @@ export class VoiceCsvParser extends UsageCsvParser {
       if (
         directionEnd >= last ||
         b[directionEnd] !== COMMA ||
-        !(outbound ? isOutboundAt(b, directionStart) : isInboundAt(b, directionStart))
+        !(outbound ? isOutboundAt(view, directionStart) : isInboundAt(view, directionStart))
       ) {
         return p;
       }
