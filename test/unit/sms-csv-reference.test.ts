@@ -202,6 +202,8 @@ const contentAndCount = fc.oneof(
 const recipient = fc.oneof(
   { weight: 6, arbitrary: fc.stringMatching(/^\+?\d{3,20}$/) },
   { weight: 1, arbitrary: fc.stringMatching(/^[+\d a-z\r-]{0,23}$/) },
+  // Bytes beside the digits (0x2F, 0x3A–0x3F share their high nibble): the number scan reads four at a time.
+  { weight: 1, arbitrary: fc.stringMatching(/^\+?[\d:;<=>?/]{3,22}$/) },
 );
 const direction = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom("downlink", "uplink") },

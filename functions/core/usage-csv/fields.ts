@@ -226,12 +226,20 @@ export function isPhoneNumber(b: Uint8Array, s: number, e: number): boolean {
 /**
  * Where a phone number (as isPhoneNumber) starting at `s` ends: the first byte after its digits, before
  * `last`; -1 when fewer than 3 or more than 20 digits are there or they reach `last`. Nothing at or after
- * `last` is read. The byte where it ends is the caller's to check.
+ * `last` is read. The byte where it ends is the caller's to check. The digits are read four at a time
+ * through `view` (a DataView of `b`) while all four are digits — a byte is one when its high nibble is 3 and
+ * stays 3 with 6 added, which no carry between the bytes disturbs once every high nibble is 3 — and then
+ * one by one (ADR 0084).
  */
-export function phoneNumberEnd(b: Uint8Array, s: number, last: number): number {
+export function phoneNumberEnd(b: Uint8Array, view: DataView, s: number, last: number): number {
   if (s >= last) return -1;
   const start = b[s] === 43 ? s + 1 : s;
   let i = start;
+  while (i + 4 <= last) {
+    const x = view.getInt32(i, true);
+    if (((x & 0xf0f0f0f0) ^ 0x30303030) | (((x + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030)) break;
+    i += 4;
+  }
   while (i < last) {
     const d = (b[i] as number) - 48;
     if (d < 0 || d > 9) break;

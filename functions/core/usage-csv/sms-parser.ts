@@ -88,7 +88,7 @@ export class SmsCsvParser extends UsageCsvParser {
       const sentMs = this.minutes.read(b, view, p, e);
       if (Number.isNaN(sentMs) || sentMs < periodStartMs || sentMs >= periodEndMs) return p;
       const recipientStart = e + 1;
-      const recipientEnd = phoneNumberEnd(b, recipientStart, last);
+      const recipientEnd = phoneNumberEnd(b, view, recipientStart, last);
       if (recipientEnd < 0 || b[recipientEnd] !== COMMA) return p;
       const directionStart = recipientEnd + 1;
       const downlink = b[directionStart] === 100;

@@ -95,7 +95,7 @@ export class VoiceCsvParser extends UsageCsvParser {
       let callingEnd = -1;
       let calledEnd = -1;
       for (let numberStart = callingStart; calledEnd < 0; ) {
-        const end = phoneNumberEnd(b, numberStart, last);
+        const end = phoneNumberEnd(b, view, numberStart, last);
         if (end < 0) return p;
         if (callingEnd < 0) {
           if (b[end] !== COMMA) return p;
