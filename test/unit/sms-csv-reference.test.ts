@@ -288,18 +288,22 @@ describe("SMS log reader against the reference (ADR 0084)", () => {
   });
 
   it("counts the characters of plain Chinese content, one to four bytes each, as the reference does", async () => {
-    // Content long enough for the reader's four-bytes-at-a-time count, in every alignment.
+    // Content long enough for the reader's count by words, in every alignment.
     const text = [
       '2025-09-10T10:07:01+08:00,13800138000,downlink,"您的医保账户本月划入金额已到账😀a",',
       '2025-09-10T10:07:02+08:00,13800138000,downlink,"a您的医保账户本月划入金额已到账😀",',
       '2025-09-10T10:07:03+08:00,13800138000,uplink,"ab您的医保账户本月划入金额已到账𠀀é",',
       '2025-09-10T10:07:04+08:00,13800138000,downlink,"abc您的医保账户本月划入金额已到账，请查询。",',
       "2025-09-10T10:07:05+08:00,13800138000,downlink,,65",
+      // 1,204 bytes of two-byte characters: a leading byte in every other byte lane of 301 words, more than
+      // a lane holds (255); and 1,801 bytes of three-byte ones.
+      `2025-09-10T10:07:06+08:00,13800138000,downlink,"${"é".repeat(600)}您a",`,
+      `2025-09-10T10:07:07+08:00,13800138000,downlink,"${"您".repeat(600)}a",`,
       "",
     ].join("\n");
     const outcome = await read(encode(`${SMS_HEADER}\n${text}`), [], 5);
     expect(outcome).toEqual(referenceRead(text, 5));
-    expect(outcome.messages.map((m) => m.chars)).toEqual([17, 17, 19, 23, 65]);
+    expect(outcome.messages.map((m) => m.chars)).toEqual([17, 17, 19, 23, 65, 602, 601]);
   });
 
   it("refuses a byte that is not UTF-8 with its line and byte offset, after any number of plain records", async () => {
