@@ -17,8 +17,9 @@
  * (the practical ceiling of reading them in Node); the ratios are printed.
  *
  * A single run's figure swings with the load of the shared machine, so every reader runs --runs times
- * (default 5), interleaved round by round after a warm-up read of every file, and each figure and each ratio
- * (taken within a round) is printed as the median with its min–max; the load average is printed with them.
+ * (default 5), interleaved round by round after a warm-up read of every file (each streaming reader right
+ * beside its newline scan), and each figure and each ratio (taken within a round) is printed as the median
+ * with its min–max; the load average is printed with them.
  * Files kept by --keep are read again by the next run instead of being written anew (the writers are seeded).
  */
 import { fork } from "node:child_process";
@@ -255,13 +256,23 @@ async function main(): Promise<void> {
   // Warm-up, not counted: every file read once, so each measured run finds it in the page cache.
   for (const path of [voicePath, smsPath, voicePrefix, smsPrefix])
     await runChild("newline-scan", "voice", path);
-  // Interleaved: each round runs every reader once, starting one reader later than the round before, so a
-  // change in the machine's load falls on all readers alike and no reader always runs first or last.
+  // Interleaved: each round runs every reader once, in pairs, the pairs starting one later than the round
+  // before, so that a change in the machine's load falls on all readers alike. Each streaming reader runs right
+  // beside its newline scan (their ratio is the one with the tight target), first or second in turn.
+  const byLabel = (label: string) => readers.find((r) => r.label === label) as Reader;
+  const pairs = [
+    ["voice streaming", "voice newline scan"],
+    ["sms streaming", "sms newline scan"],
+    ["voice csv-parse + rating", "sms csv-parse + rating"],
+    ["voice naive baseline", "sms naive baseline"],
+  ].map(([a, b]) => [byLabel(a as string), byLabel(b as string)] as const);
   const measured = new Map<string, Measurement[]>(readers.map((r) => [r.label, []]));
   for (let round = 0; round < runs; round++) {
-    for (let k = 0; k < readers.length; k++) {
-      const reader = readers[(round + k) % readers.length] as Reader;
-      measured.get(reader.label)?.push(await runChild(reader.mode, reader.kind, reader.path));
+    for (let k = 0; k < pairs.length; k++) {
+      const [first, second] = pairs[(round + k) % pairs.length] as readonly [Reader, Reader];
+      for (const reader of round % 2 === 0 ? [first, second] : [second, first]) {
+        measured.get(reader.label)?.push(await runChild(reader.mode, reader.kind, reader.path));
+      }
     }
   }
   const loadAfter = loadAverage();
