@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --voice-rows N --sms-rows N --baseline-rows N --keep]`
+ * `npm run bench [-- --voice-rows N --sms-rows N --baseline-rows N --runs N --keep]`
  *
  * Writes a voice CDR (default 10,000,000 rows) and an SMS log (default 5,000,000 rows, content averaging 60
  * Chinese characters) under bench/data/, rates each from CSV with the streaming parser, and prints rows/s,
@@ -8,145 +8,37 @@
  * peak RSS is its own. Figures are printed, never asserted (targets: voice ≥ 2,000,000 rows/s, SMS ≥
  * 1,000,000 rows/s, peak RSS < 300 MB whatever the file size).
  *
- * The baseline reads at most --baseline-rows rows (default 1,000,000 voice / 500,000 SMS) from a prefix
+ * The baseline reads at most --baseline-rows rows (default 500,000 voice / 250,000 SMS) from a prefix
  * file: a whole 10-million-row file does not even fit in one V8 string (max ~512 M characters), which is
  * the point of streaming.
  *
  * In the same run, on the same files: csv-parse (the ecosystem's standard streaming CSV parser) with the
  * naive baseline's per-record rating, on the baseline prefix, and a bare line-feed count of the full files
  * (the practical ceiling of reading them in Node); the ratios are printed.
+ *
+ * A single run's figure swings with the load of the shared machine, so every reader runs --runs times
+ * (default 5), interleaved round by round after a warm-up read of every file (each streaming reader right
+ * beside its newline scan), and each figure and each ratio (taken within a round) is printed as the median
+ * with its min–max; the load average is printed with them.
+ * Files kept by --keep are read again by the next run instead of being written anew (the writers are seeded).
  */
 import { fork } from "node:child_process";
-import { closeSync, createReadStream, mkdirSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
 import Decimal from "decimal.js";
 import { loadContract } from "../functions/core/contract";
 import { rateUsage } from "../functions/core/rating";
+import { prefixFile, writeSms, writeVoice } from "./rating-data";
 
 const PERIOD = "2025-09";
 const CONTRACT = new URL("../contracts/11NA0700211920254001.json", import.meta.url).pathname;
 const DATA_DIR = new URL("./data/", import.meta.url).pathname;
 
+type ChildMode = "stream" | "naive" | "csv-parse" | "newline-scan";
 type Measurement = { rows: number; bytes: number; ms: number; peakRssBytes: number; total: string };
-
-// ---------------------------------------------------------------- data writers (seeded, fast)
-
-/** xorshift32: deterministic and cheap; the bench needs volume, not statistical quality. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
-
-const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
-
-/** Instants spread evenly across September 2025 (Asia/Shanghai), formatted without Date objects. */
-function instantAt(index: number, rows: number): string {
-  const second = Math.floor((index * 30 * 86400) / rows);
-  const day = Math.floor(second / 86400) + 1;
-  const rest = second % 86400;
-  return `2025-09-${TWO[day]}T${TWO[Math.floor(rest / 3600)]}:${TWO[Math.floor((rest % 3600) / 60)]}:${TWO[rest % 60]}+08:00`;
-}
-
-class FileWriter {
-  private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(8 << 20);
-  private used = 0;
-  bytes = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, "w");
-  }
-  text(s: string): void {
-    if (this.used + s.length * 3 > this.buffer.length) this.flush();
-    this.used += this.buffer.write(s, this.used, "utf8");
-  }
-  raw(b: Buffer): void {
-    if (this.used + b.length > this.buffer.length) this.flush();
-    this.used += b.copy(this.buffer, this.used);
-  }
-  flush(): void {
-    writeSync(this.fd, this.buffer, 0, this.used);
-    this.bytes += this.used;
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
-
-function writeVoice(path: string, rows: number): void {
-  const next = rng(12393);
-  // Log-normal-ish durations (median ~70 s), ~3 % inbound, a few zero-second calls.
-  const durations = Array.from({ length: 4096 }, () => {
-    const u = (next() + 1) / 2 ** 32;
-    const v = (next() + 1) / 2 ** 32;
-    const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    return Math.max(0, Math.round(Math.exp(4.25 + 0.9 * normal)));
-  });
-  const out = new FileWriter(path);
-  out.text("call_start,duration_seconds,direction,calling_number,called_number\n");
-  for (let i = 0; i < rows; i++) {
-    const r = next();
-    const pool = `1239300${TWO[r % 50]}`;
-    const mobile = `13${String(100000000 + (r % 900000000))}`;
-    const duration = durations[(r >>> 12) & 4095];
-    out.text(
-      r % 100 < 3
-        ? `${instantAt(i, rows)},${duration},inbound,${mobile},${pool}\n`
-        : `${instantAt(i, rows)},${duration},outbound,${pool},${mobile}\n`,
-    );
-  }
-  out.close();
-}
-
-const SMS_PHRASES = [
-  "您的医保账户本月划入金额已到账",
-  "请于本月底前完成城乡居民医疗保险缴费",
-  "您申请的异地就医备案已审核通过",
-  "您的医保电子凭证已激活，可在定点医药机构扫码使用",
-  "门诊慢特病待遇认定结果已出，请登录吉林智慧医保查询",
-  "本次住院费用已完成直接结算，个人自付部分请以票据为准",
-  "如有疑问请拨打医保服务热线12393咨询",
-  "温馨提示：请勿向陌生人透露验证码及个人信息",
-];
-
-function smsContents(count: number, seed: number): Buffer[] {
-  const next = rng(seed);
-  return Array.from({ length: count }, () => {
-    // 20–100 characters, mean ~60: phrases joined until a drawn target length is reached, then cut.
-    const target = 20 + (next() % 81);
-    let text = "";
-    while ([...text].length < target) text += `${SMS_PHRASES[next() % SMS_PHRASES.length]}。`;
-    return Buffer.from(`"${[...text].slice(0, target).join("")}"`, "utf8");
-  });
-}
-
-function writeSms(path: string, rows: number): void {
-  const next = rng(10650823);
-  const contents = smsContents(1024, 580002);
-  const meanChars =
-    contents.reduce((sum, b) => sum + [...b.toString("utf8")].length - 2, 0) / contents.length;
-  process.stdout.write(`SMS content: ${meanChars.toFixed(1)} characters on average (Chinese)\n`);
-  const out = new FileWriter(path);
-  out.text("sent_at,recipient,direction,content,content_chars\n");
-  for (let i = 0; i < rows; i++) {
-    const r = next();
-    const mobile = `13${String(100000000 + (r % 900000000))}`;
-    out.text(`${instantAt(i, rows)},${mobile},${r % 200 === 0 ? "uplink" : "downlink"},`);
-    out.raw(contents[(r >>> 10) & 1023] as Buffer);
-    out.text(",\n");
-  }
-  out.close();
-}
 
 // ---------------------------------------------------------------- measurements (run in child processes)
 
@@ -244,7 +136,7 @@ async function measureNewlineScan(path: string): Promise<Measurement> {
   };
 }
 
-function runChild(mode: string, kind: string, path: string): Promise<Measurement> {
+function runChild(mode: ChildMode, kind: string, path: string): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL(import.meta.url).pathname, ["--child", mode, kind, path], {
       stdio: "inherit",
@@ -260,44 +152,45 @@ function runChild(mode: string, kind: string, path: string): Promise<Measurement
   });
 }
 
-/** Copies the header and the first `rows` records of a CSV (records here never contain line breaks). */
-async function prefixFile(path: string, prefixPath: string, rows: number): Promise<void> {
-  const out = new FileWriter(prefixPath);
-  let remaining = rows + 1;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let end = 0;
-    while (remaining > 0) {
-      const lf = chunk.indexOf(10, end);
-      if (lf < 0) {
-        end = chunk.length;
-        break;
-      }
-      end = lf + 1;
-      remaining--;
-    }
-    out.raw(chunk.subarray(0, end));
-    if (remaining === 0) break;
-  }
-  out.close();
-}
-
 // ---------------------------------------------------------------- main
 
 const mb = (bytes: number) => bytes / 1_000_000;
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" / ");
 
-function report(label: string, m: Measurement): string[] {
-  const seconds = m.ms / 1000;
+/** The middle value (the lower of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1] as number;
+}
+
+/** `median (min–max)` of a series, each value formatted by `show`. */
+function spread(values: readonly number[], show: (n: number) => string): string {
+  return `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
+}
+
+type Reader = { label: string; mode: ChildMode; kind: "voice" | "sms"; path: string };
+
+function report(label: string, runs: readonly Measurement[]): string[] {
+  // The run of median rows/s (as `median`) stands for the reader; rows/s min–max is the spread over all runs.
+  const run = [...runs].sort((a, b) => a.rows / a.ms - b.rows / b.ms)[(runs.length - 1) >> 1] as Measurement;
+  const seconds = run.ms / 1000;
+  const rates = runs.map((m) => (m.rows * 1000) / m.ms);
   return [
     label,
-    fmt(m.rows),
-    fmt(mb(m.bytes), 1),
+    fmt(run.rows),
+    fmt(mb(run.bytes), 1),
     fmt(seconds, 2),
-    fmt(m.rows / seconds),
-    fmt(mb(m.bytes) / seconds, 1),
-    fmt(mb(m.peakRssBytes), 1),
-    m.total,
+    fmt(run.rows / seconds),
+    `${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}`,
+    fmt(mb(run.bytes) / seconds, 1),
+    fmt(mb(Math.max(...runs.map((m) => m.peakRssBytes))), 1),
+    [...new Set(runs.map((m) => m.total))].join(" ≠ "),
   ];
 }
 
@@ -307,18 +200,22 @@ async function main(): Promise<void> {
       "voice-rows": { type: "string", default: "10000000" },
       "sms-rows": { type: "string", default: "5000000" },
       "baseline-rows": { type: "string" },
+      runs: { type: "string", default: "5" },
       keep: { type: "boolean", default: false },
     },
   });
   const voiceRows = Number(values["voice-rows"]);
   const smsRows = Number(values["sms-rows"]);
-  const voiceBaselineRows = Math.min(voiceRows, Number(values["baseline-rows"] ?? 1_000_000));
-  const smsBaselineRows = Math.min(smsRows, Number(values["baseline-rows"] ?? 500_000));
+  const voiceBaselineRows = Math.min(voiceRows, Number(values["baseline-rows"] ?? 500_000));
+  const smsBaselineRows = Math.min(smsRows, Number(values["baseline-rows"] ?? 250_000));
+  const runs = Number(values.runs);
   if (
-    ![voiceRows, smsRows, voiceBaselineRows, smsBaselineRows].every((n) => Number.isSafeInteger(n) && n > 0)
+    ![voiceRows, smsRows, voiceBaselineRows, smsBaselineRows, runs].every(
+      (n) => Number.isSafeInteger(n) && n > 0,
+    )
   ) {
     process.stderr.write(
-      "usage: npm run bench -- [--voice-rows N] [--sms-rows N] [--baseline-rows N] [--keep]\n",
+      "usage: npm run bench -- [--voice-rows N] [--sms-rows N] [--baseline-rows N] [--runs N] [--keep]\n",
     );
     process.exitCode = 2;
     return;
@@ -330,50 +227,83 @@ async function main(): Promise<void> {
   const smsPrefix = `${DATA_DIR}sms-baseline-${smsBaselineRows}.csv`;
 
   let t = performance.now();
-  writeVoice(voicePath, voiceRows);
-  writeSms(smsPath, smsRows);
-  await prefixFile(voicePath, voicePrefix, voiceBaselineRows);
-  await prefixFile(smsPath, smsPrefix, smsBaselineRows);
+  // The writers are seeded, so a file kept by an earlier --keep run is the same file: it is read again.
+  const reused = [voicePath, smsPath, voicePrefix, smsPrefix].every((path) => existsSync(path));
+  if (!reused) {
+    writeVoice(voicePath, voiceRows);
+    writeSms(smsPath, smsRows);
+    await prefixFile(voicePath, voicePrefix, voiceBaselineRows);
+    await prefixFile(smsPath, smsPrefix, smsBaselineRows);
+  }
   process.stdout.write(
-    `generated ${fmt(voiceRows)} voice rows (${fmt(mb(statSync(voicePath).size), 1)} MB) and ${fmt(smsRows)} SMS rows (${fmt(mb(statSync(smsPath).size), 1)} MB) in ${fmt((performance.now() - t) / 1000, 1)} s\n`,
+    `${reused ? "reused the kept" : "generated"} ${fmt(voiceRows)} voice rows (${fmt(mb(statSync(voicePath).size), 1)} MB) and ${fmt(smsRows)} SMS rows (${fmt(mb(statSync(smsPath).size), 1)} MB) in ${fmt((performance.now() - t) / 1000, 1)} s\n`,
   );
 
-  t = performance.now();
-  const voice = await runChild("stream", "voice", voicePath);
-  const sms = await runChild("stream", "sms", smsPath);
-  const naiveVoice = await runChild("naive", "voice", voicePrefix);
-  const naiveSms = await runChild("naive", "sms", smsPrefix);
-  // csv-parse is measured on the baseline prefix (it is about ten times slower); the newline scan on
-  // the same full files as the streaming rating.
-  const csvVoice = await runChild("csv-parse", "voice", voicePrefix);
-  const csvSms = await runChild("csv-parse", "sms", smsPrefix);
-  const scanVoice = await runChild("newline-scan", "voice", voicePath);
-  const scanSms = await runChild("newline-scan", "sms", smsPath);
-
-  const header = ["run", "rows", "MB", "s", "rows/s", "MB/s", "peak RSS MB", "total CNY"];
-  const rows = [
-    report("voice streaming", voice),
-    report("sms streaming", sms),
-    report("voice naive baseline", naiveVoice),
-    report("sms naive baseline", naiveSms),
-    report("voice csv-parse + rating", csvVoice),
-    report("sms csv-parse + rating", csvSms),
-    report("voice newline scan", scanVoice),
-    report("sms newline scan", scanSms),
+  // csv-parse and the naive baseline read the prefixes (csv-parse is tens of times slower; the naive
+  // baseline holds its whole file); the streaming rating and the newline scan the same full files.
+  const readers: Reader[] = [
+    { label: "voice streaming", mode: "stream", kind: "voice", path: voicePath },
+    { label: "sms streaming", mode: "stream", kind: "sms", path: smsPath },
+    { label: "voice naive baseline", mode: "naive", kind: "voice", path: voicePrefix },
+    { label: "sms naive baseline", mode: "naive", kind: "sms", path: smsPrefix },
+    { label: "voice csv-parse + rating", mode: "csv-parse", kind: "voice", path: voicePrefix },
+    { label: "sms csv-parse + rating", mode: "csv-parse", kind: "sms", path: smsPrefix },
+    { label: "voice newline scan", mode: "newline-scan", kind: "voice", path: voicePath },
+    { label: "sms newline scan", mode: "newline-scan", kind: "sms", path: smsPath },
   ];
+  const loadBefore = loadAverage();
+  t = performance.now();
+  // Warm-up, not counted: every file read once, so each measured run finds it in the page cache.
+  for (const path of [voicePath, smsPath, voicePrefix, smsPrefix])
+    await runChild("newline-scan", "voice", path);
+  // Interleaved: each round runs every reader once, in pairs, the pairs starting one later than the round
+  // before, so that a change in the machine's load falls on all readers alike. Each streaming reader runs right
+  // beside its newline scan (their ratio is the one with the tight target), first or second in turn.
+  const byLabel = (label: string) => readers.find((r) => r.label === label) as Reader;
+  const pairs = [
+    ["voice streaming", "voice newline scan"],
+    ["sms streaming", "sms newline scan"],
+    ["voice csv-parse + rating", "sms csv-parse + rating"],
+    ["voice naive baseline", "sms naive baseline"],
+  ].map(([a, b]) => [byLabel(a as string), byLabel(b as string)] as const);
+  const measured = new Map<string, Measurement[]>(readers.map((r) => [r.label, []]));
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < pairs.length; k++) {
+      const [first, second] = pairs[(round + k) % pairs.length] as readonly [Reader, Reader];
+      for (const reader of round % 2 === 0 ? [first, second] : [second, first]) {
+        measured.get(reader.label)?.push(await runChild(reader.mode, reader.kind, reader.path));
+      }
+    }
+  }
+  const loadAfter = loadAverage();
+  const runsOf = (label: string) => measured.get(label) ?? [];
+
+  const header = ["run", "rows", "MB", "s", "rows/s", "rows/s min–max", "MB/s", "peak RSS MB", "total CNY"];
+  const rows = readers.map((r) => report(r.label, runsOf(r.label)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const render = (r: string[]) =>
     r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   process.stdout.write(`${render(header)}\n${rows.map(render).join("\n")}\n`);
 
-  const rate = (m: Measurement) => m.rows / m.ms;
+  const rates = (label: string) => runsOf(label).map((m) => (m.rows * 1000) / m.ms);
+  /** Per round: reader a's rows/s over reader b's, both measured in that round. */
+  const ratios = (a: string, b: string) => {
+    const bs = rates(b);
+    return rates(a).map((rate, round) => rate / (bs[round] as number));
+  };
+  const times = (n: number) => `${fmt(n, 1)}×`;
+  const percent = (n: number) => `${fmt(100 * n, 0)} %`;
+  const rowsPerSecond = (n: number) => fmt(n);
+  const peak = (label: string) => fmt(mb(Math.max(...runsOf(label).map((m) => m.peakRssBytes))), 1);
   process.stdout.write(
     `${[
-      `voice: ${fmt(rate(voice) * 1000)} rows/s (target ≥ 2,000,000), ${fmt(rate(voice) / rate(naiveVoice), 1)}× the naive baseline`,
-      `sms:   ${fmt(rate(sms) * 1000)} rows/s (target ≥ 1,000,000), ${fmt(rate(sms) / rate(naiveSms), 1)}× the naive baseline`,
-      `voice: ${fmt(rate(voice) / rate(csvVoice), 1)}× csv-parse (target ≥ 8×), ${fmt((100 * rate(voice)) / rate(scanVoice), 0)} % of the newline scan (target ≥ 60 %)`,
-      `sms:   ${fmt(rate(sms) / rate(csvSms), 1)}× csv-parse, ${fmt((100 * rate(sms)) / rate(scanSms), 0)} % of the newline scan`,
-      `peak RSS: voice ${fmt(mb(voice.peakRssBytes), 1)} MB, sms ${fmt(mb(sms.peakRssBytes), 1)} MB (target < 300 MB)`,
+      `median of ${runs} interleaved runs per reader (min–max in brackets), warm-up excluded; each in its own process`,
+      `voice: ${spread(rates("voice streaming"), rowsPerSecond)} rows/s (target ≥ 2,000,000), ${spread(ratios("voice streaming", "voice naive baseline"), times)} the naive baseline`,
+      `sms:   ${spread(rates("sms streaming"), rowsPerSecond)} rows/s (target ≥ 1,000,000), ${spread(ratios("sms streaming", "sms naive baseline"), times)} the naive baseline`,
+      `voice: ${spread(ratios("voice streaming", "voice csv-parse + rating"), times)} csv-parse (target ≥ 8×), ${spread(ratios("voice streaming", "voice newline scan"), percent)} of the newline scan (target ≥ 60 %)`,
+      `sms:   ${spread(ratios("sms streaming", "sms csv-parse + rating"), times)} csv-parse, ${spread(ratios("sms streaming", "sms newline scan"), percent)} of the newline scan`,
+      `peak RSS: voice ${peak("voice streaming")} MB, sms ${peak("sms streaming")} MB (target < 300 MB)`,
+      `load average (1 / 5 / 15 min, ${os.availableParallelism()} CPUs): ${loadBefore} before, ${loadAfter} after`,
       `measurements took ${fmt((performance.now() - t) / 1000, 1)} s; node ${process.version}`,
     ].join("\n")}\n`,
   );
@@ -387,11 +317,7 @@ async function main(): Promise<void> {
 
 const childIndex = process.argv.indexOf("--child");
 if (childIndex >= 0) {
-  const [mode, kind, path] = process.argv.slice(childIndex + 1) as [
-    "stream" | "naive" | "csv-parse" | "newline-scan",
-    "voice" | "sms",
-    string,
-  ];
+  const [mode, kind, path] = process.argv.slice(childIndex + 1) as [ChildMode, "voice" | "sms", string];
   const result =
     mode === "stream"
       ? await measureStreaming(kind, path)

@@ -5,7 +5,7 @@
 
 import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
-import { InstantReader, invalidUtf8At } from "./fields";
+import { InstantReader, invalidUtf8At, MinuteReader } from "./fields";
 import {
   MAX_RECORD_BYTES,
   type RecordFields,
@@ -21,6 +21,9 @@ const utf8 = new TextDecoder();
 export abstract class UsageCsvParser implements RecordFields {
   protected readonly tokenizer: RecordTokenizer;
   protected readonly instants = new InstantReader();
+  /** The fast paths' instant reader, and a view of the buffer for the word reads it compares with. */
+  protected readonly minutes = new MinuteReader();
+  protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
@@ -31,6 +34,11 @@ export abstract class UsageCsvParser implements RecordFields {
   /** File offset of the buffer being processed (for the byte offset of invalid UTF-8). */
   private bufferStart = 0;
   private headerSeen = false;
+  /**
+   * Whether the fast path reads non-ASCII bytes (SMS content): it is then given only bytes already checked
+   * as UTF-8 (ADR 0084). The voice fast path reads ASCII only and is given the whole buffer.
+   */
+  protected fastPathReadsUtf8 = false;
   private skippingOversized = false;
   records = 0;
   bytes = 0;
@@ -119,6 +127,7 @@ export abstract class UsageCsvParser implements RecordFields {
     const len = b.length;
     const t = this.tokenizer;
     this.buffer = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let pos = 0;
     if (this.skippingOversized) {
       const lf = b.indexOf(LF);
@@ -130,13 +139,16 @@ export abstract class UsageCsvParser implements RecordFields {
     // UTF-8 is checked for all whole lines of the buffer at once (natively); only when that finds an
     // invalid byte are records checked one by one, which names its line and byte offset. A line feed
     // never occurs inside a multi-byte sequence, so cutting after the last one splits no character.
-    // The fast path reads ASCII records only, so the check waits for the first record the general path reads,
-    // from there on (ADR 0056).
+    // The voice fast path reads ASCII records only, so the check waits for the first record the general path
+    // reads, from there on (ADR 0056); the SMS fast path reads only what the check has passed (ADR 0084).
     const wholeLines = final ? len : b.lastIndexOf(LF) + 1;
     let validUpTo = -1;
     while (pos < len) {
       if (this.headerSeen) {
-        pos = this.plainRecords(b, pos, len);
+        if (this.fastPathReadsUtf8 && validUpTo < 0) {
+          validUpTo = wholeLines > pos && isUtf8(b.subarray(pos, wholeLines)) ? wholeLines : 0;
+        }
+        pos = this.plainRecords(b, pos, this.fastPathReadsUtf8 ? validUpTo : len);
         if (pos >= len) break;
       }
       const next = t.next(b, pos, len, final);
