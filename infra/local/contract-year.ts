@@ -24,6 +24,7 @@ import {
 } from "../../functions/core/time";
 import { type EmbeddedApp, startEmbeddedApp } from "./app";
 import type { FaultPlan } from "./faults";
+import type { LocalTransport } from "./in-process-transport";
 import { obligationsView, planObligationEvent } from "./obligation-staff";
 import { PartyASimulator } from "./party-a";
 import { type OperationLogEntry, PartyBStaff } from "./party-b-staff";
@@ -104,6 +105,8 @@ export interface RunOptions {
   faults?: FaultPlan;
   /** SES sandbox mode: mail only to these verified identities, MessageRejected otherwise (`npm start --ses-sandbox`). */
   sesSandbox?: SesSandbox;
+  /** How the stack's clients reach DynamoDB and S3 (ADR 0077); default "in-process", "http" over 127.0.0.1. */
+  transport?: LocalTransport;
   /**
    * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
@@ -152,6 +155,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     start,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
+    transport: options.transport ?? "in-process",
   });
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
