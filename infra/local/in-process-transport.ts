@@ -77,6 +77,8 @@ export class InProcessTransport {
       headers: request.headers,
       ...(payload === undefined ? {} : { payload }),
       remoteAddress: "127.0.0.1",
+      // The body streams to the SDK as the emulator writes it, as from a socket: no copy into one buffer.
+      payloadAsStream: true,
     });
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
@@ -87,7 +89,7 @@ export class InProcessTransport {
         statusCode: answer.statusCode,
         reason: answer.statusMessage,
         headers,
-        body: Readable.from([answer.rawPayload]),
+        body: answer.stream(),
       }),
     };
   }
