@@ -217,18 +217,38 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
   const temporary = `${manifest}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify({ key, inputs } satisfies Manifest));
   renameSync(temporary, manifest);
-  removeOldArtefacts(cacheDir, dir);
+  removeOldArtefacts(cacheDir, key);
   return { dir, key, built: true };
 }
 
-/** Keeps the newest few artefacts (a run still using an older one keeps working); removes the rest. */
-function removeOldArtefacts(cacheDir: string, keep: string): void {
-  const artefacts = readdirSync(cacheDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
-    .map((entry) => join(cacheDir, entry.name))
-    .filter((path) => path !== keep)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  for (const path of artefacts.slice(3)) rmSync(path, { recursive: true, force: true });
+/**
+ * Keeps the last four artefacts built (a run still using an older one keeps working; their keys, newest first, in
+ * `recent.json`) and removes the others, and the staging directories of builds that died over an hour ago.
+ * Another run may be cleaning up at the same time: a directory already gone is skipped.
+ */
+function removeOldArtefacts(cacheDir: string, key: string): void {
+  const recentPath = join(cacheDir, "recent.json");
+  let before: unknown = [];
+  try {
+    before = JSON.parse(readFileSync(recentPath, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
+  }
+  const earlier = Array.isArray(before) ? before.filter((k): k is string => typeof k === "string") : [];
+  const recent = [key, ...earlier.filter((k) => k !== key)].slice(0, 4);
+  const temporary = `${recentPath}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(recent));
+  renameSync(temporary, recentPath);
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(cacheDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(cacheDir, entry.name);
+    const abandoned =
+      entry.name.startsWith(".staging-") &&
+      (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
+    if (abandoned || (!entry.name.startsWith(".") && !recent.includes(entry.name)))
+      rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** The up-to-date artefact of these entries: reused when every input it was built from is unchanged. */

@@ -3,7 +3,7 @@
  * unchanged, rebuilt when one changes (never stale), and complete for the embedded stack, which imports
  * every handler the template names by its source path.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -76,6 +76,20 @@ describe("the prebuilt artefact", () => {
 
     rmSync(join(root, "lib", "value.ts"));
     await expect(prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).rejects.toThrow(/lib\/value/);
+  });
+
+  it("keeps the current artefact and the three before it, removing older ones", async () => {
+    const { root, cacheDir } = fixtureTree();
+    const keys: string[] = [];
+    for (let value = 1; value <= 6; value++) {
+      writeFileSync(join(root, "lib", "value.ts"), `export const value: number = ${value};\n`);
+      keys.push((await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).key);
+    }
+    const kept = readdirSync(cacheDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(new Set(keys).size).toBe(6);
+    expect(kept.sort()).toEqual(keys.slice(2).sort());
   });
 
   it("holds npm start and every handler the template names, under the path the stack imports", async () => {
