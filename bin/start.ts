@@ -6,7 +6,8 @@
  * `--serve`, the stack and the console stay up on the run's final virtual time until Ctrl-C. With `--ses-sandbox`,
  * SES behaves as in the sandbox: mail goes only to the stack's own domain and each `--verified` address or
  * domain, anything else is refused (MessageRejected) and the run reports the executions that failed on it.
- * A run in which any execution failed or timed out exits 1.
+ * `--transport http` has the stack's clients reach DynamoDB and S3 over 127.0.0.1 instead of in-process
+ * (ADR 0077). A run in which any execution failed or timed out exits 1.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -15,13 +16,18 @@ import { failureMessage } from "../functions/app/cycle/bill-failure";
 import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
+import { LOCAL_TRANSPORTS, type LocalTransport } from "../infra/local/in-process-transport";
 import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
 import { sandboxVerifying } from "../infra/local/ses-local";
 
 const usage =
-  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…]";
+  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…] [--transport <in-process|http>]";
+
+function isTransport(value: string | undefined): value is LocalTransport {
+  return LOCAL_TRANSPORTS.some((transport) => transport === value);
+}
 
 async function main(): Promise<number> {
   let values: {
@@ -34,6 +40,7 @@ async function main(): Promise<number> {
     serve?: boolean;
     "ses-sandbox"?: boolean;
     verified?: string[];
+    transport?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -47,6 +54,7 @@ async function main(): Promise<number> {
         serve: { type: "boolean" },
         "ses-sandbox": { type: "boolean" },
         verified: { type: "string", multiple: true },
+        transport: { type: "string" },
       },
       strict: true,
     }));
@@ -54,6 +62,8 @@ async function main(): Promise<number> {
     if (values.from) parsePeriod(values.from);
     if (values.to) parsePeriod(values.to);
     if (values.seed && !/^\d{1,9}$/.test(values.seed)) throw new Error(`--seed must be a whole number`);
+    if (values.transport !== undefined && !isTransport(values.transport))
+      throw new Error(`--transport must be one of ${LOCAL_TRANSPORTS.join(", ")}, not ${values.transport}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nusage: ${usage}\n`);
     return 2;
@@ -98,6 +108,7 @@ async function main(): Promise<number> {
     ...(values.from ? { from: values.from } : {}),
     ...(values.to ? { to: values.to } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(isTransport(values.transport) ? { transport: values.transport } : {}),
     progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
     // The report page reads the stack, so it is written while the stack is still up.
     inspect: async (app, report) => {

@@ -50,6 +50,8 @@ export interface EmbeddedAppOptions {
   dataDir?: string;
   /** SES sandbox mode: only these identities may receive (and send) mail; MessageRejected otherwise. */
   sesSandbox?: LocalServicesOptions["sesSandbox"];
+  /** How the SDK clients reach DynamoDB and S3 (default "http"; ADR 0077). */
+  transport?: LocalServicesOptions["transport"];
   /** Registers the monthly schedule (default true). */
   schedule?: boolean;
   /** Failures to inject (ADR 0022); default: the plan in the file named by FAULTS, if set. */
@@ -144,6 +146,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
     // SES invokes the receipt rule's Lambda action asynchronously; here it is the same handler module.
     // SES delivers at least once: a fault plan may deliver one event twice, concurrently.
     onInboundEmail: async (event) => {

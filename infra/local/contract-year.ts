@@ -17,6 +17,7 @@ import { termDates } from "../../functions/core/renewal";
 import {
   formatInstant,
   nextPeriod,
+  type Period,
   parsePeriod,
   periodOf,
   previousPeriod,
@@ -24,6 +25,7 @@ import {
 } from "../../functions/core/time";
 import { type EmbeddedApp, startEmbeddedApp } from "./app";
 import type { FaultPlan } from "./faults";
+import type { LocalTransport } from "./in-process-transport";
 import { obligationsView, planObligationEvent } from "./obligation-staff";
 import { PartyASimulator } from "./party-a";
 import { type OperationLogEntry, PartyBStaff } from "./party-b-staff";
@@ -38,7 +40,7 @@ import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
 import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
-import { generateUsage } from "./usage-generator";
+import { generateUsageInWorker } from "./usage-in-worker";
 
 export interface PeriodReport extends PeriodLedgerView {
   period: string;
@@ -104,6 +106,8 @@ export interface RunOptions {
   faults?: FaultPlan;
   /** SES sandbox mode: mail only to these verified identities, MessageRejected otherwise (`npm start --ses-sandbox`). */
   sesSandbox?: SesSandbox;
+  /** How the stack's clients reach DynamoDB and S3 (ADR 0077); default "in-process", "http" over 127.0.0.1. */
+  transport?: LocalTransport;
   /**
    * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
@@ -148,12 +152,37 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
+  // Every generated month's files are written on a worker thread while the stack boots (the other core).
+  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
+  // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
+  const complaintsAlone = (period: Period) => {
+    const given = scenario.usageFiles?.[period];
+    return given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
+  };
+  const generatedPeriods = periods.filter(
+    (period) => !scenario.usageFiles?.[period] || complaintsAlone(period),
+  );
+  const generation = generateUsageInWorker(
+    generatedPeriods.map((period) => ({
+      contract,
+      period,
+      seed: (options.seed ?? scenario.seed ?? 20250715) + periods.indexOf(period),
+      voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
+      smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
+      outDir: scratch,
+    })),
+  );
+  const generated = new Map(generatedPeriods.map((period, i) => [period, generation.months[i]]));
   const app = await startEmbeddedApp({
     start,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
+    transport: options.transport ?? "in-process",
+  }).catch(async (error: unknown) => {
+    await generation.close();
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
   });
-  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
     app,
@@ -162,26 +191,18 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     staff,
   });
   try {
-    for (const [index, period] of periods.entries()) {
+    for (const period of periods) {
       const given = scenario.usageFiles?.[period];
-      // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
-      const complaintsAlone =
-        given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
-      if (complaintsAlone) await putComplaints(contract.contractId, await readFile(complaintsAlone, "utf8"));
-      if (given && !complaintsAlone) {
+      const complaints = complaintsAlone(period);
+      if (complaints) await putComplaints(contract.contractId, await readFile(complaints, "utf8"));
+      if (given && !complaints) {
         // The scenario's own files for this period (a hand-computed month, a Chinese Windows export).
         await uploadScenarioUsage(contract.contractId, period, given);
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }
-      const usage = await generateUsage({
-        contract,
-        period,
-        seed: (options.seed ?? scenario.seed ?? 20250715) + index,
-        voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
-        smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
-        outDir: scratch,
-      });
+      const usage = await generated.get(period);
+      if (usage === undefined) throw new Error(`no usage generated for ${period}`);
       await putUsage(contract.contractId, period, "voice", await readFile(usage.voicePath));
       await putUsage(contract.contractId, period, "sms", await readFile(usage.smsPath));
       progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
@@ -215,6 +236,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     return report;
   } finally {
     partyA.close();
+    await generation.close();
     await app.stop();
     await rm(scratch, { recursive: true, force: true });
   }

@@ -29,6 +29,8 @@ const dynalite = require("dynalite") as (options: DynaliteOptions) => Server;
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The listening server (the in-process transport emits requests on it). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function startDynamoDbLocal(options: {
   });
   if (options.observe) observeRequests(server, options.observe);
   const port = await listenHttp(server, "DynamoDB (dynalite)", options.port);
-  return { endpoint: `http://${LOCAL_HOST}:${port}`, port, close: () => closeHttp(server) };
+  return { endpoint: `http://${LOCAL_HOST}:${port}`, port, server, close: () => closeHttp(server) };
 }
 
 /**

@@ -3,7 +3,7 @@
  * temporary directory that close() removes (and process exit removes, if close() was never reached).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type RequestListener } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,8 @@ const S3rver = require("s3rver") as new (options: S3rverOptions) => S3rverInstan
 export interface S3Local {
   endpoint: string;
   port: number;
+  /** The listening server (the in-process transport emits requests on it). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startS3Local(options: {
   return {
     endpoint: `http://${LOCAL_HOST}:${port}`,
     port,
+    server,
     async close() {
       try {
         await closeHttp(server);

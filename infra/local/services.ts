@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   type AwsConfig,
+  addClientHook,
   loadAwsConfig,
   makeDynamoDbClient,
   makeS3Client,
@@ -15,6 +16,7 @@ import {
 import { contractOpsTable, createTableInput } from "../table-schema";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import { type SweepResult, TimeToLiveSweeper } from "./dynamodb-ttl";
+import { InProcessTransport, type LocalTransport } from "./in-process-transport";
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
 import { type LocalSentEmail, type SesSandbox, startSesLocal } from "./ses-local";
@@ -51,6 +53,11 @@ export interface LocalServicesOptions {
   onInboundEmail?: (event: SesReceiptEvent) => Promise<void>;
   /** Wraps each inbound message's processing (the virtual clock waits for it). */
   track?: <T>(work: Promise<T>) => Promise<T>;
+  /**
+   * How the stack's SDK clients reach DynamoDB and S3: "http" (the default) over 127.0.0.1, "in-process"
+   * without a socket (ADR 0077). The servers listen on their ports either way.
+   */
+  transport?: LocalTransport;
   /** The table's TTL attribute (the template's TimeToLiveSpecification): expired items are swept (ADR 0053). */
   timeToLiveAttribute?: string;
 }
@@ -142,6 +149,18 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       ...(options.sesSandbox ? { sandbox: options.sesSandbox } : {}),
     });
     closers.push(ses.close);
+
+    if (options.transport === "in-process") {
+      const transport = new InProcessTransport();
+      transport.register(dynamodb.endpoint, dynamodb.server);
+      transport.register(s3.endpoint, s3.server);
+      // Before any client of the stack or its handlers is built: each takes the transport when built.
+      const removeHook = addClientHook(transport.clientHook);
+      closers.push(async () => {
+        removeHook();
+        transport.destroy();
+      });
+    }
 
     const env: Record<string, string> = {
       CONTRACT_OPS_TABLE: tableName,

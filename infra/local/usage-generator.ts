@@ -14,8 +14,13 @@ import type { Contract } from "../../functions/core/contract";
 import { daysBetween, firstDayOfPeriod, lastDayOfPeriod, type Period } from "../../functions/core/time";
 import { SMS_HEADER, VOICE_HEADER } from "../../functions/core/usage-csv";
 
+/** What of a contract the generator writes into the files: its id in the names, its access numbers in rows. */
+export type UsageContract = Pick<Contract, "contractId"> & {
+  access: Pick<Contract["access"], "voiceNumber" | "smsAccessCode">;
+};
+
 export interface GenerateUsageOptions {
-  contract: Contract;
+  contract: UsageContract;
   period: Period;
   seed: number;
   voiceCalls: number;
@@ -48,11 +53,14 @@ export function random(seed: number): () => number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
+/** "00" … "59": the hours, minutes and seconds of every generated instant, formatted once. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+
 /** `2025-09-03T10:15:42+08:00` for an Asia/Shanghai day and seconds since its midnight. */
 function shanghaiInstant(day: string, secondOfDay: number): string {
   const h = Math.floor(secondOfDay / 3600);
   const m = Math.floor((secondOfDay % 3600) / 60);
-  return `${day}T${pad(h)}:${pad(m)}:${pad(secondOfDay % 60)}+08:00`;
+  return `${day}T${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[secondOfDay % 60]}+08:00`;
 }
 
 /** Saturday or Sunday in Asia/Shanghai (noon there is 04:00 UTC the same day). */
@@ -97,25 +105,26 @@ function secondOfDay(next: () => number): number {
   return base >= 12 * 3600 && base < 13 * 3600 && next() < 0.6 ? base + 3600 : base;
 }
 
+const MOBILE_PREFIXES = [
+  "130",
+  "131",
+  "132",
+  "135",
+  "136",
+  "137",
+  "138",
+  "139",
+  "150",
+  "151",
+  "155",
+  "158",
+  "176",
+  "186",
+  "188",
+];
+
 function mobile(next: () => number): string {
-  const prefixes = [
-    "130",
-    "131",
-    "132",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "155",
-    "158",
-    "176",
-    "186",
-    "188",
-  ];
-  return `${prefixes[Math.floor(next() * prefixes.length)]}${pad(Math.floor(next() * 1e8), 8)}`;
+  return `${MOBILE_PREFIXES[Math.floor(next() * MOBILE_PREFIXES.length)]}${pad(Math.floor(next() * 1e8), 8)}`;
 }
 
 /** Log-normal-ish call length, median ~75 s, long tail; ~6 % unanswered (0 s). */

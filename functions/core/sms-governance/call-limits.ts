@@ -21,29 +21,48 @@ export interface CallLimits {
   callsPerCalleePerDay: number;
 }
 
-/** Counts outbound calls one by one; `violations()` lists the day/number pairs over a limit. */
+/**
+ * Counts outbound calls one by one; `violations()` lists the day/number pairs over a limit. The counts are
+ * kept per day, then per number: a month's file holds hundreds of thousands of calls in time order, so the
+ * day's two tables are found once per day, not looked up under a date-and-number key built for every call.
+ */
 export class CallCounter {
-  private readonly byCaller = new Map<string, number>();
-  private readonly byCallee = new Map<string, number>();
+  private readonly byCaller = new Map<LocalDate, Map<string, number>>();
+  private readonly byCallee = new Map<LocalDate, Map<string, number>>();
+  private day: LocalDate | undefined;
+  private dayCallers = new Map<string, number>();
+  private dayCallees = new Map<string, number>();
 
   constructor(private readonly limits: CallLimits) {}
 
   outboundCall(date: LocalDate, callingNumber: string, calledNumber: string): void {
-    const caller = `${date} ${callingNumber}`;
-    this.byCaller.set(caller, (this.byCaller.get(caller) ?? 0) + 1);
-    const callee = `${date} ${calledNumber}`;
-    this.byCallee.set(callee, (this.byCallee.get(callee) ?? 0) + 1);
+    if (date !== this.day) this.switchDay(date);
+    this.dayCallers.set(callingNumber, (this.dayCallers.get(callingNumber) ?? 0) + 1);
+    this.dayCallees.set(calledNumber, (this.dayCallees.get(calledNumber) ?? 0) + 1);
+  }
+
+  private switchDay(date: LocalDate): void {
+    this.day = date;
+    const callers = this.byCaller.get(date) ?? new Map<string, number>();
+    const callees = this.byCallee.get(date) ?? new Map<string, number>();
+    this.byCaller.set(date, callers);
+    this.byCallee.set(date, callees);
+    this.dayCallers = callers;
+    this.dayCallees = callees;
   }
 
   /** Over-limit pairs, by date, then rule (calling number first), then number. */
   violations(): CallViolation[] {
-    const over = (counts: Map<string, number>, limit: number, rule: CallRule): CallViolation[] =>
-      [...counts]
-        .filter(([, calls]) => calls > limit)
-        .map(([key, calls]) => {
-          const [date, number] = key.split(" ") as [string, string];
-          return { date, rule, number, calls };
-        });
+    const over = (
+      counts: Map<LocalDate, Map<string, number>>,
+      limit: number,
+      rule: CallRule,
+    ): CallViolation[] =>
+      [...counts].flatMap(([date, numbers]) =>
+        [...numbers]
+          .filter(([, calls]) => calls > limit)
+          .map(([number, calls]) => ({ date, rule, number, calls })),
+      );
     const order: Record<CallRule, number> = { "per-calling-number": 0, "per-callee": 1 };
     return [
       ...over(this.byCaller, this.limits.callsPerCallingNumberPerDay, "per-calling-number"),

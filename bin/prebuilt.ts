@@ -1,0 +1,332 @@
+/**
+ * Runs a TypeScript entry (bin/start.ts for `npm start`) from a prebuilt artefact instead of compiling the
+ * tree on every run (ADR 0076): esbuild bundles the entry and every Lambda handler the embedded stack loads
+ * (functions/<name>/handler.ts) into ES modules with shared chunks, once, under
+ * node_modules/.cache/contract-ops/prebuilt/<key>/. The key is a hash of the content of every source file the
+ * bundle was built from (as esbuild read it), package-lock.json, the entries and the build's own settings;
+ * a run re-hashes the files the last build read and rebuilds when any differs, so an artefact is never stale.
+ *
+ * Node runs this file directly (type stripping, Node ≥ 22.18, the project's pinned `node`), before any of
+ * the project's TypeScript can be loaded: it imports only node: modules and esbuild, and uses only erasable
+ * TypeScript syntax.
+ *
+ *   node bin/prebuilt.ts <entry.ts> [arguments of the entry…]
+ */
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile } from "node:fs/promises";
+import * as nodeModule from "node:module";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, version as esbuildVersion, type Plugin, transform } from "esbuild";
+
+/** Changes whenever the build settings below do, so an artefact built differently is never reused. */
+const BUILD_SETTINGS_VERSION = "1";
+
+/**
+ * Packages left to Node: the CDK and its checks (loaded only to synthesize a template the run has not
+ * cached, ADR 0050), esbuild itself, and the console's browser and graph-layout packages. Everything else a
+ * run imports is bundled, so module code runs in the order of the source's imports (the X-Ray SDK's mode is
+ * set before the SDK loads, functions/adapters/xray-mode.ts) and Node compiles one file per chunk, not
+ * hundreds of CommonJS modules.
+ */
+const EXTERNAL_PACKAGES = [
+  "aws-cdk-lib",
+  "aws-cdk-lib/*",
+  "constructs",
+  "cdk-nag",
+  "esbuild",
+  "elkjs",
+  "puppeteer-core",
+  "@sparticuz/chromium",
+];
+
+/** The Lambda handlers the embedded stack imports by path at run time (the template's function entries). */
+export function handlerEntries(repoRoot: string): string[] {
+  return readdirSync(join(repoRoot, "functions"), { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(repoRoot, "functions", entry.name, "handler.ts")),
+    )
+    .map((entry) => `functions/${entry.name}/handler.ts`);
+}
+
+/**
+ * Worker-thread entries a run starts by path (infra/local/usage-in-worker.ts): built into the artefact beside
+ * the handlers; a worker thread has no module hooks of the main thread, so it is given the built file itself,
+ * found under CONTRACT_OPS_PREBUILT_DIR.
+ */
+const WORKER_ENTRIES = ["infra/local/usage-worker.ts"];
+
+/** Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them. */
+interface ModuleHooks {
+  resolve(
+    specifier: string,
+    context: unknown,
+    nextResolve: (specifier: string, context: unknown) => unknown,
+  ): unknown;
+}
+const registerHooks = (nodeModule as { registerHooks?: (hooks: ModuleHooks) => unknown }).registerHooks;
+/** V8's on-disk code cache for modules loaded after the call (Node ≥ 22.1); not declared by @types/node 20. */
+const enableCompileCache = (nodeModule as { enableCompileCache?: (directory: string) => unknown })
+  .enableCompileCache;
+
+export interface PrebuiltOptions {
+  /** The repository root: entries and inputs are relative to it. */
+  repoRoot: string;
+  /** Entry files (relative paths) built into one artefact with shared chunks. */
+  entries: string[];
+  /** Where artefacts and their manifests are kept (default node_modules/.cache/contract-ops/prebuilt). */
+  cacheDir?: string;
+}
+
+export interface Prebuilt {
+  /** The artefact's directory: each entry `x/y.ts` is `<dir>/x/y.js`. */
+  dir: string;
+  key: string;
+  /** Whether this call built the artefact (false: an up-to-date one was reused). */
+  built: boolean;
+}
+
+interface Manifest {
+  key: string;
+  /** The repository files the artefact was built from, relative to the root. */
+  inputs: string[];
+}
+
+function defaultCacheDir(repoRoot: string): string {
+  return join(repoRoot, "node_modules", ".cache", "contract-ops", "prebuilt");
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it. */
+function artefactKey(repoRoot: string, entries: string[], inputHashes: Map<string, string>): string {
+  const hash = createHash("sha256");
+  hash.update(`${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${entries.join("\0")}\0`);
+  const lock = join(repoRoot, "package-lock.json");
+  hash.update(existsSync(lock) ? readFileSync(lock) : "no lock");
+  for (const path of [...inputHashes.keys()].sort()) hash.update(`\0${path}\0${inputHashes.get(path)}`);
+  return hash.digest("hex").slice(0, 32);
+}
+
+function manifestPath(cacheDir: string, entries: string[]): string {
+  return join(cacheDir, `manifest-${sha256(entries.join("\0")).slice(0, 16)}.json`);
+}
+
+function readManifest(path: string): Manifest | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      "key" in value &&
+      typeof value.key === "string" &&
+      "inputs" in value &&
+      Array.isArray(value.inputs) &&
+      value.inputs.every((input: unknown) => typeof input === "string")
+    )
+      return { key: value.key, inputs: value.inputs };
+  } catch (error) {
+    // No build yet for these entries, or a manifest cut short: build afresh.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
+  }
+  return undefined;
+}
+
+/** The key the last build's inputs have now; undefined when one of them is gone. */
+function currentKey(repoRoot: string, entries: string[], manifest: Manifest): string | undefined {
+  const hashes = new Map<string, string>();
+  for (const input of manifest.inputs) {
+    const path = join(repoRoot, input);
+    if (!existsSync(path)) return undefined;
+    hashes.set(input, sha256(readFileSync(path)));
+  }
+  return artefactKey(repoRoot, entries, hashes);
+}
+
+/**
+ * Reads each repository source for esbuild and notes its content hash, so the key is computed from exactly
+ * what was bundled (a file edited during the build gives a key that the next run does not match). Each
+ * module's `import.meta.url` stays its source file's URL: files beside the source (the calendar data, the
+ * scenarios) and createRequire resolve as they do unbundled.
+ */
+function sourcePlugin(repoRoot: string, inputHashes: Map<string, string>): Plugin {
+  return {
+    name: "contract-ops-sources",
+    setup(builder) {
+      builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+        const path = relative(repoRoot, args.path);
+        if (path.startsWith("node_modules/") || path.startsWith("../")) return undefined;
+        const text = await readFile(args.path, "utf8");
+        inputHashes.set(path, sha256(text));
+        if (!text.includes("import.meta")) return { contents: text, loader: "ts" };
+        const { code } = await transform(text, {
+          loader: "ts",
+          format: "esm",
+          sourcefile: args.path,
+          define: { "import.meta.url": JSON.stringify(pathToFileURL(args.path).href) },
+        });
+        return { contents: code, loader: "js" };
+      });
+    },
+  };
+}
+
+async function buildArtefact(repoRoot: string, entries: string[], cacheDir: string): Promise<Prebuilt> {
+  const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
+  const inputHashes = new Map<string, string>();
+  const result = await build({
+    entryPoints: entries,
+    absWorkingDir: repoRoot,
+    outbase: repoRoot,
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    mainFields: ["module", "main"],
+    external: EXTERNAL_PACKAGES,
+    // Bundled CommonJS packages call require(); in an ES module it comes from createRequire.
+    banner: {
+      js: "import { createRequire as __contractOpsRequire } from 'node:module'; const require = __contractOpsRequire(import.meta.url);",
+    },
+    chunkNames: "chunks/[name]-[hash]",
+    // For a debugger or NODE_OPTIONS=--enable-source-maps; not loaded otherwise.
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "silent",
+    plugins: [sourcePlugin(repoRoot, inputHashes)],
+  }).catch((error: unknown) => {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((path) => inputHashes.has(path));
+  const key = artefactKey(repoRoot, entries, inputHashes);
+  const dir = join(cacheDir, key);
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    // Another run built the same artefact first: same key, same content; keep theirs.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    rmSync(staging, { recursive: true, force: true });
+  }
+  const manifest = manifestPath(cacheDir, entries);
+  const temporary = `${manifest}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ key, inputs } satisfies Manifest));
+  renameSync(temporary, manifest);
+  removeOldArtefacts(cacheDir, key);
+  return { dir, key, built: true };
+}
+
+/**
+ * Keeps the last four artefacts built (a run still using an older one keeps working; their keys, newest first, in
+ * `recent.json`) and removes the others, and the staging directories of builds that died over an hour ago.
+ * Another run may be cleaning up at the same time: a directory already gone is skipped.
+ */
+function removeOldArtefacts(cacheDir: string, key: string): void {
+  const recentPath = join(cacheDir, "recent.json");
+  let before: unknown = [];
+  try {
+    before = JSON.parse(readFileSync(recentPath, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
+  }
+  const earlier = Array.isArray(before) ? before.filter((k): k is string => typeof k === "string") : [];
+  const recent = [key, ...earlier.filter((k) => k !== key)].slice(0, 4);
+  const temporary = `${recentPath}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(recent));
+  renameSync(temporary, recentPath);
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(cacheDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(cacheDir, entry.name);
+    const abandoned =
+      entry.name.startsWith(".staging-") &&
+      (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
+    if (abandoned || (!entry.name.startsWith(".") && !recent.includes(entry.name)))
+      rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** The up-to-date artefact of these entries: reused when every input it was built from is unchanged. */
+export async function prebuilt(options: PrebuiltOptions): Promise<Prebuilt> {
+  const repoRoot = resolve(options.repoRoot);
+  const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
+  const entries = [...new Set(options.entries)].sort();
+  mkdirSync(cacheDir, { recursive: true });
+  const manifest = readManifest(manifestPath(cacheDir, entries));
+  if (manifest !== undefined) {
+    const key = currentKey(repoRoot, entries, manifest);
+    const dir = join(cacheDir, manifest.key);
+    if (key === manifest.key && existsSync(dir)) return { dir, key, built: false };
+  }
+  return buildArtefact(repoRoot, entries, cacheDir);
+}
+
+/** The built module of a repository source file, or undefined when the file is not inside the repository. */
+export function artefactModule(repoRoot: string, dir: string, sourcePath: string): string | undefined {
+  const path = relative(resolve(repoRoot), sourcePath);
+  if (path.startsWith("..") || path.startsWith("node_modules/")) return undefined;
+  return join(dir, path.replace(/\.ts$/, ".js"));
+}
+
+/**
+ * Serves imports of the repository's .ts files from the artefact: the embedded stack imports each handler by
+ * its source path (the template's function entry), which must be the bundled module sharing the run's
+ * chunks (one aws-config, one set of client hooks). A source the artefact lacks is an error, not a silent
+ * second copy.
+ */
+function serveFromArtefact(repoRoot: string, dir: string): void {
+  if (registerHooks === undefined)
+    throw new Error(`Node ${process.version} has no module.registerHooks (≥ 22.15 needed)`);
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (!specifier.startsWith("file:") || !specifier.endsWith(".ts"))
+        return nextResolve(specifier, context);
+      const built = artefactModule(repoRoot, dir, fileURLToPath(specifier));
+      if (built === undefined) return nextResolve(specifier, context);
+      if (!existsSync(built))
+        throw new Error(`${relative(repoRoot, fileURLToPath(specifier))} is not in the prebuilt artefact`);
+      return { url: pathToFileURL(built).href, format: "module", shortCircuit: true };
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const [entry] = process.argv.slice(2);
+  if (entry === undefined || !entry.endsWith(".ts")) {
+    process.stderr.write("usage: node bin/prebuilt.ts <entry.ts> [arguments…]\n");
+    process.exitCode = 2;
+    return;
+  }
+  const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+  // The artefact's chunks and the emulators' CommonJS packages compiled once, not on every run (ADR 0078):
+  // Node keys each cached compilation by the module's path and content, so an edited file is compiled afresh.
+  enableCompileCache?.(join(repoRoot, "node_modules", ".cache", "contract-ops", "v8-compile-cache"));
+  const entryPath = resolve(entry);
+  const artefact = await prebuilt({
+    repoRoot,
+    entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot), ...WORKER_ENTRIES],
+  });
+  serveFromArtefact(repoRoot, artefact.dir);
+  process.env.CONTRACT_OPS_PREBUILT_DIR = artefact.dir;
+  // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
+  process.argv.splice(1, 2, entryPath);
+  await import(pathToFileURL(entryPath).href);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await main();

@@ -1,0 +1,100 @@
+/**
+ * How the embedded stack's SDK clients reach its DynamoDB and S3 emulators (ADR 0077): by default over
+ * HTTP on 127.0.0.1, like any client; with the in-process transport, the SDK's signed HTTP request is handed
+ * to the emulator's HTTP server as a request event without a socket (light-my-request builds the
+ * IncomingMessage and ServerResponse), and the emulator's answer goes back to the SDK's deserializer.
+ * Everything above the socket is unchanged: the SDK's serializers, SigV4 signing, retries, the fault plan's
+ * and IAM enforcement's middleware (ADR 0022, ADR 0025) and the emulators' own request listeners. The
+ * servers still listen on their ports, so outside tools reach them over HTTP either way.
+ */
+import type { Server } from "node:http";
+import { Readable } from "node:stream";
+import { buildQueryString, type HttpRequest, HttpResponse } from "@smithy/core/protocols";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { inject } from "light-my-request";
+import type { ClientHook } from "../../functions/adapters/aws-config";
+
+export type LocalTransport = "http" | "in-process";
+
+export const LOCAL_TRANSPORTS: readonly LocalTransport[] = ["http", "in-process"];
+
+/** What the SDK's request handler interface needs (`handle`, `destroy`, `metadata`). */
+interface RequestHandlerLike {
+  metadata: { handlerProtocol: string };
+  handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: HttpResponse }>;
+  destroy(): void;
+}
+
+/** The SDK sends a body as text, bytes or a stream; light-my-request takes text, a Buffer or a stream. */
+function payloadOf(body: unknown): string | Buffer | Readable | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || Buffer.isBuffer(body) || body instanceof Readable) return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError(`in-process transport: unsupported request body (${typeof body})`);
+}
+
+/** The request line's target as the SDK's HTTP handler writes it (NodeHttpHandler: path, then the query). */
+function pathWithQuery(request: HttpRequest): string {
+  const query = request.query ? buildQueryString(request.query) : "";
+  return query === "" ? request.path : `${request.path}?${query}`;
+}
+
+/**
+ * Routes each request by host and port: one of the registered emulators in-process, anything else over
+ * HTTP (a client of this process pointed elsewhere keeps working).
+ */
+export class InProcessTransport {
+  private readonly servers = new Map<string, Server>();
+  private readonly fallback = new NodeHttpHandler();
+
+  /** Serves requests for `endpoint` (http://host:port) by emitting them on this server. */
+  register(endpoint: string, server: Server): void {
+    this.servers.set(new URL(endpoint).host, server);
+  }
+
+  readonly requestHandler: RequestHandlerLike = {
+    metadata: { handlerProtocol: "http/1.1" },
+    handle: (request, options) => {
+      const server = this.servers.get(
+        request.port ? `${request.hostname}:${request.port}` : request.hostname,
+      );
+      if (!server) return this.fallback.handle(request, options);
+      return this.dispatch(server, request);
+    },
+    destroy: () => {},
+  };
+
+  /** Gives every client built from now on this transport (its requestHandler is read at each send). */
+  readonly clientHook: ClientHook = (client) => {
+    (client.config as { requestHandler: unknown }).requestHandler = this.requestHandler;
+  };
+
+  private async dispatch(server: Server, request: HttpRequest): Promise<{ response: HttpResponse }> {
+    const payload = payloadOf(request.body);
+    const answer = await inject((req, res) => server.emit("request", req, res), {
+      method: request.method,
+      url: pathWithQuery(request),
+      headers: request.headers,
+      ...(payload === undefined ? {} : { payload }),
+      remoteAddress: "127.0.0.1",
+      // The body streams to the SDK as the emulator writes it, as from a socket: no copy into one buffer.
+      payloadAsStream: true,
+    });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    }
+    return {
+      response: new HttpResponse({
+        statusCode: answer.statusCode,
+        reason: answer.statusMessage,
+        headers,
+        body: answer.stream(),
+      }),
+    };
+  }
+
+  destroy(): void {
+    this.fallback.destroy();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The prebuilt artefact `npm start` runs (ADR 0076): built in a clean tree, reused while its sources are
+ * unchanged, rebuilt when one changes (never stale), and complete for the embedded stack, which imports
+ * every handler the template names by its source path.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import * as z from "zod";
+import { artefactModule, handlerEntries, prebuilt } from "../../bin/prebuilt";
+import { localTemplate } from "../../infra/local/template-cache";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const scratch: string[] = [];
+const resourcesSchema = z.record(
+  z.string(),
+  z.object({ Metadata: z.record(z.string(), z.unknown()).optional() }),
+);
+
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A two-module tree: the entry reads a value from a second module and reports its own import.meta.url. */
+function fixtureTree(): { root: string; cacheDir: string } {
+  const root = mkdtempSync(join(tmpdir(), "contract-ops-prebuilt-"));
+  scratch.push(root);
+  mkdirSync(join(root, "lib"));
+  writeFileSync(join(root, "package-lock.json"), '{"lockfileVersion":3}\n');
+  writeFileSync(
+    join(root, "main.ts"),
+    'import { value } from "./lib/value";\nexport const result: number = value;\nexport const where: string = import.meta.url;\n',
+  );
+  writeFileSync(join(root, "lib", "value.ts"), "export const value: number = 1;\n");
+  return { root, cacheDir: join(root, "cache") };
+}
+
+async function load(dir: string): Promise<{ result: number; where: string }> {
+  return (await import(pathToFileURL(join(dir, "main.js")).href)) as { result: number; where: string };
+}
+
+describe("the prebuilt artefact", () => {
+  it("is built in a clean tree, and each module keeps its source file's import.meta.url", async () => {
+    const { root, cacheDir } = fixtureTree();
+    expect(existsSync(cacheDir)).toBe(false);
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect(first.built).toBe(true);
+    const module = await load(first.dir);
+    expect(module.result).toBe(1);
+    // Files beside a source (calendar data, scenarios) resolve from the source's place, not the cache's.
+    expect(module.where).toBe(pathToFileURL(join(root, "main.ts")).href);
+  });
+
+  it("is reused while no source changed, and rebuilt when an imported module changes", async () => {
+    const { root, cacheDir } = fixtureTree();
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const again = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect(again).toEqual({ ...first, built: false });
+
+    writeFileSync(join(root, "lib", "value.ts"), "export const value: number = 2;\n");
+    const changed = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect(changed.built).toBe(true);
+    expect(changed.key).not.toBe(first.key);
+    expect((await load(changed.dir)).result).toBe(2);
+  });
+
+  it("is rebuilt when the locked dependencies change or a source it was built from is gone", async () => {
+    const { root, cacheDir } = fixtureTree();
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    writeFileSync(join(root, "package-lock.json"), '{"lockfileVersion":3,"packages":{}}\n');
+    const relocked = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect(relocked.built).toBe(true);
+    expect(relocked.key).not.toBe(first.key);
+
+    rmSync(join(root, "lib", "value.ts"));
+    await expect(prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).rejects.toThrow(/lib\/value/);
+  });
+
+  it("keeps the current artefact and the three before it, removing older ones", async () => {
+    const { root, cacheDir } = fixtureTree();
+    const keys: string[] = [];
+    for (let value = 1; value <= 6; value++) {
+      writeFileSync(join(root, "lib", "value.ts"), `export const value: number = ${value};\n`);
+      keys.push((await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).key);
+    }
+    const kept = readdirSync(cacheDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(new Set(keys).size).toBe(6);
+    expect(kept.sort()).toEqual(keys.slice(2).sort());
+  });
+
+  it("holds npm start and every handler the template names, under the path the stack imports", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "contract-ops-prebuilt-repo-"));
+    scratch.push(cacheDir);
+    const artefact = await prebuilt({
+      repoRoot,
+      entries: ["bin/start.ts", ...handlerEntries(repoRoot)],
+      cacheDir,
+    });
+    const { template } = await localTemplate(repoRoot);
+    const resources = resourcesSchema.parse(template.Resources);
+    const entries = Object.values(resources).flatMap((resource) => {
+      const entry = resource.Metadata?.["contract-ops:entry"];
+      return typeof entry === "string" ? [entry] : [];
+    });
+    // The template's Lambda functions (from the CDK app), each found among the handlers built.
+    expect(entries.length).toBeGreaterThan(10);
+    expect(handlerEntries(repoRoot)).toEqual(expect.arrayContaining(entries));
+    for (const entry of [...entries, "bin/start.ts"]) {
+      const built = artefactModule(repoRoot, artefact.dir, join(repoRoot, entry));
+      expect(built && existsSync(built), entry).toBe(true);
+    }
+  }, 120_000);
+});

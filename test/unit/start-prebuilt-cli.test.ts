@@ -1,0 +1,58 @@
+/**
+ * `npm start` as the package script runs it: from the prebuilt artefact (ADR 0076). A bad `--transport` is a
+ * usage error (exit 2, the flag, the value and the choices); the runner without an entry is one too. A month's
+ * run holds the worker thread that generates usage, which runs the artefact's own build of its entry.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+
+const run = promisify(execFile);
+
+async function exitOf(command: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(command, args);
+    return { code: 0, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stderr: string };
+    return { code: failed.code, stderr: failed.stderr };
+  }
+}
+
+describe("npm start from the prebuilt artefact", () => {
+  it("refuses an unknown transport: exit 2 naming the flag, the value and the choices, no stack trace", async () => {
+    const result = await exitOf("npm", ["start", "--silent", "--", "--transport", "carrier-pigeon"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--transport must be one of http, in-process, not carrier-pigeon");
+    expect(result.stderr).toContain("usage: npm start --");
+    expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  }, 120_000);
+
+  it("generates the month's usage on a worker thread started from the artefact, and bills it", async () => {
+    const { stdout, stderr } = await run("npm", [
+      "start",
+      "--silent",
+      "--",
+      "--from",
+      "2025-09",
+      "--to",
+      "2025-09",
+      "--json",
+    ]);
+    // The sample scenario's default volumes (infra/local/scenario: 24,000 calls and 600 SMS a month).
+    expect(stderr).toContain("usage 2025-09: 24000 voice CDRs, 600 SMS records uploaded");
+    const report = z
+      .object({ periods: z.array(z.object({ period: z.string(), billSentAt: z.string() })) })
+      .parse(JSON.parse(stdout));
+    expect(report.periods.map((period) => period.period)).toEqual(["2025-09"]);
+    // R-BILL-1: the bill goes out on the 1st of the month after the period.
+    expect(report.periods[0]?.billSentAt.slice(0, 10)).toBe("2025-10-01");
+  }, 120_000);
+
+  it("the runner without an entry file: usage, exit 2", async () => {
+    const result = await exitOf("npm", ["exec", "--", "node", "bin/prebuilt.ts"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("usage: node bin/prebuilt.ts <entry.ts>");
+  }, 60_000);
+});
