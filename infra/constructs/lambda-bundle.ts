@@ -1,0 +1,204 @@
+/**
+ * How every Lambda bundle is built (ADR 0080): esbuild's API rather than the esbuild command line
+ * `NodejsFunction` runs, because only the API takes plugins, and a plugin is the one way to leave out
+ * code that dependencies reach by relative import and no handler ever runs. `cdk synth` calls this
+ * through ./lambda-bundle-cli.ts (CDK's local bundling is synchronous, plugins need the async API);
+ * `npm run bench:cold-start` calls it directly, so the bench times the very bundles the stack ships.
+ */
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { type BuildOptions, build, type Plugin } from "esbuild";
+import * as z from "zod";
+
+/** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
+export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
+
+/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
+export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
+
+/** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `alias` below). */
+export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
+
+/** The esbuild settings every Lambda bundle is built with. */
+export const LAMBDA_BUNDLE = {
+  target: "node22",
+  // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships, and a bundle
+  // imports in a quarter to a half of the time of one that loads the SDK from node_modules, as the
+  // runtime's would be loaded (ADR 0046 measured both). The STS client
+  // is the one exception: only operator commands load it (functions/adapters/operator-identity.ts), never
+  // a handler, so it stays out of every bundle.
+  externalModules: ["@aws-sdk/client-sts"],
+  // Lambda always puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
+  // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
+  // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the environment
+  // provider alone. Paths are relative to the project root.
+  alias: {
+    "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIALS_MODULE,
+    // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
+    zod: ZOD_BUNDLE_MODULE,
+    semver: SEMVER_BUNDLE_MODULE,
+  },
+  mainFields: ["module", "main"],
+  // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+} as const;
+
+/** The message of every part left out of a bundle, should anything ever reach it. */
+const LEFT_OUT = "left out of the Lambda bundle (ADR 0080)";
+
+/** A module whose every named export refuses when called: it keeps the importer's bindings resolvable. */
+function refusingModule(what: string, names: readonly string[], factories: readonly string[] = []): string {
+  // A name no module it may be appended to uses (withoutJsonSchemaProcessors).
+  const refuse = "__leftOutOfTheBundle";
+  return [
+    `const ${refuse} = () => { throw new Error(${JSON.stringify(`${what}: ${LEFT_OUT}`)}); };`,
+    ...names.map((name) => `export const ${name} = ${refuse};`),
+    // Called while a schema is built; what they return is the method, which refuses when called.
+    ...factories.map((name) => `export const ${name} = () => ${refuse};`),
+  ].join("\n");
+}
+
+/** Where zod's json-schema-processors.js passes from check aggregation to the JSON Schema processors. */
+const ZOD_PROCESSORS_START = "// ==================== SIMPLE TYPE PROCESSORS";
+
+/**
+ * zod's json-schema-processors.js up to its processors, whose exports then refuse. A zod whose file no
+ * longer has the marker fails the build instead of shipping something unknown.
+ */
+export function withoutJsonSchemaProcessors(source: string): string {
+  const start = source.indexOf(ZOD_PROCESSORS_START);
+  if (start < 0) throw new Error(`zod's json-schema-processors.js has no "${ZOD_PROCESSORS_START}" line`);
+  const processors = [...source.slice(start).matchAll(/^export (?:const|function) (\w+)/gm)].map(
+    (match) => match[1] ?? "",
+  );
+  return `${source.slice(0, start)}\n${refusingModule("zod JSON Schema generation", processors)}`;
+}
+
+/** The X-Ray SDK modules left out (see `leanBundlePlugin`). */
+const X_RAY_LEFT_OUT =
+  /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](middleware[\\/]sampling[\\/](rule_poller|target_poller|service_connector)|segments[\\/]plugins[\\/](ec2|ecs|elastic_beanstalk)_plugin|patchers[\\/](aws_p|http_p))\.js$/;
+
+const packageJson = z.object({ name: z.string(), version: z.string() });
+const xrayWhitelist = z.object({ services: z.record(z.string(), z.unknown()) }).loose();
+
+/**
+ * The services whose calls X-Ray describes from its allow-list (aws-xray-sdk-core's aws_whitelist.json
+ * lists DynamoDB, SQS, SNS, Lambda, S3 and SageMaker Runtime): the two this project calls of those.
+ */
+export const TRACED_WHITELIST_SERVICES = ["dynamodb", "s3"] as const;
+
+/**
+ * Parts of dependencies that no handler runs, left out (ADR 0080). Each is reached by a relative import
+ * or a dynamic one that esbuild's tree-shaking cannot drop; each stand-in refuses rather than answers
+ * wrongly, so a handler that ever needed the part fails loudly (and the bundle test imports every bundle).
+ */
+export const leanBundlePlugin: Plugin = {
+  name: "contract-ops-lean-bundle",
+  setup(builder) {
+    // Event streams (S3 SelectObjectContent and the like): the Smithy protocol imports them dynamically
+    // only for an operation with an event stream, which no handler calls. The S3 client still imports
+    // them statically for its configuration, so only the dynamic import is replaced.
+    builder.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+      args.kind === "dynamic-import"
+        ? { path: "event-streams", namespace: "contract-ops-left-out" }
+        : undefined,
+    );
+    builder.onLoad({ filter: /^event-streams$/, namespace: "contract-ops-left-out" }, () => ({
+      contents: `throw new Error(${JSON.stringify(`event-stream operations: ${LEFT_OUT}`)});`,
+      loader: "js",
+    }));
+    // zod's JSON Schema generation (z.toJSONSchema): no handler converts a schema to JSON Schema.
+    builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]to-json-schema\.js$/ }, () => ({
+      contents: refusingModule(
+        "zod JSON Schema generation",
+        ["initializeContext", "handleUnrepresentable", "processSchema", "process", "extractDefs", "finalize"],
+        ["createToJSONSchemaMethod", "createStandardJSONSchemaMethod"],
+      ),
+      loader: "js",
+    }));
+    // Its per-type processors, past the check aggregation that the schemas' `minLength`, `format`, … read.
+    builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-processors\.js$/ }, (args) => ({
+      contents: withoutJsonSchemaProcessors(readFileSync(args.path, "utf8")),
+      loader: "js",
+    }));
+    builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-generator\.js$/ }, () => ({
+      contents: refusingModule("zod JSON Schema generation", ["JSONSchemaGenerator"]),
+      loader: "js",
+    }));
+    // A dependency's package.json is read for its name and version (the SDK's user agent, the X-Ray
+    // SDK's segment, encoding-japanese's `version`); the rest of it would be inlined whole.
+    builder.onLoad({ filter: /[\\/]node_modules[\\/].*[\\/]package\.json$/ }, (args) => {
+      const { name, version } = packageJson.parse(JSON.parse(readFileSync(args.path, "utf8")));
+      return { contents: JSON.stringify({ name, version }), loader: "json" };
+    });
+    // Parts of the X-Ray SDK that never run on Lambda or are never called here: centralized sampling
+    // (its rule and target pollers and their X-Ray API client; the SDK switches it off on Lambda, where the
+    // trace header decides), the EC2, ECS and Elastic Beanstalk plugins (only `AWSXRay.config` loads them),
+    // the SDK v2 patcher (`captureAWS`, ADR 0046) and the HTTP patcher (`captureHTTPsRequests: false`,
+    // functions/adapters/tracer.ts). Any member of the stand-in refuses.
+    builder.onLoad({ filter: X_RAY_LEFT_OUT }, (args) => ({
+      contents: [
+        `const refuse = () => { throw new Error(${JSON.stringify(`X-Ray SDK ${basename(args.path)}: ${LEFT_OUT}`)}); };`,
+        "module.exports = new Proxy({}, { get: (_target, key) => (typeof key === 'symbol' ? undefined : refuse) });",
+      ].join("\n"),
+      loader: "js",
+    }));
+    // X-Ray's allow-list of request and response fields to record per service: only the services called.
+    builder.onLoad({ filter: /[\\/]aws-xray-sdk-core[\\/].*[\\/]aws_whitelist\.json$/ }, (args) => {
+      const whitelist = xrayWhitelist.parse(JSON.parse(readFileSync(args.path, "utf8")));
+      const services = Object.fromEntries(
+        TRACED_WHITELIST_SERVICES.map((service) => [service, whitelist.services[service]]),
+      );
+      return { contents: JSON.stringify({ ...whitelist, services }), loader: "json" };
+    });
+  },
+};
+
+/** esbuild's options for a Lambda bundle written to `outfile`, without its entry point. */
+export function lambdaBuildOptions(projectRoot: string, outfile: string): BuildOptions {
+  return {
+    absWorkingDir: projectRoot,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: "esm",
+    platform: "node",
+    target: LAMBDA_BUNDLE.target,
+    outfile,
+    external: [...LAMBDA_BUNDLE.externalModules],
+    alias: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [from, `./${to}`])),
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    legalComments: "none",
+    // Node reads a module as UTF-8: the Chinese of the emails and of iconv-lite's tables stays as it is
+    // instead of \uXXXX escapes (six bytes a character instead of three).
+    charset: "utf8",
+    tsconfig: join(projectRoot, "tsconfig.json"),
+    plugins: [leanBundlePlugin],
+    logLevel: "error",
+  };
+}
+
+/**
+ * Builds `entry` (relative to `projectRoot`) into `outputDir` as Lambda runs it: `index.mjs`, its source
+ * map, and the data files read at run time beside it.
+ */
+export async function bundleLambda(projectRoot: string, entry: string, outputDir: string): Promise<void> {
+  await build({
+    ...lambdaBuildOptions(projectRoot, join(outputDir, "index.mjs")),
+    entryPoints: [join(projectRoot, entry)],
+  });
+  // The working-day calendar reads the official year files (CN-<yyyy>.json) next to its module at run
+  // time (R-WD-3), where `new URL("./calendar-data/", import.meta.url)` of the single-file bundle points.
+  cpSync(join(projectRoot, "functions/core/calendar-data"), join(outputDir, "calendar-data"), {
+    recursive: true,
+  });
+  // chinese-days' data is read on first use with require (functions/core/calendar.ts), resolved from the
+  // bundle's directory: shipped where Node's module resolution looks.
+  const chineseDays = "node_modules/chinese-days/dist";
+  mkdirSync(join(outputDir, chineseDays), { recursive: true });
+  cpSync(
+    join(projectRoot, chineseDays, "chinese-days.json"),
+    join(outputDir, chineseDays, "chinese-days.json"),
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * What the Lambda bundle builder leaves out (infra/constructs/lambda-bundle.ts, ADR 0080): small programs
+ * bundled with the very options every handler is built with, then run in a bare Node. What a handler uses
+ * still works; what was left out refuses loudly instead of answering wrongly.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
+import { REPO_ROOT } from "../../infra/constructs/contract-function";
+import { lambdaBuildOptions, withoutJsonSchemaProcessors } from "../../infra/constructs/lambda-bundle";
+
+let outdir: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), "contract-ops-lean-"));
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Bundles `program` (ESM, resolved from the project root) as a Lambda bundle is built and prints what it logs. */
+async function runBundled(name: string, program: string): Promise<string> {
+  const outfile = join(outdir, name, "index.mjs");
+  await build({
+    ...lambdaBuildOptions(REPO_ROOT, outfile),
+    stdin: { contents: program, resolveDir: REPO_ROOT, loader: "ts", sourcefile: `${name}.ts` },
+  });
+  return execFileSync(process.execPath, [outfile], {
+    encoding: "utf8",
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH },
+  });
+}
+
+/** Prints the message of what `run` throws, or "no error". */
+const refusal = (run: string) =>
+  `try { ${run}; console.log("no error"); } catch (error) { console.log(error.message); }`;
+
+describe("zod in a Lambda bundle", () => {
+  it("parses, refuses bad input and reads a schema's checks as the zod documentation says", async () => {
+    const printed = await runBundled(
+      "zod-parse",
+      `import * as z from "zod";
+       const name = z.string().min(2).max(8);
+       const age = z.number().int().min(0);
+       console.log(JSON.stringify([name.parse("合同"), name.safeParse("x").success, name.minLength, name.maxLength,
+         age.isInt, age.minValue, z.url().parse("https://example.com/a")]));`,
+    );
+    // zod's documentation ("Basic usage", string and number introspection): minLength/maxLength and
+    // isInt/minValue read the checks added.
+    expect(JSON.parse(printed)).toEqual(["合同", false, 2, 8, true, 0, "https://example.com/a"]);
+  });
+
+  it("refuses to convert a schema to JSON Schema, which no handler does", async () => {
+    const printed = await runBundled(
+      "zod-json-schema",
+      `import * as z from "zod";
+       ${refusal("z.toJSONSchema(z.string())")}
+       ${refusal("z.object({ a: z.string() }).toJSONSchema()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "zod JSON Schema generation: left out of the Lambda bundle (ADR 0080)",
+      "zod JSON Schema generation: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("fails the build when zod's processors file no longer has the line it is cut at", () => {
+    expect(() => withoutJsonSchemaProcessors("export const stringProcessor = () => {};")).toThrow(
+      /SIMPLE TYPE PROCESSORS/,
+    );
+  });
+});
+
+describe("the X-Ray SDK in a Lambda bundle", () => {
+  it("keeps the v3 client capture and the version it reports, and refuses the patchers left out", async () => {
+    const printed = await runBundled(
+      "xray",
+      `import AWSXRay from "aws-xray-sdk-core";
+       console.log(typeof AWSXRay.captureAWSv3Client);
+       console.log(AWSXRay.getSegment === undefined ? "no getSegment" : "getSegment");
+       ${refusal("AWSXRay.captureHTTPsGlobal()")}
+       ${refusal("AWSXRay.captureAWS({})")}
+       ${refusal("AWSXRay.plugins.EC2Plugin.getData(() => {})")}
+       ${refusal("AWSXRay.middleware.sampler.rulePoller.start()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "function",
+      "getSegment",
+      "X-Ray SDK http_p.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK aws_p.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK ec2_plugin.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK rule_poller.js: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("records DynamoDB and S3 call fields from its allow-list, and no other service's", async () => {
+    const printed = await runBundled(
+      "xray-whitelist",
+      `import whitelist from "aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json";
+       console.log(JSON.stringify(whitelist));`,
+    );
+    const original = z
+      .object({ services: z.record(z.string(), z.unknown()) })
+      .parse(
+        JSON.parse(
+          readFileSync(
+            join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
+            "utf8",
+          ),
+        ),
+      );
+    expect(JSON.parse(printed)).toEqual({
+      services: { dynamodb: original.services.dynamodb, s3: original.services.s3 },
+    });
+  });
+});
+
+describe("the AWS SDK in a Lambda bundle", () => {
+  it("reports the client's own version in its user agent (from its package.json)", async () => {
+    const printed = await runBundled(
+      "sdk-version",
+      `import packageInfo from "@aws-sdk/client-dynamodb/package.json";
+       console.log(JSON.stringify(packageInfo));`,
+    );
+    const real = z
+      .object({ name: z.string(), version: z.string() })
+      .parse(
+        JSON.parse(
+          readFileSync(join(REPO_ROOT, "node_modules/@aws-sdk/client-dynamodb/package.json"), "utf8"),
+        ),
+      );
+    expect(JSON.parse(printed)).toEqual({ name: "@aws-sdk/client-dynamodb", version: real.version });
+  });
+
+  it("refuses an event-stream operation, which no handler calls", async () => {
+    const printed = await runBundled(
+      "event-streams",
+      `try { await import("@smithy/core/event-streams"); console.log("no error"); }
+       catch (error) { console.log(error.message); }`,
+    );
+    expect(printed.trim()).toBe("event-stream operations: left out of the Lambda bundle (ADR 0080)");
+  });
+});
