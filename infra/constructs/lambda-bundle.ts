@@ -46,12 +46,16 @@ export const LAMBDA_BUNDLE = {
 /** The message of every part left out of a bundle, should anything ever reach it. */
 const LEFT_OUT = "left out of the Lambda bundle (ADR 0080)";
 
+/** The function of a stand-in module that refuses (see `refusingModule`). */
+const LEFT_OUT_FUNCTION = "__leftOutOfTheBundle";
+
 /** A module whose every named export refuses when called: it keeps the importer's bindings resolvable. */
 function refusingModule(what: string, names: readonly string[], factories: readonly string[] = []): string {
-  // A name no module it may be appended to uses (withoutJsonSchemaProcessors).
-  const refuse = "__leftOutOfTheBundle";
+  // A name no module it is appended to uses (withoutJsonSchemaProcessors, the event-streams stand-in).
+  const refuse = LEFT_OUT_FUNCTION;
   return [
-    `const ${refuse} = () => { throw new Error(${JSON.stringify(`${what}: ${LEFT_OUT}`)}); };`,
+    // A function, not an arrow: `new` of a left-out class refuses too.
+    `const ${refuse} = function () { throw new Error(${JSON.stringify(`${what}: ${LEFT_OUT}`)}); };`,
     ...names.map((name) => `export const ${name} = ${refuse};`),
     // Called while a schema is built; what they return is the method, which refuses when called.
     ...factories.map((name) => `export const ${name} = () => ${refuse};`),
@@ -74,37 +78,72 @@ export function withoutJsonSchemaProcessors(source: string): string {
   return `${source.slice(0, start)}\n${refusingModule("zod JSON Schema generation", processors)}`;
 }
 
+/**
+ * An SDK schemas module with each computed key that names a string constant of the module (`[_h]:`)
+ * written as that string (`["http"]:`), the same object to JavaScript and pure to esbuild.
+ */
+export function withLiteralTraitKeys(source: string): string {
+  const constants = new Map(
+    [...source.matchAll(/^const (_\w+) = ("(?:[^"\\]|\\.)*");$/gm)].map((match) => [match[1], match[2]]),
+  );
+  return source.replaceAll(/\[(_\w+)\]:/g, (key, name: string) => {
+    const literal = constants.get(name);
+    return literal === undefined ? key : `[${literal}]:`;
+  });
+}
+
 /** The X-Ray SDK modules left out (see `leanBundlePlugin`). */
 const X_RAY_LEFT_OUT =
   /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](middleware[\\/]sampling[\\/](rule_poller|target_poller|service_connector)|segments[\\/]plugins[\\/](ec2|ecs|elastic_beanstalk)_plugin|patchers[\\/](aws_p|http_p))\.js$/;
 
 const packageJson = z.object({ name: z.string(), version: z.string() });
-const xrayWhitelist = z.object({ services: z.record(z.string(), z.unknown()) }).loose();
+const xrayWhitelist = z.object({
+  services: z
+    .object({
+      dynamodb: z.unknown(),
+      s3: z.object({ operations: z.record(z.string(), z.unknown()) }).loose(),
+    })
+    .loose(),
+});
 
 /**
- * The services whose calls X-Ray describes from its allow-list (aws-xray-sdk-core's aws_whitelist.json
- * lists DynamoDB, SQS, SNS, Lambda, S3 and SageMaker Runtime): the two this project calls of those.
+ * What X-Ray's allow-list (aws-xray-sdk-core's aws_whitelist.json: the request and response fields it records
+ * per operation of DynamoDB, SQS, SNS, Lambda, S3 and SageMaker Runtime) keeps in a bundle: every DynamoDB
+ * operation, and the S3 operations the handlers call (of S3's 83 entries, mostly bucket configuration).
+ * test/infra/lambda-bundle-lean.test.ts checks the list against the S3 commands in functions/.
  */
-export const TRACED_WHITELIST_SERVICES = ["dynamodb", "s3"] as const;
+export const TRACED_S3_OPERATIONS = [
+  "getObject",
+  "putObject",
+  "headObject",
+  "deleteObjects",
+  "listObjectsV2",
+] as const;
 
 /**
- * Parts of dependencies that no handler runs, left out (ADR 0080). Each is reached by a relative import
- * or a dynamic one that esbuild's tree-shaking cannot drop; each stand-in refuses rather than answers
- * wrongly, so a handler that ever needed the part fails loudly (and the bundle test imports every bundle).
+ * What esbuild's tree-shaking cannot drop by itself (ADR 0080): parts of dependencies that no handler runs,
+ * reached by relative or dynamic imports, are replaced by stand-ins that refuse rather than answer wrongly,
+ * so a handler that ever needed one fails loudly (the bundle test imports every bundle; lambda-bundle-lean
+ * tests each refusal); data files are cut to what is read; and the SDK's schema modules are rewritten into
+ * the same values in a form esbuild can see is pure.
  */
 export const leanBundlePlugin: Plugin = {
   name: "contract-ops-lean-bundle",
   setup(builder) {
-    // Event streams (S3 SelectObjectContent and the like): the Smithy protocol imports them dynamically
-    // only for an operation with an event stream, which no handler calls. The S3 client still imports
-    // them statically for its configuration, so only the dynamic import is replaced.
-    builder.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
-      args.kind === "dynamic-import"
-        ? { path: "event-streams", namespace: "contract-ops-left-out" }
-        : undefined,
-    );
+    // Event streams (S3 SelectObjectContent and the like), which no handler calls: the S3 client builds an
+    // event-stream marshaller when it is constructed, and the Smithy protocol imports the codec only for
+    // an operation with an event stream. The stand-in builds a marshaller that refuses when used.
+    builder.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({
+      path: "event-streams",
+      namespace: "contract-ops-left-out",
+    }));
     builder.onLoad({ filter: /^event-streams$/, namespace: "contract-ops-left-out" }, () => ({
-      contents: `throw new Error(${JSON.stringify(`event-stream operations: ${LEFT_OUT}`)});`,
+      contents: [
+        refusingModule("event-stream operations", ["EventStreamSerde"]),
+        `export const eventStreamSerdeProvider = () => new Proxy({}, { get: (_target, key) => (typeof key === 'symbol' ? undefined : ${LEFT_OUT_FUNCTION}) });`,
+        // As @smithy/core's own: the client's configuration gets the provider's marshaller.
+        "export const resolveEventStreamSerdeConfig = (input) => Object.assign(input, { eventStreamMarshaller: input.eventStreamSerdeProvider(input) });",
+      ].join("\n"),
       loader: "js",
     }));
     // zod's JSON Schema generation (z.toJSONSchema): no handler converts a schema to JSON Schema.
@@ -125,6 +164,17 @@ export const leanBundlePlugin: Plugin = {
       contents: refusingModule("zod JSON Schema generation", ["JSONSchemaGenerator"]),
       loader: "js",
     }));
+    // The SDK clients' operation schemas: literal arrays whose trait objects use computed keys (`{ [_h]:
+    // … }`, `_h` a string constant of the same file), which esbuild must assume may run code, so every
+    // operation's schema stayed in the bundle (about 66 KB of S3's, of which five operations are called).
+    // With the constants written in place, the keys are plain strings and unused schemas are dropped.
+    builder.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      (args) => ({
+        contents: withLiteralTraitKeys(readFileSync(args.path, "utf8")),
+        loader: "js",
+      }),
+    );
     // A dependency's package.json is read for its name and version (the SDK's user agent, the X-Ray
     // SDK's segment, encoding-japanese's `version`); the rest of it would be inlined whole.
     builder.onLoad({ filter: /[\\/]node_modules[\\/].*[\\/]package\.json$/ }, (args) => {
@@ -138,18 +188,19 @@ export const leanBundlePlugin: Plugin = {
     // functions/adapters/tracer.ts). Any member of the stand-in refuses.
     builder.onLoad({ filter: X_RAY_LEFT_OUT }, (args) => ({
       contents: [
-        `const refuse = () => { throw new Error(${JSON.stringify(`X-Ray SDK ${basename(args.path)}: ${LEFT_OUT}`)}); };`,
+        `const refuse = function () { throw new Error(${JSON.stringify(`X-Ray SDK ${basename(args.path)}: ${LEFT_OUT}`)}); };`,
         "module.exports = new Proxy({}, { get: (_target, key) => (typeof key === 'symbol' ? undefined : refuse) });",
       ].join("\n"),
       loader: "js",
     }));
-    // X-Ray's allow-list of request and response fields to record per service: only the services called.
+    // X-Ray's allow-list of request and response fields to record: the operations called (TRACED_S3_OPERATIONS).
     builder.onLoad({ filter: /[\\/]aws-xray-sdk-core[\\/].*[\\/]aws_whitelist\.json$/ }, (args) => {
-      const whitelist = xrayWhitelist.parse(JSON.parse(readFileSync(args.path, "utf8")));
-      const services = Object.fromEntries(
-        TRACED_WHITELIST_SERVICES.map((service) => [service, whitelist.services[service]]),
+      const { services } = xrayWhitelist.parse(JSON.parse(readFileSync(args.path, "utf8")));
+      const operations = Object.fromEntries(
+        TRACED_S3_OPERATIONS.map((operation) => [operation, services.s3.operations[operation]]),
       );
-      return { contents: JSON.stringify({ ...whitelist, services }), loader: "json" };
+      const kept = { dynamodb: services.dynamodb, s3: { ...services.s3, operations } };
+      return { contents: JSON.stringify({ services: kept }), loader: "json" };
     });
   },
 };

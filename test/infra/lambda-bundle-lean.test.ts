@@ -4,14 +4,25 @@
  * still works; what was left out refuses loudly instead of answering wrongly.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { REPO_ROOT } from "../../infra/constructs/contract-function";
-import { lambdaBuildOptions, withoutJsonSchemaProcessors } from "../../infra/constructs/lambda-bundle";
+import {
+  lambdaBuildOptions,
+  TRACED_S3_OPERATIONS,
+  withoutJsonSchemaProcessors,
+} from "../../infra/constructs/lambda-bundle";
+
+const whitelistSchema = z.object({
+  services: z.object({
+    dynamodb: z.unknown(),
+    s3: z.object({ operations: z.record(z.string(), z.unknown()) }),
+  }),
+});
 
 let outdir: string;
 
@@ -96,25 +107,52 @@ describe("the X-Ray SDK in a Lambda bundle", () => {
     ]);
   });
 
-  it("records DynamoDB and S3 call fields from its allow-list, and no other service's", async () => {
+  it("records the fields of every DynamoDB call and of the S3 calls made, and no other service's", async () => {
     const printed = await runBundled(
       "xray-whitelist",
       `import whitelist from "aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json";
        console.log(JSON.stringify(whitelist));`,
     );
-    const original = z
-      .object({ services: z.record(z.string(), z.unknown()) })
-      .parse(
-        JSON.parse(
-          readFileSync(
-            join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
-            "utf8",
-          ),
+    const original = whitelistSchema.parse(
+      JSON.parse(
+        readFileSync(
+          join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
+          "utf8",
         ),
-      );
+      ),
+    );
     expect(JSON.parse(printed)).toEqual({
-      services: { dynamodb: original.services.dynamodb, s3: original.services.s3 },
+      services: {
+        dynamodb: original.services.dynamodb,
+        s3: {
+          operations: {
+            getObject: original.services.s3.operations.getObject,
+            putObject: original.services.s3.operations.putObject,
+            headObject: original.services.s3.operations.headObject,
+            deleteObjects: original.services.s3.operations.deleteObjects,
+            listObjectsV2: original.services.s3.operations.listObjectsV2,
+          },
+        },
+      },
     });
+  });
+
+  it("keeps the allow-list of every S3 operation the functions call", () => {
+    // The oracle is the source: each `…Command` imported from @aws-sdk/client-s3 under functions/.
+    const called = new Set<string>();
+    for (const file of readdirSync(join(REPO_ROOT, "functions"), { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".ts")) continue;
+      const source = readFileSync(join(REPO_ROOT, "functions", file), "utf8");
+      for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-s3"/g)) {
+        for (const [, command] of (names ?? "").matchAll(/\b(\w+)Command\b/g)) {
+          called.add(`${command?.charAt(0).toLowerCase()}${command?.slice(1)}`);
+        }
+      }
+    }
+    expect(called.size).toBeGreaterThan(0);
+    expect(
+      [...called].filter((operation) => !(TRACED_S3_OPERATIONS as readonly string[]).includes(operation)),
+    ).toEqual([]);
   });
 });
 
@@ -135,12 +173,20 @@ describe("the AWS SDK in a Lambda bundle", () => {
     expect(JSON.parse(printed)).toEqual({ name: "@aws-sdk/client-dynamodb", version: real.version });
   });
 
-  it("refuses an event-stream operation, which no handler calls", async () => {
+  it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {
     const printed = await runBundled(
       "event-streams",
-      `try { await import("@smithy/core/event-streams"); console.log("no error"); }
-       catch (error) { console.log(error.message); }`,
+      `import { S3Client } from "@aws-sdk/client-s3";
+       const client = new S3Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+       console.log(typeof client.config.eventStreamMarshaller);
+       ${refusal("client.config.eventStreamMarshaller.deserialize(undefined, async () => ({}))")}
+       const { EventStreamSerde } = await import("@smithy/core/event-streams");
+       ${refusal("new EventStreamSerde({})")}`,
     );
-    expect(printed.trim()).toBe("event-stream operations: left out of the Lambda bundle (ADR 0080)");
+    expect(printed.trim().split("\n")).toEqual([
+      "object",
+      "event-stream operations: left out of the Lambda bundle (ADR 0080)",
+      "event-stream operations: left out of the Lambda bundle (ADR 0080)",
+    ]);
   });
 });
