@@ -190,3 +190,40 @@ describe("the AWS SDK in a Lambda bundle", () => {
     ]);
   });
 });
+
+describe("mail parsing in a Lambda bundle (one libmime for mailparser and mailsplit)", () => {
+  it("reads every reply of the real-client corpus as its manifest says", async () => {
+    const manifest = z
+      .array(
+        z.object({
+          file: z.string(),
+          bill: z.string(),
+          expected: z.object({ decision: z.string(), amount: z.string().nullable(), reasonCode: z.string() }),
+        }),
+      )
+      .parse(JSON.parse(readFileSync(join(REPO_ROOT, "test/fixtures/replies/manifest.json"), "utf8")));
+    const printed = await runBundled(
+      "reply-corpus",
+      `import { readFileSync } from "node:fs";
+       import { decideReply } from "./functions/core/reply/decide";
+       const entries = ${JSON.stringify(manifest.map(({ file, bill }) => ({ file, bill })))};
+       const results = [];
+       for (const { file, bill } of entries) {
+         const { parsed, decision } = await decideReply(readFileSync(${JSON.stringify(join(REPO_ROOT, "test/fixtures/replies"))} + "/" + file), bill);
+         results.push({ file, from: parsed.from, decision: decision.decision, amount: decision.amount, reasonCode: decision.reasonCode });
+       }
+       console.log(JSON.stringify(results));`,
+    );
+    // The manifest's expectations were written by hand from each message (test/unit/reply-corpus.test.ts).
+    expect(JSON.parse(printed)).toEqual(
+      manifest.map(({ file, expected }) => ({ file, from: "mali@partya.example", ...expected })),
+    );
+    // libmime's table of MIME types is in the bundle once: a type of it occurs as often as in one copy.
+    const occurrences = (text: string) =>
+      text.split("application/vnd.openxmlformats-officedocument").length - 1;
+    const table = readFileSync(join(REPO_ROOT, "node_modules/libmime/dist/esm/mimetypes.js"), "utf8");
+    expect(occurrences(readFileSync(join(outdir, "reply-corpus", "index.mjs"), "utf8"))).toBe(
+      occurrences(table),
+    );
+  });
+});
