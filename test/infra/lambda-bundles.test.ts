@@ -27,16 +27,16 @@ const BUNDLE_LIMIT_BYTES = 500_000;
  */
 const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
   "functions/inbound-reply/handler.ts": {
-    ceilingBytes: 1_504_000,
-    why: "mailparser with its charset tables (iconv-lite, encoding-japanese, libmime) and HTML-to-text (he, entities, htmlparser2), beside the S3 client that reads the stored message: 1,502 KB measured",
+    ceilingBytes: 1_677_000,
+    why: "mailparser with its charset tables (iconv-lite, encoding-japanese, libmime) and HTML-to-text (he, entities, htmlparser2), beside the S3 client that reads the stored message; the CJK tables written as ASCII escapes, which import faster than UTF-8 (ADR 0080): 1,674 KB measured",
   },
   "functions/operator-command/handler.ts": {
-    ceilingBytes: 645_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data, the SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 642 KB measured",
+    ceilingBytes: 647_000,
+    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data, the SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 644 KB measured",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 597_000,
-    why: "the S3 client (the usage files) beside DynamoDB, the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 594 KB measured",
+    ceilingBytes: 599_000,
+    why: "the S3 client (the usage files) beside DynamoDB, the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 596 KB measured",
   },
 };
 
