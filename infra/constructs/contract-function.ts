@@ -77,8 +77,8 @@ function lambdaBundle(entry: string): lambda.Code {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
-      // CDK caches a bundle by its source path and bundling options: the command names the entry, so each
-      // handler gets its own. It is what a Docker build would run; local bundling always answers first.
+      // Docker is never used (`tryBundle` builds or throws). CDK caches a bundle by its source path and
+      // bundling options, so the command names the entry: each handler gets its own bundle.
       command: [
         "node",
         "--import",

@@ -98,6 +98,16 @@ describe("Lambda bundles from the synthesized assets", () => {
     for (const bundle of bundles) expect(existsSync(join(bundle.dir, "index.mjs")), bundle.entry).toBe(true);
   });
 
+  it("builds each function from its own handler (CDK caches assets by their bundling options)", () => {
+    for (const bundle of bundles) {
+      const handlers = sourcesOf(bundle).filter((source) => /functions\/[a-z-]+\/handler\.ts$/.test(source));
+      expect(
+        handlers.map((source) => source.slice(source.indexOf("functions/"))),
+        bundle.entry,
+      ).toEqual([bundle.entry]);
+    }
+  });
+
   it("keeps every handler's minified bundle under 500 KB, or under its recorded ceiling", () => {
     const oversized = bundles
       .map((bundle) => ({ entry: bundle.entry, bytes: statSync(join(bundle.dir, "index.mjs")).size }))
