@@ -6,7 +6,7 @@
  * `npm run bench:cold-start` calls it directly, so the bench times the very bundles the stack ships.
  */
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import * as z from "zod";
 
@@ -39,7 +39,7 @@ export const LAMBDA_BUNDLE = {
     semver: SEMVER_BUNDLE_MODULE,
   },
   mainFields: ["module", "main"],
-  // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
+  // CommonJS dependencies (the X-Ray SDK, cls-hooked) call require() on Node built-ins inside an ESM bundle.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 } as const;
 
@@ -146,19 +146,20 @@ export const leanBundlePlugin: Plugin = {
       ].join("\n"),
       loader: "js",
     }));
-    // libmime ships the same code twice, as ES modules (what mailparser imports) and as CommonJS (what
-    // @zone-eu/mailsplit requires): both get the ES build, whose default export is what the CommonJS
-    // build exports (the shared instance, with the class as `Libmime`). About 89 KB once instead of twice.
-    builder.onResolve({ filter: /^libmime$/ }, async (args) => {
-      if (args.kind !== "require-call") return undefined;
-      const esm = await builder.resolve("libmime", { kind: "import-statement", resolveDir: args.resolveDir });
-      if (esm.errors.length > 0) return { errors: esm.errors };
-      return { path: esm.path, namespace: "contract-ops-libmime-required" };
-    });
-    builder.onLoad({ filter: /.*/, namespace: "contract-ops-libmime-required" }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)}).default;`,
+    // postal-mime's conversions between plain text and HTML, with its 46 KB entity table: it runs them
+    // only for a message whose plain and HTML parts stand side by side outside one alternative, or for
+    // a forwarded message parsed inline; the reply parser lets the first through headers only and
+    // takes the second as an attachment (functions/core/reply/parse-message.ts, ADR 0081).
+    builder.onLoad({ filter: /[\\/]postal-mime[\\/]dist[\\/]esm[\\/]text-format\.js$/ }, () => ({
+      contents: refusingModule("postal-mime's text and HTML conversion", [
+        "decodeHTMLEntities",
+        "escapeHtml",
+        "textToHtml",
+        "htmlToText",
+        "formatTextHeader",
+        "formatHtmlHeader",
+      ]),
       loader: "js",
-      resolveDir: dirname(args.path),
     }));
     // zod's JSON Schema generation (z.toJSONSchema): no handler converts a schema to JSON Schema.
     builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]to-json-schema\.js$/ }, () => ({
