@@ -1,17 +1,17 @@
 /**
- * `npm run bench:cold-start [-- --runs N]`: each handler bundled as its Lambda is (the esbuild settings of
- * infra/constructs/contract-function.ts, data files beside it), then imported by a fresh Node process the
+ * `npm run bench:cold-start [-- --runs N]`: each handler bundled as its Lambda is (infra/constructs/lambda-bundle.ts,
+ * the builder `cdk synth` runs, data files beside it), then imported by a fresh Node process the
  * way the Lambda runtime loads it, with only the environment Lambda sets: the median import time of N
  * runs, and the bundle's size. Printed, never asserted.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
-import { LAMBDA_BUNDLE } from "../infra/constructs/contract-function";
+import { handlerEntry } from "../infra/constructs/contract-function";
+import { bundleLambda } from "../infra/constructs/lambda-bundle";
 import { functionNames } from "../workflows/states";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
@@ -38,29 +38,7 @@ try {
   process.stdout.write(`| handler | bundle KB | import ms (median of ${runs}) |\n| --- | ---: | ---: |\n`);
   for (const name of functionNames) {
     const dir = join(out, name);
-    await build({
-      entryPoints: [join(repoRoot, `functions/${name}/handler.ts`)],
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "node",
-      target: LAMBDA_BUNDLE.target,
-      outfile: join(dir, "index.mjs"),
-      external: [...LAMBDA_BUNDLE.externalModules],
-      alias: Object.fromEntries(
-        Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [from, join(repoRoot, to)]),
-      ),
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      banner: { js: LAMBDA_BUNDLE.banner },
-      legalComments: "none",
-      logLevel: "error",
-    });
-    cpSync(join(repoRoot, "functions/core/calendar-data"), join(dir, "calendar-data"), { recursive: true });
-    mkdirSync(join(dir, "node_modules/chinese-days/dist"), { recursive: true });
-    cpSync(
-      join(repoRoot, "node_modules/chinese-days/dist/chinese-days.json"),
-      join(dir, "node_modules/chinese-days/dist/chinese-days.json"),
-    );
+    await bundleLambda(repoRoot, handlerEntry(name), dir);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const printed = execFileSync(

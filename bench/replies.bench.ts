@@ -28,7 +28,7 @@ const corpus = await Promise.all(
   manifest.map(async (entry) => ({ entry, raw: await readFile(new URL(entry.file, dir)) })),
 );
 
-// Warm-up: JIT and the charset tables of iconv-lite, not part of the figures.
+// Warm-up: JIT and the charset decoders, not part of the figures.
 for (const { raw, entry } of corpus) await decideReply(raw, entry.bill);
 
 const latenciesNs = new Float64Array(rounds * corpus.length);

@@ -16,7 +16,6 @@ import { type CorrelationKeys, correlate } from "./adapters/correlation";
 import { configuredLogLevel, logger } from "./adapters/logger";
 import { metrics } from "./adapters/metrics";
 import { tracer } from "./adapters/tracer";
-import { loadStackCalendar } from "./app/calendar";
 
 export class InvalidEventError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -36,10 +35,12 @@ export interface HandlerOptions {
   /** The schema of the result the state machine reads (functions/schemas.ts `outputs`). */
   output?: z.ZodType;
   /**
-   * The handler counts working days (its deadlines or the emails it renders): it reads the stack's official
-   * calendar years from the table first, so a year loaded after deployment is used at once (ADR 0041).
+   * The handler counts working days (its deadlines or the emails it renders): `loadStackCalendar` of
+   * app/calendar.ts, which reads the stack's official calendar years from the table first, so a year loaded
+   * after deployment is used at once (ADR 0041). Passed by the handler rather than imported here, so the
+   * calendar is in the bundles of only the handlers that count working days (ADR 0080).
    */
-  workingDays?: boolean;
+  workingDays?: () => Promise<void>;
 }
 
 export function lambdaHandler<Schema extends z.ZodType, Result>(
@@ -62,7 +63,7 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
       }
       request.event = parsed.data;
       correlate(correlationKeys(parsed.data));
-      if (options.workingDays) await loadStackCalendar();
+      await options.workingDays?.();
     })
     .onError((request) => {
       logger.error(`${name} failed`, { error: request.error ?? undefined });

@@ -1,5 +1,6 @@
 /** CalendarCheck: "Warn Party B if next year's calendar is still provisional" (R-WD-3). */
 import * as z from "zod";
+import { loadStackCalendar } from "../app/calendar";
 import { checkNextYearCalendar } from "../app/calendar-check";
 import { lambdaHandler } from "../handler-kit";
 import { instant } from "../schemas";
@@ -9,6 +10,6 @@ export const handler = lambdaHandler(
   z.object({ firesAt: instant }),
   checkNextYearCalendar,
   {
-    workingDays: true,
+    workingDays: loadStackCalendar,
   },
 );

@@ -4,9 +4,10 @@
  * the Powertools Parser's SES schema (functions/adapters/ses-event.ts).
  */
 import { sesInboundEvent } from "../adapters/ses-event";
+import { loadStackCalendar } from "../app/calendar";
 import { handleInboundEmail } from "../app/inbound-reply";
 import { lambdaHandler } from "../handler-kit";
 
 export const handler = lambdaHandler("inbound-reply", sesInboundEvent, handleInboundEmail, {
-  workingDays: true,
+  workingDays: loadStackCalendar,
 });

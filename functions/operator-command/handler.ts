@@ -3,10 +3,11 @@
  * command runs here, on behalf of the IAM caller the URL authenticated, so the operator role itself needs
  * no write on the table.
  */
+import { loadStackCalendar } from "../app/calendar";
 import { functionUrlEvent, functionUrlResponse, handleOperatorRequest } from "../app/operator-request";
 import { lambdaHandler } from "../handler-kit";
 
 export const handler = lambdaHandler("operator-command", functionUrlEvent, handleOperatorRequest, {
   output: functionUrlResponse,
-  workingDays: true,
+  workingDays: loadStackCalendar,
 });

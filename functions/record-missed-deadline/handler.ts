@@ -3,6 +3,7 @@
  * re-reconciliation (R-RECON-3), overdue payment (R-PAY-2), late invoice (R-INV-1, R-BREACH-1).
  */
 import * as z from "zod";
+import { loadStackCalendar } from "../app/calendar";
 import { recordMissedDeadline } from "../app/cycle/missed-deadlines";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, outputs, period } from "../schemas";
@@ -15,5 +16,5 @@ export const handler = lambdaHandler(
     missed: z.enum(["reconciliation-reply", "agreed-amount", "payment", "invoice"]),
   }),
   recordMissedDeadline,
-  { workingDays: true, output: outputs.recordMissedDeadline },
+  { workingDays: loadStackCalendar, output: outputs.recordMissedDeadline },
 );

@@ -1,5 +1,6 @@
 /** MonthlyCycle: "Tell Party B the bill could not be prepared" (R-BILL-1 at risk). */
 import * as z from "zod";
+import { loadStackCalendar } from "../app/calendar";
 import { reportBillFailure } from "../app/cycle/bill-failure";
 import { lambdaHandler } from "../handler-kit";
 import { contractId, period } from "../schemas";
@@ -15,5 +16,5 @@ export const handler = lambdaHandler(
     redriveCount: z.number().int().min(0),
   }),
   reportBillFailure,
-  { workingDays: true },
+  { workingDays: loadStackCalendar },
 );

@@ -1,6 +1,7 @@
 /**
  * The one way this project makes a Lambda (style.md, Powertools examples): Node.js 22 on arm64, an
- * esbuild ESM bundle with the AWS SDK inside and minified (ADR 0046), X-Ray tracing with the Powertools
+ * esbuild ESM bundle with the AWS SDK inside and minified (ADR 0046), built by ./lambda-bundle.ts with the
+ * parts no handler runs left out (ADR 0080), X-Ray tracing with the Powertools
  * Tracer's settings, its own log group with a retention, and its own role that starts with nothing but its
  * log group. Each caller then grants exactly what the function needs (`allow`), naming resources rather
  * than `*`.
@@ -8,12 +9,13 @@
  * The resource Metadata `contract-ops:entry` / `contract-ops:handler` lets the local Step Functions
  * runtime map a function ARN in a synthesized definition to its handler module (infra/local/sfn).
  */
+
+import { execFileSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CfnElement, Duration, Fn, Stack, Validations } from "aws-cdk-lib";
+import { AssetHashType, type CfnElement, DockerImage, Duration, Fn, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -29,42 +31,6 @@ export const REPO_ROOT = resolve(here, "..", "..");
 export function deploymentSuffix(scope: Construct): string {
   return Fn.select(4, Fn.split("-", Fn.select(2, Fn.split("/", Stack.of(scope).stackId))));
 }
-
-/** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
-export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
-
-/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
-export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
-
-/** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `esbuildArgs` below). */
-export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
-
-/**
- * The esbuild settings every Lambda bundle is built with, shared with `npm run bench:cold-start`, which
- * builds the same bundles to time their import.
- */
-export const LAMBDA_BUNDLE = {
-  target: "node22",
-  // Bundle the SDK too: a pinned, tree-shaken SDK instead of whatever the runtime ships, and a bundle
-  // imports in a quarter to a half of the time of one that loads the SDK from node_modules, as the
-  // runtime's would be loaded (ADR 0046 measured both). The STS client
-  // is the one exception: only operator commands load it (functions/adapters/operator-identity.ts), never
-  // a handler, so it stays out of every bundle.
-  externalModules: ["@aws-sdk/client-sts"],
-  // Lambda always puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
-  // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the SDK's default chain of SSO, profile, process,
-  // web-identity and instance-metadata providers (about 90 KB minified) is replaced by the environment
-  // provider alone. The path is resolved from the project root, esbuild's working directory.
-  alias: {
-    "@aws-sdk/credential-provider-node": `./${LAMBDA_CREDENTIALS_MODULE}`,
-    // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
-    zod: `./${ZOD_BUNDLE_MODULE}`,
-    semver: `./${SEMVER_BUNDLE_MODULE}`,
-  },
-  mainFields: ["module", "main"],
-  // CommonJS dependencies (mailparser, iconv-lite) call require() on Node built-ins inside an ESM bundle.
-  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-} as const;
 
 /**
  * The Powertools Tracer's settings on every function (ADR 0046): neither a handler's response nor its
@@ -99,15 +65,50 @@ export interface ContractFunctionProps {
   reservedConcurrentExecutions?: number;
 }
 
+const BUNDLE_CLI = join(here, "lambda-bundle-cli.ts");
+
+/**
+ * The asset of one handler: built on this machine by ./lambda-bundle.ts in a child process (CDK's local
+ * bundling is synchronous; esbuild's plugins need its asynchronous API), hashed by what was built, as
+ * `NodejsFunction` does. There is no Docker fallback: a failed build fails the synth.
+ */
+function lambdaBundle(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
+      // Docker is never used (`tryBundle` builds or throws). CDK caches a bundle by its source path and
+      // bundling options, so the command names the entry: each handler gets its own bundle.
+      command: [
+        "node",
+        "--import",
+        "tsx",
+        "infra/constructs/lambda-bundle-cli.ts",
+        ".",
+        entry,
+        "/asset-output",
+      ],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(process.execPath, ["--import", "tsx", BUNDLE_CLI, REPO_ROOT, entry, outputDir], {
+            cwd: REPO_ROOT,
+            stdio: ["ignore", "inherit", "inherit"],
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
 export class ContractFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ContractFunctionProps) {
     super(scope, id);
     const entry = handlerEntry(props.name);
-    const entryPath = join(REPO_ROOT, entry);
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
       logGroupName: `/aws/lambda/ContractOps-${props.name}-${deploymentSuffix(this)}`,
@@ -119,11 +120,11 @@ export class ContractFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.fn = new nodejs.NodejsFunction(this, "Function", {
+    this.fn = new lambda.Function(this, "Function", {
       functionName: `ContractOps-${props.name}`,
       description: props.description,
-      entry: entryPath,
-      handler: "handler",
+      code: lambdaBundle(entry),
+      handler: "index.handler",
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       tracing: lambda.Tracing.ACTIVE,
@@ -142,37 +143,6 @@ export class ContractFunction extends Construct {
         ...props.environment,
         ...TRACER_ENVIRONMENT,
         ...(sourceMapsAtRunTime(this) ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
-      },
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: LAMBDA_BUNDLE.target,
-        minify: true,
-        sourceMap: true,
-        bundleAwsSDK: true,
-        externalModules: [...LAMBDA_BUNDLE.externalModules],
-        esbuildArgs: {
-          "--alias": Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
-          "--legal-comments": "none",
-        },
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        banner: LAMBDA_BUNDLE.banner,
-        tsconfig: join(REPO_ROOT, "tsconfig.json"),
-        // The working-day calendar reads the official year files (CN-<yyyy>.json) next to its module at run
-        // time (R-WD-3): ship them beside every bundle, where `new URL("./calendar-data/", import.meta.url)`
-        // of the single-file bundle points.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // chinese-days' data is read on first use with require (functions/core/calendar.ts), resolved
-          // from the bundle's directory: ship it where Node's module resolution looks.
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `cp -r "${inputDir}/functions/core/calendar-data" "${outputDir}/calendar-data"`,
-            `mkdir -p "${outputDir}/node_modules/chinese-days/dist"`,
-            `cp "${inputDir}/node_modules/chinese-days/dist/chinese-days.json" "${outputDir}/node_modules/chinese-days/dist/"`,
-          ],
-        },
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata("contract-ops:entry", entry);

@@ -4,7 +4,7 @@
  * parser that keeps the first of two From headers, decodes an encoded word inside an address or
  * lower-cases a Kelvin sign into "k" would let a DMARC checker and this code see different senders.
  */
-import iconv from "iconv-lite";
+import { charsetDecoder } from "./charsets";
 
 /** The header section is read from at most this many bytes; a longer one is refused, never parsed. */
 export const MAX_HEADER_BYTES = 256 * 1024;
@@ -128,7 +128,8 @@ export function decodeEncodedWords(value: string): string {
     /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g,
     (word, charset: string, encoding: string, text: string) => {
       const name = charset.split("*")[0] ?? "";
-      if (!iconv.encodingExists(name)) return word;
+      const decoder = charsetDecoder(name);
+      if (decoder === null) return word;
       const bytes =
         encoding.toUpperCase() === "B"
           ? Buffer.from(text, "base64")
@@ -140,7 +141,7 @@ export function decodeEncodedWords(value: string): string {
                 ),
               "latin1",
             );
-      return iconv.decode(bytes, name);
+      return decoder.decode(bytes);
     },
   );
 }

@@ -8,8 +8,8 @@
  * nested parts, too much text or text in a charset that cannot be decoded gets a `problems` entry,
  * and any problem makes the decision "needs a person" (see decide.ts).
  */
-import iconv from "iconv-lite";
-import { type AddressObject, type AttachmentStream, MailParser, type MessageText } from "mailparser";
+import PostalMime, { type Address, addressParser, type Header } from "postal-mime";
+import { charsetDecoder } from "./charsets";
 import { MAX_HEADER_BYTES, readHeaderSection } from "./headers";
 import { cutHtmlQuote, extractNewText, htmlToText } from "./new-text";
 
@@ -73,6 +73,12 @@ interface MimeShape {
   parts: number;
   depth: number;
   charsets: string[];
+  /**
+   * The inline text parts' types, keyed by their closest enclosing multipart/alternative (or by the
+   * part itself outside one): postal-mime fills a group without plain text (or HTML) by converting
+   * the other type, so plain text beside a lone HTML part would carry that HTML as text (ADR 0081).
+   */
+  textGroups: Map<number, Set<string>>;
   problems: string[];
 }
 
@@ -89,7 +95,7 @@ function headerEnd(s: string, from: number, to: number): { headersEnd: number; b
 
 /**
  * A MIME parameter, also when split into RFC 2231 continuations (`boundary*0="a"; boundary*1="b"`) or
- * percent-encoded (`name*=utf-8''%E7%A1%AE`): mailparser joins those, so the nesting check must too.
+ * percent-encoded (`name*=utf-8''%E7%A1%AE`): the MIME parser joins those, so the nesting check must too.
  */
 function param(headerValue: string, name: string): string | null {
   const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, "i").exec(headerValue);
@@ -121,8 +127,8 @@ function param(headerValue: string, name: string): string | null {
  * hundred bytes of work instead of being expanded.
  */
 function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
-  const shape: MimeShape = { parts: 0, depth: 0, charsets: [], problems: [] };
-  const walk = (start: number, end: number, depth: number): void => {
+  const shape: MimeShape = { parts: 0, depth: 0, charsets: [], textGroups: new Map(), problems: [] };
+  const walk = (start: number, end: number, depth: number, alternative: number | null): void => {
     if (shape.problems.length > 0) return;
     shape.parts++;
     shape.depth = Math.max(shape.depth, depth);
@@ -143,6 +149,14 @@ function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
       }
       const charset = param(contentType, "charset");
       if (charset) shape.charsets.push(charset);
+      const disposition = /^content-disposition[ \t]*:[ \t]*([^;\r\n]*)/im.exec(headers)?.[1];
+      if (
+        (mediaType === "text/plain" || mediaType === "text/html") &&
+        disposition?.trim().toLowerCase() !== "attachment"
+      ) {
+        const group = alternative ?? start;
+        shape.textGroups.set(group, (shape.textGroups.get(group) ?? new Set()).add(mediaType));
+      }
       return;
     }
     const boundary = mediaType.startsWith("multipart/") ? param(contentType, "boundary") : null;
@@ -159,102 +173,80 @@ function scanMime(s: string, limits: Required<ReplyLimits>): MimeShape {
       const partStart = lineEnd < 0 ? end : lineEnd + 1;
       const next = s.indexOf(delimiter, partStart - 1);
       const partEnd = next < 0 || next > end ? end : next;
-      walk(partStart, partEnd, depth + 1);
+      walk(partStart, partEnd, depth + 1, mediaType === "multipart/alternative" ? start : alternative);
       if (shape.problems.length > 0) return;
       at = next;
     }
   };
-  walk(0, s.length, 0);
+  walk(0, s.length, 0, null);
+  const groups = [...shape.textGroups.values()];
+  const types = new Set(groups.flatMap((group) => [...group]));
+  if (types.size > 1 && groups.some((group) => group.size < types.size))
+    shape.problems.push("plain text and HTML side by side outside one alternative");
   return shape;
 }
 
-// mailparser leaves bodies in these undecoded (UTF-7 can smuggle markup; base64 and hex are no charsets).
-const REFUSED_CHARSET = /^(?:(?:cs)?unicode11)?utf7(?:imap)?$|^base64$|^hex$/;
-
-/** Whether a body in `charset` can be decoded: iconv-lite knows it and mailparser does not refuse it. */
-function charsetKnown(charset: string): boolean {
-  if (REFUSED_CHARSET.test(charset.toLowerCase().replace(/[^a-z0-9]/g, ""))) return false;
-  // A plain boolean: iconv-lite's check is a type guard that narrows the unknown case to `never`.
-  return iconv.encodingExists(charset) === true;
-}
-
-function bareAddresses(value: AddressObject | AddressObject[] | undefined): string[] {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+/** The bare, lower-cased addresses of every header named `name`, groups opened. */
+function bareAddresses(headers: Header[], name: string): string[] {
   const out: string[] = [];
-  const visit = (entries: AddressObject["value"]): void => {
+  const visit = (entries: Address[]): void => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
       else if (entry.address) out.push(entry.address.trim().toLowerCase());
     }
   };
-  for (const object of objects) visit(object.value);
+  for (const header of headers) if (header.key.trim() === name) visit(addressParser(header.value));
   return out;
 }
 
 interface MailParts {
-  headers: Map<string, unknown>;
+  headers: Header[];
+  subject: string;
+  date: string | undefined;
   text: string;
   html: string;
   attachments: ParsedReply["attachments"];
   parserError: string | null;
 }
 
-/** Runs mailparser as a stream: attachment bytes are counted and dropped, never held in memory. */
-function runMailParser(raw: Buffer): Promise<MailParts> {
-  return new Promise((resolve) => {
-    const result: MailParts = { headers: new Map(), text: "", html: "", attachments: [], parserError: null };
-    const parser = new MailParser({
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipImageLinks: true,
-      skipTextLinks: true,
-      checksumAlgo: false,
+/** Runs postal-mime; attachments are counted by size, their bytes never decoded or kept. */
+async function runMailParser(raw: Buffer): Promise<MailParts> {
+  try {
+    const email = await PostalMime.parse(raw, {
       // A forwarded message attached whole is an attachment, not text of this reply.
-      ignoreEmbedded: true,
+      forceRfc822Attachments: true,
+      attachmentEncoding: "arraybuffer",
     });
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
+    return {
+      headers: email.headers,
+      subject: email.subject ?? "",
+      date: email.date,
+      // Line ends as LF, as the text rules (new-text.ts) read them (postal-mime keeps CRLF, ADR 0081).
+      text: (email.text ?? "").replace(/\r\n/g, "\n"),
+      html: (email.html ?? "").replace(/\r\n/g, "\n"),
+      attachments: email.attachments.map((attachment) => ({
+        filename: attachment.filename ?? "",
+        contentType: attachment.mimeType || "application/octet-stream",
+        size:
+          typeof attachment.content === "string" ? attachment.content.length : attachment.content.byteLength,
+      })),
+      parserError: null,
     };
-    parser.on("headers", (headers: Map<string, unknown>) => {
-      result.headers = headers;
-    });
-    parser.on("data", (data: AttachmentStream | MessageText) => {
-      if (data.type === "attachment") {
-        let size = 0;
-        data.content.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-        });
-        data.content.on("end", () => {
-          result.attachments.push({
-            filename: data.filename ?? "",
-            contentType: data.contentType ?? "application/octet-stream",
-            size,
-          });
-          data.release?.();
-        });
-      } else {
-        result.text = typeof data.text === "string" ? data.text : "";
-        result.html = typeof data.html === "string" ? data.html : "";
-      }
-    });
-    parser.on("error", (error: Error) => {
-      result.parserError = error.message;
-      finish();
-    });
-    parser.on("end", finish);
-    parser.end(raw);
-  });
+  } catch (error) {
+    return {
+      headers: [],
+      subject: "",
+      date: undefined,
+      text: "",
+      html: "",
+      attachments: [],
+      parserError: error instanceof Error ? error.message : String(error),
+    };
+  }
 }
 
-function headerString(headers: Map<string, unknown>, name: string): string | null {
-  const value = headers.get(name);
-  if (typeof value === "string") return value;
-  if (value && typeof value === "object" && "text" in value && typeof value.text === "string")
-    return value.text;
-  return null;
+function headerString(headers: Header[], name: string): string | null {
+  return headers.find((header) => header.key.trim() === name)?.value ?? null;
 }
 
 /** Parses a raw reply. Never throws for anything in `raw`; trouble is listed in `problems`. */
@@ -277,7 +269,7 @@ export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Prom
     problems.push(...shape.problems);
     if (shape.problems.length > 0) bodyReadable = false;
     for (const charset of new Set(shape.charsets.map((c) => c.toLowerCase()))) {
-      if (!charsetKnown(charset)) problems.push(`unreadable charset: ${charset.slice(0, 40)}`);
+      if (charsetDecoder(charset) === null) problems.push(`unreadable charset: ${charset.slice(0, 40)}`);
     }
   }
   if (!bodyReadable) {
@@ -287,9 +279,7 @@ export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Prom
     input = Buffer.concat([raw.subarray(0, headersEnd), Buffer.from("\r\n\r\n")]);
   }
   const mail = await runMailParser(input);
-  // Set inside the stream's error handler, which the compiler cannot see through.
-  const parserError = mail.parserError as string | null;
-  if (parserError) problems.push(`unparseable message: ${parserError.slice(0, 200)}`);
+  if (mail.parserError) problems.push(`unparseable message: ${mail.parserError.slice(0, 200)}`);
 
   let text = bodyReadable ? mail.text : "";
   const html = bodyReadable ? mail.html : "";
@@ -309,20 +299,23 @@ export async function parseReplyMessage(raw: Buffer, limits?: ReplyLimits): Prom
   if (bodyReadable && fullText.trim() === "" && problems.length === 0)
     problems.push("no text in the message");
   if (fullText.includes("\ufffd")) problems.push("unreadable charset: undecodable characters in the text");
+  // Big5-HKSCS characters (叁 among them) come out of Node's big5 decoder as private-use characters.
+  if (/[\ue000-\uf8ff]/.test(newText))
+    problems.push("unreadable charset: private-use characters in the text");
 
-  const fromAll = bareAddresses(mail.headers.get("from") as AddressObject | undefined);
+  const fromAll = bareAddresses(mail.headers, "from");
   const returnPathRaw = headerString(mail.headers, "return-path");
   const returnPathAddress =
     returnPathRaw === null ? null : (/<([^>]*)>/.exec(returnPathRaw)?.[1] ?? returnPathRaw);
-  const dateValue = mail.headers.get("date");
+  const dateValue = mail.date === undefined ? null : new Date(mail.date);
   const messageId = headerString(mail.headers, "message-id");
   return {
     messageId: messageId?.trim() || null,
     from: fromAll.length === 1 ? (fromAll[0] ?? null) : null,
     returnPath: returnPathAddress === null ? null : returnPathAddress.trim().toLowerCase(),
-    to: bareAddresses(mail.headers.get("to") as AddressObject | AddressObject[] | undefined),
-    subject: headerString(mail.headers, "subject") ?? "",
-    date: dateValue instanceof Date && !Number.isNaN(dateValue.getTime()) ? dateValue : null,
+    to: bareAddresses(mail.headers, "to"),
+    subject: mail.subject,
+    date: dateValue !== null && !Number.isNaN(dateValue.getTime()) ? dateValue : null,
     newText,
     fullText,
     attachments: mail.attachments,

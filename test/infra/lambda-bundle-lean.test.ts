@@ -1,0 +1,255 @@
+/**
+ * What the Lambda bundle builder leaves out (infra/constructs/lambda-bundle.ts, ADR 0080): small programs
+ * bundled with the very options every handler is built with, then run in a bare Node. What a handler uses
+ * still works; what was left out refuses loudly instead of answering wrongly.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
+import { REPO_ROOT } from "../../infra/constructs/contract-function";
+import {
+  lambdaBuildOptions,
+  TRACED_S3_OPERATIONS,
+  withoutJsonSchemaProcessors,
+} from "../../infra/constructs/lambda-bundle";
+
+const whitelistSchema = z.object({
+  services: z.object({
+    dynamodb: z.unknown(),
+    s3: z.object({ operations: z.record(z.string(), z.unknown()) }),
+  }),
+});
+
+let outdir: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), "contract-ops-lean-"));
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Bundles `program` (ESM, resolved from the project root) as a Lambda bundle is built and prints what it logs. */
+async function runBundled(name: string, program: string): Promise<string> {
+  const outfile = join(outdir, name, "index.mjs");
+  await build({
+    ...lambdaBuildOptions(REPO_ROOT, outfile),
+    stdin: { contents: program, resolveDir: REPO_ROOT, loader: "ts", sourcefile: `${name}.ts` },
+  });
+  return execFileSync(process.execPath, [outfile], {
+    encoding: "utf8",
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH },
+  });
+}
+
+/** Prints the message of what `run` throws, or "no error". */
+const refusal = (run: string) =>
+  `try { ${run}; console.log("no error"); } catch (error) { console.log(error.message); }`;
+
+describe("zod in a Lambda bundle", () => {
+  it("parses, refuses bad input and reads a schema's checks as the zod documentation says", async () => {
+    const printed = await runBundled(
+      "zod-parse",
+      `import * as z from "zod";
+       const name = z.string().min(2).max(8);
+       const age = z.number().int().min(0);
+       console.log(JSON.stringify([name.parse("合同"), name.safeParse("x").success, name.minLength, name.maxLength,
+         age.isInt, age.minValue, z.url().parse("https://example.com/a")]));`,
+    );
+    // zod's documentation ("Basic usage", string and number introspection): minLength/maxLength and
+    // isInt/minValue read the checks added.
+    expect(JSON.parse(printed)).toEqual(["合同", false, 2, 8, true, 0, "https://example.com/a"]);
+  });
+
+  it("refuses to convert a schema to JSON Schema, which no handler does", async () => {
+    const printed = await runBundled(
+      "zod-json-schema",
+      `import * as z from "zod";
+       ${refusal("z.toJSONSchema(z.string())")}
+       ${refusal("z.object({ a: z.string() }).toJSONSchema()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "zod JSON Schema generation: left out of the Lambda bundle (ADR 0080)",
+      "zod JSON Schema generation: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("fails the build when zod's processors file no longer has the line it is cut at", () => {
+    expect(() => withoutJsonSchemaProcessors("export const stringProcessor = () => {};")).toThrow(
+      /SIMPLE TYPE PROCESSORS/,
+    );
+  });
+});
+
+describe("the X-Ray SDK in a Lambda bundle", () => {
+  it("keeps the v3 client capture and the version it reports, and refuses the patchers left out", async () => {
+    const printed = await runBundled(
+      "xray",
+      `import AWSXRay from "aws-xray-sdk-core";
+       console.log(typeof AWSXRay.captureAWSv3Client);
+       console.log(AWSXRay.getSegment === undefined ? "no getSegment" : "getSegment");
+       ${refusal("AWSXRay.captureHTTPsGlobal()")}
+       ${refusal("AWSXRay.captureAWS({})")}
+       ${refusal("AWSXRay.plugins.EC2Plugin.getData(() => {})")}
+       ${refusal("AWSXRay.middleware.sampler.rulePoller.start()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "function",
+      "getSegment",
+      "X-Ray SDK http_p.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK aws_p.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK ec2_plugin.js: left out of the Lambda bundle (ADR 0080)",
+      "X-Ray SDK rule_poller.js: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("records the fields of every DynamoDB call and of the S3 calls made, and no other service's", async () => {
+    const printed = await runBundled(
+      "xray-whitelist",
+      `import whitelist from "aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json";
+       console.log(JSON.stringify(whitelist));`,
+    );
+    const original = whitelistSchema.parse(
+      JSON.parse(
+        readFileSync(
+          join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
+          "utf8",
+        ),
+      ),
+    );
+    expect(JSON.parse(printed)).toEqual({
+      services: {
+        dynamodb: original.services.dynamodb,
+        s3: {
+          operations: {
+            getObject: original.services.s3.operations.getObject,
+            putObject: original.services.s3.operations.putObject,
+            headObject: original.services.s3.operations.headObject,
+            deleteObjects: original.services.s3.operations.deleteObjects,
+            listObjectsV2: original.services.s3.operations.listObjectsV2,
+          },
+        },
+      },
+    });
+  });
+
+  it("keeps the allow-list of every S3 operation the functions call", () => {
+    // The oracle is the source: each `…Command` imported from @aws-sdk/client-s3 under functions/.
+    const called = new Set<string>();
+    for (const file of readdirSync(join(REPO_ROOT, "functions"), { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".ts")) continue;
+      const source = readFileSync(join(REPO_ROOT, "functions", file), "utf8");
+      for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-s3"/g)) {
+        for (const [, command] of (names ?? "").matchAll(/\b(\w+)Command\b/g)) {
+          called.add(`${command?.charAt(0).toLowerCase()}${command?.slice(1)}`);
+        }
+      }
+    }
+    expect(called.size).toBeGreaterThan(0);
+    expect(
+      [...called].filter((operation) => !(TRACED_S3_OPERATIONS as readonly string[]).includes(operation)),
+    ).toEqual([]);
+  });
+});
+
+describe("the AWS SDK in a Lambda bundle", () => {
+  it("reports the client's own version in its user agent (from its package.json)", async () => {
+    const printed = await runBundled(
+      "sdk-version",
+      `import packageInfo from "@aws-sdk/client-dynamodb/package.json";
+       console.log(JSON.stringify(packageInfo));`,
+    );
+    const real = z
+      .object({ name: z.string(), version: z.string() })
+      .parse(
+        JSON.parse(
+          readFileSync(join(REPO_ROOT, "node_modules/@aws-sdk/client-dynamodb/package.json"), "utf8"),
+        ),
+      );
+    expect(JSON.parse(printed)).toEqual({ name: "@aws-sdk/client-dynamodb", version: real.version });
+  });
+
+  it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {
+    const printed = await runBundled(
+      "event-streams",
+      `import { S3Client } from "@aws-sdk/client-s3";
+       const client = new S3Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+       console.log(typeof client.config.eventStreamMarshaller);
+       ${refusal("client.config.eventStreamMarshaller.deserialize(undefined, async () => ({}))")}
+       const { EventStreamSerde } = await import("@smithy/core/event-streams");
+       ${refusal("new EventStreamSerde({})")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "object",
+      "event-stream operations: left out of the Lambda bundle (ADR 0080)",
+      "event-stream operations: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+});
+
+describe("mail parsing in a Lambda bundle (postal-mime without its text and HTML conversion, ADR 0081)", () => {
+  it("refuses postal-mime's conversion of HTML to text, which the reply parser never lets it reach", async () => {
+    // Plain text and HTML side by side in multipart/mixed: postal-mime renders each as the other.
+    const mixed = [
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "确认",
+      "--b",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      "<p>确认</p>",
+      "--b--",
+      "",
+    ].join("\r\n");
+    const printed = await runBundled(
+      "postal-mime-conversion",
+      `import PostalMime from "postal-mime";
+       const text = (await PostalMime.parse("Content-Type: text/plain\\r\\n\\r\\nhello\\r\\n")).text;
+       console.log(JSON.stringify(text));
+       ${refusal(`await PostalMime.parse(${JSON.stringify(mixed)})`)}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      '"hello\\n"',
+      "postal-mime's text and HTML conversion: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("reads every reply of the real-client corpus as its manifest says", async () => {
+    const manifest = z
+      .array(
+        z.object({
+          file: z.string(),
+          bill: z.string(),
+          expected: z.object({ decision: z.string(), amount: z.string().nullable(), reasonCode: z.string() }),
+        }),
+      )
+      .parse(JSON.parse(readFileSync(join(REPO_ROOT, "test/fixtures/replies/manifest.json"), "utf8")));
+    const printed = await runBundled(
+      "reply-corpus",
+      `import { readFileSync } from "node:fs";
+       import { decideReply } from "./functions/core/reply/decide";
+       const entries = ${JSON.stringify(manifest.map(({ file, bill }) => ({ file, bill })))};
+       const results = [];
+       for (const { file, bill } of entries) {
+         const { parsed, decision } = await decideReply(readFileSync(${JSON.stringify(join(REPO_ROOT, "test/fixtures/replies"))} + "/" + file), bill);
+         results.push({ file, from: parsed.from, decision: decision.decision, amount: decision.amount, reasonCode: decision.reasonCode });
+       }
+       console.log(JSON.stringify(results));`,
+    );
+    // The manifest's expectations were written by hand from each message (test/unit/reply-corpus.test.ts).
+    expect(JSON.parse(printed)).toEqual(
+      manifest.map(({ file, expected }) => ({ file, from: "mali@partya.example", ...expected })),
+    );
+    // postal-mime's HTML entity table is left out with the conversion that reads it.
+    expect(readFileSync(join(outdir, "reply-corpus", "index.mjs"), "utf8")).not.toContain(
+      "CounterClockwiseContourIntegral",
+    );
+  });
+});
