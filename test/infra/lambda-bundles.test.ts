@@ -35,8 +35,8 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data, the SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 644 KB measured",
   },
   "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 599_000,
-    why: "the S3 client (the usage files) beside DynamoDB, the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 596 KB measured",
+    ceilingBytes: 602_000,
+    why: "the S3 client (the usage files) beside DynamoDB, the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 596 KB measured; with the SMS fast path of rating (ADR 0084) 600 KB measured",
   },
 };
 
