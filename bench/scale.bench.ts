@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as z from "zod";
 import { resetAwsClients } from "../functions/adapters/aws-config";
+import { configuredLogLevel, logger } from "../functions/adapters/logger";
 import { listCycles } from "../functions/adapters/repository";
 import { putUsage } from "../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../functions/app/contracts";
@@ -69,6 +70,8 @@ function options() {
         "voice-calls": { type: "string", default: "200" },
         sms: { type: "string", default: "20" },
         "lambda-concurrency": { type: "string", default: "1000" },
+        "trace-memory": { type: "string" },
+        "heap-snapshot-at": { type: "string" },
         json: { type: "boolean", default: false },
       },
       strict: true,
@@ -84,6 +87,9 @@ function options() {
       voiceCalls: whole("voice-calls", values["voice-calls"], 0),
       sms: whole("sms", values.sms, 0),
       lambdaConcurrency: whole("lambda-concurrency", values["lambda-concurrency"], 1),
+      traceMemoryHours:
+        values["trace-memory"] === undefined ? undefined : whole("trace-memory", values["trace-memory"], 1),
+      heapSnapshotAt: values["heap-snapshot-at"],
       json: values.json ?? false,
     };
   } catch (error) {
@@ -98,6 +104,9 @@ async function main() {
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
   const t0 = performance.now();
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+  // The staff's operations run in this process outside any handler: their logger takes the level too (it was
+  // read when the module loaded, and their "email sent" lines went to stdout between the report's).
+  logger.setLogLevel(configuredLogLevel());
   // As in `npm start`: no EMF lines on stdout, which --json keeps for the report alone.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const prices = pricesSchema.parse(
@@ -175,7 +184,9 @@ async function main() {
 
     parties.start(start, end);
     const runStart = performance.now();
-    const memory = sampleMemory(() => app.clock.now());
+    const memory = sampleMemory(() => app.clock.now(), opts.traceMemoryHours !== undefined);
+    if (opts.traceMemoryHours !== undefined)
+      traceLiveMemory(app, start, end, opts.traceMemoryHours, opts.heapSnapshotAt, say);
     await app.clock.runUntil(end);
     memory.stop();
     const liveAfterRun = liveMemory();
@@ -233,7 +244,7 @@ async function main() {
       } while (nextToken);
     }
 
-    const emailsSent = (await app.stack.sentEmails()).length;
+    const emailsSent = (await app.stack.sentEmails({ bodies: false })).length;
     const inbound = lambdas.get("inbound-reply")?.invocations ?? 0;
     let invocations = 0;
     let gbSeconds = 0;
@@ -325,20 +336,34 @@ async function main() {
   }
 }
 
-/** Samples RSS every 100 ms of wall time: the highest, with the virtual instant and the heap then. */
-function sampleMemory(virtualNow: () => Date) {
-  const peak = { rssMb: 0, atVirtual: "", heapUsedMb: 0, externalMb: 0 };
+/**
+ * Samples RSS every 100 ms of wall time: the highest, with the virtual instant and the heap then; with
+ * `traceEvery2s`, prints RSS and the heap every 2 s (what a burst of work does to them).
+ */
+function sampleMemory(virtualNow: () => Date, traceEvery2s: boolean) {
+  const peak = { rssMb: 0, atVirtual: "", heapUsedMb: 0, heapTotalMb: 0, externalMb: 0 };
   const sample = () => {
-    const { rss, heapUsed, external } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     if (rss / 1048576 <= peak.rssMb) return;
     Object.assign(peak, {
       rssMb: round(rss / 1048576, 0),
       atVirtual: virtualNow().toISOString(),
       heapUsedMb: round(heapUsed / 1048576, 0),
+      heapTotalMb: round(heapTotal / 1048576, 0),
       externalMb: round(external / 1048576, 0),
     });
   };
-  const timer = setInterval(sample, 100);
+  let ticks = 0;
+  const timer = setInterval(() => {
+    sample();
+    if (traceEvery2s && ++ticks % 20 === 0) {
+      const m = process.memoryUsage();
+      const mb = (bytes: number) => round(bytes / 1048576, 0);
+      process.stderr.write(
+        `memory at ${virtualNow().toISOString()}: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`,
+      );
+    }
+  }, 100);
   return {
     peak,
     stop: () => {
@@ -346,6 +371,32 @@ function sampleMemory(virtualNow: () => Date) {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Live memory between virtual instants: a probe one millisecond after every `hours` of virtual time runs once
+ * the work of the instant before it is done, collects garbage twice and prints what is still held (the
+ * executions waiting, the stores, the timers). At `snapshotAt` (an ISO instant) it also writes a heap snapshot.
+ */
+function traceLiveMemory(
+  app: Awaited<ReturnType<typeof startEmbeddedApp>>,
+  from: Date,
+  until: Date,
+  hours: number,
+  snapshotAt: string | undefined,
+  say: (line: string) => void,
+) {
+  for (let at = from.getTime() + 1; at < until.getTime(); at += hours * 3_600_000) {
+    app.clock.schedule(new Date(at), () => {
+      const live = liveMemory();
+      const { rss, arrayBuffers } = process.memoryUsage();
+      say(
+        `live at ${new Date(at - 1).toISOString()}: heap ${live.heapUsedMb} MB, external ${live.externalMb} MB (arrayBuffers ${round(arrayBuffers / 1048576, 0)} MB), rss ${round(rss / 1048576, 0)} MB`,
+      );
+      if (snapshotAt !== undefined && Math.abs(new Date(snapshotAt).getTime() - at) < (hours * 3_600_000) / 2)
+        say(`heap snapshot: ${writeHeapSnapshot()}`);
+    });
+  }
 }
 
 /** Heap and external memory in use after two full garbage collections (gc exposed at run time). */

@@ -17,7 +17,7 @@ import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import { type SweepResult, TimeToLiveSweeper } from "./dynamodb-ttl";
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
-import { type LocalSentEmail, type SesSandbox, startSesLocal } from "./ses-local";
+import { type LocalSentEmail, type SentEmailsOptions, type SesSandbox, startSesLocal } from "./ses-local";
 import {
   passingVerdicts,
   type ReceiptVerdicts,
@@ -69,7 +69,7 @@ export interface LocalServices {
   /** The CONTRACT_OPS_* variables that point `functions/adapters/aws-config` at these services. */
   env: Record<string, string>;
   /** The emails sent through the local SES so far, oldest first, from position `skip` on (default 0). */
-  sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
+  sentEmails(options?: SentEmailsOptions): Promise<LocalSentEmail[]>;
   /** Changes the verdicts of messages received from now on (unnamed verdicts keep their value). */
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
   /** An object's body as text, as a Distributed Map's ItemReader reads it (s3:GetObject). */
@@ -139,6 +139,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     closers.push(s3.close);
     const ses = await startSesLocal({
       port: ports.ses ?? 0,
+      ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, "ses") }),
       ...(options.sesSandbox ? { sandbox: options.sesSandbox } : {}),
     });
     closers.push(ses.close);

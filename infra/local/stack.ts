@@ -9,6 +9,7 @@
  * This starts infrastructure only: no state machine is created and no handler is mapped unless the
  * caller passes `invokeLambda` and creates machines on `stepFunctions` (the application does that).
  */
+import { join } from "node:path";
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
 import { sweepDaily } from "./dynamodb-ttl";
@@ -97,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(iam ? { authorize: iam.authorizeRole } : {}),
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
+      ...(rest.dataDir === undefined ? {} : { dataDir: join(rest.dataDir, "stepfunctions") }),
     });
     // A closed execution's history is kept deflated until read (ADR 0055); after the listeners of the close ran.
     stepFunctions.onExecutionClosed(({ executionArn }) => {
@@ -151,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ttlSweep?.cancel();
           await clock.idle().catch(() => undefined);
           await api.stop();
+          stepFunctions.closeHistoryStore();
           await startedServices.stop();
           await handlesReleased();
         } finally {

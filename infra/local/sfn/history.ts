@@ -2,7 +2,7 @@
  * Execution history: appending events to an execution's record, and rendering them as
  * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
  */
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { SpillStore } from "../spill-store";
 import { StatesFailureError, StepFunctionsApiError } from "./errors";
 import { MAX_HISTORY_EVENTS } from "./limits";
 import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
@@ -46,12 +46,13 @@ export function emitExec(
 }
 
 /**
- * Keeps a closed execution's events deflated (ADR 0055): a contract's closed cycle held about 25 KB of event
- * objects for the 90 days it is retained. The first read of `events` (GetExecutionHistory, a redrive)
- * inflates them back into an array, which then stays until the execution closes again.
+ * Keeps a closed execution's events deflated in `store` (ADR 0055; on disk with a data directory, ADR 0072): a
+ * contract's closed cycle held about 25 KB of event objects for the 90 days it is retained. The first read of
+ * `events` (GetExecutionHistory, a redrive) reads them back into an array, which then stays until the
+ * execution closes again.
  */
-export function packEvents(exec: ExecutionRecord): void {
-  const packed = deflateRawSync(Buffer.from(JSON.stringify(exec.events), "utf8"));
+export function packEvents(exec: ExecutionRecord, store: SpillStore): void {
+  const read = store.put(JSON.stringify(exec.events));
   const keep = (events: StoredEvent[]) =>
     Object.defineProperty(exec, "events", {
       value: events,
@@ -63,7 +64,7 @@ export function packEvents(exec: ExecutionRecord): void {
     enumerable: true,
     configurable: true,
     get: () => {
-      const events = JSON.parse(inflateRawSync(packed).toString("utf8")) as StoredEvent[];
+      const events = JSON.parse(read()) as StoredEvent[];
       keep(events);
       return events;
     },

@@ -3,6 +3,8 @@
  * the read operations on them (Describe*, List*, GetExecutionHistory), with the same input/output
  * field names as @aws-sdk/client-sfn and the same error codes.
  */
+
+import { type SpillStore, spillStore } from "../spill-store";
 import { parseDefinition } from "./definition";
 import { MapRunRegistry } from "./distributed-map";
 import { StepFunctionsApiError, ValidationApiError } from "./errors";
@@ -27,9 +29,11 @@ export class ExecutionStore {
   protected readonly executions = new Map<string, ExecutionRecord>();
   protected readonly executionsByMachine = new Map<string, ExecutionRecord[]>();
   protected readonly mapRuns = new MapRunRegistry();
+  private readonly histories: SpillStore;
 
   constructor(options: LocalStepFunctionsOptions) {
     this.clock = options.clock;
+    this.histories = spillStore(options.dataDir, "execution-histories.deflated");
     this.region = options.region ?? "ap-east-1";
     this.accountId = options.accountId ?? "000000000000";
   }
@@ -233,10 +237,18 @@ export class ExecutionStore {
     };
   }
 
-  /** Keeps a closed execution's history deflated until it is read again (ADR 0055); a running one is left. */
+  /**
+   * Keeps a closed execution's history deflated until it is read again (ADR 0055), in the data directory when
+   * there is one (ADR 0072); a running one is left.
+   */
   compactHistory(executionArn: string): void {
     const e = this.executions.get(executionArn);
-    if (e && e.status !== "RUNNING") packEvents(e);
+    if (e && e.status !== "RUNNING") packEvents(e, this.histories);
+  }
+
+  /** Closes the file the compacted histories are kept in; a history compacted before cannot be read after. */
+  closeHistoryStore(): void {
+    this.histories.close();
   }
 
   protected machine(arn: string): StateMachineRecord {
