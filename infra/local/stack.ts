@@ -58,6 +58,9 @@ export interface LocalStack extends LocalServices {
   iam?: IamEnforcer;
 }
 
+/** A jump of virtual time this long or longer, with nothing running, compacts the waiting executions' histories. */
+const HISTORY_QUIET_MS = 3_600_000;
+
 const unmapped: InvokeLambda = async (functionArn) => {
   throw new UnmappedLambdaError(functionArn);
 };
@@ -104,6 +107,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctions.onExecutionClosed(({ executionArn }) => {
       setImmediate(() => stepFunctions.compactHistory(executionArn));
     });
+    // With a data directory, a waiting execution's history is kept there too while time jumps (ADR 0072).
+    if (rest.dataDir !== undefined) clock.whenQuiet(HISTORY_QUIET_MS, () => stepFunctions.compactHistories());
     const redriveAfterSeconds = faults?.plan.redriveAfterSeconds;
     if (redriveAfterSeconds !== undefined) {
       // The operator the alarm wakes (ADR 0024): every execution that failed or timed out is redriven.

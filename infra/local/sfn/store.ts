@@ -246,6 +246,17 @@ export class ExecutionStore {
     if (e && e.status !== "RUNNING") packEvents(e, this.histories);
   }
 
+  /**
+   * Compacts every history held as events (ADR 0072): the running executions' — a cycle waits days for its
+   * reply with its events in memory — and those read back since they were compacted. Called while nothing
+   * runs (VirtualClock.whenQuiet); an execution's next event or read brings its events back.
+   */
+  compactHistories(): void {
+    for (const e of this.executions.values()) {
+      if (Object.getOwnPropertyDescriptor(e, "events")?.get === undefined) packEvents(e, this.histories);
+    }
+  }
+
   /** Closes the file the compacted histories are kept in; a history compacted before cannot be read after. */
   closeHistoryStore(): void {
     this.histories.close();
