@@ -45,31 +45,48 @@ export function emitExec(
   });
 }
 
+/** How to read back the events of an execution whose history is compacted. */
+const compacted = new WeakMap<ExecutionRecord, () => StoredEvent[]>();
+
 /**
- * Keeps a closed execution's events deflated in `store` (ADR 0055; on disk with a data directory, ADR 0072): a
- * contract's closed cycle held about 25 KB of event objects for the 90 days it is retained. The first read of
- * `events` (GetExecutionHistory, a redrive) reads them back into an array, which then stays until the
- * execution closes again.
+ * Keeps an execution's events deflated in `store` (ADR 0055; on disk with a data directory, ADR 0072): a
+ * contract's closed cycle held about 25 KB of event objects for the 90 days it is retained. The runtime's
+ * next use of `events` (a new event, a redrive) reads them back into an array, which then stays until the
+ * history is compacted again; GetExecutionHistory reads them without keeping them (`storedEvents`).
  */
 export function packEvents(exec: ExecutionRecord, store: SpillStore): void {
   const read = store.put(JSON.stringify(exec.events));
-  const keep = (events: StoredEvent[]) =>
+  const unpack = () => JSON.parse(read()) as StoredEvent[];
+  compacted.set(exec, unpack);
+  const keep = (events: StoredEvent[]) => {
+    compacted.delete(exec);
     Object.defineProperty(exec, "events", {
       value: events,
       writable: true,
       enumerable: true,
       configurable: true,
     });
+  };
   Object.defineProperty(exec, "events", {
     enumerable: true,
     configurable: true,
     get: () => {
-      const events = JSON.parse(read()) as StoredEvent[];
+      const events = unpack();
       keep(events);
       return events;
     },
     set: keep,
   });
+}
+
+/** Whether the execution's history is compacted (not held as events). */
+export function isPacked(exec: ExecutionRecord): boolean {
+  return compacted.has(exec);
+}
+
+/** The execution's events, read from where they are kept without bringing them back into the record. */
+export function storedEvents(exec: ExecutionRecord): StoredEvent[] {
+  return compacted.get(exec)?.() ?? exec.events;
 }
 
 export function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {

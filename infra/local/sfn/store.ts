@@ -8,7 +8,7 @@ import { type SpillStore, spillStore } from "../spill-store";
 import { parseDefinition } from "./definition";
 import { MapRunRegistry } from "./distributed-map";
 import { StepFunctionsApiError, ValidationApiError } from "./errors";
-import { packEvents, paginate, toHistoryEvent } from "./history";
+import { isPacked, packEvents, paginate, storedEvents, toHistoryEvent } from "./history";
 import { EXECUTION_RETENTION_MS } from "./limits";
 import {
   type ExecutionRecord,
@@ -227,7 +227,8 @@ export class ExecutionStore {
     includeExecutionData?: boolean;
   }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
     const e = this.execution(input.executionArn);
-    const stored = input.reverseOrder ? [...e.events].reverse() : e.events;
+    const events = storedEvents(e);
+    const stored = input.reverseOrder ? [...events].reverse() : events;
     // Page size: default 100, at most 1000 (API reference, GetExecutionHistory).
     const page = paginate(stored, Math.min(input.maxResults || 100, 1000), input.nextToken);
     const includeData = input.includeExecutionData !== false;
@@ -248,12 +249,12 @@ export class ExecutionStore {
 
   /**
    * Compacts every history held as events (ADR 0072): the running executions' — a cycle waits days for its
-   * reply with its events in memory — and those read back since they were compacted. Called while nothing
+   * reply with its events in memory — and those a redrive brought back. Called while nothing
    * runs (VirtualClock.whenQuiet); an execution's next event or read brings its events back.
    */
   compactHistories(): void {
     for (const e of this.executions.values()) {
-      if (Object.getOwnPropertyDescriptor(e, "events")?.get === undefined) packEvents(e, this.histories);
+      if (!isPacked(e)) packEvents(e, this.histories);
     }
   }
 
