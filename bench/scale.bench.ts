@@ -1,10 +1,13 @@
 /**
- * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C] [--json]`: N contracts
+ * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C]
+ * [--trace-memory H [--heap-snapshot-at ISO]] [--json]`: N contracts
  * (the sample contract under N contract numbers, each with its RenewalWatch) billed for M months on the
  * embedded stack — the synthesized workflows, the real handlers, dynalite, s3rver, the SES emulator, Party
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
  * history, per contract-month the state transitions, Lambda invocations and GB-seconds, DynamoDB units,
  * SES messages and S3 requests, and the AWS cost per contract-month from bench/aws-prices.json.
+ * `--trace-memory H` prints live memory every H virtual hours and RSS and the heap every 2 s of wall time;
+ * `--heap-snapshot-at` writes a heap snapshot at the probe nearest that instant (ADR 0072, 0074).
  * Figures are printed, never asserted (benchmarks are not tests).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -12,8 +15,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
-import { runInNewContext } from "node:vm";
 import * as z from "zod";
 import { resetAwsClients } from "../functions/adapters/aws-config";
 import { configuredLogLevel, logger } from "../functions/adapters/logger";
@@ -27,6 +28,7 @@ import { startEmbeddedApp } from "../infra/local/app";
 import { localTemplate } from "../infra/local/template-cache";
 import { generateUsage } from "../infra/local/usage-generator";
 import { START_CYCLES_LABEL } from "../workflows/monthly-kickoff";
+import { liveMemory, sampleMemory, traceLiveMemory } from "./scale-memory";
 import {
   busyMs,
   type DynamoDbMeter,
@@ -40,7 +42,7 @@ import { ScaleParties } from "./scale-party";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const usage =
-  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--json]";
+  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--trace-memory <hours> [--heap-snapshot-at <ISO instant>]] [--json]";
 
 const pricesSchema = z.object({
   readOn: z.string(),
@@ -81,6 +83,12 @@ function options() {
         throw new Error(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
       return Number(text);
     };
+    const instant = (name: string, text: string | undefined) => {
+      if (text === undefined) return undefined;
+      if (Number.isNaN(Date.parse(text)))
+        throw new Error(`--${name} must be an ISO 8601 instant, got ${JSON.stringify(text)}`);
+      return new Date(text);
+    };
     return {
       contracts: whole("contracts", values.contracts, 1),
       months: whole("months", values.months, 1),
@@ -89,7 +97,7 @@ function options() {
       lambdaConcurrency: whole("lambda-concurrency", values["lambda-concurrency"], 1),
       traceMemoryHours:
         values["trace-memory"] === undefined ? undefined : whole("trace-memory", values["trace-memory"], 1),
-      heapSnapshotAt: values["heap-snapshot-at"],
+      heapSnapshotAt: instant("heap-snapshot-at", values["heap-snapshot-at"]),
       json: values.json ?? false,
     };
   } catch (error) {
@@ -334,79 +342,6 @@ async function main() {
     await s3Proxy.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/**
- * Samples RSS every 100 ms of wall time: the highest, with the virtual instant and the heap then; with
- * `traceEvery2s`, prints RSS and the heap every 2 s (what a burst of work does to them).
- */
-function sampleMemory(virtualNow: () => Date, traceEvery2s: boolean) {
-  const peak = { rssMb: 0, atVirtual: "", heapUsedMb: 0, heapTotalMb: 0, externalMb: 0 };
-  const sample = () => {
-    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    if (rss / 1048576 <= peak.rssMb) return;
-    Object.assign(peak, {
-      rssMb: round(rss / 1048576, 0),
-      atVirtual: virtualNow().toISOString(),
-      heapUsedMb: round(heapUsed / 1048576, 0),
-      heapTotalMb: round(heapTotal / 1048576, 0),
-      externalMb: round(external / 1048576, 0),
-    });
-  };
-  let ticks = 0;
-  const timer = setInterval(() => {
-    sample();
-    if (traceEvery2s && ++ticks % 20 === 0) {
-      const m = process.memoryUsage();
-      const mb = (bytes: number) => round(bytes / 1048576, 0);
-      process.stderr.write(
-        `memory at ${virtualNow().toISOString()}: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`,
-      );
-    }
-  }, 100);
-  return {
-    peak,
-    stop: () => {
-      sample();
-      clearInterval(timer);
-    },
-  };
-}
-
-/**
- * Live memory between virtual instants: a probe one millisecond after every `hours` of virtual time runs once
- * the work of the instant before it is done, collects garbage twice and prints what is still held (the
- * executions waiting, the stores, the timers). At `snapshotAt` (an ISO instant) it also writes a heap snapshot.
- */
-function traceLiveMemory(
-  app: Awaited<ReturnType<typeof startEmbeddedApp>>,
-  from: Date,
-  until: Date,
-  hours: number,
-  snapshotAt: string | undefined,
-  say: (line: string) => void,
-) {
-  for (let at = from.getTime() + 1; at < until.getTime(); at += hours * 3_600_000) {
-    app.clock.schedule(new Date(at), () => {
-      const live = liveMemory();
-      const { rss, arrayBuffers } = process.memoryUsage();
-      say(
-        `live at ${new Date(at - 1).toISOString()}: heap ${live.heapUsedMb} MB, external ${live.externalMb} MB (arrayBuffers ${round(arrayBuffers / 1048576, 0)} MB), rss ${round(rss / 1048576, 0)} MB`,
-      );
-      if (snapshotAt !== undefined && Math.abs(new Date(snapshotAt).getTime() - at) < (hours * 3_600_000) / 2)
-        say(`heap snapshot: ${writeHeapSnapshot()}`);
-    });
-  }
-}
-
-/** Heap and external memory in use after two full garbage collections (gc exposed at run time). */
-function liveMemory() {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  gc();
-  gc();
-  const { heapUsed, external } = process.memoryUsage();
-  return { heapUsedMb: round(heapUsed / 1048576, 0), externalMb: round(external / 1048576, 0) };
 }
 
 /** Runs `work` on every item, eight at a time (setup only: the run itself is driven by the schedule). */
