@@ -64,7 +64,7 @@ export class ScaleParties {
 
   private async readInbox(): Promise<void> {
     const contact = this.contract.parties.partyA.contact;
-    const emails = await this.app.stack.sentEmails({ skip: this.seen });
+    const emails = await this.app.stack.sentEmails({ skip: this.seen, bodies: false });
     this.seen += emails.length;
     for (const email of emails) {
       const match = email.to.includes(contact.email) ? STATEMENT.exec(email.subject) : null;
@@ -74,13 +74,16 @@ export class ScaleParties {
       const period = `${year}-${String(month).padStart(2, "0")}`;
       const amount = String(totalText).replaceAll(",", "");
       const received = this.app.clock.now();
+      // The reply waits days of virtual time: it keeps the subject and the Message-ID, not the statement
+      // (its HTML and text were about 36 KB per contract held until then).
+      const { subject, messageId } = email;
       this.app.clock.schedule(workingDayMorning(received, DEFAULT_REPLY_WORKING_DAY), async () => {
         await this.transport.sendMail({
           from: { name: contact.name, address: contact.email },
           to: replyTo,
-          subject: `回复：${email.subject}`,
-          inReplyTo: email.messageId,
-          references: [email.messageId],
+          subject: `回复：${subject}`,
+          inReplyTo: messageId,
+          references: [messageId],
           date: this.app.clock.now(),
           text: `确认，本期账单核对无误。\n\n${contact.name}\n`,
         });

@@ -1,10 +1,13 @@
 /**
- * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C] [--json]`: N contracts
+ * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C]
+ * [--trace-memory H [--heap-snapshot-at ISO]] [--json]`: N contracts
  * (the sample contract under N contract numbers, each with its RenewalWatch) billed for M months on the
  * embedded stack — the synthesized workflows, the real handlers, dynalite, s3rver, the SES emulator, Party
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
  * history, per contract-month the state transitions, Lambda invocations and GB-seconds, DynamoDB units,
  * SES messages and S3 requests, and the AWS cost per contract-month from bench/aws-prices.json.
+ * `--trace-memory H` prints live memory every H virtual hours and RSS and the heap every 2 s of wall time;
+ * `--heap-snapshot-at` writes a heap snapshot at the probe nearest that instant (ADR 0072, 0074).
  * Figures are printed, never asserted (benchmarks are not tests).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -12,10 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import * as z from "zod";
 import { resetAwsClients } from "../functions/adapters/aws-config";
+import { configuredLogLevel, logger } from "../functions/adapters/logger";
 import { listCycles } from "../functions/adapters/repository";
 import { putUsage } from "../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../functions/app/contracts";
@@ -26,6 +28,7 @@ import { startEmbeddedApp } from "../infra/local/app";
 import { localTemplate } from "../infra/local/template-cache";
 import { generateUsage } from "../infra/local/usage-generator";
 import { START_CYCLES_LABEL } from "../workflows/monthly-kickoff";
+import { liveMemory, sampleMemory, traceLiveMemory } from "./scale-memory";
 import {
   busyMs,
   type DynamoDbMeter,
@@ -39,7 +42,7 @@ import { ScaleParties } from "./scale-party";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const usage =
-  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--json]";
+  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--trace-memory <hours> [--heap-snapshot-at <ISO instant>]] [--json]";
 
 const pricesSchema = z.object({
   readOn: z.string(),
@@ -69,6 +72,8 @@ function options() {
         "voice-calls": { type: "string", default: "200" },
         sms: { type: "string", default: "20" },
         "lambda-concurrency": { type: "string", default: "1000" },
+        "trace-memory": { type: "string" },
+        "heap-snapshot-at": { type: "string" },
         json: { type: "boolean", default: false },
       },
       strict: true,
@@ -78,12 +83,21 @@ function options() {
         throw new Error(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
       return Number(text);
     };
+    const instant = (name: string, text: string | undefined) => {
+      if (text === undefined) return undefined;
+      if (Number.isNaN(Date.parse(text)))
+        throw new Error(`--${name} must be an ISO 8601 instant, got ${JSON.stringify(text)}`);
+      return new Date(text);
+    };
     return {
       contracts: whole("contracts", values.contracts, 1),
       months: whole("months", values.months, 1),
       voiceCalls: whole("voice-calls", values["voice-calls"], 0),
       sms: whole("sms", values.sms, 0),
       lambdaConcurrency: whole("lambda-concurrency", values["lambda-concurrency"], 1),
+      traceMemoryHours:
+        values["trace-memory"] === undefined ? undefined : whole("trace-memory", values["trace-memory"], 1),
+      heapSnapshotAt: instant("heap-snapshot-at", values["heap-snapshot-at"]),
       json: values.json ?? false,
     };
   } catch (error) {
@@ -98,6 +112,9 @@ async function main() {
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
   const t0 = performance.now();
   process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
+  // The staff's operations run in this process outside any handler: their logger takes the level too (it was
+  // read when the module loaded, and their "email sent" lines went to stdout between the report's).
+  logger.setLogLevel(configuredLogLevel());
   // As in `npm start`: no EMF lines on stdout, which --json keeps for the report alone.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const prices = pricesSchema.parse(
@@ -175,7 +192,9 @@ async function main() {
 
     parties.start(start, end);
     const runStart = performance.now();
-    const memory = sampleMemory(() => app.clock.now());
+    const memory = sampleMemory(() => app.clock.now(), opts.traceMemoryHours !== undefined);
+    if (opts.traceMemoryHours !== undefined)
+      traceLiveMemory(app, start, end, opts.traceMemoryHours, opts.heapSnapshotAt, say);
     await app.clock.runUntil(end);
     memory.stop();
     const liveAfterRun = liveMemory();
@@ -233,7 +252,7 @@ async function main() {
       } while (nextToken);
     }
 
-    const emailsSent = (await app.stack.sentEmails()).length;
+    const emailsSent = (await app.stack.sentEmails({ bodies: false })).length;
     const inbound = lambdas.get("inbound-reply")?.invocations ?? 0;
     let invocations = 0;
     let gbSeconds = 0;
@@ -323,39 +342,6 @@ async function main() {
     await s3Proxy.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** Samples RSS every 100 ms of wall time: the highest, with the virtual instant and the heap then. */
-function sampleMemory(virtualNow: () => Date) {
-  const peak = { rssMb: 0, atVirtual: "", heapUsedMb: 0, externalMb: 0 };
-  const sample = () => {
-    const { rss, heapUsed, external } = process.memoryUsage();
-    if (rss / 1048576 <= peak.rssMb) return;
-    Object.assign(peak, {
-      rssMb: round(rss / 1048576, 0),
-      atVirtual: virtualNow().toISOString(),
-      heapUsedMb: round(heapUsed / 1048576, 0),
-      externalMb: round(external / 1048576, 0),
-    });
-  };
-  const timer = setInterval(sample, 100);
-  return {
-    peak,
-    stop: () => {
-      sample();
-      clearInterval(timer);
-    },
-  };
-}
-
-/** Heap and external memory in use after two full garbage collections (gc exposed at run time). */
-function liveMemory() {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  gc();
-  gc();
-  const { heapUsed, external } = process.memoryUsage();
-  return { heapUsedMb: round(heapUsed / 1048576, 0), externalMb: round(external / 1048576, 0) };
 }
 
 /** Runs `work` on every item, eight at a time (setup only: the run itself is driven by the schedule). */

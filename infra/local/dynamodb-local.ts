@@ -11,6 +11,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from "@aws-sdk/client-dynamodb";
+import { closeLevelIteratorsOnReturn } from "./level-iterators";
 import { closeHttp, LOCAL_HOST, listenHttp } from "./ports";
 
 interface DynaliteOptions {
@@ -43,6 +44,7 @@ export async function startDynamoDbLocal(options: {
   /** Sees every request before dynalite answers it (the TTL sweep notes the expiries written, ADR 0053). */
   observe?: RequestObserver;
 }): Promise<DynamoDbLocal> {
+  closeLevelIteratorsOnReturn();
   // Tables, indexes and updates become ACTIVE at once: nothing in the project waits on them, and
   // CREATING states would only slow start-up.
   const server = dynalite({

@@ -19,7 +19,7 @@ import { type SweepResult, TimeToLiveSweeper } from "./dynamodb-ttl";
 import { InProcessTransport, type LocalTransport } from "./in-process-transport";
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
-import { type LocalSentEmail, type SesSandbox, startSesLocal } from "./ses-local";
+import { type LocalSentEmail, type SentEmailsOptions, type SesSandbox, startSesLocal } from "./ses-local";
 import {
   passingVerdicts,
   type ReceiptVerdicts,
@@ -76,7 +76,7 @@ export interface LocalServices {
   /** The CONTRACT_OPS_* variables that point `functions/adapters/aws-config` at these services. */
   env: Record<string, string>;
   /** The emails sent through the local SES so far, oldest first, from position `skip` on (default 0). */
-  sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
+  sentEmails(options?: SentEmailsOptions): Promise<LocalSentEmail[]>;
   /** Changes the verdicts of messages received from now on (unnamed verdicts keep their value). */
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
   /** An object's body as text, as a Distributed Map's ItemReader reads it (s3:GetObject). */
@@ -146,6 +146,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     closers.push(s3.close);
     const ses = await startSesLocal({
       port: ports.ses ?? 0,
+      ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, "ses") }),
       ...(options.sesSandbox ? { sandbox: options.sesSandbox } : {}),
     });
     closers.push(ses.close);

@@ -7,10 +7,10 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import * as z from "zod";
 import { loadAwsConfig } from "../../functions/adapters/aws-config";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
+import { type SpillStore, spillStore } from "./spill-store";
 
 type StartSesEmulator = (config: { host: string; port: number }) => Promise<Server>;
 
@@ -107,17 +107,20 @@ function keepAllRecipients(server: Server, store: SesEmulatorStore, sandbox: Ses
   });
 }
 
-/** Bodies shorter than this stay as they are: compressing them would save little. */
-const COMPACT_FROM_CHARS = 2048;
+/**
+ * Bodies shorter than this stay as they are: compressing them would save little. A statement's text part is
+ * about 1,400 characters (2.8 KB in V8), kept for every email of every contract-month: it is compacted too.
+ */
+const COMPACT_FROM_CHARS = 512;
 
 /**
  * SES keeps no copy of what it sends; the emulator keeps every email for its inbox, and a statement's HTML
  * (Chinese text, two bytes a character in V8) was the largest thing a contract left in this process (about
  * 47 KB a month, ADR 0055). Once a request has been answered, the bodies of the emails it stored are kept
- * deflated, behind an enumerable getter that inflates them on each read: the inbox page, `GET /store` and
- * `sentEmails` read the same text as before.
+ * deflated in `bodies` (a file in the data directory, ADR 0072), behind an enumerable getter that reads them
+ * back on each read: the inbox page, `GET /store` and `sentEmails` read the same text as before.
  */
-function compactStoredBodies(server: Server, store: SesEmulatorStore): void {
+function compactStoredBodies(server: Server, store: SesEmulatorStore, bodies: SpillStore): void {
   let compacted = 0;
   const compactNew = () => {
     const { emails } = store.getStoreReadonly();
@@ -129,12 +132,7 @@ function compactStoredBodies(server: Server, store: SesEmulatorStore): void {
       for (const part of ["html", "text"] as const) {
         const text = body[part];
         if (typeof text !== "string" || text.length < COMPACT_FROM_CHARS) continue;
-        const packed = deflateRawSync(Buffer.from(text, "utf8"));
-        Object.defineProperty(body, part, {
-          enumerable: true,
-          configurable: true,
-          get: () => inflateRawSync(packed).toString("utf8"),
-        });
+        Object.defineProperty(body, part, { enumerable: true, configurable: true, get: bodies.put(text) });
       }
     }
   };
@@ -221,6 +219,15 @@ const storedEmailSchema = z.object({
   at: z.number(),
 });
 
+export interface SentEmailsOptions {
+  /** How many emails the reader has already seen (default 0). */
+  skip?: number;
+  /** false: without `text` and `html`, which are then not read back from where they are kept (default true). */
+  bodies?: boolean;
+}
+
+const storedHeadersSchema = storedEmailSchema.omit({ body: true });
+
 export interface SesLocal {
   endpoint: string;
   port: number;
@@ -230,11 +237,16 @@ export interface SesLocal {
    * Sent emails in the order SES accepted them, from position `skip` on (default 0: all of them). A
    * reader that polls passes how many it has already seen, so each poll costs the new emails only.
    */
-  sentEmails(options?: { skip?: number }): Promise<LocalSentEmail[]>;
+  sentEmails(options?: SentEmailsOptions): Promise<LocalSentEmail[]>;
   close(): Promise<void>;
 }
 
-export async function startSesLocal(options: { port: number; sandbox?: SesSandbox }): Promise<SesLocal> {
+export async function startSesLocal(options: {
+  port: number;
+  sandbox?: SesSandbox;
+  /** Where the stored bodies are kept (a file in it); in memory without one. */
+  dataDir?: string;
+}): Promise<SesLocal> {
   const emulator = loadFreshSesEmulator();
   const server = await emulator.start({ host: LOCAL_HOST, port: options.port });
   // The emulator resolves even when listen() failed (Express 5 hands the error to its callback, which
@@ -242,7 +254,8 @@ export async function startSesLocal(options: { port: number; sandbox?: SesSandbo
   if (!server.listening) throw new PortInUseError("SES (aws-ses-v2-local)", options.port);
   refuseForeignHosts(server);
   keepAllRecipients(server, emulator.store, options.sandbox);
-  compactStoredBodies(server, emulator.store);
+  const bodies = spillStore(options.dataDir, "ses-bodies.deflated");
+  compactStoredBodies(server, emulator.store, bodies);
   const port = boundPort(server.address());
   const endpoint = `http://${LOCAL_HOST}:${port}`;
 
@@ -254,8 +267,8 @@ export async function startSesLocal(options: { port: number; sandbox?: SesSandbo
       // Read in-process (the store `GET /store` serializes) so a poll validates only the emails it asks for.
       const stored = emulator.store.getStoreReadonly().emails.slice(options.skip ?? 0);
       return stored.map((raw) => {
-        const email = storedEmailSchema.parse(raw);
-        return {
+        const email = storedHeadersSchema.parse(raw);
+        const headers = {
           messageId: email.messageId,
           from: email.from,
           to: email.destination.to,
@@ -263,13 +276,21 @@ export async function startSesLocal(options: { port: number; sandbox?: SesSandbo
           bcc: email.destination.bcc,
           replyTo: email.replyTo,
           subject: email.subject,
-          // SendRawEmail stores mailparser's `html: false` for a text-only message.
-          ...(typeof email.body.text === "string" ? { text: email.body.text } : {}),
-          ...(typeof email.body.html === "string" ? { html: email.body.html } : {}),
           at: new Date(email.at * 1000),
+        };
+        if (options.bodies === false) return headers;
+        const { body } = storedEmailSchema.pick({ body: true }).parse(raw);
+        return {
+          ...headers,
+          // SendRawEmail stores mailparser's `html: false` for a text-only message.
+          ...(typeof body.text === "string" ? { text: body.text } : {}),
+          ...(typeof body.html === "string" ? { html: body.html } : {}),
         };
       });
     },
-    close: () => closeHttp(server),
+    close: async () => {
+      await closeHttp(server);
+      bodies.close();
+    },
   };
 }

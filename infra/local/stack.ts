@@ -9,6 +9,7 @@
  * This starts infrastructure only: no state machine is created and no handler is mapped unless the
  * caller passes `invokeLambda` and creates machines on `stepFunctions` (the application does that).
  */
+import { join } from "node:path";
 import { addClientHook, DEFAULT_REGION } from "../../functions/adapters/aws-config";
 import { systemClock, useClock } from "../../functions/adapters/clock";
 import { sweepDaily } from "./dynamodb-ttl";
@@ -57,6 +58,9 @@ export interface LocalStack extends LocalServices {
   iam?: IamEnforcer;
 }
 
+/** A jump of virtual time this long or longer, with nothing running, compacts the waiting executions' histories. */
+const HISTORY_QUIET_MS = 3_600_000;
+
 const unmapped: InvokeLambda = async (functionArn) => {
   throw new UnmappedLambdaError(functionArn);
 };
@@ -97,11 +101,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(iam ? { authorize: iam.authorizeRole } : {}),
       region: DEFAULT_REGION,
       readS3Object: (bucket, key) => objects.readObject(bucket, key),
+      ...(rest.dataDir === undefined ? {} : { dataDir: join(rest.dataDir, "stepfunctions") }),
     });
     // A closed execution's history is kept deflated until read (ADR 0055); after the listeners of the close ran.
     stepFunctions.onExecutionClosed(({ executionArn }) => {
       setImmediate(() => stepFunctions.compactHistory(executionArn));
     });
+    // With a data directory, a waiting execution's history is kept there too while time jumps (ADR 0072).
+    if (rest.dataDir !== undefined) clock.whenQuiet(HISTORY_QUIET_MS, () => stepFunctions.compactHistories());
     const redriveAfterSeconds = faults?.plan.redriveAfterSeconds;
     if (redriveAfterSeconds !== undefined) {
       // The operator the alarm wakes (ADR 0024): every execution that failed or timed out is redriven.
@@ -151,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ttlSweep?.cancel();
           await clock.idle().catch(() => undefined);
           await api.stop();
+          stepFunctions.closeHistoryStore();
           await startedServices.stop();
           await handlesReleased();
         } finally {

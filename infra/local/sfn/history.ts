@@ -2,7 +2,7 @@
  * Execution history: appending events to an execution's record, and rendering them as
  * GetExecutionHistory returns them (`<type>EventDetails` keys, API reference, HistoryEvent).
  */
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { SpillStore } from "../spill-store";
 import { StatesFailureError, StepFunctionsApiError } from "./errors";
 import { MAX_HISTORY_EVENTS } from "./limits";
 import type { ExecutionRecord, HistoryEvent, StoredEvent, Strand } from "./records";
@@ -45,30 +45,48 @@ export function emitExec(
   });
 }
 
+/** How to read back the events of an execution whose history is compacted. */
+const compacted = new WeakMap<ExecutionRecord, () => StoredEvent[]>();
+
 /**
- * Keeps a closed execution's events deflated (ADR 0055): a contract's closed cycle held about 25 KB of event
- * objects for the 90 days it is retained. The first read of `events` (GetExecutionHistory, a redrive)
- * inflates them back into an array, which then stays until the execution closes again.
+ * Keeps an execution's events deflated in `store` (ADR 0055; on disk with a data directory, ADR 0072): a
+ * contract's closed cycle held about 25 KB of event objects for the 90 days it is retained. The runtime's
+ * next use of `events` (a new event, a redrive) reads them back into an array, which then stays until the
+ * history is compacted again; GetExecutionHistory reads them without keeping them (`storedEvents`).
  */
-export function packEvents(exec: ExecutionRecord): void {
-  const packed = deflateRawSync(Buffer.from(JSON.stringify(exec.events), "utf8"));
-  const keep = (events: StoredEvent[]) =>
+export function packEvents(exec: ExecutionRecord, store: SpillStore): void {
+  const read = store.put(JSON.stringify(exec.events));
+  const unpack = () => JSON.parse(read()) as StoredEvent[];
+  compacted.set(exec, unpack);
+  const keep = (events: StoredEvent[]) => {
+    compacted.delete(exec);
     Object.defineProperty(exec, "events", {
       value: events,
       writable: true,
       enumerable: true,
       configurable: true,
     });
+  };
   Object.defineProperty(exec, "events", {
     enumerable: true,
     configurable: true,
     get: () => {
-      const events = JSON.parse(inflateRawSync(packed).toString("utf8")) as StoredEvent[];
+      const events = unpack();
       keep(events);
       return events;
     },
     set: keep,
   });
+}
+
+/** Whether the execution's history is compacted (not held as events). */
+export function isPacked(exec: ExecutionRecord): boolean {
+  return compacted.has(exec);
+}
+
+/** The execution's events, read from where they are kept without bringing them back into the record. */
+export function storedEvents(exec: ExecutionRecord): StoredEvent[] {
+  return compacted.get(exec)?.() ?? exec.events;
 }
 
 export function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {

@@ -25,6 +25,8 @@ export interface LocalStepFunctionsOptions {
   authorize?: AuthorizeRole;
   region?: string;
   accountId?: string;
+  /** Where closed executions' histories are kept (a file in it, ADR 0072); in memory without one. */
+  dataDir?: string;
   /** S3 GetObject for a Distributed Map's ItemReader: the object's text. */
   readS3Object?: (bucket: string, key: string) => Promise<string>;
 }

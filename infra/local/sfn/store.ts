@@ -3,10 +3,12 @@
  * the read operations on them (Describe*, List*, GetExecutionHistory), with the same input/output
  * field names as @aws-sdk/client-sfn and the same error codes.
  */
+
+import { type SpillStore, spillStore } from "../spill-store";
 import { parseDefinition } from "./definition";
 import { MapRunRegistry } from "./distributed-map";
 import { StepFunctionsApiError, ValidationApiError } from "./errors";
-import { packEvents, paginate, toHistoryEvent } from "./history";
+import { isPacked, packEvents, paginate, storedEvents, toHistoryEvent } from "./history";
 import { EXECUTION_RETENTION_MS } from "./limits";
 import {
   type ExecutionRecord,
@@ -27,9 +29,11 @@ export class ExecutionStore {
   protected readonly executions = new Map<string, ExecutionRecord>();
   protected readonly executionsByMachine = new Map<string, ExecutionRecord[]>();
   protected readonly mapRuns = new MapRunRegistry();
+  private readonly histories: SpillStore;
 
   constructor(options: LocalStepFunctionsOptions) {
     this.clock = options.clock;
+    this.histories = spillStore(options.dataDir, "execution-histories.deflated");
     this.region = options.region ?? "ap-east-1";
     this.accountId = options.accountId ?? "000000000000";
   }
@@ -223,7 +227,8 @@ export class ExecutionStore {
     includeExecutionData?: boolean;
   }): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
     const e = this.execution(input.executionArn);
-    const stored = input.reverseOrder ? [...e.events].reverse() : e.events;
+    const events = storedEvents(e);
+    const stored = input.reverseOrder ? [...events].reverse() : events;
     // Page size: default 100, at most 1000 (API reference, GetExecutionHistory).
     const page = paginate(stored, Math.min(input.maxResults || 100, 1000), input.nextToken);
     const includeData = input.includeExecutionData !== false;
@@ -233,10 +238,29 @@ export class ExecutionStore {
     };
   }
 
-  /** Keeps a closed execution's history deflated until it is read again (ADR 0055); a running one is left. */
+  /**
+   * Keeps a closed execution's history deflated until it is read again (ADR 0055), in the data directory when
+   * there is one (ADR 0072); a running one is left.
+   */
   compactHistory(executionArn: string): void {
     const e = this.executions.get(executionArn);
-    if (e && e.status !== "RUNNING") packEvents(e);
+    if (e && e.status !== "RUNNING") packEvents(e, this.histories);
+  }
+
+  /**
+   * Compacts every history held as events (ADR 0072): the running executions' — a cycle waits days for its
+   * reply with its events in memory — and those a redrive brought back. Called while nothing
+   * runs (VirtualClock.whenQuiet); an execution's next event or read brings its events back.
+   */
+  compactHistories(): void {
+    for (const e of this.executions.values()) {
+      if (!isPacked(e)) packEvents(e, this.histories);
+    }
+  }
+
+  /** Closes the file the compacted histories are kept in; a history compacted before cannot be read after. */
+  closeHistoryStore(): void {
+    this.histories.close();
   }
 
   protected machine(arn: string): StateMachineRecord {

@@ -45,6 +45,7 @@ export class VirtualClock implements Clock {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private failures: unknown[] = [];
+  private readonly quietListeners: { minGapMs: number; fn: () => void }[] = [];
 
   constructor(start: Date, mode: ClockMode = "virtual") {
     this.mode = mode;
@@ -120,6 +121,14 @@ export class VirtualClock implements Clock {
         : setTimeout(() => this.fire(timer), Math.max(0, remaining));
   }
 
+  /**
+   * Calls `fn` whenever virtual time is about to jump at least `minGapMs` with nothing in flight: the moment to
+   * tidy what the work just done left behind (ADR 0072). `fn` runs synchronously and must not start work.
+   */
+  whenQuiet(minGapMs: number, fn: () => void): void {
+    this.quietListeners.push({ minGapMs, fn });
+  }
+
   /** Resolves when nothing is runnable and nothing is in flight; never moves time. */
   async idle(): Promise<void> {
     while (this.inFlight > 0) {
@@ -134,7 +143,7 @@ export class VirtualClock implements Clock {
    */
   async runUntil(limit: Date): Promise<void> {
     await this.advance(limit.getTime(), () => false);
-    if (this.mode === "virtual") this.currentMs = Math.max(this.currentMs, limit.getTime());
+    if (this.mode === "virtual") this.jumpTo(limit.getTime());
   }
 
   /**
@@ -158,13 +167,19 @@ export class VirtualClock implements Clock {
       if (done()) return true;
       const next = this.peek();
       if (!next || next.at > limitMs) return false;
-      this.currentMs = Math.max(this.currentMs, next.at);
+      this.jumpTo(next.at);
       // Every timer due at this instant fires before anything runs, in scheduling order: the
       // interleaving of what they wake is then fixed by that order alone (deterministic).
       const due: Timer[] = [];
       while (this.peek()?.at === next.at) due.push(this.pop() as Timer);
       for (const timer of due) this.fire(timer);
     }
+  }
+
+  /** Moves virtual time forward to `ms` (never back), nothing being in flight. */
+  private jumpTo(ms: number): void {
+    for (const quiet of this.quietListeners) if (ms - this.currentMs >= quiet.minGapMs) quiet.fn();
+    this.currentMs = Math.max(this.currentMs, ms);
   }
 
   private fire(timer: Timer): void {
