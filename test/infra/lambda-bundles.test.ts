@@ -21,6 +21,15 @@ const execFileAsync = promisify(execFile);
 /** The budget: under 500 KB minified per handler (1 KB = 1,000 bytes here, the stricter reading). */
 const BUNDLE_LIMIT_BYTES = 500_000;
 
+/** What Lambda gives every function's process: a PATH, the region and the role's temporary credentials. */
+const LAMBDA_CREDENTIALS = {
+  PATH: process.env.PATH,
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+  AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  AWS_SESSION_TOKEN: "session",
+};
+
 /**
  * The handlers still over the budget, each with the ceiling it must not grow past and why (ADR 0080, 0051,
  * 0046): lowering a ceiling is welcome, raising one is a decision.
@@ -178,11 +187,7 @@ describe("Lambda bundles from the synthesized assets", () => {
           encoding: "utf8",
           cwd: tmpdir(),
           env: {
-            PATH: process.env.PATH,
-            AWS_REGION: "us-east-1",
-            AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-            AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            AWS_SESSION_TOKEN: "session",
+            ...LAMBDA_CREDENTIALS,
             ...Object.fromEntries(
               Object.entries(bundle.variables).filter(([, value]) => typeof value === "string"),
             ),
@@ -234,11 +239,7 @@ describe("X-Ray on Lambda (ADR 0046)", () => {
         encoding: "utf8",
         cwd: tmpdir(),
         env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-          AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-          AWS_SESSION_TOKEN: "session",
+          ...LAMBDA_CREDENTIALS,
           AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
           LAMBDA_TASK_ROOT: bundle.dir,
           _HANDLER: "index.handler",

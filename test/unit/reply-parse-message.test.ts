@@ -63,7 +63,7 @@ describe("R-RECON-1: reading the message", () => {
     expect(parsed.returnPath).toBe("");
   });
 
-  it("R-RECON-1: lists a 10 MB attachment by size without reading it, and still decides on the text", async () => {
+  it("R-RECON-1: lists a 10 MB attachment by size, its content not taken for the reply's text, and still decides on the text", async () => {
     const outer = "mixed-boundary-1";
     const attachment = Buffer.alloc(10 * 1024 * 1024, "金额应为4300.00元 ");
     const raw = message(
