@@ -59,13 +59,6 @@ export function handlerEntries(repoRoot: string): string[] {
     .map((entry) => `functions/${entry.name}/handler.ts`);
 }
 
-/**
- * Worker-thread entries a run starts by path (infra/local/usage-in-worker.ts): built into the artefact beside
- * the handlers; a worker thread has no module hooks of the main thread, so it is given the built file itself,
- * found under CONTRACT_OPS_PREBUILT_DIR.
- */
-const WORKER_ENTRIES = ["infra/local/usage-worker.ts"];
-
 /** Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them. */
 interface ModuleHooks {
   resolve(
@@ -319,10 +312,9 @@ async function main(): Promise<void> {
   const entryPath = resolve(entry);
   const artefact = await prebuilt({
     repoRoot,
-    entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot), ...WORKER_ENTRIES],
+    entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot)],
   });
   serveFromArtefact(repoRoot, artefact.dir);
-  process.env.CONTRACT_OPS_PREBUILT_DIR = artefact.dir;
   // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
   process.argv.splice(1, 2, entryPath);
   await import(pathToFileURL(entryPath).href);

@@ -17,7 +17,6 @@ import { termDates } from "../../functions/core/renewal";
 import {
   formatInstant,
   nextPeriod,
-  type Period,
   parsePeriod,
   periodOf,
   previousPeriod,
@@ -40,7 +39,7 @@ import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
 import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
-import { generateUsageInWorker } from "./usage-in-worker";
+import { generateUsage } from "./usage-generator";
 
 export interface PeriodReport extends PeriodLedgerView {
   period: string;
@@ -152,37 +151,13 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
-  // Every generated month's files are written on a worker thread while the stack boots (the other core).
-  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
-  // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
-  const complaintsAlone = (period: Period) => {
-    const given = scenario.usageFiles?.[period];
-    return given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
-  };
-  const generatedPeriods = periods.filter(
-    (period) => !scenario.usageFiles?.[period] || complaintsAlone(period),
-  );
-  const generation = generateUsageInWorker(
-    generatedPeriods.map((period) => ({
-      contract,
-      period,
-      seed: (options.seed ?? scenario.seed ?? 20250715) + periods.indexOf(period),
-      voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
-      smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
-      outDir: scratch,
-    })),
-  );
-  const generated = new Map(generatedPeriods.map((period, i) => [period, generation.months[i]]));
   const app = await startEmbeddedApp({
     start,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
     transport: options.transport ?? "in-process",
-  }).catch(async (error: unknown) => {
-    await generation.close();
-    await rm(scratch, { recursive: true, force: true });
-    throw error;
   });
+  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
     app,
@@ -191,18 +166,26 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     staff,
   });
   try {
-    for (const period of periods) {
+    for (const [index, period] of periods.entries()) {
       const given = scenario.usageFiles?.[period];
-      const complaints = complaintsAlone(period);
-      if (complaints) await putComplaints(contract.contractId, await readFile(complaints, "utf8"));
-      if (given && !complaints) {
+      // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
+      const complaintsAlone =
+        given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
+      if (complaintsAlone) await putComplaints(contract.contractId, await readFile(complaintsAlone, "utf8"));
+      if (given && !complaintsAlone) {
         // The scenario's own files for this period (a hand-computed month, a Chinese Windows export).
         await uploadScenarioUsage(contract.contractId, period, given);
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }
-      const usage = await generated.get(period);
-      if (usage === undefined) throw new Error(`no usage generated for ${period}`);
+      const usage = await generateUsage({
+        contract,
+        period,
+        seed: (options.seed ?? scenario.seed ?? 20250715) + index,
+        voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
+        smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
+        outDir: scratch,
+      });
       await putUsage(contract.contractId, period, "voice", await readFile(usage.voicePath));
       await putUsage(contract.contractId, period, "sms", await readFile(usage.smsPath));
       progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
@@ -236,7 +219,6 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     return report;
   } finally {
     partyA.close();
-    await generation.close();
     await app.stop();
     await rm(scratch, { recursive: true, force: true });
   }

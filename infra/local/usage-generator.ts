@@ -14,13 +14,8 @@ import type { Contract } from "../../functions/core/contract";
 import { daysBetween, firstDayOfPeriod, lastDayOfPeriod, type Period } from "../../functions/core/time";
 import { SMS_HEADER, VOICE_HEADER } from "../../functions/core/usage-csv";
 
-/** What of a contract the generator writes into the files: its id in the names, its access numbers in rows. */
-export type UsageContract = Pick<Contract, "contractId"> & {
-  access: Pick<Contract["access"], "voiceNumber" | "smsAccessCode">;
-};
-
 export interface GenerateUsageOptions {
-  contract: UsageContract;
+  contract: Contract;
   period: Period;
   seed: number;
   voiceCalls: number;

@@ -1,7 +1,7 @@
 /**
  * `npm start` as the package script runs it: from the prebuilt artefact (ADR 0076). A bad `--transport` is a
- * usage error (exit 2, the flag, the value and the choices); the runner without an entry is one too. A month's
- * run holds the worker thread that generates usage, which runs the artefact's own build of its entry.
+ * usage error (exit 2, the flag, the value and the choices); the runner without an entry is one too. A month
+ * runs from the artefact: usage generated and uploaded, the bill prepared and sent.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -29,7 +29,7 @@ describe("npm start from the prebuilt artefact", () => {
     expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   }, 120_000);
 
-  it("generates the month's usage on a worker thread started from the artefact, and bills it", async () => {
+  it("runs a month from the artefact: generates and uploads its usage, and bills it", async () => {
     const { stdout, stderr } = await run("npm", [
       "start",
       "--silent",
