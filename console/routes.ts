@@ -1,4 +1,5 @@
 /** Which page answers which path: reads for GET, the embedded stack's actions for POST. */
+import * as z from "zod";
 import {
   describeExecution,
   describeStateMachine,
@@ -12,7 +13,9 @@ import {
 import { receivedEmail } from "../functions/adapters/received-mail";
 import { NotFoundError, outboxEmails } from "../functions/adapters/repository";
 import { contractDetail, contractsOverview } from "../functions/app/console-model";
+import { periodToBill } from "../functions/app/kickoff";
 import { parseLocalDate, parsePeriod, startOfDay } from "../functions/core/time";
+import { stateMachineNames } from "../workflows/states";
 import { type ExecutionView, readExecution } from "./execution-view";
 import { buildStateGraph } from "./graph";
 import { renderGraphSvg } from "./graph-svg";
@@ -42,6 +45,24 @@ function segments(path: string): string[] {
     .split("/")
     .filter((s) => s !== "")
     .map((s) => decodeURIComponent(s));
+}
+
+/** What a kickoff execution was asked, as the kickoff's definition reads it (workflows/monthly-kickoff.ts). */
+const kickoffInput = z.object({ scheduledTime: z.string().optional(), period: z.string().optional() });
+
+/**
+ * The period an execution is for: a cycle carries it in its name (`<contractId>-<YYYY-MM>`, architecture §4);
+ * the schedule names its kickoffs itself, so a kickoff's period comes from its input — the period an operator
+ * gave, else the month before its scheduled time (R-PERIOD-1) — read the way the kickoff reads it.
+ */
+async function isForPeriod(execution: ExecutionListItem & { machineName: string }, period: string) {
+  if ((execution.name ?? "").includes(period)) return true;
+  if (execution.machineName !== stateMachineNames.monthlyKickoff || !execution.executionArn) return false;
+  const described = await describeExecution(execution.executionArn);
+  const input = kickoffInput.safeParse(JSON.parse(described.input ?? "{}"));
+  if (!input.success) return false;
+  const firesAt = input.data.scheduledTime ?? described.startDate?.toISOString();
+  return firesAt !== undefined && periodToBill(firesAt, input.data.period) === period;
 }
 
 async function machineByName(name: string) {
@@ -192,9 +213,15 @@ export function routes(options: ConsoleOptions): ConsoleRoutes {
           });
           listed.push(...executions.map((e) => ({ ...e, machineName: m.name as string })));
         }
-        const shown = listed
-          .filter((e) => !filter.contract || (e.name ?? "").includes(filter.contract))
-          .filter((e) => !filter.period || (e.name ?? "").includes(filter.period))
+        const ofContract = listed.filter((e) => !filter.contract || (e.name ?? "").includes(filter.contract));
+        const ofPeriod = filter.period
+          ? (
+              await Promise.all(
+                ofContract.map(async (e) => ((await isForPeriod(e, filter.period)) ? [e] : [])),
+              )
+            ).flat()
+          : ofContract;
+        const shown = ofPeriod
           .sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0))
           .slice(0, EXECUTIONS_SHOWN);
         const names = machines.map((m) => m.name as string);

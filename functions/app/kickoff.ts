@@ -11,12 +11,20 @@ import { requiredEnv, startNamedExecution } from "../adapters/workflow";
 import { termStartDate } from "../core/contract";
 import { firstDayOfPeriod, lastDayOfPeriod, periodOf, previousPeriod, shanghaiDateOf } from "../core/time";
 
+/**
+ * The period a kickoff bills (R-PERIOD-1): the one an operator named, else the calendar month (Asia/Shanghai)
+ * that ended before the scheduled time — so a delayed delivery still bills the right month.
+ */
+export function periodToBill(firesAt: string, period?: string | null): string {
+  return period ?? previousPeriod(periodOf(shanghaiDateOf(new Date(firesAt))));
+}
+
 export async function listContractsToBill(input: {
   firesAt: string;
   period?: string | null;
   manifestKey: string;
 }) {
-  const period = input.period ?? previousPeriod(periodOf(shanghaiDateOf(new Date(input.firesAt))));
+  const period = periodToBill(input.firesAt, input.period);
   const contracts = await listContracts();
   const billable = contracts.filter(
     (record) =>

@@ -526,6 +526,18 @@ describe("the console in a browser", () => {
     );
     expect(names).toEqual([[`${report.contractId}-2025-09`, "ContractOps-MonthlyCycle"]]);
     await filtered.close();
+    // By period alone: the month's cycles and the kickoff that billed it — the schedule names its
+    // executions itself, so the kickoff's period is the month before its scheduled time (R-PERIOD-1).
+    const byPeriod = await open("/executions?period=2025-09");
+    const machinesOfPeriod = await byPeriod.$$eval("table.executions tbody tr", (trs) =>
+      trs.map((tr) => tr.children[1]?.textContent),
+    );
+    expect(machinesOfPeriod.sort()).toEqual(["ContractOps-MonthlyCycle", "ContractOps-MonthlyKickoff"]);
+    await byPeriod.close();
+    // A month nothing billed (the run starts just before the kickoff of 2025-10-01): no kickoff claims it.
+    const unbilled = await open("/executions?period=2025-08");
+    expect(await unbilled.$$eval("table.executions tbody tr", (trs) => trs.length)).toBe(0);
+    await unbilled.close();
     const contract = await open(`/contracts/${report.contractId}`);
     const emailLinks = await contract.$$eval("table.emails a, table.received a", (links) =>
       links.slice(0, 3).map((a) => a.getAttribute("href") ?? ""),
