@@ -103,10 +103,16 @@ function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it. */
+/**
+ * The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it —
+ * the repository's own path too: each module's import.meta.url names its source in that tree, so a cache
+ * copied with node_modules into another checkout is rebuilt there rather than reaching back into the first.
+ */
 function artefactKey(repoRoot: string, entries: string[], inputHashes: Map<string, string>): string {
   const hash = createHash("sha256");
-  hash.update(`${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${entries.join("\0")}\0`);
+  hash.update(
+    `${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${repoRoot}\0${entries.join("\0")}\0`,
+  );
   const lock = join(repoRoot, "package-lock.json");
   hash.update(existsSync(lock) ? readFileSync(lock) : "no lock");
   for (const path of [...inputHashes.keys()].sort()) hash.update(`\0${path}\0${inputHashes.get(path)}`);

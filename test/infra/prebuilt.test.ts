@@ -3,7 +3,7 @@
  * unchanged, rebuilt when one changes (never stale), and complete for the embedded stack, which imports
  * every handler the template names by its source path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -76,6 +76,20 @@ describe("the prebuilt artefact", () => {
 
     rmSync(join(root, "lib", "value.ts"));
     await expect(prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).rejects.toThrow(/lib\/value/);
+  });
+
+  it("is not reused by a copy of the tree elsewhere: each module's import.meta.url names its own tree", async () => {
+    // A cache copied with node_modules (a second checkout, a worktree) must not send the copy's imports of
+    // files beside a source (calendar data, handlers by path) back to the tree the artefact was built in.
+    const { root, cacheDir } = fixtureTree();
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const copy = mkdtempSync(join(tmpdir(), "contract-ops-prebuilt-copy-"));
+    scratch.push(copy);
+    cpSync(root, copy, { recursive: true });
+    const copied = await prebuilt({ repoRoot: copy, entries: ["main.ts"], cacheDir: join(copy, "cache") });
+    expect(copied.built).toBe(true);
+    expect(copied.key).not.toBe(first.key);
+    expect((await load(copied.dir)).where).toBe(pathToFileURL(join(copy, "main.ts")).href);
   });
 
   it("keeps the current artefact and the three before it, removing older ones", async () => {
