@@ -27,7 +27,15 @@ import { readFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, version as esbuildVersion, type Plugin, transform } from "esbuild";
+import type { Plugin } from "esbuild";
+
+/**
+ * esbuild's version, part of every artefact's key, read from its package.json: the package itself (a CommonJS
+ * module Node would parse for its exports) is loaded only when an artefact is built, not on every run.
+ */
+const esbuildVersion = (
+  nodeModule.createRequire(import.meta.url)("esbuild/package.json") as { version: string }
+).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
 const BUILD_SETTINGS_VERSION = "1";
@@ -160,7 +168,11 @@ function currentKey(repoRoot: string, entries: string[], manifest: Manifest): st
  * module's `import.meta.url` stays its source file's URL: files beside the source (the calendar data, the
  * scenarios) and createRequire resolve as they do unbundled.
  */
-function sourcePlugin(repoRoot: string, inputHashes: Map<string, string>): Plugin {
+function sourcePlugin(
+  repoRoot: string,
+  inputHashes: Map<string, string>,
+  transform: typeof import("esbuild").transform,
+): Plugin {
   return {
     name: "contract-ops-sources",
     setup(builder) {
@@ -185,6 +197,7 @@ function sourcePlugin(repoRoot: string, inputHashes: Map<string, string>): Plugi
 async function buildArtefact(repoRoot: string, entries: string[], cacheDir: string): Promise<Prebuilt> {
   const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
   const inputHashes = new Map<string, string>();
+  const { build, transform } = await import("esbuild");
   const result = await build({
     entryPoints: entries,
     absWorkingDir: repoRoot,
@@ -206,7 +219,7 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     sourcemap: "linked",
     metafile: true,
     logLevel: "silent",
-    plugins: [sourcePlugin(repoRoot, inputHashes)],
+    plugins: [sourcePlugin(repoRoot, inputHashes, transform)],
   }).catch((error: unknown) => {
     rmSync(staging, { recursive: true, force: true });
     throw error;

@@ -7,31 +7,42 @@
  *
  * All names, numbers and texts are invented.
  */
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Contract } from "../../functions/core/contract";
 import { daysBetween, firstDayOfPeriod, lastDayOfPeriod, type Period } from "../../functions/core/time";
 import { SMS_HEADER, VOICE_HEADER } from "../../functions/core/usage-csv";
 
-export interface GenerateUsageOptions {
+export interface UsageContentOptions {
   contract: Contract;
   period: Period;
   seed: number;
   voiceCalls: number;
   smsMessages: number;
+}
+
+export interface GenerateUsageOptions extends UsageContentOptions {
   outDir: string;
 }
 
-export interface GeneratedUsage {
-  voicePath: string;
-  smsPath: string;
+export interface UsageCounts {
   /** Data rows written (header excluded), malformed ones included. */
   voiceRows: number;
   smsRows: number;
   /** How many of the rows are deliberately malformed (rating must reject exactly these). */
   voiceMalformed: number;
   smsMalformed: number;
+}
+
+export interface GeneratedUsage extends UsageCounts {
+  voicePath: string;
+  smsPath: string;
+}
+
+/** The two files' bytes, as they are uploaded (UTF-8). */
+export interface UsageContent extends UsageCounts {
+  voice: Buffer;
+  sms: Buffer;
 }
 
 /** mulberry32: a small, fast, seedable PRNG; good enough for plausible test data. */
@@ -46,10 +57,14 @@ export function random(seed: number): () => number {
   };
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+/**
+ * "00" … "99": the hours, minutes and seconds of every generated instant, the agents' extensions and the
+ * amounts' cents, formatted once (a file has hundreds of thousands of them).
+ */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
 
-/** "00" … "59": the hours, minutes and seconds of every generated instant, formatted once. */
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+/** `n` (0 ≤ n < 10^8) in eight digits with leading zeros. */
+const eightDigits = (n: number) => String(100_000_000 + n).slice(1);
 
 /** `2025-09-03T10:15:42+08:00` for an Asia/Shanghai day and seconds since its midnight. */
 function shanghaiInstant(day: string, secondOfDay: number): string {
@@ -119,7 +134,7 @@ const MOBILE_PREFIXES = [
 ];
 
 function mobile(next: () => number): string {
-  return `${MOBILE_PREFIXES[Math.floor(next() * MOBILE_PREFIXES.length)]}${pad(Math.floor(next() * 1e8), 8)}`;
+  return `${MOBILE_PREFIXES[Math.floor(next() * MOBILE_PREFIXES.length)]}${eightDigits(Math.floor(next() * 1e8))}`;
 }
 
 /** Log-normal-ish call length, median ~75 s, long tail; ~6 % unanswered (0 s). */
@@ -136,7 +151,7 @@ const MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "
 /** Notification texts of the kind a medical-insurance agency sends; lengths from ~15 to ~110 characters. */
 function smsText(next: () => number, period: Period): string {
   const month = MONTHS[Number(period.slice(5, 7)) - 1] ?? "";
-  const amount = `${Math.floor(next() * 900) + 50}.${pad(Math.floor(next() * 100))}`;
+  const amount = `${Math.floor(next() * 900) + 50}.${TWO_DIGITS[Math.floor(next() * 100)]}`;
   const templates = [
     `您的医保个人账户${month}月划入${amount}元已到账。`,
     `您好，您${month}月的城乡居民医疗保险费已缴纳成功，金额${amount}元，感谢您的配合。`,
@@ -152,27 +167,35 @@ function smsText(next: () => number, period: Period): string {
 
 const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
-  const out = createWriteStream(path, { encoding: "utf8" });
-  const closed = new Promise<void>((resolve, reject) => {
-    out.on("finish", resolve);
-    out.on("error", reject);
-  });
+/** The lines as one UTF-8 buffer, joined in slices so no single string grows line by line to megabytes. */
+function joinLines(lines: Iterable<string>): Buffer {
+  const parts: Buffer[] = [];
   let batch = "";
   for (const line of lines) {
     batch += line;
     if (batch.length >= 1 << 16) {
-      if (!out.write(batch)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+      parts.push(Buffer.from(batch, "utf8"));
       batch = "";
     }
   }
-  out.end(batch);
-  await closed;
+  parts.push(Buffer.from(batch, "utf8"));
+  return Buffer.concat(parts);
 }
 
 /** Writes `voice-<contract>-<period>.csv` and `sms-<contract>-<period>.csv` into outDir. */
 export async function generateUsage(options: GenerateUsageOptions): Promise<GeneratedUsage> {
-  const { contract, period, seed, voiceCalls, smsMessages, outDir } = options;
+  const { voice, sms, ...counts } = generateUsageContent(options);
+  await mkdir(options.outDir, { recursive: true });
+  const voicePath = join(options.outDir, `voice-${options.contract.contractId}-${options.period}.csv`);
+  const smsPath = join(options.outDir, `sms-${options.contract.contractId}-${options.period}.csv`);
+  await writeFile(voicePath, voice);
+  await writeFile(smsPath, sms);
+  return { voicePath, smsPath, ...counts };
+}
+
+/** A month's voice CDRs and SMS log in memory: the bytes `generateUsage` writes, for an upload. */
+export function generateUsageContent(options: UsageContentOptions): UsageContent {
+  const { contract, period, seed, voiceCalls, smsMessages } = options;
   if (
     !Number.isSafeInteger(voiceCalls) ||
     voiceCalls < 0 ||
@@ -181,9 +204,6 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
   ) {
     throw new RangeError("voiceCalls and smsMessages must be non-negative integers");
   }
-  await mkdir(outDir, { recursive: true });
-  const voicePath = join(outDir, `voice-${contract.contractId}-${period}.csv`);
-  const smsPath = join(outDir, `sms-${contract.contractId}-${period}.csv`);
   const access = contract.access.voiceNumber;
   // One malformed row in ~500, at least one when there are rows at all: rating must show them as rejected.
   const malformedEvery = 500;
@@ -197,7 +217,7 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
       const seconds = Array.from({ length: count }, () => secondOfDay(voiceNext)).sort((a, b) => a - b);
       for (const second of seconds) {
         const at = shanghaiInstant(day, second);
-        const agent = `${access}${pad(1 + Math.floor(voiceNext() * 60))}`;
+        const agent = `${access}${TWO_DIGITS[1 + Math.floor(voiceNext() * 60)]}`;
         const callee = mobile(voiceNext);
         if (index++ % malformedEvery === malformedEvery - 1) {
           voiceMalformed++;
@@ -216,7 +236,7 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
       }
     }
   }
-  await writeLines(voicePath, voiceLines());
+  const voice = joinLines(voiceLines());
 
   const smsNext = random(seed ^ 0x5a5a5a5a);
   let smsMalformed = 0;
@@ -250,7 +270,7 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
       }
     }
   }
-  await writeLines(smsPath, smsLines());
+  const sms = joinLines(smsLines());
 
-  return { voicePath, smsPath, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
+  return { voice, sms, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
 }
