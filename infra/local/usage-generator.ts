@@ -167,19 +167,27 @@ function smsText(next: () => number, period: Period): string {
 
 const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-/** The lines as one UTF-8 buffer, joined in slices so no single string grows line by line to megabytes. */
-function joinLines(lines: Iterable<string>): Buffer {
-  const parts: Buffer[] = [];
-  let batch = "";
-  for (const line of lines) {
-    batch += line;
-    if (batch.length >= 1 << 16) {
-      parts.push(Buffer.from(batch, "utf8"));
-      batch = "";
+/**
+ * Collects a file's lines into one UTF-8 buffer, encoded in slices of about 64 K characters so no single
+ * string grows line by line to megabytes.
+ */
+class FileBytes {
+  private readonly parts: Buffer[] = [];
+  private batch = "";
+
+  line(text: string): void {
+    this.batch += text;
+    if (this.batch.length >= 1 << 16) {
+      this.parts.push(Buffer.from(this.batch, "utf8"));
+      this.batch = "";
     }
   }
-  parts.push(Buffer.from(batch, "utf8"));
-  return Buffer.concat(parts);
+
+  bytes(): Buffer {
+    this.parts.push(Buffer.from(this.batch, "utf8"));
+    this.batch = "";
+    return Buffer.concat(this.parts);
+  }
 }
 
 /** Writes `voice-<contract>-<period>.csv` and `sms-<contract>-<period>.csv` into outDir. */
@@ -210,8 +218,9 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
 
   const voiceNext = random(seed);
   let voiceMalformed = 0;
-  function* voiceLines(): Generator<string> {
-    yield `${VOICE_HEADER}\n`;
+  function voiceBytes(): Buffer {
+    const voiceFile = new FileBytes();
+    voiceFile.line(`${VOICE_HEADER}\n`);
     let index = 0;
     for (const { day, count } of perDayCounts(period, voiceCalls, voiceNext)) {
       const seconds = Array.from({ length: count }, () => secondOfDay(voiceNext)).sort((a, b) => a - b);
@@ -227,21 +236,23 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
             `${at},${duration(voiceNext)},outbound,${agent}`,
             `${at},${duration(voiceNext)},transfer,${agent},${callee}`,
           ];
-          yield `${broken[Math.floor(voiceNext() * broken.length)]}\n`;
+          voiceFile.line(`${broken[Math.floor(voiceNext() * broken.length)]}\n`);
         } else if (voiceNext() < 0.03) {
-          yield `${at},${duration(voiceNext)},inbound,${callee},${access}\n`;
+          voiceFile.line(`${at},${duration(voiceNext)},inbound,${callee},${access}\n`);
         } else {
-          yield `${at},${duration(voiceNext)},outbound,${agent},${callee}\n`;
+          voiceFile.line(`${at},${duration(voiceNext)},outbound,${agent},${callee}\n`);
         }
       }
     }
+    return voiceFile.bytes();
   }
-  const voice = joinLines(voiceLines());
+  const voice = voiceBytes();
 
   const smsNext = random(seed ^ 0x5a5a5a5a);
   let smsMalformed = 0;
-  function* smsLines(): Generator<string> {
-    yield `${SMS_HEADER}\n`;
+  function smsBytes(): Buffer {
+    const smsFile = new FileBytes();
+    smsFile.line(`${SMS_HEADER}\n`);
     let index = 0;
     for (const { day, count } of perDayCounts(period, smsMessages, smsNext)) {
       const seconds = Array.from({ length: count }, () => secondOfDay(smsNext)).sort((a, b) => a - b);
@@ -256,21 +267,22 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
             `${at},${recipient},downlink,,`,
             `${at},${recipient},broadcast,${csvQuote(text)},`,
           ];
-          yield `${broken[Math.floor(smsNext() * broken.length)]}\n`;
+          smsFile.line(`${broken[Math.floor(smsNext() * broken.length)]}\n`);
         } else if (smsNext() < 0.01) {
           // R-UPLINK-1: a citizen replying to the access code; the sender pays.
           const reply = ["收到", "好的，谢谢", "R", "已知晓"][Math.floor(smsNext() * 4)] ?? "";
-          yield `${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`;
+          smsFile.line(`${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`);
         } else if (smsNext() < 0.1) {
           // Some gateways export only the character count (content withheld at source).
-          yield `${at},${recipient},downlink,,${[...text].length}\n`;
+          smsFile.line(`${at},${recipient},downlink,,${[...text].length}\n`);
         } else {
-          yield `${at},${recipient},downlink,${csvQuote(text)},\n`;
+          smsFile.line(`${at},${recipient},downlink,${csvQuote(text)},\n`);
         }
       }
     }
+    return smsFile.bytes();
   }
-  const sms = joinLines(smsLines());
+  const sms = smsBytes();
 
   return { voice, sms, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
 }
