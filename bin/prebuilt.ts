@@ -21,6 +21,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -235,6 +236,7 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     rmSync(staging, { recursive: true, force: true });
   }
+  markInUse(dir);
   const manifest = manifestPath(cacheDir, entries);
   const temporary = `${manifest}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify({ key, inputs } satisfies Manifest));
@@ -244,9 +246,11 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
 }
 
 /**
- * Keeps the last four artefacts built (a run still using an older one keeps working; their keys, newest first, in
- * `recent.json`) and removes the others, and the staging directories of builds that died over an hour ago.
- * Another run may be cleaning up at the same time: a directory already gone is skipped.
+ * Keeps the last four artefacts built (their keys, newest first, in `recent.json`) and any other a run started
+ * from within the last hour (each run touches its artefact's directory: a long run, such as a ten-year
+ * `bench:year`, imports handlers long after it started, while edits and other entries build newer artefacts),
+ * and removes the others, and the staging directories of builds that died over an hour ago. Another run may be
+ * cleaning up at the same time: a directory already gone is skipped.
  */
 function removeOldArtefacts(cacheDir: string, key: string): void {
   const recentPath = join(cacheDir, "recent.json");
@@ -268,9 +272,18 @@ function removeOldArtefacts(cacheDir: string, key: string): void {
     const abandoned =
       entry.name.startsWith(".staging-") &&
       (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
-    if (abandoned || (!entry.name.startsWith(".") && !recent.includes(entry.name)))
-      rmSync(path, { recursive: true, force: true });
+    const unused =
+      !entry.name.startsWith(".") &&
+      !recent.includes(entry.name) &&
+      (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
+    if (abandoned || unused) rmSync(path, { recursive: true, force: true });
   }
+}
+
+/** Notes that a run starts from this artefact now (its directory's modification time), so it is kept a while. */
+function markInUse(dir: string): void {
+  const now = new Date();
+  utimesSync(dir, now, now);
 }
 
 /** The up-to-date artefact of these entries: reused when every input it was built from is unchanged. */
@@ -283,7 +296,10 @@ export async function prebuilt(options: PrebuiltOptions): Promise<Prebuilt> {
   if (manifest !== undefined) {
     const key = currentKey(repoRoot, entries, manifest);
     const dir = join(cacheDir, manifest.key);
-    if (key === manifest.key && existsSync(dir)) return { dir, key, built: false };
+    if (key === manifest.key && existsSync(dir)) {
+      markInUse(dir);
+      return { dir, key, built: false };
+    }
   }
   return buildArtefact(repoRoot, entries, cacheDir);
 }
