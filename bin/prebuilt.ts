@@ -21,13 +21,22 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, version as esbuildVersion, type Plugin, transform } from "esbuild";
+import type { Plugin } from "esbuild";
+
+/**
+ * esbuild's version, part of every artefact's key, read from its package.json: the package itself (a CommonJS
+ * module Node would parse for its exports) is loaded only when an artefact is built, not on every run.
+ */
+const esbuildVersion = (
+  nodeModule.createRequire(import.meta.url)("esbuild/package.json") as { version: string }
+).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
 const BUILD_SETTINGS_VERSION = "1";
@@ -103,10 +112,16 @@ function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it. */
+/**
+ * The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it —
+ * the repository's own path too: each module's import.meta.url names its source in that tree, so a cache
+ * copied with node_modules into another checkout is rebuilt there rather than reaching back into the first.
+ */
 function artefactKey(repoRoot: string, entries: string[], inputHashes: Map<string, string>): string {
   const hash = createHash("sha256");
-  hash.update(`${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${entries.join("\0")}\0`);
+  hash.update(
+    `${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${repoRoot}\0${entries.join("\0")}\0`,
+  );
   const lock = join(repoRoot, "package-lock.json");
   hash.update(existsSync(lock) ? readFileSync(lock) : "no lock");
   for (const path of [...inputHashes.keys()].sort()) hash.update(`\0${path}\0${inputHashes.get(path)}`);
@@ -154,7 +169,11 @@ function currentKey(repoRoot: string, entries: string[], manifest: Manifest): st
  * module's `import.meta.url` stays its source file's URL: files beside the source (the calendar data, the
  * scenarios) and createRequire resolve as they do unbundled.
  */
-function sourcePlugin(repoRoot: string, inputHashes: Map<string, string>): Plugin {
+function sourcePlugin(
+  repoRoot: string,
+  inputHashes: Map<string, string>,
+  transform: typeof import("esbuild").transform,
+): Plugin {
   return {
     name: "contract-ops-sources",
     setup(builder) {
@@ -179,6 +198,7 @@ function sourcePlugin(repoRoot: string, inputHashes: Map<string, string>): Plugi
 async function buildArtefact(repoRoot: string, entries: string[], cacheDir: string): Promise<Prebuilt> {
   const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
   const inputHashes = new Map<string, string>();
+  const { build, transform } = await import("esbuild");
   const result = await build({
     entryPoints: entries,
     absWorkingDir: repoRoot,
@@ -200,7 +220,7 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     sourcemap: "linked",
     metafile: true,
     logLevel: "silent",
-    plugins: [sourcePlugin(repoRoot, inputHashes)],
+    plugins: [sourcePlugin(repoRoot, inputHashes, transform)],
   }).catch((error: unknown) => {
     rmSync(staging, { recursive: true, force: true });
     throw error;
@@ -216,6 +236,7 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     rmSync(staging, { recursive: true, force: true });
   }
+  markInUse(dir);
   const manifest = manifestPath(cacheDir, entries);
   const temporary = `${manifest}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify({ key, inputs } satisfies Manifest));
@@ -225,9 +246,11 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
 }
 
 /**
- * Keeps the last four artefacts built (a run still using an older one keeps working; their keys, newest first, in
- * `recent.json`) and removes the others, and the staging directories of builds that died over an hour ago.
- * Another run may be cleaning up at the same time: a directory already gone is skipped.
+ * Keeps the last four artefacts built (their keys, newest first, in `recent.json`) and any other a run started
+ * from within the last hour (each run touches its artefact's directory: a long run, such as a ten-year
+ * `bench:year`, imports handlers long after it started, while edits and other entries build newer artefacts),
+ * and removes the others, and the staging directories of builds that died over an hour ago. Another run may be
+ * cleaning up at the same time: a directory already gone is skipped.
  */
 function removeOldArtefacts(cacheDir: string, key: string): void {
   const recentPath = join(cacheDir, "recent.json");
@@ -249,9 +272,18 @@ function removeOldArtefacts(cacheDir: string, key: string): void {
     const abandoned =
       entry.name.startsWith(".staging-") &&
       (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
-    if (abandoned || (!entry.name.startsWith(".") && !recent.includes(entry.name)))
-      rmSync(path, { recursive: true, force: true });
+    const unused =
+      !entry.name.startsWith(".") &&
+      !recent.includes(entry.name) &&
+      (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < hourAgo;
+    if (abandoned || unused) rmSync(path, { recursive: true, force: true });
   }
+}
+
+/** Notes that a run starts from this artefact now (its directory's modification time), so it is kept a while. */
+function markInUse(dir: string): void {
+  const now = new Date();
+  utimesSync(dir, now, now);
 }
 
 /** The up-to-date artefact of these entries: reused when every input it was built from is unchanged. */
@@ -264,7 +296,10 @@ export async function prebuilt(options: PrebuiltOptions): Promise<Prebuilt> {
   if (manifest !== undefined) {
     const key = currentKey(repoRoot, entries, manifest);
     const dir = join(cacheDir, manifest.key);
-    if (key === manifest.key && existsSync(dir)) return { dir, key, built: false };
+    if (key === manifest.key && existsSync(dir)) {
+      markInUse(dir);
+      return { dir, key, built: false };
+    }
   }
   return buildArtefact(repoRoot, entries, cacheDir);
 }

@@ -35,7 +35,7 @@ import {
   periodBounds,
   startOfDay,
 } from "./time";
-import { scanSmsCsv, scanVoiceCsv } from "./usage-csv";
+import { type SmsVisitor, scanSmsCsv, scanVoiceCsv, type VoiceVisitor } from "./usage-csv";
 
 export class RatingError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -69,6 +69,11 @@ export interface RateUsageInput {
    * after it is not billed, and with proration "daily" the monthly fee stops on it.
    */
   contractLastDay?: LocalDate;
+  /**
+   * Further visitors of the same records (the month's compliance check, ADR 0087): each file is still read
+   * and parsed once, each record handed to rating first and then to these.
+   */
+  alsoVisit?: { voice?: VoiceVisitor; sms?: SmsVisitor };
 }
 
 /**
@@ -87,6 +92,32 @@ function requireService(contract: Contract, name: ServiceName, file: string) {
   if (!service)
     throw new RatingError(`contract ${contract.contractId} does not price "${name}", but ${file} was given`);
   return service;
+}
+
+function bothVoice(first: VoiceVisitor, then: VoiceVisitor): VoiceVisitor {
+  return {
+    call(callStartMs, durationSeconds, outbound, line, fields) {
+      first.call(callStartMs, durationSeconds, outbound, line, fields);
+      then.call(callStartMs, durationSeconds, outbound, line, fields);
+    },
+    reject(line, reason) {
+      first.reject(line, reason);
+      then.reject(line, reason);
+    },
+  };
+}
+
+function bothSms(first: SmsVisitor, then: SmsVisitor): SmsVisitor {
+  return {
+    message(sentAtMs, contentChars, downlink, line, fields) {
+      first.message(sentAtMs, contentChars, downlink, line, fields);
+      then.message(sentAtMs, contentChars, downlink, line, fields);
+    },
+    reject(line, reason) {
+      first.reject(line, reason);
+      then.reject(line, reason);
+    },
+  };
 }
 
 /** Rates one period's usage streams into a statement. Streams are read once, chunk by chunk. */
@@ -145,9 +176,12 @@ export async function rateUsage(input: RateUsageInput): Promise<Statement> {
     window,
   );
   // The two files are independent: read them concurrently (I/O of one overlaps parsing of the other).
+  const also = input.alsoVisit;
   const [voiceScan, smsScan] = await Promise.all([
-    input.voice ? scanVoiceCsv(input.voice, voice, { period }) : undefined,
-    input.sms ? scanSmsCsv(input.sms, sms, { period }) : undefined,
+    input.voice
+      ? scanVoiceCsv(input.voice, also?.voice ? bothVoice(voice, also.voice) : voice, { period })
+      : undefined,
+    input.sms ? scanSmsCsv(input.sms, also?.sms ? bothSms(sms, also.sms) : sms, { period }) : undefined,
   ]);
 
   const minutes = (units: number) => voiceMinutes(units, roundingSeconds);

@@ -5,9 +5,7 @@
  * record what the scenario says (party-b-staff.ts). The result is read back from DynamoDB, SES and the
  * executions — what an admin would see — not from the simulator's own plan.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
 import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../../functions/app/contracts";
@@ -39,7 +37,7 @@ import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
 import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
-import { generateUsage } from "./usage-generator";
+import { generateUsageContent } from "./usage-generator";
 
 export interface PeriodReport extends PeriodLedgerView {
   period: string;
@@ -157,7 +155,6 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     ...(options.sesSandbox ? { sesSandbox: options.sesSandbox } : {}),
     transport: options.transport ?? "in-process",
   });
-  const scratch = await mkdtemp(join(tmpdir(), "contract-ops-usage-"));
   const staff = new PartyBStaff(app, contract.contractId);
   const partyA = new PartyASimulator({
     app,
@@ -178,16 +175,16 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }
-      const usage = await generateUsage({
+      // Generated in memory and uploaded as they are: nothing on disk to write and read back.
+      const usage = generateUsageContent({
         contract,
         period,
         seed: (options.seed ?? scenario.seed ?? 20250715) + index,
         voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
         smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
-        outDir: scratch,
       });
-      await putUsage(contract.contractId, period, "voice", await readFile(usage.voicePath));
-      await putUsage(contract.contractId, period, "sms", await readFile(usage.smsPath));
+      await putUsage(contract.contractId, period, "voice", usage.voice);
+      await putUsage(contract.contractId, period, "sms", usage.sms);
       progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
     }
     await putContractUnderWatch(contract);
@@ -220,7 +217,6 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   } finally {
     partyA.close();
     await app.stop();
-    await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -7,31 +7,42 @@
  *
  * All names, numbers and texts are invented.
  */
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Contract } from "../../functions/core/contract";
 import { daysBetween, firstDayOfPeriod, lastDayOfPeriod, type Period } from "../../functions/core/time";
 import { SMS_HEADER, VOICE_HEADER } from "../../functions/core/usage-csv";
 
-export interface GenerateUsageOptions {
+export interface UsageContentOptions {
   contract: Contract;
   period: Period;
   seed: number;
   voiceCalls: number;
   smsMessages: number;
+}
+
+export interface GenerateUsageOptions extends UsageContentOptions {
   outDir: string;
 }
 
-export interface GeneratedUsage {
-  voicePath: string;
-  smsPath: string;
+export interface UsageCounts {
   /** Data rows written (header excluded), malformed ones included. */
   voiceRows: number;
   smsRows: number;
   /** How many of the rows are deliberately malformed (rating must reject exactly these). */
   voiceMalformed: number;
   smsMalformed: number;
+}
+
+export interface GeneratedUsage extends UsageCounts {
+  voicePath: string;
+  smsPath: string;
+}
+
+/** The two files' bytes, as they are uploaded (UTF-8). */
+export interface UsageContent extends UsageCounts {
+  voice: Buffer;
+  sms: Buffer;
 }
 
 /** mulberry32: a small, fast, seedable PRNG; good enough for plausible test data. */
@@ -46,10 +57,14 @@ export function random(seed: number): () => number {
   };
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+/**
+ * "00" … "99": the hours, minutes and seconds of every generated instant, the agents' extensions and the
+ * amounts' cents, formatted once (a file has hundreds of thousands of them).
+ */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
 
-/** "00" … "59": the hours, minutes and seconds of every generated instant, formatted once. */
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+/** `n` (0 ≤ n < 10^8) in eight digits with leading zeros. */
+const eightDigits = (n: number) => String(100_000_000 + n).slice(1);
 
 /** `2025-09-03T10:15:42+08:00` for an Asia/Shanghai day and seconds since its midnight. */
 function shanghaiInstant(day: string, secondOfDay: number): string {
@@ -100,6 +115,13 @@ function secondOfDay(next: () => number): number {
   return base >= 12 * 3600 && base < 13 * 3600 && next() < 0.6 ? base + 3600 : base;
 }
 
+/** `count` instants of one day, in time order (a typed array sorts numerically without a comparator call). */
+function secondsOfDay(count: number, next: () => number): Int32Array {
+  const seconds = new Int32Array(count);
+  for (let i = 0; i < count; i++) seconds[i] = secondOfDay(next);
+  return seconds.sort();
+}
+
 const MOBILE_PREFIXES = [
   "130",
   "131",
@@ -119,7 +141,7 @@ const MOBILE_PREFIXES = [
 ];
 
 function mobile(next: () => number): string {
-  return `${MOBILE_PREFIXES[Math.floor(next() * MOBILE_PREFIXES.length)]}${pad(Math.floor(next() * 1e8), 8)}`;
+  return `${MOBILE_PREFIXES[Math.floor(next() * MOBILE_PREFIXES.length)]}${eightDigits(Math.floor(next() * 1e8))}`;
 }
 
 /** Log-normal-ish call length, median ~75 s, long tail; ~6 % unanswered (0 s). */
@@ -136,7 +158,7 @@ const MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "
 /** Notification texts of the kind a medical-insurance agency sends; lengths from ~15 to ~110 characters. */
 function smsText(next: () => number, period: Period): string {
   const month = MONTHS[Number(period.slice(5, 7)) - 1] ?? "";
-  const amount = `${Math.floor(next() * 900) + 50}.${pad(Math.floor(next() * 100))}`;
+  const amount = `${Math.floor(next() * 900) + 50}.${TWO_DIGITS[Math.floor(next() * 100)]}`;
   const templates = [
     `您的医保个人账户${month}月划入${amount}元已到账。`,
     `您好，您${month}月的城乡居民医疗保险费已缴纳成功，金额${amount}元，感谢您的配合。`,
@@ -152,27 +174,43 @@ function smsText(next: () => number, period: Period): string {
 
 const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
-  const out = createWriteStream(path, { encoding: "utf8" });
-  const closed = new Promise<void>((resolve, reject) => {
-    out.on("finish", resolve);
-    out.on("error", reject);
-  });
-  let batch = "";
-  for (const line of lines) {
-    batch += line;
-    if (batch.length >= 1 << 16) {
-      if (!out.write(batch)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-      batch = "";
+/**
+ * Collects a file's lines into one UTF-8 buffer, encoded in slices of about 64 K characters so no single
+ * string grows line by line to megabytes.
+ */
+class FileBytes {
+  private readonly parts: Buffer[] = [];
+  private batch = "";
+
+  line(text: string): void {
+    this.batch += text;
+    if (this.batch.length >= 1 << 16) {
+      this.parts.push(Buffer.from(this.batch, "utf8"));
+      this.batch = "";
     }
   }
-  out.end(batch);
-  await closed;
+
+  bytes(): Buffer {
+    this.parts.push(Buffer.from(this.batch, "utf8"));
+    this.batch = "";
+    return Buffer.concat(this.parts);
+  }
 }
 
 /** Writes `voice-<contract>-<period>.csv` and `sms-<contract>-<period>.csv` into outDir. */
 export async function generateUsage(options: GenerateUsageOptions): Promise<GeneratedUsage> {
-  const { contract, period, seed, voiceCalls, smsMessages, outDir } = options;
+  const { voice, sms, ...counts } = generateUsageContent(options);
+  await mkdir(options.outDir, { recursive: true });
+  const voicePath = join(options.outDir, `voice-${options.contract.contractId}-${options.period}.csv`);
+  const smsPath = join(options.outDir, `sms-${options.contract.contractId}-${options.period}.csv`);
+  await writeFile(voicePath, voice);
+  await writeFile(smsPath, sms);
+  return { voicePath, smsPath, ...counts };
+}
+
+/** A month's voice CDRs and SMS log in memory: the bytes `generateUsage` writes, for an upload. */
+export function generateUsageContent(options: UsageContentOptions): UsageContent {
+  const { contract, period, seed, voiceCalls, smsMessages } = options;
   if (
     !Number.isSafeInteger(voiceCalls) ||
     voiceCalls < 0 ||
@@ -181,23 +219,21 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
   ) {
     throw new RangeError("voiceCalls and smsMessages must be non-negative integers");
   }
-  await mkdir(outDir, { recursive: true });
-  const voicePath = join(outDir, `voice-${contract.contractId}-${period}.csv`);
-  const smsPath = join(outDir, `sms-${contract.contractId}-${period}.csv`);
   const access = contract.access.voiceNumber;
   // One malformed row in ~500, at least one when there are rows at all: rating must show them as rejected.
   const malformedEvery = 500;
 
   const voiceNext = random(seed);
   let voiceMalformed = 0;
-  function* voiceLines(): Generator<string> {
-    yield `${VOICE_HEADER}\n`;
+  function voiceBytes(): Buffer {
+    const voiceFile = new FileBytes();
+    voiceFile.line(`${VOICE_HEADER}\n`);
     let index = 0;
     for (const { day, count } of perDayCounts(period, voiceCalls, voiceNext)) {
-      const seconds = Array.from({ length: count }, () => secondOfDay(voiceNext)).sort((a, b) => a - b);
+      const seconds = secondsOfDay(count, voiceNext);
       for (const second of seconds) {
         const at = shanghaiInstant(day, second);
-        const agent = `${access}${pad(1 + Math.floor(voiceNext() * 60))}`;
+        const agent = `${access}${TWO_DIGITS[1 + Math.floor(voiceNext() * 60)]}`;
         const callee = mobile(voiceNext);
         if (index++ % malformedEvery === malformedEvery - 1) {
           voiceMalformed++;
@@ -207,24 +243,26 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
             `${at},${duration(voiceNext)},outbound,${agent}`,
             `${at},${duration(voiceNext)},transfer,${agent},${callee}`,
           ];
-          yield `${broken[Math.floor(voiceNext() * broken.length)]}\n`;
+          voiceFile.line(`${broken[Math.floor(voiceNext() * broken.length)]}\n`);
         } else if (voiceNext() < 0.03) {
-          yield `${at},${duration(voiceNext)},inbound,${callee},${access}\n`;
+          voiceFile.line(`${at},${duration(voiceNext)},inbound,${callee},${access}\n`);
         } else {
-          yield `${at},${duration(voiceNext)},outbound,${agent},${callee}\n`;
+          voiceFile.line(`${at},${duration(voiceNext)},outbound,${agent},${callee}\n`);
         }
       }
     }
+    return voiceFile.bytes();
   }
-  await writeLines(voicePath, voiceLines());
+  const voice = voiceBytes();
 
   const smsNext = random(seed ^ 0x5a5a5a5a);
   let smsMalformed = 0;
-  function* smsLines(): Generator<string> {
-    yield `${SMS_HEADER}\n`;
+  function smsBytes(): Buffer {
+    const smsFile = new FileBytes();
+    smsFile.line(`${SMS_HEADER}\n`);
     let index = 0;
     for (const { day, count } of perDayCounts(period, smsMessages, smsNext)) {
-      const seconds = Array.from({ length: count }, () => secondOfDay(smsNext)).sort((a, b) => a - b);
+      const seconds = secondsOfDay(count, smsNext);
       for (const second of seconds) {
         const at = shanghaiInstant(day, second);
         const recipient = mobile(smsNext);
@@ -236,21 +274,22 @@ export async function generateUsage(options: GenerateUsageOptions): Promise<Gene
             `${at},${recipient},downlink,,`,
             `${at},${recipient},broadcast,${csvQuote(text)},`,
           ];
-          yield `${broken[Math.floor(smsNext() * broken.length)]}\n`;
+          smsFile.line(`${broken[Math.floor(smsNext() * broken.length)]}\n`);
         } else if (smsNext() < 0.01) {
           // R-UPLINK-1: a citizen replying to the access code; the sender pays.
           const reply = ["收到", "好的，谢谢", "R", "已知晓"][Math.floor(smsNext() * 4)] ?? "";
-          yield `${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`;
+          smsFile.line(`${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`);
         } else if (smsNext() < 0.1) {
           // Some gateways export only the character count (content withheld at source).
-          yield `${at},${recipient},downlink,,${[...text].length}\n`;
+          smsFile.line(`${at},${recipient},downlink,,${[...text].length}\n`);
         } else {
-          yield `${at},${recipient},downlink,${csvQuote(text)},\n`;
+          smsFile.line(`${at},${recipient},downlink,${csvQuote(text)},\n`);
         }
       }
     }
+    return smsFile.bytes();
   }
-  await writeLines(smsPath, smsLines());
+  const sms = smsBytes();
 
-  return { voicePath, smsPath, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
+  return { voice, sms, voiceRows: voiceCalls, smsRows: smsMessages, voiceMalformed, smsMalformed };
 }

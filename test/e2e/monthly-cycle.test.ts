@@ -7,7 +7,9 @@
  *   reminder (R-RECON-5): the working day before → 2025-10-13
  *   payment (R-PAY-1, 10 working days): … 10/15, 10/16, 10/17, 10/20, 10/21 → 2025-10-21 23:59:59
  */
+import { S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
+import { addClientHook } from "../../functions/adapters/aws-config";
 import { auditHistory, getCycle, getReplyKey, ledgerEntries } from "../../functions/adapters/repository";
 import { recordAgreedAmount, recordInvoice, recordPayment } from "../../functions/app/operations";
 import { pendingCarries } from "../../functions/core/ledger";
@@ -63,6 +65,42 @@ describe("MonthlyCycle on the embedded stack", () => {
     expect(key?.taskToken).toBeTruthy();
     expect(statement.text).not.toContain(key?.taskToken as string);
     expect(statement.text).toContain("4,000.30");
+  });
+
+  it("R-BILL-1, R-CALL-1: the bill step reads each usage file once for both the rating and the compliance check", async () => {
+    // Every S3 GetObject the stack's clients send, by key (ADR 0087: one read and one parse per file).
+    const reads = new Map<string, number>();
+    const removeHook = addClientHook((client) => {
+      if (!(client instanceof S3Client)) return;
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          const key = "Key" in args.input ? args.input.Key : undefined;
+          if (context.commandName === "GetObjectCommand" && typeof key === "string")
+            reads.set(key, (reads.get(key) ?? 0) + 1);
+          return next(args);
+        },
+        { step: "initialize", name: "countGetObject" },
+      );
+    });
+    try {
+      const { contractId } = await billSeptember();
+      expect(reads.get(`usage/${contractId}/${PERIOD}/voice.csv`)).toBe(1);
+      expect(reads.get(`usage/${contractId}/${PERIOD}/sms.csv`)).toBe(1);
+      const cycle = await getCycle(contractId, PERIOD);
+      expect(formatFen(cycle.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
+      // The small month by hand: three outbound calls to three callees, an SMS log without the category
+      // column (R-SMS-3 not checkable), no complaints (the port at full rate all month).
+      expect(cycle.compliance).toEqual({
+        callViolationCount: 0,
+        callViolations: [],
+        marketingChecked: false,
+        marketingViolationCount: 0,
+        marketingViolations: [],
+        reducedDays: [],
+      });
+    } finally {
+      removeHook();
+    }
   });
 
   it("R-RECON-2: a confirmation, then payment and invoice, closes the cycle through the expected states", async () => {

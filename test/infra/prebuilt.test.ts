@@ -3,7 +3,16 @@
  * unchanged, rebuilt when one changes (never stale), and complete for the embedded stack, which imports
  * every handler the template names by its source path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,6 +44,15 @@ function fixtureTree(): { root: string; cacheDir: string } {
   );
   writeFileSync(join(root, "lib", "value.ts"), "export const value: number = 1;\n");
   return { root, cacheDir: join(root, "cache") };
+}
+
+const HOURS_AGO_2 = new Date(Date.now() - 2 * 3_600_000);
+
+function artefactDirs(cacheDir: string): string[] {
+  return readdirSync(cacheDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 async function load(dir: string): Promise<{ result: number; where: string }> {
@@ -78,18 +96,44 @@ describe("the prebuilt artefact", () => {
     await expect(prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).rejects.toThrow(/lib\/value/);
   });
 
-  it("keeps the current artefact and the three before it, removing older ones", async () => {
+  it("is not reused by a copy of the tree elsewhere: each module's import.meta.url names its own tree", async () => {
+    // A cache copied with node_modules (a second checkout, a worktree) must not send the copy's imports of
+    // files beside a source (calendar data, handlers by path) back to the tree the artefact was built in.
+    const { root, cacheDir } = fixtureTree();
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const copy = mkdtempSync(join(tmpdir(), "contract-ops-prebuilt-copy-"));
+    scratch.push(copy);
+    cpSync(root, copy, { recursive: true });
+    const copied = await prebuilt({ repoRoot: copy, entries: ["main.ts"], cacheDir: join(copy, "cache") });
+    expect(copied.built).toBe(true);
+    expect(copied.key).not.toBe(first.key);
+    expect((await load(copied.dir)).where).toBe(pathToFileURL(join(copy, "main.ts")).href);
+  });
+
+  it("keeps the current artefact and the three before it, removing older ones no run used within the hour", async () => {
     const { root, cacheDir } = fixtureTree();
     const keys: string[] = [];
     for (let value = 1; value <= 6; value++) {
       writeFileSync(join(root, "lib", "value.ts"), `export const value: number = ${value};\n`);
-      keys.push((await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir })).key);
+      const built = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+      keys.push(built.key);
+      // Its run ended two hours ago.
+      utimesSync(built.dir, HOURS_AGO_2, HOURS_AGO_2);
     }
-    const kept = readdirSync(cacheDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name);
     expect(new Set(keys).size).toBe(6);
-    expect(kept.sort()).toEqual(keys.slice(2).sort());
+    expect(artefactDirs(cacheDir)).toEqual(keys.slice(2).sort());
+  });
+
+  it("keeps an older artefact a run started from within the hour, past four newer ones", async () => {
+    // A ten-year bench:year imports handlers minutes after it started, while edits build newer artefacts.
+    const { root, cacheDir } = fixtureTree();
+    const running = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    for (let value = 2; value <= 6; value++) {
+      writeFileSync(join(root, "lib", "value.ts"), `export const value: number = ${value};\n`);
+      await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    }
+    expect(artefactDirs(cacheDir)).toContain(running.key);
+    expect(artefactDirs(cacheDir)).toHaveLength(6);
   });
 
   it("holds npm start and every handler the template names, under the path the stack imports", async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseContract } from "../../functions/core/contract";
 import { rateUsage } from "../../functions/core/rating";
-import { generateUsage } from "../../infra/local/usage-generator";
+import { generateUsage, generateUsageContent } from "../../infra/local/usage-generator";
 
 const contract = parseContract(
   JSON.parse(readFileSync(new URL("../../contracts/11NA0700211920254001.json", import.meta.url), "utf8")),
@@ -29,6 +29,23 @@ describe("generated usage (infra/local/usage-generator)", () => {
     expect(readFileSync(a.voicePath).equals(readFileSync(b.voicePath))).toBe(true);
     expect(readFileSync(a.smsPath).equals(readFileSync(b.smsPath))).toBe(true);
     expect(readFileSync(a.smsPath).equals(readFileSync(c.smsPath))).toBe(false);
+  });
+
+  it("in memory (as `npm start` uploads it) is the bytes the files hold", async () => {
+    const written = await generate(11);
+    const content = generateUsageContent({
+      contract,
+      period: "2025-09",
+      seed: 11,
+      voiceCalls: 5000,
+      smsMessages: 3000,
+    });
+    expect(content.voice.equals(readFileSync(written.voicePath))).toBe(true);
+    expect(content.sms.equals(readFileSync(written.smsPath))).toBe(true);
+    expect([content.voiceMalformed, content.smsMalformed]).toEqual([
+      written.voiceMalformed,
+      written.smsMalformed,
+    ]);
   });
 
   it("R-PERIOD-1, R-SMS-1, R-UPLINK-1: rates with exactly the planted malformed rows rejected, some 2-part SMS and some uplink", async () => {

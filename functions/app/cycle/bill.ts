@@ -24,12 +24,13 @@ import { billDue } from "../../core/deadlines";
 import { type Carried, pendingCarries } from "../../core/ledger";
 import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
-import { statementSchema } from "../../core/statement";
+import { type MonthFindings, monthFindings } from "../../core/sms-governance/month-findings";
+import { type Statement, statementSchema } from "../../core/statement";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
 import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
-import { monthCompliance } from "./compliance";
+import { monthComplianceCheck } from "./compliance";
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
 
@@ -64,7 +65,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
   const lastDay = record.status === "ended" ? record.endedOn : undefined;
-  let statement = await rateWith(contract, input.period, pending, lastDay);
+  let { statement, compliance } = await rateWith(contract, input.period, pending, lastDay);
   await putLedgerEntry(input.contractId, {
     entryId: chargeId,
     period: input.period,
@@ -77,10 +78,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   });
   const charge = await getLedgerEntry(input.contractId, chargeId);
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
-    statement = await rateWith(contract, input.period, charge.carried ?? [], lastDay);
+    ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
   const due = billDue(input.period, deadlineRules(contract));
-  const compliance = await monthCompliance(contract, input.period);
   const cycle: CycleRecord = {
     contractId: input.contractId,
     period: input.period,
@@ -181,18 +181,23 @@ const CARRY_LINE = {
   credit: { description: "多付款结转", rule: "R-PAY-1" },
 } as const;
 
+/**
+ * The month's statement and its compliance findings from one read and one parse of each usage file (ADR
+ * 0087): each record goes to the rating and then to the check.
+ */
 async function rateWith(
   contract: Contract,
   period: string,
   carried: readonly Carried[],
   contractLastDay: string | undefined,
-) {
-  const [voice, sms] = await Promise.all([
+): Promise<{ statement: Statement; compliance: MonthFindings }> {
+  const [voice, sms, check] = await Promise.all([
     openUsage(contract.contractId, period, "voice"),
     openUsage(contract.contractId, period, "sms"),
+    monthComplianceCheck(contract, period),
   ]);
   const received = { voice: voice !== undefined, sms: sms !== undefined };
-  return rateUsage({
+  const statement = await rateUsage({
     contract,
     period,
     ...(voice ? { voice } : {}),
@@ -204,7 +209,9 @@ async function rateWith(
       amount: moneyFromFen(c.amountFen),
       fromPeriod: c.sourcePeriod,
     })),
+    alsoVisit: { voice: check.voice, sms: check.sms },
   });
+  return { statement, compliance: monthFindings(check.report()) };
 }
 
 const sameCarries = (a: readonly Carried[], b: readonly Carried[]) =>

@@ -2,20 +2,18 @@
  * MonthlyCycle's compliance check of the month (R-CALL-1, R-SMS-3, R-THROTTLE-1): the same check as
  * `ops compliance`, on the period's stored usage files. The stored SMS log has no content (ADR 0035), so the
  * marketing check reads the findings its upload stored; the port's throttling reads the stored complaints feed
- * (`ops upload-usage --complaints`). It runs in the bill step, which already reads the
- * month's files, and its findings are stored with the bill (ADR 0065).
+ * (`ops upload-usage --complaints`). It runs in the bill step, in the same pass over the month's files as the
+ * rating (ADR 0087), and its findings are stored with the bill (ADR 0065).
  */
-import { openUsage, smsContentFindings, storedComplaints } from "../../adapters/usage-store";
+import { smsContentFindings, storedComplaints } from "../../adapters/usage-store";
 import { type Contract, contractRule } from "../../core/contract";
 import { parseComplaintsCsv } from "../../core/sms-governance/complaints-csv";
-import { checkCompliance, isPortOf } from "../../core/sms-governance/compliance";
-import { type MonthFindings, monthFindings } from "../../core/sms-governance/month-findings";
+import { ComplianceCheck, isPortOf } from "../../core/sms-governance/compliance";
 
-export async function monthCompliance(contract: Contract, period: string): Promise<MonthFindings> {
+/** The month's check, ready to visit the usage files' records (`check.voice`, `check.sms`). */
+export async function monthComplianceCheck(contract: Contract, period: string): Promise<ComplianceCheck> {
   const { contractId } = contract;
-  const [voice, sms, contentFindings, complaintsCsv] = await Promise.all([
-    openUsage(contractId, period, "voice"),
-    openUsage(contractId, period, "sms"),
+  const [contentFindings, complaintsCsv] = await Promise.all([
     smsContentFindings(contractId, period),
     storedComplaints(contractId),
   ]);
@@ -23,7 +21,7 @@ export async function monthCompliance(contract: Contract, period: string): Promi
   const complaints = complaintsCsv
     ? parseComplaintsCsv(complaintsCsv).filter((c) => isPortOf(c.port, contract.access.smsAccessCode))
     : [];
-  const report = await checkCompliance({
+  return new ComplianceCheck({
     period,
     smsPort: contract.access.smsAccessCode,
     management: contract.access.portManagement,
@@ -31,10 +29,7 @@ export async function monthCompliance(contract: Contract, period: string): Promi
       callsPerCallingNumberPerDay: contractRule(contract, "callsPerCallingNumberPerDay"),
       callsPerCalleePerDay: contractRule(contract, "callsPerCalleePerDay"),
     },
-    ...(voice ? { voice } : {}),
-    ...(sms ? { sms } : {}),
     ...(contentFindings ? { contentFindings } : {}),
     complaints,
   });
-  return monthFindings(report);
 }

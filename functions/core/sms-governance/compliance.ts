@@ -9,7 +9,13 @@ import { RejectionLog } from "../rating/rejection-log";
 import type { SmsContentFindings } from "../sms-content";
 import { REJECTED_KEPT, type RejectedUsageRecord } from "../statement";
 import { firstDayOfPeriod, type LocalDate, lastDayOfPeriod, type Period, shanghaiDateOf } from "../time";
-import { type RecordFields, scanSmsCsv, scanVoiceCsv } from "../usage-csv";
+import {
+  type RecordFields,
+  type SmsVisitor,
+  scanSmsCsv,
+  scanVoiceCsv,
+  type VoiceVisitor,
+} from "../usage-csv";
 import { CallCounter, type CallLimits, type CallViolation } from "./call-limits";
 import type { Complaint } from "./complaints-csv";
 import {
@@ -85,92 +91,115 @@ export function isPortOf(port: string, accessCode: string): boolean {
   return port.startsWith(accessCode);
 }
 
-export async function checkCompliance(input: ComplianceInput): Promise<ComplianceReport> {
-  const rejections = new RejectionLog();
-  const calls = new CallCounter(input.callLimits);
-  if (input.voice) {
+/**
+ * The check as visitors of the two usage files, so a caller that already reads them (the bill step rates
+ * the same files) runs it in the same pass: one read and one parse of each file for both. Each file is
+ * visited in its own order; the two may interleave.
+ */
+export class ComplianceCheck {
+  // One log per file: the report lists the voice file's rejections before the SMS log's, however the two
+  // reads interleave (as when the files are checked one after the other).
+  private readonly voiceRejections = new RejectionLog();
+  private readonly smsRejections = new RejectionLog();
+  private readonly calls: CallCounter;
+  private readonly ports = new PortCategories();
+  private readonly marketingViolations: MarketingViolation[] = [];
+  private marketingViolationCount = 0;
+  private marketingChecked = false;
+  readonly voice: VoiceVisitor;
+  readonly sms: SmsVisitor;
+
+  constructor(private readonly input: Omit<ComplianceInput, "voice" | "sms">) {
+    this.calls = new CallCounter(input.callLimits);
     const dayOf = dayNamer();
-    await scanVoiceCsv(
-      input.voice,
-      {
-        // R-CALL-1 counts only calls Party A places (主叫).
-        call(startMs: number, _duration: number, outbound: boolean, _line: number, fields: RecordFields) {
-          if (outbound) calls.outboundCall(dayOf(startMs), fields.text(3), fields.text(4));
-        },
-        reject: (line, reason) => rejections.add("voice", line, reason),
+    this.voice = {
+      // R-CALL-1 counts only calls Party A places (主叫).
+      call: (startMs, _duration, outbound, _line, fields) => {
+        if (outbound) this.calls.outboundCall(dayOf(startMs), fields.text(3), fields.text(4));
       },
-      { period: input.period },
-    );
+      reject: (line, reason) => this.voiceRejections.add("voice", line, reason),
+    };
+    this.sms = {
+      message: (_sentMs, _chars, downlink, line, fields) => this.message(downlink, line, fields),
+      reject: (line, reason) => this.smsRejections.add("sms", line, reason),
+    };
   }
 
-  const marketingViolations: MarketingViolation[] = [];
-  let marketingViolationCount = 0;
-  const violation = (line: number, reason: string) => {
-    marketingViolationCount++;
-    if (marketingViolations.length < REJECTED_KEPT) marketingViolations.push({ line, reason });
-  };
-  let marketingChecked = false;
-  if (input.sms) {
-    const ports = new PortCategories();
-    await scanSmsCsv(
-      input.sms,
-      {
-        message(_sentMs: number, _chars: number, downlink: boolean, line: number, fields: RecordFields) {
-          if (fields.width < 7) return;
-          marketingChecked = true;
-          // Uplink messages are citizens writing to Party A: not Party A's sending (R-UPLINK-1).
-          if (!downlink) return;
-          const category = fields.text(6);
-          if (!isSmsCategory(category)) {
-            rejections.add("sms", line, `category must be one of ${SMS_CATEGORIES.join(", ")}`);
-            return;
-          }
-          const port = fields.text(5) || input.smsPort;
-          const mixed = ports.message(port, category);
-          if (mixed !== undefined) violation(line, mixed);
-          // A stored log has no content (ADR 0035): its upload checked the content and kept the findings.
-          if (category === "marketing" && !input.contentFindings) {
-            const problem = marketingContentProblem(fields.text(3));
-            if (problem !== undefined) violation(line, problem);
-          }
-        },
-        reject: (line, reason) => rejections.add("sms", line, reason),
-      },
-      { period: input.period },
-    );
+  private violation(line: number, reason: string): void {
+    this.marketingViolationCount++;
+    if (this.marketingViolations.length < REJECTED_KEPT) this.marketingViolations.push({ line, reason });
   }
 
-  if (input.contentFindings) {
-    for (const found of input.contentFindings.marketingViolations) violation(found.line, found.reason);
-    marketingViolations.sort((a, b) => a.line - b.line);
-    marketingViolationCount +=
-      input.contentFindings.marketingViolationCount - input.contentFindings.marketingViolations.length;
-  }
-
-  const complaintDays: LocalDate[] = [];
-  for (const complaint of input.complaints ?? []) {
-    if (!isPortOf(complaint.port, input.smsPort)) {
-      throw new ComplianceInputError(
-        `complaints line ${complaint.line}: port ${complaint.port} is not this contract's SMS port ${input.smsPort} or one of its sub-ports`,
-      );
+  private message(downlink: boolean, line: number, fields: RecordFields): void {
+    if (fields.width < 7) return;
+    this.marketingChecked = true;
+    // Uplink messages are citizens writing to Party A: not Party A's sending (R-UPLINK-1).
+    if (!downlink) return;
+    const category = fields.text(6);
+    if (!isSmsCategory(category)) {
+      this.smsRejections.add("sms", line, `category must be one of ${SMS_CATEGORIES.join(", ")}`);
+      return;
     }
-    complaintDays.push(shanghaiDateOf(complaint.receivedAt));
+    const port = fields.text(5) || this.input.smsPort;
+    const mixed = this.ports.message(port, category);
+    if (mixed !== undefined) this.violation(line, mixed);
+    // A stored log has no content (ADR 0035): its upload checked the content and kept the findings.
+    if (category === "marketing" && !this.input.contentFindings) {
+      const problem = marketingContentProblem(fields.text(3));
+      if (problem !== undefined) this.violation(line, problem);
+    }
   }
-  const from = firstDayOfPeriod(input.period);
-  const timeline = throttleTimeline({
-    complaintDays,
-    management: input.management,
-    from,
-    to: lastDayOfPeriod(input.period),
-  });
-  return {
-    period: input.period,
-    throttle: { port: input.smsPort, management: input.management, ...timeline },
-    callViolations: calls.violations(),
-    marketingChecked,
-    marketingViolations,
-    marketingViolationCount,
-    rejected: rejections.kept,
-    rejectedCount: rejections.count,
-  };
+
+  /** The report, once both files (those there are) have been visited to their end. */
+  report(): ComplianceReport {
+    const { input } = this;
+    const marketingViolations = [...this.marketingViolations];
+    let marketingViolationCount = this.marketingViolationCount;
+    if (input.contentFindings) {
+      for (const found of input.contentFindings.marketingViolations) {
+        marketingViolationCount++;
+        if (marketingViolations.length < REJECTED_KEPT)
+          marketingViolations.push({ line: found.line, reason: found.reason });
+      }
+      marketingViolations.sort((a, b) => a.line - b.line);
+      marketingViolationCount +=
+        input.contentFindings.marketingViolationCount - input.contentFindings.marketingViolations.length;
+    }
+
+    const complaintDays: LocalDate[] = [];
+    for (const complaint of input.complaints ?? []) {
+      if (!isPortOf(complaint.port, input.smsPort)) {
+        throw new ComplianceInputError(
+          `complaints line ${complaint.line}: port ${complaint.port} is not this contract's SMS port ${input.smsPort} or one of its sub-ports`,
+        );
+      }
+      complaintDays.push(shanghaiDateOf(complaint.receivedAt));
+    }
+    const from = firstDayOfPeriod(input.period);
+    const timeline = throttleTimeline({
+      complaintDays,
+      management: input.management,
+      from,
+      to: lastDayOfPeriod(input.period),
+    });
+    return {
+      period: input.period,
+      throttle: { port: input.smsPort, management: input.management, ...timeline },
+      callViolations: this.calls.violations(),
+      marketingChecked: this.marketingChecked,
+      marketingViolations,
+      marketingViolationCount,
+      rejected: [...this.voiceRejections.kept, ...this.smsRejections.kept].slice(0, REJECTED_KEPT),
+      rejectedCount: this.voiceRejections.count + this.smsRejections.count,
+    };
+  }
+}
+
+/** The check of a month's files read here, the voice file first. */
+export async function checkCompliance(input: ComplianceInput): Promise<ComplianceReport> {
+  const { voice, sms, ...setup } = input;
+  const check = new ComplianceCheck(setup);
+  if (voice) await scanVoiceCsv(voice, check.voice, { period: input.period });
+  if (sms) await scanSmsCsv(sms, check.sms, { period: input.period });
+  return check.report();
 }
