@@ -6,15 +6,12 @@
  * `npm run bench:cold-start` calls it directly, so the bench times the very bundles the stack ships.
  */
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import * as z from "zod";
 
 /** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
 export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
-
-/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
-export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
 
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `alias` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
@@ -36,10 +33,9 @@ export const LAMBDA_BUNDLE = {
     "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIALS_MODULE,
     // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
     zod: ZOD_BUNDLE_MODULE,
-    semver: SEMVER_BUNDLE_MODULE,
   },
   mainFields: ["module", "main"],
-  // CommonJS dependencies (the X-Ray SDK, cls-hooked) call require() on Node built-ins inside an ESM bundle.
+  // CommonJS dependencies call require() on Node built-ins inside an ESM bundle.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 } as const;
 
@@ -92,33 +88,7 @@ export function withLiteralTraitKeys(source: string): string {
   });
 }
 
-/** The X-Ray SDK modules left out (see `leanBundlePlugin`). */
-const X_RAY_LEFT_OUT =
-  /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](middleware[\\/]sampling[\\/](rule_poller|target_poller|service_connector)|segments[\\/]plugins[\\/](ec2|ecs|elastic_beanstalk)_plugin|patchers[\\/](aws_p|http_p))\.js$/;
-
 const packageJson = z.object({ name: z.string(), version: z.string() });
-const xrayWhitelist = z.object({
-  services: z
-    .object({
-      dynamodb: z.unknown(),
-      s3: z.object({ operations: z.record(z.string(), z.unknown()) }).loose(),
-    })
-    .loose(),
-});
-
-/**
- * What X-Ray's allow-list (aws-xray-sdk-core's aws_whitelist.json: the request and response fields it records
- * per operation of DynamoDB, SQS, SNS, Lambda, S3 and SageMaker Runtime) keeps in a bundle: every DynamoDB
- * operation, and the S3 operations the handlers call (of S3's 83 entries, mostly bucket configuration).
- * test/infra/lambda-bundle-lean.test.ts checks the list against the S3 commands in functions/.
- */
-export const TRACED_S3_OPERATIONS = [
-  "getObject",
-  "putObject",
-  "headObject",
-  "deleteObjects",
-  "listObjectsV2",
-] as const;
 
 /**
  * What esbuild's tree-shaking cannot drop by itself (ADR 0080): parts of dependencies that no handler runs,
@@ -190,32 +160,11 @@ export const leanBundlePlugin: Plugin = {
         loader: "js",
       }),
     );
-    // A dependency's package.json is read for its name and version (the SDK's user agent, the X-Ray
-    // SDK's segment, encoding-japanese's `version`); the rest of it would be inlined whole.
+    // A dependency's package.json is read for its name and version (the SDK's user agent); the rest of it
+    // would be inlined whole.
     builder.onLoad({ filter: /[\\/]node_modules[\\/].*[\\/]package\.json$/ }, (args) => {
       const { name, version } = packageJson.parse(JSON.parse(readFileSync(args.path, "utf8")));
       return { contents: JSON.stringify({ name, version }), loader: "json" };
-    });
-    // Parts of the X-Ray SDK that never run on Lambda or are never called here: centralized sampling
-    // (its rule and target pollers and their X-Ray API client; the SDK switches it off on Lambda, where the
-    // trace header decides), the EC2, ECS and Elastic Beanstalk plugins (only `AWSXRay.config` loads them),
-    // the SDK v2 patcher (`captureAWS`, ADR 0046) and the HTTP patcher (`captureHTTPsRequests: false`,
-    // functions/adapters/tracer.ts). Any member of the stand-in refuses.
-    builder.onLoad({ filter: X_RAY_LEFT_OUT }, (args) => ({
-      contents: [
-        `const refuse = function () { throw new Error(${JSON.stringify(`X-Ray SDK ${basename(args.path)}: ${LEFT_OUT}`)}); };`,
-        "module.exports = new Proxy({}, { get: (_target, key) => (typeof key === 'symbol' ? undefined : refuse) });",
-      ].join("\n"),
-      loader: "js",
-    }));
-    // X-Ray's allow-list of request and response fields to record: the operations called (TRACED_S3_OPERATIONS).
-    builder.onLoad({ filter: /[\\/]aws-xray-sdk-core[\\/].*[\\/]aws_whitelist\.json$/ }, (args) => {
-      const { services } = xrayWhitelist.parse(JSON.parse(readFileSync(args.path, "utf8")));
-      const operations = Object.fromEntries(
-        TRACED_S3_OPERATIONS.map((operation) => [operation, services.s3.operations[operation]]),
-      );
-      const kept = { dynamodb: services.dynamodb, s3: { ...services.s3, operations } };
-      return { contents: JSON.stringify({ services: kept }), loader: "json" };
     });
   },
 };

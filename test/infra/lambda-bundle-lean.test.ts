@@ -4,25 +4,14 @@
  * still works; what was left out refuses loudly instead of answering wrongly.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { REPO_ROOT } from "../../infra/constructs/contract-function";
-import {
-  lambdaBuildOptions,
-  TRACED_S3_OPERATIONS,
-  withoutJsonSchemaProcessors,
-} from "../../infra/constructs/lambda-bundle";
-
-const whitelistSchema = z.object({
-  services: z.object({
-    dynamodb: z.unknown(),
-    s3: z.object({ operations: z.record(z.string(), z.unknown()) }),
-  }),
-});
+import { lambdaBuildOptions, withoutJsonSchemaProcessors } from "../../infra/constructs/lambda-bundle";
 
 let outdir: string;
 
@@ -82,77 +71,6 @@ describe("zod in a Lambda bundle", () => {
     expect(() => withoutJsonSchemaProcessors("export const stringProcessor = () => {};")).toThrow(
       /SIMPLE TYPE PROCESSORS/,
     );
-  });
-});
-
-describe("the X-Ray SDK in a Lambda bundle", () => {
-  it("keeps the v3 client capture and the version it reports, and refuses the patchers left out", async () => {
-    const printed = await runBundled(
-      "xray",
-      `import AWSXRay from "aws-xray-sdk-core";
-       console.log(typeof AWSXRay.captureAWSv3Client);
-       console.log(AWSXRay.getSegment === undefined ? "no getSegment" : "getSegment");
-       ${refusal("AWSXRay.captureHTTPsGlobal()")}
-       ${refusal("AWSXRay.captureAWS({})")}
-       ${refusal("AWSXRay.plugins.EC2Plugin.getData(() => {})")}
-       ${refusal("AWSXRay.middleware.sampler.rulePoller.start()")}`,
-    );
-    expect(printed.trim().split("\n")).toEqual([
-      "function",
-      "getSegment",
-      "X-Ray SDK http_p.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK aws_p.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK ec2_plugin.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK rule_poller.js: left out of the Lambda bundle (ADR 0080)",
-    ]);
-  });
-
-  it("records the fields of every DynamoDB call and of the S3 calls made, and no other service's", async () => {
-    const printed = await runBundled(
-      "xray-whitelist",
-      `import whitelist from "aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json";
-       console.log(JSON.stringify(whitelist));`,
-    );
-    const original = whitelistSchema.parse(
-      JSON.parse(
-        readFileSync(
-          join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
-          "utf8",
-        ),
-      ),
-    );
-    expect(JSON.parse(printed)).toEqual({
-      services: {
-        dynamodb: original.services.dynamodb,
-        s3: {
-          operations: {
-            getObject: original.services.s3.operations.getObject,
-            putObject: original.services.s3.operations.putObject,
-            headObject: original.services.s3.operations.headObject,
-            deleteObjects: original.services.s3.operations.deleteObjects,
-            listObjectsV2: original.services.s3.operations.listObjectsV2,
-          },
-        },
-      },
-    });
-  });
-
-  it("keeps the allow-list of every S3 operation the functions call", () => {
-    // The oracle is the source: each `…Command` imported from @aws-sdk/client-s3 under functions/.
-    const called = new Set<string>();
-    for (const file of readdirSync(join(REPO_ROOT, "functions"), { recursive: true, encoding: "utf8" })) {
-      if (!file.endsWith(".ts")) continue;
-      const source = readFileSync(join(REPO_ROOT, "functions", file), "utf8");
-      for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-s3"/g)) {
-        for (const [, command] of (names ?? "").matchAll(/\b(\w+)Command\b/g)) {
-          called.add(`${command?.charAt(0).toLowerCase()}${command?.slice(1)}`);
-        }
-      }
-    }
-    expect(called.size).toBeGreaterThan(0);
-    expect(
-      [...called].filter((operation) => !(TRACED_S3_OPERATIONS as readonly string[]).includes(operation)),
-    ).toEqual([]);
   });
 });
 

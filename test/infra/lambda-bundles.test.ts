@@ -156,15 +156,17 @@ describe("Lambda bundles from the synthesized assets", () => {
     }
   });
 
-  it("carries the Powertools Tracer with the X-Ray SDK and the SDK's own clients (ADR 0046)", () => {
+  it("traces with the project's own subsegments, not the X-Ray SDK or the Powertools Tracer (ADR 0082)", () => {
     for (const bundle of bundles) {
       const sources = sourcesOf(bundle);
       expect(
-        sources.some((source) => source.includes("@aws-lambda-powertools/tracer/")),
+        sources.filter((source) =>
+          /(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//.test(source),
+        ),
         bundle.entry,
-      ).toBe(true);
+      ).toEqual([]);
       expect(
-        sources.some((source) => source.includes("aws-xray-sdk-core/")),
+        sources.some((source) => source.endsWith("functions/adapters/tracer.ts")),
         bundle.entry,
       ).toBe(true);
       expect(
@@ -199,7 +201,7 @@ describe("Lambda bundles from the synthesized assets", () => {
   });
 });
 
-describe("X-Ray on Lambda (ADR 0046)", () => {
+describe("X-Ray on Lambda (ADR 0046, 0082)", () => {
   /** The trace header Lambda sets (Lambda Developer Guide, "Defined runtime environment variables"). */
   const TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793";
   const segmentDocument = z.object({
@@ -244,7 +246,6 @@ describe("X-Ray on Lambda (ADR 0046)", () => {
           LAMBDA_TASK_ROOT: bundle.dir,
           _HANDLER: "index.handler",
           _X_AMZN_TRACE_ID: `Root=${TRACE_ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
-          AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
           AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
           ...Object.fromEntries(
             Object.entries(bundle.variables).filter(([, value]) => typeof value === "string"),
@@ -271,7 +272,7 @@ describe("X-Ray on Lambda (ADR 0046)", () => {
         error: true,
         annotations: { contractId: "jl-ybj-2026", period: "2026-03", Service: "contract-ops" },
       });
-      // POWERTOOLS_TRACER_CAPTURE_ERROR=false and no response: the error flag only.
+      // Neither the response nor the error's message: the error flag only.
       expect(handler?.cause).toBeUndefined();
       expect(handler?.metadata).toBeUndefined();
       const calls = documents.filter((document) => document.name === "DynamoDB");
