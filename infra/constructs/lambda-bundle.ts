@@ -116,6 +116,19 @@ export const leanBundlePlugin: Plugin = {
       ].join("\n"),
       loader: "js",
     }));
+    // DynamoDB's endpoint discovery, which aws-config.ts switches off (`endpointDiscoveryEnabled: false`;
+    // a local endpoint skips it anyway): the client still builds its endpoint cache on mnemonist's LRU cache
+    // (about 8 KB with obliterator) and asks it for an endpoint before every request. The stand-in is the
+    // cache discovery off leaves: always empty, and it refuses to be filled.
+    builder.onLoad({ filter: /[\\/]mnemonist[\\/]lru-cache\.js$/ }, () => ({
+      contents: [
+        `const ${LEFT_OUT_FUNCTION} = function () { throw new Error(${JSON.stringify(`DynamoDB endpoint discovery: ${LEFT_OUT}`)}); };`,
+        "export default class EmptyCache { has() { return false; } get() { return undefined; } peek() { return undefined; } }",
+        `EmptyCache.prototype.set = ${LEFT_OUT_FUNCTION};`,
+        `EmptyCache.prototype.clear = ${LEFT_OUT_FUNCTION};`,
+      ].join("\n"),
+      loader: "js",
+    }));
     // postal-mime's conversions between plain text and HTML, with its 46 KB entity table: it runs them
     // only for a message whose plain and HTML parts stand side by side outside one alternative, or for
     // a forwarded message parsed inline; the reply parser lets the first through headers only and

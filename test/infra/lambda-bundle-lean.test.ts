@@ -91,6 +91,22 @@ describe("the AWS SDK in a Lambda bundle", () => {
     expect(JSON.parse(printed)).toEqual({ name: "@aws-sdk/client-dynamodb", version: real.version });
   });
 
+  it("builds the DynamoDB client aws-config.ts makes with discovery off: its endpoint cache is empty and refuses to be filled", async () => {
+    const printed = await runBundled(
+      "endpoint-cache",
+      `import { loadAwsConfig, makeDynamoDbClient } from "./functions/adapters/aws-config";
+       const client = makeDynamoDbClient(loadAwsConfig({}));
+       console.log(await client.config.endpointDiscoveryEnabled());
+       console.log(String(client.config.endpointCache.getEndpoint("any key")));
+       ${refusal('client.config.endpointCache.set("any key", [{ Address: "x", CachePeriodInMinutes: 1 }])')}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "false",
+      "undefined",
+      "DynamoDB endpoint discovery: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
   it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {
     const printed = await runBundled(
       "event-streams",
