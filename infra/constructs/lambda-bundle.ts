@@ -6,7 +6,7 @@
  * `npm run bench:cold-start` calls it directly, so the bench times the very bundles the stack ships.
  */
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import * as z from "zod";
 
@@ -129,6 +129,18 @@ export const leanBundlePlugin: Plugin = {
       ].join("\n"),
       loader: "js",
     }));
+    // The SDK's pure-JavaScript SHA-256, SHA-1 and MD5, which it uses only where node:crypto lacks the
+    // algorithm (it checks once, at load); Node 22 on Lambda has all three, so the native classes are used.
+    builder.onLoad(
+      {
+        filter:
+          /[\\/](checksum[\\/]sha256[\\/]Sha256Js|checksum[\\/]md5[\\/]Md5Js|checksums[\\/]dist-es[\\/]submodules[\\/]sha[\\/]sha1[\\/]Sha1Js)\.js$/,
+      },
+      (args) => {
+        const name = basename(args.path, ".js");
+        return { contents: refusingModule(`the SDK's ${name}`, [name]), loader: "js" };
+      },
+    );
     // postal-mime's conversions between plain text and HTML, with its 46 KB entity table: it runs them
     // only for a message whose plain and HTML parts stand side by side outside one alternative, or for
     // a forwarded message parsed inline; the reply parser lets the first through headers only and

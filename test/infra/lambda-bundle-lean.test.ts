@@ -107,6 +107,32 @@ describe("the AWS SDK in a Lambda bundle", () => {
     ]);
   });
 
+  it("hashes with node:crypto, and the pure-JavaScript fallbacks for a Node without it refuse", async () => {
+    const printed = await runBundled(
+      "hashes",
+      `import { Md5, Md5Js, Sha256, Sha256Js } from "@smithy/core/checksum";
+       import { Sha1, Sha1Js } from "@aws-sdk/checksums/sha";
+       const hex = (bytes) => Buffer.from(bytes).toString("hex");
+       for (const Hash of [Sha256, Sha1, Md5]) {
+         const hash = new Hash();
+         hash.update(new TextEncoder().encode("abc"));
+         console.log(hex(await hash.digest()));
+       }
+       ${refusal("new Sha256Js()")}
+       ${refusal("new Sha1Js()")}
+       ${refusal("new Md5Js()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      // The "abc" examples of FIPS 180-2 (SHA-256, SHA-1) and RFC 1321 (MD5).
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      "a9993e364706816aba3e25717850c26c9cd0d89d",
+      "900150983cd24fb0d6963f7d28e17f72",
+      "the SDK's Sha256Js: left out of the Lambda bundle (ADR 0080)",
+      "the SDK's Sha1Js: left out of the Lambda bundle (ADR 0080)",
+      "the SDK's Md5Js: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
   it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {
     const printed = await runBundled(
       "event-streams",
