@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import * as z from "zod";
+import { calledOperations, declaredErrors, withOnlyErrors } from "./sdk-errors";
 
 /** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
 export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
@@ -100,6 +101,12 @@ const packageJson = z.object({ name: z.string(), version: z.string() });
 export const leanBundlePlugin: Plugin = {
   name: "contract-ops-lean-bundle",
   setup(builder) {
+    const projectRoot = builder.initialOptions.absWorkingDir ?? process.cwd();
+    let operations: Map<string, Set<string>> | undefined;
+    const called = () => {
+      operations ??= calledOperations(projectRoot);
+      return operations;
+    };
     // Event streams (S3 SelectObjectContent and the like), which no handler calls: the S3 client builds an
     // event-stream marshaller when it is constructed, and the Smithy protocol imports the codec only for
     // an operation with an event stream. The stand-in builds a marshaller that refuses when used.
@@ -180,10 +187,18 @@ export const leanBundlePlugin: Plugin = {
     // With the constants written in place, the keys are plain strings and unused schemas are dropped.
     builder.onLoad(
       { filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
-      (args) => ({
-        contents: withLiteralTraitKeys(readFileSync(args.path, "utf8")),
-        loader: "js",
-      }),
+      (args) => {
+        const literal = withLiteralTraitKeys(readFileSync(args.path, "utf8"));
+        // Only the errors of the operations the functions call are registered (./sdk-errors.ts); a client
+        // they never call keeps all of its own.
+        const client = /[\\/]@aws-sdk[\\/](client-[a-z0-9-]+)[\\/]/.exec(args.path)?.[1] ?? "";
+        const operations = called().get(client);
+        if (operations === undefined) return { contents: literal, loader: "js" };
+        const kept = new Set(
+          [...operations].flatMap((operation) => declaredErrors(projectRoot, client, operation)),
+        );
+        return { contents: withOnlyErrors(literal, kept), loader: "js" };
+      },
     );
     // A dependency's package.json is read for its name and version (the SDK's user agent); the rest of it
     // would be inlined whole.

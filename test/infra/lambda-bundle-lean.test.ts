@@ -133,6 +133,44 @@ describe("the AWS SDK in a Lambda bundle", () => {
     ]);
   });
 
+  it("reads the errors an operation declares into their classes, and any other error into the base exception by its code", async () => {
+    // An SES error response as the SES API Reference gives it (ErrorResponse, Type, Code, Message, RequestId):
+    // MessageRejected is one of SendEmail's errors; CannotDelete belongs to DeleteReceiptRuleSet only.
+    const printed = await runBundled(
+      "sdk-errors",
+      `import { createServer } from "node:http";
+       import { MessageRejected, SendEmailCommand, SESServiceException } from "@aws-sdk/client-ses";
+       import { loadAwsConfig, makeSesClient } from "./functions/adapters/aws-config";
+       const codes = ["MessageRejected", "CannotDelete"];
+       const server = createServer((request, response) => {
+         request.resume();
+         request.on("end", () => {
+           response.writeHead(400, { "content-type": "text/xml" });
+           response.end('<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>' +
+             '<Code>' + codes.shift() + '</Code><Message>refused</Message></Error><RequestId>r-1</RequestId></ErrorResponse>');
+         });
+       });
+       await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+       const client = makeSesClient(loadAwsConfig({ CONTRACT_OPS_SES_ENDPOINT: "http://127.0.0.1:" + server.address().port }));
+       for (const attempt of [1, 2]) {
+         try {
+           await client.send(new SendEmailCommand({ Source: "billing@contract-ops.localhost",
+             Destination: { ToAddresses: ["a@contract-ops.localhost"] },
+             Message: { Subject: { Data: "s" }, Body: { Text: { Data: "b" } } } }));
+           console.log("no error");
+         } catch (error) {
+           console.log([error.name, error instanceof MessageRejected, error instanceof SESServiceException, error.message].join(" "));
+         }
+       }
+       client.destroy();
+       server.close();`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "MessageRejected true true refused",
+      "CannotDelete false true refused",
+    ]);
+  });
+
   it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {
     const printed = await runBundled(
       "event-streams",
