@@ -118,8 +118,13 @@ function send(invocation: Invocation, subsegment: Subsegment): void {
   const datagram = Buffer.from(DAEMON_HEADER + JSON.stringify(subsegment), "utf8");
   invocation.sends.push(
     new Promise((resolve) => {
-      // A trace that cannot be sent never fails the invocation; X-Ray's own SDK drops it too.
-      socket?.send(datagram, port, host, () => resolve());
+      // A trace that cannot be sent never fails the invocation (X-Ray's own SDK drops it too), be the
+      // address unusable (thrown at once) or the datagram refused (reported to the callback).
+      try {
+        socket?.send(datagram, port, host, () => resolve());
+      } catch {
+        resolve();
+      }
     }),
   );
 }

@@ -209,6 +209,13 @@ describe("an invocation's subsegments (handler kit)", () => {
     expect(daemon.received.map((entry) => entry.raw).join("")).not.toContain(EMAIL);
   });
 
+  it("a daemon address that cannot be used loses the trace, not the invocation", async () => {
+    vi.stubEnv("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:not-a-port");
+    const { lambdaHandler } = await import("../../functions/handler-kit");
+    const handler = lambdaHandler("probe", z.object({ period: z.string() }), async () => "done");
+    expect(await handler({ period: "2026-03" }, context)).toBe("done");
+  });
+
   it("an invocation Lambda did not sample sends nothing", async () => {
     const { lambdaHandler } = await import("../../functions/handler-kit");
     const handler = lambdaHandler("probe", z.object({ period: z.string() }), async () => "done");
