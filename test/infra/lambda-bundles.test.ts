@@ -39,10 +39,6 @@ const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
     ceilingBytes: 539_000,
     why: "the S3 client (the stored message: 87 KB of the bundle with its checksums, S3 middleware, XML serializer and endpoint rules) beside DynamoDB, SES (the acknowledgement and the needs-a-person notice) and Step Functions (the callback), postal-mime without its HTML conversion (ADR 0081) and the reply rules: 536 KB measured after ADR 0082",
   },
-  "functions/operator-command/handler.ts": {
-    ceilingBytes: 530_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data alone (84 KB of the bundle), the SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 527 KB measured after ADR 0082",
-  },
 };
 
 const functionResource = z.object({
