@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     ],
     ["operator URL", `${stack.env.CONTRACT_OPS_OPERATOR_URL} (ops writes, SigV4-signed; ADR 0038)`],
     [
-      "personal-data URL",
+      "purge URL",
       `${stack.env.CONTRACT_OPS_PERSONAL_DATA_URL} (ops purge-personal-data, SigV4-signed; ADR 0083)`,
     ],
     ["state machines", Object.values(app.stateMachineArns).join("\n                  ")],
