@@ -8,7 +8,7 @@
  *
  *   npm run local -- [--contract contracts/11NA0700211920254001.json] [--virtual-time [--start 2025-07-01]]
  *                    [--dynamodb-port 8000] [--s3-port 4569]
- *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--operator-port 8084] [--console-port 8090]
+ *                    [--ses-port 8005] [--smtp-port 2525] [--sfn-port 8083] [--operator-port 8084] [--personal-data-port 8085] [--console-port 8090]
  *                    [--data-dir .local/data] [--verdict spf=FAIL …] [--ses-sandbox [--verified mali@partya.example …]]
  *
  * `--ses-sandbox` makes the local SES behave like an account in the SES sandbox: mail goes only to verified
@@ -30,7 +30,7 @@ import type { ReceiptVerdicts, VerdictName, VerdictStatus } from "../infra/local
 import { sandboxVerifying } from "../infra/local/ses-local";
 
 const usage = `usage: npm run local -- [--contract FILE] [--virtual-time [--start YYYY-MM-DD]] [--dynamodb-port N] [--s3-port N] [--ses-port N] [--smtp-port N]
-                        [--sfn-port N] [--operator-port N] [--console-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
+                        [--sfn-port N] [--operator-port N] [--personal-data-port N] [--console-port N] [--data-dir DIR] [--verdict spf|dkim|dmarc|spam|virus=PASS|FAIL|GRAY|PROCESSING_FAILED]…
                         [--ses-sandbox [--verified ADDRESS|DOMAIN]…]`;
 
 const verdictNames: readonly VerdictName[] = ["spf", "dkim", "dmarc", "spam", "virus"];
@@ -95,6 +95,7 @@ function parseOptions(argv: string[]) {
       "smtp-port": { type: "string" },
       "sfn-port": { type: "string" },
       "operator-port": { type: "string" },
+      "personal-data-port": { type: "string" },
       "console-port": { type: "string" },
       "data-dir": { type: "string" },
       contract: { type: "string" },
@@ -116,6 +117,7 @@ function parseOptions(argv: string[]) {
       smtp: port(values["smtp-port"], defaultLocalPorts.smtp),
       stepFunctions: port(values["sfn-port"], defaultLocalPorts.stepFunctions),
       operator: port(values["operator-port"], defaultLocalPorts.operator),
+      personalData: port(values["personal-data-port"], defaultLocalPorts.personalData),
     },
     consolePort: port(values["console-port"], CONSOLE_PORT),
     ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
@@ -188,6 +190,10 @@ async function main(): Promise<void> {
         : `${endpoints.stepFunctions} (wall-clock time)`,
     ],
     ["operator URL", `${stack.env.CONTRACT_OPS_OPERATOR_URL} (ops writes, SigV4-signed; ADR 0038)`],
+    [
+      "purge URL",
+      `${stack.env.CONTRACT_OPS_PERSONAL_DATA_URL} (ops purge-personal-data, SigV4-signed; ADR 0083)`,
+    ],
     ["state machines", Object.values(app.stateMachineArns).join("\n                  ")],
     ["contract", registered],
     ["data", options.dataDir ?? "in memory (gone on exit)"],

@@ -25,6 +25,8 @@ export const outputVariables = {
   ObligationClockArn: "OBLIGATION_CLOCK_ARN",
   /** The operator function's URL (ADR 0037's write path); absent on a stack deployed before it existed. */
   OperatorFunctionUrl: "CONTRACT_OPS_OPERATOR_URL",
+  /** The personal-data function's URL (ADR 0083); absent on a stack deployed before it existed. */
+  PersonalDataFunctionUrl: "CONTRACT_OPS_PERSONAL_DATA_URL",
 } as const;
 export type OutputKey = keyof typeof outputVariables;
 

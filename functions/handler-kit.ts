@@ -1,21 +1,20 @@
 /**
- * The shape of every Lambda in this project (style.md, Powertools examples): middy with the Powertools
- * integrations — the Tracer opens the invocation's X-Ray subsegment (annotated with contractId and period;
- * no response or error as metadata, ADR 0046), the Logger gets the Lambda context and the same correlation
- * keys, the metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod
+ * The shape of every Lambda in this project (style.md, Powertools examples): middy with — first, so it
+ * spans the rest — the invocation's X-Ray subsegment (annotated with contractId and period; no response or
+ * error recorded, ADR 0082), then the Powertools integrations: the Logger gets the Lambda context and the
+ * same correlation keys, the metrics an invocation counted are published as EMF when it ends — then the event parsed by a zod
  * schema (a malformed event fails loudly, before any side effect), then one call into the application layer.
  * Errors keep their class name, which Step Functions sees as the task's Error.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
 import { type CorrelationKeys, correlate } from "./adapters/correlation";
 import { configuredLogLevel, logger } from "./adapters/logger";
 import { metrics } from "./adapters/metrics";
-import { tracer } from "./adapters/tracer";
+import { endInvocation, startInvocation } from "./adapters/tracer";
 
 export class InvalidEventError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -50,7 +49,11 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
   options: HandlerOptions = {},
 ) {
   return middy<unknown, Result, Error, Context>()
-    .use(captureLambdaHandler(tracer(), { captureResponse: false }))
+    .use({
+      before: () => startInvocation(),
+      after: () => endInvocation({ failed: false }),
+      onError: () => endInvocation({ failed: true }),
+    })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics()))
     .before(async (request) => {

@@ -13,6 +13,7 @@ import { ContractOpsFunctions } from "./constructs/functions";
 import { ContractOpsOperatorFunction } from "./constructs/operator-function";
 import { ContractOpsOperatorRole } from "./constructs/operator-role";
 import { ContractOpsOperatorTrail } from "./constructs/operator-trail";
+import { ContractOpsPersonalDataFunction } from "./constructs/personal-data-function";
 import { CalendarCheckSchedule, MonthlyKickoffSchedule } from "./constructs/schedule";
 import { ContractOpsStateMachines } from "./constructs/state-machines";
 import { ContractOpsTable } from "./constructs/table";
@@ -75,12 +76,17 @@ export class ContractOpsStack extends Stack {
     // ADR 0038: operator writes run in the operator function, behind its AWS_IAM function URL.
     const operatorFunction = new ContractOpsOperatorFunction(this, "OperatorFunction", {
       fn: this.functions.byName["operator-command"],
+    });
+    // ADR 0083: deleting usage files on request runs in a function of its own, behind its own URL.
+    const personalDataFunction = new ContractOpsPersonalDataFunction(this, "PersonalDataFunction", {
+      fn: this.functions.byName["purge-personal-data"],
       usageBucket: this.buckets.usage,
     });
     const operator = new ContractOpsOperatorRole(this, "Operator", {
       table: this.table,
       usageBucket: this.buckets.usage,
       operatorFunction,
+      personalDataFunction,
     });
     // ADR 0037: every write to the table with the caller's ARN, in a record the operator role cannot change.
     const operatorTrail = new ContractOpsOperatorTrail(this, "OperatorTrail", {
@@ -95,6 +101,7 @@ export class ContractOpsStack extends Stack {
 
     new CfnOutput(this, "OperatorRoleArn", { value: operator.role.roleArn });
     new CfnOutput(this, "OperatorFunctionUrl", { value: operatorFunction.url.url });
+    new CfnOutput(this, "PersonalDataFunctionUrl", { value: personalDataFunction.url.url });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "MonthlyCycleArn", { value: this.stateMachines.monthlyCycle.stateMachineArn });
     new CfnOutput(this, "RenewalWatchArn", { value: this.stateMachines.renewalWatch.stateMachineArn });

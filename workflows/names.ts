@@ -24,6 +24,7 @@ export const functionNames = [
   "check-calendar-year",
   "obligation-clock",
   "operator-command",
+  "purge-personal-data",
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 

@@ -1,23 +1,33 @@
 /**
  * How an `ops` write command reaches the stack (ADR 0038): a SigV4-signed POST `{command, input}` to the
- * operator function's URL, never a table write of its own. On AWS the URL is the stack output
- * `OperatorFunctionUrl` (in CONTRACT_OPS_OPERATOR_URL) and the request is signed with the caller's
- * credentials (the ContractOpsOperator role, ADR 0032); on the embedded stack it is the local stand-in of
- * that URL, signed with the local credentials. Reads stay direct.
+ * operator function's URL — or, for `purge-personal-data`, the personal-data function's (ADR 0083) —
+ * never a table write of its own. On AWS the URLs are the stack outputs `OperatorFunctionUrl` and
+ * `PersonalDataFunctionUrl` (in CONTRACT_OPS_OPERATOR_URL and CONTRACT_OPS_PERSONAL_DATA_URL) and the
+ * request is signed with the caller's credentials (the ContractOpsOperator role, ADR 0032); on the
+ * embedded stack they are the local stand-ins of those URLs, signed with the local credentials. Reads stay
+ * direct.
  */
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import type * as z from "zod";
 import { awsConfig, LOCAL_CREDENTIALS } from "../../functions/adapters/aws-config";
 import { signPost } from "../../functions/adapters/sigv4";
-import {
-  type OperatorCommandInput,
-  type OperatorCommandName,
-  type OperatorCommandResult,
-  operatorCommands,
-} from "../../functions/app/operator-commands";
+import { operatorCommands } from "../../functions/app/operator-commands";
 import { operatorResponseBody } from "../../functions/app/operator-request";
+import { personalDataCommands } from "../../functions/app/personal-data";
 import { InputError } from "./cli-kit";
 
-const OPERATOR_URL_VARIABLE = "CONTRACT_OPS_OPERATOR_URL";
+type WriteCommands = typeof operatorCommands & typeof personalDataCommands;
+/** Every `ops` command that writes, whichever function runs it. */
+export type WriteCommandName = keyof WriteCommands;
+type WriteCommandInput<Name extends WriteCommandName> = z.input<WriteCommands[Name]["input"]>;
+type WriteCommandResult<Name extends WriteCommandName> = z.output<WriteCommands[Name]["output"]>;
+
+/** The variable holding the URL of the function that runs `command`, and the stack output it comes from. */
+function urlVariableOf(command: WriteCommandName): { variable: string; output: string } {
+  return Object.hasOwn(personalDataCommands, command)
+    ? { variable: "CONTRACT_OPS_PERSONAL_DATA_URL", output: "PersonalDataFunctionUrl" }
+    : { variable: "CONTRACT_OPS_OPERATOR_URL", output: "OperatorFunctionUrl" };
+}
 
 class OperatorFunctionError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -26,18 +36,15 @@ class OperatorFunctionError extends Error {
   }
 }
 
-function operatorUrl(): URL {
-  const text = process.env[OPERATOR_URL_VARIABLE];
+function functionUrl(command: WriteCommandName): URL {
+  const { variable, output } = urlVariableOf(command);
+  const text = process.env[variable];
   if (!text)
-    throw new InputError(
-      `${OPERATOR_URL_VARIABLE} is not set: give it the stack output OperatorFunctionUrl (docs/operations.md)`,
-    );
+    throw new InputError(`${variable} is not set: give it the stack output ${output} (docs/operations.md)`);
   try {
     return new URL(text);
   } catch (error) {
-    throw new InputError(`${OPERATOR_URL_VARIABLE} ${JSON.stringify(text)}: expected a URL`, {
-      cause: error,
-    });
+    throw new InputError(`${variable} ${JSON.stringify(text)}: expected a URL`, { cause: error });
   }
 }
 
@@ -46,11 +53,11 @@ function operatorUrl(): URL {
  * and its checked fields (rendered by the table). A refusal the operator can fix is an InputError (exit 1)
  * with the function's one line.
  */
-export async function operatorWrite<Name extends OperatorCommandName>(
+export async function operatorWrite<Name extends WriteCommandName>(
   command: Name,
-  input: OperatorCommandInput<Name>,
-): Promise<{ json: unknown; result: OperatorCommandResult<Name> }> {
-  const url = operatorUrl();
+  input: WriteCommandInput<Name>,
+): Promise<{ json: unknown; result: WriteCommandResult<Name> }> {
+  const url = functionUrl(command);
   const config = awsConfig();
   const local = config.endpoints.dynamodb !== undefined;
   const credentials = local ? LOCAL_CREDENTIALS : await defaultProvider()();
@@ -87,8 +94,9 @@ export async function operatorWrite<Name extends OperatorCommandName>(
     if (code === "rejected") throw new InputError(message);
     throw new InputError(`operator function refused the request (${code}): ${message}`);
   }
-  const result = operatorCommands[command].output.safeParse(answer.data.result);
+  const writeCommands: WriteCommands = { ...operatorCommands, ...personalDataCommands };
+  const result = writeCommands[command].output.safeParse(answer.data.result);
   if (!result.success)
     throw new OperatorFunctionError(`operator function: the ${command} result is not the expected shape`);
-  return { json: answer.data.result, result: result.data as OperatorCommandResult<Name> };
+  return { json: answer.data.result, result: result.data as WriteCommandResult<Name> };
 }

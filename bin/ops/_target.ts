@@ -2,7 +2,8 @@
  * Where the stateful ops commands act: the embedded stack of `npm run local` by default (its fixed
  * ports), or a deployed stack with `--profile`/`--region` (`--stack` names it): the CONTRACT_OPS_TABLE etc.
  * of that stack come from its outputs (bin/stack-outputs.ts), read before the first call. Reads go to the
- * services directly; writes go to the operator function's URL, CONTRACT_OPS_OPERATOR_URL (ADR 0038).
+ * services directly; writes go to the operator function's URL, CONTRACT_OPS_OPERATOR_URL (ADR 0038), or the
+ * personal-data function's, CONTRACT_OPS_PERSONAL_DATA_URL (ADR 0083).
  */
 import * as z from "zod";
 import { resetAwsClients } from "../../functions/adapters/aws-config";
@@ -48,6 +49,7 @@ export function useTarget(values: StackTarget): void {
     // The embedded stack answers CloudWatch Logs on its Step Functions endpoint (ADR 0092).
     process.env.CONTRACT_OPS_LOGS_ENDPOINT ??= process.env.CONTRACT_OPS_SFN_ENDPOINT;
     process.env.CONTRACT_OPS_OPERATOR_URL ??= `${local(defaultLocalPorts.operator)}/`;
+    process.env.CONTRACT_OPS_PERSONAL_DATA_URL ??= `${local(defaultLocalPorts.personalData)}/`;
   }
   resetAwsClients();
 }

@@ -141,7 +141,16 @@ export function clientSettings(config: AwsConfig, endpoint: string | undefined) 
 }
 
 export function makeDynamoDbClient(config: AwsConfig): DynamoDBClient {
-  return hooked(new DynamoDBClient(clientSettings(config, config.endpoints.dynamodb)));
+  const local = config.endpoints.dynamodb;
+  // The regional endpoint, never a discovered one: DynamoDB requires discovery for no operation, and the
+  // Lambda bundles keep only an empty endpoint cache (ADR 0082). The SDK refuses the option beside a
+  // custom endpoint, where it skips discovery anyway.
+  return hooked(
+    new DynamoDBClient({
+      ...clientSettings(config, local),
+      ...(local === undefined ? { endpointDiscoveryEnabled: false } : {}),
+    }),
+  );
 }
 
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

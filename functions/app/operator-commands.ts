@@ -1,9 +1,6 @@
 /**
- * Every `ops` command that writes, as the operator function runs it (ADR 0038): its input, checked here
- * whoever sends it (the CLI checked the operator's typing already; this guards the function itself), the
- * application-layer operation the CLI ran in its own process before, and the fields of its result the CLI
- * renders (checked on both sides; the result itself travels whole, so `--json` prints what the operation
- * returned).
+ * Every `ops` command that writes, as the operator function runs it (ADR 0038) — all but
+ * `purge-personal-data`, which runs in a function of its own (ADR 0083, functions/app/personal-data.ts).
  */
 import * as z from "zod";
 import { now } from "../adapters/clock";
@@ -18,9 +15,9 @@ import { recordBreachAnswer, recordBreachNotice, recordForceMajeure } from "./br
 import { applyCalendarYear } from "./calendar-apply";
 import { putContractUnderWatch } from "./contracts";
 import { recordAgreedAmount, recordInvoice, recordNotice, resendEmail } from "./operations";
+import { command } from "./operator-request";
 import { recordBankChange, recordContactChange } from "./party-changes";
 import { correctEntry, recordPayment } from "./payments";
-import { purgePersonalData } from "./personal-data";
 import { recordReconciliationByPerson } from "./reconciliation-decision";
 import { recordTariffAdjustment, requestServiceChange } from "./service-changes";
 import { closeTicket, openTicket } from "./tickets";
@@ -51,14 +48,6 @@ const results = {
     changed: z.boolean(),
   }),
 };
-
-function command<Input extends z.ZodType, Output extends z.ZodType>(spec: {
-  input: Input;
-  output: Output;
-  run(input: z.output<Input>): Promise<z.input<Output>>;
-}) {
-  return spec;
-}
 
 /** R-BREACH-1 (clause 5.1): the breaching party's written answer, a cure or an objection. */
 function breachAnswer(answer: "cure" | "objection") {
@@ -301,11 +290,6 @@ export const operatorCommands = {
     output: results.priceVersion,
     run: recordTariffAdjustment,
   }),
-  "purge-personal-data": command({
-    input: z.strictObject({ contractId: text, through: z.string().regex(/^\d{4}-\d{2}$/) }),
-    output: z.object({ contractId: z.string(), through: z.string(), deleted: z.array(z.string()) }),
-    run: (input) => purgePersonalData(input.contractId, input.through),
-  }),
   "load-contract": command({
     input: z.strictObject({ contract: contractSchema }),
     output: z.object({
@@ -343,9 +327,6 @@ export const operatorCommands = {
 };
 
 export type OperatorCommandName = keyof typeof operatorCommands;
-export function isOperatorCommand(name: string): name is OperatorCommandName {
-  return Object.hasOwn(operatorCommands, name);
-}
 
 /** What the CLI sends: the input as JSON carries it (an instant as text, R-… values as typed). */
 export type OperatorCommandInput<Name extends OperatorCommandName> = z.input<

@@ -1,14 +1,14 @@
 /**
- * One request to the operator function (ADR 0038): its function URL (auth type AWS_IAM) has authenticated
- * the caller, whose ARN Lambda puts in `requestContext.authorizer.iam.userArn`; the body names an `ops`
- * write command and its input. The command runs on behalf of that caller — its audit entries name them
+ * One request to a function behind an AWS_IAM function URL that runs `ops` write commands (ADR 0038; the
+ * operator function, and the personal-data function of ADR 0083): the URL has authenticated the caller,
+ * whose ARN Lambda puts in `requestContext.authorizer.iam.userArn`; the body names a command of the
+ * function's table and its input. The command runs on behalf of that caller — its audit entries name them
  * (ADR 0032) — and the answer is the command's result or one line saying what was refused.
  */
 import * as z from "zod";
 import { actingAs } from "../adapters/operator-identity";
 import { NotFoundError } from "../adapters/repository";
 import { OperationRejectedError } from "./operation-input";
-import { isOperatorCommand, operatorCommands } from "./operator-commands";
 
 /** The part of a function URL request event (payload format 2.0) the operator function reads. */
 export const functionUrlEvent = z.looseObject({
@@ -82,7 +82,34 @@ function firstIssue(error: z.ZodError): string {
   return `${path}: ${issue.message}`;
 }
 
-export async function handleOperatorRequest(event: FunctionUrlEvent): Promise<FunctionUrlResponse> {
+/**
+ * One write command: its input, checked here whoever sends it (the CLI checked the operator's typing
+ * already; this guards the function itself), the application-layer operation, and the fields of its result
+ * the CLI renders (checked on both sides; the result itself travels whole, so `--json` prints what the
+ * operation returned).
+ */
+export function command<Input extends z.ZodType, Output extends z.ZodType>(spec: {
+  input: Input;
+  output: Output;
+  run(input: z.output<Input>): Promise<z.input<Output>>;
+}) {
+  return spec;
+}
+
+/** The commands one function runs, by name. */
+export type CommandTable = Record<string, ReturnType<typeof command<z.ZodType, z.ZodType>>>;
+
+/** The handler of a function URL request that runs the commands of `commands`, and no other. */
+export function commandRequestHandler(
+  commands: CommandTable,
+): (event: FunctionUrlEvent) => Promise<FunctionUrlResponse> {
+  return (event) => handleCommandRequest(commands, event);
+}
+
+async function handleCommandRequest(
+  commands: CommandTable,
+  event: FunctionUrlEvent,
+): Promise<FunctionUrlResponse> {
   if (event.requestContext.http.method !== "POST")
     return refuse(405, "method-not-allowed", "the operator function takes POST only");
   // With auth type AWS_IAM, Lambda has checked the SigV4 signature and put the caller here; without it (a
@@ -108,14 +135,14 @@ export async function handleOperatorRequest(event: FunctionUrlEvent): Promise<Fu
   if (!request.success)
     return refuse(400, "invalid-request", "the body is not {command, input} with a command name");
   const { command } = request.data;
-  if (!isOperatorCommand(command)) {
+  const spec = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!spec) {
     return refuse(
       400,
       "unknown-command",
-      `unknown command ${JSON.stringify(command)}: expected one of ${Object.keys(operatorCommands).join(", ")}`,
+      `unknown command ${JSON.stringify(command)}: expected one of ${Object.keys(commands).join(", ")}`,
     );
   }
-  const spec = operatorCommands[command];
   const input = spec.input.safeParse(request.data.input);
   if (!input.success) return refuse(400, "invalid-input", `${command}: ${firstIssue(input.error)}`);
 

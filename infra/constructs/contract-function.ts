@@ -1,8 +1,8 @@
 /**
  * The one way this project makes a Lambda (style.md, Powertools examples): Node.js 22 on arm64, an
  * esbuild ESM bundle with the AWS SDK inside and minified (ADR 0046), built by ./lambda-bundle.ts with the
- * parts no handler runs left out (ADR 0080), X-Ray tracing with the Powertools
- * Tracer's settings, its own log group with a retention, and its own role that starts with nothing but its
+ * parts no handler runs left out (ADR 0080), X-Ray tracing on (the function's own subsegments come from
+ * functions/adapters/tracer.ts, ADR 0082), its own log group with a retention, and its own role that starts with nothing but its
  * log group. Each caller then grants exactly what the function needs (`allow`), naming resources rather
  * than `*`.
  *
@@ -31,17 +31,6 @@ export const REPO_ROOT = resolve(here, "..", "..");
 export function deploymentSuffix(scope: Construct): string {
   return Fn.select(4, Fn.split("-", Fn.select(2, Fn.split("/", Stack.of(scope).stackId))));
 }
-
-/**
- * The Powertools Tracer's settings on every function (ADR 0046): neither a handler's response nor its
- * error goes to X-Ray as metadata, because both can hold contact emails and reply text; the error still
- * flags the subsegment, and the logs keep it, masked. Tracing itself is on wherever AWS_EXECUTION_ENV is
- * set, i.e. on Lambda only.
- */
-export const TRACER_ENVIRONMENT = {
-  POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
-  POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
-} as const;
 
 /** The CDK context flag that makes Lambda load source maps at run time (`--enable-source-maps`). */
 export const SOURCE_MAPS_CONTEXT = "lambdaSourceMaps";
@@ -141,7 +130,6 @@ export class ContractFunction extends Construct {
       // synthesized with the context flag `lambdaSourceMaps=true` (docs/operations.md).
       environment: {
         ...props.environment,
-        ...TRACER_ENVIRONMENT,
         ...(sourceMapsAtRunTime(this) ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
       },
     });

@@ -107,6 +107,12 @@ const descriptions: Record<FunctionName, { description: string; grants: Grant[] 
     description: "ops write commands behind an AWS_IAM function URL, audited as the caller (ADR 0038)",
     grants: ["table-read", "table-write", "send-email", "start-renewal-watch", "answer-workflow-tasks"],
   },
+  "purge-personal-data": {
+    description:
+      "ops purge-personal-data behind its own AWS_IAM function URL: deletes usage files on request (R-RETAIN-1, ADR 0083)",
+    // The audit entry of the deletion; the usage bucket's list and delete come with its URL (ADR 0083).
+    grants: ["table-write"],
+  },
   "inbound-reply": {
     description: "SES receipt: reads a reply from S3, checks trust, answers the waiting workflow task",
     grants: ["table-read", "table-write", "send-email", "mail-read", "answer-workflow-tasks"],

@@ -9,12 +9,10 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import * as z from "zod";
+import { calledOperations, declaredErrors, withOnlyErrors } from "./sdk-errors";
 
 /** What Lambda bundles use in place of `zod` (functions/adapters/zod-bundle.ts, ADR 0045). */
 export const ZOD_BUNDLE_MODULE = "functions/adapters/zod-bundle.ts";
-
-/** What Lambda bundles use in place of semver, which only the X-Ray SDK's v2 patcher calls (ADR 0046). */
-export const SEMVER_BUNDLE_MODULE = "functions/adapters/semver-bundle.ts";
 
 /** What Lambda bundles use in place of @aws-sdk/credential-provider-node (see `alias` below). */
 export const LAMBDA_CREDENTIALS_MODULE = "functions/adapters/lambda-credentials.ts";
@@ -36,10 +34,9 @@ export const LAMBDA_BUNDLE = {
     "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIALS_MODULE,
     // zod with a lean `z` for the Powertools Parser's `{ z }` import (ADR 0045).
     zod: ZOD_BUNDLE_MODULE,
-    semver: SEMVER_BUNDLE_MODULE,
   },
   mainFields: ["module", "main"],
-  // CommonJS dependencies (the X-Ray SDK, cls-hooked) call require() on Node built-ins inside an ESM bundle.
+  // CommonJS dependencies call require() on Node built-ins inside an ESM bundle.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 } as const;
 
@@ -92,33 +89,7 @@ export function withLiteralTraitKeys(source: string): string {
   });
 }
 
-/** The X-Ray SDK modules left out (see `leanBundlePlugin`). */
-const X_RAY_LEFT_OUT =
-  /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](middleware[\\/]sampling[\\/](rule_poller|target_poller|service_connector)|segments[\\/]plugins[\\/](ec2|ecs|elastic_beanstalk)_plugin|patchers[\\/](aws_p|http_p))\.js$/;
-
 const packageJson = z.object({ name: z.string(), version: z.string() });
-const xrayWhitelist = z.object({
-  services: z
-    .object({
-      dynamodb: z.unknown(),
-      s3: z.object({ operations: z.record(z.string(), z.unknown()) }).loose(),
-    })
-    .loose(),
-});
-
-/**
- * What X-Ray's allow-list (aws-xray-sdk-core's aws_whitelist.json: the request and response fields it records
- * per operation of DynamoDB, SQS, SNS, Lambda, S3 and SageMaker Runtime) keeps in a bundle: every DynamoDB
- * operation, and the S3 operations the handlers call (of S3's 83 entries, mostly bucket configuration).
- * test/infra/lambda-bundle-lean.test.ts checks the list against the S3 commands in functions/.
- */
-export const TRACED_S3_OPERATIONS = [
-  "getObject",
-  "putObject",
-  "headObject",
-  "deleteObjects",
-  "listObjectsV2",
-] as const;
 
 /**
  * What esbuild's tree-shaking cannot drop by itself (ADR 0080): parts of dependencies that no handler runs,
@@ -130,6 +101,12 @@ export const TRACED_S3_OPERATIONS = [
 export const leanBundlePlugin: Plugin = {
   name: "contract-ops-lean-bundle",
   setup(builder) {
+    const projectRoot = builder.initialOptions.absWorkingDir ?? process.cwd();
+    let operations: Map<string, Set<string>> | undefined;
+    const called = () => {
+      operations ??= calledOperations(projectRoot);
+      return operations;
+    };
     // Event streams (S3 SelectObjectContent and the like), which no handler calls: the S3 client builds an
     // event-stream marshaller when it is constructed, and the Smithy protocol imports the codec only for
     // an operation with an event stream. The stand-in builds a marshaller that refuses when used.
@@ -146,6 +123,31 @@ export const leanBundlePlugin: Plugin = {
       ].join("\n"),
       loader: "js",
     }));
+    // DynamoDB's endpoint discovery, which aws-config.ts switches off (`endpointDiscoveryEnabled: false`;
+    // a local endpoint skips it anyway): the client still builds its endpoint cache on mnemonist's LRU cache
+    // (about 8 KB with obliterator) and asks it for an endpoint before every request. The stand-in is the
+    // cache discovery off leaves: always empty, and it refuses to be filled.
+    builder.onLoad({ filter: /[\\/]mnemonist[\\/]lru-cache\.js$/ }, () => ({
+      contents: [
+        `const ${LEFT_OUT_FUNCTION} = function () { throw new Error(${JSON.stringify(`DynamoDB endpoint discovery: ${LEFT_OUT}`)}); };`,
+        "export default class EmptyCache { has() { return false; } get() { return undefined; } peek() { return undefined; } }",
+        `EmptyCache.prototype.set = ${LEFT_OUT_FUNCTION};`,
+        `EmptyCache.prototype.clear = ${LEFT_OUT_FUNCTION};`,
+      ].join("\n"),
+      loader: "js",
+    }));
+    // The SDK's pure-JavaScript SHA-256, SHA-1 and MD5, which it uses only where node:crypto lacks the
+    // algorithm (it checks once, at load); Node 22 on Lambda has all three, so the native classes are used.
+    builder.onLoad(
+      {
+        filter:
+          /[\\/](checksum[\\/]sha256[\\/]Sha256Js|checksum[\\/]md5[\\/]Md5Js|checksums[\\/]dist-es[\\/]submodules[\\/]sha[\\/]sha1[\\/]Sha1Js)\.js$/,
+      },
+      (args) => {
+        const name = basename(args.path, ".js");
+        return { contents: refusingModule(`the SDK's ${name}`, [name]), loader: "js" };
+      },
+    );
     // postal-mime's conversions between plain text and HTML, with its 46 KB entity table: it runs them
     // only for a message whose plain and HTML parts stand side by side outside one alternative, or for
     // a forwarded message parsed inline; the reply parser lets the first through headers only and
@@ -185,37 +187,24 @@ export const leanBundlePlugin: Plugin = {
     // With the constants written in place, the keys are plain strings and unused schemas are dropped.
     builder.onLoad(
       { filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
-      (args) => ({
-        contents: withLiteralTraitKeys(readFileSync(args.path, "utf8")),
-        loader: "js",
-      }),
+      (args) => {
+        const literal = withLiteralTraitKeys(readFileSync(args.path, "utf8"));
+        // Only the errors of the operations the functions call are registered (./sdk-errors.ts); a client
+        // they never call keeps all of its own.
+        const client = /[\\/]@aws-sdk[\\/](client-[a-z0-9-]+)[\\/]/.exec(args.path)?.[1] ?? "";
+        const operations = called().get(client);
+        if (operations === undefined) return { contents: literal, loader: "js" };
+        const kept = new Set(
+          [...operations].flatMap((operation) => declaredErrors(projectRoot, client, operation)),
+        );
+        return { contents: withOnlyErrors(literal, kept), loader: "js" };
+      },
     );
-    // A dependency's package.json is read for its name and version (the SDK's user agent, the X-Ray
-    // SDK's segment, encoding-japanese's `version`); the rest of it would be inlined whole.
+    // A dependency's package.json is read for its name and version (the SDK's user agent); the rest of it
+    // would be inlined whole.
     builder.onLoad({ filter: /[\\/]node_modules[\\/].*[\\/]package\.json$/ }, (args) => {
       const { name, version } = packageJson.parse(JSON.parse(readFileSync(args.path, "utf8")));
       return { contents: JSON.stringify({ name, version }), loader: "json" };
-    });
-    // Parts of the X-Ray SDK that never run on Lambda or are never called here: centralized sampling
-    // (its rule and target pollers and their X-Ray API client; the SDK switches it off on Lambda, where the
-    // trace header decides), the EC2, ECS and Elastic Beanstalk plugins (only `AWSXRay.config` loads them),
-    // the SDK v2 patcher (`captureAWS`, ADR 0046) and the HTTP patcher (`captureHTTPsRequests: false`,
-    // functions/adapters/tracer.ts). Any member of the stand-in refuses.
-    builder.onLoad({ filter: X_RAY_LEFT_OUT }, (args) => ({
-      contents: [
-        `const refuse = function () { throw new Error(${JSON.stringify(`X-Ray SDK ${basename(args.path)}: ${LEFT_OUT}`)}); };`,
-        "module.exports = new Proxy({}, { get: (_target, key) => (typeof key === 'symbol' ? undefined : refuse) });",
-      ].join("\n"),
-      loader: "js",
-    }));
-    // X-Ray's allow-list of request and response fields to record: the operations called (TRACED_S3_OPERATIONS).
-    builder.onLoad({ filter: /[\\/]aws-xray-sdk-core[\\/].*[\\/]aws_whitelist\.json$/ }, (args) => {
-      const { services } = xrayWhitelist.parse(JSON.parse(readFileSync(args.path, "utf8")));
-      const operations = Object.fromEntries(
-        TRACED_S3_OPERATIONS.map((operation) => [operation, services.s3.operations[operation]]),
-      );
-      const kept = { dynamodb: services.dynamodb, s3: { ...services.s3, operations } };
-      return { contents: JSON.stringify({ services: kept }), loader: "json" };
     });
   },
 };

@@ -2,12 +2,12 @@
  * The operator function (ADR 0038): every `ops` write runs in it, reached only through its function URL
  * with auth type AWS_IAM, so Lambda authenticates the caller (SigV4) and hands the function their ARN for
  * the audit entry. Its role holds the writes the operator role no longer has; this construct adds what
- * only operator commands need beyond the shared grants of ContractOpsFunctions, and the URL.
+ * only operator commands need beyond the shared grants of ContractOpsFunctions, and the URL. It cannot
+ * touch usage files: `purge-personal-data` has a function and URL of its own (ADR 0083).
  */
 import { ArnFormat, Stack } from "aws-cdk-lib";
 import type * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { stateMachineNames } from "../../workflows/states";
 import type { ContractFunction } from "./contract-function";
@@ -15,7 +15,6 @@ import { nagArnPrefix } from "./nag-arn";
 
 export interface OperatorFunctionProps {
   fn: ContractFunction;
-  usageBucket: s3.IBucket;
 }
 
 export class ContractOpsOperatorFunction extends Construct {
@@ -25,7 +24,7 @@ export class ContractOpsOperatorFunction extends Construct {
   constructor(scope: Construct, id: string, props: OperatorFunctionProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { fn, usageBucket } = props;
+    const { fn } = props;
     this.fn = fn;
     const stateMachineArn = (name: string) =>
       stack.formatArn({
@@ -61,17 +60,7 @@ export class ContractOpsOperatorFunction extends Construct {
           "RenewalWatch executions are named <contractId>-term-<n>[-c<k>|-notice] at run time; only that workflow's executions can be stopped.",
       },
     );
-    // R-RETAIN-1 (`purge-personal-data`): a contract's usage files are listed and deleted on request.
-    const usageId = stack.getLogicalId(usageBucket.node.defaultChild as s3.CfnBucket);
-    fn.allow(["s3:DeleteObject"], [usageBucket.arnForObjects("usage/*")], {
-      finding: `AwsSolutions-IAM5[Resource::<${usageId}.Arn>/usage/*]`,
-      reason:
-        "Usage files are usage/<contractId>/<period>/<kind>.csv, named at run time; limited to that prefix.",
-    });
-    fn.allow(["s3:ListBucket"], [usageBucket.bucketArn], undefined, {
-      StringLike: { "s3:prefix": ["usage/*"] },
-    });
-
+    // No S3 grant: deleting usage files on request runs in the personal-data function (ADR 0083).
     this.url = fn.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
   }
 

@@ -1,7 +1,7 @@
 /**
  * The role operators assume to run `npm run ops` against AWS (ADR 0032, ADR 0038): read everything the
  * commands show, upload usage files, and invoke the operator function's URL, which runs every write on the
- * caller's behalf. The role itself writes nothing in the table — PutItem, UpdateItem, DeleteItem, batch,
+ * caller's behalf (and the personal-data function's URL for `purge-personal-data`, ADR 0083). The role itself writes nothing in the table — PutItem, UpdateItem, DeleteItem, batch,
  * transactional and PartiQL writes are explicitly denied — so it can neither add, rewrite nor remove an
  * audit entry (`EVENT#…`). Assuming it requires MFA.
  */
@@ -10,6 +10,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { ContractOpsOperatorFunction } from "./operator-function";
+import type { ContractOpsPersonalDataFunction } from "./personal-data-function";
 import type { ContractOpsTable } from "./table";
 
 export interface OperatorRoleProps {
@@ -17,6 +18,8 @@ export interface OperatorRoleProps {
   usageBucket: s3.IBucket;
   /** Where the role's writes go (ADR 0038). */
   operatorFunction: ContractOpsOperatorFunction;
+  /** Where `purge-personal-data` goes (ADR 0083). */
+  personalDataFunction: ContractOpsPersonalDataFunction;
 }
 
 /** Every DynamoDB action that changes an item or the table (ADR 0038: the operator role has none). */
@@ -68,6 +71,7 @@ export class ContractOpsOperatorRole extends Construct {
       }),
     );
     props.operatorFunction.grantInvokeUrl(this.role);
+    props.personalDataFunction.grantInvokeUrl(this.role);
     // `upload-usage` stores the month's files; reading them back is a read.
     this.role.addToPolicy(
       new iam.PolicyStatement({

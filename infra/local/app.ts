@@ -11,7 +11,7 @@ import { type FaultPlan, loadFaultPlan } from "./faults";
 import { IamEnforcer, rolesFromTemplate } from "./iam";
 import { inOwnInvokeContext } from "./invoke-store";
 import { DEFAULT_LAMBDA_CONCURRENCY, limitLambdaConcurrency } from "./lambda-concurrency";
-import { operatorFunctionOf, startOperatorUrl } from "./operator-url";
+import { functionUrlTargetsOf, type OperatorUrl, startOperatorUrl } from "./operator-url";
 import type { LocalServicesOptions } from "./services";
 import {
   type ClockMode,
@@ -45,7 +45,11 @@ export interface EmbeddedApp {
 export interface EmbeddedAppOptions {
   start: Date;
   mode?: ClockMode;
-  ports?: LocalServicesOptions["ports"] & { stepFunctions?: number; operator?: number };
+  ports?: LocalServicesOptions["ports"] & {
+    stepFunctions?: number;
+    operator?: number;
+    personalData?: number;
+  };
   verdicts?: LocalServicesOptions["verdicts"];
   dataDir?: string;
   /** SES sandbox mode: only these identities may receive (and send) mail; MessageRejected otherwise. */
@@ -134,7 +138,11 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
             stateMachineOfTaskToken: (token) => stack.stepFunctions.stateMachineOfTaskToken(token),
           },
         );
-  const { operator: operatorPort = 0, ...stackPorts } = options.ports ?? {};
+  const {
+    operator: operatorPort = 0,
+    personalData: personalDataPort = 0,
+    ...stackPorts
+  } = options.ports ?? {};
   const timeToLiveAttribute = timeToLiveAttributeOf(template);
   const stack = await startLocalStack({
     ...(iam ? { iam } : {}),
@@ -175,17 +183,34 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     obligationClock: machineArn(arns, "ObligationClock"),
   };
 
-  // ADR 0038: `ops` writes reach the operator function only through its (local) function URL.
-  const operatorUrl = await startOperatorUrl({
-    port: operatorPort,
-    ...operatorFunctionOf(template, functions),
-    invoke: (arn, event, context) => stack.invokeLambda(arn, event, context),
-    track: (work) => clock.track(work),
-  }).catch(async (error: unknown) => {
+  // ADR 0038, ADR 0083: `ops` writes reach the operator function and the personal-data function only
+  // through their (local) function URLs, each on its own port as each has its own host on AWS.
+  const urlEndpoints: Record<string, { port: number; variable: string }> = {
+    "ContractOps-operator-command": { port: operatorPort, variable: "CONTRACT_OPS_OPERATOR_URL" },
+    "ContractOps-purge-personal-data": {
+      port: personalDataPort,
+      variable: "CONTRACT_OPS_PERSONAL_DATA_URL",
+    },
+  };
+  const functionUrls: OperatorUrl[] = [];
+  try {
+    for (const target of functionUrlTargetsOf(template, functions)) {
+      const endpoint = urlEndpoints[target.functionName];
+      if (!endpoint) throw new Error(`the function URL of ${target.functionName} has no local endpoint`);
+      const started = await startOperatorUrl({
+        port: endpoint.port,
+        ...target,
+        invoke: (arn, event, context) => stack.invokeLambda(arn, event, context),
+        track: (work) => clock.track(work),
+      });
+      functionUrls.push(started);
+      stack.env[endpoint.variable] = started.url;
+    }
+  } catch (error) {
+    await Promise.all(functionUrls.map((url) => url.stop()));
     await stack.stop();
     throw error;
-  });
-  stack.env.CONTRACT_OPS_OPERATOR_URL = operatorUrl.url;
+  }
 
   // Handlers run in this process: they read the same variables the CDK stack sets on each function.
   Object.assign(process.env, stack.env, {
@@ -232,7 +257,7 @@ export async function startEmbeddedApp(options: EmbeddedAppOptions): Promise<Emb
     stateMachineArns,
     async stop() {
       resetAwsClients();
-      await operatorUrl.stop();
+      await Promise.all(functionUrls.map((url) => url.stop()));
       await stack.stop();
       if (concurrencyBefore === undefined) delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;
     },

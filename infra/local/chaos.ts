@@ -67,6 +67,7 @@ const CYCLE_FUNCTIONS = functionNames.filter(
       "end-contract",
       "renew-term",
       "operator-command",
+      "purge-personal-data",
     ].includes(f),
 );
 

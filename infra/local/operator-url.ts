@@ -1,6 +1,6 @@
 /**
- * The embedded stack's stand-in for the operator function's URL (ADR 0038): what Lambda does in front of a
- * function URL with auth type AWS_IAM, on 127.0.0.1 only (ADR 0031). A request must carry a SigV4
+ * The embedded stack's stand-in for a function URL — the operator function's (ADR 0038) and the
+ * personal-data function's (ADR 0083): what Lambda does in front of a function URL with auth type AWS_IAM, on 127.0.0.1 only (ADR 0031). A request must carry a SigV4
  * signature (service `lambda`) made with the local credentials, else it is refused with 403 as Lambda
  * refuses it; a signed request becomes a function URL event (payload format 2.0) whose
  * `requestContext.authorizer.iam` names the local caller, `local:<OS user>` as ADR 0032 writes it, and is
@@ -48,27 +48,26 @@ const functionUrlResource = z.object({
 });
 
 /**
- * The function behind the template's one function URL (the operator function), found as Lambda would
- * route it; the URL must use AWS_IAM auth, which the stand-in then enforces.
+ * The functions behind the template's function URLs (the operator function, ADR 0038, and the
+ * personal-data function, ADR 0083), found as Lambda would route them; every URL must use AWS_IAM auth,
+ * which the stand-in then enforces.
  */
-export function operatorFunctionOf(
+export function functionUrlTargetsOf(
   template: Record<string, unknown>,
   functions: Map<string, TemplateFunction>,
-): { functionArn: string; functionName: string } {
+): { functionArn: string; functionName: string }[] {
   const resources = z.record(z.string(), z.unknown()).parse(template.Resources ?? {});
-  const urls = Object.values(resources).flatMap((r) => {
+  return Object.values(resources).flatMap((r) => {
     const parsed = functionUrlResource.safeParse(r);
-    return parsed.success ? [parsed.data.Properties] : [];
+    if (!parsed.success) return [];
+    const url = parsed.data.Properties;
+    const [logicalId] = url.TargetFunctionArn["Fn::GetAtt"];
+    if (url.AuthType !== "AWS_IAM")
+      throw new Error(`the function URL of ${logicalId} uses auth ${url.AuthType}, not AWS_IAM`);
+    const found = [...functions.entries()].find(([, fn]) => fn.logicalId === logicalId);
+    if (!found) throw new Error(`a function URL targets ${logicalId}, which is not a mapped function`);
+    return [{ functionArn: found[0], functionName: found[1].functionName }];
   });
-  if (urls.length !== 1)
-    throw new Error(`the synthesized stack has ${urls.length} function URLs, expected 1`);
-  const [url] = urls as [(typeof urls)[number]];
-  if (url.AuthType !== "AWS_IAM")
-    throw new Error(`the operator function URL uses auth ${url.AuthType}, not AWS_IAM`);
-  const [logicalId] = url.TargetFunctionArn["Fn::GetAtt"];
-  const found = [...functions.entries()].find(([, fn]) => fn.logicalId === logicalId);
-  if (!found) throw new Error(`the function URL targets ${logicalId}, which is not a mapped function`);
-  return { functionArn: found[0], functionName: found[1].functionName };
 }
 
 /** The caller the stand-in names: the OS user running the embedded stack (ADR 0032). */

@@ -17,6 +17,8 @@ export const defaultLocalPorts = {
   stepFunctions: 8083,
   /** The operator function's URL (ADR 0038). */
   operator: 8084,
+  /** The personal-data function's URL (ADR 0083). */
+  personalData: 8085,
 } as const;
 
 export class PortInUseError extends Error {

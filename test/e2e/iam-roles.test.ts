@@ -9,12 +9,17 @@
  * - the Scheduler's role: without states:StartExecution on the kickoff → no kickoff starts; the firing goes to
  *   the schedule's dead-letter queue with ERROR_CODE AccessDeniedException (Scheduler user guide, "Configuring a
  *   dead-letter queue").
- * And enforcement is on by default: an app started without any IAM option refuses a call the role lacks.
+ * And enforcement is on by default: an app started without any IAM option refuses a call the role lacks —
+ * among them the operator function's delete of a usage file, which only the personal-data function may do
+ * (R-RETAIN-1, ADR 0083), and does through its own URL.
  */
+import { DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
-import { sfnClient } from "../../functions/adapters/aws-config";
-import { registerContract } from "../../functions/adapters/repository";
+import { operatorWrite } from "../../bin/ops/_operator-client";
+import { awsConfig, s3Client, sfnClient } from "../../functions/adapters/aws-config";
+import { auditHistory, registerContract } from "../../functions/adapters/repository";
+import { putUsage } from "../../functions/adapters/usage-store";
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
 import { localTemplate } from "../../infra/local/template-cache";
@@ -180,5 +185,46 @@ describe("IAM enforcement, one role of each kind, with a grant removed from the 
       .catch((e: Error) => e);
     expect((error as Error).name).toBe("AccessDeniedException");
     expect((error as Error).message).toContain("states:StartExecution on resource: ");
+  });
+
+  it("R-RETAIN-1 (ADR 0083): the operator function's role cannot delete a usage file; purge-personal-data runs in its own function, through its own URL", async () => {
+    const probe = Symbol("probe");
+    const ID = "IAM-PURGE";
+    const key = `usage/${ID}/2025-09/voice.csv`;
+    app = await startEmbeddedApp({
+      start: new Date("2025-10-01T00:30:00+08:00"),
+      schedule: false,
+      wrapLambda: (invoke) => async (arn, payload, context) =>
+        payload === probe
+          ? s3Client().send(new DeleteObjectCommand({ Bucket: awsConfig().usageBucket, Key: key }))
+          : invoke(arn, payload, context),
+    });
+    await putUsage(ID, "2025-09", "voice", Buffer.from("call_start,duration_seconds\n"));
+    const operatorCommand = "arn:aws:lambda:us-east-1:000000000000:function:ContractOps-operator-command";
+    const error = await app.stack
+      .invokeLambda(operatorCommand, probe, {
+        functionName: "ContractOps-operator-command",
+        awsRequestId: "probe",
+      })
+      .catch((e: Error) => e);
+    expect((error as Error).name).toBe("AccessDenied");
+    expect(app.stack.iam?.denials).toContainEqual(
+      expect.objectContaining({
+        action: "s3:DeleteObject",
+        resource: `arn:aws:s3:::contract-ops-usage/${key}`,
+        reason: "no-allow",
+      }),
+    );
+    // The file is still there.
+    await s3Client().send(new HeadObjectCommand({ Bucket: awsConfig().usageBucket, Key: key }));
+
+    // The same deletion as the command, under the same enforcement, through the personal-data function's URL.
+    const { result } = await operatorWrite("purge-personal-data", { contractId: ID, through: "2025-09" });
+    expect(result.deleted).toEqual([key]);
+    const gone = await s3Client()
+      .send(new HeadObjectCommand({ Bucket: awsConfig().usageBucket, Key: key }))
+      .catch((e: Error) => e);
+    expect((gone as Error).name).toBe("NotFound");
+    expect((await auditHistory(ID)).filter((e) => e.who === "operator")).toHaveLength(1);
   });
 });

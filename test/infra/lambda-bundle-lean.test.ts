@@ -4,25 +4,14 @@
  * still works; what was left out refuses loudly instead of answering wrongly.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { REPO_ROOT } from "../../infra/constructs/contract-function";
-import {
-  lambdaBuildOptions,
-  TRACED_S3_OPERATIONS,
-  withoutJsonSchemaProcessors,
-} from "../../infra/constructs/lambda-bundle";
-
-const whitelistSchema = z.object({
-  services: z.object({
-    dynamodb: z.unknown(),
-    s3: z.object({ operations: z.record(z.string(), z.unknown()) }),
-  }),
-});
+import { lambdaBuildOptions, withoutJsonSchemaProcessors } from "../../infra/constructs/lambda-bundle";
 
 let outdir: string;
 
@@ -85,77 +74,6 @@ describe("zod in a Lambda bundle", () => {
   });
 });
 
-describe("the X-Ray SDK in a Lambda bundle", () => {
-  it("keeps the v3 client capture and the version it reports, and refuses the patchers left out", async () => {
-    const printed = await runBundled(
-      "xray",
-      `import AWSXRay from "aws-xray-sdk-core";
-       console.log(typeof AWSXRay.captureAWSv3Client);
-       console.log(AWSXRay.getSegment === undefined ? "no getSegment" : "getSegment");
-       ${refusal("AWSXRay.captureHTTPsGlobal()")}
-       ${refusal("AWSXRay.captureAWS({})")}
-       ${refusal("AWSXRay.plugins.EC2Plugin.getData(() => {})")}
-       ${refusal("AWSXRay.middleware.sampler.rulePoller.start()")}`,
-    );
-    expect(printed.trim().split("\n")).toEqual([
-      "function",
-      "getSegment",
-      "X-Ray SDK http_p.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK aws_p.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK ec2_plugin.js: left out of the Lambda bundle (ADR 0080)",
-      "X-Ray SDK rule_poller.js: left out of the Lambda bundle (ADR 0080)",
-    ]);
-  });
-
-  it("records the fields of every DynamoDB call and of the S3 calls made, and no other service's", async () => {
-    const printed = await runBundled(
-      "xray-whitelist",
-      `import whitelist from "aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json";
-       console.log(JSON.stringify(whitelist));`,
-    );
-    const original = whitelistSchema.parse(
-      JSON.parse(
-        readFileSync(
-          join(REPO_ROOT, "node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json"),
-          "utf8",
-        ),
-      ),
-    );
-    expect(JSON.parse(printed)).toEqual({
-      services: {
-        dynamodb: original.services.dynamodb,
-        s3: {
-          operations: {
-            getObject: original.services.s3.operations.getObject,
-            putObject: original.services.s3.operations.putObject,
-            headObject: original.services.s3.operations.headObject,
-            deleteObjects: original.services.s3.operations.deleteObjects,
-            listObjectsV2: original.services.s3.operations.listObjectsV2,
-          },
-        },
-      },
-    });
-  });
-
-  it("keeps the allow-list of every S3 operation the functions call", () => {
-    // The oracle is the source: each `…Command` imported from @aws-sdk/client-s3 under functions/.
-    const called = new Set<string>();
-    for (const file of readdirSync(join(REPO_ROOT, "functions"), { recursive: true, encoding: "utf8" })) {
-      if (!file.endsWith(".ts")) continue;
-      const source = readFileSync(join(REPO_ROOT, "functions", file), "utf8");
-      for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-s3"/g)) {
-        for (const [, command] of (names ?? "").matchAll(/\b(\w+)Command\b/g)) {
-          called.add(`${command?.charAt(0).toLowerCase()}${command?.slice(1)}`);
-        }
-      }
-    }
-    expect(called.size).toBeGreaterThan(0);
-    expect(
-      [...called].filter((operation) => !(TRACED_S3_OPERATIONS as readonly string[]).includes(operation)),
-    ).toEqual([]);
-  });
-});
-
 describe("the AWS SDK in a Lambda bundle", () => {
   it("reports the client's own version in its user agent (from its package.json)", async () => {
     const printed = await runBundled(
@@ -171,6 +89,86 @@ describe("the AWS SDK in a Lambda bundle", () => {
         ),
       );
     expect(JSON.parse(printed)).toEqual({ name: "@aws-sdk/client-dynamodb", version: real.version });
+  });
+
+  it("builds the DynamoDB client aws-config.ts makes with discovery off: its endpoint cache is empty and refuses to be filled", async () => {
+    const printed = await runBundled(
+      "endpoint-cache",
+      `import { loadAwsConfig, makeDynamoDbClient } from "./functions/adapters/aws-config";
+       const client = makeDynamoDbClient(loadAwsConfig({}));
+       console.log(await client.config.endpointDiscoveryEnabled());
+       console.log(String(client.config.endpointCache.getEndpoint("any key")));
+       ${refusal('client.config.endpointCache.set("any key", [{ Address: "x", CachePeriodInMinutes: 1 }])')}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "false",
+      "undefined",
+      "DynamoDB endpoint discovery: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("hashes with node:crypto, and the pure-JavaScript fallbacks for a Node without it refuse", async () => {
+    const printed = await runBundled(
+      "hashes",
+      `import { Md5, Md5Js, Sha256, Sha256Js } from "@smithy/core/checksum";
+       import { Sha1, Sha1Js } from "@aws-sdk/checksums/sha";
+       const hex = (bytes) => Buffer.from(bytes).toString("hex");
+       for (const Hash of [Sha256, Sha1, Md5]) {
+         const hash = new Hash();
+         hash.update(new TextEncoder().encode("abc"));
+         console.log(hex(await hash.digest()));
+       }
+       ${refusal("new Sha256Js()")}
+       ${refusal("new Sha1Js()")}
+       ${refusal("new Md5Js()")}`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      // The "abc" examples of FIPS 180-2 (SHA-256, SHA-1) and RFC 1321 (MD5).
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      "a9993e364706816aba3e25717850c26c9cd0d89d",
+      "900150983cd24fb0d6963f7d28e17f72",
+      "the SDK's Sha256Js: left out of the Lambda bundle (ADR 0080)",
+      "the SDK's Sha1Js: left out of the Lambda bundle (ADR 0080)",
+      "the SDK's Md5Js: left out of the Lambda bundle (ADR 0080)",
+    ]);
+  });
+
+  it("reads the errors an operation declares into their classes, and any other error into the base exception by its code", async () => {
+    // An SES error response as the SES API Reference gives it (ErrorResponse, Type, Code, Message, RequestId):
+    // MessageRejected is one of SendEmail's errors; CannotDelete belongs to DeleteReceiptRuleSet only.
+    const printed = await runBundled(
+      "sdk-errors",
+      `import { createServer } from "node:http";
+       import { MessageRejected, SendEmailCommand, SESServiceException } from "@aws-sdk/client-ses";
+       import { loadAwsConfig, makeSesClient } from "./functions/adapters/aws-config";
+       const codes = ["MessageRejected", "CannotDelete"];
+       const server = createServer((request, response) => {
+         request.resume();
+         request.on("end", () => {
+           response.writeHead(400, { "content-type": "text/xml" });
+           response.end('<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>' +
+             '<Code>' + codes.shift() + '</Code><Message>refused</Message></Error><RequestId>r-1</RequestId></ErrorResponse>');
+         });
+       });
+       await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+       const client = makeSesClient(loadAwsConfig({ CONTRACT_OPS_SES_ENDPOINT: "http://127.0.0.1:" + server.address().port }));
+       for (const attempt of [1, 2]) {
+         try {
+           await client.send(new SendEmailCommand({ Source: "billing@contract-ops.localhost",
+             Destination: { ToAddresses: ["a@contract-ops.localhost"] },
+             Message: { Subject: { Data: "s" }, Body: { Text: { Data: "b" } } } }));
+           console.log("no error");
+         } catch (error) {
+           console.log([error.name, error instanceof MessageRejected, error instanceof SESServiceException, error.message].join(" "));
+         }
+       }
+       client.destroy();
+       server.close();`,
+    );
+    expect(printed.trim().split("\n")).toEqual([
+      "MessageRejected true true refused",
+      "CannotDelete false true refused",
+    ]);
   });
 
   it("builds an S3 client whose event-stream marshaller refuses, as no handler calls an event-stream operation", async () => {

@@ -36,16 +36,8 @@ const LAMBDA_CREDENTIALS = {
  */
 const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
   "functions/inbound-reply/handler.ts": {
-    ceilingBytes: 657_000,
-    why: "the S3 client (the stored message), DynamoDB, the SES client (the acknowledgement and the needs-a-person notice) and Step Functions (the callback), with the Tracer, beside postal-mime without its HTML conversion (ADR 0081) and the reply rules: 654 KB measured",
-  },
-  "functions/operator-command/handler.ts": {
-    ceilingBytes: 647_000,
-    why: "every ops write command in one function (ADR 0038, 0039): the S3 client for purge-personal-data, the SES, Step Functions and DynamoDB clients and the email rendering, with the change and tariff commands and the stack-clock reads: 644 KB measured",
-  },
-  "functions/prepare-bill/handler.ts": {
-    ceilingBytes: 602_000,
-    why: "the S3 client (the usage files) beside DynamoDB, the SES client and email rendering (the missing-usage-file notice), the month's compliance check (ADR 0065), the price versions of rating, the usage hold (ADR 0044) and the report of a bill not prepared (ADR 0026): 596 KB measured; with the SMS fast path of rating (ADR 0084) 600 KB measured",
+    ceilingBytes: 539_000,
+    why: "the S3 client (the stored message: 87 KB of the bundle with its checksums, S3 middleware, XML serializer and endpoint rules) beside DynamoDB, SES (the acknowledgement and the needs-a-person notice) and Step Functions (the callback), postal-mime without its HTML conversion (ADR 0081) and the reply rules: 536 KB measured after ADR 0082",
   },
 };
 
@@ -156,15 +148,17 @@ describe("Lambda bundles from the synthesized assets", () => {
     }
   });
 
-  it("carries the Powertools Tracer with the X-Ray SDK and the SDK's own clients (ADR 0046)", () => {
+  it("traces with the project's own subsegments, not the X-Ray SDK or the Powertools Tracer (ADR 0082)", () => {
     for (const bundle of bundles) {
       const sources = sourcesOf(bundle);
       expect(
-        sources.some((source) => source.includes("@aws-lambda-powertools/tracer/")),
+        sources.filter((source) =>
+          /(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//.test(source),
+        ),
         bundle.entry,
-      ).toBe(true);
+      ).toEqual([]);
       expect(
-        sources.some((source) => source.includes("aws-xray-sdk-core/")),
+        sources.some((source) => source.endsWith("functions/adapters/tracer.ts")),
         bundle.entry,
       ).toBe(true);
       expect(
@@ -199,7 +193,7 @@ describe("Lambda bundles from the synthesized assets", () => {
   });
 });
 
-describe("X-Ray on Lambda (ADR 0046)", () => {
+describe("X-Ray on Lambda (ADR 0046, 0082)", () => {
   /** The trace header Lambda sets (Lambda Developer Guide, "Defined runtime environment variables"). */
   const TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793";
   const segmentDocument = z.object({
@@ -244,7 +238,6 @@ describe("X-Ray on Lambda (ADR 0046)", () => {
           LAMBDA_TASK_ROOT: bundle.dir,
           _HANDLER: "index.handler",
           _X_AMZN_TRACE_ID: `Root=${TRACE_ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,
-          AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
           AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
           ...Object.fromEntries(
             Object.entries(bundle.variables).filter(([, value]) => typeof value === "string"),
@@ -271,7 +264,7 @@ describe("X-Ray on Lambda (ADR 0046)", () => {
         error: true,
         annotations: { contractId: "jl-ybj-2026", period: "2026-03", Service: "contract-ops" },
       });
-      // POWERTOOLS_TRACER_CAPTURE_ERROR=false and no response: the error flag only.
+      // Neither the response nor the error's message: the error flag only.
       expect(handler?.cause).toBeUndefined();
       expect(handler?.metadata).toBeUndefined();
       const calls = documents.filter((document) => document.name === "DynamoDB");

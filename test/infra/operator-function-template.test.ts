@@ -4,7 +4,9 @@
  * function URL with auth type AWS_IAM (AWS::Lambda::Url AuthType, the IAM condition key
  * lambda:FunctionUrlAuthType, and since October 2025 lambda:InvokeFunction with lambda:InvokedViaFunctionUrl,
  * Lambda developer guide "Control access to function URLs"). The writers of the table are the functions,
- * listed here by hand from docs/workflows.md plus the operator function: no other role writes.
+ * listed here by hand from docs/workflows.md plus the operator function and the personal-data function:
+ * no other role writes. ADR 0083: `purge-personal-data` runs in the personal-data function behind a URL of
+ * its own, the only role that may delete usage files; the operator function has no S3 grant at all.
  */
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -46,13 +48,18 @@ function operatorRoleId(): string {
   return roleId;
 }
 
-function operatorFunctionId(): string {
+function functionId(name: string): string {
   const [id] =
-    ofType("AWS::Lambda::Function").find(
-      ([, r]) => r.Properties.FunctionName === "ContractOps-operator-command",
-    ) ?? [];
-  if (!id) throw new Error("no ContractOps-operator-command function");
+    ofType("AWS::Lambda::Function").find(([, r]) => r.Properties.FunctionName === `ContractOps-${name}`) ??
+    [];
+  if (!id) throw new Error(`no ContractOps-${name} function`);
   return id;
+}
+const operatorFunctionId = () => functionId("operator-command");
+const personalDataFunctionId = () => functionId("purge-personal-data");
+
+function roleOfFunction(id: string): string {
+  return (resources[id] as Resource).Properties.Role["Fn::GetAtt"][0];
 }
 
 function tableId(): string {
@@ -62,40 +69,79 @@ function tableId(): string {
 }
 
 describe("ADR 0038: the operator function behind an AWS_IAM function URL", () => {
-  it("the operator function has exactly one function URL, with auth type AWS_IAM, given as a stack output", () => {
+  it("the operator function and the personal-data function have one function URL each, with auth type AWS_IAM, each a stack output", () => {
     const urls = ofType("AWS::Lambda::Url");
-    expect(urls).toHaveLength(1);
-    const [id, url] = urls[0] as [string, Resource];
-    expect(url.Properties.AuthType).toBe("AWS_IAM");
-    expect(url.Properties.TargetFunctionArn).toEqual({ "Fn::GetAtt": [operatorFunctionId(), "Arn"] });
-    expect(outputs.OperatorFunctionUrl?.Value).toEqual({ "Fn::GetAtt": [id, "FunctionUrl"] });
+    expect(urls).toHaveLength(2);
+    for (const [fnId, output] of [
+      [operatorFunctionId(), "OperatorFunctionUrl"],
+      [personalDataFunctionId(), "PersonalDataFunctionUrl"],
+    ] as const) {
+      const found = urls.find(
+        ([, url]) =>
+          JSON.stringify(url.Properties.TargetFunctionArn) ===
+          JSON.stringify({ "Fn::GetAtt": [fnId, "Arn"] }),
+      );
+      expect(found, output).toBeDefined();
+      const [id, url] = found as [string, Resource];
+      expect(url.Properties.AuthType).toBe("AWS_IAM");
+      expect(outputs[output]?.Value).toEqual({ "Fn::GetAtt": [id, "FunctionUrl"] });
+    }
   });
 
-  it("the operator role may invoke that URL only as AWS_IAM, and the function only through the URL; MFA stays", () => {
+  it("R-RETAIN-1 (ADR 0083): only the personal-data function may delete usage files; the operator function has no S3 grant", () => {
+    const deleters = ofType("AWS::IAM::Policy").flatMap(([, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Array<Record<string, Json>>).some(
+        (s) => s.Effect === "Allow" && actionsOf(s).some((a) => a === "s3:DeleteObject" || a === "s3:*"),
+      )
+        ? (policy.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref)
+        : [],
+    );
+    expect(deleters).toEqual([roleOfFunction(personalDataFunctionId())]);
+    const operatorS3 = statementsOfRole(roleOfFunction(operatorFunctionId())).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith("s3:")),
+    );
+    expect(operatorS3).toEqual([]);
+    // Its list is of usage/ only; its table grant is the audit entry's PutItem and UpdateItem, no read.
+    const personal = statementsOfRole(roleOfFunction(personalDataFunctionId()));
+    const list = personal.filter((s) => actionsOf(s).includes("s3:ListBucket"));
+    expect(list.map((s) => s.Condition)).toEqual([{ StringLike: { "s3:prefix": ["usage/*"] } }]);
+    expect(
+      personal
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith("dynamodb:"))
+        .sort(),
+    ).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+  });
+
+  it("the operator role may invoke those URLs only as AWS_IAM, and each function only through its URL; MFA stays", () => {
     const roleId = operatorRoleId();
     const role = resources[roleId] as Resource;
     expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({
       Bool: { "aws:MultiFactorAuthPresent": "true" },
     });
     const lambda = statementsOfRole(roleId).filter((s) => actionsOf(s).some((a) => a.startsWith("lambda:")));
-    const fnArn = { "Fn::GetAtt": [operatorFunctionId(), "Arn"] };
-    expect(lambda).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          Effect: "Allow",
-          Action: "lambda:InvokeFunctionUrl",
-          Resource: fnArn,
-          Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
-        }),
-        expect.objectContaining({
-          Effect: "Allow",
-          Action: "lambda:InvokeFunction",
-          Resource: fnArn,
-          Condition: { Bool: { "lambda:InvokedViaFunctionUrl": true } },
-        }),
-      ]),
-    );
-    expect(lambda).toHaveLength(2);
+    for (const fnArn of [
+      { "Fn::GetAtt": [operatorFunctionId(), "Arn"] },
+      { "Fn::GetAtt": [personalDataFunctionId(), "Arn"] },
+    ]) {
+      expect(lambda).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: "Allow",
+            Action: "lambda:InvokeFunctionUrl",
+            Resource: fnArn,
+            Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
+          }),
+          expect.objectContaining({
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: fnArn,
+            Condition: { Bool: { "lambda:InvokedViaFunctionUrl": true } },
+          }),
+        ]),
+      );
+    }
+    expect(lambda).toHaveLength(4);
   });
 
   it("the operator role has no PutItem, UpdateItem, DeleteItem, BatchWriteItem or TransactWriteItems on the table: each is denied", () => {
@@ -114,7 +160,7 @@ describe("ADR 0038: the operator function behind an AWS_IAM function URL", () =>
     for (const action of WRITE_ACTIONS) expect(deniedOnTable).toContain(action);
   });
 
-  it("only function roles write the table: the workflow and inbound functions of docs/workflows.md and the operator function", () => {
+  it("only function roles write the table: the workflow and inbound functions of docs/workflows.md, the operator function and the personal-data function", () => {
     const writers = ofType("AWS::IAM::Policy").flatMap(([, policy]) => {
       const writes = (policy.Properties.PolicyDocument.Statement as Array<Record<string, Json>>).some(
         (s) =>
@@ -146,6 +192,7 @@ describe("ADR 0038: the operator function behind an AWS_IAM function URL", () =>
         "obligation-clock",
         "inbound-reply",
         "operator-command",
+        "purge-personal-data",
         "report-bill-failure",
       ]
         .map((name) => `ContractOps-${name}`)

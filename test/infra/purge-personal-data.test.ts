@@ -1,8 +1,9 @@
 /**
  * R-RETAIN-1 / ADR 0033: one command deletes a contract's personal data on request — the usage files, the
  * only place that holds citizens' phone numbers and SMS content — through a given period, and records
- * who did it. Later periods stay. The command goes through the operator function's URL (ADR 0038), served
- * here by the same stand-in the embedded stack uses, invoking the handler in this process.
+ * who did it. Later periods stay. The command goes through the personal-data function's URL (ADR 0083, in
+ * the request format of ADR 0038), served here by the same stand-in the embedded stack uses, invoking the
+ * handler in this process.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -11,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, resetAwsClients, s3Client } from "../../functions/adapters/aws-config";
 import { auditHistory } from "../../functions/adapters/repository";
 import { putUsage } from "../../functions/adapters/usage-store";
-import { handler as operatorCommand } from "../../functions/operator-command/handler";
+import { handler as purgePersonalData } from "../../functions/purge-personal-data/handler";
 import { type OperatorUrl, startOperatorUrl } from "../../infra/local/operator-url";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
 
 const run = promisify(execFile);
 let services: LocalServices;
-let operatorUrl: OperatorUrl;
+let personalDataUrl: OperatorUrl;
 const savedEnv = { ...process.env };
 const ID = "PURGE-TEST";
 
@@ -25,23 +26,23 @@ beforeAll(async () => {
   services = await startLocalServices({ ports: { dynamodb: 0, s3: 0, ses: 0, smtp: 0 } });
   Object.assign(process.env, services.env);
   resetAwsClients();
-  operatorUrl = await startOperatorUrl({
+  personalDataUrl = await startOperatorUrl({
     port: 0,
-    functionArn: "arn:aws:lambda:cn-north-1:000000000000:function:ContractOps-operator-command",
-    functionName: "ContractOps-operator-command",
+    functionArn: "arn:aws:lambda:cn-north-1:000000000000:function:ContractOps-purge-personal-data",
+    functionName: "ContractOps-purge-personal-data",
     invoke: (_arn, event, context) =>
-      operatorCommand(event, {
+      purgePersonalData(event, {
         functionName: context.functionName,
         awsRequestId: context.awsRequestId,
         getRemainingTimeInMillis: () => 30_000,
-      } as unknown as Parameters<typeof operatorCommand>[1]),
+      } as unknown as Parameters<typeof purgePersonalData>[1]),
   });
 });
 
 afterAll(async () => {
   resetAwsClients();
   process.env = savedEnv;
-  await operatorUrl.stop();
+  await personalDataUrl.stop();
   await services.stop();
 });
 
@@ -55,7 +56,7 @@ async function usageKeys(): Promise<string[]> {
 async function ops(...args: string[]) {
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...services.env, CONTRACT_OPS_OPERATOR_URL: operatorUrl.url },
+      env: { ...process.env, ...services.env, CONTRACT_OPS_PERSONAL_DATA_URL: personalDataUrl.url },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

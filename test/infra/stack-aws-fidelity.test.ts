@@ -53,7 +53,7 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     ).toBe(true);
   });
 
-  it("prepare-bill may list the usage bucket (a missing key is 404 NoSuchKey, not 403), so may the operator function under usage/ (purge-personal-data, ADR 0038); nothing else lists", () => {
+  it("prepare-bill may list the usage bucket (a missing key is 404 NoSuchKey, not 403), so may the personal-data function under usage/ (purge-personal-data, ADR 0083); nothing else lists", () => {
     const list = statementsOf("prepare-bill").filter((s) => actionsOf(s).includes("s3:ListBucket"));
     expect(list).toHaveLength(1);
     // Unconditioned: a GetObject's request context has no s3:prefix, so a prefix condition would not count
@@ -61,14 +61,14 @@ describe("AWS behaviour the embedded stack cannot show", () => {
     expect(list[0]?.Condition).toBeUndefined();
     // ListBucket applies to the bucket ARN itself, not to its objects.
     expect(JSON.stringify(list[0]?.Resource)).not.toContain("/*");
-    // The operator function lists only to purge, always with a usage/ prefix.
-    const operatorList = statementsOf("operator-command").filter((s) =>
+    // The personal-data function lists only to purge, always with a usage/ prefix.
+    const purgeList = statementsOf("purge-personal-data").filter((s) =>
       actionsOf(s).includes("s3:ListBucket"),
     );
-    expect(operatorList).toHaveLength(1);
-    expect(operatorList[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["usage/*"] } });
-    expect(JSON.stringify(operatorList[0]?.Resource)).not.toContain("/*");
-    const listers: readonly string[] = ["prepare-bill", "operator-command"];
+    expect(purgeList).toHaveLength(1);
+    expect(purgeList[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["usage/*"] } });
+    expect(JSON.stringify(purgeList[0]?.Resource)).not.toContain("/*");
+    const listers: readonly string[] = ["prepare-bill", "purge-personal-data"];
     for (const name of functionNames.filter((n) => !listers.includes(n)))
       expect(statementsOf(name).flatMap(actionsOf), name).not.toContain("s3:ListBucket");
   });

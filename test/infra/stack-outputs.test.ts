@@ -20,6 +20,8 @@ const CLI_OUTPUTS: Record<string, string> = {
   ObligationClockArn: "OBLIGATION_CLOCK_ARN",
   // Where every write command goes (ADR 0038).
   OperatorFunctionUrl: "CONTRACT_OPS_OPERATOR_URL",
+  // Where purge-personal-data goes (ADR 0083).
+  PersonalDataFunctionUrl: "CONTRACT_OPS_PERSONAL_DATA_URL",
 };
 
 let outputs: Record<string, { Value: unknown }>;

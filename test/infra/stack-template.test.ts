@@ -61,15 +61,13 @@ describe("Lambda functions (architecture §2, style.md)", () => {
       expect(r.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it("ADR 0046: every function traces with the Tracer's settings (no response or error as metadata) and may send traces", () => {
+  it("ADR 0046, 0082: every function has active tracing, is not switched off, and may send traces", () => {
     for (const name of functionNames) {
       const [id, r] = lambdaNamed(name);
       expect(r.Properties.TracingConfig, id).toEqual({ Mode: "Active" });
       const env = r.Properties.Environment.Variables;
-      expect(env.POWERTOOLS_TRACER_CAPTURE_RESPONSE, id).toBe("false");
-      expect(env.POWERTOOLS_TRACER_CAPTURE_ERROR, id).toBe("false");
       expect(env.POWERTOOLS_TRACE_ENABLED, id).toBeUndefined();
-      // What the Tracer's segments need (Lambda Developer Guide, "Visualize Lambda function invocations using
+      // What the function's subsegments need (Lambda Developer Guide, "Visualize Lambda function invocations using
       // AWS X-Ray": the execution role needs xray:PutTraceSegments and xray:PutTelemetryRecords).
       const xray = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith("xray:")));
       expect(xray.flatMap(actionsOf), id).toEqual(
