@@ -1,0 +1,118 @@
+/**
+ * R-RECON-1 (ADR 0085): which statement a reply answers is read by the Message-IDs the reply names, so handling
+ * one reply reads as much after two years of sent mail as after two statements. The oracle is the first reply's
+ * own count: the same reply, handled the same way, after more mail was sent, must read the same number of items.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import nodemailer from "nodemailer";
+import { afterEach, describe, expect, it } from "vitest";
+import { addClientHook } from "../../functions/adapters/aws-config";
+import { now } from "../../functions/adapters/clock";
+import { sendEmail } from "../../functions/adapters/mailer";
+import { getCycle, registerContract } from "../../functions/adapters/repository";
+import { loadContract } from "../../functions/core/contract";
+import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
+import { PARTY_A, runUntil, SAMPLE_CONTRACT, startCycle, statementEmail, uploadSmallMonth } from "./harness";
+
+let app: EmbeddedApp | undefined;
+const removals: Array<() => void> = [];
+afterEach(async () => {
+  for (const remove of removals.splice(0)) remove();
+  await app?.stop();
+  app = undefined;
+});
+
+/** Items DynamoDB returned to the inbound-reply function: a Query's items, a GetItem's item. */
+function countInboundReads() {
+  const inReply = new AsyncLocalStorage<true>();
+  const meter = { items: 0 };
+  removals.push(
+    addClientHook((client) => {
+      if (!(client instanceof DynamoDBClient)) return;
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const result = await next(args);
+          if (inReply.getStore()) {
+            const output = result.output as { Count?: number; Item?: unknown };
+            meter.items += typeof output.Count === "number" ? output.Count : output.Item ? 1 : 0;
+          }
+          return result;
+        },
+        { step: "initialize", name: "countInboundReads" },
+      );
+    }),
+  );
+  const wrapLambda =
+    (invoke: Parameters<NonNullable<Parameters<typeof startEmbeddedApp>[0]["wrapLambda"]>>[0]) =>
+    (functionArn: string, payload: unknown, context: Parameters<typeof invoke>[2]) =>
+      functionArn.endsWith("inbound-reply")
+        ? inReply.run(true, () => invoke(functionArn, payload, context))
+        : invoke(functionArn, payload, context);
+  return { meter, wrapLambda };
+}
+
+/** Party A's mail client answering a statement: In-Reply-To and References name it, as clients write them. */
+async function answer(app: EmbeddedApp, statement: { replyTo: string[]; messageId: string }) {
+  const { host, port } = app.stack.endpoints.smtp;
+  const transport = nodemailer.createTransport({ host, port, secure: false, ignoreTLS: true });
+  const id = `<${statement.messageId}@email.amazonses.com>`;
+  try {
+    await app.clock.track(
+      transport.sendMail({
+        from: `麻丽丽 <${PARTY_A}>`,
+        to: statement.replyTo[0],
+        subject: "回复：账单",
+        date: now(),
+        inReplyTo: id,
+        references: [id],
+        text: "确认",
+      }),
+    );
+    await app.clock.idle();
+  } finally {
+    transport.close();
+  }
+}
+
+describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (ADR 0085)", () => {
+  it("reads the same items for a reply after 2 statements as after 2 statements and 24 more sent emails", async () => {
+    const { meter, wrapLambda } = countInboundReads();
+    app = await startEmbeddedApp({
+      start: new Date("2025-10-01T01:00:00+08:00"),
+      schedule: false,
+      wrapLambda,
+    });
+    const contract = await loadContract(SAMPLE_CONTRACT);
+    await registerContract(contract);
+    const { contractId } = contract;
+    await uploadSmallMonth(contract, "2025-08");
+    await uploadSmallMonth(contract, "2025-09");
+    await startCycle(app, contractId, "2025-08");
+    await startCycle(app, contractId, "2025-09");
+    await runUntil(app, "2025-10-09T10:00:00+08:00");
+
+    await answer(app, await statementEmail(app, "2025-08"));
+    expect((await getCycle(contractId, "2025-08")).reconciliation?.outcome).toBe("confirmed");
+    const afterTwo = meter.items;
+
+    // Two more years of statements in the outbox, sent through the same mailer.
+    for (let month = 1; month <= 24; month++) {
+      const period = `${2022 + Math.ceil(month / 12)}-${String(((month - 1) % 12) + 1).padStart(2, "0")}`;
+      await sendEmail({
+        contractId,
+        emailKey: `statement#${period}`,
+        to: [PARTY_A],
+        subject: `${period} 账单`,
+        text: "账单",
+        html: "<p>账单</p>",
+      });
+    }
+    meter.items = 0;
+    await answer(app, await statementEmail(app, "2025-09"));
+    expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
+
+    expect(afterTwo).toBeGreaterThan(0);
+    expect(meter.items).toBe(afterTwo);
+  });
+});
