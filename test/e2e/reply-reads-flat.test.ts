@@ -5,12 +5,13 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
-import { addClientHook } from "../../functions/adapters/aws-config";
+import { addClientHook, awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import { now } from "../../functions/adapters/clock";
 import { sendEmail } from "../../functions/adapters/mailer";
-import { getCycle, registerContract } from "../../functions/adapters/repository";
+import { getContract, getCycle, outboxEmails, registerContract } from "../../functions/adapters/repository";
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
 import { PARTY_A, runUntil, SAMPLE_CONTRACT, startCycle, statementEmail, uploadSmallMonth } from "./harness";
@@ -53,10 +54,14 @@ function countInboundReads() {
 }
 
 /** Party A's mail client answering a statement: In-Reply-To and References name it, as clients write them. */
-async function answer(app: EmbeddedApp, statement: { replyTo: string[]; messageId: string }) {
+async function answer(
+  app: EmbeddedApp,
+  statement: { replyTo: string[]; messageId: string },
+  naming: { messageId: string } = statement,
+) {
   const { host, port } = app.stack.endpoints.smtp;
   const transport = nodemailer.createTransport({ host, port, secure: false, ignoreTLS: true });
-  const id = `<${statement.messageId}@email.amazonses.com>`;
+  const id = `<${naming.messageId}@email.amazonses.com>`;
   try {
     await app.clock.track(
       transport.sendMail({
@@ -73,6 +78,56 @@ async function answer(app: EmbeddedApp, statement: { replyTo: string[]; messageI
   } finally {
     transport.close();
   }
+}
+
+const table = () => awsConfig().tableName;
+
+/** The contract's message-id pointers (`SENT#<id>` → the outbox key of the email SES accepted as `<id>`). */
+async function pointers(contractId: string): Promise<Map<string, string>> {
+  const { Items } = await documentClient().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: "PK = :pk AND begins_with(SK, :sent)",
+      ExpressionAttributeValues: { ":pk": `CONTRACT#${contractId}`, ":sent": "SENT#" },
+    }),
+  );
+  return new Map((Items ?? []).map((item) => [String(item.SK).slice(5), String(item.emailKey)]));
+}
+
+/** The contract as the code before the pointers left it: its sent mail without pointers, no index mark. */
+async function asBeforeThePointers(contractId: string): Promise<void> {
+  for (const messageId of (await pointers(contractId)).keys()) {
+    await documentClient().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: { PK: `CONTRACT#${contractId}`, SK: `SENT#${messageId}` },
+      }),
+    );
+  }
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { PK: `CONTRACT#${contractId}`, SK: "CONTRACT" },
+      UpdateExpression: "REMOVE sentMessageIdsIndexed",
+    }),
+  );
+}
+
+/** What the outbox says SES accepted: message id → outbox key. */
+async function sentByOutbox(contractId: string): Promise<Map<string, string>> {
+  const sent = (await outboxEmails(contractId)).filter((e) => e.state === "sent");
+  return new Map(sent.map((e) => [String(e.messageId), e.emailKey]));
+}
+
+async function rejectionReasons(): Promise<string[]> {
+  const { Items } = await documentClient().send(
+    new ScanCommand({
+      TableName: table(),
+      FilterExpression: "begins_with(PK, :inbound) AND attribute_exists(rejectedBecause)",
+      ExpressionAttributeValues: { ":inbound": "INBOUND#s3:" },
+    }),
+  );
+  return (Items ?? []).map((item) => String(item.rejectedBecause));
 }
 
 describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (ADR 0085)", () => {
@@ -114,5 +169,33 @@ describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (
 
     expect(afterTwo).toBeGreaterThan(0);
     expect(meter.items).toBe(afterTwo);
+  });
+
+  it("a contract whose mail predates the pointers: a reply naming another period's statement is still refused, and its outbox is indexed once", async () => {
+    app = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
+    const contract = await loadContract(SAMPLE_CONTRACT);
+    await registerContract(contract);
+    const { contractId } = contract;
+    await uploadSmallMonth(contract, "2025-08");
+    await uploadSmallMonth(contract, "2025-09");
+    await startCycle(app, contractId, "2025-08");
+    await startCycle(app, contractId, "2025-09");
+    await runUntil(app, "2025-10-09T10:00:00+08:00");
+    const august = await statementEmail(app, "2025-08");
+    const september = await statementEmail(app, "2025-09");
+    // Every email SES accepted has its pointer, and a new contract is marked indexed from its registration.
+    expect(await pointers(contractId)).toEqual(await sentByOutbox(contractId));
+    expect((await getContract(contractId)).sentMessageIdsIndexed).toBe(true);
+    await asBeforeThePointers(contractId);
+
+    // To September's reply key, naming August's statement: another period's email (ADR 0030).
+    await answer(app, september, august);
+    expect(await rejectionReasons()).toEqual(["references-other-statement"]);
+    expect((await getCycle(contractId, "2025-09")).reconciliation).toBeUndefined();
+    expect(await pointers(contractId)).toEqual(await sentByOutbox(contractId));
+    expect((await getContract(contractId)).sentMessageIdsIndexed).toBe(true);
+
+    await answer(app, september);
+    expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
   });
 });
