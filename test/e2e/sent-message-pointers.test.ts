@@ -11,7 +11,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { addClientHook, awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import { now } from "../../functions/adapters/clock";
 import { sendEmail } from "../../functions/adapters/mailer";
-import { getContract, getCycle, outboxEmails, registerContract } from "../../functions/adapters/repository";
+import {
+  getContract,
+  getCycle,
+  getOutboxEmail,
+  outboxEmails,
+  registerContract,
+} from "../../functions/adapters/repository";
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
 import { PARTY_A, runUntil, SAMPLE_CONTRACT, startCycle, statementEmail, uploadSmallMonth } from "./harness";
@@ -197,5 +203,43 @@ describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (
 
     await answer(app, september);
     expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
+  });
+
+  it("a crash between the pointer and the outbox mark: the retry sends again and both of SES's ids name the statement", async () => {
+    app = await startEmbeddedApp({
+      start: new Date("2025-10-01T01:00:00+08:00"),
+      schedule: false,
+      // send-bill's second UpdateItem is the outbox mark, after SES accepted the statement (ADR 0012).
+      faults: {
+        faults: [{ kind: "crash", function: "send-bill", operation: "UpdateItem", call: 2, when: "before" }],
+      },
+    });
+    const contract = await loadContract(SAMPLE_CONTRACT);
+    await registerContract(contract);
+    const { contractId } = contract;
+    await uploadSmallMonth(contract, "2025-09");
+    const event = { contractId, period: "2025-09" };
+    const invoke = (name: string) =>
+      app?.stack.invokeLambda(`arn:aws:lambda:us-east-1:000000000000:function:ContractOps-${name}`, event, {
+        functionName: `ContractOps-${name}`,
+        awsRequestId: name,
+      });
+    await invoke("prepare-bill");
+    await expect(invoke("send-bill")).rejects.toMatchObject({ name: "Runtime.ExitError" });
+    const [first] = await app.stack.sentEmails();
+    expect((await getOutboxEmail(contractId, "statement#2025-09"))?.state).toBe("pending");
+    expect(await pointers(contractId)).toEqual(new Map([[first?.messageId, "statement#2025-09"]]));
+
+    // The crashed sender's lease (2 minutes) runs out; the step's retry sends the statement again.
+    await runUntil(app, "2025-10-01T01:03:00+08:00");
+    await invoke("send-bill");
+    const [, second] = await app.stack.sentEmails();
+    expect((await getOutboxEmail(contractId, "statement#2025-09"))?.messageId).toBe(second?.messageId);
+    expect(await pointers(contractId)).toEqual(
+      new Map([
+        [first?.messageId, "statement#2025-09"],
+        [second?.messageId, "statement#2025-09"],
+      ]),
+    );
   });
 });
