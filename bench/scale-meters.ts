@@ -147,7 +147,7 @@ const prefixOf = (key: string) => {
 };
 
 /** Where a read request looks: `GetItem CONTRACT#/CYCLE#`, `Query CONTRACT#/LEDGER#` (its SK prefix). */
-export function readKeyOf(operation: string, request: Record<string, unknown>): string {
+function readKeyOf(operation: string, request: Record<string, unknown>): string {
   const text = (value: unknown) =>
     typeof value === "object" && value !== null && "S" in value ? String(value.S) : "";
   if (operation === "GetItem") {
