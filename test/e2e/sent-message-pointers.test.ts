@@ -17,6 +17,7 @@ import {
   getOutboxEmail,
   outboxEmails,
   registerContract,
+  sentEmailKeys,
 } from "../../functions/adapters/repository";
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
@@ -203,6 +204,11 @@ describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (
 
     await answer(app, september);
     expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
+    // An id longer than a sort key may be (1,024 bytes, DynamoDB's limit) names no email of ours: not looked up.
+    const long = "x".repeat(1100);
+    await expect(sentEmailKeys(contractId, [long, september.messageId], true)).resolves.toEqual(
+      new Map([[september.messageId, "statement#2025-09"]]),
+    );
   });
 
   it("a crash between the pointer and the outbox mark: the retry sends again and both of SES's ids name the statement", async () => {
