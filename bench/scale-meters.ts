@@ -57,6 +57,11 @@ export interface DynamoDbMeter {
   writeUnits: number;
   /** Requests whose response carried no ConsumedCapacity (dynalite leaves it out for some calls). */
   unreported: number;
+  /**
+   * Read units by operation and key prefix (`Query CONTRACT#/EMAIL#`), kept only when asked for
+   * (`--reads-by-key`): which read grows when the total does.
+   */
+  readUnitsByKey?: Map<string, number>;
 }
 
 export interface S3Meter {
@@ -135,6 +140,33 @@ function startProxy(
 
 type Capacity = { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
 
+/** A key's text up to its first `#` (`CONTRACT#SCALE0000001` → `CONTRACT#`); a key without one whole. */
+const prefixOf = (key: string) => {
+  const hash = key.indexOf("#");
+  return hash < 0 ? key : key.slice(0, hash + 1);
+};
+
+/** Where a read request looks: `GetItem CONTRACT#/CYCLE#`, `Query CONTRACT#/LEDGER#` (its SK prefix). */
+function readKeyOf(operation: string, request: Record<string, unknown>): string {
+  const text = (value: unknown) =>
+    typeof value === "object" && value !== null && "S" in value ? String(value.S) : "";
+  if (operation === "GetItem") {
+    const key = (request.Key ?? {}) as Record<string, unknown>;
+    return `GetItem ${prefixOf(text(key.PK))}/${prefixOf(text(key.SK))}`;
+  }
+  if (operation === "Query") {
+    const values = (request.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const condition = String(request.KeyConditionExpression ?? "");
+    const name = (attribute: string) =>
+      new RegExp(`${attribute}\\s*=\\s*(:\\w+)`).exec(condition)?.[1] ??
+      new RegExp(`begins_with\\(\\s*${attribute}\\s*,\\s*(:\\w+)`).exec(condition)?.[1];
+    const pk = name("PK");
+    const sk = name("SK");
+    return `Query ${prefixOf(pk ? text(values[pk]) : "")}/${sk ? prefixOf(text(values[sk])) : "*"}`;
+  }
+  return operation;
+}
+
 export async function startDynamoDbMeter(target: string, meter: DynamoDbMeter): Promise<Proxy> {
   return startProxy(target, ({ headers, body }) => {
     const operation =
@@ -143,9 +175,8 @@ export async function startDynamoDbMeter(target: string, meter: DynamoDbMeter): 
         .at(-1) ?? "";
     meter.requests++;
     if (!CAPACITY_REPORTING.has(operation)) return { body };
-    const asked = Buffer.from(
-      JSON.stringify({ ...JSON.parse(body.toString("utf8")), ReturnConsumedCapacity: "TOTAL" }),
-    );
+    const request = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+    const asked = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: "TOTAL" }));
     return {
       body: asked,
       onResponse: (response) => {
@@ -158,8 +189,13 @@ export async function startDynamoDbMeter(target: string, meter: DynamoDbMeter): 
         }
         const units = [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
         if (consumed === undefined) meter.unreported++;
-        if (READS.has(operation)) meter.readUnits += units;
-        else meter.writeUnits += units;
+        if (READS.has(operation)) {
+          meter.readUnits += units;
+          if (meter.readUnitsByKey) {
+            const key = readKeyOf(operation, request);
+            meter.readUnitsByKey.set(key, (meter.readUnitsByKey.get(key) ?? 0) + units);
+          }
+        } else meter.writeUnits += units;
       },
     };
   });

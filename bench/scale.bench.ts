@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale -- --contracts N [--months M] [--voice-calls V] [--sms S] [--lambda-concurrency C]
- * [--trace-memory H [--heap-snapshot-at ISO]] [--json]`: N contracts
+ * [--trace-memory H [--heap-snapshot-at ISO]] [--reads-by-key] [--json]`: N contracts
  * (the sample contract under N contract numbers, each with its RenewalWatch) billed for M months on the
  * embedded stack — the synthesized workflows, the real handlers, dynalite, s3rver, the SES emulator, Party
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
@@ -8,6 +8,7 @@
  * SES messages and S3 requests, and the AWS cost per contract-month from bench/aws-prices.json.
  * `--trace-memory H` prints live memory every H virtual hours and RSS and the heap every 2 s of wall time;
  * `--heap-snapshot-at` writes a heap snapshot at the probe nearest that instant (ADR 0072, 0074).
+ * `--reads-by-key` adds the DynamoDB read units per contract-month by operation and key prefix.
  * Figures are printed, never asserted (benchmarks are not tests).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -42,7 +43,7 @@ import { ScaleParties } from "./scale-party";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const usage =
-  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--trace-memory <hours> [--heap-snapshot-at <ISO instant>]] [--json]";
+  "npm run bench:scale -- --contracts <N> [--months <M>] [--voice-calls <V>] [--sms <S>] [--lambda-concurrency <C>] [--trace-memory <hours> [--heap-snapshot-at <ISO instant>]] [--reads-by-key] [--json]";
 
 const pricesSchema = z.object({
   readOn: z.string(),
@@ -74,6 +75,7 @@ function options() {
         "lambda-concurrency": { type: "string", default: "1000" },
         "trace-memory": { type: "string" },
         "heap-snapshot-at": { type: "string" },
+        "reads-by-key": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
       },
       strict: true,
@@ -98,6 +100,7 @@ function options() {
       traceMemoryHours:
         values["trace-memory"] === undefined ? undefined : whole("trace-memory", values["trace-memory"], 1),
       heapSnapshotAt: instant("heap-snapshot-at", values["heap-snapshot-at"]),
+      readsByKey: values["reads-by-key"] ?? false,
       json: values.json ?? false,
     };
   } catch (error) {
@@ -145,7 +148,13 @@ async function main() {
   );
 
   const lambdas = new Map<string, FunctionMeter>();
-  const dynamo: DynamoDbMeter = { requests: 0, readUnits: 0, writeUnits: 0, unreported: 0 };
+  const dynamo: DynamoDbMeter = {
+    requests: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    unreported: 0,
+    ...(opts.readsByKey ? { readUnitsByKey: new Map<string, number>() } : {}),
+  };
   const s3: S3Meter = { putCopyPostList: 0, getAndOther: 0 };
   const scratch = await mkdtemp(join(tmpdir(), "contract-ops-scale-"));
   // The table and the buckets on disk (LevelDB, files), as DynamoDB and S3 keep them outside the process: in
@@ -187,6 +196,7 @@ async function main() {
     );
     // Setup traffic is not the monthly run's: count from here.
     Object.assign(dynamo, { requests: 0, readUnits: 0, writeUnits: 0, unreported: 0 });
+    dynamo.readUnitsByKey?.clear();
     Object.assign(s3, { putCopyPostList: 0, getAndOther: 0 });
     lambdas.clear();
 
@@ -284,7 +294,7 @@ async function main() {
     };
     const totalCost = Object.values(cost).reduce((a, b) => a + b, 0);
     const report = {
-      command: `npm run bench:scale -- --contracts ${opts.contracts} --months ${opts.months} --voice-calls ${opts.voiceCalls} --sms ${opts.sms} --lambda-concurrency ${opts.lambdaConcurrency}`,
+      command: `npm run bench:scale -- --contracts ${opts.contracts} --months ${opts.months} --voice-calls ${opts.voiceCalls} --sms ${opts.sms} --lambda-concurrency ${opts.lambdaConcurrency}${opts.readsByKey ? " --reads-by-key" : ""}`,
       contracts: opts.contracts,
       months: periods.length,
       periods,
@@ -321,6 +331,15 @@ async function main() {
         s3GetRequests: round(per(s3.getAndOther), 2),
       },
       dynamoDbRequestsWithoutCapacity: dynamo.unreported,
+      ...(dynamo.readUnitsByKey
+        ? {
+            dynamoDbReadUnitsByKeyPerContractMonth: Object.fromEntries(
+              [...dynamo.readUnitsByKey]
+                .sort((a, b) => b[1] - a[1])
+                .map(([key, units]) => [key, round(per(units), 2)]),
+            ),
+          }
+        : {}),
       lambdaByFunction: Object.fromEntries(
         [...lambdas].map(([name, m]) => [
           name,

@@ -20,7 +20,7 @@ import {
   getReplyKey,
   type ReplyKeyRecord,
   recordInboundRejection,
-  sentEmailIds,
+  sentEmailKeys,
 } from "../adapters/repository";
 import type { SesInboundEvent, SesInboundRecord } from "../adapters/ses-event";
 import { retention } from "../core/deadlines";
@@ -30,6 +30,7 @@ import { decideReply } from "../core/reply/decide";
 import {
   decodeEncodedWords,
   envelopeAddress,
+  type HeaderSection,
   headerValues,
   MAX_HEADER_BYTES,
   readHeaderSection,
@@ -37,6 +38,7 @@ import {
 import {
   assessEnvelope,
   assessTrust,
+  referencedMessageIdKeys,
   replyKeyFromRecipients,
   type StatementFacts,
 } from "../core/reply/trust";
@@ -67,18 +69,25 @@ export async function handleInboundEmail(event: SesInboundEvent): Promise<Inboun
   return results;
 }
 
-/** What was sent for the key's period, to tie a reply to its statement (R-RECON-1, ADR 0030). */
-async function statementFacts(key: ReplyKeyRecord, cycle: CycleRecord | undefined): Promise<StatementFacts> {
-  const sent = await sentEmailIds(key.contractId);
+/**
+ * What was sent for the key's period, to tie a reply to its statement (R-RECON-1, ADR 0030): of the emails the
+ * reply names, those of this period and those of others. Each named id is looked up by its pointer (ADR 0085),
+ * so a reply reads as much in the contract's tenth year as in its first.
+ */
+async function statementFacts(
+  key: ReplyKeyRecord,
+  cycle: CycleRecord | undefined,
+  headers: HeaderSection,
+  sentIdsIndexed: boolean,
+): Promise<StatementFacts> {
+  const named = await sentEmailKeys(key.contractId, referencedMessageIdKeys(headers), sentIdsIndexed);
   const periodOf = (emailKey: string) => /#(\d{4}-\d{2})(?:#|$)/.exec(emailKey)?.[1];
+  const sent = [...named].map(([messageId, emailKey]) => ({ messageId, period: periodOf(emailKey) }));
   return {
     sentAt: cycle?.sentAt ? new Date(cycle.sentAt) : null,
-    messageIds: sent.filter((e) => periodOf(e.emailKey) === key.period).map((e) => e.messageId),
+    messageIds: sent.filter((e) => e.period === key.period).map((e) => e.messageId),
     otherMessageIds: sent
-      .filter((e) => {
-        const period = periodOf(e.emailKey);
-        return period !== undefined && period !== key.period;
-      })
+      .filter((e) => e.period !== undefined && e.period !== key.period)
       .map((e) => e.messageId),
   };
 }
@@ -93,7 +102,8 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
   const keyRecord = replyKey ? await getReplyKey(replyKey) : undefined;
   if (keyRecord) correlate({ contractId: keyRecord.contractId, period: keyRecord.period });
   const cycle = keyRecord ? await getCycle(keyRecord.contractId, keyRecord.period) : undefined;
-  const contract = keyRecord ? (await getContract(keyRecord.contractId)).contract : undefined;
+  const contractRecord = keyRecord ? await getContract(keyRecord.contractId) : undefined;
+  const contract = contractRecord?.contract;
   const verdicts = {
     spf: receipt.spfVerdict.status,
     dkim: receipt.dkimVerdict.status,
@@ -146,7 +156,11 @@ async function handleOne(record: SesInboundRecord): Promise<InboundResult> {
     alreadyProcessed: earlier !== undefined,
     receivedAt,
     deadline: keyRecord ? new Date(keyRecord.deadline) : null,
-    statement: keyRecord ? await statementFacts(keyRecord, cycle) : NO_STATEMENT,
+    // A message seen before is refused as a duplicate whatever it names: nothing to look up for it.
+    statement:
+      keyRecord && !earlier
+        ? await statementFacts(keyRecord, cycle, headers, contractRecord?.sentMessageIdsIndexed === true)
+        : NO_STATEMENT,
   });
 
   if (!trust.trusted && trust.reasonCode !== "closed-reply-key") {

@@ -13,13 +13,14 @@ import {
   getCycle,
   ledgerEntries,
   paymentAsYuan,
+  periodLedgerEntries,
   putLedgerEntry,
   setCycleFieldsOnce,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import type { Contract } from "../core/contract";
 import { invoiceDue } from "../core/deadlines";
-import { periodBalance } from "../core/ledger";
+import { type LedgerEntry, periodBalance } from "../core/ledger";
 import { maskAccount } from "../core/mask";
 import { formatFen, formatMoney, moneyToFen, parseMoney } from "../core/money";
 import { checkPaymentAccount } from "../core/party-changes";
@@ -85,10 +86,11 @@ export async function recordPayment(input: {
     );
   }
   await ensureCharge(cycle);
-  const before = await ledgerEntries(input.contractId);
-  const sequence = before.filter((e) => e.period === input.period && e.kind === "payment").length + 1;
+  // One read of this period's entries (ADR 0086): the payment's number, then its balance with the payment.
+  const before = await periodLedgerEntries(input.contractId, input.period);
+  const sequence = before.filter((e) => e.kind === "payment").length + 1;
   const entryId = `${input.period}#payment#${String(sequence).padStart(3, "0")}`;
-  const written = await putLedgerEntry(input.contractId, {
+  const payment: LedgerEntry = {
     entryId,
     period: input.period,
     kind: "payment",
@@ -96,13 +98,15 @@ export async function recordPayment(input: {
     at: formatInstant(paidAt),
     recordedAt: formatInstant(now()),
     who: "operator",
-  });
+  };
+  // The id is this period's next number: a payment recorded at the same moment took it, and this one is refused.
+  const written = await putLedgerEntry(input.contractId, payment);
   if (!written) {
     throw new OperationRejectedError(
       `another payment for ${input.period} was recorded at the same moment: check \`ops status\`, then record this one again if it is a separate payment`,
     );
   }
-  const balance = periodBalance(await ledgerEntries(input.contractId), input.period);
+  const balance = periodBalance([...before, payment], input.period);
   const outcome: PaymentOutcome =
     balance.outstandingFen > 0n ? "short" : balance.creditFen > 0n ? "overpaid" : "paid-in-full";
   const figures = { outstanding: yuan(balance.outstandingFen), credit: yuan(balance.creditFen) };
@@ -239,7 +243,7 @@ export async function correctEntry(input: {
     );
   const at = formatInstant(now());
   const reversalId = `${target.entryId}#reversal`;
-  await putLedgerEntry(input.contractId, {
+  const reversal: LedgerEntry = {
     entryId: reversalId,
     period: input.period,
     kind: "reversal",
@@ -249,8 +253,11 @@ export async function correctEntry(input: {
     who: "operator",
     reason,
     reverses: target.entryId,
-  });
-  const balance = periodBalance(await ledgerEntries(input.contractId), input.period);
+  };
+  // Written once under its fixed id: a retry or a concurrent twin writes nothing new, and the balance is
+  // the ledger as read with this reversal in it.
+  await putLedgerEntry(input.contractId, reversal);
+  const balance = periodBalance([...entries, reversal], input.period);
   const workflow = await reopenPaymentWait(cycle, balance.outstandingFen);
   await appendAuditEvent(
     {

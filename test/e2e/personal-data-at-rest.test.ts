@@ -20,7 +20,7 @@ const PERIOD = "2025-09";
 const SECRETS = ["您的医保电子凭证已激活", "医保新服务上线", "拒收请回复R"];
 
 /** Item kinds by key, and why the ones without TTL may stay. */
-const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "REPLY", "INBOUND", "LEDGER#"];
+const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "SENT#", "REPLY", "INBOUND", "LEDGER#"];
 const KEPT: Record<string, string> = {
   CONTRACT: "the contract and its parties' business contacts, needed while the contract runs",
   "TERM#": "a term's dates and outcome",
@@ -111,6 +111,8 @@ describe("R-RETAIN-1: personal data at rest after a month", () => {
       }
     }
     // The month wrote what R-RETAIN-1 covers: the bill's cycle, its audit trail, emails, the reply.
-    expect([...kinds]).toEqual(expect.arrayContaining(["CYCLE#", "EVENT#", "EMAIL#", "REPLY", "INBOUND"]));
+    expect([...kinds]).toEqual(
+      expect.arrayContaining(["CYCLE#", "EVENT#", "EMAIL#", "SENT#", "REPLY", "INBOUND"]),
+    );
   });
 });

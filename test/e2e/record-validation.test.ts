@@ -12,7 +12,7 @@ import {
   getOutboxEmail,
   getReplyKey,
   outboxEmails,
-  sentEmailIds,
+  sentEmailKeys,
   setCycleFieldsOnce,
 } from "../../functions/adapters/repository";
 import { formatFen } from "../../functions/core/money";
@@ -140,7 +140,10 @@ describe("reply keys and outbox emails read back", () => {
       `stored outbox email CONTRACT#${contractId}/EMAIL#statement#2025-08 is malformed: state`,
     );
     await expect(outboxEmails(contractId)).rejects.toMatchObject({ name: "MalformedRecordError" });
-    await expect(sentEmailIds(contractId)).rejects.toMatchObject({ name: "MalformedRecordError" });
+    // A contract whose mail predates the message-id pointers reads its outbox to find them (ADR 0085).
+    await expect(sentEmailKeys(contractId, ["unknown-id"], false)).rejects.toMatchObject({
+      name: "MalformedRecordError",
+    });
   });
 
   it("a well-formed reply key and outbox item are read as stored", async () => {

@@ -8,7 +8,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
 import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
-import { auditHistory, getCycle, sentEmailIds } from "../../functions/adapters/repository";
+import { auditHistory, getCycle, getOutboxEmail } from "../../functions/adapters/repository";
 import type { EmbeddedApp } from "../../infra/local/app";
 import {
   bootApp,
@@ -131,7 +131,7 @@ describe("R-RECON-1: the attack corpus end to end over SMTP", () => {
     await startCycle(app, contractId, PERIOD);
     await runUntil(app, "2025-10-09T10:00:00+08:00");
     const replyTo = (await statementEmail(app, PERIOD)).replyTo[0] as string;
-    const august = (await sentEmailIds(contractId)).find((e) => e.emailKey === "statement#2025-08");
+    const august = await getOutboxEmail(contractId, "statement#2025-08");
     expect(august).toBeDefined();
 
     const reasons: Array<[string, string | undefined]> = [];

@@ -24,6 +24,11 @@ const contractRecordSchema = z.object({
   term: z.number().int().min(1),
   contract: contractSchema,
   endedOn: z.string().optional(),
+  /**
+   * Every email of the contract SES accepted has its message-id pointer (ADR 0085): true from registration,
+   * or once the outbox of a contract registered before the pointers was indexed.
+   */
+  sentMessageIdsIndexed: z.boolean().optional(),
 });
 export type ContractRecord = z.infer<typeof contractRecordSchema>;
 export type ContractStatus = ContractRecord["status"];
@@ -38,7 +43,20 @@ export async function registerContract(contract: Contract): Promise<boolean> {
     status: "active",
     term: 1,
     contract,
+    // Its every email is sent by a mailer that writes the pointers (ADR 0085).
+    sentMessageIdsIndexed: true,
   });
+}
+
+/** Notes that the contract's sent emails all have their message-id pointers (ADR 0085); once. */
+export async function markSentMessageIdsIndexed(contractId: string): Promise<void> {
+  await conditionalUpdate(
+    contractKey(contractId),
+    "CONTRACT",
+    "SET sentMessageIdsIndexed = :yes",
+    "attribute_not_exists(sentMessageIdsIndexed)",
+    { values: { ":yes": true } },
+  );
 }
 
 /**

@@ -6,8 +6,13 @@ import { contractKey, getItem, putIfAbsent, queryAll, strip } from "./table";
 
 const ledgerKey = (entryId: string) => `LEDGER#${entryId}`;
 
-/** Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). */
+/**
+ * Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). An id
+ * starts with its period (ADR 0010), which is what lets one period be read alone ({@link periodLedgerEntries}).
+ */
 export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Promise<boolean> {
+  if (!entry.entryId.startsWith(`${entry.period}#`))
+    throw new Error(`ledger entry ${entry.entryId} does not start with its period ${entry.period}`);
   return putIfAbsent({
     PK: contractKey(contractId),
     SK: ledgerKey(entry.entryId),
@@ -22,9 +27,19 @@ export async function getLedgerEntry(contractId: string, entryId: string): Promi
   return item ? fromStored(strip(item)) : undefined;
 }
 
-/** Every entry of the contract's ledger (ids start with their period, so this is period order). */
+/**
+ * Every entry of the contract's ledger (ids start with their period, so this is period order): what grows
+ * with the contract's age, up to the retention (ADR 0070). A step about one period reads that period alone.
+ */
 export async function ledgerEntries(contractId: string): Promise<LedgerEntry[]> {
   return (await queryAll<Record<string, unknown>>(contractKey(contractId), "LEDGER#")).map((item) =>
     fromStored(strip(item)),
+  );
+}
+
+/** The entries of one period: the same whether the contract is in its first month or its tenth year (ADR 0086). */
+export async function periodLedgerEntries(contractId: string, period: string): Promise<LedgerEntry[]> {
+  return (await queryAll<Record<string, unknown>>(contractKey(contractId), ledgerKey(`${period}#`))).map(
+    (item) => fromStored(strip(item)),
   );
 }

@@ -2,9 +2,11 @@
 
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { messageIdKey } from "../../core/reply/headers";
 import { expiresAtSeconds } from "../../core/retention";
 import { documentClient } from "../aws-config";
 import { now } from "../clock";
+import { markSentMessageIdsIndexed } from "./contracts";
 import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll, table } from "./table";
 
 /** "in-progress": another sender holds the email's lease now (a concurrent twin of the step). */
@@ -113,23 +115,96 @@ export async function claimOutboxEmail(
   return existing.success && existing.data.state === "sent" ? "sent" : "in-progress";
 }
 
+/**
+ * SES accepted the email as `messageId`. The pointer from that id to the email is written first (ADR 0085): a
+ * crash between the two writes leaves an email the outbox still shows pending, which SES did send, so a reply
+ * may name it; the retry that sends it again adds a second pointer to the same email. Neither write is undone.
+ */
 export async function markOutboxSent(contractId: string, emailKey: string, messageId: string): Promise<void> {
+  const sentAt = now();
+  await putSentPointer(contractId, emailKey, messageId, sentAt);
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: { PK: contractKey(contractId), SK: `EMAIL#${emailKey}` },
       UpdateExpression: "SET #state = :sent, messageId = :id, sentAt = :at",
       ExpressionAttributeNames: { "#state": "state" },
-      ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": now().toISOString() },
+      ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": sentAt.toISOString() },
     }),
   );
 }
 
-/** SES message ids of the contract's sent emails by outbox key: which statement a reply answers (R-RECON-1). */
-export async function sentEmailIds(
+// --- which sent email a message id names (R-RECON-1, ADR 0085) ---------------------------------------
+
+const sentIdSk = (idKey: string) => `SENT#${idKey}`;
+
+/** DynamoDB's limit on a sort key: no pointer is stored under a longer one, so none is looked up. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+const storable = (idKey: string) => idKey !== "" && Buffer.byteLength(sentIdSk(idKey)) <= MAX_SORT_KEY_BYTES;
+
+const sentPointerSchema = z.object({ emailKey: z.string().min(1) });
+
+/**
+ * One item per message id SES accepted, naming the outbox email it carried. It expires as the email does
+ * (R-RETAIN-1, ADR 0033). Written once: a second write of the same send finds it and leaves it.
+ */
+async function putSentPointer(contractId: string, emailKey: string, messageId: string, sentAt: Date) {
+  const idKey = messageIdKey(messageId);
+  if (!storable(idKey)) return;
+  await putIfAbsent({
+    PK: contractKey(contractId),
+    SK: sentIdSk(idKey),
+    emailKey,
+    expiresAt: expiresAtSeconds(sentAt),
+  });
+}
+
+/** How many pointers are read at once: a reply names a few emails; a long References chain waits its turn. */
+const LOOKUPS_AT_ONCE = 16;
+
+async function readSentPointers(contractId: string, idKeys: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const wanted = idKeys.filter(storable);
+  for (let start = 0; start < wanted.length; start += LOOKUPS_AT_ONCE) {
+    const batch = wanted.slice(start, start + LOOKUPS_AT_ONCE);
+    const items = await Promise.all(
+      batch.map((idKey) => getItem<Record<string, unknown>>(contractKey(contractId), sentIdSk(idKey))),
+    );
+    items.forEach((item, i) => {
+      if (item)
+        found.set(batch[i] as string, parseRecord(sentPointerSchema, item, "sent email pointer").emailKey);
+    });
+  }
+  return found;
+}
+
+/**
+ * The outbox keys of the contract's sent emails that these message ids (their SES part) name; an id of no
+ * email of ours is absent. Reads one item per id, whatever the contract sent before (ADR 0085).
+ *
+ * A contract whose mail went out before the pointers were written (`indexed` false) has emails no pointer
+ * names: the first time an id is not found, its outbox is read once, every sent email gets its pointer, and
+ * the contract is marked indexed. A crash or a concurrent reply in between only repeats those writes.
+ */
+export async function sentEmailKeys(
   contractId: string,
-): Promise<Array<{ emailKey: string; messageId: string }>> {
-  return (await outboxEmails(contractId)).flatMap(({ emailKey, messageId }) =>
-    messageId ? [{ emailKey, messageId }] : [],
-  );
+  idKeys: readonly string[],
+  indexed: boolean,
+): Promise<Map<string, string>> {
+  const found = await readSentPointers(contractId, [...idKeys]);
+  if (indexed || idKeys.every((idKey) => found.has(idKey))) return found;
+  for (const email of await outboxEmails(contractId)) {
+    if (!email.messageId) continue;
+    await putSentPointer(
+      contractId,
+      email.emailKey,
+      email.messageId,
+      new Date(email.sentAt ?? email.claimedAt),
+    );
+    const idKey = messageIdKey(email.messageId);
+    if (idKeys.includes(idKey) && !found.has(idKey)) found.set(idKey, email.emailKey);
+  }
+  await markSentMessageIdsIndexed(contractId);
+  return found;
 }

@@ -119,6 +119,14 @@ export function messageIdsIn(value: string): string[] {
 }
 
 /**
+ * The part of a message id SES generated: SES's MessageId is the left side of the Message-ID header it writes
+ * (`<MessageId@email.amazonses.com>`), so a reply's reference and an outbox record's id compare on it.
+ */
+export function messageIdKey(id: string): string {
+  return id.replace(/^<|>$/g, "").split("@")[0] ?? "";
+}
+
+/**
  * A header value with its RFC 2047 encoded words decoded (for display only: never for an address).
  * Undecodable words stay as written.
  */

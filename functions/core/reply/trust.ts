@@ -10,6 +10,7 @@ import {
   envelopeAddress,
   type HeaderSection,
   headerValues,
+  messageIdKey,
   messageIdsIn,
   plainAddress,
   singleMailbox,
@@ -50,7 +51,10 @@ export interface EnvelopeInput {
   replyKeyKnown: boolean;
 }
 
-/** What was sent for the reply key, to tie the reply to it (RFC 5322 §3.6.4 identification fields). */
+/**
+ * What was sent for the reply key, to tie the reply to it (RFC 5322 §3.6.4 identification fields). The id
+ * lists need only name the emails the reply references ({@link referencedMessageIdKeys}; ADR 0085).
+ */
 export interface StatementFacts {
   /** When the statement was sent; a reply dated before it cannot answer it. Null: not known. */
   sentAt: Date | null;
@@ -58,6 +62,14 @@ export interface StatementFacts {
   messageIds: string[];
   /** Message ids of this contract's emails for other periods. */
   otherMessageIds: string[];
+}
+
+/** The emails a reply answers or quotes (In-Reply-To, References), by their SES part, each once. */
+export function referencedMessageIdKeys(headers: HeaderSection): string[] {
+  const ids = [...headerValues(headers, "in-reply-to"), ...headerValues(headers, "references")]
+    .flatMap(messageIdsIn)
+    .map(messageIdKey);
+  return [...new Set(ids)].filter((id) => id !== "");
 }
 
 export interface TrustInput extends EnvelopeInput {
@@ -157,16 +169,11 @@ function headerRejection(headers: HeaderSection, sender: string): Rejection | nu
   return null;
 }
 
-/** The part of a message id SES generated (its MessageId is the id's left side). */
-const idKey = (id: string) => id.replace(/^<|>$/g, "").split("@")[0] ?? "";
-
 /** The reply must answer this key's statement: no reference to another period, no date before sending. */
 function statementRejection(headers: HeaderSection, statement: StatementFacts): Rejection | null {
-  const references = [...headerValues(headers, "in-reply-to"), ...headerValues(headers, "references")]
-    .flatMap(messageIdsIn)
-    .map(idKey);
-  const ours = new Set(statement.messageIds.map(idKey));
-  const others = statement.otherMessageIds.map(idKey).filter((id) => id !== "" && !ours.has(id));
+  const references = referencedMessageIdKeys(headers);
+  const ours = new Set(statement.messageIds.map(messageIdKey));
+  const others = statement.otherMessageIds.map(messageIdKey).filter((id) => id !== "" && !ours.has(id));
   if (references.some((id) => others.includes(id))) {
     return reject("references-other-statement", "回复引用的是另一期的账单邮件，与收件地址的对账编号不符");
   }
