@@ -65,7 +65,10 @@ export class BillableCount {
   }
 
   add(instantMs: number, quantity: number, trial: boolean): void {
-    if (trial) return this.addTrial(quantity);
+    if (trial) {
+      this.addTrial(quantity);
+      return;
+    }
     this.billed += quantity;
     // A segment's count is at most the billed count, so this one check keeps every count exact.
     if (this.billed > Number.MAX_SAFE_INTEGER) throw inexact();
