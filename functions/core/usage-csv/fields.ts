@@ -220,12 +220,12 @@ export function isPhoneNumber(b: Uint8Array, s: number, e: number): boolean {
 /**
  * Where a phone number (as isPhoneNumber) starting at `s` ends: the first byte after its digits; -1 when
  * fewer than 3 or more than 20 digits are there, or when the four bytes read last would reach `last` (the
- * fast paths then leave the record to the general path). Nothing at or after `last` is read. The byte where
- * it ends is the caller's to check. The digits are read four at a time through `view` (a DataView of `b`;
- * ADR 0084): a byte is one when its high nibble is 3 and stays 3 with 6 added. A carry only goes up, from a
- * byte of 0xFA or more, which is no digit, so the lowest byte the test flags is the first that is not a
- * digit: its place in the word (the flag's lowest set bit) is where the number ends, without a byte loop
- * (ADR 0088).
+ * fast paths then leave the record to the general path). Beyond `b[s]`, which the caller keeps inside the
+ * buffer, nothing at or after `last` is read. The byte where it ends is the caller's to check. The digits
+ * are read four at a time through `view` (a DataView of `b`; ADR 0084): a byte is one when its high nibble
+ * is 3 and stays 3 with 6 added. A carry only goes up, from a byte of 0xFA or more, which is no digit, so
+ * the lowest byte the test flags is the first that is not a digit: its place in the word (the flag's lowest
+ * set bit) is where the number ends, without a byte loop (ADR 0088).
  */
 export function phoneNumberEnd(b: Uint8Array, view: DataView, s: number, last: number): number {
   const start = b[s] === 43 ? s + 1 : s;

@@ -83,7 +83,7 @@ export abstract class UsageCsvParser implements RecordFields {
     const { starts, ends } = this.tokenizer;
     let field = 0;
     let start = this.plainRecordStart;
-    for (let i = start; field < starts.length; i++) {
+    for (let i = start; i < b.length && field < starts.length; i++) {
       const c = b[i];
       if (c === COMMA || c === CR || c === LF) {
         starts[field] = start;
