@@ -68,7 +68,12 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
+/** `asksFields`: which calls the visitor reads the fields of (all by default). */
+async function read(
+  bytes: Uint8Array,
+  cuts: number[],
+  asksFields: (outbound: boolean) => boolean = () => true,
+): Promise<Outcome> {
   const out: Outcome = { calls: [], rejected: [], records: 0 };
   async function* chunks(): AsyncGenerator<Uint8Array> {
     let from = 0;
@@ -87,7 +92,7 @@ async function read(bytes: Uint8Array, cuts: number[]): Promise<Outcome> {
           startMs,
           seconds,
           outbound,
-          fields: [0, 1, 2, 3, 4].map((f) => record.text(f)),
+          fields: asksFields(outbound) ? [0, 1, 2, 3, 4].map((f) => record.text(f)) : [],
         }),
       reject: (line, reason) => out.rejected.push({ line, reason }),
     },
@@ -177,6 +182,22 @@ describe("voice CDR reader against the reference (ADR 0056)", () => {
         expect(await read(bytes, cuts)).toEqual(referenceRead(text));
       }),
       { numRuns: 400, seed: 56 },
+    );
+  });
+
+  it("gives each call its own fields when the visitor reads only outbound calls' (as R-CALL-1's check does; ADR 0088)", async () => {
+    // The fast path leaves a record's fields to be found when asked for; a call whose fields nobody asked for
+    // must not lend them to the next call, which the general path may have read.
+    const outboundOnly = (outbound: boolean) => outbound;
+    await fc.assert(
+      fc.asyncProperty(file, async ({ records, finalNewline, cuts }) => {
+        const text = body(records, finalNewline);
+        const bytes = new TextEncoder().encode(`${VOICE_HEADER}\n${text}`);
+        const expected = referenceRead(text);
+        for (const call of expected.calls) if (!call.outbound) call.fields = [];
+        expect(await read(bytes, cuts, outboundOnly)).toEqual(expected);
+      }),
+      { numRuns: 400, seed: 88 },
     );
   });
 

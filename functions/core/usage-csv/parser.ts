@@ -13,7 +13,7 @@ import {
   type UsageCsvOptions,
   UsageFileError,
 } from "./format";
-import { LF, QUOTE, RecordTokenizer } from "./tokenizer";
+import { COMMA, CR, LF, QUOTE, RecordTokenizer } from "./tokenizer";
 
 const utf8 = new TextDecoder();
 
@@ -39,6 +39,12 @@ export abstract class UsageCsvParser implements RecordFields {
    * as UTF-8 (ADR 0084). The voice fast path reads ASCII only and is given the whole buffer.
    */
   protected fastPathReadsUtf8 = false;
+  /**
+   * Where the record a fast path is visiting starts when it has not stored its fields' offsets (voice), else
+   * -1. Its fields are then found by splitting it at its commas when a field's text is asked for (rating never
+   * asks): a record that passed the fast path has no comma, quote or line break inside a field (ADR 0088).
+   */
+  protected plainRecordStart = -1;
   private skippingOversized = false;
   records = 0;
   bytes = 0;
@@ -65,9 +71,29 @@ export abstract class UsageCsvParser implements RecordFields {
   }
 
   text(field: number): string {
+    if (this.plainRecordStart >= 0) this.splitPlainRecord();
     const start = this.tokenizer.starts[field] as number;
     const text = utf8.decode(this.buffer.subarray(start, this.tokenizer.ends[field] as number));
     return start > 0 && this.buffer[start - 1] === QUOTE ? text.replaceAll('""', '"') : text;
+  }
+
+  /** The field offsets of the plain record at `plainRecordStart`, which ends with LF or CRLF. */
+  private splitPlainRecord(): void {
+    const b = this.buffer;
+    const { starts, ends } = this.tokenizer;
+    let field = 0;
+    let start = this.plainRecordStart;
+    for (let i = start; i < b.length && field < starts.length; i++) {
+      const c = b[i];
+      if (c === COMMA || c === CR || c === LF) {
+        starts[field] = start;
+        ends[field] = i;
+        field++;
+        start = i + 1;
+        if (c !== COMMA) break;
+      }
+    }
+    this.plainRecordStart = -1;
   }
 
   /** Validates the fields of one data record and reports it to the visitor; returns the rejection reason if any. */
@@ -185,6 +211,7 @@ export abstract class UsageCsvParser implements RecordFields {
         else if (t.fields !== this.width)
           this.rejectRow(line, `wrong number of fields (expected ${this.width}, got ${t.fields})`);
         else {
+          this.plainRecordStart = -1;
           const reason = this.row(b, line);
           if (reason !== undefined) this.rejectRow(line, reason);
         }

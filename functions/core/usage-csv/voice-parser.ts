@@ -51,10 +51,10 @@ export class VoiceCsvParser extends UsageCsvParser {
    * field in one pass over their bytes, with `row`'s checks; the first record that is not (a rejection, a
    * quote, a record cut by the chunk's end) is left to the general path, which accepts or rejects it as before.
    * A field ends at its first comma or line feed (as RecordTokenizer splits it); each check below reads every
-   * byte of its field, so a field that passes has no comma or line feed inside.
+   * byte of its field, so a field that passes has no comma or line feed inside, and the record's fields are
+   * found again from its start only when the visitor asks for a field's text (`plainRecordStart`, ADR 0088).
    */
   protected override plainRecords(b: Uint8Array, pos: number, len: number): number {
-    const { starts, ends } = this.tokenizer;
     const visitor = this.visitor;
     const periodStartMs = this.startMs;
     const periodEndMs = this.endMs;
@@ -62,13 +62,16 @@ export class VoiceCsvParser extends UsageCsvParser {
     // Nothing here reads at or past `last` + 1, so no read falls outside the buffer (which would deoptimise
     // this loop); the records of a chunk's last two bytes are the general path's.
     const last = len - 2;
+    const firstLine = this.line;
+    let line = firstLine;
     let p = pos;
+    // Every check that fails leaves the loop with `p` at the record's start: the general path's record.
     while (p + 25 < last) {
       // call_start; a line feed before its comma ends the record there: one field, the general path's to reject.
       const e = instantEnd(b, p, last);
-      if (e < 0) return p;
+      if (e < 0) break;
       const startMs = this.minutes.read(b, view, p, e);
-      if (Number.isNaN(startMs) || startMs < periodStartMs || startMs >= periodEndMs) return p;
+      if (Number.isNaN(startMs) || startMs < periodStartMs || startMs >= periodEndMs) break;
       // duration_seconds: 1–9 digits (parseCount).
       const durationStart = e + 1;
       let i = durationStart;
@@ -77,7 +80,7 @@ export class VoiceCsvParser extends UsageCsvParser {
         duration = duration * 10 + d;
         i++;
       }
-      if (i === durationStart || i - durationStart > 9 || i >= last || b[i] !== COMMA) return p;
+      if (i === durationStart || i - durationStart > 9 || i >= last || b[i] !== COMMA) break;
       // direction: exactly outbound or inbound.
       const directionStart = i + 1;
       const outbound = b[directionStart] === 111;
@@ -87,43 +90,33 @@ export class VoiceCsvParser extends UsageCsvParser {
         b[directionEnd] !== COMMA ||
         !(outbound ? isOutboundAt(view, directionStart) : isInboundAt(view, directionStart))
       ) {
-        return p;
+        break;
       }
       // calling_number, then called_number: one loop, so that the number scan takes V8's inlining budget
       // (about 920 bytes of bytecode a function) once (ADR 0084).
-      const callingStart = directionEnd + 1;
       let callingEnd = -1;
       let calledEnd = -1;
-      for (let numberStart = callingStart; calledEnd < 0; ) {
+      for (let numberStart = directionEnd + 1; calledEnd < 0; ) {
         const end = phoneNumberEnd(b, view, numberStart, last);
-        if (end < 0) return p;
-        if (callingEnd < 0) {
-          if (b[end] !== COMMA) return p;
+        if (end < 0) break;
+        if (callingEnd >= 0) calledEnd = end;
+        else if (b[end] === COMMA) {
           callingEnd = end;
           numberStart = end + 1;
-        } else calledEnd = end;
+        } else break;
       }
-      const calledStart = callingEnd + 1;
       let next: number;
+      if (calledEnd < 0) break;
       if (b[calledEnd] === LF) next = calledEnd + 1;
       else if (b[calledEnd] === CR && b[calledEnd + 1] === LF) next = calledEnd + 2;
-      else return p;
-      starts[0] = p;
-      ends[0] = e;
-      starts[1] = durationStart;
-      ends[1] = i;
-      starts[2] = directionStart;
-      ends[2] = directionEnd;
-      starts[3] = callingStart;
-      ends[3] = callingEnd;
-      starts[4] = calledStart;
-      ends[4] = calledEnd;
-      const line = this.line;
-      this.line = line + 1;
-      this.records++;
+      else break;
+      this.plainRecordStart = p;
       visitor.call(startMs, duration, outbound, line, this);
+      line++;
       p = next;
     }
+    this.line = line;
+    this.records += line - firstLine;
     return p;
   }
 }
