@@ -3,15 +3,13 @@
  * a contract with two years of ledger behind it as for one in its first month. The oracle is the young
  * contract's own count: the same payment on the same bill must read the same number of items.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import { addClientHook } from "../../functions/adapters/aws-config";
 import { putLedgerEntry, registerContract } from "../../functions/adapters/repository";
 import { recordPayment } from "../../functions/app/payments";
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
 import { runUntil, SAMPLE_CONTRACT, SMALL_MONTH_TOTAL, startCycle, uploadSmallMonth } from "./harness";
+import { itemReadMeter } from "./item-read-meter";
 
 let app: EmbeddedApp | undefined;
 const removals: Array<() => void> = [];
@@ -21,37 +19,10 @@ afterEach(async () => {
   app = undefined;
 });
 
-/** Items DynamoDB returns inside `counted`: a Query's items, a GetItem's item. */
-function itemReadMeter() {
-  const counting = new AsyncLocalStorage<true>();
-  const meter = { items: 0 };
-  removals.push(
-    addClientHook((client) => {
-      if (!(client instanceof DynamoDBClient)) return;
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          if (counting.getStore()) {
-            const output = result.output as { Count?: number; Item?: unknown };
-            meter.items += typeof output.Count === "number" ? output.Count : output.Item ? 1 : 0;
-          }
-          return result;
-        },
-        { step: "initialize", name: "countLedgerReads" },
-      );
-    }),
-  );
-  const counted = async <T>(work: () => Promise<T>) => {
-    meter.items = 0;
-    await counting.run(true, work);
-    return meter.items;
-  };
-  return { counted };
-}
-
 describe("R-PAY-1: a payment's reads do not grow with the ledger (ADR 0086)", () => {
   it("reads the same items for a contract's first bill as for one with 24 earlier periods in its ledger", async () => {
-    const { counted } = itemReadMeter();
+    const { counted, remove } = itemReadMeter();
+    removals.push(remove);
     app = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
     const sample = await loadContract(SAMPLE_CONTRACT);
     const young = sample;

@@ -3,12 +3,10 @@
  * one reply reads as much after two years of sent mail as after two statements. The oracle is the first reply's
  * own count: the same reply, handled the same way, after more mail was sent, must read the same number of items.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
-import { addClientHook, awsConfig, documentClient } from "../../functions/adapters/aws-config";
+import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import { now } from "../../functions/adapters/clock";
 import { sendEmail } from "../../functions/adapters/mailer";
 import {
@@ -22,6 +20,7 @@ import {
 import { loadContract } from "../../functions/core/contract";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
 import { PARTY_A, runUntil, SAMPLE_CONTRACT, startCycle, statementEmail, uploadSmallMonth } from "./harness";
+import { itemReadMeter } from "./item-read-meter";
 
 let app: EmbeddedApp | undefined;
 const removals: Array<() => void> = [];
@@ -33,29 +32,13 @@ afterEach(async () => {
 
 /** Items DynamoDB returned to the inbound-reply function: a Query's items, a GetItem's item. */
 function countInboundReads() {
-  const inReply = new AsyncLocalStorage<true>();
-  const meter = { items: 0 };
-  removals.push(
-    addClientHook((client) => {
-      if (!(client instanceof DynamoDBClient)) return;
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          if (inReply.getStore()) {
-            const output = result.output as { Count?: number; Item?: unknown };
-            meter.items += typeof output.Count === "number" ? output.Count : output.Item ? 1 : 0;
-          }
-          return result;
-        },
-        { step: "initialize", name: "countInboundReads" },
-      );
-    }),
-  );
+  const { meter, counting, remove } = itemReadMeter();
+  removals.push(remove);
   const wrapLambda =
     (invoke: Parameters<NonNullable<Parameters<typeof startEmbeddedApp>[0]["wrapLambda"]>>[0]) =>
     (functionArn: string, payload: unknown, context: Parameters<typeof invoke>[2]) =>
       functionArn.endsWith("inbound-reply")
-        ? inReply.run(true, () => invoke(functionArn, payload, context))
+        ? counting.run(true, () => invoke(functionArn, payload, context))
         : invoke(functionArn, payload, context);
   return { meter, wrapLambda };
 }
