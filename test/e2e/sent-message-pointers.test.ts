@@ -120,24 +120,30 @@ async function rejectionReasons(): Promise<string[]> {
   return (Items ?? []).map((item) => String(item.rejectedBecause));
 }
 
+/** August's and September's statements sent, their cycles waiting for Party A (R-RECON-1). */
+async function twoStatementsSent(options: Pick<Parameters<typeof startEmbeddedApp>[0], "wrapLambda">) {
+  const started = await startEmbeddedApp({
+    start: new Date("2025-10-01T01:00:00+08:00"),
+    schedule: false,
+    ...options,
+  });
+  app = started;
+  const contract = await loadContract(SAMPLE_CONTRACT);
+  await registerContract(contract);
+  for (const period of ["2025-08", "2025-09"]) {
+    await uploadSmallMonth(contract, period);
+    await startCycle(started, contract.contractId, period);
+  }
+  await runUntil(started, "2025-10-09T10:00:00+08:00");
+  return { running: started, contractId: contract.contractId };
+}
+
 describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (ADR 0085)", () => {
   it("reads the same items for a reply after 2 statements as after 2 statements and 24 more sent emails", async () => {
     const { meter, wrapLambda } = countInboundReads();
-    app = await startEmbeddedApp({
-      start: new Date("2025-10-01T01:00:00+08:00"),
-      schedule: false,
-      wrapLambda,
-    });
-    const contract = await loadContract(SAMPLE_CONTRACT);
-    await registerContract(contract);
-    const { contractId } = contract;
-    await uploadSmallMonth(contract, "2025-08");
-    await uploadSmallMonth(contract, "2025-09");
-    await startCycle(app, contractId, "2025-08");
-    await startCycle(app, contractId, "2025-09");
-    await runUntil(app, "2025-10-09T10:00:00+08:00");
+    const { running, contractId } = await twoStatementsSent({ wrapLambda });
 
-    await answer(app, await statementEmail(app, "2025-08"));
+    await answer(running, await statementEmail(running, "2025-08"));
     expect((await getCycle(contractId, "2025-08")).reconciliation?.outcome).toBe("confirmed");
     const afterTwo = meter.items;
 
@@ -154,7 +160,7 @@ describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (
       });
     }
     meter.items = 0;
-    await answer(app, await statementEmail(app, "2025-09"));
+    await answer(running, await statementEmail(running, "2025-09"));
     expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
 
     expect(afterTwo).toBeGreaterThan(0);
@@ -162,30 +168,22 @@ describe("R-RECON-1: a reply's reads do not grow with the contract's sent mail (
   });
 
   it("a contract whose mail predates the pointers: a reply naming another period's statement is still refused, and its outbox is indexed once", async () => {
-    app = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
-    const contract = await loadContract(SAMPLE_CONTRACT);
-    await registerContract(contract);
-    const { contractId } = contract;
-    await uploadSmallMonth(contract, "2025-08");
-    await uploadSmallMonth(contract, "2025-09");
-    await startCycle(app, contractId, "2025-08");
-    await startCycle(app, contractId, "2025-09");
-    await runUntil(app, "2025-10-09T10:00:00+08:00");
-    const august = await statementEmail(app, "2025-08");
-    const september = await statementEmail(app, "2025-09");
+    const { running, contractId } = await twoStatementsSent({});
+    const august = await statementEmail(running, "2025-08");
+    const september = await statementEmail(running, "2025-09");
     // Every email SES accepted has its pointer, and a new contract is marked indexed from its registration.
     expect(await pointers(contractId)).toEqual(await sentByOutbox(contractId));
     expect((await getContract(contractId)).sentMessageIdsIndexed).toBe(true);
     await asBeforeThePointers(contractId);
 
     // To September's reply key, naming August's statement: another period's email (ADR 0030).
-    await answer(app, september, august);
+    await answer(running, september, august);
     expect(await rejectionReasons()).toEqual(["references-other-statement"]);
     expect((await getCycle(contractId, "2025-09")).reconciliation).toBeUndefined();
     expect(await pointers(contractId)).toEqual(await sentByOutbox(contractId));
     expect((await getContract(contractId)).sentMessageIdsIndexed).toBe(true);
 
-    await answer(app, september);
+    await answer(running, september);
     expect((await getCycle(contractId, "2025-09")).reconciliation?.outcome).toBe("confirmed");
     // An id longer than a sort key may be (1,024 bytes, DynamoDB's limit) names no email of ours: not looked up.
     const long = "x".repeat(1100);
