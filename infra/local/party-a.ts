@@ -4,7 +4,6 @@
  * the inbound path), and on each statement it hands Party B's staff what they will record for that period
  * (party-b-staff.ts). What each side does in which period is the scenario's plan (scenario/plan.ts).
  */
-import nodemailer from "nodemailer";
 import { defaultCalendar } from "../../functions/core/calendar";
 import type { Contract } from "../../functions/core/contract";
 import { addDays, atTimeOfDay, shanghaiDateOf } from "../../functions/core/time";
@@ -43,13 +42,8 @@ export class PartyASimulator {
   private readonly transport;
 
   constructor(private readonly options: PartyAOptions) {
-    const smtp = options.app.stack.endpoints.smtp;
-    this.transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
+    // Over SMTP, or the same bytes without a socket when the stack's clients go in-process (ADR 0089).
+    this.transport = options.app.stack.mailTransport();
   }
 
   /** Party A's contact opens the mailbox every working-day morning and at 15:00. */

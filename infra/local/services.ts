@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import nodemailer, { type Transporter } from "nodemailer";
 import {
   type AwsConfig,
   addClientHook,
@@ -20,6 +21,7 @@ import { InProcessTransport, type LocalTransport } from "./in-process-transport"
 import { handlesReleased } from "./ports";
 import { startS3Local } from "./s3-local";
 import { type LocalSentEmail, type SentEmailsOptions, type SesSandbox, startSesLocal } from "./ses-local";
+import { inProcessMailTransport } from "./smtp-in-process";
 import {
   passingVerdicts,
   type ReceiptVerdicts,
@@ -81,6 +83,11 @@ export interface LocalServices {
   setVerdicts(verdicts: Partial<ReceiptVerdicts>): void;
   /** An object's body as text, as a Distributed Map's ItemReader reads it (s3:GetObject). */
   readObject(bucket: string, key: string): Promise<string>;
+  /**
+   * A mail client's transport to the inbound SMTP server: over SMTP on its port, or with the in-process
+   * transport the same message bytes handed to it without a socket (ADR 0089). The caller closes it.
+   */
+  mailTransport(): Transporter<unknown>;
   /** Deletes the items expired at `now`, as DynamoDB's TTL does; absent when the table has no TTL. */
   sweepExpiredItems?: (now: Date) => Promise<SweepResult>;
   /** Stops every server, lets accepted inbound messages finish, and removes temporary data. */
@@ -207,6 +214,10 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       setVerdicts(changes) {
         verdicts = { ...verdicts, ...changes };
       },
+      mailTransport: () =>
+        options.transport === "in-process"
+          ? inProcessMailTransport(smtp)
+          : nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true }),
       async readObject(bucket, key) {
         const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return (await object.Body?.transformToString("utf8")) ?? "";

@@ -190,9 +190,26 @@ export interface InboundSmtpOptions {
   functionArn?: string;
 }
 
+/**
+ * One message as an SMTP session hands it to the server: the DATA bytes (dot-stuffing removed, lines
+ * ending in CRLF, RFC 5321 §4.5.2), the envelope of MAIL FROM and RCPT TO, and the client as the
+ * server knows it (its address and the name its address resolved to).
+ */
+export interface InboundDelivery {
+  data: Buffer;
+  envelope: { from: string; to: string[] };
+  clientHostname: string;
+  clientAddress: string;
+}
+
 export interface InboundSmtp {
   host: string;
   port: number;
+  /**
+   * Receives a message without a socket (ADR 0089): the same storing, trace headers, verdicts, event and
+   * handler call as a message accepted over SMTP. Rejects as the server would answer DATA (552, 451).
+   */
+  deliver(delivery: InboundDelivery): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -218,25 +235,40 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   const functionArn = options.functionArn ?? LOCAL_INBOUND_FUNCTION_ARN;
   const inFlight = new Set<Promise<void>>();
 
-  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+  let closed = false;
+
+  async function receiveSession(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     if (stream.sizeExceeded) throw new MessageTooLargeError();
-    const started = Date.now();
-    const receivedAt = now();
-    const { envelope } = session;
-    const messageId = newSesMessageId();
-    const verdicts = options.verdicts();
-    const traceHeaders = sesTraceHeaders({
-      source: envelope.mailFrom === false ? "" : envelope.mailFrom.address,
-      recipients: envelope.rcptTo.map((recipient) => recipient.address),
-      messageId,
-      receivedAt,
-      verdicts,
+    const { mailFrom, rcptTo } = session.envelope;
+    await receive({
+      data: Buffer.concat(chunks),
+      envelope: {
+        from: mailFrom === false ? "" : mailFrom.address,
+        to: rcptTo.map((recipient) => recipient.address),
+      },
       clientHostname: session.clientHostname,
       clientAddress: session.remoteAddress,
     });
-    const stored = Buffer.concat([traceHeaders, ...chunks]);
+  }
+
+  async function receive(delivery: InboundDelivery): Promise<void> {
+    const started = Date.now();
+    const receivedAt = now();
+    const { envelope } = delivery;
+    const messageId = newSesMessageId();
+    const verdicts = options.verdicts();
+    const traceHeaders = sesTraceHeaders({
+      source: envelope.from,
+      recipients: envelope.to,
+      messageId,
+      receivedAt,
+      verdicts,
+      clientHostname: delivery.clientHostname,
+      clientAddress: delivery.clientAddress,
+    });
+    const stored = Buffer.concat([traceHeaders, delivery.data]);
     try {
       await options.s3.send(
         new PutObjectCommand({ Bucket: options.bucket, Key: inboundMailObjectKey(messageId), Body: stored }),
@@ -246,7 +278,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     }
     const event = await buildSesReceiptEvent({
       stored,
-      envelope,
+      envelope: {
+        mailFrom: envelope.from === "" ? false : { address: envelope.from, args: false },
+        rcptTo: envelope.to.map((address) => ({ address, args: false })),
+      },
       messageId,
       receivedAt,
       // A positive integer, as SES reports it (the Powertools SES schema refuses 0).
@@ -266,6 +301,18 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     }
   }
 
+  /** Tracked by the clock and kept until it settles, so close() lets every accepted message finish. */
+  function accept(work: Promise<void>): Promise<void> {
+    const tracked = track(work);
+    const settled = tracked.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+    return tracked;
+  }
+
   const server = new SMTPServer({
     name: "inbound-smtp.localhost",
     banner: "contract-ops local inbound SMTP (SES email receiving stand-in)",
@@ -280,13 +327,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     },
     closeTimeout: 2_000,
     onData(stream, session, callback) {
-      const work = track(receive(stream, session));
-      const settled = work.then(
+      void accept(receiveSession(stream, session)).then(
         () => callback(),
         (error: Error) => callback(error),
       );
-      inFlight.add(settled);
-      void settled.finally(() => inFlight.delete(settled));
     },
   });
 
@@ -313,7 +357,14 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
   return {
     host: LOCAL_HOST,
     port,
+    async deliver(delivery) {
+      // A closed server takes no new connection: the client's connect would be refused.
+      if (closed) throw new Error(`inbound SMTP on ${LOCAL_HOST}:${port} is closed`);
+      if (delivery.data.length > MAX_MESSAGE_BYTES) throw new MessageTooLargeError();
+      await accept(receive(delivery));
+    },
     async close() {
+      closed = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Messages already accepted finish storing and reach the handler before the stack goes away.
       await Promise.all(inFlight);
