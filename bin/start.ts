@@ -7,7 +7,7 @@
  * SES behaves as in the sandbox: mail goes only to the stack's own domain and each `--verified` address or
  * domain, anything else is refused (MessageRejected) and the run reports the executions that failed on it.
  * `--transport http` has the stack's clients reach DynamoDB and S3 over 127.0.0.1 instead of in-process
- * (ADR 0077). A run in which any execution failed or timed out exits 1.
+ * (ADR 0077), and Party A's replies go over SMTP (ADR 0089). A run in which any execution failed or timed out exits 1.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
