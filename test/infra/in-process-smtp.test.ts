@@ -184,3 +184,29 @@ describe("a message the server cannot store", () => {
     }
   });
 });
+
+describe("the in-process path's other refusals", () => {
+  it("refuses a message over SES's 40 MB limit with 552, as the server answers DATA", async () => {
+    const raw = Buffer.concat([Buffer.from("Subject: big\r\n\r\n"), Buffer.alloc(40 * 1024 * 1024, 0x61)]);
+    const outcome = await inProcess
+      .sendMail({ envelope: { from: "a@jl-ybj.example", to: ["replies@contract-ops.localhost"] }, raw })
+      .then(
+        () => "accepted",
+        (error: unknown) => (error as { responseCode?: number }).responseCode,
+      );
+    expect(outcome).toBe(552);
+  });
+
+  it("refuses once the stack has stopped, as a closed port refuses the connection", async () => {
+    const stopped = await startLocalServices({ transport: "in-process" });
+    const direct = stopped.mailTransport();
+    await stopped.stop();
+    try {
+      await expect(
+        direct.sendMail({ from: "a@jl-ybj.example", to: "replies@contract-ops.localhost", text: "确认" }),
+      ).rejects.toThrow(/is closed/);
+    } finally {
+      direct.close();
+    }
+  });
+});
