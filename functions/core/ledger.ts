@@ -130,23 +130,44 @@ export function periodBalance(entries: readonly LedgerEntry[], period: string): 
  * — never lost, never twice.
  */
 export function pendingCarries(entries: readonly LedgerEntry[], period: string): Carried[] {
+  const sources = [...new Set(inForce(entries).map((e) => e.period))].filter((p) => p < period).sort();
+  return sources.flatMap((source) => carriesFrom(entries, source));
+}
+
+/**
+ * What `source` still carries (R-RECON-4, R-PAY-1): its agreed differences and its credit, less what the
+ * charges among `entries` carried from it before. `entries` need hold only the source's own entries and the
+ * charges that carried from it (ADR 0097); any other entry is ignored.
+ */
+export function carriesFrom(entries: readonly LedgerEntry[], source: string): Carried[] {
   const live = inForce(entries);
-  const carriedSoFar = live.filter((e) => e.kind === "charge").flatMap((e) => e.carried ?? []);
-  const sources = [...new Set(live.map((e) => e.period))].filter((p) => p < period).sort();
+  const carriedSoFar = live
+    .filter((e) => e.kind === "charge")
+    .flatMap((e) => e.carried ?? [])
+    .filter((c) => c.sourcePeriod === source);
+  const already = (kind: CarryKind) =>
+    sum(carriedSoFar.filter((c) => c.kind === kind).map((c) => c.amountFen));
+  const agreedFen = sum(
+    live.filter((e) => e.kind === "agreed-difference" && e.period === source).map((e) => e.amountFen),
+  );
+  const creditFen = -periodBalance(entries, source).creditFen;
+  const adjustment = agreedFen - already("adjustment");
+  const credit = creditFen - already("credit");
   const pending: Carried[] = [];
-  for (const source of sources) {
-    const already = (kind: CarryKind) =>
-      sum(carriedSoFar.filter((c) => c.kind === kind && c.sourcePeriod === source).map((c) => c.amountFen));
-    const agreedFen = sum(
-      live.filter((e) => e.kind === "agreed-difference" && e.period === source).map((e) => e.amountFen),
-    );
-    const creditFen = -periodBalance(entries, source).creditFen;
-    const adjustment = agreedFen - already("adjustment");
-    const credit = creditFen - already("credit");
-    if (adjustment !== 0n) pending.push({ kind: "adjustment", sourcePeriod: source, amountFen: adjustment });
-    if (credit !== 0n) pending.push({ kind: "credit", sourcePeriod: source, amountFen: credit });
-  }
+  if (adjustment !== 0n) pending.push({ kind: "adjustment", sourcePeriod: source, amountFen: adjustment });
+  if (credit !== 0n) pending.push({ kind: "credit", sourcePeriod: source, amountFen: credit });
   return pending;
+}
+
+/**
+ * Whether writing `entry` may change what its period carries to a later bill (ADR 0097): a payment or its
+ * reversal moves the period's credit, an agreed difference or its reversal the adjustment, and a negative
+ * charge is a credit of its own. A settlement or an invoice carries nothing, nor does a charge of zero or more
+ * (a period's payments follow its charge).
+ */
+export function changesCarries(entry: LedgerEntry): boolean {
+  if (entry.kind === "charge") return entry.amountFen < 0n;
+  return entry.kind === "payment" || entry.kind === "agreed-difference" || entry.kind === "reversal";
 }
 
 export interface ContractBalance {
