@@ -1,13 +1,13 @@
 /**
  * R-RECON-4 (合同第四条4.7款: 对账差异的调整在下一个结算周期内进行) and R-PAY-1's credit (ADR 0097): the bill
- * finds what earlier periods carry by the carry notes under its own period. One stack, three contracts, the
+ * finds what earlier periods carry by the notes in its own period's carry inbox. One stack, three contracts, the
  * harness's hand-computed small month (4000.30) billed each month by the real Lambdas:
  * - A: September re-reconciled at 3800.30, agreed through the operator function, which crashes between the
  *   agreed difference and its note; October carries 3800.30 − 4000.30 = −200.00 once, November nothing.
- * - B: 12000.00 paid on September; October's bill step crashes after marking September and again after
- *   writing its charge. October carries −7999.70 and totals −3999.40, which November carries: three bills of
+ * - B: 12000.00 paid on September; October's bill step crashes after marking September, after closing its
+ *   inbox, and after writing its charge. October carries −7999.70 and totals −3999.40, which November carries: three bills of
  *   4000.30 less 12000.00 paid leave 0.90.
- * - C: its ledger as the code before the notes left it (no notes, no marks, not indexed): October still
+ * - C: its ledger as the code before the inboxes left it (no inboxes, no marks, not indexed): October still
  *   carries September's 100.00 overpaid; stripped again as if an older bill step had billed
  *   October, a further 50.00 on September is carried once (−50.00, not −150.00) in November, and 20.00 more
  *   in December, when the contract is indexed.
@@ -17,6 +17,9 @@ import { DeleteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamod
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import {
+  carryInbox,
+  closeCarryInbox,
+  noteCarry,
   getContract,
   getCycle,
   getLedgerEntry,
@@ -64,7 +67,7 @@ async function sortKeys(contractId: string, prefix: string): Promise<string[]> {
   return (Items ?? []).map((item) => String(item.SK));
 }
 
-/** The contract as the code before the carry notes left it: no notes, no carried-by marks, not indexed. */
+/** The contract as the code before the carry inboxes left it: no inboxes, no carried-by marks, not indexed. */
 async function asBeforeTheNotes(contractId: string): Promise<void> {
   const ledger = await sortKeys(contractId, "LEDGER#");
   const keys = [
@@ -104,17 +107,17 @@ beforeAll(async () => {
     schedule: false,
     faults: {
       faults: [
-        // The operator function's second PutItem is the agreed difference's note (the first, the entry).
+        // The operator function's first UpdateItem is the agreed difference's note (after its PutItem).
         {
           kind: "crash",
           function: "operator-command",
           invocation: 1,
-          operation: "PutItem",
-          call: 2,
+          operation: "UpdateItem",
+          call: 1,
           when: "before",
         },
-        // B's October bill step (prepare-bill's 5th invocation): after the mark of September, then (its
-        // retry) after the charge.
+        // B's October bill step (prepare-bill's 5th invocation): after the mark of September; its retries
+        // after closing the inbox, then after the charge (the first PutItem once the inbox is closed).
         {
           kind: "crash",
           function: "prepare-bill",
@@ -127,8 +130,16 @@ beforeAll(async () => {
           kind: "crash",
           function: "prepare-bill",
           invocation: 6,
+          operation: "UpdateItem",
+          call: 1,
+          when: "after",
+        },
+        {
+          kind: "crash",
+          function: "prepare-bill",
+          invocation: 7,
           operation: "PutItem",
-          call: 2,
+          call: 1,
           when: "after",
         },
       ],
@@ -158,9 +169,9 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     await runUntil(app, "2025-10-09T10:00:00+08:00");
     await expect(recordAgreed(A, "2025-09", "3800.30")).rejects.toMatchObject({ name: "Runtime.ExitError" });
     expect((await getLedgerEntry(A.contractId, "2025-09#agreed-difference"))?.amountFen).toBe(-20_000n);
-    expect(await sortKeys(A.contractId, "CARRY#")).toEqual([]);
+    expect(await carryInbox(A.contractId, "2025-10")).toEqual({ notes: [] });
     await recordAgreed(A, "2025-09", "3800.30");
-    expect(await sortKeys(A.contractId, "CARRY#")).toEqual(["CARRY#2025-10#2025-09#agreed-difference"]);
+    expect(await carryInbox(A.contractId, "2025-10")).toEqual({ notes: ["2025-09#agreed-difference"] });
 
     await recordPayment({
       contractId: B.contractId,
@@ -179,8 +190,8 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     await runUntil(app, "2025-11-03T10:00:00+08:00");
     for (const contract of [A, B, C]) await uploadSmallMonth(contract, "2025-10");
     await prepareBill(A, "2025-10");
-    await expect(prepareBill(B, "2025-10")).rejects.toMatchObject({ name: "Runtime.ExitError" });
-    await expect(prepareBill(B, "2025-10")).rejects.toMatchObject({ name: "Runtime.ExitError" });
+    for (let crash = 0; crash < 3; crash++)
+      await expect(prepareBill(B, "2025-10")).rejects.toMatchObject({ name: "Runtime.ExitError" });
     await prepareBill(B, "2025-10");
     await prepareBill(C, "2025-10");
     expect(await billOf(A, "2025-10")).toEqual({
@@ -195,7 +206,8 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     expect(await billOf(C, "2025-10")).toEqual({ total: "3900.30", carried: [credit("2025-09", -10_000n)] });
     expect((await getContract(C.contractId)).carriesIndexed).toBe(true);
 
-    // C as if an older bill step had billed October; then a further 50.00 on September.
+    // C as if an older bill step had billed October; then a further 50.00 on September, noted in October's
+    // inbox, which that older step never closed.
     await asBeforeTheNotes(C.contractId);
     await recordPayment({ contractId: C.contractId, period: "2025-09", amount: "50.00", date: "2025-11-03" });
 
@@ -215,5 +227,21 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     await uploadSmallMonth(C, "2025-12");
     await prepareBill(C, "2025-12");
     expect(await billOf(C, "2025-12")).toEqual({ total: "3980.30", carried: [credit("2025-09", -2_000n)] });
+  });
+
+  it("the inbox is the fence between a note and the bill: a close on a stale count fails, a note after the close goes on", async () => {
+    const { contractId } = contracts.A;
+    const december = { entryId: "2025-12#payment#001", period: "2025-12" };
+    expect(await carryInbox(contractId, "2026-01")).toEqual({ notes: [] });
+    expect(await noteCarry(contractId, december)).toBe("2026-01");
+    // The bill read the inbox empty before the note came in: its close is refused, and it reads again.
+    expect(await closeCarryInbox(contractId, "2026-01", 0, [])).toBe(false);
+    expect(await closeCarryInbox(contractId, "2026-01", 1, [])).toBe(true);
+    expect(await closeCarryInbox(contractId, "2026-01", 1, [credit("2025-12", -1n)])).toBe(false);
+    // A note written twice is one note; after the close, notes go to the next bill's inbox.
+    expect(await noteCarry(contractId, december)).toBe("2026-02");
+    expect(await noteCarry(contractId, december)).toBe("2026-02");
+    expect(await carryInbox(contractId, "2026-01")).toEqual({ notes: [december.entryId], carried: [] });
+    expect(await carryInbox(contractId, "2026-02")).toEqual({ notes: [december.entryId] });
   });
 });

@@ -3,15 +3,18 @@
 import * as z from "zod";
 import {
   type Carried,
+  carriedFromStored,
+  carriedToStored,
   carriesFrom,
   changesCarries,
   fromStored,
   type LedgerEntry,
+  storedCarried,
   toStored,
 } from "../../core/ledger";
 import { ledgerExpiresAtSeconds } from "../../core/retention";
 import { nextPeriod } from "../../core/time";
-import { contractKey, getItem, parseRecord, putIfAbsent, queryAll, strip } from "./table";
+import { conditionalUpdate, contractKey, getItem, parseRecord, putIfAbsent, queryAll, strip } from "./table";
 
 const ledgerKey = (entryId: string) => `LEDGER#${entryId}`;
 
@@ -24,10 +27,24 @@ const CARRIED_BY = "carried-by";
 const carriedByKey = (source: string, into: string) => ledgerKey(`${source}#${CARRIED_BY}#${into}`);
 const CARRIED_BY_SK = /^LEDGER#\d{4}-\d{2}#carried-by#(\d{4}-\d{2})$/;
 
-/** ADR 0097: `CARRY#<into>#<entryId>` says the bill of `into` must look at the period of that entry. */
-const carryNoteKey = (into: string, entryId: string) => `CARRY#${into}#${entryId}`;
-const carryNoteSchema = z.object({ entryId: z.string().min(1), source: z.string().regex(/^\d{4}-\d{2}$/) });
-export type CarryNote = z.infer<typeof carryNoteSchema>;
+/**
+ * ADR 0097: `CARRY#<into>` is the inbox of the bill of `into`: `notes` holds the ids of the entries after
+ * which their periods may carry something new, until the bill closes it by writing what it carries
+ * (`carried`). Both are conditional writes to this one item, so a note lands either before the bill closed
+ * (and the bill's close, conditioned on the notes it read, fails if it missed one) or in a later inbox.
+ */
+const inboxKey = (into: string) => `CARRY#${into}`;
+const inboxSchema = z.object({
+  notes: z.set(z.string()).optional(),
+  carried: storedCarried.optional(),
+});
+
+export interface CarryInbox {
+  /** Ids of the entries noted, each starting with its period (the source). */
+  notes: string[];
+  /** Present once the bill closed the inbox: what it carries. */
+  carried?: Carried[];
+}
 
 /**
  * Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). An id
@@ -85,52 +102,94 @@ export async function periodLedgerEntries(contractId: string, period: string): P
   return (await periodLedger(contractId, period)).entries;
 }
 
-const chargeOf = (contractId: string, period: string) => getLedgerEntry(contractId, `${period}#charge`);
-
 /**
- * R-RECON-4, R-PAY-1 (ADR 0097): notes `entry` under the first period after its own whose bill is not
- * charged yet, so that bill looks at the entry's period. If that bill charged while the note was written,
- * the note goes on to the period after: the bill read its notes before this one, or it forwards the ones
- * it missed itself, and a note twice in one period is one item. Returns the period noted.
+ * R-RECON-4, R-PAY-1 (ADR 0097): notes `entry` in the inbox of the first period after its own whose bill has
+ * not closed its inbox, so that bill looks at the entry's period. Adding to a set twice adds once. Returns
+ * the period noted.
  */
-export async function noteCarry(contractId: string, entry: Pick<LedgerEntry, "entryId" | "period">) {
+export async function noteCarry(
+  contractId: string,
+  entry: Pick<LedgerEntry, "entryId" | "period">,
+): Promise<string> {
   let into = nextPeriod(entry.period);
   for (;;) {
-    if (!(await chargeOf(contractId, into))) {
-      await putIfAbsent({
-        PK: contractKey(contractId),
-        SK: carryNoteKey(into, entry.entryId),
-        entryId: entry.entryId,
-        source: entry.period,
-        expiresAt: ledgerExpiresAtSeconds(into),
-      });
-      if (!(await chargeOf(contractId, into))) return into;
-    }
+    const noted = await conditionalUpdate(
+      contractKey(contractId),
+      inboxKey(into),
+      "ADD notes :id SET expiresAt = if_not_exists(expiresAt, :expires)",
+      "attribute_not_exists(carried)",
+      { values: { ":id": new Set([entry.entryId]), ":expires": ledgerExpiresAtSeconds(into) } },
+      { orCreate: true },
+    );
+    if (noted) return into;
     into = nextPeriod(into);
   }
 }
 
-/** The notes of what may carry into the bill of `into` (ADR 0097). */
-export async function carryNotes(contractId: string, into: string): Promise<CarryNote[]> {
-  return (await queryAll<Record<string, unknown>>(contractKey(contractId), `CARRY#${into}#`)).map((item) =>
-    parseRecord(carryNoteSchema, item, "carry note"),
+export async function carryInbox(contractId: string, into: string): Promise<CarryInbox> {
+  const item = await getItem<Record<string, unknown>>(contractKey(contractId), inboxKey(into));
+  if (!item) return { notes: [] };
+  const { notes, carried } = parseRecord(inboxSchema, item, "carry inbox");
+  return { notes: [...(notes ?? [])].sort(), ...(carried ? { carried: carriedFromStored(carried) } : {}) };
+}
+
+/**
+ * Closes the inbox of `into` with what its bill carries, if it is not closed yet and holds exactly the
+ * `notesRead` notes the bill read: false when a note came in since (read again) or another run closed it.
+ * `"any"` closes it whatever it holds: for a bill charged before the inboxes, whose ledger was read whole.
+ */
+export async function closeCarryInbox(
+  contractId: string,
+  into: string,
+  notesRead: number | "any",
+  carried: readonly Carried[],
+): Promise<boolean> {
+  const notesAsRead =
+    notesRead === "any"
+      ? ""
+      : notesRead === 0
+        ? " AND attribute_not_exists(notes)"
+        : " AND size(notes) = :count";
+  return conditionalUpdate(
+    contractKey(contractId),
+    inboxKey(into),
+    "SET carried = :carried, expiresAt = if_not_exists(expiresAt, :expires)",
+    `attribute_not_exists(carried)${notesAsRead}`,
+    {
+      values: {
+        ":carried": carriedToStored(carried),
+        ":expires": ledgerExpiresAtSeconds(into),
+        ...(typeof notesRead === "number" && notesRead > 0 ? { ":count": notesRead } : {}),
+      },
+    },
+    { orCreate: true },
   );
 }
 
 /**
- * What `source` still carries (R-RECON-4, R-PAY-1): read from the source's own period and the charges of the
- * bills its carried-by marks name — a mark whose bill did not charge, or charged without this source, counts
- * nothing.
+ * What the bill of `into` carried: its closed inbox's, or for a bill charged before the inboxes (ADR 0097's
+ * index of older contracts), its charge's.
  */
-export async function carriesStillFrom(contractId: string, source: string): Promise<Carried[]> {
-  const { entries, carriedBy } = await periodLedger(contractId, source);
-  const charges = await Promise.all(carriedBy.map((into) => chargeOf(contractId, into)));
-  return carriesFrom([...entries, ...charges.filter((c) => c !== undefined)], source);
+async function carriedBy(contractId: string, into: string): Promise<Carried[]> {
+  const inbox = await carryInbox(contractId, into);
+  if (inbox.carried) return inbox.carried;
+  return (await getLedgerEntry(contractId, `${into}#charge`))?.carried ?? [];
 }
 
 /**
- * Marks each source of `carried` as carried by the bill of `into`, before that bill's charge is written
- * (ADR 0097): a crash in between leaves a mark with no charge behind it, which counts nothing.
+ * What `source` still carries (R-RECON-4, R-PAY-1): read from the source's own period and what the bills
+ * its carried-by marks name carried — a mark whose bill did not close, or closed without this source,
+ * counts nothing.
+ */
+export async function carriesStillFrom(contractId: string, source: string): Promise<Carried[]> {
+  const { entries, carriedBy: bills } = await periodLedger(contractId, source);
+  const carried = await Promise.all(bills.map((into) => carriedBy(contractId, into)));
+  return carriesFrom(entries, source, carried.flat());
+}
+
+/**
+ * Marks each source of `carried` as carried by the bill of `into`, before that bill closes its inbox
+ * (ADR 0097): a crash in between leaves a mark with nothing carried behind it, which counts nothing.
  */
 export async function markCarriedBy(contractId: string, into: string, carried: readonly Carried[]) {
   const sources = [...new Set(carried.map((c) => c.sourcePeriod))];

@@ -15,7 +15,6 @@ import {
   getContract,
   getCycle,
   getLedgerEntry,
-  markCarriedBy,
   putLedgerEntry,
 } from "../../adapters/repository";
 import { openUsage, usageFilePresent } from "../../adapters/usage-store";
@@ -30,7 +29,7 @@ import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
 import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
-import { forwardLateNotes, readCarries } from "./carries";
+import { carriesForBill } from "./carries";
 import { monthComplianceCheck } from "./compliance";
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
@@ -61,14 +60,11 @@ export async function prepareBill(input: { contractId: string; period: string })
   // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
   // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
   const chargeId = `${input.period}#charge`;
-  const carries = await readCarries(record, input.period, await getLedgerEntry(input.contractId, chargeId));
-  const pending = carries.pending;
+  const pending = await carriesForBill(record, input.period);
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
   const lastDay = record.status === "ended" ? record.endedOn : undefined;
   let { statement, compliance } = await rateWith(contract, input.period, pending, lastDay);
-  // ADR 0097: the sources are marked before the charge, so no charge carries from a source unmarked.
-  await markCarriedBy(input.contractId, input.period, pending);
-  const chargeWritten = await putLedgerEntry(input.contractId, {
+  await putLedgerEntry(input.contractId, {
     entryId: chargeId,
     period: input.period,
     kind: "charge",
@@ -82,7 +78,6 @@ export async function prepareBill(input: { contractId: string; period: string })
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
     ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
-  await forwardLateNotes(record, input.period, carries, chargeWritten);
   const due = billDue(input.period, deadlineRules(contract));
   const cycle: CycleRecord = {
     contractId: input.contractId,

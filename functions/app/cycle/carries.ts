@@ -1,67 +1,71 @@
 /**
  * What the bill of a period carries from earlier periods (R-RECON-4: an agreed difference is adjusted on the
  * next bill, 合同第四条4.7款; R-PAY-1: what was paid beyond a bill is credited on the next), found by key
- * (ADR 0097): the bill reads the carry notes written under its own period and, for each period they name,
- * that period's entries and the charges that carried from it before — not the contract's whole ledger.
+ * (ADR 0097): the bill reads its period's carry inbox and, for each period the notes in it name, that
+ * period's entries and what bills carried from it before — not the contract's whole ledger.
  */
 import {
-  type CarryNote,
   type ContractRecord,
   carriesStillFrom,
-  carryNotes,
+  carryInbox,
+  closeCarryInbox,
   ledgerEntries,
   markCarriedBy,
   markCarriesIndexed,
-  noteCarry,
 } from "../../adapters/repository";
-import { type Carried, type LedgerEntry, pendingCarries } from "../../core/ledger";
+import { type Carried, pendingCarries } from "../../core/ledger";
 
-export interface CarriesRead {
-  /** What the bill carries: its charge's, if it was charged already, or what is pending now. */
-  pending: Carried[];
-  /** The notes under the bill's period when they were read, before the charge (see {@link forwardLateNotes}). */
-  notes: CarryNote[];
-}
+/** Attempts before giving up on an inbox that keeps receiving notes while the bill reads it. */
+const CLOSE_ATTEMPTS = 10;
 
 /**
- * The notes are read before the sources they name, so every entry a note read here stands for is seen. A
- * contract registered before the notes (no `carriesIndexed`) is read whole once instead (ADR 0085's lazy way):
- * its past bills get their carried-by marks, and what it carries is derived as before.
+ * Fixes what the bill of `period` carries, once: the inbox closed with it. A retried or concurrent run
+ * finds it closed and carries the same. The inbox is read before the periods its notes name, so every entry
+ * a note read here stands for is seen; a note that comes in later makes the close fail, and the bill reads
+ * again. The sources are marked carried-by before the close, so a later bill never sees a closed inbox
+ * without the marks that lead to it.
  */
-export async function readCarries(
-  record: ContractRecord,
-  period: string,
-  charged: LedgerEntry | undefined,
-): Promise<CarriesRead> {
+export async function carriesForBill(record: ContractRecord, period: string): Promise<Carried[]> {
   const { contractId } = record;
-  const notes = await carryNotes(contractId, period);
-  if (record.carriesIndexed !== true) {
-    const entries = await ledgerEntries(contractId);
-    for (const charge of entries.filter((e) => e.kind === "charge"))
-      await markCarriedBy(contractId, charge.period, charge.carried ?? []);
-    return { pending: charged?.carried ?? pendingCarries(entries, period), notes };
+  const indexed = record.carriesIndexed === true;
+  if (!indexed) await indexLedger(contractId, period);
+  for (let attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
+    const inbox = await carryInbox(contractId, period);
+    if (inbox.carried) return inbox.carried;
+    const pending = indexed
+      ? await fromNotes(contractId, period, inbox.notes)
+      : await fromWholeLedger(contractId, period);
+    await markCarriedBy(contractId, period, pending);
+    if (await closeCarryInbox(contractId, period, inbox.notes.length, pending)) {
+      if (!indexed) await markCarriesIndexed(contractId);
+      return pending;
+    }
   }
-  if (charged) return { pending: charged.carried ?? [], notes };
-  const sources = [...new Set(notes.map((n) => n.source))].filter((s) => s < period).sort();
-  const pending = await Promise.all(sources.map((source) => carriesStillFrom(contractId, source)));
-  return { pending: pending.flat(), notes };
+  throw new Error(`the carry inbox of ${contractId} ${period} kept changing while its bill read it`);
+}
+
+async function fromNotes(contractId: string, period: string, notes: readonly string[]) {
+  const sources = [...new Set(notes.map((id) => id.slice(0, 7)))].filter((s) => s < period).sort();
+  return (await Promise.all(sources.map((source) => carriesStillFrom(contractId, source)))).flat();
+}
+
+/** A contract registered before the inboxes: derived from its whole ledger, as before them. */
+async function fromWholeLedger(contractId: string, period: string) {
+  const entries = await ledgerEntries(contractId);
+  return entries.find((e) => e.entryId === `${period}#charge`)?.carried ?? pendingCarries(entries, period);
 }
 
 /**
- * After the bill's charge: a note written under the period after the notes were read stands for an entry
- * the charge may not include, so it goes on to the next bill. When this run did not write the charge (a
- * retry, or a concurrent twin won), which notes the charge saw is unknown, and every note goes on: at the
- * next bill a period with nothing left to carry carries nothing. Then an unindexed contract is marked indexed.
+ * ADR 0085's lazy way, once per contract registered before the inboxes: every bill it was charged gets its
+ * carried-by marks, and its inbox closed with what it carried, so a later note goes on to a bill to come.
+ * A note that reached such an inbox before it closed stands for an entry the whole-ledger read after this
+ * sees. A crash or a concurrent run repeats only idempotent writes; the contract is marked indexed once
+ * the first bill after this closed its own inbox.
  */
-export async function forwardLateNotes(
-  record: ContractRecord,
-  period: string,
-  read: CarriesRead,
-  chargeWritten: boolean,
-): Promise<void> {
-  const { contractId } = record;
-  const seen = new Set(chargeWritten ? read.notes.map((n) => n.entryId) : []);
-  const late = (await carryNotes(contractId, period)).filter((n) => !seen.has(n.entryId));
-  await Promise.all(late.map((n) => noteCarry(contractId, { entryId: n.entryId, period: n.source })));
-  if (record.carriesIndexed !== true) await markCarriesIndexed(contractId);
+async function indexLedger(contractId: string, period: string): Promise<void> {
+  const charges = (await ledgerEntries(contractId)).filter((e) => e.kind === "charge" && e.period < period);
+  for (const charge of charges) {
+    await markCarriedBy(contractId, charge.period, charge.carried ?? []);
+    await closeCarryInbox(contractId, charge.period, "any", charge.carried ?? []);
+  }
 }
