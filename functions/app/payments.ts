@@ -100,7 +100,8 @@ export async function recordPayment(input: {
     who: "operator",
   };
   // The id is this period's next number: a payment recorded at the same moment took it, and this one is refused.
-  const written = await putLedgerEntry(input.contractId, payment);
+  // With the period as read, the ledger notes the payment for the next bill only if it leaves a credit (ADR 0097).
+  const written = await putLedgerEntry(input.contractId, payment, before);
   if (!written) {
     throw new OperationRejectedError(
       `another payment for ${input.period} was recorded at the same moment: check \`ops status\`, then record this one again if it is a separate payment`,

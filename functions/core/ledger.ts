@@ -174,14 +174,29 @@ export function carriesFrom(
 }
 
 /**
- * Whether writing `entry` may change what its period carries to a later bill (ADR 0097): a payment or its
- * reversal moves the period's credit, an agreed difference or its reversal the adjustment, and a negative
- * charge is a credit of its own. A settlement or an invoice carries nothing, nor does a charge of zero or more
- * (a period's payments follow its charge).
+ * Whether writing `entry` may change what its period carries to a later bill (ADR 0097): an agreed difference
+ * or a reversal may; a negative charge is a credit of its own; a payment only if the period is paid beyond its
+ * bill with it. `periodBefore`, the period's entries as read before the payment, decides that; without it a
+ * payment counts as a change. A settlement or an invoice carries nothing.
+ *
+ * The payment's reading is safe against concurrent writes: payments of one period are numbered from the same
+ * read, so a payment written knows every earlier one, and a concurrent reversal only lowers the credit (and
+ * notes itself).
  */
-export function changesCarries(entry: LedgerEntry): boolean {
-  if (entry.kind === "charge") return entry.amountFen < 0n;
-  return entry.kind === "payment" || entry.kind === "agreed-difference" || entry.kind === "reversal";
+export function changesCarries(entry: LedgerEntry, periodBefore?: readonly LedgerEntry[]): boolean {
+  switch (entry.kind) {
+    case "agreed-difference":
+    case "reversal":
+      return true;
+    case "charge":
+      return entry.amountFen < 0n;
+    case "payment":
+      return (
+        periodBefore === undefined || periodBalance([...periodBefore, entry], entry.period).creditFen > 0n
+      );
+    default:
+      return false;
+  }
 }
 
 export interface ContractBalance {

@@ -49,11 +49,16 @@ export interface CarryInbox {
 /**
  * Writes a ledger entry once; false when an entry with that id exists (the step already wrote it). An id
  * starts with its period (ADR 0010), which is what lets one period be read alone ({@link periodLedgerEntries}).
- * An entry that may change what its period carries (R-RECON-4, R-PAY-1) is then noted for the next bill
- * ({@link noteCarry}) — also when it was written before, so a retry after a crash between the two writes
- * leaves the note it missed.
+ * An entry that may change what its period carries (R-RECON-4, R-PAY-1; `periodBefore` as
+ * {@link changesCarries} reads it) is then noted for the next bill ({@link noteCarry}) — also when it was
+ * written before, so a retry after a crash between the two writes leaves the note it missed. A charge is
+ * noted by its bill step, from the charge as stored: a concurrent run may have written one of another sign.
  */
-export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Promise<boolean> {
+export async function putLedgerEntry(
+  contractId: string,
+  entry: LedgerEntry,
+  periodBefore?: readonly LedgerEntry[],
+): Promise<boolean> {
   if (!entry.entryId.startsWith(`${entry.period}#`))
     throw new Error(`ledger entry ${entry.entryId} does not start with its period ${entry.period}`);
   if (entry.entryId.startsWith(`${entry.period}#${CARRIED_BY}`))
@@ -65,9 +70,7 @@ export async function putLedgerEntry(contractId: string, entry: LedgerEntry): Pr
     // R-RETAIN-1 (ADR 0070): the period's entries expire together by TTL.
     expiresAt: ledgerExpiresAtSeconds(entry.period),
   });
-  // A charge another run wrote first may differ in sign from this one (it carried other amounts).
-  const stored = written || entry.kind !== "charge" ? entry : await getLedgerEntry(contractId, entry.entryId);
-  if (stored && changesCarries(stored)) await noteCarry(contractId, stored);
+  if (entry.kind !== "charge" && changesCarries(entry, periodBefore)) await noteCarry(contractId, entry);
   return written;
 }
 

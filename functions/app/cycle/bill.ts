@@ -15,12 +15,13 @@ import {
   getContract,
   getCycle,
   getLedgerEntry,
+  noteCarry,
   putLedgerEntry,
 } from "../../adapters/repository";
 import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
 import { billDue } from "../../core/deadlines";
-import type { Carried } from "../../core/ledger";
+import { type Carried, changesCarries } from "../../core/ledger";
 import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { type MonthFindings, monthFindings } from "../../core/sms-governance/month-findings";
@@ -78,6 +79,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
     ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
+  // R-PAY-1 (ADR 0097): a negative bill is a credit the next bill carries; noted from the charge as stored,
+  // also by a retry after a crash before the note.
+  if (charge && changesCarries(charge)) await noteCarry(input.contractId, charge);
   const due = billDue(input.period, deadlineRules(contract));
   const cycle: CycleRecord = {
     contractId: input.contractId,
