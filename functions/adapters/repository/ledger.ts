@@ -35,7 +35,7 @@ const CARRIED_BY_SK = /^LEDGER#\d{4}-\d{2}#carried-by#(\d{4}-\d{2})$/;
  */
 const inboxKey = (into: string) => `CARRY#${into}`;
 const inboxSchema = z.object({
-  notes: z.set(z.string()).optional(),
+  notes: z.array(z.string()).optional(),
   carried: storedCarried.optional(),
 });
 
@@ -132,8 +132,10 @@ export async function noteCarry(
 export async function carryInbox(contractId: string, into: string): Promise<CarryInbox> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), inboxKey(into));
   if (!item) return { notes: [] };
-  const { notes, carried } = parseRecord(inboxSchema, item, "carry inbox");
-  return { notes: [...(notes ?? [])].sort(), ...(carried ? { carried: carriedFromStored(carried) } : {}) };
+  // The notes are a string set, which the document client reads as a Set: checked as the array of its ids.
+  const asRead = item.notes instanceof Set ? { ...item, notes: [...item.notes] } : item;
+  const { notes, carried } = parseRecord(inboxSchema, asRead, "carry inbox");
+  return { notes: (notes ?? []).sort(), ...(carried ? { carried: carriedFromStored(carried) } : {}) };
 }
 
 /**
