@@ -58,8 +58,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   const contract = record.contract;
   const held = await holdForMissingUsage(contract, input.period);
   if (held) return held;
-  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
-  // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
+  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). Its closed
+  // carry inbox fixes what (ADR 0097), and the charge entry records it; a concurrent or retried run re-rates
+  // with the same.
   const chargeId = `${input.period}#charge`;
   const pending = await carriesForBill(record, input.period);
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
