@@ -10,7 +10,8 @@
  * - C: its ledger as the code before the inboxes left it (no inboxes, no marks, not indexed): October still
  *   carries September's 100.00 overpaid; stripped again as if an older bill step had billed
  *   October, a further 50.00 on September is carried once (−50.00, not −150.00) in November, and 20.00 more
- *   in December, when the contract is indexed.
+ *   in December, when the contract is indexed, and its bill step's close of the inbox is answered as lost to
+ *   a concurrent twin.
  */
 import { readFileSync } from "node:fs";
 import { DeleteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -142,6 +143,9 @@ beforeAll(async () => {
           call: 1,
           when: "after",
         },
+        // C's December bill step (the 13th): its close of the inbox (its second conditional write, after the
+        // mark) is answered as lost to a concurrent twin that closed it first.
+        { kind: "ddb-conditional-check-failed", function: "prepare-bill", invocation: 13, call: 2 },
       ],
     },
   });
@@ -227,6 +231,13 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     await uploadSmallMonth(C, "2025-12");
     await prepareBill(C, "2025-12");
     expect(await billOf(C, "2025-12")).toEqual({ total: "3980.30", carried: [credit("2025-09", -2_000n)] });
+    expect(app.stack.faults?.injected.map((f) => f.where)).toEqual([
+      expect.stringContaining("operator-command invocation 1, crash before"),
+      expect.stringContaining("prepare-bill invocation 5, crash after"),
+      expect.stringContaining("prepare-bill invocation 6, crash after"),
+      expect.stringContaining("prepare-bill invocation 7, crash after"),
+      expect.stringContaining("prepare-bill invocation 13, conditional check failed"),
+    ]);
   });
 
   it("the inbox is the fence between a note and the bill: a close on a stale count fails, a note after the close goes on", async () => {
