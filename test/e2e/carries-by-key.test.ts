@@ -5,13 +5,12 @@
  * - A: September re-reconciled at 3800.30, agreed through the operator function, which crashes between the
  *   agreed difference and its note; October carries 3800.30 − 4000.30 = −200.00 once, November nothing.
  * - B: 12000.00 paid on September; October's bill step crashes after marking September, after closing its
- *   inbox, and after writing its charge. October carries −7999.70 and totals −3999.40, which November carries: three bills of
- *   4000.30 less 12000.00 paid leave 0.90.
+ *   inbox, and after writing its charge. October carries −7999.70 and totals −3999.40, which November
+ *   carries: three bills of 4000.30 less 12000.00 paid leave 0.90.
  * - C: its ledger as the code before the inboxes left it (no inboxes, no marks, not indexed): October still
- *   carries September's 100.00 overpaid; stripped again as if an older bill step had billed
- *   October, a further 50.00 on September is carried once (−50.00, not −150.00) in November, and 20.00 more
- *   in December, when the contract is indexed, and its bill step's close of the inbox is answered as lost to
- *   a concurrent twin.
+ *   carries September's 100.00 overpaid. Stripped again as if an older bill step had billed October, a
+ *   further 50.00 on September is carried once in November (−50.00, not −150.00), and 20.00 more in December,
+ *   when the contract is indexed; that bill step's close of its inbox is answered as lost to a concurrent twin.
  */
 import { readFileSync } from "node:fs";
 import { DeleteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -164,7 +163,7 @@ afterAll(async () => {
 });
 
 describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097)", () => {
-  it("carries each agreed difference and credit once, through crashes between the writes and for a contract written before the notes", async () => {
+  it("carries each agreed difference and credit once, through crashes between the writes and for a contract written before the inboxes", async () => {
     const { A, B, C } = contracts;
     // A: Party A's 3600.00 against 4000.30 is 10 % off, beyond R-RECON-2's 5 %: a re-reconciliation.
     await setCycleFieldsOnce(A.contractId, "2025-09", "reconciliation", {
