@@ -26,7 +26,7 @@ import {
   registerContract,
   setCycleFieldsOnce,
 } from "../../functions/adapters/repository";
-import { recordPayment } from "../../functions/app/payments";
+import { correctEntry, recordPayment } from "../../functions/app/payments";
 import { type Contract, loadContract } from "../../functions/core/contract";
 import type { Carried } from "../../functions/core/ledger";
 import { formatFen } from "../../functions/core/money";
@@ -208,6 +208,15 @@ describe("R-RECON-4, R-PAY-1: what earlier periods carry, found by key (ADR 0097
     });
     expect(await billOf(C, "2025-10")).toEqual({ total: "3900.30", carried: [credit("2025-09", -10_000n)] });
     expect((await getContract(C.contractId)).carriesIndexed).toBe(true);
+    // The difference is on October's bill now: a correction is refused, found by September's carried-by mark.
+    await expect(
+      correctEntry({
+        contractId: A.contractId,
+        period: "2025-09",
+        entry: "2025-09#agreed-difference",
+        reason: "typo",
+      }),
+    ).rejects.toThrow("the difference is already on a bill");
 
     // C as if an older bill step had billed October; then a further 50.00 on September, noted in October's
     // inbox, which that older step never closed.

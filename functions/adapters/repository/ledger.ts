@@ -188,8 +188,21 @@ async function carriedBy(contractId: string, into: string): Promise<Carried[]> {
  */
 export async function carriesStillFrom(contractId: string, source: string): Promise<Carried[]> {
   const { entries, carriedBy: bills } = await periodLedger(contractId, source);
-  const carried = await Promise.all(bills.map((into) => carriedBy(contractId, into)));
-  return carriesFrom(entries, source, carried.flat());
+  return carriesFrom(entries, source, await carriedByBills(contractId, bills));
+}
+
+/** The period's entries and what bills carried from it so far, as its carried-by marks lead to them. */
+export async function periodLedgerAndCarried(
+  contractId: string,
+  period: string,
+): Promise<{ entries: LedgerEntry[]; carriedFrom: Carried[] }> {
+  const { entries, carriedBy: bills } = await periodLedger(contractId, period);
+  const carried = await carriedByBills(contractId, bills);
+  return { entries, carriedFrom: carried.filter((c) => c.sourcePeriod === period) };
+}
+
+async function carriedByBills(contractId: string, bills: readonly string[]): Promise<Carried[]> {
+  return (await Promise.all(bills.map((into) => carriedBy(contractId, into)))).flat();
 }
 
 /**
