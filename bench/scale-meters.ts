@@ -146,7 +146,11 @@ const prefixOf = (key: string) => {
   return hash < 0 ? key : key.slice(0, hash + 1);
 };
 
-/** Where a read request looks: `GetItem CONTRACT#/CYCLE#`, `Query CONTRACT#/LEDGER#` (its SK prefix). */
+/**
+ * Where a read request looks: `GetItem CONTRACT#/CYCLE#`, `Query CONTRACT#/LEDGER#` (its SK prefix). A Query
+ * whose prefix goes on past the first `#` (one period's ledger, `LEDGER#2025-09#`) is told apart from one of
+ * the whole range by a trailing `…` (`Query CONTRACT#/LEDGER#…`).
+ */
 function readKeyOf(operation: string, request: Record<string, unknown>): string {
   const text = (value: unknown) =>
     typeof value === "object" && value !== null && "S" in value ? String(value.S) : "";
@@ -162,7 +166,9 @@ function readKeyOf(operation: string, request: Record<string, unknown>): string 
       new RegExp(`begins_with\\(\\s*${attribute}\\s*,\\s*(:\\w+)`).exec(condition)?.[1];
     const pk = name("PK");
     const sk = name("SK");
-    return `Query ${prefixOf(pk ? text(values[pk]) : "")}/${sk ? prefixOf(text(values[sk])) : "*"}`;
+    const skText = sk ? text(values[sk]) : "";
+    const narrower = skText.length > prefixOf(skText).length ? "…" : "";
+    return `Query ${prefixOf(pk ? text(values[pk]) : "")}/${sk ? `${prefixOf(skText)}${narrower}` : "*"}`;
   }
   return operation;
 }

@@ -13,6 +13,7 @@ import {
   getCycle,
   ledgerEntries,
   paymentAsYuan,
+  periodLedgerAndCarried,
   periodLedgerEntries,
   putLedgerEntry,
   setCycleFieldsOnce,
@@ -100,7 +101,8 @@ export async function recordPayment(input: {
     who: "operator",
   };
   // The id is this period's next number: a payment recorded at the same moment took it, and this one is refused.
-  const written = await putLedgerEntry(input.contractId, payment);
+  // With the period as read, the ledger notes the payment for the next bill only if it leaves a credit (ADR 0097).
+  const written = await putLedgerEntry(input.contractId, payment, before);
   if (!written) {
     throw new OperationRejectedError(
       `another payment for ${input.period} was recorded at the same moment: check \`ops status\`, then record this one again if it is a separate payment`,
@@ -199,19 +201,19 @@ export async function correctEntry(input: {
   entry: string;
   reason: string;
 }) {
-  await contractOrReject(input.contractId);
+  const record = await contractOrReject(input.contractId);
   const cycle = await billedCycle(input.contractId, input.period);
   const reason = input.reason.trim();
   if (reason.length < 3)
     throw new OperationRejectedError(
       `--reason ${JSON.stringify(input.reason)}: say why (at least 3 characters)`,
     );
-  const entries = await ledgerEntries(input.contractId);
-  const target = entries.find((e) => e.entryId === input.entry && e.period === input.period);
+  // The period alone, and what bills carried from it (ADR 0097); a contract whose ledger is not indexed yet
+  // is read whole for that.
+  const { entries, carriedFrom } = await periodLedgerAndCarried(input.contractId, input.period);
+  const target = entries.find((e) => e.entryId === input.entry);
   if (!target) {
-    const ids = entries
-      .filter((e) => e.period === input.period && e.kind !== "reversal")
-      .map((e) => e.entryId);
+    const ids = entries.filter((e) => e.kind !== "reversal").map((e) => e.entryId);
     throw new OperationRejectedError(
       `--entry ${input.entry}: no such entry for ${input.period} (entries: ${ids.join(", ") || "none"})`,
     );
@@ -229,9 +231,13 @@ export async function correctEntry(input: {
     );
   }
   if (target.kind === "agreed-difference") {
-    const billed = entries.some((e) =>
-      (e.carried ?? []).some((c) => c.kind === "adjustment" && c.sourcePeriod === input.period),
-    );
+    const carried =
+      record.carriesIndexed === true
+        ? carriedFrom
+        : (await ledgerEntries(input.contractId)).flatMap((e) =>
+            e.kind === "charge" ? (e.carried ?? []) : [],
+          );
+    const billed = carried.some((c) => c.kind === "adjustment" && c.sourcePeriod === input.period);
     if (billed)
       throw new OperationRejectedError(
         `--entry ${input.entry}: the difference is already on a bill; record the correction by agreement on a later period`,

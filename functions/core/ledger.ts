@@ -48,6 +48,17 @@ export interface LedgerEntry {
 
 const fenText = z.string().regex(/^-?\d+$/);
 
+/** What a bill carries, as stored: amounts as integer fen in a string (R-MONEY-1). */
+export const storedCarried = z.array(
+  z.object({ kind: z.enum(CARRY_KINDS), sourcePeriod: z.string(), amountFen: fenText }),
+);
+
+export const carriedToStored = (carried: readonly Carried[]): z.infer<typeof storedCarried> =>
+  carried.map((c) => ({ ...c, amountFen: c.amountFen.toString() }));
+
+export const carriedFromStored = (stored: z.infer<typeof storedCarried>): Carried[] =>
+  stored.map((c) => ({ ...c, amountFen: BigInt(c.amountFen) }));
+
 /** A ledger entry as stored (amounts as integer fen in a string, never a float: R-MONEY-1). */
 export const storedLedgerEntry = z.object({
   entryId: z.string().min(1),
@@ -59,9 +70,7 @@ export const storedLedgerEntry = z.object({
   who: z.string(),
   reason: z.string().optional(),
   reverses: z.string().optional(),
-  carried: z
-    .array(z.object({ kind: z.enum(CARRY_KINDS), sourcePeriod: z.string(), amountFen: fenText }))
-    .optional(),
+  carried: storedCarried.optional(),
   invoiceNumber: z.string().optional(),
 });
 export type StoredLedgerEntry = z.infer<typeof storedLedgerEntry>;
@@ -71,7 +80,7 @@ export function toStored(entry: LedgerEntry): StoredLedgerEntry {
   return {
     ...rest,
     amountFen: amountFen.toString(),
-    ...(carried ? { carried: carried.map((c) => ({ ...c, amountFen: c.amountFen.toString() })) } : {}),
+    ...(carried ? { carried: carriedToStored(carried) } : {}),
   };
 }
 
@@ -81,7 +90,7 @@ export function fromStored(item: unknown): LedgerEntry {
   return {
     ...rest,
     amountFen: BigInt(amountFen),
-    ...(carried ? { carried: carried.map((c) => ({ ...c, amountFen: BigInt(c.amountFen) })) } : {}),
+    ...(carried ? { carried: carriedFromStored(carried) } : {}),
   };
 }
 
@@ -133,20 +142,61 @@ export function pendingCarries(entries: readonly LedgerEntry[], period: string):
   const live = inForce(entries);
   const carriedSoFar = live.filter((e) => e.kind === "charge").flatMap((e) => e.carried ?? []);
   const sources = [...new Set(live.map((e) => e.period))].filter((p) => p < period).sort();
+  return sources.flatMap((source) =>
+    carriesFrom(
+      entries.filter((e) => e.period === source),
+      source,
+      carriedSoFar,
+    ),
+  );
+}
+
+/**
+ * What `source` still carries (R-RECON-4, R-PAY-1): its agreed differences and its credit, from its own
+ * entries, less what bills carried from it before (`carriedBefore`; lines from other sources are ignored).
+ */
+export function carriesFrom(
+  sourceEntries: readonly LedgerEntry[],
+  source: string,
+  carriedBefore: readonly Carried[],
+): Carried[] {
+  const live = inForce(sourceEntries).filter((e) => e.period === source);
+  const already = (kind: CarryKind) =>
+    sum(carriedBefore.filter((c) => c.kind === kind && c.sourcePeriod === source).map((c) => c.amountFen));
+  const agreedFen = sum(live.filter((e) => e.kind === "agreed-difference").map((e) => e.amountFen));
+  const creditFen = -periodBalance(sourceEntries, source).creditFen;
+  const adjustment = agreedFen - already("adjustment");
+  const credit = creditFen - already("credit");
   const pending: Carried[] = [];
-  for (const source of sources) {
-    const already = (kind: CarryKind) =>
-      sum(carriedSoFar.filter((c) => c.kind === kind && c.sourcePeriod === source).map((c) => c.amountFen));
-    const agreedFen = sum(
-      live.filter((e) => e.kind === "agreed-difference" && e.period === source).map((e) => e.amountFen),
-    );
-    const creditFen = -periodBalance(entries, source).creditFen;
-    const adjustment = agreedFen - already("adjustment");
-    const credit = creditFen - already("credit");
-    if (adjustment !== 0n) pending.push({ kind: "adjustment", sourcePeriod: source, amountFen: adjustment });
-    if (credit !== 0n) pending.push({ kind: "credit", sourcePeriod: source, amountFen: credit });
-  }
+  if (adjustment !== 0n) pending.push({ kind: "adjustment", sourcePeriod: source, amountFen: adjustment });
+  if (credit !== 0n) pending.push({ kind: "credit", sourcePeriod: source, amountFen: credit });
   return pending;
+}
+
+/**
+ * Whether writing `entry` may change what its period carries to a later bill (ADR 0097): an agreed difference
+ * or a reversal may; a negative charge is a credit of its own; a payment only if the period is paid beyond its
+ * bill with it. `periodBefore`, the period's entries as read before the payment, decides that; without it a
+ * payment counts as a change. A settlement or an invoice carries nothing.
+ *
+ * The payment's reading is safe against concurrent writes: payments of one period are numbered from the same
+ * read, so a payment written knows every earlier one, and a concurrent reversal only lowers the credit (and
+ * notes itself).
+ */
+export function changesCarries(entry: LedgerEntry, periodBefore?: readonly LedgerEntry[]): boolean {
+  switch (entry.kind) {
+    case "agreed-difference":
+    case "reversal":
+      return true;
+    case "charge":
+      return entry.amountFen < 0n;
+    case "payment":
+      return (
+        periodBefore === undefined || periodBalance([...periodBefore, entry], entry.period).creditFen > 0n
+      );
+    default:
+      return false;
+  }
 }
 
 export interface ContractBalance {

@@ -20,7 +20,7 @@ const PERIOD = "2025-09";
 const SECRETS = ["您的医保电子凭证已激活", "医保新服务上线", "拒收请回复R"];
 
 /** Item kinds by key, and why the ones without TTL may stay. */
-const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "SENT#", "REPLY", "INBOUND", "LEDGER#"];
+const EXPIRING = ["CYCLE#", "EVENT#", "EMAIL#", "SENT#", "REPLY", "INBOUND", "LEDGER#", "CARRY#"];
 const KEPT: Record<string, string> = {
   CONTRACT: "the contract and its parties' business contacts, needed while the contract runs",
   "TERM#": "a term's dates and outcome",

@@ -29,6 +29,12 @@ const contractRecordSchema = z.object({
    * or once the outbox of a contract registered before the pointers was indexed.
    */
   sentMessageIdsIndexed: z.boolean().optional(),
+  /**
+   * Every ledger entry that may change what its period carries has its carry note, and every bill that
+   * carried has its carried-by marks (ADR 0097): true from registration, or once the first bill of a contract
+   * registered before the notes indexed its ledger.
+   */
+  carriesIndexed: z.boolean().optional(),
 });
 export type ContractRecord = z.infer<typeof contractRecordSchema>;
 export type ContractStatus = ContractRecord["status"];
@@ -45,7 +51,20 @@ export async function registerContract(contract: Contract): Promise<boolean> {
     contract,
     // Its every email is sent by a mailer that writes the pointers (ADR 0085).
     sentMessageIdsIndexed: true,
+    // Its every ledger entry is written by a ledger that notes carries (ADR 0097).
+    carriesIndexed: true,
   });
+}
+
+/** Notes that the contract's ledger has its carry notes and carried-by marks (ADR 0097); once. */
+export async function markCarriesIndexed(contractId: string): Promise<void> {
+  await conditionalUpdate(
+    contractKey(contractId),
+    "CONTRACT",
+    "SET carriesIndexed = :yes",
+    "attribute_not_exists(carriesIndexed)",
+    { values: { ":yes": true } },
+  );
 }
 
 /** Notes that the contract's sent emails all have their message-id pointers (ADR 0085); once. */

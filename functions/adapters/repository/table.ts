@@ -99,12 +99,17 @@ export function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
   return rest;
 }
+/**
+ * Updates an item if `condition` holds; false when it does not. The item must exist, unless `orCreate`
+ * (an update that may start the item, as ADD does on a set).
+ */
 export async function conditionalUpdate(
   PK: string,
   SK: string,
   update: string,
   condition: string,
   expression: { names?: Record<string, string>; values?: Record<string, unknown> },
+  options: { orCreate?: boolean } = {},
 ): Promise<boolean> {
   try {
     await documentClient().send(
@@ -112,7 +117,7 @@ export async function conditionalUpdate(
         TableName: table(),
         Key: { PK, SK },
         UpdateExpression: update,
-        ConditionExpression: `attribute_exists(PK) AND (${condition})`,
+        ConditionExpression: options.orCreate ? condition : `attribute_exists(PK) AND (${condition})`,
         ...(expression.names ? { ExpressionAttributeNames: expression.names } : {}),
         ...(expression.values ? { ExpressionAttributeValues: expression.values } : {}),
       }),

@@ -15,13 +15,13 @@ import {
   getContract,
   getCycle,
   getLedgerEntry,
-  ledgerEntries,
+  noteCarry,
   putLedgerEntry,
 } from "../../adapters/repository";
 import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
 import { billDue } from "../../core/deadlines";
-import { type Carried, pendingCarries } from "../../core/ledger";
+import { type Carried, changesCarries } from "../../core/ledger";
 import { formatFen, moneyFromFen, moneyToFen, parseMoney, parseYuanToFen } from "../../core/money";
 import { expectedUsageFiles, rateUsage } from "../../core/rating";
 import { type MonthFindings, monthFindings } from "../../core/sms-governance/month-findings";
@@ -30,6 +30,7 @@ import { atTimeOfDay, formatInstant as instant } from "../../core/time";
 import { DEFAULT_USAGE_HOLD_LAST_WORKING_DAY, USAGE_CHECK_TIME, usageHold } from "../../core/usage-hold";
 import * as emails from "../email-views";
 import { deadlineRules } from "../rules";
+import { carriesForBill } from "./carries";
 import { monthComplianceCheck } from "./compliance";
 
 // --- Rate usage and prepare the bill (R-PRICE-1..3, R-SMS-1, R-TRIAL-1, R-UPLINK-1, R-RECON-4) --------
@@ -57,12 +58,11 @@ export async function prepareBill(input: { contractId: string; period: string })
   const contract = record.contract;
   const held = await holdForMissingUsage(contract, input.period);
   if (held) return held;
-  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). The
-  // charge entry fixes what this bill carries; a concurrent or retried run re-rates with the same.
+  // ADR 0010: the bill carries what the ledger has not billed yet (agreed differences, credits). Its closed
+  // carry inbox fixes what (ADR 0097), and the charge entry records it; a concurrent or retried run re-rates
+  // with the same.
   const chargeId = `${input.period}#charge`;
-  const entries = await ledgerEntries(input.contractId);
-  const pending =
-    entries.find((e) => e.entryId === chargeId)?.carried ?? pendingCarries(entries, input.period);
+  const pending = await carriesForBill(record, input.period);
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
   const lastDay = record.status === "ended" ? record.endedOn : undefined;
   let { statement, compliance } = await rateWith(contract, input.period, pending, lastDay);
@@ -80,6 +80,9 @@ export async function prepareBill(input: { contractId: string; period: string })
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
     ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
+  // R-PAY-1 (ADR 0097): a negative bill is a credit the next bill carries; noted from the charge as stored,
+  // also by a retry after a crash before the note.
+  if (charge && changesCarries(charge)) await noteCarry(input.contractId, charge);
   const due = billDue(input.period, deadlineRules(contract));
   const cycle: CycleRecord = {
     contractId: input.contractId,
