@@ -19,10 +19,10 @@ import { awsConfig, documentClient } from "../../functions/adapters/aws-config";
 import {
   carryInbox,
   closeCarryInbox,
-  noteCarry,
   getContract,
   getCycle,
   getLedgerEntry,
+  noteCarry,
   registerContract,
   setCycleFieldsOnce,
 } from "../../functions/adapters/repository";
