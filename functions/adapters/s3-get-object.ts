@@ -30,12 +30,14 @@ import { loadRestXmlErrorCode, parseXmlErrorBody } from "@aws-sdk/core/protocols
 import { defaultProvider as credentialDefaultProvider } from "@aws-sdk/credential-provider-node";
 import { DefaultIdentityProviderConfig, getHttpAuthSchemePlugin, getHttpSigningPlugin } from "@smithy/core";
 import { Sha256 } from "@smithy/core/checksum";
-import { Client, Command, loadConfigsForDefaultMode, NoOpLogger, ServiceException } from "@smithy/core/client";
 import {
-  loadConfig,
-  resolveDefaultsModeConfig,
-  resolveRegionConfig,
-} from "@smithy/core/config";
+  Client,
+  Command,
+  loadConfigsForDefaultMode,
+  NoOpLogger,
+  ServiceException,
+} from "@smithy/core/client";
+import { loadConfig, resolveDefaultsModeConfig, resolveRegionConfig } from "@smithy/core/config";
 import { extendedEncodeURIComponent, HttpRequest, HttpResponse, parseUrl } from "@smithy/core/protocols";
 import {
   DEFAULT_RETRY_MODE,
@@ -153,7 +155,9 @@ function runtimeConfig(input: S3GetObjectClientConfig) {
       {
         schemeId: SIGV4,
         signingProperties: {},
-        propertiesExtractor: (config: object, context: object) => ({ signingProperties: { config, context } }),
+        propertiesExtractor: (config: object, context: object) => ({
+          signingProperties: { config, context },
+        }),
       },
     ],
   };
@@ -265,7 +269,8 @@ const deserializer =
   (next) =>
   async (args) => {
     const { response } = await next(args);
-    if (!HttpResponse.isInstance(response)) throw new Error("GetObject: the request handler gave no HTTP response");
+    if (!HttpResponse.isInstance(response))
+      throw new Error("GetObject: the request handler gave no HTTP response");
     if (response.statusCode < 200 || response.statusCode >= 300) throw await s3Error(config, response);
     const header = (name: string) => response.headers[name];
     const lastModified = header("last-modified");
@@ -307,7 +312,11 @@ export class GetObjectCommand extends Command<GetObjectInput, GetObjectOutput, R
     super();
   }
 
-  resolveMiddleware(stack: MiddlewareStack<GetObjectInput, GetObjectOutput>, config: Resolved, options: unknown) {
+  resolveMiddleware(
+    stack: MiddlewareStack<GetObjectInput, GetObjectOutput>,
+    config: Resolved,
+    options: unknown,
+  ) {
     return this.resolveMiddlewareWithContext(stack, config, options, {
       CommandCtor: GetObjectCommand,
       middlewareFn: () => [serdePlugin(config)],
