@@ -182,7 +182,8 @@ export function makeS3GetObjectClient(config: AwsConfig): S3GetObjectClient {
   return hooked(
     new S3GetObjectClient({
       ...clientSettings(config, local),
-      ...(local === undefined ? {} : { forcePathStyle: true }),
+      // As makeS3Client's: s3rver serves buckets by path only and stores no checksums to validate against.
+      ...(local === undefined ? {} : { forcePathStyle: true, responseChecksumValidation: "WHEN_REQUIRED" }),
     }),
   );
 }

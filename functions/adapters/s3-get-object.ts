@@ -5,12 +5,14 @@
  * object by key does not run. What stays the SDK's own: configuration resolution (region, retry mode and
  * attempts, defaults mode, the credential chain), the middleware stack with the user agent, host header,
  * logger, recursion detection, retry and SigV4 signing plugins, the node HTTP handler, and the body as the
- * SDK's stream. What is this module's: the request (addressing) and the answer (headers, S3's XML error).
+ * SDK's stream. Its own (./s3-get-object-serde.ts): the request (addressing, the key's encoding) and the
+ * answer (headers, the body checked against S3's stored checksum, S3's XML error).
  *
  * Its calls carry the context of S3Client's GetObjectCommand (clientName `S3Client`, commandName
  * `GetObjectCommand`), so whatever keys on them sees an S3 GetObject: the X-Ray subsegment (tracer.ts), and
  * in the embedded stack the fault plan (ADR 0022) and IAM enforcement (ADR 0025, s3:GetObject on the object).
  */
+import { NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS } from "@aws-sdk/checksums/flexible-checksums";
 import {
   createDefaultUserAgentProvider,
   getDefaultSocketTimeout,
@@ -18,27 +20,17 @@ import {
   getLoggerPlugin,
   getRecursionDetectionPlugin,
   getUserAgentPlugin,
-  isVirtualHostableS3Bucket,
   NODE_APP_ID_CONFIG_OPTIONS,
-  partition,
   resolveHostHeaderConfig,
   resolveUserAgentConfig,
 } from "@aws-sdk/core/client";
 import { AwsSdkSigV4Signer, resolveAwsSdkSigV4Config } from "@aws-sdk/core/httpAuthSchemes";
 import corePackage from "@aws-sdk/core/package.json";
-import { loadRestXmlErrorCode, parseXmlErrorBody } from "@aws-sdk/core/protocols";
 import { defaultProvider as credentialDefaultProvider } from "@aws-sdk/credential-provider-node";
 import { DefaultIdentityProviderConfig, getHttpAuthSchemePlugin, getHttpSigningPlugin } from "@smithy/core";
 import { Sha256 } from "@smithy/core/checksum";
-import {
-  Client,
-  Command,
-  loadConfigsForDefaultMode,
-  NoOpLogger,
-  ServiceException,
-} from "@smithy/core/client";
+import { Client, Command, loadConfigsForDefaultMode, NoOpLogger } from "@smithy/core/client";
 import { loadConfig, resolveDefaultsModeConfig, resolveRegionConfig } from "@smithy/core/config";
-import { extendedEncodeURIComponent, HttpRequest, HttpResponse, parseUrl } from "@smithy/core/protocols";
 import {
   DEFAULT_RETRY_MODE,
   getRetryPlugin,
@@ -46,38 +38,21 @@ import {
   NODE_RETRY_MODE_CONFIG_OPTIONS,
   resolveRetryConfig,
 } from "@smithy/core/retry";
-import { fromBase64, fromUtf8, sdkStreamMixin, toBase64, toUtf8 } from "@smithy/core/serde";
+import { fromBase64, fromUtf8, toBase64, toUtf8 } from "@smithy/core/serde";
 import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
-  DeserializeMiddleware,
   HttpHandlerOptions,
   Logger,
-  MetadataBearer,
   MiddlewareStack,
-  Pluggable,
-  ResponseMetadata,
-  SerializeMiddleware,
 } from "@smithy/types";
-
-/** The operation's input: S3's GetObject request fields this client sends. */
-export interface GetObjectInput {
-  Bucket: string;
-  Key: string;
-  /** An HTTP range, e.g. `bytes=0-9` (RFC 9110; S3 takes one range per request). */
-  Range?: string;
-}
-
-/** S3's GetObject answer as the SDK gives it: the body as its stream, and the headers read here. */
-export interface GetObjectOutput extends MetadataBearer {
-  Body: ReturnType<typeof sdkStreamMixin>;
-  ContentLength?: number;
-  ContentRange?: string;
-  ContentType?: string;
-  ETag?: string;
-  LastModified?: Date;
-}
+import {
+  type GetObjectInput,
+  type GetObjectOutput,
+  type S3GetObjectSerdeConfig,
+  serdePlugin,
+} from "./s3-get-object-serde";
 
 /** What the client is built from: aws-config.ts's settings (region; endpoint and credentials locally). */
 export interface S3GetObjectClientConfig {
@@ -88,6 +63,8 @@ export interface S3GetObjectClientConfig {
   forcePathStyle?: boolean;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts?: number;
+  /** As S3Client's: `WHEN_SUPPORTED` (the default) validates the body against S3's stored checksum. */
+  responseChecksumValidation?: "WHEN_SUPPORTED" | "WHEN_REQUIRED";
   /** As the SDK's clients take it: a handler, or the node HTTP handler's options. */
   requestHandler?: Parameters<typeof NodeHttpHandler.create>[0];
   logger?: Logger;
@@ -139,6 +116,9 @@ function runtimeConfig(input: S3GetObjectClientConfig) {
     useFipsEndpoint: false,
     useDualstackEndpoint: () => Promise.resolve(false),
     userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS, { logger }),
+    responseChecksumValidation:
+      input.responseChecksumValidation ??
+      loadConfig(NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS, { logger }),
     defaultUserAgentProvider: createDefaultUserAgentProvider({
       serviceId: "S3",
       clientVersion: corePackage.version,
@@ -172,139 +152,7 @@ function resolvedConfig(input: S3GetObjectClientConfig) {
 
 export type S3GetObjectResolvedConfig = ReturnType<typeof resolvedConfig>;
 
-type Resolved = S3GetObjectResolvedConfig & {
-  localEndpoint?: string;
-  forcePathStyle: boolean;
-  region: () => Promise<string>;
-};
-
-/** Where S3 serves the object: virtual-hosted (`bucket.s3.<region>.<suffix>/key`) unless a path is needed. */
-/** S3's regional endpoint (`https://s3.<region>.<partition's DNS suffix>`), or the local one. */
-async function serviceEndpoint(config: Resolved) {
-  const region = await config.region();
-  return parseUrl(config.localEndpoint ?? `https://s3.${region}.${partition(region).dnsSuffix}`);
-}
-
-async function objectRequest(config: Resolved, input: GetObjectInput): Promise<HttpRequest> {
-  const { Bucket: bucket, Key: key, Range: range } = input;
-  if (bucket === "" || key === "") throw new Error("GetObject needs a bucket and a key");
-  const base = await serviceEndpoint(config);
-  // The key as the SDK writes a greedy path label: each segment percent-encoded, the slashes kept.
-  const keyPath = key.split("/").map(extendedEncodeURIComponent).join("/");
-  const basePath = base.path.replace(/\/$/, "");
-  // A bucket that is no DNS label (dots, capitals) is addressed by path on AWS too, as the SDK does.
-  const byPath = config.forcePathStyle || !isVirtualHostableS3Bucket(bucket);
-  return new HttpRequest({
-    method: "GET",
-    protocol: base.protocol,
-    hostname: byPath ? base.hostname : `${bucket}.${base.hostname}`,
-    ...(base.port === undefined ? {} : { port: base.port }),
-    path: byPath ? `${basePath}/${bucket}/${keyPath}` : `${basePath}/${keyPath}`,
-    headers: range === undefined ? {} : { range },
-  });
-}
-
-const serializer =
-  (config: Resolved): SerializeMiddleware<GetObjectInput, GetObjectOutput> =>
-  (next) =>
-  async (args) =>
-    next({ ...args, request: await objectRequest(config, args.input) });
-
-/** The request ids S3 answers with, as the SDK's `$metadata` gives them. */
-function responseMetadata(response: HttpResponse): ResponseMetadata {
-  const header = (name: string) => response.headers[name];
-  return {
-    httpStatusCode: response.statusCode,
-    ...(header("x-amz-request-id") === undefined ? {} : { requestId: header("x-amz-request-id") }),
-    ...(header("x-amz-id-2") === undefined ? {} : { extendedRequestId: header("x-amz-id-2") }),
-    ...(header("x-amz-cf-id") === undefined ? {} : { cfId: header("x-amz-cf-id") }),
-  };
-}
-
-/** An S3 error: `name` is S3's `<Code>` (NoSuchKey, AccessDenied, SlowDown, …), as S3Client names it. */
-export class S3GetObjectError extends ServiceException {
-  /** S3's `<Code>`, also the error's name. */
-  readonly Code: string;
-
-  constructor(options: { code: string; message: string; status: number; $metadata: ResponseMetadata }) {
-    super({
-      name: options.code,
-      $fault: options.status >= 500 ? "server" : "client",
-      $metadata: options.$metadata,
-      message: options.message,
-    });
-    this.Code = options.code;
-  }
-}
-
-/**
- * The error of a non-2xx answer, from S3's XML error document (Amazon S3 API Reference, "Error responses":
- * `<Error><Code>…</Code><Message>…</Message>…</Error>`). An answer without a readable document (a HEAD-like
- * empty body, or a proxy's page) is named as the SDK names it: NotFound for a 404, else UnknownError.
- */
-async function s3Error(config: Resolved, response: HttpResponse): Promise<S3GetObjectError> {
-  let body: { Code?: unknown; Message?: unknown } = {};
-  try {
-    body = await parseXmlErrorBody(response.body, { ...config, endpoint: () => serviceEndpoint(config) });
-  } catch {
-    // Not XML: the status names the error.
-  }
-  const code = loadRestXmlErrorCode(response, body) ?? "UnknownError";
-  const error = new S3GetObjectError({
-    code: String(code),
-    message: typeof body.Message === "string" ? body.Message : String(code),
-    status: response.statusCode,
-    $metadata: responseMetadata(response),
-  });
-  // As the SDK's deserializer: the raw answer rides along, hidden, for the retry strategy's Retry-After and
-  // the signer's clock-skew correction (its Date header).
-  Object.defineProperty(error, "$response", { value: response, enumerable: false });
-  return error;
-}
-
-const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-
-const deserializer =
-  (config: Resolved): DeserializeMiddleware<GetObjectInput, GetObjectOutput> =>
-  (next) =>
-  async (args) => {
-    const { response } = await next(args);
-    if (!HttpResponse.isInstance(response))
-      throw new Error("GetObject: the request handler gave no HTTP response");
-    if (response.statusCode < 200 || response.statusCode >= 300) throw await s3Error(config, response);
-    const header = (name: string) => response.headers[name];
-    const lastModified = header("last-modified");
-    const output: GetObjectOutput = {
-      $metadata: responseMetadata(response),
-      Body: sdkStreamMixin(response.body),
-      ...(header("content-length") === undefined ? {} : { ContentLength: number(header("content-length")) }),
-      ...(header("content-range") === undefined ? {} : { ContentRange: header("content-range") }),
-      ...(header("content-type") === undefined ? {} : { ContentType: header("content-type") }),
-      ...(header("etag") === undefined ? {} : { ETag: header("etag") }),
-      ...(lastModified === undefined ? {} : { LastModified: new Date(lastModified) }),
-    };
-    return { response, output };
-  };
-
-/** The serializer and deserializer under the names the SDK's plugins place themselves by. */
-function serdePlugin(config: Resolved): Pluggable<GetObjectInput, GetObjectOutput> {
-  return {
-    applyToStack: (stack) => {
-      stack.add(deserializer(config), {
-        name: "deserializerMiddleware",
-        step: "deserialize",
-        tags: ["DESERIALIZER"],
-        override: true,
-      });
-      stack.add(serializer(config), {
-        name: "serializerMiddleware",
-        step: "serialize",
-        tags: ["SERIALIZER"],
-        override: true,
-      });
-    },
-  };
-}
+type Resolved = S3GetObjectResolvedConfig & S3GetObjectSerdeConfig;
 
 /** S3's GetObject: `client.send(new GetObjectCommand({ Bucket, Key, Range }))`. */
 export class GetObjectCommand extends Command<GetObjectInput, GetObjectOutput, Resolved> {

@@ -83,6 +83,8 @@ describe("the lean GetObject client signs as S3 documents it", () => {
       endpoint: "https://s3.amazonaws.com",
       credentials: EXAMPLE_CREDENTIALS,
       requestHandler: handler,
+      // The example asks for no stored checksum (x-amz-checksum-mode).
+      responseChecksumValidation: "WHEN_REQUIRED",
     });
     // The example's request carries no SDK headers: those of the retry (amz-sdk-*) and user agent middleware
     // are taken off just before signing; what is signed is the client's own request, host header and hash.
@@ -147,10 +149,9 @@ describe("the lean GetObject client signs as S3 documents it", () => {
       region,
       credentials: EXAMPLE_CREDENTIALS,
       requestHandler: sdk.handler,
-      // The lean client neither sends a request checksum nor asks for the object's (ADR 0096): S3Client does
-      // neither for GetObject when told to compute and validate checksums only where S3 requires them.
+      // The lean client sends no request checksum for a GET without a body (ADR 0096); S3Client sends a CRC32
+      // of the empty body unless told to compute request checksums only where S3 requires them.
       requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
     });
     leanClient.middlewareStack.addRelativeTo(aligned, align);
     sdkClient.middlewareStack.addRelativeTo(aligned, align);
@@ -287,6 +288,67 @@ describe("the lean GetObject client reads answers as S3Client does", () => {
     });
     for (const field of ["ContentLength", "ContentRange", "ContentType", "ETag", "LastModified"])
       expect(mine.output?.[field], field).toEqual(theirs.output?.[field]);
+  });
+
+  /**
+   * The CRC catalogue's check values for the nine bytes "123456789" (Greg Cook, "Catalogue of parametrised CRC
+   * algorithms": CRC-64/NVME 0xae8b14860a799888, CRC-32/ISO-HDLC 0xcbf43926), base64 as S3 sends them.
+   */
+  const CHECK_INPUT = "123456789";
+  const CRC64NVME_OF_CHECK_INPUT = Buffer.from("ae8b14860a799888", "hex").toString("base64");
+  const CRC32_OF_CHECK_INPUT = Buffer.from("cbf43926", "hex").toString("base64");
+
+  const readBody = async (outcome: { output?: Record<string, unknown>; error?: Error }) => {
+    if (outcome.error) return outcome.error;
+    const body = outcome.output?.Body as { transformToString(): Promise<string> };
+    return body.transformToString().catch((error: Error) => error);
+  };
+
+  it.each([
+    ["x-amz-checksum-crc64nvme", CRC64NVME_OF_CHECK_INPUT],
+    ["x-amz-checksum-crc32", CRC32_OF_CHECK_INPUT],
+  ])("asks for the stored checksum and reads a body matching %s, as S3Client does", async (header, value) => {
+    const { mine, theirs, sent } = await both([
+      { status: 200, headers: { "content-length": "9", [header]: value }, body: CHECK_INPUT },
+    ]);
+    expect(sent).toEqual({ mine: 1, theirs: 1 });
+    expect(await readBody(mine)).toBe(CHECK_INPUT);
+    expect(await readBody(theirs)).toBe(CHECK_INPUT);
+  });
+
+  it("a body that does not match S3's stored CRC64NVME fails the read, as with S3Client", async () => {
+    const tampered = "123456780";
+    const { mine, theirs } = await both([
+      {
+        status: 200,
+        headers: { "content-length": "9", "x-amz-checksum-crc64nvme": CRC64NVME_OF_CHECK_INPUT },
+        body: tampered,
+      },
+    ]);
+    const mineRead = await readBody(mine);
+    const theirsRead = await readBody(theirs);
+    expect(mineRead).toBeInstanceOf(Error);
+    expect(theirsRead).toBeInstanceOf(Error);
+    expect((mineRead as Error).message).toContain("Checksum mismatch");
+    expect((mineRead as Error).message).toBe((theirsRead as Error).message);
+  });
+
+  it("asks for the stored checksum with x-amz-checksum-mode by default, and not when told WHEN_REQUIRED", async () => {
+    const asked = recordingHandler();
+    await new S3GetObjectClient({
+      region: "us-east-1",
+      credentials: EXAMPLE_CREDENTIALS,
+      requestHandler: asked.handler,
+    }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const notAsked = recordingHandler();
+    await new S3GetObjectClient({
+      region: "us-east-1",
+      credentials: EXAMPLE_CREDENTIALS,
+      requestHandler: notAsked.handler,
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(asked.requests[0]?.headers["x-amz-checksum-mode"]).toBe("ENABLED");
+    expect(notAsked.requests[0]?.headers["x-amz-checksum-mode"]).toBeUndefined();
   });
 
   it("refuses an empty key before sending anything", async () => {
