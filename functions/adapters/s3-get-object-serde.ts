@@ -64,9 +64,11 @@ async function objectRequest(config: S3GetObjectSerdeConfig, input: GetObjectInp
   if (bucket === "" || key === "") throw new Error("GetObject needs a bucket and a key");
   const base = await serviceEndpoint(config);
   const validation = config.responseChecksumValidation;
+  // A range has no stored checksum of its own: only a whole read asks for the object's.
   const checksumMode =
     input.ChecksumMode ??
-    ((typeof validation === "string" ? validation : await validation()) === "WHEN_SUPPORTED"
+    (range === undefined &&
+    (typeof validation === "string" ? validation : await validation()) === "WHEN_SUPPORTED"
       ? "ENABLED"
       : undefined);
   // The key as the SDK writes a greedy path label: each segment percent-encoded, the slashes kept.
@@ -188,7 +190,7 @@ const partsChecksum = (value: string) => /-[1-9]\d{0,4}$/.test(value);
 /**
  * The body checked against the stored checksum S3 sent (asked for with `x-amz-checksum-mode: ENABLED`) as it
  * streams, as S3Client's flexible checksums middleware does for GetObject: a mismatch fails the read when the
- * body ends. S3 sends no whole-object checksum for a ranged read, so the head of a message is unchecked.
+ * body ends. A ranged read (the head of a message) does not ask, and is unchecked.
  */
 const checksumValidation =
   (): DeserializeMiddleware<GetObjectInput, GetObjectOutput> => (next) => async (args) => {

@@ -129,45 +129,52 @@ describe("the lean GetObject client signs as S3 documents it", () => {
     };
   const align = beforeSigning("aligned");
 
+  // Whole reads ask for the stored checksum (x-amz-checksum-mode), as S3Client does by default; a ranged read
+  // does not (ADR 0096), so S3Client is told to validate only where required for those.
   it.each([
-    ["us-east-1", "examplebucket", "test.txt"],
-    ["us-east-1", "contract-ops-mail", "inbound/a b c.eml"],
-    ["us-east-1", "contract-ops-mail", "inbound/回复 确认/第四条.eml"],
-    ["eu-west-1", "contract-ops-mail", "inbound/a+b=c&d/e~f_g.eml"],
-    ["cn-north-1", "contract-ops-mail", "usage/jl-ybj-2026/2025-09/话单 (1).csv"],
-    ["us-east-1", "example.bucket.with.dots", "a/b+c d"],
-  ])("signs %s s3://%s/%s as S3Client does (same URL, same Authorization)", async (region, bucket, key) => {
-    vi.setSystemTime(new Date("2026-11-30T16:05:09Z"));
-    const lean = recordingHandler();
-    const sdk = recordingHandler();
-    const leanClient = new S3GetObjectClient({
-      region,
-      credentials: EXAMPLE_CREDENTIALS,
-      requestHandler: lean.handler,
-    });
-    const sdkClient = new S3Client({
-      region,
-      credentials: EXAMPLE_CREDENTIALS,
-      requestHandler: sdk.handler,
-      // The lean client sends no request checksum for a GET without a body (ADR 0096); S3Client sends a CRC32
-      // of the empty body unless told to compute request checksums only where S3 requires them.
-      requestChecksumCalculation: "WHEN_REQUIRED",
-    });
-    leanClient.middlewareStack.addRelativeTo(aligned, align);
-    sdkClient.middlewareStack.addRelativeTo(aligned, align);
-    await leanClient.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-1023" }));
-    await sdkClient.send(new SdkGetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-1023" }));
+    ["us-east-1", "examplebucket", "test.txt", undefined],
+    ["us-east-1", "contract-ops-mail", "inbound/a b c.eml", "bytes=0-1023"],
+    ["us-east-1", "contract-ops-mail", "inbound/回复 确认/第四条.eml", undefined],
+    ["eu-west-1", "contract-ops-mail", "inbound/a+b=c&d/e~f_g.eml", "bytes=0-1023"],
+    ["cn-north-1", "contract-ops-mail", "usage/jl-ybj-2026/2025-09/话单 (1).csv", undefined],
+    ["us-east-1", "example.bucket.with.dots", "a/b+c d", "bytes=0-1023"],
+  ])(
+    "signs %s s3://%s/%s (range %s) as S3Client does (same URL, same Authorization)",
+    async (region, bucket, key, range) => {
+      vi.setSystemTime(new Date("2026-11-30T16:05:09Z"));
+      const lean = recordingHandler();
+      const sdk = recordingHandler();
+      const leanClient = new S3GetObjectClient({
+        region,
+        credentials: EXAMPLE_CREDENTIALS,
+        requestHandler: lean.handler,
+      });
+      const sdkClient = new S3Client({
+        region,
+        credentials: EXAMPLE_CREDENTIALS,
+        requestHandler: sdk.handler,
+        // The lean client sends no request checksum for a GET without a body (ADR 0096); S3Client sends a CRC32
+        // of the empty body unless told to compute request checksums only where S3 requires them.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        ...(range === undefined ? {} : { responseChecksumValidation: "WHEN_REQUIRED" as const }),
+      });
+      leanClient.middlewareStack.addRelativeTo(aligned, align);
+      sdkClient.middlewareStack.addRelativeTo(aligned, align);
+      const ranged = range === undefined ? {} : { Range: range };
+      await leanClient.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...ranged }));
+      await sdkClient.send(new SdkGetObjectCommand({ Bucket: bucket, Key: key, ...ranged }));
 
-    const [mine] = lean.requests;
-    const theirs = sdk.requests[0];
-    expect(mine?.hostname).toBe(theirs?.hostname);
-    expect(mine?.path).toBe(theirs?.path);
-    expect(Object.keys(mine?.headers ?? {}).sort()).toEqual(Object.keys(theirs?.headers ?? {}).sort());
-    expect(mine?.headers.authorization).toBe(theirs?.headers.authorization);
-    expect(mine?.headers.authorization).toMatch(
-      new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261130/${region}/s3/aws4_request, `),
-    );
-  });
+      const [mine] = lean.requests;
+      const theirs = sdk.requests[0];
+      expect(mine?.hostname).toBe(theirs?.hostname);
+      expect(mine?.path).toBe(theirs?.path);
+      expect(Object.keys(mine?.headers ?? {}).sort()).toEqual(Object.keys(theirs?.headers ?? {}).sort());
+      expect(mine?.headers.authorization).toBe(theirs?.headers.authorization);
+      expect(mine?.headers.authorization).toMatch(
+        new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261130/${region}/s3/aws4_request, `),
+      );
+    },
+  );
 });
 
 describe("the lean GetObject client reads answers as S3Client does", () => {
@@ -333,7 +340,7 @@ describe("the lean GetObject client reads answers as S3Client does", () => {
     expect((mineRead as Error).message).toBe((theirsRead as Error).message);
   });
 
-  it("asks for the stored checksum with x-amz-checksum-mode by default, and not when told WHEN_REQUIRED", async () => {
+  it("asks for the stored checksum with x-amz-checksum-mode by default, not when told WHEN_REQUIRED nor for a range", async () => {
     const asked = recordingHandler();
     await new S3GetObjectClient({
       region: "us-east-1",
@@ -347,8 +354,15 @@ describe("the lean GetObject client reads answers as S3Client does", () => {
       requestHandler: notAsked.handler,
       responseChecksumValidation: "WHEN_REQUIRED",
     }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const ranged = recordingHandler();
+    await new S3GetObjectClient({
+      region: "us-east-1",
+      credentials: EXAMPLE_CREDENTIALS,
+      requestHandler: ranged.handler,
+    }).send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-9" }));
     expect(asked.requests[0]?.headers["x-amz-checksum-mode"]).toBe("ENABLED");
     expect(notAsked.requests[0]?.headers["x-amz-checksum-mode"]).toBeUndefined();
+    expect(ranged.requests[0]?.headers["x-amz-checksum-mode"]).toBeUndefined();
   });
 
   it("refuses an empty key before sending anything", async () => {
