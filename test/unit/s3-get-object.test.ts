@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { S3Client, GetObjectCommand as SdkGetObjectCommand } from "@aws-sdk/client-s3";
 import { HttpResponse } from "@smithy/core/protocols";
 import type { FinalizeHandler, HttpRequest, MetadataBearer } from "@smithy/types";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GetObjectCommand, S3GetObjectClient } from "../../functions/adapters/s3-get-object";
 
@@ -175,6 +176,44 @@ describe("the lean GetObject client signs as S3 documents it", () => {
       );
     },
   );
+  it("signs any key of any characters S3 takes as S3Client does (property, fixed seed)", async () => {
+    vi.setSystemTime(new Date("2026-11-30T16:05:09Z"));
+    // Keys of one to four segments, each of printable ASCII (reserved characters included) and CJK text.
+    const segment = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(..." !\"#$%&'()*+,-.:;<=>?@[\\]^_`{|}~"),
+        fc.constantFrom(..."回复确认第四条话单"),
+        fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+      ),
+      minLength: 1,
+      maxLength: 12,
+    });
+    const keyArb = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => segments.join("/"));
+    await fc.assert(
+      fc.asyncProperty(keyArb, async (key) => {
+        const lean = recordingHandler();
+        const sdk = recordingHandler();
+        const leanClient = new S3GetObjectClient({
+          region: "us-east-1",
+          credentials: EXAMPLE_CREDENTIALS,
+          requestHandler: lean.handler,
+        });
+        const sdkClient = new S3Client({
+          region: "us-east-1",
+          credentials: EXAMPLE_CREDENTIALS,
+          requestHandler: sdk.handler,
+          requestChecksumCalculation: "WHEN_REQUIRED",
+        });
+        leanClient.middlewareStack.addRelativeTo(aligned, align);
+        sdkClient.middlewareStack.addRelativeTo(aligned, align);
+        await leanClient.send(new GetObjectCommand({ Bucket: "contract-ops-mail", Key: key }));
+        await sdkClient.send(new SdkGetObjectCommand({ Bucket: "contract-ops-mail", Key: key }));
+        expect(lean.requests[0]?.path).toBe(sdk.requests[0]?.path);
+        expect(lean.requests[0]?.headers.authorization).toBe(sdk.requests[0]?.headers.authorization);
+      }),
+      { seed: 20261201, numRuns: 60 },
+    );
+  });
 });
 
 describe("the lean GetObject client reads answers as S3Client does", () => {
