@@ -125,7 +125,8 @@ export class S3GetObjectError extends ServiceException {
 /**
  * The error of a non-2xx answer, from S3's XML error document (Amazon S3 API Reference, "Error responses":
  * `<Error><Code>…</Code><Message>…</Message>…</Error>`). An answer without a readable document (a HEAD-like
- * empty body, or a proxy's page) is named as the SDK names it: NotFound for a 404, else UnknownError.
+ * empty body, or a proxy's page) is named as S3Client names it: NotFound for a 404, else Unknown (message
+ * UnknownError).
  */
 async function s3Error(config: S3GetObjectSerdeConfig, response: HttpResponse): Promise<S3GetObjectError> {
   let body: { Code?: unknown; Message?: unknown } = {};
@@ -134,10 +135,10 @@ async function s3Error(config: S3GetObjectSerdeConfig, response: HttpResponse): 
   } catch {
     // Not XML: the status names the error.
   }
-  const code = loadRestXmlErrorCode(response, body) ?? "UnknownError";
+  const code = loadRestXmlErrorCode(response, body);
   const error = new S3GetObjectError({
-    code: String(code),
-    message: typeof body.Message === "string" ? body.Message : String(code),
+    code: code === undefined ? "Unknown" : String(code),
+    message: typeof body.Message === "string" ? body.Message : (code ?? "UnknownError"),
     status: response.statusCode,
     $metadata: responseMetadata(response),
   });

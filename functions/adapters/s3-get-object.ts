@@ -183,7 +183,7 @@ export class GetObjectCommand extends Command<GetObjectInput, GetObjectOutput, R
 /** The lean client (ADR 0096): GetObjectCommand is the one command it sends. */
 export class S3GetObjectClient extends Client<HttpHandlerOptions, GetObjectInput, GetObjectOutput, Resolved> {
   constructor(input: S3GetObjectClientConfig) {
-    const config = resolvedConfig(input) as Resolved;
+    const config: Resolved = resolvedConfig(input);
     super(config);
     this.middlewareStack.use(getUserAgentPlugin(config));
     this.middlewareStack.use(getRetryPlugin(config));

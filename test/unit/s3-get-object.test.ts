@@ -308,6 +308,16 @@ describe("the lean GetObject client reads answers as S3Client does", () => {
     expect(theirs.error?.name).toBe("NotFound");
   });
 
+  it("a 403 without a body, or a 400 with a page that is no S3 error document, is Unknown, as S3Client names it", async () => {
+    for (const answer of [{ status: 403 }, { status: 400, body: "<html>Bad Request</html>" }]) {
+      const { mine, theirs } = await both([answer]);
+      expect(mine.error).toMatchObject({ name: "Unknown", message: "UnknownError", $fault: "client" });
+      expect(mine.error?.name).toBe(theirs.error?.name);
+      expect(mine.error?.message).toBe(theirs.error?.message);
+      expect(mine.error?.$metadata?.httpStatusCode).toBe(answer.status);
+    }
+  });
+
   it("a 206 answer gives the body as the SDK's stream, byte for byte, with its range headers", async () => {
     const bytes = Uint8Array.from([0xe5, 0x9b, 0x9e, 0xe5, 0xa4, 0x8d, 0x00, 0xff, 0x0d, 0x0a]);
     const { mine, theirs } = await both([
