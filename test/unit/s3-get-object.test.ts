@@ -7,13 +7,16 @@
  *   statuses and attempts for S3's XML errors.
  * Requests are captured by a request handler that sends nothing; answers are S3's documented error documents.
  */
+import { createSocket } from "node:dgram";
 import { Readable } from "node:stream";
 import { S3Client, GetObjectCommand as SdkGetObjectCommand } from "@aws-sdk/client-s3";
 import { HttpResponse } from "@smithy/core/protocols";
 import type { FinalizeHandler, HttpRequest, MetadataBearer } from "@smithy/types";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadAwsConfig, makeS3GetObjectClient } from "../../functions/adapters/aws-config";
 import { GetObjectCommand, S3GetObjectClient } from "../../functions/adapters/s3-get-object";
+import { endInvocation, startInvocation } from "../../functions/adapters/tracer";
 
 /** The example credentials of the AWS documentation. */
 const EXAMPLE_CREDENTIALS = {
@@ -425,5 +428,68 @@ describe("the lean GetObject client reads answers as S3Client does", () => {
       "GetObject needs a bucket and a key",
     );
     expect(requests).toEqual([]);
+  });
+});
+
+describe("X-Ray on Lambda (tracer.ts, ADR 0082)", () => {
+  /** Lambda's trace header (Lambda Developer Guide, "Defined runtime environment variables", its example). */
+  const TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793";
+  const SAMPLED = `Root=${TRACE_ROOT};Parent=53995c3f42cd8ad8;Sampled=1`;
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("a GetObject through aws-config's client is an S3 subsegment with the operation, bucket, key and status", async () => {
+    const daemon = createSocket("udp4");
+    const documents: Record<string, unknown>[] = [];
+    const two = new Promise<void>((resolve) => {
+      daemon.on("message", (datagram) => {
+        // The daemon protocol (X-Ray Developer Guide): a JSON header line, then the segment document.
+        const [, body = "{}"] = datagram.toString("utf8").split("\n");
+        documents.push(JSON.parse(body) as Record<string, unknown>);
+        if (documents.length === 2) resolve();
+      });
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, "127.0.0.1", resolve));
+    try {
+      vi.stubEnv("AWS_EXECUTION_ENV", "AWS_Lambda_nodejs22.x");
+      vi.stubEnv("_X_AMZN_TRACE_ID", SAMPLED);
+      vi.stubEnv("AWS_XRAY_DAEMON_ADDRESS", `127.0.0.1:${daemon.address().port}`);
+      vi.stubEnv("AWS_REGION", "us-east-1");
+      // The role's credentials, as Lambda puts them in the environment.
+      vi.stubEnv("AWS_ACCESS_KEY_ID", EXAMPLE_CREDENTIALS.accessKeyId);
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", EXAMPLE_CREDENTIALS.secretAccessKey);
+      const client = makeS3GetObjectClient(loadAwsConfig({ AWS_REGION: "us-east-1" }));
+      const answers = recordingHandler([
+        { status: 404, body: s3ErrorDocument("NoSuchKey", "The specified key does not exist.", "R4") },
+      ]);
+      // As the embedded stack's transport hook does: the handler is read at each send.
+      client.config.requestHandler = answers.handler;
+      startInvocation("index.handler");
+      const error = await client
+        .send(new GetObjectCommand({ Bucket: "contract-ops-mail", Key: "inbound/abc" }))
+        .catch((e: Error) => e);
+      await endInvocation({ failed: false });
+      await two;
+
+      expect(error).toMatchObject({ name: "NoSuchKey" });
+      const s3 = documents.find((document) => document.name === "S3");
+      const invocation = documents.find((document) => document.name === "## index.handler");
+      expect(s3).toMatchObject({
+        type: "subsegment",
+        trace_id: TRACE_ROOT,
+        parent_id: invocation?.id,
+        namespace: "aws",
+        aws: { operation: "GetObject", bucket_name: "contract-ops-mail", key: "inbound/abc" },
+        http: { response: { status: 404 } },
+        error: true,
+      });
+      expect(answers.requests[0]?.headers["X-Amzn-Trace-Id"]).toBe(
+        `Root=${TRACE_ROOT};Parent=${String(s3?.id)};Sampled=1`,
+      );
+    } finally {
+      daemon.close();
+    }
   });
 });
