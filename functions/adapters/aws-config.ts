@@ -10,6 +10,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { S3GetObjectClient } from "./s3-get-object";
 import { captureClient } from "./tracer";
 
 /**
@@ -108,7 +109,7 @@ function withoutUndefined<T extends Record<string, string | undefined>>(
   };
 }
 
-type AnyClient = DynamoDBClient | S3Client | SESClient | SFNClient;
+type AnyClient = DynamoDBClient | S3Client | S3GetObjectClient | SESClient | SFNClient;
 
 /**
  * Called with every client built here from now on. Only the embedded stack registers one (its fault
@@ -172,6 +173,21 @@ export function makeS3Client(config: AwsConfig): S3Client {
   );
 }
 
+/**
+ * The lean S3 client of GetObject alone (ADR 0096), for a function whose only S3 call is reading an object:
+ * the same settings as `makeS3Client` (path-style addressing locally), hooked and traced the same way.
+ */
+export function makeS3GetObjectClient(config: AwsConfig): S3GetObjectClient {
+  const local = config.endpoints.s3;
+  return hooked(
+    new S3GetObjectClient({
+      ...clientSettings(config, local),
+      // As makeS3Client's: s3rver serves buckets by path only and stores no checksums to validate against.
+      ...(local === undefined ? {} : { forcePathStyle: true, responseChecksumValidation: "WHEN_REQUIRED" }),
+    }),
+  );
+}
+
 /** SES v1: the API both the embedded emulator and the SES receipt-rule world speak. */
 export function makeSesClient(config: AwsConfig): SESClient {
   return hooked(new SESClient(clientSettings(config, config.endpoints.ses)));
@@ -186,6 +202,7 @@ interface Clients {
   dynamoDb?: DynamoDBClient;
   document?: DynamoDBDocumentClient;
   s3?: S3Client;
+  s3GetObject?: S3GetObjectClient;
   ses?: SESClient;
   sfn?: SFNClient;
 }
@@ -215,6 +232,11 @@ export function s3Client(): S3Client {
   return clients.s3;
 }
 
+export function s3GetObjectClient(): S3GetObjectClient {
+  clients.s3GetObject ??= makeS3GetObjectClient(awsConfig());
+  return clients.s3GetObject;
+}
+
 export function sesClient(): SESClient {
   clients.ses ??= makeSesClient(awsConfig());
   return clients.ses;
@@ -230,8 +252,8 @@ export function sfnClient(): SFNClient {
  * again (for tests and the embedded stack, which set the endpoint variables after start-up).
  */
 export function resetAwsClients(): void {
-  const { dynamoDb, s3, ses, sfn } = clients;
+  const { dynamoDb, s3, s3GetObject, ses, sfn } = clients;
   // The document client wraps dynamoDb and holds no sockets of its own.
-  for (const client of [dynamoDb, s3, ses, sfn]) client?.destroy();
+  for (const client of [dynamoDb, s3, s3GetObject, ses, sfn]) client?.destroy();
   clients = {};
 }

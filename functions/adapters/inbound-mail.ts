@@ -1,22 +1,20 @@
 /**
  * Reading an inbound message that SES's S3 action stored (architecture §7). The head is read with a
  * ranged GET so that a message refused on its envelope or headers costs no more than that (ADR 0030:
- * parse last).
+ * parse last). The read is the lean GetObject client's (ADR 0096): it is the function's only S3 call.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { awsConfig, inboundMailObjectKey, s3Client } from "./aws-config";
+import { awsConfig, inboundMailObjectKey, s3GetObjectClient } from "./aws-config";
+import { GetObjectCommand } from "./s3-get-object";
 
 async function read(sesMessageId: string, range?: string): Promise<Buffer> {
-  const object = await s3Client().send(
+  const object = await s3GetObjectClient().send(
     new GetObjectCommand({
       Bucket: awsConfig().mailBucket,
       Key: inboundMailObjectKey(sesMessageId),
       ...(range ? { Range: range } : {}),
     }),
   );
-  return Buffer.from(
-    await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-  );
+  return Buffer.from(await object.Body.transformToByteArray());
 }
 
 /** The first `bytes` bytes of the stored message (all of it when shorter). */

@@ -30,17 +30,6 @@ const LAMBDA_CREDENTIALS = {
   AWS_SESSION_TOKEN: "session",
 };
 
-/**
- * The handlers still over the budget, each with the ceiling it must not grow past and why (ADR 0080, 0051,
- * 0046): lowering a ceiling is welcome, raising one is a decision.
- */
-const OVER_BUDGET: Record<string, { ceilingBytes: number; why: string }> = {
-  "functions/inbound-reply/handler.ts": {
-    ceilingBytes: 539_000,
-    why: "the S3 client (the stored message: 87 KB of the bundle with its checksums, S3 middleware, XML serializer and endpoint rules) beside DynamoDB, SES (the acknowledgement and the needs-a-person notice) and Step Functions (the callback), postal-mime without its HTML conversion (ADR 0081) and the reply rules: 536 KB measured after ADR 0082",
-  },
-};
-
 const functionResource = z.object({
   Type: z.literal("AWS::Lambda::Function"),
   Metadata: z.object({ "contract-ops:entry": z.string() }),
@@ -109,20 +98,23 @@ describe("Lambda bundles from the synthesized assets", () => {
     }
   });
 
-  it("keeps every handler's minified bundle under 500 KB, or under its recorded ceiling", () => {
+  it("keeps every handler's minified bundle under 500 KB", () => {
     const oversized = bundles
       .map((bundle) => ({ entry: bundle.entry, bytes: statSync(join(bundle.dir, "index.mjs")).size }))
-      .filter((bundle) => bundle.bytes >= (OVER_BUDGET[bundle.entry]?.ceilingBytes ?? BUNDLE_LIMIT_BYTES));
+      .filter((bundle) => bundle.bytes >= BUNDLE_LIMIT_BYTES);
     expect(oversized).toEqual([]);
   });
 
-  it("a recorded ceiling names a handler that exists and is still over the budget", () => {
-    for (const [entry, { ceilingBytes }] of Object.entries(OVER_BUDGET)) {
-      const bundle = bundles.find((candidate) => candidate.entry === entry);
-      expect(bundle, entry).toBeDefined();
-      if (bundle) expect(statSync(join(bundle.dir, "index.mjs")).size).toBeGreaterThan(BUNDLE_LIMIT_BYTES);
-      expect(ceilingBytes).toBeGreaterThan(BUNDLE_LIMIT_BYTES);
-    }
+  it("inbound-reply reads the stored message with the lean GetObject client, not the SDK's S3 client (ADR 0096)", () => {
+    const bundle = bundles.find((candidate) => candidate.entry === "functions/inbound-reply/handler.ts");
+    if (!bundle) throw new Error("no inbound-reply bundle");
+    const sources = sourcesOf(bundle);
+    expect(
+      sources.filter((source) =>
+        /@aws-sdk\/(client-s3|middleware-sdk-s3|signature-v4-multi-region)\//.test(source),
+      ),
+    ).toEqual([]);
+    expect(sources.some((source) => source.endsWith("functions/adapters/s3-get-object.ts"))).toBe(true);
   });
 
   it("ships a source map and the data read at run time, but does not load the map at start", () => {
