@@ -350,6 +350,11 @@ async function main(): Promise<void> {
     entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot)],
   });
   serveFromArtefact(repoRoot, artefact.dir);
+  // zod interprets its schemas instead of compiling each object schema to a function on its first parse: a
+  // run builds about 210 object schemas and parses most only a few times, so compiling them cost more than
+  // it saved (ADR 0095). zod reads this shared setting when it loads, from whichever copy (zod's
+  // GlobalThisWithConfig); set before the artefact's bundled copy loads, it applies to every schema.
+  (globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig ??= { jitless: true };
   // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
   process.argv.splice(1, 2, entryPath);
   await import(pathToFileURL(entryPath).href);

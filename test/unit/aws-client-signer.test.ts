@@ -7,8 +7,9 @@
  */
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { FinalizeRequestMiddleware } from "@smithy/types";
+import type { FinalizeRequestMiddleware, MiddlewareStack } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as z from "zod";
 import {
   clientSettings,
   loadAwsConfig,
@@ -22,28 +23,42 @@ const config = loadAwsConfig({
 });
 
 type Headers = Record<string, string>;
+const headersSchema = z.record(z.string(), z.string());
+
+/** Thrown once a request is signed, before it is sent (not retryable: the SDK gives it back at once). */
+class StoppedAfterSigning extends Error {}
 
 /**
- * Records each request's headers as signed and answers it without sending it. The SDK's invocation id (a
- * random UUID, signed) is made the same for every request so that two clients' signatures can be compared.
+ * Records each request's headers as signed and stops it there. The SDK's invocation id (a random UUID, signed)
+ * is made the same for every request so that two clients' signatures can be compared.
  */
-function stopAfterSigning(client: DynamoDBClient | S3Client): Headers[] {
+function stopAfterSigning<Input extends object, Output extends object>(
+  stack: MiddlewareStack<Input, Output>,
+): Headers[] {
   const signed: Headers[] = [];
-  const sameInvocationId: FinalizeRequestMiddleware<object, object> = (next) => async (args) => {
-    (args.request as { headers: Headers }).headers["amz-sdk-invocation-id"] =
-      "00000000-0000-4000-8000-000000000000";
+  const sameInvocationId: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
+    const { request } = args;
+    if (
+      typeof request === "object" &&
+      request !== null &&
+      "headers" in request &&
+      typeof request.headers === "object"
+    )
+      Object.assign(request.headers ?? {}, {
+        "amz-sdk-invocation-id": "00000000-0000-4000-8000-000000000000",
+      });
     return next(args);
   };
-  client.middlewareStack.addRelativeTo(sameInvocationId, {
+  stack.addRelativeTo(sameInvocationId, {
     relation: "before",
     toMiddleware: "httpSigningMiddleware",
     name: "sameInvocationId",
   });
-  const capture: FinalizeRequestMiddleware<object, object> = () => async (args) => {
-    signed.push({ ...(args.request as { headers: Headers }).headers });
-    return { output: { $metadata: {} }, response: {} };
+  const capture: FinalizeRequestMiddleware<Input, Output> = () => async (args) => {
+    signed.push({ ...headersSchema.parse(z.object({ headers: z.unknown() }).parse(args.request).headers) });
+    throw new StoppedAfterSigning("stopped after signing");
   };
-  client.middlewareStack.addRelativeTo(capture, {
+  stack.addRelativeTo(capture, {
     relation: "after",
     toMiddleware: "httpSigningMiddleware",
     name: "stopAfterSigning",
@@ -70,13 +85,13 @@ describe("one SigV4 signer per client", () => {
   it("signs DynamoDB requests as the SDK's signer per request does, at each request's own instant", async () => {
     const ours = makeDynamoDbClient(config);
     const stock = new DynamoDBClient(clientSettings(config, config.endpoints.dynamodb));
-    const oursSigned = stopAfterSigning(ours);
-    const stockSigned = stopAfterSigning(stock);
-    await ours.send(put());
-    await stock.send(put());
+    const oursSigned = stopAfterSigning(ours.middlewareStack);
+    const stockSigned = stopAfterSigning(stock.middlewareStack);
+    await expect(ours.send(put())).rejects.toThrow(StoppedAfterSigning);
+    await expect(stock.send(put())).rejects.toThrow(StoppedAfterSigning);
     vi.setSystemTime(new Date("2025-10-02T08:30:00Z"));
-    await ours.send(put());
-    await stock.send(put());
+    await expect(ours.send(put())).rejects.toThrow(StoppedAfterSigning);
+    await expect(stock.send(put())).rejects.toThrow(StoppedAfterSigning);
 
     expect(oursSigned).toHaveLength(2);
     expect(oursSigned).toEqual(stockSigned);
@@ -96,12 +111,12 @@ describe("one SigV4 signer per client", () => {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
     });
-    const oursSigned = stopAfterSigning(ours);
-    const stockSigned = stopAfterSigning(stock);
-    await ours.send(get());
-    await stock.send(get());
-    await ours.send(get());
-    await stock.send(get());
+    const oursSigned = stopAfterSigning(ours.middlewareStack);
+    const stockSigned = stopAfterSigning(stock.middlewareStack);
+    await expect(ours.send(get())).rejects.toThrow(StoppedAfterSigning);
+    await expect(stock.send(get())).rejects.toThrow(StoppedAfterSigning);
+    await expect(ours.send(get())).rejects.toThrow(StoppedAfterSigning);
+    await expect(stock.send(get())).rejects.toThrow(StoppedAfterSigning);
 
     expect(oursSigned).toHaveLength(2);
     expect(oursSigned).toEqual(stockSigned);
