@@ -58,15 +58,15 @@ describe("npm start from the prebuilt artefact", () => {
       "exec",
       "--",
       "node",
-      "bin/prebuilt.ts",
+      "bin/prebuilt.js",
       "test/fixtures/prebuilt/zod-entry.ts",
     ]);
     expect(JSON.parse(stdout)).toEqual({ jitless: true, valid: true, invalid: false });
   }, 120_000);
 
   it("the runner without an entry file: usage, exit 2", async () => {
-    const result = await exitOf("npm", ["exec", "--", "node", "bin/prebuilt.ts"]);
+    const result = await exitOf("npm", ["exec", "--", "node", "bin/prebuilt.js"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("usage: node bin/prebuilt.ts <entry.ts>");
+    expect(result.stderr).toContain("usage: node bin/prebuilt.js <entry.ts>");
   }, 60_000);
 });
