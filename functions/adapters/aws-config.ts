@@ -127,8 +127,30 @@ export function addClientHook(hook: ClientHook): () => void {
   };
 }
 
+/**
+ * Without a `signer` option the SDK builds a new SigV4 signer for every request, copying the client's whole
+ * resolved configuration each time; the signer takes the signing region and service with each request, so
+ * one per client and auth scheme signs every request the same way (ADR 0095). A signer that failed to build
+ * is not kept.
+ */
+function reuseSigner(client: AnyClient): void {
+  const build = client.config.signer;
+  const signers = new Map<string, ReturnType<typeof build>>();
+  client.config.signer = (authScheme) => {
+    const key = `${authScheme?.name}\0${authScheme?.signingRegion}\0${authScheme?.signingName}`;
+    let signer = signers.get(key);
+    if (signer === undefined) {
+      signer = build(authScheme);
+      signers.set(key, signer);
+      signer.catch(() => signers.delete(key));
+    }
+    return signer;
+  };
+}
+
 /** Every client is traced by X-Ray when tracing is on (ADR 0046), then given to the registered hooks. */
 function hooked<C extends AnyClient>(client: C): C {
+  reuseSigner(client);
   captureClient(client);
   for (const hook of clientHooks) hook(client);
   return client;

@@ -174,28 +174,80 @@ function smsText(next: () => number, period: Period): string {
 
 const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
+const DIGIT_0 = 0x30;
+
 /**
- * Collects a file's lines into one UTF-8 buffer, encoded in slices of about 64 K characters so no single
- * string grows line by line to megabytes.
+ * A file's bytes, written in place into one growing buffer: text as UTF-8, and the voice rows' digits and
+ * fixed ASCII parts byte by byte, so a row of a month's 24,000 builds no strings to encode and collect.
  */
 class FileBytes {
-  private readonly parts: Buffer[] = [];
-  private batch = "";
+  private buffer: Buffer;
+  private length = 0;
 
-  line(text: string): void {
-    this.batch += text;
-    if (this.batch.length >= 1 << 16) {
-      this.parts.push(Buffer.from(this.batch, "utf8"));
-      this.batch = "";
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 1 << 12));
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  text(value: string): void {
+    this.reserve(value.length * 3);
+    this.length += this.buffer.write(value, this.length, "utf8");
+  }
+
+  /** Bytes prepared once (an ASCII field that repeats on every row). */
+  raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** `n` (0 ≤ n < 100) in two digits. */
+  twoDigits(n: number): void {
+    this.reserve(2);
+    this.buffer[this.length++] = DIGIT_0 + Math.floor(n / 10);
+    this.buffer[this.length++] = DIGIT_0 + (n % 10);
+  }
+
+  /** `n` (0 ≤ n < 10^width) in `width` digits with leading zeros. */
+  fixedDigits(n: number, width: number): void {
+    this.reserve(width);
+    let rest = n;
+    for (let i = this.length + width - 1; i >= this.length; i--) {
+      this.buffer[i] = DIGIT_0 + (rest % 10);
+      rest = Math.floor(rest / 10);
     }
+    this.length += width;
+  }
+
+  /** A non-negative integer in as many digits as it takes, as `String(n)` writes it. */
+  integer(n: number): void {
+    this.fixedDigits(n, n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : String(n).length);
+  }
+
+  byte(code: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = code;
   }
 
   bytes(): Buffer {
-    this.parts.push(Buffer.from(this.batch, "utf8"));
-    this.batch = "";
-    return Buffer.concat(this.parts);
+    return this.buffer.subarray(0, this.length);
   }
 }
+
+const ascii = (text: string) => Uint8Array.from(text, (character) => character.charCodeAt(0));
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const COLON = 0x3a;
+const ZONE_COMMA = ascii("+08:00,");
+const OUTBOUND = ascii(",outbound,");
+const INBOUND = ascii(",inbound,");
+const MOBILE_PREFIX_BYTES = MOBILE_PREFIXES.map(ascii);
 
 /** Writes `voice-<contract>-<period>.csv` and `sms-<contract>-<period>.csv` into outDir. */
 export async function generateUsage(options: GenerateUsageOptions): Promise<GeneratedUsage> {
@@ -225,30 +277,59 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
 
   const voiceNext = random(seed);
   let voiceMalformed = 0;
+  // The random draws are taken in the order the rows' fields were always drawn in (agent, callee, kind,
+  // duration), so a seed gives the same bytes as before the rows were written in place.
   function voiceBytes(): Buffer {
-    const voiceFile = new FileBytes();
-    voiceFile.line(`${VOICE_HEADER}\n`);
+    const voiceFile = new FileBytes(64 * (voiceCalls + 1));
+    voiceFile.text(`${VOICE_HEADER}\n`);
+    const accessBytes = Buffer.from(access, "utf8");
     let index = 0;
     for (const { day, count } of perDayCounts(period, voiceCalls, voiceNext)) {
+      const dayT = Buffer.from(`${day}T`, "utf8");
       const seconds = secondsOfDay(count, voiceNext);
+      const at = (second: number) => {
+        voiceFile.raw(dayT);
+        voiceFile.twoDigits(Math.floor(second / 3600));
+        voiceFile.byte(COLON);
+        voiceFile.twoDigits(Math.floor((second % 3600) / 60));
+        voiceFile.byte(COLON);
+        voiceFile.twoDigits(second % 60);
+        voiceFile.raw(ZONE_COMMA);
+      };
       for (const second of seconds) {
-        const at = shanghaiInstant(day, second);
-        const agent = `${access}${TWO_DIGITS[1 + Math.floor(voiceNext() * 60)]}`;
-        const callee = mobile(voiceNext);
+        const agentSuffix = 1 + Math.floor(voiceNext() * 60);
+        const prefix = Math.floor(voiceNext() * MOBILE_PREFIXES.length);
+        const subscriber = Math.floor(voiceNext() * 1e8);
         if (index++ % malformedEvery === malformedEvery - 1) {
           voiceMalformed++;
+          const instant = shanghaiInstant(day, second);
+          const agent = `${access}${TWO_DIGITS[agentSuffix]}`;
+          const callee = `${MOBILE_PREFIXES[prefix]}${eightDigits(subscriber)}`;
           const broken = [
-            `${at},-${duration(voiceNext)},outbound,${agent},${callee}`,
-            `${at.replace("T", " ").slice(0, 19)},${duration(voiceNext)},outbound,${agent},${callee}`,
-            `${at},${duration(voiceNext)},outbound,${agent}`,
-            `${at},${duration(voiceNext)},transfer,${agent},${callee}`,
+            `${instant},-${duration(voiceNext)},outbound,${agent},${callee}`,
+            `${instant.replace("T", " ").slice(0, 19)},${duration(voiceNext)},outbound,${agent},${callee}`,
+            `${instant},${duration(voiceNext)},outbound,${agent}`,
+            `${instant},${duration(voiceNext)},transfer,${agent},${callee}`,
           ];
-          voiceFile.line(`${broken[Math.floor(voiceNext() * broken.length)]}\n`);
-        } else if (voiceNext() < 0.03) {
-          voiceFile.line(`${at},${duration(voiceNext)},inbound,${callee},${access}\n`);
-        } else {
-          voiceFile.line(`${at},${duration(voiceNext)},outbound,${agent},${callee}\n`);
+          voiceFile.text(`${broken[Math.floor(voiceNext() * broken.length)]}\n`);
+          continue;
         }
+        const inbound = voiceNext() < 0.03;
+        at(second);
+        voiceFile.integer(duration(voiceNext));
+        voiceFile.raw(inbound ? INBOUND : OUTBOUND);
+        if (!inbound) {
+          voiceFile.raw(accessBytes);
+          voiceFile.twoDigits(agentSuffix);
+          voiceFile.byte(COMMA);
+        }
+        voiceFile.raw(MOBILE_PREFIX_BYTES[prefix] ?? new Uint8Array());
+        voiceFile.fixedDigits(subscriber, 8);
+        if (inbound) {
+          voiceFile.byte(COMMA);
+          voiceFile.raw(accessBytes);
+        }
+        voiceFile.byte(NEWLINE);
       }
     }
     return voiceFile.bytes();
@@ -258,8 +339,8 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
   const smsNext = random(seed ^ 0x5a5a5a5a);
   let smsMalformed = 0;
   function smsBytes(): Buffer {
-    const smsFile = new FileBytes();
-    smsFile.line(`${SMS_HEADER}\n`);
+    const smsFile = new FileBytes(160 * (smsMessages + 1));
+    smsFile.text(`${SMS_HEADER}\n`);
     let index = 0;
     for (const { day, count } of perDayCounts(period, smsMessages, smsNext)) {
       const seconds = secondsOfDay(count, smsNext);
@@ -274,16 +355,16 @@ export function generateUsageContent(options: UsageContentOptions): UsageContent
             `${at},${recipient},downlink,,`,
             `${at},${recipient},broadcast,${csvQuote(text)},`,
           ];
-          smsFile.line(`${broken[Math.floor(smsNext() * broken.length)]}\n`);
+          smsFile.text(`${broken[Math.floor(smsNext() * broken.length)]}\n`);
         } else if (smsNext() < 0.01) {
           // R-UPLINK-1: a citizen replying to the access code; the sender pays.
           const reply = ["收到", "好的，谢谢", "R", "已知晓"][Math.floor(smsNext() * 4)] ?? "";
-          smsFile.line(`${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`);
+          smsFile.text(`${at},${contract.access.smsAccessCode},uplink,${csvQuote(reply)},\n`);
         } else if (smsNext() < 0.1) {
           // Some gateways export only the character count (content withheld at source).
-          smsFile.line(`${at},${recipient},downlink,,${[...text].length}\n`);
+          smsFile.text(`${at},${recipient},downlink,,${[...text].length}\n`);
         } else {
-          smsFile.line(`${at},${recipient},downlink,${csvQuote(text)},\n`);
+          smsFile.text(`${at},${recipient},downlink,${csvQuote(text)},\n`);
         }
       }
     }

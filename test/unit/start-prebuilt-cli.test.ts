@@ -1,7 +1,8 @@
 /**
  * `npm start` as the package script runs it: from the prebuilt artefact (ADR 0076). A bad `--transport` is a
  * usage error (exit 2, the flag, the value and the choices); the runner without an entry is one too. A month
- * runs from the artefact: usage generated and uploaded, the bill prepared and sent.
+ * runs from the artefact: usage generated and uploaded, the bill prepared and sent. The runner sets zod's
+ * shared configuration before the artefact loads (ADR 0095).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -50,9 +51,22 @@ describe("npm start from the prebuilt artefact", () => {
     expect(report.periods[0]?.billSentAt.slice(0, 10)).toBe("2025-10-01");
   }, 120_000);
 
+  it("runs its entry with zod's object schemas interpreted, not compiled, accepting and refusing as before", async () => {
+    // ADR 0095: set by the runner before the artefact's bundled zod loads, so every schema the run builds
+    // sees it; a schema still accepts a valid record and refuses an invalid one.
+    const { stdout } = await run("npm", [
+      "exec",
+      "--",
+      "node",
+      "bin/prebuilt.js",
+      "test/fixtures/prebuilt/zod-entry.ts",
+    ]);
+    expect(JSON.parse(stdout)).toEqual({ jitless: true, valid: true, invalid: false });
+  }, 120_000);
+
   it("the runner without an entry file: usage, exit 2", async () => {
-    const result = await exitOf("npm", ["exec", "--", "node", "bin/prebuilt.ts"]);
+    const result = await exitOf("npm", ["exec", "--", "node", "bin/prebuilt.js"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("usage: node bin/prebuilt.ts <entry.ts>");
+    expect(result.stderr).toContain("usage: node bin/prebuilt.js <entry.ts>");
   }, 60_000);
 });

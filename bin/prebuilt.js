@@ -6,12 +6,13 @@
  * bundle was built from (as esbuild read it), package-lock.json, the entries and the build's own settings;
  * a run re-hashes the files the last build read and rebuilds when any differs, so an artefact is never stale.
  *
- * Node runs this file directly (type stripping, Node ≥ 22.18, the project's pinned `node`), before any of
- * the project's TypeScript can be loaded: it imports only node: modules and esbuild, and uses only erasable
- * TypeScript syntax.
+ * Node runs this file directly, before any of the project's TypeScript can be loaded: it imports only node:
+ * modules and esbuild. It is JavaScript, its types in JSDoc (checked by tsc), because Node's type stripping
+ * of a .ts entry costs every run about 0.1 s of CPU, compiling the stripper's WebAssembly first (ADR 0095).
  *
- *   node bin/prebuilt.ts <entry.ts> [arguments of the entry…]
+ *   node bin/prebuilt.js <entry.ts> [arguments of the entry…]
  */
+// @ts-check
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -28,14 +29,15 @@ import { readFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Plugin } from "esbuild";
+
+/** @typedef {import("esbuild").Plugin} Plugin */
 
 /**
  * esbuild's version, part of every artefact's key, read from its package.json: the package itself (a CommonJS
  * module Node would parse for its exports) is loaded only when an artefact is built, not on every run.
  */
-const esbuildVersion = (
-  nodeModule.createRequire(import.meta.url)("esbuild/package.json") as { version: string }
+const esbuildVersion = /** @type {{ version: string }} */ (
+  nodeModule.createRequire(import.meta.url)("esbuild/package.json")
 ).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
@@ -59,8 +61,12 @@ const EXTERNAL_PACKAGES = [
   "@sparticuz/chromium",
 ];
 
-/** The Lambda handlers the embedded stack imports by path at run time (the template's function entries). */
-export function handlerEntries(repoRoot: string): string[] {
+/**
+ * The Lambda handlers the embedded stack imports by path at run time (the template's function entries).
+ * @param {string} repoRoot
+ * @returns {string[]}
+ */
+export function handlerEntries(repoRoot) {
   return readdirSync(join(repoRoot, "functions"), { withFileTypes: true })
     .filter(
       (entry) => entry.isDirectory() && existsSync(join(repoRoot, "functions", entry.name, "handler.ts")),
@@ -68,47 +74,52 @@ export function handlerEntries(repoRoot: string): string[] {
     .map((entry) => `functions/${entry.name}/handler.ts`);
 }
 
-/** Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them. */
-interface ModuleHooks {
-  resolve(
-    specifier: string,
-    context: unknown,
-    nextResolve: (specifier: string, context: unknown) => unknown,
-  ): unknown;
-}
-const registerHooks = (nodeModule as { registerHooks?: (hooks: ModuleHooks) => unknown }).registerHooks;
+/**
+ * Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them.
+ * @typedef {{
+ *   resolve(specifier: string, context: unknown, nextResolve: (specifier: string, context: unknown) => unknown): unknown;
+ * }} ModuleHooks
+ */
+const registerHooks = /** @type {{ registerHooks?: (hooks: ModuleHooks) => unknown }} */ (nodeModule)
+  .registerHooks;
 /** V8's on-disk code cache for modules loaded after the call (Node ≥ 22.1); not declared by @types/node 20. */
-const enableCompileCache = (nodeModule as { enableCompileCache?: (directory: string) => unknown })
+const enableCompileCache = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (nodeModule)
   .enableCompileCache;
 
-export interface PrebuiltOptions {
-  /** The repository root: entries and inputs are relative to it. */
-  repoRoot: string;
-  /** Entry files (relative paths) built into one artefact with shared chunks. */
-  entries: string[];
-  /** Where artefacts and their manifests are kept (default node_modules/.cache/contract-ops/prebuilt). */
-  cacheDir?: string;
-}
+/**
+ * @typedef {object} PrebuiltOptions
+ * @property {string} repoRoot The repository root: entries and inputs are relative to it.
+ * @property {string[]} entries Entry files (relative paths) built into one artefact with shared chunks.
+ * @property {string} [cacheDir] Where artefacts and their manifests are kept (default
+ *   node_modules/.cache/contract-ops/prebuilt).
+ */
 
-export interface Prebuilt {
-  /** The artefact's directory: each entry `x/y.ts` is `<dir>/x/y.js`. */
-  dir: string;
-  key: string;
-  /** Whether this call built the artefact (false: an up-to-date one was reused). */
-  built: boolean;
-}
+/**
+ * @typedef {object} Prebuilt
+ * @property {string} dir The artefact's directory: each entry `x/y.ts` is `<dir>/x/y.js`.
+ * @property {string} key
+ * @property {boolean} built Whether this call built the artefact (false: an up-to-date one was reused).
+ */
 
-interface Manifest {
-  key: string;
-  /** The repository files the artefact was built from, relative to the root. */
-  inputs: string[];
-}
+/**
+ * @typedef {object} Manifest
+ * @property {string} key
+ * @property {string[]} inputs The repository files the artefact was built from, relative to the root.
+ */
 
-function defaultCacheDir(repoRoot: string): string {
+/**
+ * @param {string} repoRoot
+ * @returns {string}
+ */
+function defaultCacheDir(repoRoot) {
   return join(repoRoot, "node_modules", ".cache", "contract-ops", "prebuilt");
 }
 
-function sha256(data: string | Uint8Array): string {
+/**
+ * @param {string | Uint8Array} data
+ * @returns {string}
+ */
+function sha256(data) {
   return createHash("sha256").update(data).digest("hex");
 }
 
@@ -116,8 +127,12 @@ function sha256(data: string | Uint8Array): string {
  * The key of an artefact from its inputs' content hashes (path → hash) and everything else that shapes it —
  * the repository's own path too: each module's import.meta.url names its source in that tree, so a cache
  * copied with node_modules into another checkout is rebuilt there rather than reaching back into the first.
+ * @param {string} repoRoot
+ * @param {string[]} entries
+ * @param {Map<string, string>} inputHashes
+ * @returns {string}
  */
-function artefactKey(repoRoot: string, entries: string[], inputHashes: Map<string, string>): string {
+function artefactKey(repoRoot, entries, inputHashes) {
   const hash = createHash("sha256");
   hash.update(
     `${BUILD_SETTINGS_VERSION}\0${esbuildVersion}\0${process.version}\0${repoRoot}\0${entries.join("\0")}\0`,
@@ -128,13 +143,23 @@ function artefactKey(repoRoot: string, entries: string[], inputHashes: Map<strin
   return hash.digest("hex").slice(0, 32);
 }
 
-function manifestPath(cacheDir: string, entries: string[]): string {
+/**
+ * @param {string} cacheDir
+ * @param {string[]} entries
+ * @returns {string}
+ */
+function manifestPath(cacheDir, entries) {
   return join(cacheDir, `manifest-${sha256(entries.join("\0")).slice(0, 16)}.json`);
 }
 
-function readManifest(path: string): Manifest | undefined {
+/**
+ * @param {string} path
+ * @returns {Manifest | undefined}
+ */
+function readManifest(path) {
   try {
-    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+    /** @type {unknown} */
+    const value = JSON.parse(readFileSync(path, "utf8"));
     if (
       typeof value === "object" &&
       value !== null &&
@@ -142,19 +167,35 @@ function readManifest(path: string): Manifest | undefined {
       typeof value.key === "string" &&
       "inputs" in value &&
       Array.isArray(value.inputs) &&
-      value.inputs.every((input: unknown) => typeof input === "string")
+      value.inputs.every((/** @type {unknown} */ input) => typeof input === "string")
     )
       return { key: value.key, inputs: value.inputs };
   } catch (error) {
     // No build yet for these entries, or a manifest cut short: build afresh.
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
+    if (errorCode(error) !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
   }
   return undefined;
 }
 
-/** The key the last build's inputs have now; undefined when one of them is gone. */
-function currentKey(repoRoot: string, entries: string[], manifest: Manifest): string | undefined {
-  const hashes = new Map<string, string>();
+/**
+ * A failed file-system call's code (ENOENT, …).
+ * @param {unknown} error
+ * @returns {unknown}
+ */
+function errorCode(error) {
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}
+
+/**
+ * The key the last build's inputs have now; undefined when one of them is gone.
+ * @param {string} repoRoot
+ * @param {string[]} entries
+ * @param {Manifest} manifest
+ * @returns {string | undefined}
+ */
+function currentKey(repoRoot, entries, manifest) {
+  /** @type {Map<string, string>} */
+  const hashes = new Map();
   for (const input of manifest.inputs) {
     const path = join(repoRoot, input);
     if (!existsSync(path)) return undefined;
@@ -168,12 +209,12 @@ function currentKey(repoRoot: string, entries: string[], manifest: Manifest): st
  * what was bundled (a file edited during the build gives a key that the next run does not match). Each
  * module's `import.meta.url` stays its source file's URL: files beside the source (the calendar data, the
  * scenarios) and createRequire resolve as they do unbundled.
+ * @param {string} repoRoot
+ * @param {Map<string, string>} inputHashes
+ * @param {typeof import("esbuild").transform} transform
+ * @returns {Plugin}
  */
-function sourcePlugin(
-  repoRoot: string,
-  inputHashes: Map<string, string>,
-  transform: typeof import("esbuild").transform,
-): Plugin {
+function sourcePlugin(repoRoot, inputHashes, transform) {
   return {
     name: "contract-ops-sources",
     setup(builder) {
@@ -195,9 +236,16 @@ function sourcePlugin(
   };
 }
 
-async function buildArtefact(repoRoot: string, entries: string[], cacheDir: string): Promise<Prebuilt> {
+/**
+ * @param {string} repoRoot
+ * @param {string[]} entries
+ * @param {string} cacheDir
+ * @returns {Promise<Prebuilt>}
+ */
+async function buildArtefact(repoRoot, entries, cacheDir) {
   const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
-  const inputHashes = new Map<string, string>();
+  /** @type {Map<string, string>} */
+  const inputHashes = new Map();
   const { build, transform } = await import("esbuild");
   const result = await build({
     entryPoints: entries,
@@ -221,7 +269,7 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     metafile: true,
     logLevel: "silent",
     plugins: [sourcePlugin(repoRoot, inputHashes, transform)],
-  }).catch((error: unknown) => {
+  }).catch((/** @type {unknown} */ error) => {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   });
@@ -232,14 +280,14 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
     renameSync(staging, dir);
   } catch (error) {
     // Another run built the same artefact first: same key, same content; keep theirs.
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     rmSync(staging, { recursive: true, force: true });
   }
   markInUse(dir);
   const manifest = manifestPath(cacheDir, entries);
   const temporary = `${manifest}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ key, inputs } satisfies Manifest));
+  writeFileSync(temporary, JSON.stringify(/** @type {Manifest} */ ({ key, inputs })));
   renameSync(temporary, manifest);
   removeOldArtefacts(cacheDir, key);
   return { dir, key, built: true };
@@ -251,16 +299,21 @@ async function buildArtefact(repoRoot: string, entries: string[], cacheDir: stri
  * `bench:year`, imports handlers long after it started, while edits and other entries build newer artefacts),
  * and removes the others, and the staging directories of builds that died over an hour ago. Another run may be
  * cleaning up at the same time: a directory already gone is skipped.
+ * @param {string} cacheDir
+ * @param {string} key
  */
-function removeOldArtefacts(cacheDir: string, key: string): void {
+function removeOldArtefacts(cacheDir, key) {
   const recentPath = join(cacheDir, "recent.json");
-  let before: unknown = [];
+  /** @type {unknown} */
+  let before = [];
   try {
     before = JSON.parse(readFileSync(recentPath, "utf8"));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
+    if (errorCode(error) !== "ENOENT" && !(error instanceof SyntaxError)) throw error;
   }
-  const earlier = Array.isArray(before) ? before.filter((k): k is string => typeof k === "string") : [];
+  const earlier = Array.isArray(before)
+    ? before.filter(/** @returns {k is string} */ (/** @type {unknown} */ k) => typeof k === "string")
+    : [];
   const recent = [key, ...earlier.filter((k) => k !== key)].slice(0, 4);
   const temporary = `${recentPath}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(recent));
@@ -280,14 +333,21 @@ function removeOldArtefacts(cacheDir: string, key: string): void {
   }
 }
 
-/** Notes that a run starts from this artefact now (its directory's modification time), so it is kept a while. */
-function markInUse(dir: string): void {
+/**
+ * Notes that a run starts from this artefact now (its directory's modification time), so it is kept a while.
+ * @param {string} dir
+ */
+function markInUse(dir) {
   const now = new Date();
   utimesSync(dir, now, now);
 }
 
-/** The up-to-date artefact of these entries: reused when every input it was built from is unchanged. */
-export async function prebuilt(options: PrebuiltOptions): Promise<Prebuilt> {
+/**
+ * The up-to-date artefact of these entries: reused when every input it was built from is unchanged.
+ * @param {PrebuiltOptions} options
+ * @returns {Promise<Prebuilt>}
+ */
+export async function prebuilt(options) {
   const repoRoot = resolve(options.repoRoot);
   const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
   const entries = [...new Set(options.entries)].sort();
@@ -304,8 +364,14 @@ export async function prebuilt(options: PrebuiltOptions): Promise<Prebuilt> {
   return buildArtefact(repoRoot, entries, cacheDir);
 }
 
-/** The built module of a repository source file, or undefined when the file is not inside the repository. */
-export function artefactModule(repoRoot: string, dir: string, sourcePath: string): string | undefined {
+/**
+ * The built module of a repository source file, or undefined when the file is not inside the repository.
+ * @param {string} repoRoot
+ * @param {string} dir
+ * @param {string} sourcePath
+ * @returns {string | undefined}
+ */
+export function artefactModule(repoRoot, dir, sourcePath) {
   const path = relative(resolve(repoRoot), sourcePath);
   if (path.startsWith("..") || path.startsWith("node_modules/")) return undefined;
   return join(dir, path.replace(/\.ts$/, ".js"));
@@ -316,8 +382,10 @@ export function artefactModule(repoRoot: string, dir: string, sourcePath: string
  * its source path (the template's function entry), which must be the bundled module sharing the run's
  * chunks (one aws-config, one set of client hooks). A source the artefact lacks is an error, not a silent
  * second copy.
+ * @param {string} repoRoot
+ * @param {string} dir
  */
-function serveFromArtefact(repoRoot: string, dir: string): void {
+function serveFromArtefact(repoRoot, dir) {
   if (registerHooks === undefined)
     throw new Error(`Node ${process.version} has no module.registerHooks (≥ 22.15 needed)`);
   registerHooks({
@@ -333,10 +401,10 @@ function serveFromArtefact(repoRoot: string, dir: string): void {
   });
 }
 
-async function main(): Promise<void> {
+async function main() {
   const [entry] = process.argv.slice(2);
   if (entry === undefined || !entry.endsWith(".ts")) {
-    process.stderr.write("usage: node bin/prebuilt.ts <entry.ts> [arguments…]\n");
+    process.stderr.write("usage: node bin/prebuilt.js <entry.ts> [arguments…]\n");
     process.exitCode = 2;
     return;
   }
@@ -350,6 +418,13 @@ async function main(): Promise<void> {
     entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot)],
   });
   serveFromArtefact(repoRoot, artefact.dir);
+  // zod interprets its schemas instead of compiling each object schema to a function on its first parse: a
+  // run builds about 210 object schemas and parses most only a few times, so compiling them cost more than
+  // it saved (ADR 0095). zod reads this shared setting when it loads, from whichever copy (zod's
+  // GlobalThisWithConfig); set before the artefact's bundled copy loads, it applies to every schema.
+  /** @type {{ __zod_globalConfig?: { jitless?: boolean } }} */ (globalThis).__zod_globalConfig ??= {
+    jitless: true,
+  };
   // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
   process.argv.splice(1, 2, entryPath);
   await import(pathToFileURL(entryPath).href);
