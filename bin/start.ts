@@ -21,6 +21,7 @@ import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
 import { sandboxVerifying } from "../infra/local/ses-local";
+import { defaultUsageCacheDir } from "../infra/local/usage-cache";
 
 const usage =
   "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…] [--transport <in-process|http>]";
@@ -109,6 +110,8 @@ async function main(): Promise<number> {
     ...(values.to ? { to: values.to } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
     ...(isTransport(values.transport) ? { transport: values.transport } : {}),
+    // The same seed and generator give the same months (ADR 0098): generated once, read back after.
+    usageCacheDir: defaultUsageCacheDir(),
     progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
     // The report page reads the stack, so it is written while the stack is still up.
     inspect: async (app, report) => {

@@ -37,6 +37,7 @@ import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
 import type { Scenario } from "./scenario/schema";
 import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
+import { usageCache } from "./usage-cache";
 import { generateUsageContent } from "./usage-generator";
 
 export interface PeriodReport extends PeriodLedgerView {
@@ -110,6 +111,8 @@ export interface RunOptions {
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
    */
   inspect?: (app: EmbeddedApp, report: RunReport) => Promise<void>;
+  /** Where generated months are kept between runs (ADR 0098); generated afresh every run when absent. */
+  usageCacheDir?: string;
 }
 
 function periodsBetween(from: string, to: string): string[] {
@@ -162,6 +165,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     plan: (period) => periodPlan(scenario, period),
     staff,
   });
+  const cache = options.usageCacheDir === undefined ? undefined : await usageCache(options.usageCacheDir);
   try {
     for (const [index, period] of periods.entries()) {
       const given = scenario.usageFiles?.[period];
@@ -175,14 +179,15 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }
-      // Generated in memory and uploaded as they are: nothing on disk to write and read back.
-      const usage = generateUsageContent({
+      // Generated in memory and uploaded as they are, or read back from the cache of generated months.
+      const month = {
         contract,
         period,
         seed: (options.seed ?? scenario.seed ?? 20250715) + index,
         voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
         smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
-      });
+      };
+      const usage = cache ? await cache.content(month) : generateUsageContent(month);
       await putUsage(contract.contractId, period, "voice", usage.voice);
       await putUsage(contract.contractId, period, "sms", usage.sms);
       progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
