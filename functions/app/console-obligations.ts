@@ -7,6 +7,7 @@
  * with, so the page and the CLI cannot disagree.
  */
 
+import { now } from "../adapters/clock";
 import { listCycles } from "../adapters/repository";
 import { getContractDocument } from "../adapters/repository/contract-document";
 import { listTickets } from "../adapters/repository/tickets";
@@ -19,9 +20,9 @@ import { TICKET_RULES, ticketBreachId } from "../core/service-levels";
 import { type LocalDate, type Period, periodOf, shanghaiDateOf } from "../core/time";
 import { breachRegister, detectedId } from "./breach-register";
 import { breachDescription } from "./email-views/cycle";
-import { serviceLevelSummary } from "./tickets";
+import { summarizeServiceLevels } from "./tickets";
 
-type Summary = Awaited<ReturnType<typeof serviceLevelSummary>>;
+type Summary = ReturnType<typeof summarizeServiceLevels>;
 export type TicketRow = Summary["tickets"][number];
 type StoredRegister = Awaited<ReturnType<typeof breachRegister>>;
 /**
@@ -152,7 +153,8 @@ export async function contractObligations(contract: Contract, at: Date): Promise
   const stored = await breachRegister({ contractId: contract.contractId, asOf });
   // A ticket shows in the month it opened and in the month it closed; the later reading is the current one.
   const periods = new Set<Period>();
-  for (const ticket of await listTickets(contract.contractId)) {
+  const allTickets = await listTickets(contract.contractId);
+  for (const ticket of allTickets) {
     for (const instant of [ticket.openedAt, ticket.closedAt]) {
       if (instant) periods.add(periodOf(shanghaiDateOf(new Date(instant))));
     }
@@ -160,7 +162,7 @@ export async function contractObligations(contract: Contract, at: Date): Promise
   const tickets = new Map<string, TicketRow>();
   const smsGateway: ContractObligations["smsGateway"] = [];
   for (const period of [...periods].sort()) {
-    const summary = await serviceLevelSummary({ contractId: contract.contractId, period });
+    const summary = summarizeServiceLevels(contract, allTickets, period, now());
     for (const ticket of summary.tickets) tickets.set(ticket.ticketId, ticket);
     if (summary.smsGateway.faults > 0) smsGateway.push({ period, ...summary.smsGateway });
   }

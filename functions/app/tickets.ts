@@ -153,12 +153,22 @@ export async function closeTicket(input: {
  */
 export async function serviceLevelSummary(input: { contractId: string; period: Period }) {
   const { contract } = await contractOrReject(input.contractId);
+  return summarizeServiceLevels(contract, await listTickets(input.contractId), input.period, now());
+}
+
+/**
+ * `serviceLevelSummary` of the contract's tickets already read: a view of many months (the run report, the
+ * console's contract page) reads them once rather than once a month.
+ */
+export function summarizeServiceLevels(
+  contract: Contract,
+  allTickets: readonly TicketRecord[],
+  period: Period,
+  asOf: Date,
+) {
   const inPeriod = (instant: string | undefined) =>
-    instant !== undefined && periodOf(shanghaiDateOf(new Date(instant))) === input.period;
-  const tickets = (await listTickets(input.contractId)).filter(
-    (t) => inPeriod(t.openedAt) || inPeriod(t.closedAt),
-  );
-  const asOf = now();
+    instant !== undefined && periodOf(shanghaiDateOf(new Date(instant))) === period;
+  const tickets = allTickets.filter((t) => inPeriod(t.openedAt) || inPeriod(t.closedAt));
   const gateway = smsGatewayRepairSummary(
     tickets
       .filter((t) => t.kind === "sms-gateway-fault" && inPeriod(t.closedAt))
@@ -170,7 +180,7 @@ export async function serviceLevelSummary(input: { contractId: string; period: P
     terms(contract),
   );
   return {
-    period: input.period,
+    period,
     // The clock's task token stays in the table (never shown).
     tickets: tickets.map(({ clockToken: _token, ...t }) => ({
       ...t,

@@ -4,12 +4,15 @@
  * checks an operator's typing does; a refusal is logged with the one line `ops` prints, and the run goes on.
  */
 import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
-import { findCycle, getContract } from "../../functions/adapters/repository";
+import { now } from "../../functions/adapters/clock";
+import { getContract, listCycles } from "../../functions/adapters/repository";
+import { listTickets, type TicketRecord } from "../../functions/adapters/repository/tickets";
 import { breachRegister } from "../../functions/app/breach-register";
 import { complianceNote, serviceLevelNote } from "../../functions/app/cycle/bill-notes";
 import { OperationRejectedError } from "../../functions/app/operations";
 import { serviceChangesView } from "../../functions/app/service-changes";
-import { serviceLevelSummary } from "../../functions/app/tickets";
+import { summarizeServiceLevels } from "../../functions/app/tickets";
+import type { Contract } from "../../functions/core/contract";
 import { atTimeOfDay, shanghaiDateOf } from "../../functions/core/time";
 import type { PartyBStaff } from "./party-b-staff";
 import type { ObligationEvent } from "./scenario/obligation-events";
@@ -47,24 +50,30 @@ export function planObligationEvent(staff: PartyBStaff, contractId: string, even
 export async function obligationsView(contractId: string, periods: readonly string[], end: Date) {
   const asOf = shanghaiDateOf(new Date(end.getTime() - 1));
   const register = await breachRegister({ contractId, asOf });
-  const serviceLevels = [];
-  for (const period of periods) serviceLevels.push(await serviceLevelSummary({ contractId, period }));
+  // The contract, its tickets and cycles read once for every period of the run, not once a period.
+  const { contract } = await getContract(contractId);
+  const tickets = await listTickets(contractId);
+  const serviceLevels = periods.map((period) => summarizeServiceLevels(contract, tickets, period, now()));
   return {
     breachRegister: register,
     serviceLevels: serviceLevels.filter((s) => s.tickets.length > 0),
     ...(await serviceChangesView(contractId, periods)),
-    billNotes: await billNotesView(contractId, periods),
+    billNotes: await billNotesView(contract, tickets, periods),
   };
 }
 
 /** What each period's bill email noted beyond the bill: service levels (3.18) and compliance findings. */
-async function billNotesView(contractId: string, periods: readonly string[]) {
-  const { contract } = await getContract(contractId);
+async function billNotesView(
+  contract: Contract,
+  tickets: readonly TicketRecord[],
+  periods: readonly string[],
+) {
+  const cycles = new Map((await listCycles(contract.contractId)).map((cycle) => [cycle.period, cycle]));
   const notes = [];
   for (const period of periods) {
-    const cycle = await findCycle(contractId, period);
+    const cycle = cycles.get(period);
     if (!cycle?.sentAt) continue;
-    const serviceLevels = await serviceLevelNote(contract, period, new Date(cycle.sentAt));
+    const serviceLevels = await serviceLevelNote(contract, period, new Date(cycle.sentAt), tickets);
     const compliance = complianceNote(contract, cycle);
     if (serviceLevels || compliance) notes.push({ period, serviceLevels, compliance });
   }

@@ -4,7 +4,7 @@
  * masked. Each is undefined when there is nothing to say: no ticket in the period, nothing found.
  */
 import type { CycleRecord } from "../../adapters/repository";
-import { listTickets } from "../../adapters/repository/tickets";
+import { listTickets, type TicketRecord } from "../../adapters/repository/tickets";
 import type { Contract } from "../../core/contract";
 import type { ComplianceNoteView, ServiceLevelNoteView } from "../../core/emails/statement-notes";
 import { maskPhone } from "../../core/mask";
@@ -27,15 +27,19 @@ const KIND_WORDS: Record<TicketKind, string> = {
   "end-user-complaint": "终端用户投诉",
 };
 
-/** R-SLA-2 (3.18): tickets opened or closed in the period, the gateway's average repair time, the late ones. */
+/**
+ * R-SLA-2 (3.18): tickets opened or closed in the period, the gateway's average repair time, the late ones.
+ * `allTickets`, the contract's tickets when already read (the run report's notes of every month), or read here.
+ */
 export async function serviceLevelNote(
   contract: Contract,
   period: Period,
   asOf: Date,
+  allTickets?: readonly TicketRecord[],
 ): Promise<ServiceLevelNoteView | undefined> {
   const inPeriod = (instant: string | undefined) =>
     instant !== undefined && periodOf(shanghaiDateOf(new Date(instant))) === period;
-  const tickets = (await listTickets(contract.contractId)).filter(
+  const tickets = (allTickets ?? (await listTickets(contract.contractId))).filter(
     (t) => inPeriod(t.openedAt) || inPeriod(t.closedAt),
   );
   if (tickets.length === 0) return undefined;
