@@ -30,7 +30,7 @@ import {
   type ContractLedgerView,
   contractLedgerView,
   type PeriodLedgerView,
-  periodLedgerView,
+  periodLedgerViews,
 } from "./scenario/ledger-view";
 import { periodPlan } from "./scenario/plan";
 import { loadScenarioFile, SAMPLE_YEAR } from "./scenario/sample";
@@ -235,7 +235,8 @@ async function collectReport(
   const cycles = await listCycles(contract.contractId);
   const wanted = new Set(periods);
   const reports: PeriodReport[] = [];
-  for (const c of cycles.filter((cycle) => wanted.has(cycle.period))) {
+  const reported = cycles.filter((cycle) => wanted.has(cycle.period));
+  for (const { cycle: c, view: ledgerView } of await periodLedgerViews(contract.contractId, reported)) {
     reports.push({
       period: c.period,
       billTotal: formatFen(c.billTotalFen),
@@ -254,7 +255,7 @@ async function collectReport(
       invoiceNumber: c.invoice?.invoiceNumber ?? null,
       breaches: (c.breaches ?? []).map((b) => b.rule),
       closed: c.closedAt !== undefined,
-      ...(await periodLedgerView(c)),
+      ...ledgerView,
     });
   }
   const term1 = await getTerm(contract.contractId, 1);

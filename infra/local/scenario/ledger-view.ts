@@ -68,8 +68,19 @@ function billLines(cycle: CycleRecord, entries: readonly LedgerEntry[]): BillLin
   return [...usage, ...carried];
 }
 
-export async function periodLedgerView(cycle: CycleRecord): Promise<PeriodLedgerView> {
-  const entries = await ledgerEntries(cycle.contractId);
+/**
+ * Each cycle's view (cycles of one contract), from one read of the contract's ledger: a year's report reads it
+ * once, not once a month.
+ */
+export async function periodLedgerViews(
+  contractId: string,
+  cycles: readonly CycleRecord[],
+): Promise<{ cycle: CycleRecord; view: PeriodLedgerView }[]> {
+  const entries = cycles.length === 0 ? [] : await ledgerEntries(contractId);
+  return cycles.map((cycle) => ({ cycle, view: periodLedgerView(cycle, entries) }));
+}
+
+function periodLedgerView(cycle: CycleRecord, entries: LedgerEntry[]): PeriodLedgerView {
   const balance = periodBalance(entries, cycle.period);
   return {
     lines: billLines(cycle, entries),
