@@ -10,7 +10,7 @@
  * seed and the volumes. An edit to any of those files, or another seed, names another entry.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,12 +48,14 @@ function codeImports(text: string): string[] {
   return found;
 }
 
+/** The file a relative specifier names, as the bundler resolves it (a data file, such as JSON, included). */
 function resolveSource(from: string, specifier: string): string {
   const base = resolve(dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, join(base, "index.ts")]) {
-    if (candidate.endsWith(".ts") && existsSync(candidate)) return candidate;
-  }
-  throw new Error(`${relative(REPO_ROOT, from)} imports ${specifier}, which is not a source file`);
+  const candidates = [`${base}.ts`, join(base, "index.ts"), base.replace(/\.js$/, ".ts"), base];
+  const found = candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+  if (found === undefined)
+    throw new Error(`${relative(REPO_ROOT, from)} imports ${specifier}, which is not there`);
+  return found;
 }
 
 /**
@@ -71,6 +73,8 @@ export async function generatorKey(
     if (contents.has(path)) continue;
     const text = await readFile(path, "utf8");
     contents.set(path, text);
+    // A data file's content is hashed; only modules import further.
+    if (!path.endsWith(".ts")) continue;
     for (const specifier of codeImports(text)) pending.push(resolveSource(path, specifier));
   }
   const hash = createHash("sha256");

@@ -122,6 +122,16 @@ describe("the cache of generated usage (ADR 0098)", () => {
     expect(await key()).not.toBe(afterEntry);
   });
 
+  it("names another version when a data file the generator imports changes", async () => {
+    const tree = generatorTree(await temporaryDir());
+    writeFileSync(join(tree.repoRoot, "infra/local/names.json"), '["张伟"]');
+    await appendFile(tree.entry, '\nimport names from "./names.json";\nexport const NAMES = names;\n');
+    const key = () => generatorKey(tree.entry, tree.repoRoot);
+    const before = await key();
+    writeFileSync(join(tree.repoRoot, "infra/local/names.json"), '["李娜"]');
+    expect(await key()).not.toBe(before);
+  });
+
   it("keeps only the current generator version's entries", async () => {
     const cacheDir = await temporaryDir();
     const tree = generatorTree(await temporaryDir());
