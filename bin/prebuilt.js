@@ -99,6 +99,8 @@ const enableCompileCache = /** @type {{ enableCompileCache?: (directory: string)
  * @property {string} dir The artefact's directory: each entry `x/y.ts` is `<dir>/x/y.js`.
  * @property {string} key
  * @property {boolean} built Whether this call built the artefact (false: an up-to-date one was reused).
+ * @property {Map<string, string>} sources The content hash (SHA-256, hex) of each repository source the artefact
+ *   was built from, by path relative to the root.
  */
 
 /**
@@ -187,11 +189,11 @@ function errorCode(error) {
 }
 
 /**
- * The key the last build's inputs have now; undefined when one of them is gone.
+ * The key the last build's inputs have now, with their hashes; undefined when one of them is gone.
  * @param {string} repoRoot
  * @param {string[]} entries
  * @param {Manifest} manifest
- * @returns {string | undefined}
+ * @returns {{ key: string, hashes: Map<string, string> } | undefined}
  */
 function currentKey(repoRoot, entries, manifest) {
   /** @type {Map<string, string>} */
@@ -201,7 +203,7 @@ function currentKey(repoRoot, entries, manifest) {
     if (!existsSync(path)) return undefined;
     hashes.set(input, sha256(readFileSync(path)));
   }
-  return artefactKey(repoRoot, entries, hashes);
+  return { key: artefactKey(repoRoot, entries, hashes), hashes };
 }
 
 /**
@@ -290,7 +292,7 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
   writeFileSync(temporary, JSON.stringify(/** @type {Manifest} */ ({ key, inputs })));
   renameSync(temporary, manifest);
   removeOldArtefacts(cacheDir, key);
-  return { dir, key, built: true };
+  return { dir, key, built: true, sources: inputHashes };
 }
 
 /**
@@ -354,11 +356,11 @@ export async function prebuilt(options) {
   mkdirSync(cacheDir, { recursive: true });
   const manifest = readManifest(manifestPath(cacheDir, entries));
   if (manifest !== undefined) {
-    const key = currentKey(repoRoot, entries, manifest);
+    const current = currentKey(repoRoot, entries, manifest);
     const dir = join(cacheDir, manifest.key);
-    if (key === manifest.key && existsSync(dir)) {
+    if (current?.key === manifest.key && existsSync(dir)) {
       markInUse(dir);
-      return { dir, key, built: false };
+      return { dir, key: current.key, built: false, sources: current.hashes };
     }
   }
   return buildArtefact(repoRoot, entries, cacheDir);
@@ -425,6 +427,11 @@ async function main() {
   /** @type {{ __zod_globalConfig?: { jitless?: boolean } }} */ (globalThis).__zod_globalConfig ??= {
     jitless: true,
   };
+  // What the running code was built from, for caches of what that code produces (the generated usage, ADR 0098):
+  // a source edited after this point is not what runs, and such a cache must not file its output under the edit.
+  /** @type {{ __contractOpsBuiltSources?: ReadonlyMap<string, string> }} */ (
+    globalThis
+  ).__contractOpsBuiltSources = artefact.sources;
   // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
   process.argv.splice(1, 2, entryPath);
   await import(pathToFileURL(entryPath).href);

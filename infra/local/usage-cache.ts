@@ -59,19 +59,32 @@ function resolveSource(from: string, specifier: string): string {
 }
 
 /**
+ * The content hashes of the sources the running code was built from (path relative to the repository → SHA-256),
+ * which `bin/prebuilt.js` leaves for the run; undefined when the code runs from its sources (tests, tsx).
+ */
+function builtSources(): ReadonlyMap<string, string> | undefined {
+  const value: unknown = Reflect.get(globalThis, "__contractOpsBuiltSources");
+  return value instanceof Map ? value : undefined;
+}
+
+/**
  * The hash of a generator's code: the content of `entry` and of every repository module its code imports,
  * transitively, with package-lock.json (the packages it may use) and the Node version (its Date and string
- * behaviour).
+ * behaviour). Undefined when a source on disk is not what the running code was built from (`built`): it was
+ * edited since the run started, and the bytes this run generates are not that source's.
  */
 export async function generatorKey(
   entry: string = GENERATOR_SOURCE,
   repoRoot: string = REPO_ROOT,
-): Promise<string> {
+  built: ReadonlyMap<string, string> | undefined = builtSources(),
+): Promise<string | undefined> {
   const contents = new Map<string, string>();
   const pending = [resolve(entry)];
   for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
     if (contents.has(path)) continue;
     const text = await readFile(path, "utf8");
+    const builtHash = built?.get(relative(repoRoot, path));
+    if (builtHash !== undefined && builtHash !== sha256(text)) return undefined;
     contents.set(path, text);
     // A data file's content is hashed; only modules import further.
     if (!path.endsWith(".ts")) continue;
@@ -174,9 +187,15 @@ export interface UsageCache {
  */
 export async function usageCache(
   cacheDir: string,
-  generator: { entry: string; repoRoot: string } = { entry: GENERATOR_SOURCE, repoRoot: REPO_ROOT },
+  generator: { entry: string; repoRoot: string; built?: ReadonlyMap<string, string> } = {
+    entry: GENERATOR_SOURCE,
+    repoRoot: REPO_ROOT,
+    built: builtSources(),
+  },
 ): Promise<UsageCache> {
-  const version = await generatorKey(generator.entry, generator.repoRoot);
+  const version = await generatorKey(generator.entry, generator.repoRoot, generator.built);
+  // The generator changed on disk while this run's code was built from it: generate, keep nothing.
+  if (version === undefined) return { content: async (options) => generateUsageContent(options) };
   const dir = join(cacheDir, version);
   let pruned = false;
   return {

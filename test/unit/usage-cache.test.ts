@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ const repoRoot = new URL("../../", import.meta.url).pathname;
 const contract = parseContract(
   JSON.parse(readFileSync(join(repoRoot, "contracts/11NA0700211920254001.json"), "utf8")),
 );
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 const month = { contract, period: "2025-09", seed: 7, voiceCalls: 2000, smsMessages: 300 } as const;
 
 const dirs: string[] = [];
@@ -130,6 +132,23 @@ describe("the cache of generated usage (ADR 0098)", () => {
     const before = await key();
     writeFileSync(join(tree.repoRoot, "infra/local/names.json"), '["李娜"]');
     expect(await key()).not.toBe(before);
+  });
+
+  it("keeps nothing when a source changed since the running code was built from it", async () => {
+    const cacheDir = await temporaryDir();
+    const generator = {
+      entry: join(repoRoot, "infra/local/usage-generator.ts"),
+      repoRoot,
+      // What `bin/prebuilt.js` hands the run: the hash the artefact's build read, here not the file's content.
+      built: new Map([["infra/local/usage-generator.ts", "0".repeat(64)]]),
+    };
+    const usage = await (await usageCache(cacheDir, generator)).content(month);
+    expect(usage.voice.equals(generateUsageContent(month).voice)).toBe(true);
+    expect(readdirSync(cacheDir)).toEqual([]);
+    const source = readFileSync(generator.entry);
+    const matching = { ...generator, built: new Map([["infra/local/usage-generator.ts", sha256(source)]]) };
+    await (await usageCache(cacheDir, matching)).content(month);
+    expect(await entryFiles(cacheDir)).toHaveLength(1);
   });
 
   it("keeps only the current generator version's entries", async () => {
