@@ -9,6 +9,7 @@ import { documentClient } from "../aws-config";
 import { now } from "../clock";
 import {
   conditionalUpdate,
+  conditionalUpdateReturningItem,
   contractKey,
   getItem,
   NotFoundError,
@@ -250,12 +251,29 @@ const cycleKey = (period: string) => `CYCLE#${period}`;
  * this month, plus the grace.
  */
 export async function createCycle(cycle: CycleRecord, retentionMonths = RETENTION_MONTHS): Promise<boolean> {
-  return putIfAbsent({
+  return putIfAbsent(cycleItem(cycle, retentionMonths));
+}
+
+/**
+ * Creates the cycle unless it exists, and returns the cycle as stored: when this write created it, the
+ * item it wrote checked by the schema as a read would check it (no read of what was just written); when it
+ * existed (a retry, a concurrent run), the stored one.
+ */
+export async function createCycleAndGet(
+  cycle: CycleRecord,
+  retentionMonths = RETENTION_MONTHS,
+): Promise<CycleRecord> {
+  const item = cycleItem(cycle, retentionMonths);
+  return (await putIfAbsent(item)) ? cycleOf(item) : getCycle(cycle.contractId, cycle.period);
+}
+
+function cycleItem(cycle: CycleRecord, retentionMonths: number): Record<string, unknown> {
+  return {
     PK: contractKey(cycle.contractId),
     SK: cycleKey(cycle.period),
     ...storedCycleFields(cycle),
     expiresAt: expiresAtSeconds(now(), retentionMonths),
-  });
+  };
 }
 
 export async function getCycle(contractId: string, period: string): Promise<CycleRecord> {
@@ -325,19 +343,49 @@ export async function moveCycleDeadlines(
 export async function setCycleFieldsOnce(
   contractId: string,
   period: string,
-  guardField: Exclude<keyof CycleRecord, "billTotalFen" | "adjustmentNextPeriodFen">,
+  guardField: CycleGuardField,
   fields: Partial<CycleRecord>,
 ): Promise<boolean> {
+  const { update, expression } = fieldsOnce(guardField, fields);
+  return conditionalUpdate(contractKey(contractId), cycleKey(period), update, GUARD_UNSET, expression);
+}
+
+/**
+ * As `setCycleFieldsOnce`, for a step that goes on with the cycle: the cycle as this write left it (the
+ * update's own image of the item, no read after it), or, when the fields were set before (a retry), the
+ * cycle as stored. `written` says which.
+ */
+export async function setCycleFieldsOnceAndGet(
+  contractId: string,
+  period: string,
+  guardField: CycleGuardField,
+  fields: Partial<CycleRecord>,
+): Promise<{ written: boolean; cycle: CycleRecord }> {
+  const { update, expression } = fieldsOnce(guardField, fields);
+  const item = await conditionalUpdateReturningItem(
+    contractKey(contractId),
+    cycleKey(period),
+    update,
+    GUARD_UNSET,
+    expression,
+  );
+  return item
+    ? { written: true, cycle: cycleOf(item) }
+    : { written: false, cycle: await getCycle(contractId, period) };
+}
+
+type CycleGuardField = Exclude<keyof CycleRecord, "billTotalFen" | "adjustmentNextPeriodFen">;
+
+const GUARD_UNSET = "attribute_not_exists(#guard)";
+
+function fieldsOnce(guardField: CycleGuardField, fields: Partial<CycleRecord>) {
   const entries = Object.entries(storedCycleFields(fields)).filter(([, value]) => value !== undefined);
   const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
   const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
-  return conditionalUpdate(
-    contractKey(contractId),
-    cycleKey(period),
-    `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
-    "attribute_not_exists(#guard)",
-    { names: { ...names, "#guard": guardField }, values },
-  );
+  return {
+    update: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+    expression: { names: { ...names, "#guard": guardField }, values },
+  };
 }
 
 const TOKEN_ATTRIBUTE = {
@@ -348,14 +396,18 @@ const TOKEN_ATTRIBUTE = {
 
 export type CycleAwaiting = keyof typeof TOKEN_ATTRIBUTE;
 
-/** Stores (or, with null, removes) the open task token of what the cycle awaits; never logged. */
+/**
+ * Stores (or, with null, removes) the open task token of what the cycle awaits; never logged. Returns the
+ * cycle as this write left it (`ReturnValues: ALL_NEW`, the same atomic write): whatever was recorded before
+ * the token is in it, and whatever is recorded after finds the token.
+ */
 export async function setCycleToken(
   contractId: string,
   period: string,
   awaiting: CycleAwaiting,
   taskToken: string | null,
-): Promise<void> {
-  await documentClient().send(
+): Promise<CycleRecord> {
+  const result = await documentClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: { PK: contractKey(contractId), SK: cycleKey(period) },
@@ -363,8 +415,10 @@ export async function setCycleToken(
       ExpressionAttributeNames: { "#a": TOKEN_ATTRIBUTE[awaiting] },
       ...(taskToken === null ? {} : { ExpressionAttributeValues: { ":t": taskToken } }),
       ConditionExpression: "attribute_exists(PK)",
+      ReturnValues: "ALL_NEW",
     }),
   );
+  return cycleOf(result.Attributes ?? {});
 }
 
 export function cycleToken(cycle: CycleRecord, awaiting: CycleAwaiting): string | undefined {

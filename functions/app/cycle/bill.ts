@@ -10,10 +10,9 @@ import {
   appendAuditEvent,
   type CycleRecord,
   countBillOnce,
-  createCycle,
+  createCycleAndGet,
   findCycle,
   getContract,
-  getCycle,
   getLedgerEntry,
   noteCarry,
   putLedgerEntry,
@@ -96,8 +95,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };
-  await createCycle(cycle, contract.rules.billingDataRetentionMonths.value);
-  const prepared = await getCycle(input.contractId, input.period);
+  const prepared = await createCycleAndGet(cycle, contract.rules.billingDataRetentionMonths.value);
   await appendAuditEvent(
     {
       contractId: input.contractId,
