@@ -38,11 +38,22 @@ function projectFrames(stack: string): string[] {
     });
 }
 
+/** What is used here of every client's middleware stack (their types differ per client, as in faults.ts). */
+interface Stack {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: "initialize"; name: string },
+  ): void;
+}
+
 const counts = new Map<string, number>();
 let counting = false;
 addClientHook((client) => {
   const clientName = client.constructor.name;
-  client.middlewareStack.add(
+  (client.middlewareStack as unknown as Stack).add(
     (next, context) => (args) => {
       if (counting) {
         // Client construction, tracing and the table primitives say nothing about who asked.

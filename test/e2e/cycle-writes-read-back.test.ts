@@ -10,7 +10,9 @@ import { addClientHook, resetAwsClients } from "../../functions/adapters/aws-con
 import {
   createCycleAndGet,
   getCycle,
+  getLedgerEntry,
   NotFoundError,
+  putChargeAndGet,
   setCycleFieldsOnceAndGet,
   setCycleToken,
 } from "../../functions/adapters/repository";
@@ -76,6 +78,9 @@ describe("cycle writes return the cycle they wrote", () => {
     expect(callsTo("GetItem", "CYCLE#2025-09")).toBe(2);
     expect(callsTo("PutItem", "CYCLE#2025-09")).toBe(1);
     expect(callsTo("UpdateItem", "CYCLE#2025-09")).toBe(1);
+    // The bill's charge entry (ADR 0010) likewise: put once, not read back.
+    expect(callsTo("PutItem", "LEDGER#2025-09#charge")).toBe(1);
+    expect(callsTo("GetItem", "LEDGER#2025-09#charge")).toBe(0);
     expect(prepared).toMatchObject({ held: false, billTotal: SMALL_MONTH_TOTAL });
     const stored = await getCycle(contractId, "2025-09");
     expect(formatFen(stored.billTotalFen)).toBe(SMALL_MONTH_TOTAL);
@@ -128,6 +133,25 @@ describe("cycle writes return the cycle they wrote", () => {
     await expect(
       setCycleFieldsOnceAndGet(contractId, "2019-01", "payment", { payment: first.payment }),
     ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("R-RECON-4: a charge written again gets the stored charge, read once, not its own", async () => {
+    const stored = await getLedgerEntry(contractId, "2025-09#charge");
+    if (!stored) throw new Error("the bill of 2025-09 has no charge entry");
+    // SMALL_MONTH_TOTAL, 4000.30 yuan, in fen.
+    expect(stored.amountFen).toBe(400030n);
+    calls.clear();
+    const again = await putChargeAndGet(contractId, { ...stored, amountFen: 1n });
+    expect(again).toEqual(stored);
+    expect(callsTo("PutItem", "LEDGER#2025-09#charge")).toBe(1);
+    expect(callsTo("GetItem", "LEDGER#2025-09#charge")).toBe(1);
+    await expect(
+      putChargeAndGet(contractId, {
+        ...stored,
+        entryId: "2025-09#payment-1",
+        kind: "payment",
+      }),
+    ).rejects.toThrow("is not a charge");
   });
 
   it("R-BILL-1: a bill created is the bill a read returns; a second creation gets the stored bill, not its own", async () => {

@@ -13,9 +13,8 @@ import {
   createCycleAndGet,
   findCycle,
   getContract,
-  getLedgerEntry,
   noteCarry,
-  putLedgerEntry,
+  putChargeAndGet,
 } from "../../adapters/repository";
 import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
@@ -65,7 +64,7 @@ export async function prepareBill(input: { contractId: string; period: string })
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
   const lastDay = record.status === "ended" ? record.endedOn : undefined;
   let { statement, compliance } = await rateWith(contract, input.period, pending, lastDay);
-  await putLedgerEntry(input.contractId, {
+  const charge = await putChargeAndGet(input.contractId, {
     entryId: chargeId,
     period: input.period,
     kind: "charge",
@@ -75,7 +74,6 @@ export async function prepareBill(input: { contractId: string; period: string })
     who: "system",
     carried: pending,
   });
-  const charge = await getLedgerEntry(input.contractId, chargeId);
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
     ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
