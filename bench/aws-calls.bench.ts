@@ -14,14 +14,19 @@ import { loadScenario } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
 
 const usage = "npm run bench:calls -- [--months N]";
-const { values } = parseArgs({ options: { months: { type: "string", default: "12" } }, strict: true });
-const months = Number(values.months);
-if (!Number.isInteger(months) || months < 2 || months > 120) {
-  process.stderr.write(
-    `--months must be a whole number from 2 to 120, got ${values.months}\nusage: ${usage}\n`,
-  );
+function usageError(message: string): never {
+  process.stderr.write(`${message}\nusage: ${usage}\n`);
   process.exit(2);
 }
+let values: { months: string };
+try {
+  ({ values } = parseArgs({ options: { months: { type: "string", default: "12" } }, strict: true }));
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
+}
+const months = Number(values.months);
+if (!Number.isInteger(months) || months < 2 || months > 120)
+  usageError(`--months must be a whole number from 2 to 120, got ${values.months}`);
 
 process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
 process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
