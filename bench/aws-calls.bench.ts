@@ -104,7 +104,7 @@ for (const [key, n] of rows) {
 }
 const perMonth = (n: number) => (n / counted).toFixed(1);
 process.stdout.write(
-  `AWS calls over ${counted} months (from the 2nd month's progress line to the ${months}th's)\n`,
+  `AWS calls over ${counted} month(s), from the progress line of month 2 to that of month ${months}\n`,
 );
 process.stdout.write(
   `total ${total}, ${perMonth(total)} a month\n\n| client operation | a month |\n| --- | ---: |\n`,
