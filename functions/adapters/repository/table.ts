@@ -117,7 +117,7 @@ export async function conditionalUpdate(
 /**
  * As `conditionalUpdate` on an existing item, returning the item as this write left it (`ReturnValues:
  * ALL_NEW`: DynamoDB's image of the item right after the update, in the same atomic operation), so a step
- * never reads back what it just wrote; undefined when the condition did not hold.
+ * never reads back what it just wrote (ADR 0099); undefined when the condition did not hold.
  */
 export async function conditionalUpdateReturningItem(
   PK: string,
