@@ -9,10 +9,9 @@ import {
   appendAuditEvent,
   type CycleRecord,
   closeReplyKey,
-  getCycle,
   getReplyKey,
   type ReconciliationOutcome,
-  setCycleFieldsOnce,
+  setCycleFieldsOnceAndGet,
 } from "../adapters/repository";
 import { completeTask } from "../adapters/workflow";
 import type { Contract } from "../core/contract";
@@ -72,7 +71,7 @@ export async function recordReconciliationOutcome(
     ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
   };
   const partyAAmountFen = parseYuanToFen(input.partyAAmount, "any");
-  await setCycleFieldsOnce(cycle.contractId, cycle.period, "reconciliation", {
+  const { cycle: stored } = await setCycleFieldsOnceAndGet(cycle.contractId, cycle.period, "reconciliation", {
     reconciliation: {
       outcome,
       partyAAmountFen,
@@ -81,7 +80,7 @@ export async function recordReconciliationOutcome(
       ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
     },
   });
-  const recorded = (await getCycle(cycle.contractId, cycle.period)).reconciliation;
+  const recorded = stored.reconciliation;
   if (
     recorded?.outcome !== reconciliation.outcome ||
     recorded.partyAAmountFen !== partyAAmountFen ||

@@ -74,6 +74,20 @@ export async function putLedgerEntry(
   return written;
 }
 
+/**
+ * Writes a bill's charge entry once and returns the charge as stored (ADR 0099): when this write created it,
+ * the entry it wrote, parsed as a read parses it; when a concurrent or earlier run wrote one, that one.
+ */
+export async function putChargeAndGet(
+  contractId: string,
+  charge: LedgerEntry,
+): Promise<LedgerEntry | undefined> {
+  if (charge.kind !== "charge") throw new Error(`ledger entry ${charge.entryId} is not a charge`);
+  return (await putLedgerEntry(contractId, charge))
+    ? fromStored(toStored(charge))
+    : getLedgerEntry(contractId, charge.entryId);
+}
+
 export async function getLedgerEntry(contractId: string, entryId: string): Promise<LedgerEntry | undefined> {
   const item = await getItem<Record<string, unknown>>(contractKey(contractId), ledgerKey(entryId));
   return item ? fromStored(strip(item)) : undefined;

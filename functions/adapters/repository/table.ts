@@ -111,18 +111,48 @@ export async function conditionalUpdate(
   expression: { names?: Record<string, string>; values?: Record<string, unknown> },
   options: { orCreate?: boolean } = {},
 ): Promise<boolean> {
+  return (await updateIf(PK, SK, update, condition, expression, options.orCreate ?? false, "NONE")) !== false;
+}
+
+/**
+ * As `conditionalUpdate` on an existing item, returning the item as this write left it (`ReturnValues:
+ * ALL_NEW`: DynamoDB's image of the item right after the update, in the same atomic operation), so a step
+ * never reads back what it just wrote (ADR 0099); undefined when the condition did not hold.
+ */
+export async function conditionalUpdateReturningItem(
+  PK: string,
+  SK: string,
+  update: string,
+  condition: string,
+  expression: { names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<Record<string, unknown> | undefined> {
+  const item = await updateIf(PK, SK, update, condition, expression, false, "ALL_NEW");
+  return item === false ? undefined : item;
+}
+
+/** The one conditional UpdateItem both share: false when the condition failed, else the returned item. */
+async function updateIf(
+  PK: string,
+  SK: string,
+  update: string,
+  condition: string,
+  expression: { names?: Record<string, string>; values?: Record<string, unknown> },
+  orCreate: boolean,
+  returnValues: "NONE" | "ALL_NEW",
+): Promise<Record<string, unknown> | false> {
   try {
-    await documentClient().send(
+    const result = await documentClient().send(
       new UpdateCommand({
         TableName: table(),
         Key: { PK, SK },
         UpdateExpression: update,
-        ConditionExpression: options.orCreate ? condition : `attribute_exists(PK) AND (${condition})`,
+        ConditionExpression: orCreate ? condition : `attribute_exists(PK) AND (${condition})`,
         ...(expression.names ? { ExpressionAttributeNames: expression.names } : {}),
         ...(expression.values ? { ExpressionAttributeValues: expression.values } : {}),
+        ...(returnValues === "NONE" ? {} : { ReturnValues: returnValues }),
       }),
     );
-    return true;
+    return result.Attributes ?? {};
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;

@@ -10,13 +10,11 @@ import {
   appendAuditEvent,
   type CycleRecord,
   countBillOnce,
-  createCycle,
+  createCycleAndGet,
   findCycle,
   getContract,
-  getCycle,
-  getLedgerEntry,
   noteCarry,
-  putLedgerEntry,
+  putChargeAndGet,
 } from "../../adapters/repository";
 import { openUsage, usageFilePresent } from "../../adapters/usage-store";
 import type { Contract } from "../../core/contract";
@@ -66,7 +64,7 @@ export async function prepareBill(input: { contractId: string; period: string })
   // R-END-1: once the contract has ended, its last day bounds what this bill may charge.
   const lastDay = record.status === "ended" ? record.endedOn : undefined;
   let { statement, compliance } = await rateWith(contract, input.period, pending, lastDay);
-  await putLedgerEntry(input.contractId, {
+  const charge = await putChargeAndGet(input.contractId, {
     entryId: chargeId,
     period: input.period,
     kind: "charge",
@@ -76,7 +74,6 @@ export async function prepareBill(input: { contractId: string; period: string })
     who: "system",
     carried: pending,
   });
-  const charge = await getLedgerEntry(input.contractId, chargeId);
   if (charge && !sameCarries(charge.carried ?? [], pending)) {
     ({ statement, compliance } = await rateWith(contract, input.period, charge.carried ?? [], lastDay));
   }
@@ -96,8 +93,7 @@ export async function prepareBill(input: { contractId: string; period: string })
     lastPeriod:
       record.status === "ended" && record.endedOn !== undefined && record.endedOn.startsWith(input.period),
   };
-  await createCycle(cycle, contract.rules.billingDataRetentionMonths.value);
-  const prepared = await getCycle(input.contractId, input.period);
+  const prepared = await createCycleAndGet(cycle, contract.rules.billingDataRetentionMonths.value);
   await appendAuditEvent(
     {
       contractId: input.contractId,

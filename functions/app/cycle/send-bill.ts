@@ -11,7 +11,7 @@ import {
   getContract,
   getCycle,
   newReplyKey,
-  setCycleFieldsOnce,
+  setCycleFieldsOnceAndGet,
 } from "../../adapters/repository";
 import { paymentDue, reconciliationDue, reconciliationReminderDate } from "../../core/deadlines";
 import { atTimeOfDay, formatInstant as instant } from "../../core/time";
@@ -33,15 +33,14 @@ export async function sendBill(input: { contractId: string; period: string }) {
     const reminderDay = reconciliationReminderDate(reconciliation, rules);
     const reminderAt = atTimeOfDay(reminderDay.date, REMINDER_TIME);
     const payment = paymentDue(sentAt, rules);
-    await setCycleFieldsOnce(input.contractId, input.period, "replyKey", {
+    ({ cycle } = await setCycleFieldsOnceAndGet(input.contractId, input.period, "replyKey", {
       replyKey: newReplyKey(),
       sentAt: instant(sentAt),
       reconciliationDeadline: reconciliation.at,
       reminderAt: reminderAt.getTime() > sentAt.getTime() ? instant(reminderAt) : null,
       paymentDue: payment.at,
       lateBill: sentAt.getTime() > Date.parse(cycle.billDue),
-    });
-    cycle = await getCycle(input.contractId, input.period);
+    }));
   }
   const replyKey = cycle.replyKey as string;
   const rendered = emails.statement(contract, cycle, {

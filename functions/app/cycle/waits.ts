@@ -54,8 +54,7 @@ export async function awaitCycleCallback(input: {
     if (decided) await completeTask(taskToken, reconciliationAsYuan(decided));
     return { registered: true };
   }
-  await setCycleToken(contractId, period, awaiting, taskToken);
-  const cycle = await getCycle(contractId, period);
+  const cycle = await setCycleToken(contractId, period, awaiting, taskToken);
   const already = awaitedFact(cycle, awaiting);
   if (already) await completeTask(taskToken, already);
   return { registered: true };
