@@ -5,9 +5,24 @@
  * same answer either way.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import type { HttpRequest, HttpResponse } from "@smithy/core/protocols";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_REGION,
@@ -16,8 +31,10 @@ import {
   makeDynamoDbClient,
   makeS3Client,
 } from "../../functions/adapters/aws-config";
+import { startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { IamEnforcer, rolesFromTemplate } from "../../infra/local/iam";
 import { InProcessTransport, type LocalTransport } from "../../infra/local/in-process-transport";
+import { startS3Local } from "../../infra/local/s3-local";
 import { startLocalServices } from "../../infra/local/services";
 import { startLocalStack } from "../../infra/local/stack";
 import { localTemplate } from "../../infra/local/template-cache";
@@ -149,4 +166,208 @@ describe("in-process transport", () => {
     expect(overHttp.unenforced).toBe(200);
     expect(inProcess).toEqual(overHttp);
   }, 120_000);
+});
+
+/** One answer as the SDK's deserializer receives it: status, headers and the body's bytes, read whole. */
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * Wraps a request handler so each answer's bytes are kept, and hands the SDK the same bytes as a stream.
+ * The headers that name one request (its id, its date) are left out: they differ between any two requests.
+ */
+function recording(handler: { handle(request: HttpRequest): Promise<{ response: HttpResponse }> }): {
+  answers: RawAnswer[];
+  requestHandler: { metadata: { handlerProtocol: string }; handle: typeof handler.handle; destroy(): void };
+} {
+  const perRequest = new Set([
+    "date",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-amz-id-2",
+    "connection",
+    "keep-alive",
+  ]);
+  const answers: RawAnswer[] = [];
+  return {
+    answers,
+    requestHandler: {
+      metadata: { handlerProtocol: "http/1.1" },
+      async handle(request) {
+        const { response } = await handler.handle(request);
+        const chunks: Buffer[] = [];
+        for await (const chunk of (response.body as Readable | undefined) ?? [])
+          chunks.push(Buffer.from(chunk));
+        const body = Buffer.concat(chunks);
+        const headers = Object.fromEntries(
+          Object.entries(response.headers).filter(([name]) => !perRequest.has(name.toLowerCase())),
+        );
+        answers.push({ status: response.statusCode, headers, body });
+        response.body = Readable.from([body]);
+        return { response };
+      },
+      destroy() {},
+    },
+  };
+}
+
+describe("in-process transport answers byte for byte as HTTP does", () => {
+  it("gives dynalite's and s3rver's answers unchanged: items, errors, a streamed object, HEAD, a range", async () => {
+    const dynamodb = await startDynamoDbLocal({ port: 0 });
+    const s3 = await startS3Local({ port: 0, buckets: ["transport-probe"] });
+    const transport = new InProcessTransport();
+    transport.register(dynamodb.endpoint, dynamodb.server);
+    transport.register(s3.endpoint, s3.server);
+    const overHttp = recording(new NodeHttpHandler());
+    const inProcess = recording(transport.requestHandler);
+    try {
+      const common = { region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS };
+      const db = new DynamoDBClient({ ...common, endpoint: dynamodb.endpoint, maxAttempts: 1 });
+      await db.send(
+        new CreateTableCommand({
+          TableName: "Probe",
+          KeySchema: [
+            { AttributeName: "PK", KeyType: "HASH" },
+            { AttributeName: "SK", KeyType: "RANGE" },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: "PK", AttributeType: "S" },
+            { AttributeName: "SK", AttributeType: "S" },
+          ],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+      // 300 KB of multi-byte text: the object's body spans many chunks, as a streamed file does.
+      const objectText = "话单,Calling,Called,¥\n".repeat(12_000);
+      const s3Setup = new S3Client({ ...common, endpoint: s3.endpoint, forcePathStyle: true });
+      await s3Setup.send(
+        new PutObjectCommand({ Bucket: "transport-probe", Key: "usage/c 1/voice.csv", Body: objectText }),
+      );
+
+      const play = async (requestHandler: ReturnType<typeof recording>["requestHandler"]) => {
+        const dbVia = new DynamoDBClient({
+          ...common,
+          endpoint: dynamodb.endpoint,
+          maxAttempts: 1,
+          requestHandler,
+        });
+        const s3Via = new S3Client({
+          ...common,
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+          maxAttempts: 1,
+          requestHandler,
+        });
+        const item = {
+          PK: { S: "CONTRACT#1" },
+          SK: { S: "CYCLE#2025-09" },
+          amountFen: { N: "123456789012345678" },
+        };
+        const outcome = (promise: Promise<unknown>) =>
+          promise.then(
+            () => "ok",
+            (error: Error) => error.name,
+          );
+        const names = [
+          await outcome(dbVia.send(new PutItemCommand({ TableName: "Probe", Item: item }))),
+          await outcome(
+            dbVia.send(new GetItemCommand({ TableName: "Probe", Key: { PK: item.PK, SK: item.SK } })),
+          ),
+          await outcome(
+            dbVia.send(
+              new PutItemCommand({
+                TableName: "Probe",
+                Item: item,
+                ConditionExpression: "attribute_not_exists(PK)",
+              }),
+            ),
+          ),
+          await outcome(
+            dbVia.send(new GetItemCommand({ TableName: "Missing", Key: { PK: item.PK, SK: item.SK } })),
+          ),
+          await outcome(
+            dbVia.send(
+              new QueryCommand({
+                TableName: "Probe",
+                KeyConditionExpression: "PK = :pk",
+                ExpressionAttributeValues: { ":pk": item.PK },
+              }),
+            ),
+          ),
+          await outcome(
+            s3Via.send(new GetObjectCommand({ Bucket: "transport-probe", Key: "usage/c 1/voice.csv" })),
+          ),
+          await outcome(
+            s3Via.send(
+              new GetObjectCommand({
+                Bucket: "transport-probe",
+                Key: "usage/c 1/voice.csv",
+                Range: "bytes=10-99",
+              }),
+            ),
+          ),
+          await outcome(
+            s3Via.send(new HeadObjectCommand({ Bucket: "transport-probe", Key: "usage/c 1/voice.csv" })),
+          ),
+          await outcome(
+            s3Via.send(new GetObjectCommand({ Bucket: "transport-probe", Key: "usage/none.csv" })),
+          ),
+          await outcome(s3Via.send(new GetObjectCommand({ Bucket: "no-such-bucket", Key: "x" }))),
+        ];
+        dbVia.destroy();
+        s3Via.destroy();
+        return names;
+      };
+
+      const httpOutcomes = await play(overHttp.requestHandler);
+      const inProcessOutcomes = await play(inProcess.requestHandler);
+      // The services' API references: a failed condition is ConditionalCheckFailedException (400), a missing
+      // table ResourceNotFoundException (400), a missing key NoSuchKey (404), a missing bucket NoSuchBucket.
+      expect(httpOutcomes).toEqual([
+        "ok",
+        "ok",
+        "ConditionalCheckFailedException",
+        "ResourceNotFoundException",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "NoSuchKey",
+        "NoSuchBucket",
+      ]);
+      expect(inProcessOutcomes).toEqual(httpOutcomes);
+      expect(overHttp.answers.map((a) => a.status)).toEqual([
+        200, 200, 400, 400, 200, 200, 206, 200, 404, 404,
+      ]);
+      // The whole object came back, and the range is the bytes asked for (RFC 9110: 10-99 is 90 bytes).
+      expect(overHttp.answers[5]?.body.toString("utf8")).toBe(objectText);
+      expect(overHttp.answers[6]?.body).toEqual(Buffer.from(objectText).subarray(10, 100));
+      expect(overHttp.answers[7]?.body.length).toBe(0);
+      // What the comparison covers: DynamoDB's body checksum header, S3's ETag and length.
+      expect(overHttp.answers[1]?.headers).toHaveProperty("x-amz-crc32");
+      expect(overHttp.answers[5]?.headers).toMatchObject({
+        "content-length": String(Buffer.byteLength(objectText)),
+      });
+      expect(overHttp.answers[5]?.headers).toHaveProperty("etag");
+      expect(inProcess.answers).toHaveLength(overHttp.answers.length);
+      inProcess.answers.forEach((answer, i) => {
+        const http = overHttp.answers[i];
+        expect({ call: i, status: answer.status, headers: answer.headers }).toEqual({
+          call: i,
+          status: http?.status,
+          headers: http?.headers,
+        });
+        expect(answer.body.equals(http?.body ?? Buffer.alloc(0)), `call ${i}: body bytes`).toBe(true);
+      });
+      db.destroy();
+      s3Setup.destroy();
+    } finally {
+      transport.destroy();
+      await s3.close();
+      await dynamodb.close();
+    }
+  });
 });

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:transport [-- --calls N --rounds R]`: what the embedded stack's in-process transport costs a
+ * call (ADR 0077, ADR 0058). First the transport alone — a signed-looking request handed to a server that
+ * answers at once, small (a 0.5 KB item) and large (a 1.26 MB object streamed in 64 KiB chunks, the size of a
+ * month's voice usage), the answer's stream read to its end as the SDK's deserializer does; then whole SDK
+ * calls to dynalite and s3rver over HTTP on 127.0.0.1 and in-process, the transports alternating so load from
+ * other work falls on both. Each figure is this process's user + system CPU per call after a warm-up.
+ * Printed, never asserted.
+ */
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+import { parseArgs } from "node:util";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HttpRequest } from "@smithy/core/protocols";
+import { DEFAULT_REGION, LOCAL_CREDENTIALS } from "../functions/adapters/aws-config";
+import { startDynamoDbLocal } from "../infra/local/dynamodb-local";
+import {
+  InProcessTransport,
+  LOCAL_TRANSPORTS,
+  type LocalTransport,
+} from "../infra/local/in-process-transport";
+import { startS3Local } from "../infra/local/s3-local";
+
+const usage = "npm run bench:transport -- [--calls N] [--rounds R]";
+let values: { calls: string; rounds: string };
+try {
+  ({ values } = parseArgs({
+    options: { calls: { type: "string", default: "1000" }, rounds: { type: "string", default: "3" } },
+    strict: true,
+  }));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
+  process.exit(2);
+}
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(calls) || calls < 10 || !Number.isInteger(rounds) || rounds < 1) {
+  process.stderr.write(`--calls must be a whole number ≥ 10 and --rounds ≥ 1\nusage: ${usage}\n`);
+  process.exit(2);
+}
+
+const cpuUs = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+// The transport alone: a server that answers without work of its own.
+const smallAnswer = JSON.stringify({ Item: { PK: { S: "CONTRACT#1" }, note: { S: "x".repeat(450) } } });
+const largeAnswer = Buffer.alloc(1_260_000, "a");
+const bare = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    if (req.url === "/large") {
+      res.setHeader("content-length", largeAnswer.length);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < largeAnswer.length; at += 65_536)
+        chunks.push(largeAnswer.subarray(at, at + 65_536));
+      Readable.from(chunks).pipe(res);
+      return;
+    }
+    res.setHeader("content-type", "application/x-amz-json-1.0");
+    res.setHeader("content-length", Buffer.byteLength(smallAnswer));
+    res.end(smallAnswer);
+  });
+});
+const alone = new InProcessTransport();
+alone.register("http://127.0.0.1:9", bare);
+const requestBody = JSON.stringify({
+  TableName: "Bench",
+  Key: { PK: { S: "CONTRACT#1" }, SK: { S: "META" } },
+});
+const bareCall = async (path: string) => {
+  const { response } = await alone.requestHandler.handle(
+    new HttpRequest({
+      method: "POST",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: 9,
+      path,
+      headers: {
+        host: "127.0.0.1:9",
+        "content-type": "application/x-amz-json-1.0",
+        "content-length": String(requestBody.length),
+        "x-amz-target": "DynamoDB_20120810.GetItem",
+        "x-amz-date": "20261201T000000Z",
+        authorization: `AWS4-HMAC-SHA256 Credential=S3RVER/20261201/${DEFAULT_REGION}/dynamodb/aws4_request`,
+      },
+      body: requestBody,
+    }),
+  );
+  for await (const _chunk of response.body as Readable) {
+    // Read to the end, as the SDK's body collector does.
+  }
+};
+process.stdout.write("The in-process transport alone, CPU µs per call (median of the rounds; the rounds)\n");
+for (const [name, path, count] of [
+  ["0.5 KB answer", "/small", calls * 10],
+  ["1.26 MB answer, 64 KiB chunks", "/large", Math.max(10, calls / 10)],
+] as const) {
+  for (let i = 0; i < count / 10; i++) await bareCall(path);
+  const figures: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = cpuUs();
+    for (let i = 0; i < count; i++) await bareCall(path);
+    figures.push((cpuUs() - before) / count);
+  }
+  process.stdout.write(
+    `  ${name}: ${median(figures).toFixed(0)} (${figures.map((f) => f.toFixed(0)).join(", ")})\n`,
+  );
+}
+alone.destroy();
+
+const dynamodb = await startDynamoDbLocal({ port: 0 });
+const s3 = await startS3Local({ port: 0, buckets: ["bench"] });
+const transport = new InProcessTransport();
+transport.register(dynamodb.endpoint, dynamodb.server);
+transport.register(s3.endpoint, s3.server);
+const common = { region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
+const clients = (kind: LocalTransport) => {
+  const db = new DynamoDBClient({ ...common, endpoint: dynamodb.endpoint });
+  const s3Client = new S3Client({ ...common, endpoint: s3.endpoint, forcePathStyle: true });
+  // As the embedded stack does: the transport's hook gives each client built its request handler.
+  if (kind === "in-process") for (const client of [db, s3Client]) transport.clientHook(client);
+  return { db, s3: s3Client };
+};
+const setup = clients("http");
+await setup.db.send(
+  new CreateTableCommand({
+    TableName: "Bench",
+    KeySchema: [
+      { AttributeName: "PK", KeyType: "HASH" },
+      { AttributeName: "SK", KeyType: "RANGE" },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: "PK", AttributeType: "S" },
+      { AttributeName: "SK", AttributeType: "S" },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+  }),
+);
+// About 0.5 KB, the size of a cycle record.
+const item = { PK: { S: "CONTRACT#1" }, SK: { S: "CYCLE#2025-09" }, note: { S: "x".repeat(450) } };
+await setup.db.send(new PutItemCommand({ TableName: "Bench", Item: item }));
+await setup.s3.send(new PutObjectCommand({ Bucket: "bench", Key: "small.json", Body: "y".repeat(2_000) }));
+
+const operations = {
+  GetItem: (c: ReturnType<typeof clients>) =>
+    c.db.send(new GetItemCommand({ TableName: "Bench", Key: { PK: item.PK, SK: item.SK } })),
+  PutItem: (c: ReturnType<typeof clients>) =>
+    c.db.send(new PutItemCommand({ TableName: "Bench", Item: item })),
+  "S3 GetObject 2 KB": async (c: ReturnType<typeof clients>) => {
+    const out = await c.s3.send(new GetObjectCommand({ Bucket: "bench", Key: "small.json" }));
+    await out.Body?.transformToString();
+  },
+};
+process.stdout.write(
+  `\nWhole SDK calls to the emulators, CPU µs per call, ${calls} calls a round after ${calls / 10} warm-up calls\n`,
+);
+process.stdout.write(
+  `| operation | round | ${LOCAL_TRANSPORTS.join(" | ")} |\n| --- | ---: |${" ---: |".repeat(2)}\n`,
+);
+for (const [name, call] of Object.entries(operations)) {
+  for (let round = 1; round <= rounds; round++) {
+    const figures: string[] = [];
+    for (const kind of LOCAL_TRANSPORTS) {
+      const c = clients(kind);
+      for (let i = 0; i < calls / 10; i++) await call(c);
+      const before = cpuUs();
+      for (let i = 0; i < calls; i++) await call(c);
+      figures.push(((cpuUs() - before) / calls).toFixed(0));
+      c.db.destroy();
+      c.s3.destroy();
+    }
+    process.stdout.write(`| ${name} | ${round} | ${figures.join(" | ")} |\n`);
+  }
+}
+setup.db.destroy();
+setup.s3.destroy();
+transport.destroy();
+await s3.close();
+await dynamodb.close();
