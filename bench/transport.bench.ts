@@ -35,9 +35,16 @@ try {
 }
 const calls = Number(values.calls);
 const rounds = Number(values.rounds);
-if (!Number.isInteger(calls) || calls < 10 || !Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write(`--calls must be a whole number ≥ 10 and --rounds ≥ 1\nusage: ${usage}\n`);
-  process.exit(2);
+for (const [name, value, least] of [
+  ["--calls", calls, 10],
+  ["--rounds", rounds, 1],
+] as const) {
+  if (!Number.isInteger(value) || value < least) {
+    process.stderr.write(
+      `${name} must be a whole number ≥ ${least}, got ${values[name === "--calls" ? "calls" : "rounds"]}\nusage: ${usage}\n`,
+    );
+    process.exit(2);
+  }
 }
 
 const cpuUs = () => {
