@@ -60,7 +60,9 @@ describe("the SES emulator's mail packages load on first use", () => {
   });
 
   it("SendRawEmail parses the message with mailparser, loaded then", async () => {
-    const { MessageId } = await client.send(new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }));
+    const { MessageId } = await client.send(
+      new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }),
+    );
     const sent = (await ses.sentEmails()).find((email) => email.messageId === MessageId);
     expect(sent).toMatchObject({
       from: "billing@contract-ops.localhost",
