@@ -21,6 +21,7 @@ import {
   startOfDay,
 } from "../../functions/core/time";
 import { type EmbeddedApp, startEmbeddedApp } from "./app";
+import { cycleProgressReader } from "./cycle-progress";
 import type { FaultPlan } from "./faults";
 import type { LocalTransport } from "./in-process-transport";
 import { obligationsView, planObligationEvent } from "./obligation-staff";
@@ -197,16 +198,15 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     for (const notice of scenario.notices ?? []) staff.planNotice(notice);
     for (const correction of scenario.corrections ?? []) staff.planCorrection(correction);
     for (const event of scenario.events ?? []) planObligationEvent(staff, contract.contractId, event);
-    // Progress on the virtual clock: one line per month.
+    // Progress on the virtual clock: one line per month, read by key (ADR 0057).
+    const readProgress = cycleProgressReader(contract.contractId);
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
       // At 23:00 on the 1st, after that day's kickoff has billed the month before.
       const at = new Date(startOfDay(`${p}-01`).getTime() + 23 * 3600_000);
       if (at.getTime() > start.getTime()) {
         app.clock.schedule(at, async () => {
-          const cycles = await listCycles(contract.contractId);
-          progress(
-            `${p}: ${cycles.length} bills prepared, ${cycles.filter((c) => c.closedAt).length} cycles closed`,
-          );
+          const { prepared, closed } = await readProgress();
+          progress(`${p}: ${prepared} bills prepared, ${closed} cycles closed`);
         });
       }
     }
