@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
 import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
+import type { ContractReads } from "../../functions/app/console-model";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { formatFen } from "../../functions/core/money";
@@ -111,7 +112,7 @@ export interface RunOptions {
    * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
    */
-  inspect?: (app: EmbeddedApp, report: RunReport) => Promise<void>;
+  inspect?: (app: EmbeddedApp, report: RunReport, read: ContractReads) => Promise<void>;
   /** Where generated months are kept between runs (ADR 0098); generated afresh every run when absent. */
   usageCacheDir?: string;
 }
@@ -211,13 +212,14 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
       }
     }
     await app.clock.runUntil(end);
+    const { collected, read } = await collectReport(app, contract, range, periods, end);
     const report: RunReport = {
       scenario: scenarioSource,
-      ...(await collectReport(app, contract, range, periods, end)),
+      ...collected,
       partyAEmailsRead: partyA.emailsRead,
       operations: staff.log,
     };
-    await options.inspect?.(app, report);
+    await options.inspect?.(app, report, read);
     return report;
   } finally {
     partyA.close();
@@ -231,8 +233,12 @@ async function collectReport(
   range: { from: string; to: string },
   periods: string[],
   end: Date,
-): Promise<Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario">> {
+): Promise<{
+  collected: Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario">;
+  read: ContractReads;
+}> {
   const cycles = await listCycles(contract.contractId);
+  const history = await auditHistory(contract.contractId);
   const wanted = new Set(periods);
   const reports: PeriodReport[] = [];
   const reported = cycles.filter((cycle) => wanted.has(cycle.period));
@@ -285,7 +291,7 @@ async function collectReport(
     });
   }
   const sent = await app.stack.sentEmails();
-  return {
+  const collected: Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario"> = {
     contractId: contract.contractId,
     from: range.from,
     to: range.to,
@@ -295,7 +301,7 @@ async function collectReport(
       term: 1,
       termLastDay: term1?.lastDay ?? null,
       noticeDeadline: term1?.noticeDeadline ?? null,
-      reminderSent: (await auditHistory(contract.contractId)).some((e) => e.rule === "R-NOTICE-3"),
+      reminderSent: history.some((e) => e.rule === "R-NOTICE-3"),
       nextTermFirstDay: term2?.firstDay ?? null,
     },
     emailsSent: sent.length,
@@ -306,4 +312,5 @@ async function collectReport(
     ...(await contractLedgerView(contract.contractId)),
     obligations: await obligationsView(contract.contractId, periods, end),
   };
+  return { collected, read: { cycles, history } };
 }
