@@ -16,8 +16,14 @@ export interface LazyDependency {
   esModule: boolean;
 }
 
+function fixedKeys(target: object): (string | symbol)[] {
+  return Reflect.ownKeys(target).filter(
+    (key) => Reflect.getOwnPropertyDescriptor(target, key)?.configurable === false,
+  );
+}
+
 /**
- * A stand-in for a module's exports that requires the real module (as `parent` would have) the first time
+ * A stand-in for a module's exports that requires the real module (as the requiring module would have) the first time
  * anything reads, calls or constructs it, and forwards every operation to it from then on. The target is a
  * function so that a module exporting a class (nodemailer's MailComposer) can be called and constructed.
  */
@@ -32,10 +38,12 @@ function lazyExports(load: () => unknown, esModule: boolean): object {
     get: (_target, key) =>
       key === "__esModule" && real === undefined ? esModule || undefined : Reflect.get(resolved(), key),
     has: (_target, key) => Reflect.has(resolved(), key),
-    ownKeys: () => Reflect.ownKeys(resolved()),
-    getOwnPropertyDescriptor: (_target, key) => {
+    // A proxy must report its target's non-configurable own properties as they are (the function's
+    // non-enumerable `prototype`), and no other property as non-configurable.
+    ownKeys: (target) => [...new Set([...Reflect.ownKeys(resolved()), ...fixedKeys(target)])],
+    getOwnPropertyDescriptor: (target, key) => {
+      if (fixedKeys(target).includes(key)) return Reflect.getOwnPropertyDescriptor(target, key);
       const descriptor = Reflect.getOwnPropertyDescriptor(resolved(), key);
-      // A proxy may not report a property as non-configurable unless its target has it so.
       return descriptor ? { ...descriptor, configurable: true } : undefined;
     },
     apply: (_target, self, args: unknown[]) =>

@@ -5,10 +5,13 @@
  * start. The raw message is written here by hand (RFC 5322 headers, a text/plain body), so the expected
  * subject, recipients and text are this file's own.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, sep } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, sep } from "node:path";
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withLazyDependencies } from "../../infra/local/lazy-require";
 import { SES_EMULATOR_LAZY_DEPENDENCIES, type SesLocal, startSesLocal } from "../../infra/local/ses-local";
 
 const require = createRequire(import.meta.url);
@@ -90,5 +93,36 @@ describe("the SES emulator's mail packages load on first use", () => {
       const real = emulatorRequire(dependency.id) as { __esModule?: boolean };
       expect({ id: dependency.id, esModule: real.__esModule === true }).toEqual(dependency);
     }
+  });
+});
+
+describe("a stand-in behaves as the module it stands for", () => {
+  const directory = mkdtempSync(join(tmpdir(), "lazy-require-"));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const load = (name: string, id: string) => {
+    const file = join(directory, `${name}.cjs`);
+    writeFileSync(file, `module.exports = require(${JSON.stringify(id)});\n`);
+    return withLazyDependencies(directory, [{ id, esModule: false }], () => require(file) as unknown);
+  };
+
+  it("reads, lists and calls through to an object module (node:path)", () => {
+    const path = load("path", "node:path") as typeof import("node:path");
+    const real = require("node:path") as typeof import("node:path");
+    expect(path).not.toBe(real);
+    expect(path.join("a", "b")).toBe(`a${sep}b`);
+    expect(Object.keys(path)).toEqual(Object.keys(real));
+    expect("resolve" in path).toBe(true);
+  });
+
+  it("constructs through to a class module (node:events)", () => {
+    const Events = load("events", "node:events") as typeof import("node:events");
+    const emitter = new Events();
+    expect(emitter).toBeInstanceOf(require("node:events"));
+    let heard = "";
+    emitter.on("bill", (period: string) => {
+      heard = period;
+    });
+    emitter.emit("bill", "2025-09");
+    expect(heard).toBe("2025-09");
   });
 });
