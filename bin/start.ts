@@ -114,8 +114,9 @@ async function main(): Promise<number> {
     usageCacheDir: defaultUsageCacheDir(),
     progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
     // The report page reads the stack, so it is written while the stack is still up.
-    inspect: async (app, report) => {
-      await publish(report, await contractReportHtml(loaded.contract.contractId, app.clock.now()));
+    // The page takes the cycles and audit history the report has just read (ADR 0057).
+    inspect: async (app, report, read) => {
+      await publish(report, await contractReportHtml(loaded.contract.contractId, app.clock.now(), read));
       if (values.serve) {
         // Loaded only to serve: the console server and its graph layout (elkjs) are not part of a run.
         const { serveUntilInterrupted } = await import("../infra/local/serve-console");

@@ -285,16 +285,29 @@ export interface ContractDetail {
   history: AuditEvent[];
 }
 
-export async function contractDetail(contractId: string, at: Date): Promise<ContractDetail> {
+/**
+ * Records a caller has just read and hands over instead of their being read again (ADR 0057): `npm start`'s
+ * report reads them after the run, with the stack quiescent, so they are what a read here would return.
+ */
+export interface ContractReads {
+  cycles: CycleRecord[];
+  history: AuditEvent[];
+}
+
+export async function contractDetail(
+  contractId: string,
+  at: Date,
+  read?: ContractReads,
+): Promise<ContractDetail> {
   const record = await getContract(contractId);
-  const cycles = await listCycles(contractId);
+  const cycles = read?.cycles ?? (await listCycles(contractId));
   const ledger = await ledgerEntries(contractId);
   const terms: TermRecord[] = [];
   for (let term = 1; term <= record.term + 1; term++) {
     const found = await getTerm(contractId, term);
     if (found) terms.push(found);
   }
-  const history = await auditHistory(contractId);
+  const history = read?.history ?? (await auditHistory(contractId));
   const obligations = await contractObligations(record.contract, at);
   const received = new Map<string, ReceivedReply>();
   for (const event of history) {

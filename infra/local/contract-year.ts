@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { auditHistory, getTerm, listCycles } from "../../functions/adapters/repository";
 import { putComplaints, putUsage } from "../../functions/adapters/usage-store";
+import type { ContractReads } from "../../functions/app/console-model";
 import { putContractUnderWatch } from "../../functions/app/contracts";
 import { type Contract, termStartDate } from "../../functions/core/contract";
 import { formatFen } from "../../functions/core/money";
@@ -21,6 +22,7 @@ import {
   startOfDay,
 } from "../../functions/core/time";
 import { type EmbeddedApp, startEmbeddedApp } from "./app";
+import { cycleProgressReader } from "./cycle-progress";
 import type { FaultPlan } from "./faults";
 import type { LocalTransport } from "./in-process-transport";
 import { obligationsView, planObligationEvent } from "./obligation-staff";
@@ -110,7 +112,7 @@ export interface RunOptions {
    * Reads what the run left behind, after the report and before the stack stops: `npm run chaos`, the
    * console's contract page for out/report.html, and `--serve` keeping the console up until Ctrl-C.
    */
-  inspect?: (app: EmbeddedApp, report: RunReport) => Promise<void>;
+  inspect?: (app: EmbeddedApp, report: RunReport, read: ContractReads) => Promise<void>;
   /** Where generated months are kept between runs (ADR 0098); generated afresh every run when absent. */
   usageCacheDir?: string;
 }
@@ -197,27 +199,27 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     for (const notice of scenario.notices ?? []) staff.planNotice(notice);
     for (const correction of scenario.corrections ?? []) staff.planCorrection(correction);
     for (const event of scenario.events ?? []) planObligationEvent(staff, contract.contractId, event);
-    // Progress on the virtual clock: one line per month.
+    // Progress on the virtual clock: one line per month, read by key (ADR 0057).
+    const readProgress = cycleProgressReader(contract.contractId);
     for (let p = range.from; `${p}-01` <= end.toISOString().slice(0, 10); p = nextPeriod(p)) {
       // At 23:00 on the 1st, after that day's kickoff has billed the month before.
       const at = new Date(startOfDay(`${p}-01`).getTime() + 23 * 3600_000);
       if (at.getTime() > start.getTime()) {
         app.clock.schedule(at, async () => {
-          const cycles = await listCycles(contract.contractId);
-          progress(
-            `${p}: ${cycles.length} bills prepared, ${cycles.filter((c) => c.closedAt).length} cycles closed`,
-          );
+          const { prepared, closed } = await readProgress();
+          progress(`${p}: ${prepared} bills prepared, ${closed} cycles closed`);
         });
       }
     }
     await app.clock.runUntil(end);
+    const { collected, read } = await collectReport(app, contract, range, periods, end);
     const report: RunReport = {
       scenario: scenarioSource,
-      ...(await collectReport(app, contract, range, periods, end)),
+      ...collected,
       partyAEmailsRead: partyA.emailsRead,
       operations: staff.log,
     };
-    await options.inspect?.(app, report);
+    await options.inspect?.(app, report, read);
     return report;
   } finally {
     partyA.close();
@@ -231,8 +233,12 @@ async function collectReport(
   range: { from: string; to: string },
   periods: string[],
   end: Date,
-): Promise<Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario">> {
+): Promise<{
+  collected: Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario">;
+  read: ContractReads;
+}> {
   const cycles = await listCycles(contract.contractId);
+  const history = await auditHistory(contract.contractId);
   const wanted = new Set(periods);
   const reports: PeriodReport[] = [];
   const reported = cycles.filter((cycle) => wanted.has(cycle.period));
@@ -285,7 +291,7 @@ async function collectReport(
     });
   }
   const sent = await app.stack.sentEmails();
-  return {
+  const collected: Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario"> = {
     contractId: contract.contractId,
     from: range.from,
     to: range.to,
@@ -295,7 +301,7 @@ async function collectReport(
       term: 1,
       termLastDay: term1?.lastDay ?? null,
       noticeDeadline: term1?.noticeDeadline ?? null,
-      reminderSent: (await auditHistory(contract.contractId)).some((e) => e.rule === "R-NOTICE-3"),
+      reminderSent: history.some((e) => e.rule === "R-NOTICE-3"),
       nextTermFirstDay: term2?.firstDay ?? null,
     },
     emailsSent: sent.length,
@@ -306,4 +312,5 @@ async function collectReport(
     ...(await contractLedgerView(contract.contractId)),
     obligations: await obligationsView(contract.contractId, periods, end),
   };
+  return { collected, read: { cycles, history } };
 }

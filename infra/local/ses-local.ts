@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import * as z from "zod";
 import { loadAwsConfig } from "../../functions/adapters/aws-config";
+import { type LazyDependency, withLazyDependencies } from "./lazy-require";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
 import { type SpillStore, spillStore } from "./spill-store";
 
@@ -29,6 +30,17 @@ interface SesEmulatorStore {
 const require = createRequire(import.meta.url);
 
 /**
+ * What the emulator requires at load for calls the stack's v1 SendEmail never makes (SendRawEmail, the v2 raw
+ * send, `.eml` export, SMTP relay): loaded when first used (ADR 0057). `esModule` as the packages export it
+ * (mailparser is compiled from TypeScript, nodemailer is plain CommonJS).
+ */
+export const SES_EMULATOR_LAZY_DEPENDENCIES: readonly LazyDependency[] = [
+  { id: "mailparser", esModule: true },
+  { id: "nodemailer", esModule: false },
+  { id: "nodemailer/lib/mail-composer", esModule: false },
+];
+
+/**
  * The emulator keeps its mailbox in module state. Loading a fresh copy of its modules for every
  * instance gives each embedded stack its own mailbox, so two stacks in one process (one test file
  * starting several) never see each other's emails.
@@ -39,7 +51,11 @@ function loadFreshSesEmulator(): { start: StartSesEmulator; store: SesEmulatorSt
   for (const cached of Object.keys(require.cache)) {
     if (cached.startsWith(distDirectory + sep)) delete require.cache[cached];
   }
-  const start = (require(entry) as { default: StartSesEmulator }).default;
+  const start = withLazyDependencies(
+    distDirectory,
+    SES_EMULATOR_LAZY_DEPENDENCIES,
+    () => (require(entry) as { default: StartSesEmulator }).default,
+  );
   // Resolved from the cache just filled, so this is the same store instance the fresh copy writes to.
   const store = require(join(distDirectory, "store.js")) as SesEmulatorStore;
   return { start, store };

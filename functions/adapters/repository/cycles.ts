@@ -21,6 +21,7 @@ import {
   NotFoundError,
   putIfAbsent,
   queryAll,
+  queryBetween,
   table,
 } from "./table";
 
@@ -78,6 +79,18 @@ export async function findCycle(contractId: string, period: string): Promise<Cyc
 
 export async function listCycles(contractId: string): Promise<CycleRecord[]> {
   return (await queryAll<Record<string, unknown>>(contractKey(contractId), "CYCLE#")).map(cycleOf);
+}
+
+/** The contract's cycles of `period` and later periods, in period order. */
+export async function listCyclesFrom(contractId: string, period: string): Promise<CycleRecord[]> {
+  // Periods are YYYY-MM: every later period's key sorts between this one's and "CYCLE#9999-99".
+  return (
+    await queryBetween<Record<string, unknown>>(
+      contractKey(contractId),
+      cycleKey(period),
+      cycleKey("9999-99"),
+    )
+  ).map(cycleOf);
 }
 
 /** What must still be unrecorded for a stored deadline to move: its fact (nothing decided is reopened). */

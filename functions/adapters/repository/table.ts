@@ -49,14 +49,26 @@ export async function getItem<T>(PK: string, SK: string): Promise<T | undefined>
 }
 
 export async function queryAll<T>(PK: string, skPrefix: string): Promise<T[]> {
+  return queryPages<T>("PK = :pk AND begins_with(SK, :sk)", { ":pk": PK, ":sk": skPrefix });
+}
+
+/** The items of `PK` whose sort key lies from `fromSk` to `toSk` inclusive, in sort-key order. */
+export async function queryBetween<T>(PK: string, fromSk: string, toSk: string): Promise<T[]> {
+  return queryPages<T>("PK = :pk AND SK BETWEEN :from AND :to", { ":pk": PK, ":from": fromSk, ":to": toSk });
+}
+
+async function queryPages<T>(
+  KeyConditionExpression: string,
+  ExpressionAttributeValues: Record<string, string>,
+): Promise<T[]> {
   const items: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: table(),
-        KeyConditionExpression: "PK = :pk AND begins_with(SK, :sk)",
-        ExpressionAttributeValues: { ":pk": PK, ":sk": skPrefix },
+        KeyConditionExpression,
+        ExpressionAttributeValues,
         ExclusiveStartKey,
         ConsistentRead: true,
       }),
