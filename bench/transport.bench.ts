@@ -21,6 +21,7 @@ import {
   type LocalTransport,
 } from "../infra/local/in-process-transport";
 import { startS3Local } from "../infra/local/s3-local";
+import { createTableInput } from "../infra/table-schema";
 
 const usage = "npm run bench:transport -- [--calls N] [--rounds R]";
 let values: { calls: string; rounds: string };
@@ -133,20 +134,7 @@ const clients = (kind: LocalTransport) => {
   return { db, s3: s3Client };
 };
 const setup = clients("http");
-await setup.db.send(
-  new CreateTableCommand({
-    TableName: "Bench",
-    KeySchema: [
-      { AttributeName: "PK", KeyType: "HASH" },
-      { AttributeName: "SK", KeyType: "RANGE" },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: "PK", AttributeType: "S" },
-      { AttributeName: "SK", AttributeType: "S" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  }),
-);
+await setup.db.send(new CreateTableCommand(createTableInput("Bench")));
 // About 0.5 KB, the size of a cycle record.
 const item = { PK: { S: "CONTRACT#1" }, SK: { S: "CYCLE#2025-09" }, note: { S: "x".repeat(450) } };
 await setup.db.send(new PutItemCommand({ TableName: "Bench", Item: item }));

@@ -38,6 +38,7 @@ import { startS3Local } from "../../infra/local/s3-local";
 import { startLocalServices } from "../../infra/local/services";
 import { startLocalStack } from "../../infra/local/stack";
 import { localTemplate } from "../../infra/local/template-cache";
+import { createTableInput } from "../../infra/table-schema";
 
 const ACCOUNT = "000000000000";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -226,20 +227,7 @@ describe("in-process transport answers byte for byte as HTTP does", () => {
     try {
       const common = { region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS };
       const db = new DynamoDBClient({ ...common, endpoint: dynamodb.endpoint, maxAttempts: 1 });
-      await db.send(
-        new CreateTableCommand({
-          TableName: "Probe",
-          KeySchema: [
-            { AttributeName: "PK", KeyType: "HASH" },
-            { AttributeName: "SK", KeyType: "RANGE" },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: "PK", AttributeType: "S" },
-            { AttributeName: "SK", AttributeType: "S" },
-          ],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await db.send(new CreateTableCommand(createTableInput("Probe")));
       // 300 KB of multi-byte text: the object's body spans many chunks, as a streamed file does.
       const objectText = "话单,Calling,Called,¥\n".repeat(12_000);
       const s3Setup = new S3Client({ ...common, endpoint: s3.endpoint, forcePathStyle: true });

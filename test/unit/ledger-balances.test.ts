@@ -13,26 +13,7 @@ import {
   settlementOf,
   toStored,
 } from "../../functions/core/ledger";
-
-let sequence = 0;
-function entry(
-  period: string,
-  kind: LedgerEntry["kind"],
-  amountFen: bigint,
-  extra: Partial<LedgerEntry> = {},
-) {
-  sequence++;
-  return {
-    entryId: `${period}#${kind}#${sequence}`,
-    period,
-    kind,
-    amountFen,
-    at: "2025-10-02T00:00:00+08:00",
-    recordedAt: "2025-10-02T00:00:00+08:00",
-    who: "operator",
-    ...extra,
-  } satisfies LedgerEntry;
-}
+import { entry } from "./ledger-fixtures";
 
 describe("period balances (R-PAY-1, R-PAY-2)", () => {
   it("R-PAY-2: a short payment leaves the rest owing; a second payment clears it", () => {

@@ -6,26 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Carried, carriesFrom, changesCarries, type LedgerEntry } from "../../functions/core/ledger";
-
-let sequence = 0;
-function entry(
-  period: string,
-  kind: LedgerEntry["kind"],
-  amountFen: bigint,
-  extra: Partial<LedgerEntry> = {},
-) {
-  sequence++;
-  return {
-    entryId: `${period}#${kind}#${sequence}`,
-    period,
-    kind,
-    amountFen,
-    at: "2025-10-02T00:00:00+08:00",
-    recordedAt: "2025-10-02T00:00:00+08:00",
-    who: "operator",
-    ...extra,
-  } satisfies LedgerEntry;
-}
+import { entry } from "./ledger-fixtures";
 
 describe("carriesFrom: what one period still carries", () => {
   it("R-RECON-4: agreed 3800.30 on a 4000.30 bill carries −200.00 once; a bill that carried it leaves nothing", () => {
