@@ -32,6 +32,19 @@ export async function bootApp(startInstant: string, options: { schedule?: boolea
 }
 
 /**
+ * The sample contract registered and a small month of `period` billed, run until `sentBy` (the statement's
+ * deadline, R-BILL-1): the contract and the statement Party A received.
+ */
+export async function sampleStatementSent(app: EmbeddedApp, period: string, sentBy: string) {
+  const contract = await loadContract(SAMPLE_CONTRACT);
+  await registerContract(contract);
+  await uploadSmallMonth(contract, period);
+  await startCycle(app, contract.contractId, period);
+  await runUntil(app, sentBy);
+  return { contract, statement: await statementEmail(app, period) };
+}
+
+/**
  * A small usage month whose bill is worked out by hand (R-PRICE-1..3, R-SMS-1, R-UPLINK-1):
  * 61 s → 2 min, 60 s → 1 min, 0 s → 0, inbound free: 3 min × 0.06 = 0.18;
  * 64 chars + 【吉林医保】 → 1 part, 65 → 2 parts, uplink not billed: 3 × 0.04 = 0.12;

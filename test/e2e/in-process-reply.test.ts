@@ -5,18 +5,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { now } from "../../functions/adapters/clock";
-import { getCycle, registerContract } from "../../functions/adapters/repository";
-import { loadContract } from "../../functions/core/contract";
+import { getCycle } from "../../functions/adapters/repository";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
-import {
-  emailsTo,
-  PARTY_A,
-  runUntil,
-  SAMPLE_CONTRACT,
-  startCycle,
-  statementEmail,
-  uploadSmallMonth,
-} from "./harness";
+import { emailsTo, PARTY_A, sampleStatementSent } from "./harness";
 
 const PERIOD = "2025-09";
 let app: EmbeddedApp | undefined;
@@ -33,12 +24,7 @@ describe("a reply sent in-process", () => {
       transport: "in-process",
       faults: { faults: [{ kind: "duplicate-inbound", delivery: 1 }] },
     });
-    const contract = await loadContract(SAMPLE_CONTRACT);
-    await registerContract(contract);
-    await uploadSmallMonth(contract, PERIOD);
-    await startCycle(app, contract.contractId, PERIOD);
-    await runUntil(app, "2025-10-09T10:00:00+08:00");
-    const statement = await statementEmail(app, PERIOD);
+    const { contract, statement } = await sampleStatementSent(app, PERIOD, "2025-10-09T10:00:00+08:00");
     const replyTo = statement.replyTo[0];
     if (!replyTo) throw new Error("the statement names no Reply-To");
 

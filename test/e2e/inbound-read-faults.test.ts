@@ -5,19 +5,9 @@
  * (Lambda Developer Guide, "Asynchronous invocation": two retries) and decides the reply once (R-RECON-1).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { auditHistory, getCycle, registerContract } from "../../functions/adapters/repository";
-import { loadContract } from "../../functions/core/contract";
+import { auditHistory, getCycle } from "../../functions/adapters/repository";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
-import {
-  emailsTo,
-  PARTY_A,
-  replyAsPartyA,
-  runUntil,
-  SAMPLE_CONTRACT,
-  startCycle,
-  statementEmail,
-  uploadSmallMonth,
-} from "./harness";
+import { emailsTo, PARTY_A, replyAsPartyA, runUntil, sampleStatementSent } from "./harness";
 
 const PERIOD = "2025-09";
 let app: EmbeddedApp | undefined;
@@ -45,12 +35,7 @@ describe("faults on inbound-reply's reads of the stored message", () => {
         ],
       },
     });
-    const contract = await loadContract(SAMPLE_CONTRACT);
-    await registerContract(contract);
-    await uploadSmallMonth(contract, PERIOD);
-    await startCycle(app, contract.contractId, PERIOD);
-    await runUntil(app, "2025-10-09T10:00:00+08:00");
-    const statement = await statementEmail(app, PERIOD);
+    const { contract, statement } = await sampleStatementSent(app, PERIOD, "2025-10-09T10:00:00+08:00");
     await replyAsPartyA(app, statement.replyTo[0] as string, "确认");
     // The retries come one and then two minutes after each failure.
     await runUntil(app, "2025-10-09T10:10:00+08:00");
