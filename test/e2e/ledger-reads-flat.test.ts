@@ -28,20 +28,28 @@ afterEach(async () => {
   app = undefined;
 });
 
+/**
+ * The item-read meter on, a stack started, and two copies of the sample contract: one to stay young, one to be
+ * given a long history (registered by the test).
+ */
+async function metredYoungAndOld() {
+  const { counted, remove } = itemReadMeter();
+  removals.push(remove);
+  const started = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
+  app = started;
+  const young = await loadContract(SAMPLE_CONTRACT);
+  return { started, counted, young, old: { ...young, contractId: `${young.contractId}OLD` } };
+}
+
 describe("R-PAY-1: a payment's reads do not grow with the ledger (ADR 0086)", () => {
   it("reads the same items for a contract's first bill as for one with 24 earlier periods in its ledger", async () => {
-    const { counted, remove } = itemReadMeter();
-    removals.push(remove);
-    app = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
-    const sample = await loadContract(SAMPLE_CONTRACT);
-    const young = sample;
-    const old = { ...sample, contractId: `${sample.contractId}OLD` };
+    const { started, counted, young, old } = await metredYoungAndOld();
     for (const contract of [young, old]) {
       await registerContract(contract);
       await uploadSmallMonth(contract, "2025-09");
-      await startCycle(app, contract.contractId, "2025-09");
+      await startCycle(started, contract.contractId, "2025-09");
     }
-    await runUntil(app, "2025-10-09T10:00:00+08:00");
+    await runUntil(started, "2025-10-09T10:00:00+08:00");
     // Two earlier years of the old contract's ledger: each period billed and paid in full.
     for (let month = 0; month < 24; month++) {
       const period = `${2023 + Math.floor((month + 8) / 12)}-${String(((month + 8) % 12) + 1).padStart(2, "0")}`;
@@ -121,12 +129,7 @@ const lambdaContext = {
 
 describe("R-RECON-4: the bill step's reads of what earlier periods carry do not grow with the ledger (ADR 0097)", () => {
   it("reads the same items for a bill after 2 earlier periods as after 24, and carries the same credit", async () => {
-    const { counted, remove } = itemReadMeter();
-    removals.push(remove);
-    app = await startEmbeddedApp({ start: new Date("2025-10-01T01:00:00+08:00"), schedule: false });
-    const sample = await loadContract(SAMPLE_CONTRACT);
-    const young = sample;
-    const old = { ...sample, contractId: `${sample.contractId}OLD` };
+    const { counted, young, old } = await metredYoungAndOld();
     const reads: number[] = [];
     for (const [contract, earlier] of [
       [young, 2],
