@@ -165,7 +165,7 @@ const PROBE_LOOKUPS = 32;
  * (its properties, values, accessors and identity stay), so no request can differ; were V8 to stop doing it,
  * the calls would only be as slow as before.
  */
-function withFastProperties(config: object): void {
+export function withFastProperties(config: object): void {
   const probe: { readonly fastPropertiesProbe?: unknown } = Object.create(config);
   for (let i = 0; i < PROBE_LOOKUPS; i++) lookUpThrough(probe);
 }
