@@ -41,7 +41,7 @@ const esbuildVersion = /** @type {{ version: string }} */ (
 ).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
-const BUILD_SETTINGS_VERSION = "1";
+const BUILD_SETTINGS_VERSION = "2";
 
 /**
  * Packages left to Node: the CDK and its checks (loaded only to synthesize a template the run has not
@@ -239,6 +239,32 @@ function sourcePlugin(repoRoot, inputHashes, transform) {
 }
 
 /**
+ * Hands the bundle's static imports of Node's built-in modules (`import … from "node:http"`) to `require` (the
+ * banner's): Node answers an ES module's import of a built-in with a facade that reads every export, and reading
+ * node:http's `WebSocket` loads Node's bundled undici, with node:crypto's `webcrypto` its Web Crypto, which a run
+ * never uses (ADR 0103). Each built-in becomes a one-line CommonJS module of the bundle; esbuild's interop gives
+ * named, default and namespace imports what Node's facade gives: the module's exports, default the whole object.
+ * @returns {Plugin}
+ */
+function builtinsByRequirePlugin() {
+  const namespace = "contract-ops-builtin";
+  return {
+    name: "contract-ops-builtins-by-require",
+    setup(builder) {
+      builder.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+        args.kind === "import-statement" && nodeModule.isBuiltin(args.path)
+          ? { path: args.path, namespace }
+          : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
  * @param {string} repoRoot
  * @param {string[]} entries
  * @param {string} cacheDir
@@ -270,7 +296,7 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
     sourcemap: "linked",
     metafile: true,
     logLevel: "silent",
-    plugins: [sourcePlugin(repoRoot, inputHashes, transform)],
+    plugins: [builtinsByRequirePlugin(), sourcePlugin(repoRoot, inputHashes, transform)],
   }).catch((/** @type {unknown} */ error) => {
     rmSync(staging, { recursive: true, force: true });
     throw error;

@@ -56,20 +56,26 @@ function lazyExports(load: () => unknown, esModule: boolean): object {
 
 /**
  * Runs `load` (which requires a package) so that any module under `directory` that requires one of `lazy`
- * gets a stand-in that loads it on first use. Only requires made inside this synchronous call are affected;
- * the real module is resolved from the requiring module, as its own `require` would.
+ * gets a stand-in that loads it on first use, and one of `provided` gets the exports given there (a package
+ * this process has already loaded, handed over instead of a second copy, ADR 0103). Only requires made inside
+ * this synchronous call are affected; the real module is resolved from the requiring module, as its own
+ * `require` would.
  */
 export function withLazyDependencies<T>(
   directory: string,
   lazy: readonly LazyDependency[],
   load: () => T,
+  provided: ReadonlyMap<string, object> = new Map(),
 ): T {
   const prototype = Module.prototype as NodeJS.Module & { require(id: string): unknown };
   const original = prototype.require;
   const byId = new Map(lazy.map((dependency) => [dependency.id, dependency]));
   prototype.require = function requireLazily(this: NodeJS.Module, id: string): unknown {
+    if (!this.filename.startsWith(directory + sep)) return original.call(this, id);
+    const given = provided.get(id);
+    if (given) return given;
     const dependency = byId.get(id);
-    if (!dependency || !this.filename.startsWith(directory + sep)) return original.call(this, id);
+    if (!dependency) return original.call(this, id);
     return lazyExports(() => original.call(this, id), dependency.esModule);
   };
   try {

@@ -55,6 +55,10 @@ function loadFreshSesEmulator(): { start: StartSesEmulator; store: SesEmulatorSt
     distDirectory,
     SES_EMULATOR_LAZY_DEPENDENCIES,
     () => (require(entry) as { default: StartSesEmulator }).default,
+    // The emulator validates its requests with the same zod package this process has loaded already (in
+    // `npm start`, bundled into the artefact): given that copy, it does not load zod's CommonJS build, 40 % of
+    // its load (ADR 0103). `__esModule` as zod's CommonJS build exports it, for TypeScript's __importDefault.
+    new Map([["zod", { __esModule: true, ...z }]]),
   );
   // Resolved from the cache just filled, so this is the same store instance the fresh copy writes to.
   const store = require(join(distDirectory, "store.js")) as SesEmulatorStore;

@@ -62,6 +62,28 @@ describe("the SES emulator's mail packages load on first use", () => {
     expect(loaded("nodemailer")).toBe(false);
   });
 
+  it("validates requests with the process's own zod: the emulator loads no CommonJS copy of it (ADR 0103)", async () => {
+    await client.send(
+      new SendEmailCommand({
+        Source: "billing@contract-ops.localhost",
+        Destination: { ToAddresses: ["contact@party-a.example"] },
+        Message: { Subject: { Data: "zod shared" }, Body: { Text: { Data: "hello" } } },
+      }),
+    );
+    // A request its zod schema refuses is still refused: SendEmail without a Source.
+    await expect(
+      client.send(
+        new SendEmailCommand({
+          Source: undefined,
+          Destination: { ToAddresses: ["contact@party-a.example"] },
+          Message: { Subject: { Data: "no source" }, Body: { Text: { Data: "hello" } } },
+        }),
+      ),
+    ).rejects.toThrow();
+    expect((await ses.sentEmails()).map((email) => email.subject)).toContain("zod shared");
+    expect(loaded("zod")).toBe(false);
+  });
+
   it("SendRawEmail parses the message with mailparser, loaded then", async () => {
     const { MessageId } = await client.send(
       new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }),

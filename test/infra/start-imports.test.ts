@@ -49,6 +49,8 @@ describe("npm start's static imports", () => {
     // The run's own services are there (the graph is read right).
     expect(packages).toContain("jsonata");
     expect(packages).toContain("@aws-sdk/client-sfn");
+    // The S3 emulator by a static import, so that the prebuilt artefact bundles it (ADR 0103).
+    expect(packages).toContain("s3rver");
     expect(
       [...packages].filter((name) => name === "aws-cdk-lib" || name === "constructs" || name === "elkjs"),
     ).toEqual([]);

@@ -219,4 +219,28 @@ describe("IAM policy evaluation", () => {
       ]),
     ).toMatchObject({ allowed: false, action: "dynamodb:UpdateItem" });
   });
+  it("evaluates each request as its own, the same request asked again included: another context, action or resource is never answered from an earlier one", () => {
+    // The stack asks about the same few requests thousands of times a run, so answers are remembered (ADR 0103);
+    // only the request's action, resource and context may decide which answer is the same.
+    const p = policy({
+      Effect: "Allow",
+      Action: "ses:SendEmail",
+      Resource: "*",
+      Condition: { StringEquals: { "ses:FromAddress": "billing@contract-ops.localhost" } },
+    });
+    const from = (address: string) => ({
+      action: "ses:SendEmail",
+      resource: "arn:aws:ses:us-east-1:000000000000:identity/contract-ops.localhost",
+      context: { "ses:fromaddress": address },
+    });
+    const answers = [
+      p.evaluate(from("billing@contract-ops.localhost")).allowed,
+      p.evaluate(from("billing@contract-ops.localhost")).allowed,
+      p.evaluate(from("someone@elsewhere.example")).allowed,
+      p.evaluate(from("billing@contract-ops.localhost")).allowed,
+      p.evaluate({ ...from("billing@contract-ops.localhost"), action: "ses:SendRawEmail" }).allowed,
+      p.evaluate({ ...from("billing@contract-ops.localhost"), context: {} }).allowed,
+    ];
+    expect(answers).toEqual([true, true, false, true, false, false]);
+  });
 });

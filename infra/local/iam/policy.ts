@@ -179,15 +179,33 @@ function matches(statement: CompiledStatement, request: AuthorizationRequest): b
   );
 }
 
-/** A principal's policies, compiled once (per stack start) and evaluated per request. */
+/** Answers a policy remembers; past this many it forgets them all and starts again (a 10,000-contract bench). */
+const REMEMBERED_DECISIONS = 10_000;
+
+/**
+ * A principal's policies, compiled once (per stack start) and evaluated per request. A decision depends only on
+ * the statements and the request's action, resource and context, and the stack asks about the same few requests
+ * thousands of times a run, so each answer is remembered under exactly those three (ADR 0103).
+ */
 export class CompiledPolicy {
   private readonly statements: CompiledStatement[];
+  private readonly decisions = new Map<string, Decision>();
 
   constructor(statements: StatementDocument[]) {
     this.statements = statements.map(compileStatement);
   }
 
   evaluate(request: AuthorizationRequest): Decision {
+    const key = `${request.action}\0${request.resource}\0${request.context === undefined ? "" : JSON.stringify(request.context)}`;
+    const known = this.decisions.get(key);
+    if (known !== undefined) return known;
+    if (this.decisions.size >= REMEMBERED_DECISIONS) this.decisions.clear();
+    const decision = this.decide(request);
+    this.decisions.set(key, decision);
+    return decision;
+  }
+
+  private decide(request: AuthorizationRequest): Decision {
     let allowed = false;
     for (const statement of this.statements) {
       if (!matches(statement, request)) continue;
