@@ -5,6 +5,7 @@
  * 主叫) count; the day is the Asia/Shanghai day the call started.
  */
 import type { LocalDate } from "../time";
+import { phoneNumberOfKey, type RecordFields } from "../usage-csv";
 
 export type CallRule = "per-calling-number" | "per-callee";
 
@@ -25,26 +26,55 @@ export interface CallLimits {
  * Counts outbound calls one by one; `violations()` lists the day/number pairs over a limit. The counts are
  * kept per day, then per number: a month's file holds hundreds of thousands of calls in time order, so the
  * day's two tables are found once per day, not looked up under a date-and-number key built for every call.
+ * A number is counted under its key (`keyOf`), read from the record's bytes: no string is decoded, hashed or
+ * compared per call, and the text is made again only for a number over a limit (ADR 0100).
  */
 export class CallCounter {
-  private readonly byCaller = new Map<LocalDate, Map<string, number>>();
-  private readonly byCallee = new Map<LocalDate, Map<string, number>>();
+  private readonly byCaller = new Map<LocalDate, Map<number, number>>();
+  private readonly byCallee = new Map<LocalDate, Map<number, number>>();
   private day: LocalDate | undefined;
-  private dayCallers = new Map<string, number>();
-  private dayCallees = new Map<string, number>();
+  private dayCallers = new Map<number, number>();
+  private dayCallees = new Map<number, number>();
+  /**
+   * Numbers of more than 15 digits (the format allows 20), which have no phoneNumberKey: each is keyed by
+   * its place in `longNumbers`, as -1 - index, below every phoneNumberKey.
+   */
+  private readonly longNumberKeys = new Map<string, number>();
+  private readonly longNumbers: string[] = [];
 
   constructor(private readonly limits: CallLimits) {}
 
-  outboundCall(date: LocalDate, callingNumber: string, calledNumber: string): void {
+  /** The key a record's phone-number field is counted under: the same number, the same key, and only it. */
+  keyOf(fields: RecordFields, field: number): number {
+    const key = fields.phoneNumberKey(field);
+    return key >= 0 ? key : this.longNumberKey(fields.text(field));
+  }
+
+  private longNumberKey(number: string): number {
+    let key = this.longNumberKeys.get(number);
+    if (key === undefined) {
+      key = -1 - this.longNumbers.length;
+      this.longNumbers.push(number);
+      this.longNumberKeys.set(number, key);
+    }
+    return key;
+  }
+
+  private numberOf(key: number): string {
+    return key >= 0 ? phoneNumberOfKey(key) : (this.longNumbers[-1 - key] as string);
+  }
+
+  /** One outbound call on `date`, the numbers given by their keys (`keyOf`). */
+  outboundCall(date: LocalDate, callingKey: number, calledKey: number): void {
     if (date !== this.day) this.switchDay(date);
-    this.dayCallers.set(callingNumber, (this.dayCallers.get(callingNumber) ?? 0) + 1);
-    this.dayCallees.set(calledNumber, (this.dayCallees.get(calledNumber) ?? 0) + 1);
+    this.dayCallers.set(callingKey, (this.dayCallers.get(callingKey) ?? 0) + 1);
+    this.dayCallees.set(calledKey, (this.dayCallees.get(calledKey) ?? 0) + 1);
   }
 
   private switchDay(date: LocalDate): void {
     this.day = date;
-    const callers = this.byCaller.get(date) ?? new Map<string, number>();
-    const callees = this.byCallee.get(date) ?? new Map<string, number>();
+    const callers = this.byCaller.get(date) ?? new Map<number, number>();
+    const callees = this.byCallee.get(date) ?? new Map<number, number>();
     this.byCaller.set(date, callers);
     this.byCallee.set(date, callees);
     this.dayCallers = callers;
@@ -54,14 +84,14 @@ export class CallCounter {
   /** Over-limit pairs, by date, then rule (calling number first), then number. */
   violations(): CallViolation[] {
     const over = (
-      counts: Map<LocalDate, Map<string, number>>,
+      counts: Map<LocalDate, Map<number, number>>,
       limit: number,
       rule: CallRule,
     ): CallViolation[] =>
       [...counts].flatMap(([date, numbers]) =>
         [...numbers]
           .filter(([, calls]) => calls > limit)
-          .map(([number, calls]) => ({ date, rule, number, calls })),
+          .map(([key, calls]) => ({ date, rule, number: this.numberOf(key), calls })),
       );
     const order: Record<CallRule, number> = { "per-calling-number": 0, "per-callee": 1 };
     return [

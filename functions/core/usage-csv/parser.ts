@@ -5,7 +5,7 @@
 
 import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
-import { InstantReader, invalidUtf8At, MinuteReader } from "./fields";
+import { InstantReader, invalidUtf8At, MinuteReader, phoneNumberKey } from "./fields";
 import {
   MAX_RECORD_BYTES,
   type RecordFields,
@@ -75,6 +75,11 @@ export abstract class UsageCsvParser implements RecordFields {
     const start = this.tokenizer.starts[field] as number;
     const text = utf8.decode(this.buffer.subarray(start, this.tokenizer.ends[field] as number));
     return start > 0 && this.buffer[start - 1] === QUOTE ? text.replaceAll('""', '"') : text;
+  }
+
+  phoneNumberKey(field: number): number {
+    if (this.plainRecordStart >= 0) this.splitPlainRecord();
+    return phoneNumberKey(this.buffer, this.tokenizer.starts[field] as number, this.tokenizer.ends[field] as number);
   }
 
   /** The field offsets of the plain record at `plainRecordStart`, which ends with LF or CRLF. */
