@@ -59,7 +59,14 @@ const INSTANTS = [
   "2025-09-04T00:00:00.500+0800",
 ];
 
-type Row = { instant: string; direction: string; calling: string; called: string; quote: boolean; crlf: boolean };
+type Row = {
+  instant: string;
+  direction: string;
+  calling: string;
+  called: string;
+  quote: boolean;
+  crlf: boolean;
+};
 
 const row: fc.Arbitrary<Row> = fc.record({
   instant: fc.constantFrom(...INSTANTS),
@@ -155,7 +162,10 @@ function* chunks(bytes: Uint8Array, cuts: number[]): Generator<Uint8Array> {
   yield bytes.subarray(from);
 }
 
-async function checked(file: string, cuts: number[]): Promise<{ violations: CallViolation[]; rejected: number }> {
+async function checked(
+  file: string,
+  cuts: number[],
+): Promise<{ violations: CallViolation[]; rejected: number }> {
   const bytes = new TextEncoder().encode(file);
   const report = await checkCompliance({
     period: PERIOD,

@@ -79,7 +79,11 @@ export abstract class UsageCsvParser implements RecordFields {
 
   phoneNumberKey(field: number): number {
     if (this.plainRecordStart >= 0) this.splitPlainRecord();
-    return phoneNumberKey(this.buffer, this.tokenizer.starts[field] as number, this.tokenizer.ends[field] as number);
+    return phoneNumberKey(
+      this.buffer,
+      this.tokenizer.starts[field] as number,
+      this.tokenizer.ends[field] as number,
+    );
   }
 
   /** The field offsets of the plain record at `plainRecordStart`, which ends with LF or CRLF. */
