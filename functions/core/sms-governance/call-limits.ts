@@ -28,9 +28,19 @@ export interface CallLimits {
  * an entry, as a Map<number, number> of keys past 2^31 did (ADR 0100). A count of 0 marks a free slot.
  */
 class KeyCounts {
-  private keys = new Float64Array(64);
-  private counts = new Int32Array(64);
+  private keys: Float64Array;
+  private counts: Int32Array;
   private size = 0;
+
+  /** `capacity`: a power of two; a day's tables start at the previous day's size, so they rarely grow. */
+  constructor(capacity = 64) {
+    this.keys = new Float64Array(capacity);
+    this.counts = new Int32Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.keys.length;
+  }
 
   add(key: number): void {
     const { keys, counts } = this;
@@ -136,8 +146,8 @@ export class CallCounter {
 
   private switchDay(date: LocalDate): void {
     this.day = date;
-    const callers = this.byCaller.get(date) ?? new KeyCounts();
-    const callees = this.byCallee.get(date) ?? new KeyCounts();
+    const callers = this.byCaller.get(date) ?? new KeyCounts(this.dayCallers.capacity);
+    const callees = this.byCallee.get(date) ?? new KeyCounts(this.dayCallees.capacity);
     this.byCaller.set(date, callers);
     this.byCallee.set(date, callees);
     this.dayCallers = callers;

@@ -24,7 +24,8 @@ export abstract class UsageCsvParser implements RecordFields {
   /** The fast paths' instant reader, and a view of the buffer for the word reads it compares with. */
   protected readonly minutes = new MinuteReader();
   protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private buffer: Uint8Array = new Uint8Array(0);
+  /** The buffer being processed: the bytes `text` and `phoneNumberKey` read. */
+  protected buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
   protected readonly endMs: number;
