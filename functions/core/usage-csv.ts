@@ -17,7 +17,7 @@
  */
 
 export * from "./usage-csv/encoding";
-export { parseInstantBytes } from "./usage-csv/fields";
+export { parseInstantBytes, phoneNumberOfKey } from "./usage-csv/fields";
 export * from "./usage-csv/format";
 export * from "./usage-csv/records";
 export * from "./usage-csv/sms-parser";

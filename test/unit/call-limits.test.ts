@@ -10,6 +10,8 @@ import {
   type CallRule,
   type CallViolation,
 } from "../../functions/core/sms-governance/call-limits";
+import type { RecordFields } from "../../functions/core/usage-csv";
+import { phoneNumberKey } from "../../functions/core/usage-csv/fields";
 
 const CONTRACT_LIMITS = { callsPerCallingNumberPerDay: 500, callsPerCalleePerDay: 10 };
 
@@ -40,9 +42,25 @@ function bruteForce(calls: Call[], limits: typeof CONTRACT_LIMITS): CallViolatio
   );
 }
 
+/** A record's two numbers as the voice parser hands them to the check (their bytes, their text). */
+function numbers(calling: string, called: string): RecordFields {
+  const texts = [calling, called];
+  return {
+    width: 2,
+    text: (field) => texts[field] as string,
+    phoneNumberKey: (field) => {
+      const bytes = new TextEncoder().encode(texts[field]);
+      return phoneNumberKey(bytes, 0, bytes.length);
+    },
+  };
+}
+
 function counted(calls: Call[], limits = CONTRACT_LIMITS): CallViolation[] {
   const counter = new CallCounter(limits);
-  for (const [date, calling, called] of calls) counter.outboundCall(date, calling, called);
+  for (const [date, calling, called] of calls) {
+    const fields = numbers(calling, called);
+    counter.outboundCall(date, counter.keyOf(fields, 0), counter.keyOf(fields, 1));
+  }
   return counter.violations();
 }
 

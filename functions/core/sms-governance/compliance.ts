@@ -115,7 +115,10 @@ export class ComplianceCheck {
     this.voice = {
       // R-CALL-1 counts only calls Party A places (主叫).
       call: (startMs, _duration, outbound, _line, fields) => {
-        if (outbound) this.calls.outboundCall(dayOf(startMs), fields.text(3), fields.text(4));
+        if (outbound) {
+          const calls = this.calls;
+          calls.outboundCall(dayOf(startMs), calls.keyOf(fields, 3), calls.keyOf(fields, 4));
+        }
       },
       reject: (line, reason) => this.voiceRejections.add("voice", line, reason),
     };

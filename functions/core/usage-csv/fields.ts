@@ -217,6 +217,31 @@ export function isPhoneNumber(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+/** The most digits a phone number may have for phoneNumberKey to give it a key (E.164's longest). */
+const KEYED_DIGITS = 15;
+
+/**
+ * A phone number `b[s, e)` that isPhoneNumber accepted, as an exact number, or -1 when it has more than 15
+ * digits: a leading 1 (2 when the number starts with "+") followed by its digits, so that leading zeros and
+ * the "+" count ("0110", "110" and "+110" have different keys). The largest key, 2 and 15 nines, is below
+ * 2^53: every step is exact, and two numbers have the same key exactly when they are the same text. R-CALL-1
+ * counts calls by it without decoding the number (ADR 0100); phoneNumberOfKey gives the text back.
+ */
+export function phoneNumberKey(b: Uint8Array, s: number, e: number): number {
+  const plus = b[s] === 43;
+  const start = plus ? s + 1 : s;
+  if (e - start > KEYED_DIGITS) return -1;
+  let key = plus ? 2 : 1;
+  for (let i = start; i < e; i++) key = key * 10 + (b[i] as number) - 48;
+  return key;
+}
+
+/** The phone number whose key phoneNumberKey gave. */
+export function phoneNumberOfKey(key: number): string {
+  const digits = String(key);
+  return digits[0] === "2" ? `+${digits.slice(1)}` : digits.slice(1);
+}
+
 /**
  * Where a phone number (as isPhoneNumber) starting at `s` ends: the first byte after its digits; -1 when
  * fewer than 3 or more than 20 digits are there, or when the four bytes read last would reach `last` (the

@@ -25,6 +25,12 @@ export interface CsvRejection {
  */
 export interface RecordFields {
   text(field: number): string;
+  /**
+   * A phone-number field's number as an exact key (phoneNumberKey: distinct numbers, distinct keys), read from
+   * its bytes without decoding it, or -1 when it has more than 15 digits (ask for its text then). Only for a
+   * field the parser checked as a phone number.
+   */
+  phoneNumberKey(field: number): number;
   /** How many fields the file's header declares. */
   readonly width: number;
 }

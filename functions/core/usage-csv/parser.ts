@@ -5,7 +5,7 @@
 
 import { isUtf8 } from "node:buffer";
 import { periodBounds } from "../time";
-import { InstantReader, invalidUtf8At, MinuteReader } from "./fields";
+import { InstantReader, invalidUtf8At, MinuteReader, phoneNumberKey } from "./fields";
 import {
   MAX_RECORD_BYTES,
   type RecordFields,
@@ -24,7 +24,8 @@ export abstract class UsageCsvParser implements RecordFields {
   /** The fast paths' instant reader, and a view of the buffer for the word reads it compares with. */
   protected readonly minutes = new MinuteReader();
   protected view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private buffer: Uint8Array = new Uint8Array(0);
+  /** The buffer being processed: the bytes `text` and `phoneNumberKey` read. */
+  protected buffer: Uint8Array = new Uint8Array(0);
   width: number;
   protected readonly startMs: number;
   protected readonly endMs: number;
@@ -75,6 +76,15 @@ export abstract class UsageCsvParser implements RecordFields {
     const start = this.tokenizer.starts[field] as number;
     const text = utf8.decode(this.buffer.subarray(start, this.tokenizer.ends[field] as number));
     return start > 0 && this.buffer[start - 1] === QUOTE ? text.replaceAll('""', '"') : text;
+  }
+
+  phoneNumberKey(field: number): number {
+    if (this.plainRecordStart >= 0) this.splitPlainRecord();
+    return phoneNumberKey(
+      this.buffer,
+      this.tokenizer.starts[field] as number,
+      this.tokenizer.ends[field] as number,
+    );
   }
 
   /** The field offsets of the plain record at `plainRecordStart`, which ends with LF or CRLF. */

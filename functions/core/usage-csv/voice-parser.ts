@@ -10,12 +10,21 @@ import {
   OUTBOUND,
   parseCount,
   phoneNumberEnd,
+  phoneNumberKey,
 } from "./fields";
 import { type ScanSummary, type UsageCsvOptions, VOICE_HEADER, type VoiceVisitor } from "./format";
 import { UsageCsvParser } from "./parser";
 import { COMMA, CR, LF } from "./tokenizer";
 
 export class VoiceCsvParser extends UsageCsvParser {
+  /**
+   * Where the fast path's record (`plainRecordStart`) has its calling_number and its called_number: R-CALL-1
+   * asks for both numbers of every outbound call, which are then read here without splitting the record at
+   * its commas first (ADR 0100).
+   */
+  private plainCallingStart = 0;
+  private plainCalledStart = 0;
+
   constructor(
     private readonly visitor: VoiceVisitor,
     options: UsageCsvOptions = {},
@@ -44,6 +53,17 @@ export class VoiceCsvParser extends UsageCsvParser {
     if (startMs < this.startMs || startMs >= this.endMs) return this.outsideReason;
     this.visitor.call(startMs, duration, outbound, line, this);
     return undefined;
+  }
+
+  override phoneNumberKey(field: number): number {
+    if (this.plainRecordStart < 0 || (field !== 3 && field !== 4)) return super.phoneNumberKey(field);
+    const b = this.buffer;
+    const calledStart = this.plainCalledStart;
+    if (field === 3) return phoneNumberKey(b, this.plainCallingStart, calledStart - 1);
+    // The plain record ends with LF or CRLF inside the buffer.
+    let end = calledStart;
+    while (b[end] !== LF && b[end] !== CR) end++;
+    return phoneNumberKey(b, calledStart, end);
   }
 
   /**
@@ -111,6 +131,8 @@ export class VoiceCsvParser extends UsageCsvParser {
       else if (b[calledEnd] === CR && b[calledEnd + 1] === LF) next = calledEnd + 2;
       else break;
       this.plainRecordStart = p;
+      this.plainCallingStart = directionEnd + 1;
+      this.plainCalledStart = callingEnd + 1;
       visitor.call(startMs, duration, outbound, line, this);
       line++;
       p = next;
