@@ -1,55 +1,32 @@
 /**
  * `npm run bench:store [-- --calls N --rounds R]`: what the embedded DynamoDB costs a call on its own side —
- * the in-process transport and dynalite, no SDK (ADR 0101). Each round starts two fresh processes, one with
- * dynalite as this project loads it (string store, native checksum) and one with dynalite as published, in
- * alternating order so load from other work falls on both; each process answers the same requests (PutItem,
- * GetItem, a conditional UpdateItem returning ALL_NEW, a Query of 20 items, in the shapes the handlers send)
- * and reports its user + system CPU per call after a warm-up. Printed, never asserted.
+ * the in-process transport and dynalite, no SDK (ADR 0101). Two worker threads each load their own dynalite
+ * (a worker has its own module cache): one as this project loads it (string store, native checksum), one as
+ * published. Both answer the same requests (PutItem, GetItem, a conditional UpdateItem returning ALL_NEW, a
+ * Query of 20 items, in the shapes the handlers send); batches of calls alternate between them, so load from
+ * other work falls on both, and each batch's figure is the worker thread's own CPU time per call
+ * (`process.threadCpuUsage`). Printed, never asserted.
  */
-import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { HttpRequest } from "@smithy/core/protocols";
 import { type Dynalite, loadDynalite } from "../infra/local/dynamodb-store";
 import { InProcessTransport } from "../infra/local/in-process-transport";
 import { createTableInput } from "../infra/table-schema";
 
-const usage = "npm run bench:store -- [--calls N] [--rounds R]";
+// Node 22.19 and later (the pinned Node the npm scripts run); @types/node does not declare it yet.
+const { threadCpuUsage } = process as unknown as { threadCpuUsage: () => NodeJS.CpuUsage };
+
 const STORES = ["lean", "published"] as const;
 type Store = (typeof STORES)[number];
-let values: { calls: string; rounds: string; child?: string };
-try {
-  ({ values } = parseArgs({
-    options: {
-      calls: { type: "string", default: "1000" },
-      rounds: { type: "string", default: "3" },
-      // Internal: run one measuring process.
-      child: { type: "string" },
-    },
-    strict: true,
-  }));
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
-  process.exit(2);
-}
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-for (const [name, value, least] of [
-  ["--calls", calls, 10],
-  ["--rounds", rounds, 1],
-] as const) {
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(`${name} must be a whole number ≥ ${least}, got ${value}\nusage: ${usage}\n`);
-    process.exit(2);
-  }
-}
 
 const OPERATIONS = ["PutItem", "GetItem", "UpdateItem", "Query"] as const;
-type Figures = Record<(typeof OPERATIONS)[number], number>;
+type Operation = (typeof OPERATIONS)[number];
 
-async function measure(store: Store): Promise<Figures> {
+/** The worker's side: its own dynalite, and a function that runs `count` calls of one operation. */
+async function serve(store: Store): Promise<(operation: Operation, count: number) => Promise<number>> {
   const dynalite =
     store === "lean" ? loadDynalite() : (createRequire(import.meta.url)("dynalite") as Dynalite);
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -123,60 +100,81 @@ async function measure(store: Store): Promise<Figures> {
     ],
   };
   const cpuUs = () => {
-    const { user, system } = process.cpuUsage();
+    const { user, system } = threadCpuUsage();
     return user + system;
   };
-  const figures = {} as Figures;
-  for (const operation of OPERATIONS) {
+  return async (operation, count) => {
     const [target, body] = requests[operation];
-    for (let i = 0; i < calls / 10; i++) await send(target, body);
     const before = cpuUs();
-    for (let i = 0; i < calls; i++) await send(target, body);
-    figures[operation] = (cpuUs() - before) / calls;
-  }
-  return figures;
+    for (let i = 0; i < count; i++) await send(target, body);
+    return (cpuUs() - before) / count;
+  };
 }
 
-if (values.child !== undefined) {
-  if (!(STORES as readonly string[]).includes(values.child)) {
-    process.stderr.write(`--child must be one of ${STORES.join(", ")}, got ${values.child}\n`);
+if (!isMainThread) {
+  const run = await serve((workerData as { store: Store }).store);
+  parentPort?.on("message", async ({ operation, count }: { operation: Operation; count: number }) => {
+    parentPort?.postMessage(await run(operation, count));
+  });
+  parentPort?.postMessage("ready");
+} else {
+  const usage = "npm run bench:store -- [--calls N] [--rounds R]";
+  let values: { calls: string; rounds: string };
+  try {
+    ({ values } = parseArgs({
+      options: { calls: { type: "string", default: "500" }, rounds: { type: "string", default: "7" } },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify(await measure(values.child as Store))}\n`);
-  process.exit(0);
-}
-
-const runChild = (store: Store): Figures => {
-  const child = spawnSync(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "--child", store, "--calls", String(calls)],
-    { encoding: "utf8" },
-  );
-  if (child.status !== 0) throw new Error(`the ${store} process failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as Figures;
-};
-
-process.stdout.write(
-  `The embedded DynamoDB's side of a call (in-process transport + dynalite), CPU µs per call, ${calls} calls ` +
-    `after ${calls / 10} warm-up calls, a fresh process per store and round\n`,
-);
-process.stdout.write(
-  `| round | store | ${OPERATIONS.join(" | ")} |\n| ---: | --- |${" ---: |".repeat(OPERATIONS.length)}\n`,
-);
-const all: Record<Store, Figures[]> = { lean: [], published: [] };
-for (let round = 1; round <= rounds; round++) {
-  const order = round % 2 === 1 ? STORES : [...STORES].reverse();
-  for (const store of order) {
-    const figures = runChild(store);
-    all[store].push(figures);
-    process.stdout.write(
-      `| ${round} | ${store} | ${OPERATIONS.map((op) => figures[op].toFixed(0)).join(" | ")} |\n`,
-    );
+  const calls = Number(values.calls);
+  const rounds = Number(values.rounds);
+  for (const [name, value, least] of [
+    ["--calls", calls, 10],
+    ["--rounds", rounds, 1],
+  ] as const) {
+    if (!Number.isInteger(value) || value < least) {
+      process.stderr.write(`${name} must be a whole number ≥ ${least}, got ${value}\nusage: ${usage}\n`);
+      process.exit(2);
+    }
   }
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-for (const store of STORES) {
+  const workers = new Map<Store, Worker>();
+  const ask = (worker: Worker, message: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      worker.once("error", onError);
+      worker.once("message", (answer: number) => {
+        worker.off("error", onError);
+        resolve(answer);
+      });
+      if (message !== undefined) worker.postMessage(message);
+    });
+  for (const store of STORES) {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { store } });
+    await ask(worker, undefined);
+    workers.set(store, worker);
+  }
   process.stdout.write(
-    `| median | ${store} | ${OPERATIONS.map((op) => median(all[store].map((f) => f[op])).toFixed(0)).join(" | ")} |\n`,
+    `The embedded DynamoDB's side of a call (in-process transport + dynalite), worker thread CPU µs per call: ` +
+      `median of ${rounds} alternating batches of ${calls} calls (the range), after a warm-up batch\n`,
   );
+  process.stdout.write(`| operation | ${STORES.join(" | ")} |\n| --- |${" ---: |".repeat(STORES.length)}\n`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  for (const operation of OPERATIONS) {
+    const figures: Record<Store, number[]> = { lean: [], published: [] };
+    for (const worker of workers.values()) await ask(worker, { operation, count: calls });
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? STORES : [...STORES].reverse();
+      for (const store of order) {
+        const worker = workers.get(store);
+        if (worker) figures[store].push(await ask(worker, { operation, count: calls }));
+      }
+    }
+    const cell = (xs: number[]) =>
+      `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+    process.stdout.write(`| ${operation} | ${STORES.map((store) => cell(figures[store])).join(" | ")} |\n`);
+  }
+  for (const worker of workers.values()) await worker.terminate();
 }
