@@ -5,6 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { requireFromDynalite } from "../../infra/local/dynamodb-store";
 import { createTableInput } from "../../infra/table-schema";
@@ -326,23 +327,50 @@ describe("dynalite's string store and native checksum (ADR 0101)", () => {
     }
   });
 
-  it("returns Query pages in the same key order: numbers by value, strings by their UTF-8 bytes", async () => {
-    const numbers = await send(ours.port, "Query", {
-      TableName: NUMBERS,
-      KeyConditionExpression: "PK = :p",
-      ExpressionAttributeValues: { ":p": { S: "n" } },
+  it("returns Query pages in DynamoDB's key order: numbers by value, strings by their UTF-8 bytes", async () => {
+    const keyed = (table: string, type: "S" | "N") => ({
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: "PK", AttributeType: "S" },
+        { AttributeName: "K", AttributeType: type },
+      ],
+      KeySchema: [
+        { AttributeName: "PK", KeyType: "HASH" },
+        { AttributeName: "K", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
     });
-    const values = (JSON.parse(numbers.body) as { Items: { N: { N: string } }[] }).Items.map((i) => i.N.N);
-    expect(values).toEqual(["-99.1", "-0.001", "0", "7.5", "1000", "12345678901234567890"]);
-
-    const keys = await send(ours.port, "Query", {
-      TableName: TABLE,
-      KeyConditionExpression: "PK = :pk",
-      ExpressionAttributeValues: { ":pk": { S: "CONTRACT#吉林-1" } },
-    });
-    const sks = (JSON.parse(keys.body) as { Items: { SK: { S: string } }[] }).Items.map((i) => i.SK.S);
-    // UTF-8 byte order, as DynamoDB sorts string keys: "！" (EF BC 81) before "😀" (F0 9F 98 80), although
-    // UTF-16 code units order them the other way round.
-    expect(sks).toEqual(["BIG", "BILL#2026-01", "\uFF01", "\u{1F600}"]);
+    const numbers = ["12345678901234567890", "-0.001", "7.5", "0", "-99.1", "1000"];
+    // "！" is U+FF01 (UTF-8 EF BC 81), "😀" U+1F600 (F0 9F 98 80): UTF-8 bytes put "！" first, UTF-16 code
+    // units (D83D DE00 against FF01) the other way round.
+    const strings = ["\u{1F600}", "b", "\uFF01", "账单", "B", "a"];
+    for (const [table, type, values] of [
+      ["OrderN", "N", numbers],
+      ["OrderS", "S", strings],
+    ] as const) {
+      expect((await send(ours.port, "CreateTable", keyed(table, type))).status).toBe(200);
+      const puts = values.map((value) => ({
+        PutRequest: { Item: { PK: { S: "p" }, K: { [type]: value } } },
+      }));
+      expect((await send(ours.port, "BatchWriteItem", { RequestItems: { [table]: puts } })).status).toBe(200);
+    }
+    const order = async (table: string, type: "S" | "N") => {
+      const answer = await send(ours.port, "Query", {
+        TableName: table,
+        KeyConditionExpression: "PK = :p",
+        ExpressionAttributeValues: { ":p": { S: "p" } },
+      });
+      const page = z.object({ Items: z.array(z.object({ K: z.record(z.string(), z.string()) })) });
+      return page.parse(JSON.parse(answer.body)).Items.map((item) => item.K[type]);
+    };
+    expect(await order("OrderN", "N")).toEqual([
+      "-99.1",
+      "-0.001",
+      "0",
+      "7.5",
+      "1000",
+      "12345678901234567890",
+    ]);
+    expect(await order("OrderS", "S")).toEqual(["B", "a", "b", "账单", "\uFF01", "\u{1F600}"]);
   });
 });
