@@ -17,7 +17,14 @@ import { InProcessTransport } from "../infra/local/in-process-transport";
 import { createTableInput } from "../infra/table-schema";
 
 // Node 22.19 and later (the pinned Node the npm scripts run); @types/node does not declare it yet.
-const { threadCpuUsage } = process as unknown as { threadCpuUsage: () => NodeJS.CpuUsage };
+const threadCpuUsageOf = (process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+if (threadCpuUsageOf === undefined) {
+  process.stderr.write(
+    `bench:store needs process.threadCpuUsage (Node 22.19 or later), not ${process.version}\n`,
+  );
+  process.exit(1);
+}
+const threadCpuUsage: () => NodeJS.CpuUsage = threadCpuUsageOf.bind(process);
 
 const STORES = ["lean", "published"] as const;
 type Store = (typeof STORES)[number];
