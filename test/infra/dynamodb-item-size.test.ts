@@ -26,7 +26,10 @@ const PK = "合同-1";
 const KEY_BYTES = 18;
 const key = (sk: string) => ({ pk: { S: PK }, sk: { S: sk } });
 
-const itemTooLarge = { name: "ValidationException", message: "Item size has exceeded the maximum allowed size" };
+const itemTooLarge = {
+  name: "ValidationException",
+  message: "Item size has exceeded the maximum allowed size",
+};
 
 let dynamodb: DynamoDbLocal;
 let client: DynamoDBClient;
@@ -56,18 +59,23 @@ afterAll(async () => {
   await dynamodb?.close();
 });
 
-const put = (item: Record<string, { S: string }>) => client.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+const put = (item: Record<string, { S: string }>) =>
+  client.send(new PutItemCommand({ TableName: TABLE, Item: item }));
 const stored = async (sk: string) =>
   (await client.send(new GetItemCommand({ TableName: TABLE, Key: key(sk), ConsistentRead: true }))).Item;
 
 describe("the embedded DynamoDB's item size limit, in UTF-8 bytes", () => {
   it("refuses an item of 140,000 Chinese characters (420,022 bytes) that is 140,014 UTF-16 units", async () => {
     expect(KEY_BYTES + 4 + 3 * 140_000).toBe(420_022);
-    await expect(put({ ...key("正文"), text: { S: "合".repeat(140_000) } })).rejects.toMatchObject(itemTooLarge);
+    await expect(put({ ...key("正文"), text: { S: "合".repeat(140_000) } })).rejects.toMatchObject(
+      itemTooLarge,
+    );
     await expect(
       client.send(
         new BatchWriteItemCommand({
-          RequestItems: { [TABLE]: [{ PutRequest: { Item: { ...key("正文"), text: { S: "合".repeat(140_000) } } } }] },
+          RequestItems: {
+            [TABLE]: [{ PutRequest: { Item: { ...key("正文"), text: { S: "合".repeat(140_000) } } } }],
+          },
         }),
       ),
     ).rejects.toMatchObject(itemTooLarge);
@@ -149,7 +157,12 @@ describe("the embedded DynamoDB's consumed capacity, from the item's UTF-8 size"
     const get = async (ConsistentRead: boolean) =>
       (
         await client.send(
-          new GetItemCommand({ TableName: TABLE, Key: key(sk), ConsistentRead, ReturnConsumedCapacity: "TOTAL" }),
+          new GetItemCommand({
+            TableName: TABLE,
+            Key: key(sk),
+            ConsistentRead,
+            ReturnConsumedCapacity: "TOTAL",
+          }),
         )
       ).ConsumedCapacity?.CapacityUnits;
     expect(await get(true)).toBe(4);
