@@ -3,7 +3,6 @@
  * The table comes from `createTableInput`, the same definition the CDK stack deploys.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createRequire } from "node:module";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -11,21 +10,9 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from "@aws-sdk/client-dynamodb";
+import { loadDynalite } from "./dynamodb-store";
 import { closeLevelIteratorsOnReturn } from "./level-iterators";
 import { closeHttp, LOCAL_HOST, listenHttp } from "./ports";
-
-interface DynaliteOptions {
-  /** LevelDB directory; in memory when absent. */
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-
-// dynalite is CommonJS without type declarations; its factory returns a plain http.Server whose
-// close() also closes the store.
-const require = createRequire(import.meta.url);
-const dynalite = require("dynalite") as (options: DynaliteOptions) => Server;
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -45,6 +32,7 @@ export async function startDynamoDbLocal(options: {
   observe?: RequestObserver;
 }): Promise<DynamoDbLocal> {
   closeLevelIteratorsOnReturn();
+  const dynalite = loadDynalite();
   // Tables, indexes and updates become ACTIVE at once: nothing in the project waits on them, and
   // CREATING states would only slow start-up.
   const server = dynalite({

@@ -1,0 +1,143 @@
+/**
+ * dynalite loaded with two of its dependencies swapped for leaner equivalents, for dynalite alone, and its sizes
+ * measured as DynamoDB measures them (ADR 0101):
+ *
+ * - Its in-memory store keeps keys and values as strings (memory-level's `storeEncoding: "utf8"`). By default
+ *   memory-level stores Buffers, so every item written was `JSON.stringify`d, then encoded to UTF-8 bytes, and
+ *   every item read was decoded from UTF-8 before `JSON.parse`; key comparisons ran a byte loop in JavaScript.
+ *   As strings the JSON text is stored as it is and keys compare natively. dynalite's keys are ASCII (hex digits,
+ *   table and index names), where string order is byte order, so every Query and Scan sees the same items in
+ *   the same order. The store on disk (classic-level) already reads and writes the JSON as text.
+ * - Its response checksum (`x-amz-crc32`, CRC-32 of the body) comes from zlib's native `crc32` instead of
+ *   buffer-crc32's table loop in JavaScript: the same standard CRC-32, so the same header.
+ *
+ * - Its measure of strings and attribute names is UTF-8 bytes, not UTF-16 code units (`val.length`): DynamoDB
+ *   sizes strings and names in UTF-8 bytes for the 400 KB item limit, the 2,048 and 1,024 byte key limits and the
+ *   capacity units an item consumes. dynalite's db module is compiled from its own source with those three
+ *   measures edited (`UTF8_SIZES`) and everything else as published.
+ *
+ * dynalite reads both when it loads (`const { MemoryLevel } = require('memory-level')`, `crc32 = require(…)`), so
+ * the swaps are made just for that load and undone after it: any other user of either package gets it unchanged.
+ * node_modules is never edited (CI installs it fresh); ADR 0057 is the precedent for a load-time substitution.
+ */
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createRequire, Module } from "node:module";
+import { dirname } from "node:path";
+import { compileFunction } from "node:vm";
+import { crc32 as zlibCrc32 } from "node:zlib";
+
+/** dynalite's options as this project passes them. */
+export interface DynaliteOptions {
+  /** LevelDB directory; in memory when absent. */
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite is CommonJS without type declarations; its factory returns a plain http.Server whose
+// close() also closes the store.
+export type Dynalite = (options: DynaliteOptions) => Server;
+
+type MemoryLevelClass = new (location?: unknown, options?: unknown) => object;
+
+interface BufferCrc32 {
+  (...args: unknown[]): unknown;
+  unsigned(input: unknown, previous?: unknown): number;
+}
+
+const fromHere = createRequire(import.meta.url);
+
+/** `require` as dynalite's own files resolve (the same for its index.js and its db/ directory). */
+export function requireFromDynalite(): NodeJS.Require {
+  return createRequire(fromHere.resolve("dynalite"));
+}
+
+/** memory-level's constructor with the string store as the default (an explicit `storeEncoding` still wins). */
+function stringStore(MemoryLevel: MemoryLevelClass): MemoryLevelClass {
+  return class StringStoreMemoryLevel extends MemoryLevel {
+    constructor(location?: unknown, options?: unknown) {
+      const given = typeof location === "object" && location !== null ? location : options;
+      super({ storeEncoding: "utf8", ...(given as object | undefined) });
+    }
+  };
+}
+
+/** buffer-crc32 with `unsigned(text or bytes)` computed natively; every other call goes to buffer-crc32. */
+function nativeCrc32(original: BufferCrc32): BufferCrc32 {
+  const lean = ((...args: unknown[]) => original(...args)) as BufferCrc32;
+  Object.assign(lean, original);
+  lean.unsigned = (input, previous) =>
+    previous === undefined && (typeof input === "string" || input instanceof Uint8Array)
+      ? zlibCrc32(input)
+      : original.unsigned(input, previous);
+  return lean;
+}
+
+/**
+ * The places dynalite 4's db/index.js measures a string in UTF-16 units, and the UTF-8 byte count DynamoDB uses
+ * ("Item sizes and formats": "(number of UTF-8-encoded bytes of attribute name) + (number of UTF-8-encoded
+ * bytes)"; "Constraints": key values in bytes). Each published text must occur exactly once.
+ */
+const UTF8_SIZES: ReadonlyArray<readonly [published: string, utf8: string]> = [
+  // valSize: a string value, and through it each member of a string set and each string in a list or map.
+  ["  case 'S':\n    return val.length\n", "  case 'S':\n    return Buffer.byteLength(val, 'utf8')\n"],
+  // itemSize: an attribute name, at the top level and inside a map.
+  ["(compress ? 1 : attr.length)", "(compress ? 1 : Buffer.byteLength(attr, 'utf8'))"],
+  // checkKeySize: a string key value against the 2,048 (partition) and 1,024 (sort) byte limits.
+  [
+    "if (type == 'B') keyPiece = Buffer.from(keyPiece, 'base64')",
+    "keyPiece = Buffer.from(keyPiece, type == 'B' ? 'base64' : 'utf8')",
+  ],
+];
+
+/**
+ * Puts dynalite's db module, compiled from its source with `UTF8_SIZES` applied, in the module cache, where
+ * dynalite's `require('./db')` and its actions' `require('../db')` find it. Compiled as Node compiles a
+ * CommonJS file (the same wrapper and arguments), so its own requires resolve as they would on disk.
+ */
+function cacheDbWithUtf8Sizes(dynaliteRequire: NodeJS.Require): void {
+  const filename = dynaliteRequire.resolve("./db");
+  let source = readFileSync(filename, "utf8");
+  for (const [published, utf8] of UTF8_SIZES) {
+    if (source.split(published).length !== 2) {
+      throw new Error(`dynalite's ${filename} no longer reads ${JSON.stringify(published)} once (ADR 0101)`);
+    }
+    source = source.replace(published, utf8);
+  }
+  const module = new Module(filename);
+  module.filename = filename;
+  const wrapper = compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], {
+    filename,
+  });
+  wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  module.loaded = true;
+  dynaliteRequire.cache[filename] = module;
+}
+
+/**
+ * dynalite's factory, loaded the first time with the lean store and checksum and with UTF-8 sizes. If something
+ * loaded dynalite before (outside this module), that copy is returned as it is: slower, and measuring strings in
+ * UTF-16 units.
+ */
+export function loadDynalite(): Dynalite {
+  const dynaliteRequire = requireFromDynalite();
+  const entry = fromHere.resolve("dynalite");
+  if (fromHere.cache[entry]) return fromHere("dynalite") as Dynalite;
+
+  const memoryLevel = dynaliteRequire("memory-level") as { MemoryLevel: MemoryLevelClass };
+  const crc32Path = dynaliteRequire.resolve("buffer-crc32");
+  const original = dynaliteRequire(crc32Path) as BufferCrc32;
+  const crc32Module = dynaliteRequire.cache[crc32Path];
+  const OriginalMemoryLevel = memoryLevel.MemoryLevel;
+  memoryLevel.MemoryLevel = stringStore(OriginalMemoryLevel);
+  if (crc32Module) crc32Module.exports = nativeCrc32(original);
+  try {
+    cacheDbWithUtf8Sizes(dynaliteRequire);
+    return fromHere("dynalite") as Dynalite;
+  } finally {
+    memoryLevel.MemoryLevel = OriginalMemoryLevel;
+    if (crc32Module) crc32Module.exports = original;
+  }
+}
