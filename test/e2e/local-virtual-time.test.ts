@@ -9,47 +9,28 @@
  * 2025-08-28 to 2025-09-02 fires it once, at 2025-09-01T01:00:00+08:00 = 2025-08-31T17:00:00Z; MonthlyKickoff
  * bills the month before (period 2025-08) and names its cycle `<contractId>-2025-08` (architecture §4).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
+import type { ChildProcess } from "node:child_process";
 import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/aws-config";
+import { spawnTsx, tsxExit } from "../tsx-cli";
 import { SAMPLE_CONTRACT } from "./harness";
 
-const run = promisify(execFile);
 const CONTRACT_ID = "11NA0700211920254001";
 let child: ChildProcess;
 let consoleUrl: string;
 let sfn: SFNClient;
 let output = "";
 
-async function local(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/local.ts", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const local = (...args: string[]) => tsxExit(["bin/local.ts", ...args]);
 
 beforeAll(async () => {
-  const ports = ["dynamodb", "s3", "ses", "smtp", "sfn", "console"].flatMap((name) => [
-    `--${name}-port`,
-    "0",
-  ]);
-  child = spawn(
-    "npx",
-    [
-      "tsx",
-      "bin/local.ts",
-      "--virtual-time",
-      "--start",
-      "2025-08-28",
-      "--contract",
-      SAMPLE_CONTRACT,
-      ...ports,
-    ],
+  // Every port the kernel's choice: another test file running at the same time never finds one taken.
+  const ports = ["dynamodb", "s3", "ses", "smtp", "sfn", "operator", "personal-data", "console"].flatMap(
+    (name) => [`--${name}-port`, "0"],
+  );
+  child = spawnTsx(
+    ["bin/local.ts", "--virtual-time", "--start", "2025-08-28", "--contract", SAMPLE_CONTRACT, ...ports],
     { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   await new Promise<void>((resolve, reject) => {
@@ -71,7 +52,7 @@ afterAll(async () => {
   sfn?.destroy();
   if (child?.pid !== undefined && child.exitCode === null) {
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    // The child was started in its own process group: npx, tsx and the stack stop together.
+    // The child was started in its own process group: the command and the stack stop together.
     process.kill(-child.pid, "SIGTERM");
     await exited;
   }

@@ -6,8 +6,6 @@
  * new contact 10 days after its notice (R-NOTICE-4, 9.2). The bill is the harness's hand-computed small month, 4000.30, sent
  * 2025-10-01, payment due 2025-10-21.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import recordBreachNoticeCommand from "../../bin/ops/record-breach-notice";
@@ -24,9 +22,9 @@ import { handler as recordMissedHandler } from "../../functions/record-missed-de
 import { handler as sendBillHandler } from "../../functions/send-bill/handler";
 import type { EmbeddedApp } from "../../infra/local/app";
 import { stateMachineNames } from "../../workflows/states";
+import { tsxExit } from "../tsx-cli";
 import { bootApp, PARTY_A, PARTY_B, runUntil, statesEntered, uploadSmallMonth } from "./harness";
 
-const run = promisify(execFile);
 let app: EmbeddedApp;
 let contractId: string;
 let contract: Awaited<ReturnType<typeof bootApp>>["contract"];
@@ -39,17 +37,8 @@ const context = {
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Parameters<typeof sendBillHandler>[1];
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...app.stack.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) =>
+  tsxExit(["bin/ops.ts", ...args], { env: { ...process.env, ...app.stack.env } });
 
 beforeAll(async () => {
   const booted = await bootApp("2025-10-01T01:00:00+08:00");

@@ -5,19 +5,17 @@
  * identity the audit entry must carry. The bill is the harness's hand-computed small month, 4000.30, sent
  * 2025-10-01; one stack serves the handler checks, the CLI run through the local URL, and the refusals.
  */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditHistory, ledgerEntries, registerContract } from "../../functions/adapters/repository";
 import { signPost } from "../../functions/adapters/sigv4";
 import { loadContract } from "../../functions/core/contract";
 import { handler } from "../../functions/operator-command/handler";
 import { type EmbeddedApp, startEmbeddedApp } from "../../infra/local/app";
+import { tsx } from "../tsx-cli";
 import { runUntil, SAMPLE_CONTRACT, startCycle, uploadSmallMonth } from "./harness";
 
-const run = promisify(execFile);
 const period = "2025-09";
 const SAMPLE_CALLER = "arn:aws:iam::111122223333:user/example-user";
 const sample = JSON.parse(
@@ -149,10 +147,8 @@ describe("ADR 0038: the operator function", () => {
 
   it("npm run ops on the embedded stack writes through the local function URL, signed, as the OS user", async () => {
     const seen = operatorEvents.length;
-    const { stdout } = await run(
-      "npx",
+    const { stdout } = await tsx(
       [
-        "tsx",
         "bin/ops.ts",
         "record-payment",
         "--contract",

@@ -6,27 +6,17 @@
  * signature (合同第四条4.1款注（1）, R-SMS-1); its first GBK byte is at offset 98 on line 2 (a 49-character header
  * + CRLF, then a 47-byte row prefix). The contract takes effect 2025-07-15 (R-TERM-1, the later signing date).
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { tsxExit } from "../tsx-cli";
 import { SAMPLE_CONTRACT } from "./harness";
 
-const run = promisify(execFile);
 const GBK_SMS = "scenarios/usage/gbk-2025-09-sms.csv";
 // Each case starts its own tsx process: seconds each on a loaded machine.
 const CLI = 120_000;
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) => tsxExit(["bin/ops.ts", ...args]);
 
 /** A refusal: exit 1, nothing on stdout, one line on stderr and no stack trace. */
 function expectRefused(result: { code: number; stdout: string; stderr: string }): string {

@@ -3,17 +3,15 @@
  * as child processes pointed at this test's embedded stack. Wrong input → a clear message, exit 1,
  * nothing changed; a missing flag → exit 2.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, s3Client } from "../../functions/adapters/aws-config";
 import { getCycle } from "../../functions/adapters/repository";
 import { formatFen } from "../../functions/core/money";
 import type { EmbeddedApp } from "../../infra/local/app";
+import { tsxExit } from "../tsx-cli";
 import { bootApp, runUntil, SMALL_MONTH_TOTAL, startCycle, uploadSmallMonth } from "./harness";
 
-const run = promisify(execFile);
 const STACK_NOW = "2025-10-05T12:00:00+08:00";
 let app: EmbeddedApp;
 let contractId: string;
@@ -33,17 +31,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...app.stack.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) =>
+  tsxExit(["bin/ops.ts", ...args], { env: { ...process.env, ...app.stack.env } });
 
 describe("npm run ops against a running stack", () => {
   it("status says what the contract waits for, until when and who owes it", async () => {

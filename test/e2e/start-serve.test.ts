@@ -7,17 +7,29 @@
  * from 09-11 (2(1)); two weeks with no complaint, 09-11..09-24 → full rate again from 09-25 (3(1)).
  * The run bills September and plays its cycle through October, so it ends at 2025-11-01 00:00 Beijing time.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, spawnTsx } from "../tsx-cli";
 
 const CONTRACT_ID = "11NA0700211920254001";
 let child: ChildProcess;
 let consoleUrl = "";
 let output = "";
+/**
+ * The working directory the command runs in: its own, so the out/ it writes is this test's alone (another
+ * test file running at the same time runs `npm start` too, ADR 0104), with the repository's scenarios and
+ * contracts where the relative paths of the command and the scenario find them.
+ */
+let cwd = "";
 
 beforeAll(async () => {
-  child = spawn("npx", ["tsx", "bin/start.ts", "--serve", "--scenario", "scenarios/compliance.json"], {
+  cwd = await mkdtemp(join(tmpdir(), "start-serve-"));
+  for (const shared of ["scenarios", "contracts"]) await symlink(join(REPO_ROOT, shared), join(cwd, shared));
+  child = spawnTsx([join(REPO_ROOT, "bin/start.ts"), "--serve", "--scenario", "scenarios/compliance.json"], {
+    cwd,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -39,10 +51,11 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child?.pid !== undefined && child.exitCode === null) {
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    // Its own process group: npx, tsx and the stack stop together, as Ctrl-C stops them.
+    // Its own process group: the command and the stack stop together, as Ctrl-C stops them.
     process.kill(-child.pid, "SIGTERM");
     await exited;
   }
+  if (cwd !== "") await rm(cwd, { recursive: true, force: true });
 });
 
 const strip = (html: string) =>
@@ -71,7 +84,7 @@ describe("npm start -- --serve", () => {
   });
 
   it("out/report.html is the same contract page, saved with the same timeline", async () => {
-    const saved = await readFile("out/report.html", "utf8");
+    const saved = await readFile(join(cwd, "out/report.html"), "utf8");
     expect(saved).toContain(`合同 ${CONTRACT_ID}`);
     expect(strip(saved)).toEqual(september);
   });

@@ -5,16 +5,13 @@
  * the run reports it; with Party A's and Party B's domains verified the same month runs clean. One month
  * (August 2025, billed on 1 September) with a few calls, to keep the run short.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { loadContract } from "../../functions/core/contract";
 import { runContractYear } from "../../infra/local/contract-year";
 import { renderTextReport } from "../../infra/local/report";
 import { sandboxVerifying } from "../../infra/local/ses-local";
+import { tsx } from "../tsx-cli";
 import { SAMPLE_CONTRACT } from "./harness";
-
-const run = promisify(execFile);
 
 async function oneMonth(verified: string[]) {
   return runContractYear({
@@ -52,7 +49,7 @@ describe("npm start -- --ses-sandbox", () => {
   }, 300_000);
 
   it("--verified without --ses-sandbox is a usage error (exit 2), nothing run", async () => {
-    const result = await run("npx", ["tsx", "bin/start.ts", "--verified", "partya.example"]).catch(
+    const result = await tsx(["bin/start.ts", "--verified", "partya.example"]).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect(result).toMatchObject({ code: 2, stdout: "" });

@@ -5,8 +5,6 @@
  * the request format of ADR 0038), served here by the same stand-in the embedded stack uses, invoking the
  * handler in this process.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, resetAwsClients, s3Client } from "../../functions/adapters/aws-config";
@@ -15,8 +13,8 @@ import { putUsage } from "../../functions/adapters/usage-store";
 import { handler as purgePersonalData } from "../../functions/purge-personal-data/handler";
 import { type OperatorUrl, startOperatorUrl } from "../../infra/local/operator-url";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
+import { tsxExit } from "../tsx-cli";
 
-const run = promisify(execFile);
 let services: LocalServices;
 let personalDataUrl: OperatorUrl;
 const savedEnv = { ...process.env };
@@ -53,17 +51,10 @@ async function usageKeys(): Promise<string[]> {
   return (listed.Contents ?? []).map((o) => o.Key ?? "").sort();
 }
 
-async function ops(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...services.env, CONTRACT_OPS_PERSONAL_DATA_URL: personalDataUrl.url },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) =>
+  tsxExit(["bin/ops.ts", ...args], {
+    env: { ...process.env, ...services.env, CONTRACT_OPS_PERSONAL_DATA_URL: personalDataUrl.url },
+  });
 
 describe("R-RETAIN-1: ops purge-personal-data", () => {
   it("deletes the usage files through the given period, keeps later ones, and audits who did it", async () => {

@@ -3,19 +3,17 @@
  * An SMS log is stored without its content — only character counts and R-SMS-3's content findings — so the
  * bucket never holds a message's text; a file that is not a usage file is refused with exit 1, nothing stored.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, resetAwsClients, s3Client } from "../../functions/adapters/aws-config";
 import { registerContract } from "../../functions/adapters/repository";
 import { loadContract } from "../../functions/core/contract";
 import { type LocalServices, startLocalServices } from "../../infra/local/services";
+import { tsxExit } from "../tsx-cli";
 
-const run = promisify(execFile);
 let services: LocalServices;
 let dir: string;
 const savedEnv = { ...process.env };
@@ -35,17 +33,8 @@ afterAll(async () => {
   await services.stop();
 });
 
-async function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/ops.ts", ...args], {
-      env: { ...process.env, ...services.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ops = (...args: string[]) =>
+  tsxExit(["bin/ops.ts", ...args], { env: { ...process.env, ...services.env } });
 
 async function stored(key: string): Promise<string> {
   const object = await s3Client().send(new GetObjectCommand({ Bucket: awsConfig().usageBucket, Key: key }));

@@ -1,10 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import workdaysAdd from "../../bin/ops/workdays-add";
-
-const run = promisify(execFile);
+import { tsx } from "../tsx-cli";
 
 describe("ops workdays add (R-WD-2, R-WD-3)", () => {
   it("R-WD-2: the 10th working day after 2025-09-30 is 2025-10-21, official", async () => {
@@ -41,14 +38,12 @@ describe("ops workdays add (R-WD-2, R-WD-3)", () => {
   });
 
   it("exit codes through npm run ops: 0 with JSON, 1 on a bad date, 2 on a missing argument", async () => {
-    const ok = await run("npx", ["tsx", "bin/ops.ts", "workdays", "add", "2025-09-30", "10", "--json"]);
+    const ok = await tsx(["bin/ops.ts", "workdays", "add", "2025-09-30", "10", "--json"]);
     expect(JSON.parse(ok.stdout)).toMatchObject({ date: "2025-10-21", provisional: false });
-    await expect(
-      run("npx", ["tsx", "bin/ops.ts", "workdays", "add", "2025-13-01", "1"]),
-    ).rejects.toMatchObject({
+    await expect(tsx(["bin/ops.ts", "workdays", "add", "2025-13-01", "1"])).rejects.toMatchObject({
       code: 1,
     });
-    await expect(run("npx", ["tsx", "bin/ops.ts", "workdays", "add", "2025-10-01"])).rejects.toMatchObject({
+    await expect(tsx(["bin/ops.ts", "workdays", "add", "2025-10-01"])).rejects.toMatchObject({
       code: 2,
     });
   });

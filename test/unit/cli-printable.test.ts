@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { printable, printableLine } from "../../functions/core/printable";
-
-const run = promisify(execFile);
+import { tsx } from "../tsx-cli";
 
 describe("ADR 0030: the CLI prints no control characters from a message", () => {
   it("escapes ESC, bidi overrides and CR from a crafted subject in `ops parse-reply` output", async () => {
@@ -27,16 +24,9 @@ describe("ADR 0030: the CLI prints no control characters from a message", () => 
         "",
       ].join("\r\n"),
     );
-    const args = ["tsx", "bin/ops.ts", "parse-reply", "--contract", "contracts/11NA0700211920254001.json"];
+    const args = ["bin/ops.ts", "parse-reply", "--contract", "contracts/11NA0700211920254001.json"];
     for (const json of [false, true]) {
-      const { stdout } = await run("npx", [
-        ...args,
-        "--bill",
-        "4000.30",
-        "--eml",
-        eml,
-        ...(json ? ["--json"] : []),
-      ]);
+      const { stdout } = await tsx([...args, "--bill", "4000.30", "--eml", eml, ...(json ? ["--json"] : [])]);
       for (const raw of ["\u001b", "\r", "\u202e"]) expect(stdout.includes(raw)).toBe(false);
       expect(stdout).toContain("\\u001b[2J");
     }

@@ -3,14 +3,13 @@
  * rows and the contract text (附件七第六条: >500 calls per calling number, >10 per callee a day; 2.23/2.24;
  * 附件三), never produced by the code under test.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../bin/ops/cli-kit";
 import compliance from "../../bin/ops/compliance";
+import { tsx } from "../tsx-cli";
 
 const CONTRACT = "contracts/11NA0700211920254001.json";
 const FIXTURES = "test/fixtures/compliance";
@@ -148,8 +147,7 @@ describe("ops compliance", () => {
   });
 
   it("through bin/ops.ts: a bad complaints line is exit 1 with one line on stderr, no stack trace", async () => {
-    const failure = await promisify(execFile)("npx", [
-      "tsx",
+    const failure = await tsx([
       "bin/ops.ts",
       "compliance",
       "--contract",

@@ -2,8 +2,6 @@
  * Every ops command refuses a wrong value the same way: an InputError (exit 1) whose message is one line
  * naming the field and the value and saying what is expected — checked before any file or stack is touched.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { InputError, type OpsCommand, UsageError } from "../../bin/ops/cli-kit";
 import compliance from "../../bin/ops/compliance";
@@ -19,6 +17,7 @@ import reply from "../../bin/ops/reply";
 import smsParts from "../../bin/ops/sms-parts";
 import status from "../../bin/ops/status";
 import workdaysAdd from "../../bin/ops/workdays-add";
+import { tsx } from "../tsx-cli";
 
 const contract = "contracts/11NA0700211920254001.json";
 const eml = "test/fixtures/replies/apple-mail-html-confirm.eml";
@@ -183,15 +182,7 @@ describe("ops: a wrong value is refused with one line naming field, value and wh
   });
 
   it("the ops entry point prints the one line after 'error:' and exits 1, no stack trace", async () => {
-    const run = promisify(execFile);
-    const failed = await run("npx", [
-      "tsx",
-      "bin/ops.ts",
-      "reconcile",
-      "--bill=-100.00",
-      "--reply",
-      "1",
-    ]).then(
+    const failed = await tsx(["bin/ops.ts", "reconcile", "--bill=-100.00", "--reply", "1"]).then(
       () => null,
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

@@ -1,22 +1,11 @@
 /** `npm start -- --scenario`: a bad file is exit 1 with one line per bad field and no stack; bad flags exit 2. */
-import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { tsxExit } from "../tsx-cli";
 
-const run = promisify(execFile);
-
-async function start(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npx", ["tsx", "bin/start.ts", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const start = (args: string[]) => tsxExit(["bin/start.ts", ...args]);
 
 describe("npm start -- --scenario <file>", () => {
   it("a scenario with bad fields: exit 1, the path, value and expectation of each, nothing run, no stack trace", async () => {

@@ -2,15 +2,12 @@
  * `npm run sfn -- run`: one definition to completion on virtual time, printing
  * `{ status, output, error, cause, history }` with DescribeExecution / GetExecutionHistory names.
  */
-import { execFile } from "node:child_process";
 import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runDefinition } from "../../infra/local/sfn/run-definition";
+import { tsx } from "../tsx-cli";
 
-const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
-const tsx = resolve(root, "node_modules/.bin/tsx");
 const fixture = (name: string) => resolve(root, "test/fixtures/sfn", name);
 
 interface HistoryJson {
@@ -23,8 +20,7 @@ interface HistoryJson {
 
 describe("sfn run CLI", () => {
   it("runs the monthly-cycle-shaped machine with --handlers and prints the AWS-shaped report as JSON", async () => {
-    const { stdout } = await run(
-      tsx,
+    const { stdout } = await tsx(
       [
         "bin/sfn.ts",
         "run",
@@ -71,8 +67,7 @@ describe("sfn run CLI", () => {
   });
 
   it("exits 1 naming the state and field of a rejected definition, 2 on bad usage", async () => {
-    const bad = run(
-      tsx,
+    const bad = tsx(
       [
         "bin/sfn.ts",
         "run",
@@ -89,7 +84,7 @@ describe("sfn run CLI", () => {
       code: 1,
       stderr: expect.stringMatching(/InvalidDefinition.*'Charge'.*'ResultPath'/),
     });
-    await expect(run(tsx, ["bin/sfn.ts", "walk"], { cwd: root })).rejects.toMatchObject({ code: 2 });
+    await expect(tsx(["bin/sfn.ts", "walk"], { cwd: root })).rejects.toMatchObject({ code: 2 });
   });
 
   it("reports a failed execution with error and cause (runDefinition in-process)", async () => {
