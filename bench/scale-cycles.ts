@@ -19,7 +19,7 @@ import { firstDayOfPeriod, nextPeriod, type Period, startOfDay } from "../functi
 /** What the check keeps of one stored cycle. */
 export interface SeenCycle {
   closed: boolean;
-  /** The bill's total as the cycle stores it, in yuan text (`1,234.56`): equal bills, equal text. */
+  /** The bill's total in yuan text (`1234.56`, R-MONEY-1): equal bills, equal text. */
   billTotal: string;
 }
 
