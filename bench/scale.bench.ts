@@ -6,6 +6,7 @@
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
  * history, per contract-month the state transitions, Lambda invocations and GB-seconds, DynamoDB units,
  * SES messages and S3 requests, and the AWS cost per contract-month from bench/aws-prices.json.
+ * Every cycle is checked closed, one bill for one usage, as it closes and at the end (scale-cycles.ts).
  * `--trace-memory H` prints live memory every H virtual hours and RSS and the heap every 2 s of wall time;
  * `--heap-snapshot-at` writes a heap snapshot at the probe nearest that instant (ADR 0072, 0074).
  * `--reads-by-key` adds the DynamoDB read units per contract-month by operation and key prefix.
