@@ -6,6 +6,7 @@
  * A answering by email as in `npm start`. Prints contracts/s per phase, peak RSS, the largest execution
  * history, per contract-month the state transitions, Lambda invocations and GB-seconds, DynamoDB units,
  * SES messages and S3 requests, and the AWS cost per contract-month from bench/aws-prices.json.
+ * Every cycle is checked closed, one bill for one usage, as it closes and at the end (scale-cycles.ts).
  * `--trace-memory H` prints live memory every H virtual hours and RSS and the heap every 2 s of wall time;
  * `--heap-snapshot-at` writes a heap snapshot at the probe nearest that instant (ADR 0072, 0074).
  * `--reads-by-key` adds the DynamoDB read units per contract-month by operation and key prefix.
@@ -17,18 +18,22 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as z from "zod";
-import { resetAwsClients } from "../functions/adapters/aws-config";
+import {
+  awsConfig,
+  makeDocumentClient,
+  makeDynamoDbClient,
+  resetAwsClients,
+} from "../functions/adapters/aws-config";
 import { configuredLogLevel, logger } from "../functions/adapters/logger";
-import { listCycles } from "../functions/adapters/repository";
 import { putUsage } from "../functions/adapters/usage-store";
 import { putContractUnderWatch } from "../functions/app/contracts";
 import { loadContract } from "../functions/core/contract";
-import { formatFen } from "../functions/core/money";
 import { nextPeriod, startOfDay } from "../functions/core/time";
 import { startEmbeddedApp } from "../infra/local/app";
 import { localTemplate } from "../infra/local/template-cache";
 import { generateUsage } from "../infra/local/usage-generator";
 import { START_CYCLES_LABEL } from "../workflows/monthly-kickoff";
+import { CycleCheck, checkInstant, readCycles } from "./scale-cycles";
 import { liveMemory, sampleMemory, traceLiveMemory } from "./scale-memory";
 import {
   busyMs,
@@ -167,6 +172,15 @@ async function main() {
   });
   const dynamoProxy = await startDynamoDbMeter(app.stack.endpoints.dynamodb, dynamo);
   const s3Proxy = await startS3Meter(app.stack.endpoints.s3, s3);
+  // The cycle check reads the table itself, not through the meter: its reads are not the monthly run's.
+  const config = awsConfig();
+  const unmeteredClient = makeDynamoDbClient({
+    ...config,
+    endpoints: { ...config.endpoints, dynamodb: app.stack.endpoints.dynamodb },
+  });
+  const unmetered = makeDocumentClient(unmeteredClient);
+  const readCyclesUnmetered = (period: string) =>
+    readCycles(unmetered, config.tableName, contractIds, period);
   process.env.CONTRACT_OPS_DYNAMODB_ENDPOINT = dynamoProxy.endpoint;
   process.env.CONTRACT_OPS_S3_ENDPOINT = s3Proxy.endpoint;
   resetAwsClients();
@@ -201,6 +215,11 @@ async function main() {
     lambdas.clear();
 
     parties.start(start, end);
+    const cycles = new CycleCheck(contractIds, periods);
+    for (const period of periods)
+      app.clock.schedule(checkInstant(period), async () =>
+        cycles.recordAsTheyClosed(period, await readCyclesUnmetered(period)),
+      );
     const runStart = performance.now();
     const memory = sampleMemory(() => app.clock.now(), opts.traceMemoryHours !== undefined);
     if (opts.traceMemoryHours !== undefined)
@@ -211,20 +230,11 @@ async function main() {
     const runSeconds = (performance.now() - runStart) / 1000;
     say(`run: ${periods.length} month(s) of virtual time in ${runSeconds.toFixed(1)} s`);
 
-    // Every cycle correct: closed, and the same bill for the same usage in every contract.
-    let closed = 0;
-    const totals = new Map<string, Set<string>>();
-    for (const contractId of contractIds) {
-      for (const cycle of await listCycles(contractId)) {
-        if (!periods.includes(cycle.period)) continue;
-        if (cycle.closedAt) closed++;
-        const seen = totals.get(cycle.period) ?? new Set<string>();
-        seen.add(formatFen(cycle.billTotalFen));
-        totals.set(cycle.period, seen);
-      }
-    }
-    const contractMonths = opts.contracts * periods.length;
-    const consistent = [...totals.values()].every((set) => set.size === 1) && totals.size === periods.length;
+    // Every cycle correct: closed, and the same bill for the same usage in every contract — counted from the
+    // reads made as the cycles closed where TTL has since deleted them (R-RETAIN-1; scale-cycles.ts).
+    for (const period of periods) cycles.recordAtEnd(period, await readCyclesUnmetered(period));
+    const verdict = cycles.verdict();
+    const contractMonths = verdict.contractMonths;
 
     // Executions and their histories, as GetExecutionHistory returns them.
     let transitions = 0;
@@ -298,12 +308,7 @@ async function main() {
       contracts: opts.contracts,
       months: periods.length,
       periods,
-      correct: {
-        cyclesClosed: closed,
-        contractMonths,
-        sameBillForSameUsage: consistent,
-        operationsRefused: Object.fromEntries(parties.refused),
-      },
+      correct: { ...verdict, operationsRefused: Object.fromEntries(parties.refused) },
       wallSeconds: { setup: round(setupSeconds, 1), run: round(runSeconds, 1) },
       phases: {
         kickoff: phase(["list-active-contracts", "start-monthly-cycle"], contractMonths),
@@ -356,6 +361,8 @@ async function main() {
     else process.stdout.write(renderText(report));
   } finally {
     parties.close();
+    // The document client's destroy does nothing: its base client holds the sockets.
+    unmeteredClient.destroy();
     await app.stop();
     await dynamoProxy.close();
     await s3Proxy.close();
