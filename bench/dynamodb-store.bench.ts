@@ -9,12 +9,12 @@
  */
 import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
-import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { HttpRequest } from "@smithy/core/protocols";
 import { type Dynalite, loadDynalite } from "../infra/local/dynamodb-store";
 import { InProcessTransport } from "../infra/local/in-process-transport";
 import { createTableInput } from "../infra/table-schema";
+import { callsAndRounds, median } from "./per-call-options";
 
 // Node 22.19 and later (the pinned Node the npm scripts run); @types/node does not declare it yet.
 const threadCpuUsageOf = (process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
@@ -126,27 +126,7 @@ if (!isMainThread) {
   parentPort?.postMessage("ready");
 } else {
   const usage = "npm run bench:store -- [--calls N] [--rounds R]";
-  let values: { calls: string; rounds: string };
-  try {
-    ({ values } = parseArgs({
-      options: { calls: { type: "string", default: "500" }, rounds: { type: "string", default: "7" } },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
-    process.exit(2);
-  }
-  const calls = Number(values.calls);
-  const rounds = Number(values.rounds);
-  for (const [name, value, least] of [
-    ["--calls", calls, 10],
-    ["--rounds", rounds, 1],
-  ] as const) {
-    if (!Number.isInteger(value) || value < least) {
-      process.stderr.write(`${name} must be a whole number ≥ ${least}, got ${value}\nusage: ${usage}\n`);
-      process.exit(2);
-    }
-  }
+  const { calls, rounds } = callsAndRounds(usage, { calls: 500, rounds: 7 }, 10);
   const workers = new Map<Store, Worker>();
   const ask = (worker: Worker, message: unknown) =>
     new Promise<number>((resolve, reject) => {
@@ -168,7 +148,6 @@ if (!isMainThread) {
       `median of ${rounds} alternating batches of ${calls} calls (the range), after a warm-up batch\n`,
   );
   process.stdout.write(`| operation | ${STORES.join(" | ")} |\n| --- |${" ---: |".repeat(STORES.length)}\n`);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   for (const operation of OPERATIONS) {
     const figures: Record<Store, number[]> = { lean: [], published: [] };
     for (const worker of workers.values()) await ask(worker, { operation, count: calls });

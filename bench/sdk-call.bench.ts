@@ -9,7 +9,6 @@
  * load from other work falls on all. Each figure is this process's user + system CPU per call after a
  * warm-up. Printed, never asserted.
  */
-import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DynamoDBDocumentClient,
@@ -26,31 +25,10 @@ import {
   makeDynamoDbClient,
   withFastProperties,
 } from "../functions/adapters/aws-config";
+import { callsAndRounds, median } from "./per-call-options";
 
 const usage = "npm run bench:sdk-call -- [--calls N] [--rounds R]";
-let values: { calls: string; rounds: string };
-try {
-  ({ values } = parseArgs({
-    options: { calls: { type: "string", default: "2000" }, rounds: { type: "string", default: "5" } },
-    strict: true,
-  }));
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
-  process.exit(2);
-}
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-for (const [name, value, least] of [
-  ["--calls", calls, 100],
-  ["--rounds", rounds, 1],
-] as const) {
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(
-      `${name} must be a whole number of at least ${least}, got ${value}\nusage: ${usage}\n`,
-    );
-    process.exit(2);
-  }
-}
+const { calls, rounds } = callsAndRounds(usage, { calls: 2000, rounds: 5 }, 100);
 
 /** A cycle-sized item (about 1 KB of DynamoDB JSON), the answer to every call. */
 const item: Record<string, { S: string } | { N: string }> = {
@@ -126,7 +104,6 @@ for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? Object.entries(clients) : Object.entries(clients).reverse();
   for (const [name, client] of order) figures[name]?.push(await cpuPerCall(client, calls));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 process.stdout.write(
   `SDK CPU per call, µs (${rounds} rounds of ${calls} calls, GetItem/PutItem/UpdateItem/Query)\n`,
 );

@@ -9,7 +9,6 @@
  */
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
-import { parseArgs } from "node:util";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { HttpRequest } from "@smithy/core/protocols";
@@ -22,37 +21,10 @@ import {
 } from "../infra/local/in-process-transport";
 import { startS3Local } from "../infra/local/s3-local";
 import { createTableInput } from "../infra/table-schema";
+import { callsAndRounds, cpuMicroseconds, median } from "./per-call-options";
 
 const usage = "npm run bench:transport -- [--calls N] [--rounds R]";
-let values: { calls: string; rounds: string };
-try {
-  ({ values } = parseArgs({
-    options: { calls: { type: "string", default: "1000" }, rounds: { type: "string", default: "3" } },
-    strict: true,
-  }));
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ${usage}\n`);
-  process.exit(2);
-}
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-for (const [name, value, least] of [
-  ["--calls", calls, 10],
-  ["--rounds", rounds, 1],
-] as const) {
-  if (!Number.isInteger(value) || value < least) {
-    process.stderr.write(
-      `${name} must be a whole number ≥ ${least}, got ${values[name === "--calls" ? "calls" : "rounds"]}\nusage: ${usage}\n`,
-    );
-    process.exit(2);
-  }
-}
-
-const cpuUs = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const { calls, rounds } = callsAndRounds(usage, { calls: 1000, rounds: 3 }, 10);
 
 // The transport alone: a server that answers without work of its own.
 const smallAnswer = JSON.stringify({ Item: { PK: { S: "CONTRACT#1" }, note: { S: "x".repeat(450) } } });
@@ -110,9 +82,9 @@ for (const [name, path, count] of [
   for (let i = 0; i < count / 10; i++) await bareCall(path);
   const figures: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const before = cpuUs();
+    const before = cpuMicroseconds();
     for (let i = 0; i < count; i++) await bareCall(path);
-    figures.push((cpuUs() - before) / count);
+    figures.push((cpuMicroseconds() - before) / count);
   }
   process.stdout.write(
     `  ${name}: ${median(figures).toFixed(0)} (${figures.map((f) => f.toFixed(0)).join(", ")})\n`,
@@ -162,9 +134,9 @@ for (const [name, call] of Object.entries(operations)) {
     for (const kind of LOCAL_TRANSPORTS) {
       const c = clients(kind);
       for (let i = 0; i < calls / 10; i++) await call(c);
-      const before = cpuUs();
+      const before = cpuMicroseconds();
       for (let i = 0; i < calls; i++) await call(c);
-      figures.push(((cpuUs() - before) / calls).toFixed(0));
+      figures.push(((cpuMicroseconds() - before) / calls).toFixed(0));
       c.db.destroy();
       c.s3.destroy();
     }
