@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
+import { createTableInput } from "../../infra/table-schema";
 
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve("dynalite"));
 const { AbstractIterator: entryIterator } = createRequire(
@@ -34,18 +35,7 @@ async function tableWithItems(dataPath: string | undefined): Promise<DynamoDBCli
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   cleanups.push(() => client.destroy());
-  await ensureTable(client, {
-    TableName: "ContractOps",
-    KeySchema: [
-      { AttributeName: "PK", KeyType: "HASH" },
-      { AttributeName: "SK", KeyType: "RANGE" },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: "PK", AttributeType: "S" },
-      { AttributeName: "SK", AttributeType: "S" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  await ensureTable(client, createTableInput("ContractOps"));
   for (const period of ["2025-08", "2025-09", "2025-10"]) {
     await client.send(
       new PutItemCommand({

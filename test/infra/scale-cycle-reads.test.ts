@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCycles } from "../../bench/scale-cycles";
 import { type CycleRecord, storedCycleFields } from "../../functions/adapters/repository/cycle-record";
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
+import { createTableInput } from "../../infra/table-schema";
 
 const TABLE = "ContractOps";
 const ids = Array.from({ length: 104 }, (_, i) => `SCALE${String(i + 1).padStart(7, "0")}`);
@@ -36,18 +37,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   documents = DynamoDBDocumentClient.from(client);
-  await ensureTable(client, {
-    TableName: TABLE,
-    KeySchema: [
-      { AttributeName: "PK", KeyType: "HASH" },
-      { AttributeName: "SK", KeyType: "RANGE" },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: "PK", AttributeType: "S" },
-      { AttributeName: "SK", AttributeType: "S" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  await ensureTable(client, createTableInput(TABLE));
   // Every contract but the last has a 2025-08 cycle of 6,979.36, closed; the second's is 6,979.37, the third's
   // still open. Each also has 2025-09's, which a read of 2025-08 must not return.
   for (const [index, contractId] of ids.slice(0, 103).entries()) {
