@@ -116,15 +116,23 @@ function cacheDbWithUtf8Sizes(dynaliteRequire: NodeJS.Require): void {
   dynaliteRequire.cache[filename] = module;
 }
 
+/** The factory loadDynalite made: dynalite is loaded once per process. */
+let loaded: Dynalite | undefined;
+
 /**
- * dynalite's factory, loaded the first time with the lean store and checksum and with UTF-8 sizes. If something
- * loaded dynalite before (outside this module), that copy is returned as it is: slower, and measuring strings in
- * UTF-16 units.
+ * dynalite's factory, loaded the first time with the lean store and checksum and with UTF-8 sizes. A dynalite
+ * loaded before, by anything else, is refused rather than returned: it would store Buffers and measure strings
+ * in UTF-16 units, so the embedded stack would quietly accept items and keys DynamoDB refuses.
  */
 export function loadDynalite(): Dynalite {
+  if (loaded) return loaded;
   const dynaliteRequire = requireFromDynalite();
   const entry = fromHere.resolve("dynalite");
-  if (fromHere.cache[entry]) return fromHere("dynalite") as Dynalite;
+  if (fromHere.cache[entry]) {
+    throw new Error(
+      "dynalite was loaded before infra/local/dynamodb-store.ts loaded it: that copy measures strings in UTF-16 units, not UTF-8 bytes as DynamoDB does (ADR 0101); load dynalite only through loadDynalite()",
+    );
+  }
 
   const memoryLevel = dynaliteRequire("memory-level") as { MemoryLevel: MemoryLevelClass };
   const crc32Path = dynaliteRequire.resolve("buffer-crc32");
@@ -135,7 +143,8 @@ export function loadDynalite(): Dynalite {
   if (crc32Module) crc32Module.exports = nativeCrc32(original);
   try {
     cacheDbWithUtf8Sizes(dynaliteRequire);
-    return fromHere("dynalite") as Dynalite;
+    loaded = fromHere("dynalite") as Dynalite;
+    return loaded;
   } finally {
     memoryLevel.MemoryLevel = OriginalMemoryLevel;
     if (crc32Module) crc32Module.exports = original;
