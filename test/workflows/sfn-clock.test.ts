@@ -3,7 +3,7 @@
  * (time, scheduling) order, and runs are deterministic.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { now, systemClock, useClock } from "../../functions/adapters/clock";
 import { LocalStepFunctions } from "../../infra/local/sfn/runtime";
 import { VirtualClock } from "../../infra/local/sfn/virtual-clock";
@@ -171,5 +171,28 @@ describe("real-time mode (npm run local)", () => {
     const { stopDate } = await runtime.describeExecution({ executionArn });
     expect(status).toBe("SUCCEEDED");
     expect((stopDate as Date).getTime() - startDate.getTime()).toBeGreaterThanOrEqual(1000);
+  });
+
+  // A Wait never ends before its time (the Step Functions Wait state: "delays the state machine from continuing
+  // for a specified time"). setTimeout counts on a monotonic clock and Date.now() may read up to a millisecond
+  // behind it when the timer fires, so a timer due at a wall-clock time must not fire before Date.now() reaches it.
+  it("fires a timer no earlier than its wall-clock time, when setTimeout fires a millisecond early", () => {
+    vi.useFakeTimers({ now: new Date("2026-12-01T00:00:00.000Z") });
+    try {
+      const clock = new VirtualClock(new Date(), "real");
+      const due = new Date(Date.now() + 1000);
+      const firedAt: number[] = [];
+      clock.schedule(due, () => {
+        firedAt.push(Date.now());
+      });
+      // The wall clock reads 1 ms behind the timers' clock: setTimeout's 1,000 ms end at 999 ms by Date.now().
+      vi.setSystemTime(Date.now() - 1);
+      vi.advanceTimersByTime(1000);
+      expect(firedAt).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(firedAt).toEqual([due.getTime()]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

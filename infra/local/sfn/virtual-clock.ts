@@ -111,14 +111,19 @@ export class VirtualClock implements Clock {
 
   /**
    * setTimeout holds at most 2^31-1 ms (about 24.8 days) and fires at once beyond that, so a real-time
-   * timer months away (a renewal deadline) is re-armed in steps until it is due.
+   * timer months away (a renewal deadline) is re-armed in steps until it is due. setTimeout counts on a
+   * monotonic clock, and Date.now() can read a millisecond behind it when the timer fires: a timer that finds
+   * the wall clock short of its time is re-armed for the rest, so a Wait never ends before its time.
    */
   private armWallTimer(timer: Timer): void {
     const remaining = timer.at - Date.now();
     timer.wallTimer =
       remaining > MAX_TIMEOUT_MS
         ? setTimeout(() => this.armWallTimer(timer), MAX_TIMEOUT_MS)
-        : setTimeout(() => this.fire(timer), Math.max(0, remaining));
+        : setTimeout(
+            () => (Date.now() < timer.at ? this.armWallTimer(timer) : this.fire(timer)),
+            Math.max(0, remaining),
+          );
   }
 
   /**
