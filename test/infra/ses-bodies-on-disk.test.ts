@@ -7,27 +7,23 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SesLocal, startSesLocal } from "../../infra/local/ses-local";
+import type { SesLocal } from "../../infra/local/ses-local";
+import { startSesWithClient } from "./ses-local-client";
 
 let ses: SesLocal;
 let client: SESClient;
+let stop: () => Promise<void>;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "contract-ops-ses-bodies-"));
-  ses = await startSesLocal({ port: 0, dataDir });
-  client = new SESClient({
-    region: "us-east-1",
-    endpoint: ses.endpoint,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  ({ ses, client, stop } = await startSesWithClient({ dataDir }));
 });
 
 afterAll(async () => {
-  client.destroy();
-  await ses.close();
+  await stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

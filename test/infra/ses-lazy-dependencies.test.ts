@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
-import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import { type SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withLazyDependencies } from "../../infra/local/lazy-require";
-import { SES_EMULATOR_LAZY_DEPENDENCIES, type SesLocal, startSesLocal } from "../../infra/local/ses-local";
+import { SES_EMULATOR_LAZY_DEPENDENCIES, type SesLocal } from "../../infra/local/ses-local";
+import { startSesWithClient } from "./ses-local-client";
 
 const require = createRequire(import.meta.url);
 const emulatorRequire = createRequire(require.resolve("aws-ses-v2-local"));
@@ -22,19 +23,14 @@ const loaded = (id: string) =>
 
 let ses: SesLocal;
 let client: SESClient;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  ses = await startSesLocal({ port: 0 });
-  client = new SESClient({
-    region: "us-east-1",
-    endpoint: ses.endpoint,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  ({ ses, client, stop } = await startSesWithClient());
 });
 
 afterAll(async () => {
-  client.destroy();
-  await ses.close();
+  await stop();
 });
 
 const raw = [

@@ -3,25 +3,21 @@
  * emulator's own `GET /store` behind its web inbox — is the text that was sent, character for character. The
  * expected texts are the ones this test sends.
  */
-import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SesLocal, startSesLocal } from "../../infra/local/ses-local";
+import type { SesLocal } from "../../infra/local/ses-local";
+import { startSesWithClient } from "./ses-local-client";
 
 let ses: SesLocal;
 let client: SESClient;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  ses = await startSesLocal({ port: 0 });
-  client = new SESClient({
-    region: "us-east-1",
-    endpoint: ses.endpoint,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  ({ ses, client, stop } = await startSesWithClient());
 });
 
 afterAll(async () => {
-  client.destroy();
-  await ses.close();
+  await stop();
 });
 
 const row = (i: number) => `<tr><td>第${i}行 语音通话 0.06 元/分钟</td><td>${i}.00</td></tr>`;
