@@ -36,7 +36,10 @@ const KEPT_SECRETS = 4;
 const keptHmacs = new Map<string, Map<string, Buffer>>();
 
 function keptHmac(secret: string, data: Piece): Uint8Array {
-  const dataKey = typeof data === "string" ? `s${data}` : `b${Buffer.from(data).toString("latin1")}`;
+  const dataKey =
+    typeof data === "string"
+      ? `s${data}`
+      : `b${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1")}`;
   let kept = keptHmacs.get(secret);
   if (kept === undefined) {
     if (keptHmacs.size >= KEPT_SECRETS) keptHmacs.clear();
