@@ -139,30 +139,25 @@ function markUsed(context: ParseContext, usedNames: readonly string[], usedValue
 /** The key of everything a parse depends on, or undefined when the context is not of the expected shape. */
 function keyOf(name: ParserName, input: string, context: ParseContext): string | undefined {
   const values = context.attrVals;
-  let valuePart: string;
-  if (values == null) valuePart = "-";
-  else if (name === "conditionParser" && READS_VALUE_CONTENT.test(input)) valuePart = JSON.stringify(values);
-  else {
-    const parts: string[] = [];
-    for (const [valueName, value] of Object.entries(values)) {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-      parts.push(valueName, memberShape(value));
+  let key = `${name}\u0000${input}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000`;
+  if (values == null) return key;
+  if (name === "conditionParser" && READS_VALUE_CONTENT.test(input)) return key + JSON.stringify(values);
+  for (const valueName in values) {
+    const value = values[valueName];
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    key += `${JSON.stringify(valueName)}{`;
+    for (const member in value) {
+      // An AttributeValue's set members (`S`, `NS`, …) by name; any other member with its content.
+      key += TYPE_MEMBERS.has(member)
+        ? `${member}${value[member] != null ? "," : "?,"}`
+        : `${JSON.stringify(member)}:${JSON.stringify(value[member])},`;
     }
-    valuePart = JSON.stringify(parts);
+    key += "}";
   }
-  return `${name}\u0000${input}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valuePart}`;
+  return key;
 }
 
-/** An AttributeValue's set members (`S`, `NS`, …) by name; any other member with its content. */
 const TYPE_MEMBERS = new Set(["S", "N", "B", "NULL", "BOOL", "SS", "NS", "BS", "L", "M"]);
-
-function memberShape(value: Record<string, unknown>): string {
-  return JSON.stringify(
-    Object.entries(value).map(([member, content]) =>
-      TYPE_MEMBERS.has(member) ? [member, content != null] : [member, content],
-    ),
-  );
-}
 
 /**
  * The result with each supplied value (by identity) replaced by a `SuppliedValue`; undefined when the result
