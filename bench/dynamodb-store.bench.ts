@@ -1,8 +1,8 @@
 /**
  * `npm run bench:store [-- --calls N --rounds R]`: what the embedded DynamoDB costs a call on its own side —
- * the in-process transport and dynalite, no SDK (ADR 0101). Two worker threads each load their own dynalite
- * (a worker has its own module cache): one as this project loads it (string store, native checksum, UTF-8
- * sizes), one as published. Both answer the same requests (PutItem, GetItem, a conditional UpdateItem returning
+ * the in-process transport and dynalite, no SDK (ADR 0101, ADR 0109). Two worker threads each load their own
+ * dynalite (a worker has its own module cache): one as this project loads it (string store, native checksum,
+ * UTF-8 sizes, remembered expression parses), one as published. Both answer the same requests (PutItem, GetItem, a conditional UpdateItem returning
  * ALL_NEW, a Query of 20 items, in the shapes the handlers send); batches of calls alternate between them, so load from
  * other work falls on both, and each batch's figure is the worker thread's own CPU time per call
  * (`process.threadCpuUsage`). Printed, never asserted.

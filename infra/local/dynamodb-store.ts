@@ -16,7 +16,10 @@
  *   capacity units an item consumes. dynalite's db module is compiled from its own source with those three
  *   measures edited (`UTF8_SIZES`) and everything else as published.
  *
- * dynalite reads both when it loads (`const { MemoryLevel } = require('memory-level')`, `crc32 = require(…)`), so
+ * - Its expression parsers remember each parse, so an expression seen before with the same names and the same
+ *   kinds of values is not parsed again (ADR 0109, `dynamodb-expressions.ts`).
+ *
+ * dynalite reads all of them when it loads (`const { MemoryLevel } = require('memory-level')`, `crc32 = require(…)`), so
  * the swaps are made just for that load and undone after it: any other user of either package gets it unchanged.
  * node_modules is never edited (CI installs it fresh); ADR 0057 is the precedent for a load-time substitution.
  */
@@ -26,6 +29,7 @@ import { createRequire, Module } from "node:module";
 import { dirname } from "node:path";
 import { compileFunction } from "node:vm";
 import { crc32 as zlibCrc32 } from "node:zlib";
+import { PARSER_NAMES, type PegParser, parserFor } from "./dynamodb-expressions";
 
 /** dynalite's options as this project passes them. */
 export interface DynaliteOptions {
@@ -116,11 +120,34 @@ function cacheDbWithUtf8Sizes(dynaliteRequire: NodeJS.Require): void {
   dynaliteRequire.cache[filename] = module;
 }
 
+/**
+ * Puts dynalite's three expression parsers, each remembering its parses, in the module cache for dynalite's
+ * validations to load (`require('../db/conditionParser')`, …); returns what puts the published modules back.
+ */
+function cacheRememberingParsers(dynaliteRequire: NodeJS.Require): () => void {
+  const restores = PARSER_NAMES.map((name) => {
+    const filename = dynaliteRequire.resolve(`./db/${name}`);
+    const published = dynaliteRequire(filename) as PegParser;
+    const original = dynaliteRequire.cache[filename];
+    const module = new Module(filename);
+    module.filename = filename;
+    module.exports = parserFor(name, published, filename);
+    module.loaded = true;
+    dynaliteRequire.cache[filename] = module;
+    return () => {
+      dynaliteRequire.cache[filename] = original;
+    };
+  });
+  return () => {
+    for (const restore of restores) restore();
+  };
+}
+
 /** The factory loadDynalite made: dynalite is loaded once per process. */
 let loaded: Dynalite | undefined;
 
 /**
- * dynalite's factory, loaded the first time with the lean store and checksum and with UTF-8 sizes. A dynalite
+ * dynalite's factory, loaded the first time with the lean store and checksum, UTF-8 sizes and remembering parsers. A dynalite
  * loaded before, by anything else, is refused rather than returned: it would store Buffers and measure strings
  * in UTF-16 units, so the embedded stack would quietly accept items and keys DynamoDB refuses.
  */
@@ -141,6 +168,7 @@ export function loadDynalite(): Dynalite {
   const OriginalMemoryLevel = memoryLevel.MemoryLevel;
   memoryLevel.MemoryLevel = stringStore(OriginalMemoryLevel);
   if (crc32Module) crc32Module.exports = nativeCrc32(original);
+  const restoreParsers = cacheRememberingParsers(dynaliteRequire);
   try {
     cacheDbWithUtf8Sizes(dynaliteRequire);
     loaded = fromHere("dynalite") as Dynalite;
@@ -148,5 +176,6 @@ export function loadDynalite(): Dynalite {
   } finally {
     memoryLevel.MemoryLevel = OriginalMemoryLevel;
     if (crc32Module) crc32Module.exports = original;
+    restoreParsers();
   }
 }
