@@ -290,7 +290,8 @@ async function collectReport(
       cause: described.cause ?? "",
     });
   }
-  const sent = await app.stack.sentEmails();
+  // Only how many: the bodies are kept deflated (ses-local's spill store) and would each be inflated for nothing.
+  const sent = await app.stack.sentEmails({ bodies: false });
   const collected: Omit<RunReport, "partyAEmailsRead" | "operations" | "scenario"> = {
     contractId: contract.contractId,
     from: range.from,

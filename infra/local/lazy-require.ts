@@ -55,6 +55,15 @@ function lazyExports(load: () => unknown, esModule: boolean): object {
 }
 
 /**
+ * A stand-in for an object that `create` makes the first time anything reads, calls or constructs the stand-in
+ * (as `lazyExports`): for a package whose requiring module builds something from it at load but uses that only
+ * in some of its calls.
+ */
+export function lazyObject(create: () => object): object {
+  return lazyExports(create, false);
+}
+
+/**
  * Runs `load` (which requires a package) so that any module under `directory` that requires one of `lazy`
  * gets a stand-in that loads it on first use, and one of `provided` gets the exports given there (a package
  * this process has already loaded, handed over instead of a second copy, ADR 0103). Only requires made inside

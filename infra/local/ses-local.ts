@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import * as z from "zod";
 import { loadAwsConfig } from "../../functions/adapters/aws-config";
-import { type LazyDependency, withLazyDependencies } from "./lazy-require";
+import { type LazyDependency, lazyObject, withLazyDependencies } from "./lazy-require";
 import { boundPort, closeHttp, LOCAL_HOST, PortInUseError, refuseForeignHosts } from "./ports";
 import { type SpillStore, spillStore } from "./spill-store";
 
@@ -58,7 +58,23 @@ function loadFreshSesEmulator(): { start: StartSesEmulator; store: SesEmulatorSt
     // The emulator validates its requests with the same zod package this process has loaded already (in
     // `npm start`, bundled into the artefact): given that copy, it does not load zod's CommonJS build, 40 % of
     // its load (ADR 0103). `__esModule` as zod's CommonJS build exports it, for TypeScript's __importDefault.
-    new Map([["zod", { __esModule: true, ...z }]]),
+    new Map<string, object>([
+      ["zod", { __esModule: true, ...z }],
+      // Only the v2 template calls (CreateEmailTemplate, templated SendEmail) render with handlebars, but the
+      // module that renders makes its handlebars instance when it loads: that instance is made, and handlebars
+      // loaded, on the first template call instead (ADR 0106). `__esModule` and `default` as handlebars' CommonJS
+      // build exports them, for TypeScript's __importDefault.
+      [
+        "handlebars",
+        {
+          __esModule: true,
+          default: {
+            create: () =>
+              lazyObject(() => (createRequire(entry)("handlebars") as { create(): object }).create()),
+          },
+        },
+      ],
+    ]),
   );
   // Resolved from the cache just filled, so this is the same store instance the fresh copy writes to.
   const store = require(join(distDirectory, "store.js")) as SesEmulatorStore;

@@ -11,12 +11,13 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -55,6 +56,13 @@ function artefactDirs(cacheDir: string): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+}
+
+/** Every JavaScript file of an artefact: its entries and their chunks. */
+function builtFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => join(dir, file));
 }
 
 async function load(dir: string): Promise<{ result: number; where: string }> {
@@ -162,6 +170,101 @@ describe("the prebuilt artefact", () => {
       execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
     );
     expect(loaded).toEqual({ same: true, undici: false });
+  });
+
+  it("is written without layout, keeping names as written and a source map to the sources", async () => {
+    const { root, cacheDir } = fixtureTree();
+    writeFileSync(
+      join(root, "main.ts"),
+      [
+        "export function closeTheMonth(): string {",
+        '  return "closed";',
+        "}",
+        "export class HeldBillError extends Error {}",
+        "",
+      ].join("\n"),
+    );
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const built = readFileSync(join(artefact.dir, "main.js"), "utf8");
+    // The unminified build indents each statement: `  return "closed";` on a line of its own.
+    expect(built).not.toContain('  return "closed"');
+    const module = (await import(pathToFileURL(join(artefact.dir, "main.js")).href)) as {
+      closeTheMonth: () => string;
+      HeldBillError: new () => Error;
+    };
+    expect(module.closeTheMonth()).toBe("closed");
+    expect(module.closeTheMonth.name).toBe("closeTheMonth");
+    expect(new module.HeldBillError().constructor.name).toBe("HeldBillError");
+    expect(built).toContain("//# sourceMappingURL=main.js.map");
+    const map = z
+      .object({ sources: z.array(z.string()) })
+      .parse(JSON.parse(readFileSync(join(artefact.dir, "main.js.map"), "utf8")));
+    expect(map.sources.map((source) => resolve(artefact.dir, source))).toContain(join(root, "main.ts"));
+  });
+
+  it("marks its modules as ES modules, so Node neither searches for their type nor parses them to detect it", async () => {
+    // Node takes a .js file without a package.json of type "module" above it for CommonJS when syntax detection is
+    // off (Node's "Determining module system"); with detection on, it parses the file to find out. Two entries
+    // sharing a module give a chunk too.
+    const { root, cacheDir } = fixtureTree();
+    writeFileSync(
+      join(root, "second.ts"),
+      'import { value } from "./lib/value";\nexport const twice: number = value * 2;\n',
+    );
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts", "second.ts"], cacheDir });
+    expect(readdirSync(join(artefact.dir, "chunks")).some((file) => file.endsWith(".js"))).toBe(true);
+    const script = `const main = await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "main.js")).href)});
+      const second = await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "second.js")).href)});
+      console.log(JSON.stringify([main.result, second.twice]));`;
+    const loaded = execFileSync(
+      process.execPath,
+      ["--no-experimental-detect-module", "--input-type=module", "-e", script],
+      { encoding: "utf8" },
+    );
+    expect(JSON.parse(loaded)).toEqual([1, 2]);
+  });
+
+  it("leaves iconv-lite's charset tables on disk, read when the package asks for one; other data is bundled", async () => {
+    // iconv-lite requires each double-byte table (./tables/cp936.json, …) only when that charset is first
+    // used; a package's other data (here a second package's JSON) stays in the bundle.
+    const { root, cacheDir } = fixtureTree();
+    const tables = join(root, "node_modules", "iconv-lite", "encodings", "tables");
+    mkdirSync(tables, { recursive: true });
+    writeFileSync(
+      join(root, "node_modules", "iconv-lite", "package.json"),
+      '{"name":"iconv-lite","main":"index.js"}',
+    );
+    writeFileSync(
+      join(root, "node_modules", "iconv-lite", "index.js"),
+      'exports.gbkTable = () => require("./encodings/tables/cp936.json");\n',
+    );
+    writeFileSync(join(tables, "cp936.json"), '[["8140","gbk-table-row"]]\n');
+    mkdirSync(join(root, "node_modules", "other-data"));
+    writeFileSync(
+      join(root, "node_modules", "other-data", "package.json"),
+      '{"name":"other-data","main":"index.js"}',
+    );
+    writeFileSync(
+      join(root, "node_modules", "other-data", "index.js"),
+      'module.exports = require("./rows.json");\n',
+    );
+    writeFileSync(join(root, "node_modules", "other-data", "rows.json"), '["bundled-row"]\n');
+    writeFileSync(
+      join(root, "main.ts"),
+      'import { gbkTable } from "iconv-lite";\nimport rows from "other-data";\nexport { gbkTable, rows };\n',
+    );
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const builtText = builtFiles(artefact.dir)
+      .map((file) => readFileSync(file, "utf8"))
+      .join("\n");
+    expect(builtText).not.toContain("gbk-table-row");
+    expect(builtText).toContain("bundled-row");
+    const module = (await import(pathToFileURL(join(artefact.dir, "main.js")).href)) as {
+      gbkTable: () => unknown;
+      rows: unknown;
+    };
+    expect(module.gbkTable()).toEqual([["8140", "gbk-table-row"]]);
+    expect(module.rows).toEqual(["bundled-row"]);
   });
 
   it("holds npm start and every handler the template names, under the path the stack imports", async () => {

@@ -1,8 +1,8 @@
 /**
- * The SES emulator loads mailparser and nodemailer on first use, not when it starts (ADR 0057): a run that only
- * calls v1 SendEmail never loads them, and the calls that need them — SendRawEmail (mailparser parses the
- * message) and the inbox's `.eml` download (nodemailer composes it) — behave as with the packages loaded at
- * start. The raw message is written here by hand (RFC 5322 headers, a text/plain body), so the expected
+ * The SES emulator loads mailparser, nodemailer and handlebars on first use, not when it starts (ADR 0057,
+ * ADR 0106): a run that only calls v1 SendEmail never loads them, and the calls that need them — SendRawEmail
+ * (mailparser parses the message), the inbox's `.eml` download (nodemailer composes it) and a templated v2
+ * SendEmail (handlebars renders it) — behave as with the packages loaded at start. The raw message is written here by hand (RFC 5322 headers, a text/plain body), so the expected
  * subject, recipients and text are this file's own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -45,7 +45,7 @@ const raw = [
 ].join("\r\n");
 
 describe("the SES emulator's mail packages load on first use", () => {
-  it("after start and a v1 SendEmail, neither mailparser nor nodemailer is loaded", async () => {
+  it("after start and a v1 SendEmail, neither mailparser, nodemailer nor handlebars is loaded", async () => {
     await client.send(
       new SendEmailCommand({
         Source: "billing@contract-ops.localhost",
@@ -56,6 +56,7 @@ describe("the SES emulator's mail packages load on first use", () => {
     expect((await ses.sentEmails()).map((email) => email.subject)).toEqual(["plain send"]);
     expect(loaded("mailparser")).toBe(false);
     expect(loaded("nodemailer")).toBe(false);
+    expect(loaded("handlebars")).toBe(false);
   });
 
   it("validates requests with the process's own zod: the emulator loads no CommonJS copy of it (ADR 0103)", async () => {
@@ -92,6 +93,34 @@ describe("the SES emulator's mail packages load on first use", () => {
       text: "Total 4000.00 yuan\n",
     });
     expect(loaded("mailparser")).toBe(true);
+  });
+
+  it("a v2 SendEmail with inline template content renders it with handlebars, loaded then", async () => {
+    // SES v2 SendEmail, Content.Template: TemplateContent with {{name}} placeholders, TemplateData a JSON object.
+    const response = await fetch(`${ses.endpoint}/v2/email/outbound-emails`, {
+      method: "POST",
+      // The emulator asks for some authentication, "even if only a mock access key"; it checks no signature.
+      headers: {
+        "content-type": "application/json",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=local/20250901/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: JSON.stringify({
+        FromEmailAddress: "billing@contract-ops.localhost",
+        Destination: { ToAddresses: ["contact@party-a.example"] },
+        Content: {
+          Template: {
+            TemplateContent: { Subject: "Bill for {{period}}", Text: "Total {{total}} yuan" },
+            TemplateData: JSON.stringify({ period: "2025-09", total: "4000.00" }),
+          },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { MessageId } = (await response.json()) as { MessageId: string };
+    const sent = (await ses.sentEmails()).find((email) => email.messageId === MessageId);
+    expect(sent).toMatchObject({ subject: "Bill for 2025-09", text: "Total 4000.00 yuan" });
+    expect(loaded("handlebars")).toBe(true);
   });
 
   it("the inbox's .eml download composes the stored email with nodemailer, loaded then", async () => {
