@@ -1,8 +1,8 @@
 /**
- * The SES emulator loads mailparser and nodemailer on first use, not when it starts (ADR 0057): a run that only
- * calls v1 SendEmail never loads them, and the calls that need them — SendRawEmail (mailparser parses the
- * message) and the inbox's `.eml` download (nodemailer composes it) — behave as with the packages loaded at
- * start. The raw message is written here by hand (RFC 5322 headers, a text/plain body), so the expected
+ * The SES emulator loads mailparser and nodemailer (ADR 0057), and its v2 template rendering with Handlebars
+ * (ADR 0110), on first use, not when it starts: a run that only calls v1 SendEmail never loads them, and the
+ * calls that need them — SendRawEmail (mailparser parses the message), the inbox's `.eml` download (nodemailer
+ * composes it), a v2 templated send — behave as with the packages loaded at start. The raw message is written here by hand (RFC 5322 headers, a text/plain body), so the expected
  * subject, recipients and text are this file's own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -45,7 +45,7 @@ const raw = [
 ].join("\r\n");
 
 describe("the SES emulator's mail packages load on first use", () => {
-  it("after start and a v1 SendEmail, neither mailparser nor nodemailer is loaded", async () => {
+  it("after start and a v1 SendEmail, neither mailparser, nodemailer nor handlebars is loaded", async () => {
     await client.send(
       new SendEmailCommand({
         Source: "billing@contract-ops.localhost",
@@ -56,6 +56,7 @@ describe("the SES emulator's mail packages load on first use", () => {
     expect((await ses.sentEmails()).map((email) => email.subject)).toEqual(["plain send"]);
     expect(loaded("mailparser")).toBe(false);
     expect(loaded("nodemailer")).toBe(false);
+    expect(loaded("handlebars")).toBe(false);
   });
 
   it("validates requests with the process's own zod: the emulator loads no CommonJS copy of it (ADR 0103)", async () => {
@@ -107,9 +108,54 @@ describe("the SES emulator's mail packages load on first use", () => {
   });
 
   it("each stand-in answers __esModule as the real package exports it", () => {
+    // The emulator's own modules are required by its v2/ modules, relative to them.
+    const v2Require = createRequire(join(dirname(require.resolve("aws-ses-v2-local")), "v2", "sendEmail.js"));
     for (const dependency of SES_EMULATOR_LAZY_DEPENDENCIES) {
-      const real = emulatorRequire(dependency.id) as { __esModule?: boolean };
+      const from = dependency.id.startsWith("./") ? v2Require : emulatorRequire;
+      const real = from(dependency.id) as { __esModule?: boolean };
       expect({ id: dependency.id, esModule: real.__esModule === true }).toEqual(dependency);
+    }
+  });
+});
+
+describe("the emulator's v2 templates render on first use, each stack with its own", () => {
+  const signed = { authorization: "AWS4-HMAC-SHA256 Credential=local/20250901/us-east-1/ses/aws4_request" };
+  const v2 = (endpoint: string, path: string, body?: unknown) =>
+    fetch(`${endpoint}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { ...signed, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it("a template created on a stack started before another renders that stack's template", async () => {
+    const first = await startSesWithClient();
+    const second = await startSesWithClient();
+    try {
+      // Created, and so first rendered, after the second stack loaded its own copy of the emulator.
+      const created = await v2(first.ses.endpoint, "/v2/email/templates", {
+        TemplateName: "statement",
+        TemplateContent: { Subject: "{{period}} statement", Text: "Total {{total}} yuan" },
+      });
+      expect(created.status).toBe(200);
+      const sent = await v2(first.ses.endpoint, "/v2/email/outbound-emails", {
+        FromEmailAddress: "billing@contract-ops.localhost",
+        Destination: { ToAddresses: ["contact@party-a.example"] },
+        Content: {
+          Template: {
+            TemplateName: "statement",
+            TemplateData: JSON.stringify({ period: "2025-09", total: "4000.00" }),
+          },
+        },
+      });
+      expect(sent.status).toBe(200);
+      expect((await first.ses.sentEmails()).map(({ subject, text }) => ({ subject, text }))).toEqual([
+        { subject: "2025-09 statement", text: "Total 4000.00 yuan" },
+      ]);
+      expect((await v2(second.ses.endpoint, "/v2/email/templates/statement")).status).toBe(404);
+      expect(await second.ses.sentEmails()).toEqual([]);
+    } finally {
+      await second.stop();
+      await first.stop();
     }
   });
 });
