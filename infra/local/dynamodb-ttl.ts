@@ -69,9 +69,18 @@ const writeRequest = z.object({
 
 const WRITES = new Set(["PutItem", "UpdateItem", "BatchWriteItem"]);
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function epochSecondsOf(value: AttributeValue | undefined): number | undefined {
   if (value === undefined || !("N" in value) || value.N === undefined) return undefined;
-  const seconds = Number(value.N);
+  return epochSecondsIn(value.N);
+}
+
+/** A Number's text as epoch seconds (undefined when it is not a finite number). */
+function epochSecondsIn(text: string): number | undefined {
+  const seconds = Number(text);
   return Number.isFinite(seconds) ? seconds : undefined;
 }
 
@@ -81,6 +90,12 @@ export class TimeToLiveSweeper {
   private scannedSeconds = Number.NEGATIVE_INFINITY;
   /** The earliest TTL written since the last scan began. */
   private writtenSeconds = Number.POSITIVE_INFINITY;
+  /**
+   * The attribute holding a Number, as JSON spells it without \u escapes: `"<name>" : { "N" : "<digits>" }`,
+   * spaces allowed where JSON allows them. Its other valid spellings all use \u escapes (neither the names
+   * nor a number's characters have a shorter escape).
+   */
+  private readonly numberAttribute: RegExp;
 
   constructor(
     private readonly options: {
@@ -91,6 +106,10 @@ export class TimeToLiveSweeper {
       attributeName: string;
     },
   ) {
+    this.numberAttribute = new RegExp(
+      `"${escapeRegExp(options.attributeName)}"\\s*:\\s*\\{\\s*"N"\\s*:\\s*"([^"\\\\]*)"\\s*\\}`,
+      "g",
+    );
     // Not a client of functions/adapters/aws-config: TTL deletions are DynamoDB's own, so no fault plan,
     // IAM role or request meter of the stack applies to them.
     this.client = new DynamoDBClient({
@@ -106,6 +125,14 @@ export class TimeToLiveSweeper {
    */
   noteWrite(operation: string, body: string): void {
     if (!WRITES.has(operation) || !body.includes(this.options.attributeName)) return;
+    // A put (nearly every put of the stack carries a TTL) is read as text, without parsing the request: every
+    // Number the attribute holds anywhere in it — its items, a map nested in them, another table's item — is
+    // noted, a superset of the table's items' values, so still a lower bound. An update names the attribute
+    // in its expression and the value under an alias, so it is parsed.
+    if (operation !== "UpdateItem" && !body.includes("\\u")) {
+      for (const [, text = ""] of body.matchAll(this.numberAttribute)) this.noteSeconds(epochSecondsIn(text));
+      return;
+    }
     // dynalite answers a malformed request with its own error, and writes nothing.
     let json: unknown;
     try {
@@ -133,9 +160,11 @@ export class TimeToLiveSweeper {
         candidates.push(...Object.values(request.ExpressionAttributeValues ?? {}).map(epochSecondsOf));
       }
     }
-    for (const seconds of candidates) {
-      if (seconds !== undefined && seconds < this.writtenSeconds) this.writtenSeconds = seconds;
-    }
+    for (const seconds of candidates) this.noteSeconds(seconds);
+  }
+
+  private noteSeconds(seconds: number | undefined): void {
+    if (seconds !== undefined && seconds < this.writtenSeconds) this.writtenSeconds = seconds;
   }
 
   /** Deletes every item expired at `now`, unless no item can have expired yet. */

@@ -263,6 +263,8 @@ export interface SentEmailsOptions {
 }
 
 const storedHeadersSchema = storedEmailSchema.omit({ body: true });
+// Built once: zod builds a schema's definition anew at each pick, a cost every email read paid.
+const storedBodySchema = storedEmailSchema.pick({ body: true });
 
 export interface SesLocal {
   endpoint: string;
@@ -315,7 +317,7 @@ export async function startSesLocal(options: {
           at: new Date(email.at * 1000),
         };
         if (options.bodies === false) return headers;
-        const { body } = storedEmailSchema.pick({ body: true }).parse(raw);
+        const { body } = storedBodySchema.parse(raw);
         return {
           ...headers,
           // SendRawEmail stores mailparser's `html: false` for a text-only message.

@@ -5,7 +5,13 @@
  * attribute, or with a value that is not a Number, is never deleted. Epoch seconds worked by hand:
  * 2030-01-01T00:00:00Z = 1,893,456,000.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsConfig, documentClient, resetAwsClients } from "../../functions/adapters/aws-config";
 import { timeToLiveAttributeOf } from "../../infra/local/dynamodb-ttl";
@@ -151,6 +157,59 @@ describe("the sweep deletes what has expired, and only that", () => {
     );
     await sweep(new Date((at + 1) * 1000));
     expect(await present("RENEWED")).toBe(true);
+  });
+
+  it("a put's TTL is noticed however its JSON is spelled: spaced, with escapes, or in a batch", async () => {
+    const day = 86_400;
+    // Past every expiry above but RENEWED's (a year after its first): after this sweep none is due for months.
+    const base = NEW_YEAR_2030 + 200 * day;
+    await sweep(new Date(base * 1000));
+    expect(await sweep(new Date((base + 1) * 1000))).toEqual({ scanned: false, deleted: 0 });
+
+    const putRaw = async (body: string) => {
+      const response = await fetch(services.endpoints.dynamodb, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": "DynamoDB_20120810.PutItem",
+          "x-amz-date": "20300101T000000Z",
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=local/20300101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+        },
+        body,
+      });
+      // dynalite checks a signature's form, not its value; a put answers with no attributes.
+      expect(`${response.status} ${await response.text()}`).toBe("200 {}");
+    };
+    const item = (PK: string, seconds: number) => ({
+      TableName: awsConfig().tableName,
+      Item: { PK: { S: PK }, SK: { S: "ITEM" }, expiresAt: { N: String(seconds) } },
+    });
+    const expiresAndGoes = async (PK: string, seconds: number) => {
+      expect(await sweep(new Date((seconds - 1) * 1000))).toEqual({ scanned: false, deleted: 0 });
+      expect(await sweep(new Date((seconds + 1) * 1000))).toEqual({ scanned: true, deleted: 1 });
+      expect(await present(PK)).toBe(false);
+    };
+
+    // Spaces and line breaks wherever JSON allows them.
+    await putRaw(JSON.stringify(item("SPACED", base + 10 * day), null, 2).replaceAll(":", " :"));
+    await expiresAndGoes("SPACED", base + 10 * day);
+    // The attribute's type written as an escape ("N" is "\u004e" to a JSON reader).
+    await putRaw(JSON.stringify(item("ESCAPED", base + 20 * day)).replace('"N"', '"\\u004e"'));
+    await expiresAndGoes("ESCAPED", base + 20 * day);
+    // A batch of puts: the earliest of its items counts.
+    await documentClient().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [awsConfig().tableName]: [
+            { PutRequest: { Item: { PK: "BATCH-LATER", SK: "ITEM", expiresAt: base + 40 * day } } },
+            { PutRequest: { Item: { PK: "BATCH", SK: "ITEM", expiresAt: base + 30 * day } } },
+          ],
+        },
+      }),
+    );
+    await expiresAndGoes("BATCH", base + 30 * day);
+    expect(await present("BATCH-LATER")).toBe(true);
   });
 });
 

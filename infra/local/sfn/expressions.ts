@@ -141,12 +141,20 @@ interface AstNode {
   index?: unknown;
   tuple?: unknown;
   keepArray?: boolean;
+  lhs?: AstNode;
+  rhs?: AstNode;
 }
 
+/** What a direct reading returns when it meets what only jsonata decides (an array, an unbound variable). */
+const UNDECIDED = Symbol("undecided");
+type DirectReading = (ctx: EvalContext) => unknown;
+
 /**
- * Compiles one expression. Plain variable paths (`$states.input.a.b`, `$x.y`) — most expressions in a
- * workflow — are read directly when no array is met on the way (JSONata would map over arrays, so
- * those fall back to the real evaluator); everything else goes through jsonata.
+ * Compiles one expression. Most expressions in a workflow are plain variable paths (`$states.input.a.b`,
+ * `$x.y`) or one of them compared with `=`/`!=` to a literal or to another path (`$reply.outcome = "x"`,
+ * `$sent.reminderAt != null`): those are read directly, and whatever they meet that jsonata would treat
+ * otherwise (an array, which JSONata maps over; two objects, which it compares deeply; a variable not
+ * bound) goes to the real evaluator. Everything else goes through jsonata.
  */
 function compileExpression(source: string, where: string): Evaluator {
   let expr: jsonata.Expression;
@@ -171,29 +179,73 @@ function compileExpression(source: string, where: string): Evaluator {
       );
     }
   };
-  const path = simplePath(expr.ast() as AstNode);
-  if (!path) return slow;
-  const [variable, ...names] = path;
+  const direct = directReading(expr.ast() as AstNode);
+  if (!direct) return slow;
+  return (ctx) => {
+    const value = direct(ctx);
+    return value === UNDECIDED ? slow(ctx) : value;
+  };
+}
+
+function plain(n: AstNode): boolean {
+  return !n.stages && !n.predicate && !n.group && !n.focus && !n.index && !n.tuple && !n.keepArray;
+}
+
+function directReading(ast: AstNode): DirectReading | undefined {
+  const path = simplePath(ast);
+  if (path) return pathReading(path);
+  if (ast.type !== "binary" || (ast.value !== "=" && ast.value !== "!=") || !plain(ast)) return undefined;
+  const lhs = ast.lhs && operandReading(ast.lhs);
+  const rhs = ast.rhs && operandReading(ast.rhs);
+  if (!lhs || !rhs) return undefined;
+  const equalMeans = ast.value === "=";
+  return (ctx) => {
+    const left = lhs(ctx);
+    if (left === UNDECIDED) return UNDECIDED;
+    const right = rhs(ctx);
+    if (right === UNDECIDED) return UNDECIDED;
+    // JSONata: either side undefined is false for both operators; otherwise deep equality (jsonata's own
+    // when both sides are objects).
+    if (left === undefined || right === undefined) return false;
+    if (isObject(left) && isObject(right)) return UNDECIDED;
+    return (left === right) === equalMeans;
+  };
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+/** A plain path, or a literal string, number, boolean or null. */
+function operandReading(node: AstNode): DirectReading | undefined {
+  const path = simplePath(node);
+  if (path) return pathReading(path);
+  if ((node.type === "string" || node.type === "number" || node.type === "value") && plain(node)) {
+    const { value } = node;
+    return () => value;
+  }
+  return undefined;
+}
+
+function pathReading([variable, ...names]: string[]): DirectReading {
   return (ctx) => {
     let current: unknown;
     if (variable === "states") current = ctx.states;
     else {
       const found = ctx.variables.lookup(variable as string);
-      if (!found.found) return slow(ctx);
+      if (!found.found) return UNDECIDED;
       current = found.value;
     }
     for (const name of names) {
-      if (Array.isArray(current)) return slow(ctx);
+      if (Array.isArray(current)) return UNDECIDED;
       if (current === null || typeof current !== "object") return undefined;
       current = (current as Record<string, unknown>)[name];
     }
-    return Array.isArray(current) ? slow(ctx) : current;
+    return Array.isArray(current) ? UNDECIDED : current;
   };
 }
 
 function simplePath(ast: AstNode): string[] | undefined {
-  const plain = (n: AstNode) =>
-    !n.stages && !n.predicate && !n.group && !n.focus && !n.index && !n.tuple && !n.keepArray;
   if (ast.type === "variable" && plain(ast) && typeof ast.value === "string" && ast.value !== "") {
     return [ast.value];
   }
