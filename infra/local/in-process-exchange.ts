@@ -258,6 +258,34 @@ function sendBody(socket: StandInSocket, message: IncomingMessage, body: Exchang
   body.once("error", (error) => message.destroy(error));
 }
 
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+/**
+ * Hands the pair to the server's listeners as Node's server does (`parserOnIncoming`): an `Expect: 100-continue`
+ * goes to `checkContinue` listeners, or is answered with an interim 100 before `request`; any other expectation
+ * goes to `checkExpectation` listeners, or is refused with 417.
+ */
+function emitRequest(server: Server, message: IncomingMessage, response: ServerResponse): void {
+  const expectation = message.headers.expect;
+  if (expectation === undefined) {
+    server.emit("request", message, response);
+  } else if (CONTINUE.test(expectation)) {
+    // Without the interim 100, Node closes the connection after the answer (Connection: close).
+    (response as unknown as { _expect_continue: boolean })._expect_continue = true;
+    if (server.listenerCount("checkContinue") > 0) {
+      server.emit("checkContinue", message, response);
+    } else {
+      response.writeContinue();
+      server.emit("request", message, response);
+    }
+  } else if (server.listenerCount("checkExpectation") > 0) {
+    server.emit("checkExpectation", message, response);
+  } else {
+    response.writeHead(417);
+    response.end();
+  }
+}
+
 /** What Node's server does to a response once its socket is done with it (`emitCloseNT`). */
 function closeResponse(response: ServerResponse): void {
   response.destroyed = true;
@@ -300,7 +328,7 @@ export function exchange(server: Server, request: ExchangeRequest): Promise<Exch
       if (response.headersSent) response.answer.destroy(reset);
       else reject(reset);
     });
-    server.emit("request", message, response);
+    emitRequest(server, message, response);
     sendBody(socket, message, request.body);
   });
 }

@@ -208,6 +208,14 @@ describe("in-process exchange against Node's HTTP over a socket", () => {
         }),
       // No Host field: Node's client adds one from the request's host and port.
       () => request({ path: "/implicit-length", headers: { "user-agent": "probe" } }),
+      // What the SDK sends with an S3 body of 2 MiB or more: Node's server answers 100 Continue first.
+      () =>
+        request({
+          method: "PUT",
+          path: "/implicit-length",
+          headers: { host: `127.0.0.1:${endpoint.port}`, "content-length": "5", Expect: "100-continue" },
+          body: "hello",
+        }),
     ];
     for (const make of requests) {
       const { heard } = await bothWays(make);
@@ -261,6 +269,13 @@ describe("in-process exchange against Node's HTTP over a socket", () => {
           "GET of the same object",
           () => request({ path: "/object" }),
           (a) => expect(a.body.toString()).toBe("hello world"),
+        ],
+        [
+          "an expectation the server does not know",
+          () =>
+            request({ path: "/object", headers: { host: `127.0.0.1:${endpoint.port}`, expect: "teapot" } }),
+          // RFC 9110, 10.1.1: 417 Expectation Failed; the listener never sees the request.
+          (a) => expect(a.status).toBe(417),
         ],
       ];
     for (const [name, make, check] of cases) {
