@@ -1,6 +1,6 @@
 /**
  * `npm run bench:transport [-- --calls N --rounds R]`: what the embedded stack's in-process transport costs a
- * call (ADR 0077, ADR 0058). First the transport alone — a signed-looking request handed to a server that
+ * call (ADR 0077, ADR 0058, ADR 0107). First the transport alone — a signed-looking request handed to a server that
  * answers at once, small (a 0.5 KB item) and large (a 1.26 MB object streamed in 64 KiB chunks, the size of a
  * month's voice usage), the answer's stream read to its end as the SDK's deserializer does; then whole SDK
  * calls to dynalite and s3rver over HTTP on 127.0.0.1 and in-process, the transports alternating so load from

@@ -1,8 +1,9 @@
 /**
  * How the embedded stack's SDK clients reach its DynamoDB and S3 emulators (ADR 0077): by default over
  * HTTP on 127.0.0.1, like any client; with the in-process transport, the SDK's signed HTTP request is handed
- * to the emulator's HTTP server as a request event without a socket (light-my-request builds the
- * IncomingMessage and ServerResponse), and the emulator's answer goes back to the SDK's deserializer.
+ * to the emulator's HTTP server as a request event without a socket (Node's own IncomingMessage and
+ * ServerResponse, in-process-exchange.ts, ADR 0107), and the emulator's answer goes back to the SDK's
+ * deserializer.
  * Everything above the socket is unchanged: the SDK's serializers, SigV4 signing, retries, the fault plan's
  * and IAM enforcement's middleware (ADR 0022, ADR 0025) and the emulators' own request listeners. The
  * servers still listen on their ports, so outside tools reach them over HTTP either way.
@@ -11,8 +12,8 @@ import type { Server } from "node:http";
 import { Readable } from "node:stream";
 import { buildQueryString, type HttpRequest, HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { inject } from "light-my-request";
 import type { ClientHook } from "../../functions/adapters/aws-config";
+import { type ExchangeRequest, exchange } from "./in-process-exchange";
 
 export type LocalTransport = "http" | "in-process";
 
@@ -25,10 +26,11 @@ interface RequestHandlerLike {
   destroy(): void;
 }
 
-/** The SDK sends a body as text, bytes or a stream; light-my-request takes text, a Buffer or a stream. */
-function payloadOf(body: unknown): string | Buffer | Readable | undefined {
+/** The SDK sends a body as text, bytes or a stream; the emulator reads it as bytes (UTF-8 for text, as on a socket). */
+function payloadOf(body: unknown): ExchangeRequest["body"] {
   if (body === undefined || body === null) return undefined;
-  if (typeof body === "string" || Buffer.isBuffer(body) || body instanceof Readable) return body;
+  if (Buffer.isBuffer(body) || body instanceof Readable) return body;
+  if (typeof body === "string") return Buffer.from(body, "utf8");
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   throw new TypeError(`in-process transport: unsupported request body (${typeof body})`);
 }
@@ -37,6 +39,14 @@ function payloadOf(body: unknown): string | Buffer | Readable | undefined {
 function pathWithQuery(request: HttpRequest): string {
   const query = request.query ? buildQueryString(request.query) : "";
   return query === "" ? request.path : `${request.path}?${query}`;
+}
+
+/** The SDK's header fields, with the Host field Node's HTTP client adds when the SDK has none. */
+function withHost(request: HttpRequest): Record<string, string> {
+  const { headers } = request;
+  if (headers.host !== undefined || Object.keys(headers).some((name) => name.toLowerCase() === "host"))
+    return headers;
+  return { ...headers, Host: request.port ? `${request.hostname}:${request.port}` : request.hostname };
 }
 
 /**
@@ -70,26 +80,18 @@ export class InProcessTransport {
   };
 
   private async dispatch(server: Server, request: HttpRequest): Promise<{ response: HttpResponse }> {
-    const payload = payloadOf(request.body);
-    const answer = await inject((req, res) => server.emit("request", req, res), {
+    const answer = await exchange(server, {
       method: request.method,
       url: pathWithQuery(request),
-      headers: request.headers,
-      ...(payload === undefined ? {} : { payload }),
-      remoteAddress: "127.0.0.1",
-      // The body streams to the SDK as the emulator writes it, as from a socket: no copy into one buffer.
-      payloadAsStream: true,
+      headers: withHost(request),
+      body: payloadOf(request.body),
     });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
-    }
     return {
       response: new HttpResponse({
         statusCode: answer.statusCode,
-        reason: answer.statusMessage,
-        headers,
-        body: answer.stream(),
+        reason: answer.reason,
+        headers: answer.headers,
+        body: answer.body,
       }),
     };
   }
