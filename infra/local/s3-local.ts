@@ -1,5 +1,6 @@
 /**
- * S3 on 127.0.0.1: s3rver, which keeps objects as files. Without a data directory it works in a fresh
+ * S3 on 127.0.0.1: s3rver, which keeps objects as files, here through a store that reads and writes them without
+ * waiting on the thread pool (infra/local/s3-store.ts, ADR 0105). Without a data directory it works in a fresh
  * temporary directory that close() removes (and process exit removes, if close() was never reached).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -8,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
 import { closeHttp, LOCAL_HOST, listenHttp } from "./ports";
+import { SynchronousFilesystemStore } from "./s3-store";
 
 // s3rver is a Koa app: its own run() leaves a failed listen() as an unhandled 'error' event (a crash on a
 // taken port), so the HTTP server is ours. Imported, not required, so that the prebuilt artefact bundles it
@@ -39,6 +41,8 @@ export async function startS3Local(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // The same files as s3rver's own store, read and written without waiting on the thread pool (ADR 0105).
+  s3rver.store = s3rver.context.store = new SynchronousFilesystemStore(directory);
   const server = createServer(s3rver.callback());
   let port: number;
   try {
