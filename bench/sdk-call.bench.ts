@@ -7,8 +7,7 @@
  * stock clients also build a signer per request, which aws-config.ts does not, ADR 0095). The document
  * client's GetItem, PutItem, UpdateItem and Query in turn; the clients' order alternates each round so that
  * load from other work falls on all. Each figure is this process's user + system CPU per call after a
- * warm-up. Then SigV4 signing alone, a DynamoDB request signed by the SDK's signer with the SDK's SHA-256 and
- * with the one aws-config.ts gives its clients (ADR 0108), alternating likewise. Printed, never asserted.
+ * warm-up. Printed, never asserted.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -18,10 +17,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { Sha256 } from "@smithy/core/checksum";
-import { HttpRequest, HttpResponse } from "@smithy/core/protocols";
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { ChecksumConstructor } from "@smithy/types";
+import { HttpResponse } from "@smithy/core/protocols";
 import {
   clientSettings,
   loadAwsConfig,
@@ -29,7 +25,6 @@ import {
   makeDynamoDbClient,
   withFastProperties,
 } from "../functions/adapters/aws-config";
-import { SigV4Sha256 } from "../functions/adapters/sigv4-sha256";
 import { callsAndRounds, median } from "./per-call-options";
 
 const usage = "npm run bench:sdk-call -- [--calls N] [--rounds R]";
@@ -115,57 +110,4 @@ process.stdout.write(
 for (const [name, xs] of Object.entries(figures))
   process.stdout.write(
     `${name.padEnd(16)} median ${median(xs).toFixed(0)}  rounds ${xs.map((x) => x.toFixed(0)).join(" ")}\n`,
-  );
-
-/** A GetItem request as the document client sends it, before signing. */
-function unsignedRequest(): HttpRequest {
-  return new HttpRequest({
-    method: "POST",
-    protocol: "http:",
-    hostname: "127.0.0.1",
-    port: 4567,
-    path: "/",
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": "DynamoDB_20120810.GetItem",
-      host: "127.0.0.1:4567",
-      "amz-sdk-invocation-id": "5f2c7a52-6c55-4b5e-9a4f-0b4c2a3f8e11",
-      "amz-sdk-request": "attempt=1; max=3",
-    },
-    body: JSON.stringify({
-      TableName: "ContractOps",
-      Key: { PK: { S: key.PK }, SK: { S: key.SK } },
-      ConsistentRead: true,
-    }),
-  });
-}
-const signers: Record<string, SignatureV4> = Object.fromEntries(
-  Object.entries({ "SDK Sha256": Sha256, SigV4Sha256 } as Record<string, ChecksumConstructor>).map(
-    ([name, sha256]) => [
-      name,
-      new SignatureV4({
-        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-        region: "us-east-1",
-        service: "dynamodb",
-        sha256,
-      }),
-    ],
-  ),
-);
-async function cpuPerSignature(signer: SignatureV4, n: number): Promise<number> {
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) await signer.sign(unsignedRequest());
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / n;
-}
-for (const signer of Object.values(signers)) await cpuPerSignature(signer, Math.max(100, calls / 4));
-const signing: Record<string, number[]> = Object.fromEntries(Object.keys(signers).map((name) => [name, []]));
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? Object.entries(signers) : Object.entries(signers).reverse();
-  for (const [name, signer] of order) signing[name]?.push(await cpuPerSignature(signer, calls));
-}
-process.stdout.write(`SigV4 signing alone, CPU µs per request (${rounds} rounds of ${calls})\n`);
-for (const [name, xs] of Object.entries(signing))
-  process.stdout.write(
-    `${name.padEnd(16)} median ${median(xs).toFixed(1)}  rounds ${xs.map((x) => x.toFixed(1)).join(" ")}\n`,
   );

@@ -11,7 +11,6 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { S3GetObjectClient } from "./s3-get-object";
-import { SigV4Sha256 } from "./sigv4-sha256";
 import { captureClient } from "./tracer";
 
 /**
@@ -190,14 +189,6 @@ export function clientSettings(config: AwsConfig, endpoint: string | undefined) 
     : { region: config.region, endpoint, credentials: LOCAL_CREDENTIALS };
 }
 
-/**
- * The settings and the SHA-256 every client here signs with: the same digests as the SDK's own, without a
- * hash object and copy per plain hash or an HMAC per request to look up the cached signing key (ADR 0108).
- */
-function signedSettings(config: AwsConfig, endpoint: string | undefined) {
-  return { ...clientSettings(config, endpoint), sha256: SigV4Sha256 };
-}
-
 export function makeDynamoDbClient(config: AwsConfig): DynamoDBClient {
   const local = config.endpoints.dynamodb;
   // The regional endpoint, never a discovered one: DynamoDB requires discovery for no operation, and the
@@ -205,7 +196,7 @@ export function makeDynamoDbClient(config: AwsConfig): DynamoDBClient {
   // custom endpoint, where it skips discovery anyway.
   return hooked(
     new DynamoDBClient({
-      ...signedSettings(config, local),
+      ...clientSettings(config, local),
       ...(local === undefined ? { endpointDiscoveryEnabled: false } : {}),
     }),
   );
@@ -217,10 +208,10 @@ export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClie
 
 export function makeS3Client(config: AwsConfig): S3Client {
   const local = config.endpoints.s3;
-  if (local === undefined) return hooked(new S3Client(signedSettings(config, local)));
+  if (local === undefined) return hooked(new S3Client(clientSettings(config, local)));
   return hooked(
     new S3Client({
-      ...signedSettings(config, local),
+      ...clientSettings(config, local),
       // s3rver serves buckets by path only, and predates the SDK's default CRC32 checksums, which it
       // would store as part of the object body when sent as aws-chunked trailers.
       forcePathStyle: true,
@@ -238,7 +229,7 @@ export function makeS3GetObjectClient(config: AwsConfig): S3GetObjectClient {
   const local = config.endpoints.s3;
   return hooked(
     new S3GetObjectClient({
-      ...signedSettings(config, local),
+      ...clientSettings(config, local),
       // As makeS3Client's: s3rver serves buckets by path only and stores no checksums to validate against.
       ...(local === undefined ? {} : { forcePathStyle: true, responseChecksumValidation: "WHEN_REQUIRED" }),
     }),
@@ -247,11 +238,11 @@ export function makeS3GetObjectClient(config: AwsConfig): S3GetObjectClient {
 
 /** SES v1: the API both the embedded emulator and the SES receipt-rule world speak. */
 export function makeSesClient(config: AwsConfig): SESClient {
-  return hooked(new SESClient(signedSettings(config, config.endpoints.ses)));
+  return hooked(new SESClient(clientSettings(config, config.endpoints.ses)));
 }
 
 export function makeSfnClient(config: AwsConfig): SFNClient {
-  return hooked(new SFNClient(signedSettings(config, config.endpoints.stepFunctions)));
+  return hooked(new SFNClient(clientSettings(config, config.endpoints.stepFunctions)));
 }
 
 interface Clients {

@@ -43,7 +43,6 @@ import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
-  ChecksumConstructor,
   HttpHandlerOptions,
   Logger,
   MiddlewareStack,
@@ -63,8 +62,6 @@ export interface S3GetObjectClientConfig {
   /** Every bucket addressed by path (`https://host/bucket/key`), as an endpoint serving buckets by path needs. */
   forcePathStyle?: boolean;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** As the SDK's clients take it: the SHA-256 (plain and HMAC) the request is signed with. */
-  sha256?: ChecksumConstructor;
   maxAttempts?: number;
   /** As S3Client's: `WHEN_SUPPORTED` (the default) validates the body against S3's stored checksum. */
   responseChecksumValidation?: "WHEN_SUPPORTED" | "WHEN_REQUIRED";
@@ -97,7 +94,7 @@ function runtimeConfig(input: S3GetObjectClientConfig) {
     forcePathStyle: input.forcePathStyle ?? false,
     ...(input.credentials === undefined ? {} : { credentials: input.credentials }),
     credentialDefaultProvider,
-    sha256: input.sha256 ?? Sha256,
+    sha256: Sha256,
     // S3 signs the path as sent, without the second encoding other services' canonical requests use.
     signingEscapePath: false,
     signingName: SIGNING_NAME,
