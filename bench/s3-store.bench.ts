@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/s3-store.bench.ts [--rounds R]`: what the embedded S3's store costs the year's object work
+ * `npm run bench:s3-store [-- --rounds R]`: what the embedded S3's store costs the year's object work
  * (ADR 0105). The stores are s3rver's FilesystemStore and the synchronous store of `infra/local/s3-store.ts`. The
  * work is the store calls behind `npm start`'s S3 requests: 36 PutObjects (twelve months of voice usage of
  * 1.26 MB, SMS logs and findings), then for each month a HEAD and a GET of the voice file read to its end. Every
@@ -16,7 +16,7 @@ import FilesystemStore from "s3rver/lib/stores/filesystem";
 import { SynchronousFilesystemStore } from "../infra/local/s3-store";
 import { callsAndRounds, cpuMicroseconds, median } from "./per-call-options";
 
-const { rounds } = callsAndRounds("npx tsx bench/s3-store.bench.ts [--rounds R]", { calls: 1, rounds: 7 }, 1);
+const { rounds } = callsAndRounds("npm run bench:s3-store -- [--rounds R]", { calls: 1, rounds: 7 }, 1);
 const BUCKET = "usage";
 const voice = Buffer.alloc(1_260_000, "13800138000,01088886666,61\n");
 const sms = Buffer.alloc(30_000, "13800138000,2025-09-01\n");

@@ -4,6 +4,8 @@
  * same request to it and to ours over HTTP and compare the answers.
  */
 import { Worker } from "node:worker_threads";
+import { afterAll, beforeAll } from "vitest";
+import { type DynamoDbLocal, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { requireFromDynalite } from "../../infra/local/dynamodb-store";
 
 export interface Answer {
@@ -24,6 +26,37 @@ export function startPristineDynalite(): Promise<{ port: number; worker: Worker 
     worker.once("message", (port: number) => resolve({ port, worker }));
     worker.once("error", reject);
   });
+}
+
+/**
+ * Ours and dynalite as published, each on a port of its own, started before the calling describe block's tests
+ * and stopped after them: read `ours.port` and `published.port` inside the tests.
+ */
+export function oursAndPublished(): {
+  readonly ours: { port: number };
+  readonly published: { port: number };
+} {
+  let ours: DynamoDbLocal | undefined;
+  let published: { port: number; worker: Worker } | undefined;
+  beforeAll(async () => {
+    [ours, published] = await Promise.all([startDynamoDbLocal({ port: 0 }), startPristineDynalite()]);
+  });
+  afterAll(async () => {
+    await ours?.close();
+    await published?.worker.terminate();
+  });
+  const started = <T>(server: T | undefined): T => {
+    if (server === undefined) throw new Error("the servers start in beforeAll: read them inside a test");
+    return server;
+  };
+  return {
+    get ours() {
+      return started(ours);
+    },
+    get published() {
+      return started(published);
+    },
+  };
 }
 
 export async function send(port: number, operation: string, body: unknown): Promise<Answer> {

@@ -4,12 +4,10 @@
  * HTTP and every answer's status, headers and bytes are compared. The parsers alone are compared with
  * dynalite's in dynamodb-expression-parsers.test.ts.
  */
-import type { Worker } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCounts } from "../../infra/local/dynamodb-expressions";
-import { type DynamoDbLocal, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { createTableInput } from "../../infra/table-schema";
-import { comparable, send, startPristineDynalite } from "./dynalite-published";
+import { comparable, oursAndPublished, send } from "./dynalite-published";
 
 type Call = [operation: string, body: unknown];
 
@@ -237,22 +235,13 @@ const calls: Call[] = [
 ];
 
 describe("dynalite's remembered expression parses (ADR 0109)", () => {
-  let ours: DynamoDbLocal;
-  let pristine: { port: number; worker: Worker };
-
-  beforeAll(async () => {
-    [ours, pristine] = await Promise.all([startDynamoDbLocal({ port: 0 }), startPristineDynalite()]);
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await pristine?.worker.terminate();
-  });
+  const servers = oursAndPublished();
 
   it("answers expressions seen before, with other values and names, as dynalite as published does", async () => {
     const before = { ...parseCounts };
     for (const [operation, body] of calls) {
-      const mine = await send(ours.port, operation, body);
-      const theirs = await send(pristine.port, operation, body);
+      const mine = await send(servers.ours.port, operation, body);
+      const theirs = await send(servers.published.port, operation, body);
       expect(comparable(mine), `${operation} ${JSON.stringify(body)}`).toEqual(comparable(theirs));
     }
     // The sequence did reach the remembered parses: most of its expressions repeat one.

@@ -3,13 +3,11 @@
  * published does. The oracle is dynalite itself, loaded untouched in a worker thread (its own module cache):
  * the same requests go to both over HTTP and the answers are compared status, headers and body bytes.
  */
-import type { Worker } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { type DynamoDbLocal, startDynamoDbLocal } from "../../infra/local/dynamodb-local";
 import { requireFromDynalite } from "../../infra/local/dynamodb-store";
 import { createTableInput } from "../../infra/table-schema";
-import { comparable, send, startPristineDynalite } from "./dynalite-published";
+import { comparable, oursAndPublished, send } from "./dynalite-published";
 
 type Call = [operation: string, body: unknown];
 
@@ -230,16 +228,7 @@ const calls: Call[] = [
 ];
 
 describe("dynalite's string store and native checksum (ADR 0101)", () => {
-  let ours: DynamoDbLocal;
-  let pristine: { port: number; worker: Worker };
-
-  beforeAll(async () => {
-    [ours, pristine] = await Promise.all([startDynamoDbLocal({ port: 0 }), startPristineDynalite()]);
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await pristine?.worker.terminate();
-  });
+  const servers = oursAndPublished();
 
   it("is what dynalite runs on here: a store of strings, UTF-8 sizes, and buffer-crc32 and memory-level unchanged for others", () => {
     const fromDynalite = requireFromDynalite();
@@ -263,8 +252,8 @@ describe("dynalite's string store and native checksum (ADR 0101)", () => {
   it("answers each call of a sequence with the status, headers and bytes of dynalite as published", async () => {
     const { unsigned } = requireFromDynalite()("buffer-crc32") as { unsigned(input: Buffer): number };
     for (const [operation, body] of calls) {
-      const mine = await send(ours.port, operation, body);
-      const theirs = await send(pristine.port, operation, body);
+      const mine = await send(servers.ours.port, operation, body);
+      const theirs = await send(servers.published.port, operation, body);
       // Each checksum is the CRC-32 of its own body, computed by the original JavaScript implementation.
       expect(Number(mine.headers["x-amz-crc32"]), operation).toBe(unsigned(Buffer.from(mine.body, "utf8")));
       expect(comparable(mine), `${operation} ${JSON.stringify(body).slice(0, 200)}`).toEqual(
@@ -294,14 +283,16 @@ describe("dynalite's string store and native checksum (ADR 0101)", () => {
       ["OrderN", "N", numbers],
       ["OrderS", "S", strings],
     ] as const) {
-      expect((await send(ours.port, "CreateTable", keyed(table, type))).status).toBe(200);
+      expect((await send(servers.ours.port, "CreateTable", keyed(table, type))).status).toBe(200);
       const puts = values.map((value) => ({
         PutRequest: { Item: { PK: { S: "p" }, K: { [type]: value } } },
       }));
-      expect((await send(ours.port, "BatchWriteItem", { RequestItems: { [table]: puts } })).status).toBe(200);
+      expect(
+        (await send(servers.ours.port, "BatchWriteItem", { RequestItems: { [table]: puts } })).status,
+      ).toBe(200);
     }
     const order = async (table: string, type: "S" | "N") => {
-      const answer = await send(ours.port, "Query", {
+      const answer = await send(servers.ours.port, "Query", {
         TableName: table,
         KeyConditionExpression: "PK = :p",
         ExpressionAttributeValues: { ":p": { S: "p" } },
