@@ -84,6 +84,40 @@ export type ContractRuleId = keyof typeof CLAUSES_OF_RULES;
 
 export const RULE_CLAUSES: Readonly<Record<ContractRuleId, readonly ClauseRef[]>> = CLAUSES_OF_RULES;
 
+/**
+ * The contract's provisions by what they are about: how the texts Party A reads name the provision they cite,
+ * looked up in the one rule → clause table above (ADR 0034), so no internal rule ID stands in an email's source.
+ */
+export const PROVISION = {
+  automaticRenewal: "R-TERM-2",
+  bankDetails: "R-BANK-1",
+  billDelivery: "R-BILL-1",
+  billingDataRetention: "R-RETAIN-1",
+  breach: "R-BREACH-1",
+  callLimits: "R-CALL-1",
+  complaintThrottling: "R-THROTTLE-1",
+  contractBudget: "R-BUDGET-1",
+  faultRepair: "R-SLA-2",
+  finalSettlement: "R-END-1",
+  invoice: "R-INV-1",
+  noReplyDeemedAccepted: "R-RECON-5",
+  nonRenewalNotice: "R-TERM-3",
+  noticeDelivery: "R-NOTICE-2",
+  noticeDispatchDeadline: "R-NOTICE-3",
+  overduePayment: "R-PAY-2",
+  payment: "R-PAY-1",
+  provisionalCalendar: "R-WD-3",
+  reReconciliation: "R-RECON-3",
+  reconciliation: "R-RECON-1",
+  reconciliationTolerance: "R-RECON-2",
+  settlementOfDifference: "R-RECON-4",
+  smsContent: "R-SMS-3",
+  term: "R-TERM-1",
+  termLastDay: "R-TERM-4",
+  trialUsage: "R-TRIAL-1",
+  writtenNotice: "R-NOTICE-1",
+} as const satisfies Record<string, ContractRuleId>;
+
 export function isContractRuleId(id: string): id is ContractRuleId {
   return Object.hasOwn(RULE_CLAUSES, id);
 }

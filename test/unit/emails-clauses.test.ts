@@ -3,9 +3,10 @@
  * stay in code, logs and docs. Oracles: the clause numbering of the seed contract text and the clause column of
  * contract-rules.md (copies in test/fixtures/contract-text) — both read here, independently of core/clause-words.ts.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chineseNumeral, clauseWords, RULE_CLAUSES } from "../../functions/core/clause-words";
+import { chineseNumeral, clauseWords, PROVISION, RULE_CLAUSES } from "../../functions/core/clause-words";
 import {
   type RenderedEmail,
   renderBreachRecordedEmail,
@@ -234,5 +235,28 @@ describe("each rule's clauses, against the contract text and contract-rules.md",
     expect(clauseWords("R-RECON-3", "R-RECON-4")).toBe("合同第四条4.6、4.7款");
     expect(clauseWords("R-TERM-3")).toBe("合同第十条10.1款");
     expect(clauseWords("R-RECON-5")).toBe("");
+  });
+});
+
+describe("the email modules name the provisions they cite, not our rule IDs", () => {
+  const directory = "functions/core/emails";
+  const code = (file: string) =>
+    readFileSync(join(directory, file), "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
+
+  it.each(readdirSync(directory).filter((file) => file.endsWith(".ts")))(
+    "%s cites no provision by a rule ID literal",
+    (file) => {
+      // A rule ID may stand inside an EmailInputError's message: that goes to the operator's log, never in an email.
+      expect(code(file)).not.toMatch(/["'`]R-[A-Z]+-\d+["'`]/);
+    },
+  );
+
+  it("each provision's name stands for a rule whose clause is in the contract's words, or none", () => {
+    // Oracle: the contract text — 第四条4.8款 is the payment and the invoice clause, 第五条5.1款 the breach clause.
+    expect(clauseWords(PROVISION.payment)).toBe("合同第四条4.8款");
+    expect(clauseWords(PROVISION.invoice)).toBe("合同第四条4.8款");
+    expect(new Set(Object.values(PROVISION)).size).toBe(Object.keys(PROVISION).length);
   });
 });

@@ -3,7 +3,7 @@
  * when. The 10-day cure period runs from a *written* breach notice (5.1), which this email is not
  * (R-NOTICE-1): until one is recorded, the email says the cure period has not started.
  */
-import { cite, clauseWords, isContractRuleId } from "../clause-words";
+import { cite, clauseWords, isContractRuleId, PROVISION } from "../clause-words";
 import { EmailInputError, formatDate, formatInstant, partyName } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, PartyRole, RenderedEmail } from "./types";
@@ -45,7 +45,7 @@ export function renderBreachRecordedEmail(input: BreachRecordedEmailInput): Rend
     recipients: [contract.partyBContactName],
     contract,
     blocks: [
-      { kind: "paragraph", content: `系统在违约登记中新增了一条记录${cite("R-BREACH-1")}：` },
+      { kind: "paragraph", content: `系统在违约登记中新增了一条记录${cite(PROVISION.breach)}：` },
       {
         kind: "facts",
         rows: [
@@ -59,7 +59,7 @@ export function renderBreachRecordedEmail(input: BreachRecordedEmailInput): Rend
       {
         kind: "note",
         tone: "warning",
-        content: `本邮件不是${clauseWords("R-NOTICE-1")}约定的书面通知。如需主张违约责任，请以专人递送、特快专递、传真或挂号信件向对方发出书面通知，并在系统中登记，纠正期限自送达起算${cite("R-BREACH-1", "R-NOTICE-2")}。`,
+        content: `本邮件不是${clauseWords(PROVISION.writtenNotice)}约定的书面通知。如需主张违约责任，请以专人递送、特快专递、传真或挂号信件向对方发出书面通知，并在系统中登记，纠正期限自送达起算${cite(PROVISION.breach, PROVISION.noticeDelivery)}。`,
       },
       {
         kind: "paragraph",

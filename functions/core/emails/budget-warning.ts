@@ -3,7 +3,7 @@
  * fiscal money (财政性资金) (R-BUDGET-1, our decision: warn at 80 % and 100 %). Billing never stops because of
  * it — the contract prices usage "据实结算" and the SMS volume is an estimate, not a cap.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import { amountFen, formatPercent, formatPeriod, formatYuan, formatYuanMagnitude } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
@@ -35,7 +35,7 @@ export function renderBudgetWarningEmail(input: BudgetWarningEmailInput): Render
     blocks: [
       {
         kind: "paragraph",
-        content: `${input.period ? `计入${formatPeriod(input.period)}账单后，` : ""}本合同累计结算金额已达到合同总金额的 ${threshold}${cite("R-BUDGET-1")}。`,
+        content: `${input.period ? `计入${formatPeriod(input.period)}账单后，` : ""}本合同累计结算金额已达到合同总金额的 ${threshold}${cite(PROVISION.contractBudget)}。`,
       },
       {
         kind: "facts",

@@ -2,7 +2,7 @@
  * To Party B's contact (the operator of this system), in November and December while next year's working-day
  * calendar is still provisional (R-WD-3): what that means for the deadlines and the commands that end it.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import { formatDate } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
@@ -25,7 +25,7 @@ export function renderCalendarProvisionalEmail(input: CalendarProvisionalEmailIn
     blocks: [
       {
         kind: "paragraph",
-        content: `截至${formatDate(input.checkedOn)}，系统中${year}年的工作日仍按法定节假日暂定计算${cite("R-WD-3")}：落在${year}年的账单、对账、付款和开票期限都标为“暂定”，调休上班日和调休放假日尚未计入。`,
+        content: `截至${formatDate(input.checkedOn)}，系统中${year}年的工作日仍按法定节假日暂定计算${cite(PROVISION.provisionalCalendar)}：落在${year}年的账单、对账、付款和开票期限都标为“暂定”，调休上班日和调休放假日尚未计入。`,
       },
       {
         kind: "paragraph",

@@ -3,7 +3,7 @@
  * and the deadlines that had been counted on the provisional calendar moved (R-WD-3). Party A reads it, so
  * the clauses are named in words, never by rule ID.
  */
-import { type ContractRuleId, clauseWords, isContractRuleId } from "../clause-words";
+import { type ContractRuleId, clauseWords, isContractRuleId, PROVISION } from "../clause-words";
 import { EmailInputError, formatDate, formatInstant, formatPeriod } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
@@ -27,12 +27,12 @@ export interface DeadlinesMovedEmailInput {
 
 /** What each deadline is called in the email; its clause comes from the one rule → clause table. */
 const DEADLINE_NAMES: Partial<Record<ContractRuleId, string>> = {
-  "R-BILL-1": "账单发送期限",
-  "R-RECON-1": "对账确认期限",
-  "R-RECON-5": "对账提醒发送时间",
-  "R-RECON-3": "重新对账期限",
-  "R-PAY-1": "付款期限",
-  "R-INV-1": "增值税发票开具期限",
+  [PROVISION.billDelivery]: "账单发送期限",
+  [PROVISION.reconciliation]: "对账确认期限",
+  [PROVISION.noReplyDeemedAccepted]: "对账提醒发送时间",
+  [PROVISION.reReconciliation]: "重新对账期限",
+  [PROVISION.payment]: "付款期限",
+  [PROVISION.invoice]: "增值税发票开具期限",
 };
 
 /** R-RECON-5 is our decision, not the contract's: the reminder's time is said to be the system's own. */

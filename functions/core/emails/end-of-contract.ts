@@ -3,7 +3,7 @@
  * both ways (多退少补, R-RECON-4) and Party B takes back the SMS access code (3.21).
  */
 
-import { cite, clauseWords, contractClause } from "../clause-words";
+import { cite, clauseWords, contractClause, PROVISION } from "../clause-words";
 import { maskAccount } from "../mask";
 import { formatDate, formatPeriod, formatYuan, partyName } from "./format";
 import { type Block, renderEmail } from "./layout";
@@ -33,7 +33,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
       return [
         {
           kind: "paragraph",
-          content: `最后一个结算周期（${period}）的重新对账尚未完成。差额确定后，双方按${clauseWords("R-RECON-4")}多退少补，系统将另行通知金额和付款方。`,
+          content: `最后一个结算周期（${period}）的重新对账尚未完成。差额确定后，双方按${clauseWords(PROVISION.settlementOfDifference)}多退少补，系统将另行通知金额和付款方。`,
         },
       ];
     case "none":
@@ -44,7 +44,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
       return [
         {
           kind: "paragraph",
-          content: `最后一个结算周期（${period}）的对账差异按${clauseWords("R-RECON-4")}多退少补：`,
+          content: `最后一个结算周期（${period}）的对账差异按${clauseWords(PROVISION.settlementOfDifference)}多退少补：`,
         },
         {
           kind: "facts",
@@ -54,7 +54,7 @@ function trueUpBlocks(contract: ContractView, trueUp: FinalTrueUpView): Block[] 
             { label: "金额", value: [{ strong: formatYuan(trueUp.amount) }] },
             {
               label: "收款账户",
-              value: `${account.accountName}，${account.bank}，账号 ${maskAccount(account.accountNumber)}（以${clauseWords("R-BANK-1")}所列及书面变更通知为准）`,
+              value: `${account.accountName}，${account.bank}，账号 ${maskAccount(account.accountNumber)}（以${clauseWords(PROVISION.bankDetails)}所列及书面变更通知为准）`,
             },
           ],
         },
@@ -67,8 +67,8 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
   const { contract } = input;
   const why =
     input.reason === "non-renewal"
-      ? `一方已按约定发出不续约的书面通知${cite("R-TERM-3")}，合同期满终止`
-      : `一方已按约定发出提前终止的书面通知${cite("R-TERM-3")}，合同提前终止`;
+      ? `一方已按约定发出不续约的书面通知${cite(PROVISION.nonRenewalNotice)}，合同期满终止`
+      : `一方已按约定发出提前终止的书面通知${cite(PROVISION.nonRenewalNotice)}，合同提前终止`;
   return renderEmail({
     subject: `合同 ${contract.contractId} 于 ${formatDate(input.lastDay)}终止：最终结算及号码收回`,
     title: "合同终止通知",
@@ -79,7 +79,7 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
         kind: "paragraph",
         content: [`${why}，最后一日为 `, { strong: formatDate(input.lastDay) }, "。"],
       },
-      { kind: "heading", text: `最终结算${cite("R-END-1")}` },
+      { kind: "heading", text: `最终结算${cite(PROVISION.finalSettlement)}` },
       ...trueUpBlocks(contract, input.finalTrueUp),
       { kind: "heading", text: "号码收回" },
       {
@@ -93,7 +93,7 @@ export function renderEndOfContractEmail(input: EndOfContractEmailInput): Render
       {
         kind: "note",
         tone: "info",
-        content: `本邮件仅为告知，不是${clauseWords("R-NOTICE-1")}约定的书面通知。`,
+        content: `本邮件仅为告知，不是${clauseWords(PROVISION.writtenNotice)}约定的书面通知。`,
       },
     ],
   });

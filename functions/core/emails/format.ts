@@ -2,7 +2,7 @@
  * How the emails write amounts, dates, instants and deadlines for people. Inputs are validated here: a
  * malformed figure is a bug upstream and must stop the email, never be printed as "NaN" or guessed at.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import { formatFen, formatFenGrouped, InvalidMoneyError, parseYuanToFen } from "../money";
 import type { ContractView, DeadlineView, PartyRole } from "./types";
 
@@ -142,7 +142,7 @@ export function formatDeadline(deadline: DeadlineView): string {
 /** The footnote explaining provisional dates, for emails that show at least one (R-WD-3). */
 export function provisionalFootnote(deadlines: DeadlineView[]): string | null {
   if (!deadlines.some((deadline) => deadline.provisional)) return null;
-  return `标注「暂定」的日期按法定节假日规则推算：国务院当年放假安排公布后，系统将按正式安排重新计算，如有变化另行通知${cite("R-WD-3")}。`;
+  return `标注「暂定」的日期按法定节假日规则推算：国务院当年放假安排公布后，系统将按正式安排重新计算，如有变化另行通知${cite(PROVISION.provisionalCalendar)}。`;
 }
 
 /** "贵方金额低于账单 118.36 元": a signed figure alone leaves the reader to work out who is higher. */

@@ -2,7 +2,7 @@
  * To Party A's contact: the VAT ordinary invoice (增值税普通发票) for a period's payment was issued. Party B
  * owes it within N working days of receiving the payment (R-INV-1); the email says whether that was met.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import {
   EmailInputError,
   formatDate,
@@ -44,7 +44,7 @@ export function renderInvoiceIssuedEmail(input: InvoiceIssuedEmailInput): Render
     blocks: [
       {
         kind: "paragraph",
-        content: `乙方已收到贵方${period}账单的付款，并已开具相应的增值税普通发票${cite("R-INV-1")}。`,
+        content: `乙方已收到贵方${period}账单的付款，并已开具相应的增值税普通发票${cite(PROVISION.invoice)}。`,
       },
       {
         kind: "facts",
@@ -59,7 +59,7 @@ export function renderInvoiceIssuedEmail(input: InvoiceIssuedEmailInput): Render
             value: `${formatDate(input.paymentReceivedOn)}，${formatYuan(input.paymentAmount)}`,
           },
           {
-            label: `开票期限${cite("R-INV-1")}`,
+            label: `开票期限${cite(PROVISION.invoice)}`,
             value: `收到付款后 ${invoiceDeadline.workingDays} 个工作日内，即 ${formatDeadline(invoiceDeadline)}`,
           },
         ],
@@ -68,7 +68,7 @@ export function renderInvoiceIssuedEmail(input: InvoiceIssuedEmailInput): Render
         kind: "paragraph",
         content: onTime
           ? "发票在合同约定的期限内开具。"
-          : `发票晚于合同约定的期限（${formatInstantDay(invoiceDeadline.dueAt)}）开具，已记入违约登记${cite("R-BREACH-1")}。`,
+          : `发票晚于合同约定的期限（${formatInstantDay(invoiceDeadline.dueAt)}）开具，已记入违约登记${cite(PROVISION.breach)}。`,
       },
       {
         kind: "paragraph",

@@ -5,7 +5,7 @@
  * pay — a second full copy in a dunning email is exactly what a phishing imitation would look like.
  */
 
-import { cite, clauseWords } from "../clause-words";
+import { cite, clauseWords, PROVISION } from "../clause-words";
 import { maskAccount } from "../mask";
 import { formatDeadline, formatInstant, formatPeriod, formatYuan, partyBContactLine } from "./format";
 import { renderEmail } from "./layout";
@@ -47,7 +47,7 @@ export function renderOverdueNoticeEmail(input: OverdueNoticeEmailInput): Render
         rows: [
           { label: "账单发出时间", value: formatInstant(input.statementSentAt) },
           { label: "应付金额", value: [{ strong: formatYuan(input.amountDue) }] },
-          { label: `付款截止${cite("R-PAY-1")}`, value: formatDeadline(input.paymentDeadline) },
+          { label: `付款截止${cite(PROVISION.payment)}`, value: formatDeadline(input.paymentDeadline) },
           {
             label: "收款账户",
             value: `${account.accountName}，${account.bank}，账号 ${maskAccount(account.accountNumber)}（完整账号见${period}账单）`,
@@ -56,12 +56,12 @@ export function renderOverdueNoticeEmail(input: OverdueNoticeEmailInput): Render
       },
       {
         kind: "paragraph",
-        content: `请尽快按账单所列账户以银行转账方式付款；如已付款，请将付款日期和凭证发送给乙方联系人，以便登记。逾期付款已按${clauseWords("R-PAY-2")}记入违约登记。`,
+        content: `请尽快按账单所列账户以银行转账方式付款；如已付款，请将付款日期和凭证发送给乙方联系人，以便登记。逾期付款已按${clauseWords(PROVISION.overduePayment)}记入违约登记。`,
       },
       {
         kind: "note",
         tone: "info",
-        content: `本邮件仅为提醒，不是${clauseWords("R-NOTICE-1")}约定的书面通知。`,
+        content: `本邮件仅为提醒，不是${clauseWords(PROVISION.writtenNotice)}约定的书面通知。`,
       },
       { kind: "paragraph", content: partyBContactLine(contract) },
     ],

@@ -2,7 +2,7 @@
  * To both contacts: Party A's figure differs from the statement by more than the tolerance, so the parties
  * re-reconcile (重新对账) within N working days (R-RECON-3). Payment is not held up (R-RECON-4).
  */
-import { cite, clauseWords } from "../clause-words";
+import { cite, clauseWords, PROVISION } from "../clause-words";
 import {
   differenceWords,
   formatDeadline,
@@ -43,7 +43,7 @@ export function renderReReconciliationOpenedEmail(input: ReReconciliationOpenedE
     blocks: [
       {
         kind: "paragraph",
-        content: `甲方对${period}账单的核对金额与账单结算总金额的差额超过 ${formatPercent(input.tolerancePercent)}，按${clauseWords("R-RECON-3")}，双方应在 ${reReconciliationDeadline.workingDays} 个工作日内重新对账并确定应结算金额。`,
+        content: `甲方对${period}账单的核对金额与账单结算总金额的差额超过 ${formatPercent(input.tolerancePercent)}，按${clauseWords(PROVISION.reReconciliation)}，双方应在 ${reReconciliationDeadline.workingDays} 个工作日内重新对账并确定应结算金额。`,
       },
       {
         kind: "facts",
@@ -55,19 +55,25 @@ export function renderReReconciliationOpenedEmail(input: ReReconciliationOpenedE
             value: `${differenceWords(input.differenceAmount, "甲方")}，占账单金额 ${formatPercent(input.differencePercent)}`,
           },
           {
-            label: `重新对账截止${cite("R-RECON-3")}`,
+            label: `重新对账截止${cite(PROVISION.reReconciliation)}`,
             value: [{ strong: formatDeadline(reReconciliationDeadline) }],
           },
-          { label: `付款金额${cite("R-RECON-4")}`, value: [{ strong: formatYuan(input.totalAmount) }] },
-          { label: `付款截止${cite("R-PAY-1")}`, value: [{ strong: formatDeadline(paymentDeadline) }] },
+          {
+            label: `付款金额${cite(PROVISION.settlementOfDifference)}`,
+            value: [{ strong: formatYuan(input.totalAmount) }],
+          },
+          {
+            label: `付款截止${cite(PROVISION.payment)}`,
+            value: [{ strong: formatDeadline(paymentDeadline) }],
+          },
         ],
       },
       {
         kind: "note",
         tone: "warning",
         content: input.isFinalPeriod
-          ? `重新对账不影响资金结算：甲方仍按账单金额按期付款。本期为合同最后一个结算周期，确定的差额由双方多退少补${cite("R-RECON-4")}。`
-          : `重新对账不影响资金结算：甲方仍按账单金额按期付款，确定的差额在下一结算周期的账单中调整${cite("R-RECON-4")}。`,
+          ? `重新对账不影响资金结算：甲方仍按账单金额按期付款。本期为合同最后一个结算周期，确定的差额由双方多退少补${cite(PROVISION.settlementOfDifference)}。`
+          : `重新对账不影响资金结算：甲方仍按账单金额按期付款，确定的差额在下一结算周期的账单中调整${cite(PROVISION.settlementOfDifference)}。`,
       },
       footnote ? { kind: "note", tone: "warning", content: footnote } : null,
       {

@@ -4,7 +4,7 @@
  * settlement basis (R-RECON-4), no adjustment is carried to the next period, and the difference goes to
  * negotiation (8.2). A person has to take it from here, so Party B's contact is told.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import { formatDeadline, formatPeriod, formatYuan } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, DeadlineView, RenderedEmail } from "./types";
@@ -34,7 +34,7 @@ export function renderReReconciliationUnresolvedEmail(
         content: [
           "重新对账期限 ",
           { strong: formatDeadline(input.reReconciliationDeadline) },
-          ` 已过，系统未登记双方确定的${period}结算金额${cite("R-RECON-3")}。`,
+          ` 已过，系统未登记双方确定的${period}结算金额${cite(PROVISION.reReconciliation)}。`,
         ],
       },
       {
@@ -42,7 +42,7 @@ export function renderReReconciliationUnresolvedEmail(
         rows: [
           { label: "账单结算总金额", value: formatYuan(input.totalAmount) },
           { label: "甲方核对金额", value: formatYuan(input.claimedAmount) },
-          { label: "结算依据", value: `账单结算总金额${cite("R-RECON-4")}` },
+          { label: "结算依据", value: `账单结算总金额${cite(PROVISION.settlementOfDifference)}` },
           { label: "下期调整", value: "不结转" },
         ],
       },

@@ -2,7 +2,7 @@
  * R-RECON-5 (our decision; the contract is silent): on the last working day before the reconciliation
  * deadline, Party A's contact is reminded that no reply by the deadline means the statement is accepted.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import {
   formatAmount,
   formatDeadline,
@@ -48,10 +48,10 @@ export function renderReconciliationReminderEmail(input: ReconciliationReminderE
         kind: "facts",
         rows: [
           {
-            label: `对账截止${cite("R-RECON-1")}`,
+            label: `对账截止${cite(PROVISION.reconciliation)}`,
             value: [{ strong: formatDeadline(reconciliationDeadline) }],
           },
-          { label: "逾期未回复", value: `视为确认本账单${cite("R-RECON-5")}` },
+          { label: "逾期未回复", value: `视为确认本账单${cite(PROVISION.noReplyDeemedAccepted)}` },
         ],
       },
       footnote ? { kind: "note", tone: "warning", content: footnote } : null,

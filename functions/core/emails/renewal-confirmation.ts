@@ -2,7 +2,7 @@
  * To both contacts: no non-renewal notice was recorded by the deadline, so the contract renewed itself for
  * another term (R-TERM-2), which runs from the day after the last term's last day (R-TERM-4).
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import { formatDate } from "./format";
 import { renderEmail } from "./layout";
 import type { ContractView, RenderedEmail } from "./types";
@@ -26,7 +26,7 @@ export function renderRenewalConfirmationEmail(input: RenewalConfirmationEmailIn
     blocks: [
       {
         kind: "paragraph",
-        content: `合同上一期有效期已于 ${formatDate(input.previousTermLastDay)}届满。截至期满，系统未登记任何一方不续约的书面通知，合同按约定自动顺延${cite("R-TERM-2")}。`,
+        content: `合同上一期有效期已于 ${formatDate(input.previousTermLastDay)}届满。截至期满，系统未登记任何一方不续约的书面通知，合同按约定自动顺延${cite(PROVISION.automaticRenewal)}。`,
       },
       {
         kind: "facts",
@@ -35,7 +35,7 @@ export function renderRenewalConfirmationEmail(input: RenewalConfirmationEmailIn
           { label: "新一期届满日", value: [{ strong: formatDate(input.nextTermLastDay) }] },
           {
             label: "不续约通知最迟送达日",
-            value: `${formatDate(input.nextNoticeDeliveredBy)}${cite("R-TERM-3")}`,
+            value: `${formatDate(input.nextNoticeDeliveredBy)}${cite(PROVISION.nonRenewalNotice)}`,
           },
         ],
       },

@@ -5,7 +5,7 @@
  * destination (R-NOTICE-3), and the 9.4 addresses the notice must go to (R-NOTICE-1). The email itself is a
  * reminder, not a notice.
  */
-import { cite, clauseWords, contractClause } from "../clause-words";
+import { cite, clauseWords, contractClause, PROVISION } from "../clause-words";
 import { formatDate } from "./format";
 import { type Block, renderEmail } from "./layout";
 import type { ContractView, NoticeAddressView, RenderedEmail } from "./types";
@@ -101,7 +101,7 @@ export function renderRenewalReminderEmail(input: RenewalReminderEmailInput): Re
         content: [
           `本合同当前有效期为 ${formatDate(input.termFirstDay)}至`,
           { strong: formatDate(input.termLastDay) },
-          `。期满时如双方均无异议，合同自动顺延，新一期有效期为 ${formatDate(input.nextTermFirstDay)}至${formatDate(input.nextTermLastDay)}${cite("R-TERM-2")}。`,
+          `。期满时如双方均无异议，合同自动顺延，新一期有效期为 ${formatDate(input.nextTermFirstDay)}至${formatDate(input.nextTermLastDay)}${cite(PROVISION.automaticRenewal)}。`,
         ],
       },
       {
@@ -109,7 +109,7 @@ export function renderRenewalReminderEmail(input: RenewalReminderEmailInput): Re
         content: [
           `任何一方如不再续约，须于期满前 ${input.noticeDays} 日以书面形式通知对方，即书面通知最迟须于 `,
           { strong: formatDate(input.noticeDeliveredBy) },
-          ` 视为送达${cite("R-TERM-3", "R-TERM-4")}。按不同方式发出的通知，视为送达的日期不同${cite("R-NOTICE-2")}，各方式的最迟发出日期如下${cite("R-NOTICE-3")}：`,
+          ` 视为送达${cite(PROVISION.nonRenewalNotice, PROVISION.termLastDay)}。按不同方式发出的通知，视为送达的日期不同${cite(PROVISION.noticeDelivery)}，各方式的最迟发出日期如下${cite(PROVISION.noticeDispatchDeadline)}：`,
         ],
       },
       {
@@ -124,7 +124,7 @@ export function renderRenewalReminderEmail(input: RenewalReminderEmailInput): Re
       {
         kind: "note",
         tone: "warning",
-        content: `本邮件仅为提醒。电子邮件不是${clauseWords("R-NOTICE-1")}约定的书面通知：不续约的通知须以专人递送、特快专递、传真或挂号信件发往对方在${contractClause(9, "9.4")}所列的地址，并写明收件人；特快专递和挂号信件的交寄日以邮戳为准。`,
+        content: `本邮件仅为提醒。电子邮件不是${clauseWords(PROVISION.writtenNotice)}约定的书面通知：不续约的通知须以专人递送、特快专递、传真或挂号信件发往对方在${contractClause(9, "9.4")}所列的地址，并写明收件人；特快专递和挂号信件的交寄日以邮戳为准。`,
       },
       ...addressBlock(`致甲方的书面通知发往（${contractClause(9, "9.4")}）`, input.noticeAddresses.partyA),
       ...addressBlock(`致乙方的书面通知发往（${contractClause(9, "9.4")}）`, input.noticeAddresses.partyB),

@@ -3,7 +3,7 @@
  * ("我们理解您的回复为：……") and what follows from it under R-RECON-2..5, so a misreading is caught by a
  * person at once instead of at payment time.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import {
   differenceWords,
   formatDeadline,
@@ -90,7 +90,7 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
         understood(readingText({ kind: "confirm" }, totalAmount)),
         {
           kind: "paragraph",
-          content: `本期对账已完成，按 ${formatYuan(totalAmount)} 结算${cite("R-RECON-1")}。`,
+          content: `本期对账已完成，按 ${formatYuan(totalAmount)} 结算${cite(PROVISION.reconciliation)}。`,
         },
       ];
     case "within-tolerance":
@@ -102,7 +102,7 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
           content: [
             `差额未超过账单结算总金额的 ${formatPercent(outcome.tolerancePercent)}，按合同约定以账单金额 `,
             { strong: formatYuan(totalAmount) },
-            ` 作为结算依据${cite("R-RECON-2")}，本期对账已完成。`,
+            ` 作为结算依据${cite(PROVISION.reconciliationTolerance)}，本期对账已完成。`,
           ],
         },
       ];
@@ -113,18 +113,21 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
         differenceFacts(outcome, totalAmount),
         {
           kind: "paragraph",
-          content: `差额超过账单结算总金额的 ${formatPercent(outcome.tolerancePercent)}，双方需在 ${outcome.reReconciliationDeadline.workingDays} 个工作日内重新对账并确定应结算金额${cite("R-RECON-3")}，乙方联系人将与您联系。`,
+          content: `差额超过账单结算总金额的 ${formatPercent(outcome.tolerancePercent)}，双方需在 ${outcome.reReconciliationDeadline.workingDays} 个工作日内重新对账并确定应结算金额${cite(PROVISION.reReconciliation)}，乙方联系人将与您联系。`,
         },
         {
           kind: "facts",
           rows: [
             {
-              label: `重新对账截止${cite("R-RECON-3")}`,
+              label: `重新对账截止${cite(PROVISION.reReconciliation)}`,
               value: [{ strong: formatDeadline(outcome.reReconciliationDeadline) }],
             },
-            { label: `付款金额${cite("R-RECON-4")}`, value: [{ strong: formatYuan(totalAmount) }] },
             {
-              label: `付款截止${cite("R-PAY-1")}`,
+              label: `付款金额${cite(PROVISION.settlementOfDifference)}`,
+              value: [{ strong: formatYuan(totalAmount) }],
+            },
+            {
+              label: `付款截止${cite(PROVISION.payment)}`,
               value: [{ strong: formatDeadline(outcome.paymentDeadline) }],
             },
           ],
@@ -133,8 +136,8 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
           kind: "note",
           tone: "warning",
           content: outcome.isFinalPeriod
-            ? `重新对账不影响付款：请仍按账单金额按期付款。本期为合同最后一个结算周期，重新对账确定的差额由双方多退少补${cite("R-RECON-4")}。`
-            : `重新对账不影响付款：请仍按账单金额按期付款，重新对账确定的差额在下一结算周期的账单中调整${cite("R-RECON-4")}。`,
+            ? `重新对账不影响付款：请仍按账单金额按期付款。本期为合同最后一个结算周期，重新对账确定的差额由双方多退少补${cite(PROVISION.settlementOfDifference)}。`
+            : `重新对账不影响付款：请仍按账单金额按期付款，重新对账确定的差额在下一结算周期的账单中调整${cite(PROVISION.settlementOfDifference)}。`,
         },
         footnote ? { kind: "note", tone: "warning", content: footnote } : null,
       ];
@@ -177,12 +180,12 @@ function outcomeBlocks(input: ReplyAcknowledgementEmailInput): Array<Block | nul
           content: [
             "您的回复晚于对账截止时间 ",
             { strong: formatInstant(outcome.reconciliationDueAt) },
-            `。截止时未收到回复，本期账单已视为确认${cite("R-RECON-5")}。我们已记录您的回复，但不会因此重新开启本期对账。`,
+            `。截止时未收到回复，本期账单已视为确认${cite(PROVISION.noReplyDeemedAccepted)}。我们已记录您的回复，但不会因此重新开启本期对账。`,
           ],
         },
         {
           kind: "paragraph",
-          content: `如对账单仍有异议，请联系乙方联系人协商；异议须在账单数据保留期限内提出${cite("R-RETAIN-1")}。`,
+          content: `如对账单仍有异议，请联系乙方联系人协商；异议须在账单数据保留期限内提出${cite(PROVISION.billingDataRetention)}。`,
         },
       ];
   }

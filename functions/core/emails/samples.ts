@@ -4,6 +4,8 @@
  * Saturday 10-11 a working day). Tests start from these, and they give anyone previewing an email a
  * realistic rendering. Each function returns a fresh object, so a caller may change it freely.
  */
+
+import { PROVISION } from "../clause-words";
 import type { BreachRecordedEmailInput } from "./breach-recorded";
 import type { BudgetWarningEmailInput } from "./budget-warning";
 import type { EndOfContractEmailInput } from "./end-of-contract";
@@ -54,11 +56,21 @@ export function samplePartyAAccount(): BankAccountView {
 
 /** Statement of 2025-09 sent 2025-10-09: 5 working days → 10-15, 10 working days → 10-22. */
 export function sampleReconciliationDeadline(): DeadlineView {
-  return { ruleId: "R-RECON-1", workingDays: 5, dueAt: "2025-10-15T23:59:59+08:00", provisional: false };
+  return {
+    ruleId: PROVISION.reconciliation,
+    workingDays: 5,
+    dueAt: "2025-10-15T23:59:59+08:00",
+    provisional: false,
+  };
 }
 
 export function samplePaymentDeadline(): DeadlineView {
-  return { ruleId: "R-PAY-1", workingDays: 10, dueAt: "2025-10-22T23:59:59+08:00", provisional: false };
+  return {
+    ruleId: PROVISION.payment,
+    workingDays: 10,
+    dueAt: "2025-10-22T23:59:59+08:00",
+    provisional: false,
+  };
 }
 
 export function sampleStatement(): StatementEmailInput {
@@ -164,7 +176,7 @@ export function sampleReReconciliation(): ReReconciliationOpenedEmailInput {
     differencePercent: "6.36",
     tolerancePercent: "5",
     reReconciliationDeadline: {
-      ruleId: "R-RECON-3",
+      ruleId: PROVISION.reReconciliation,
       workingDays: 10,
       dueAt: "2025-10-27T23:59:59+08:00",
       provisional: false,
@@ -201,7 +213,7 @@ export function sampleBreachRecorded(): BreachRecordedEmailInput {
   return {
     contract: sampleContract(),
     breach: {
-      ruleId: "R-PAY-1",
+      ruleId: PROVISION.payment,
       description: "2025年9月账单付款逾期（应付 4,218.36 元，付款截止 2025年10月22日）",
       breachingParty: "partyA",
       recordedAt: "2025-10-23T00:00:00+08:00",
@@ -222,7 +234,7 @@ export function sampleInvoiceIssued(): InvoiceIssuedEmailInput {
     paymentAmount: "4218.36",
     paymentReceivedOn: "2025-10-20",
     invoiceDeadline: {
-      ruleId: "R-INV-1",
+      ruleId: PROVISION.invoice,
       workingDays: 10,
       dueAt: "2025-11-03T23:59:59+08:00",
       provisional: false,

@@ -3,7 +3,7 @@
  * R-RECON-4; ADR 0011): what is still open between the parties — balances owing, credit not yet used,
  * agreed differences no bill carried — settled both ways in one amount (多退少补).
  */
-import { clauseWords } from "../clause-words";
+import { clauseWords, PROVISION } from "../clause-words";
 import { maskAccount } from "../mask";
 import { formatPeriod, formatYuan, partyName } from "./format";
 import { type Block, renderEmail } from "./layout";
@@ -45,7 +45,7 @@ export function renderSettlementEmail(input: SettlementEmailInput): RenderedEmai
               ? [
                   {
                     label: "收款账户",
-                    value: `${input.partyBAccount.accountName}，${input.partyBAccount.bank}，账号 ${maskAccount(input.partyBAccount.accountNumber)}（以${clauseWords("R-BANK-1")}所列及书面变更通知为准）`,
+                    value: `${input.partyBAccount.accountName}，${input.partyBAccount.bank}，账号 ${maskAccount(input.partyBAccount.accountNumber)}（以${clauseWords(PROVISION.bankDetails)}所列及书面变更通知为准）`,
                   },
                 ]
               : []),
@@ -65,7 +65,7 @@ export function renderSettlementEmail(input: SettlementEmailInput): RenderedEmai
     blocks: [
       {
         kind: "paragraph",
-        content: `合同最后一个结算周期（${period}）已结束。按${clauseWords("R-RECON-4")}，对账差异多退少补；尚未结清的款项一并结算如下：`,
+        content: `合同最后一个结算周期（${period}）已结束。按${clauseWords(PROVISION.settlementOfDifference)}，对账差异多退少补；尚未结清的款项一并结算如下：`,
       },
       {
         kind: "facts",
@@ -79,7 +79,7 @@ export function renderSettlementEmail(input: SettlementEmailInput): RenderedEmai
       {
         kind: "note",
         tone: "info",
-        content: `本邮件仅为告知，不是${clauseWords("R-NOTICE-1")}约定的书面通知。`,
+        content: `本邮件仅为告知，不是${clauseWords(PROVISION.writtenNotice)}约定的书面通知。`,
       },
     ],
   });

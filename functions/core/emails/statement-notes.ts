@@ -3,7 +3,7 @@
  * 3.18 "平均修复时限为6小时") when tickets were handled, and what the month's compliance check found (R-CALL-1,
  * R-SMS-3, R-THROTTLE-1) — nothing when the month is clean. Clauses in words, numbers masked by the caller.
  */
-import { cite } from "../clause-words";
+import { cite, PROVISION } from "../clause-words";
 import type { Block } from "./layout";
 
 export interface ServiceLevelNoteView {
@@ -44,8 +44,8 @@ export function serviceLevelBlocks(view: ServiceLevelNoteView | undefined): Bloc
   const items: string[] = [`本期受理工单 ${view.opened} 件，本期内处理完毕 ${view.closed} 件。`];
   items.push(
     gateway.faults === 0 || gateway.averageRepairMinutes === null
-      ? `本期无短信网关故障（约定平均修复时限 ${hoursAndMinutes(gateway.limitMinutes)}${cite("R-SLA-2")}）。`
-      : `短信网关故障 ${gateway.faults} 次，平均修复时长 ${hoursAndMinutes(gateway.averageRepairMinutes)}，约定不超过 ${hoursAndMinutes(gateway.limitMinutes)}：${gateway.met ? "达标" : "未达标"}${cite("R-SLA-2")}。`,
+      ? `本期无短信网关故障（约定平均修复时限 ${hoursAndMinutes(gateway.limitMinutes)}${cite(PROVISION.faultRepair)}）。`
+      : `短信网关故障 ${gateway.faults} 次，平均修复时长 ${hoursAndMinutes(gateway.averageRepairMinutes)}，约定不超过 ${hoursAndMinutes(gateway.limitMinutes)}：${gateway.met ? "达标" : "未达标"}${cite(PROVISION.faultRepair)}。`,
   );
   items.push(
     view.late.length === 0
@@ -70,18 +70,18 @@ export function complianceBlocks(view: ComplianceNoteView | undefined): Block[] 
           : `${v.date} 呼叫被叫号码 ${v.number} ${v.calls} 次`,
       );
     items.push(
-      `外呼频次超出限制 ${view.callViolationCount} 项（每个主叫号码每日不超过 ${view.callLimits.perCallingNumber} 次，对同一被叫号码每日合计不超过 ${view.callLimits.perCallee} 次${cite("R-CALL-1")}）：${shown.join("；")}${view.callViolationCount > shown.length ? " 等" : ""}。`,
+      `外呼频次超出限制 ${view.callViolationCount} 项（每个主叫号码每日不超过 ${view.callLimits.perCallingNumber} 次，对同一被叫号码每日合计不超过 ${view.callLimits.perCallee} 次${cite(PROVISION.callLimits)}）：${shown.join("；")}${view.callViolationCount > shown.length ? " 等" : ""}。`,
     );
   }
   if (view.marketingViolationCount > 0) {
     items.push(
-      `营销类短信不符合要求 ${view.marketingViolationCount} 条（须以“拒收请回复R”结尾、其后不得附加广告，同一端口只发送一类短信${cite("R-SMS-3")}）。`,
+      `营销类短信不符合要求 ${view.marketingViolationCount} 条（须以“拒收请回复R”结尾、其后不得附加广告，同一端口只发送一类短信${cite(PROVISION.smsContent)}）。`,
     );
   }
   if (view.reducedDays.length > 0) {
     const total = view.reducedDays.reduce((sum, r) => sum + r.days, 0);
     items.push(
-      `因用户投诉，短信端口本期有 ${total} 天未按正常速率发送（${view.reducedDays.map((r) => `${r.state === "suspended" ? "暂停" : r.state}：${r.days} 天`).join("；")}${cite("R-THROTTLE-1")}）。`,
+      `因用户投诉，短信端口本期有 ${total} 天未按正常速率发送（${view.reducedDays.map((r) => `${r.state === "suspended" ? "暂停" : r.state}：${r.days} 天`).join("；")}${cite(PROVISION.complaintThrottling)}）。`,
     );
   }
   if (items.length === 0) return [];

@@ -5,7 +5,7 @@
  * Party B's account in force on the statement's date (R-BANK-1).
  */
 
-import { cite, clauseWords } from "../clause-words";
+import { cite, clauseWords, PROVISION } from "../clause-words";
 import { formatFen } from "../money";
 import type { Statement, UsageFile } from "../statement";
 import { lastDayOfPeriod } from "../time";
@@ -116,7 +116,7 @@ function lineDescription(line: StatementLineView): string {
  */
 function outsideContractNotes(outside: StatementEmailInput["outsideContract"]): Block[] {
   if (!outside) return [];
-  const why = `不属本合同的服务期，未计入本账单${cite("R-TERM-1", "R-TERM-4")}。`;
+  const why = `不属本合同的服务期，未计入本账单${cite(PROVISION.term, PROVISION.termLastDay)}。`;
   const notes: Block[] = [];
   if (outside.beforeFirstDay > 0) {
     notes.push({
@@ -204,8 +204,11 @@ function paymentBlocks(input: StatementEmailInput): Block[] {
       kind: "facts",
       rows: [
         { label: "应付金额", value: [{ strong: formatYuan(input.totalAmount) }] },
-        { label: `付款截止${cite("R-PAY-1")}`, value: [{ strong: formatDeadline(input.paymentDeadline) }] },
-        { label: "付款方式", value: `银行转账${cite("R-PAY-1")}` },
+        {
+          label: `付款截止${cite(PROVISION.payment)}`,
+          value: [{ strong: formatDeadline(input.paymentDeadline) }],
+        },
+        { label: "付款方式", value: `银行转账${cite(PROVISION.payment)}` },
         { label: "户名", value: account.accountName },
         { label: "开户行", value: account.bank },
         ...(account.bankCode ? [{ label: "银行行号", value: account.bankCode }] : []),
@@ -217,8 +220,8 @@ function paymentBlocks(input: StatementEmailInput): Block[] {
       kind: "note",
       tone: "warning",
       content:
-        `以上为 ${formatDate(account.effectiveFrom)} 起生效的乙方收款账户${cite("R-BANK-1")}。账户如需变更，乙方将提前 ${input.bankChangeNoticeDays} 日以书面形式通知，` +
-        `新账户自通知记录之日起满 ${input.bankChangeNoticeDays} 日后才会出现在账单上。请勿依据任何电子邮件中的“账户变更”付款：电子邮件不能代替${clauseWords("R-NOTICE-1")}约定的书面通知。`,
+        `以上为 ${formatDate(account.effectiveFrom)} 起生效的乙方收款账户${cite(PROVISION.bankDetails)}。账户如需变更，乙方将提前 ${input.bankChangeNoticeDays} 日以书面形式通知，` +
+        `新账户自通知记录之日起满 ${input.bankChangeNoticeDays} 日后才会出现在账单上。请勿依据任何电子邮件中的“账户变更”付款：电子邮件不能代替${clauseWords(PROVISION.writtenNotice)}约定的书面通知。`,
     },
   ];
 }
@@ -254,7 +257,7 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
         ? {
             kind: "note",
             tone: "info",
-            content: `标注“试用期”的用量为正式计费前的割接、调测及试用阶段，照实列出，按 0 元计，费用由乙方承担${cite("R-TRIAL-1")}。`,
+            content: `标注“试用期”的用量为正式计费前的割接、调测及试用阶段，照实列出，按 0 元计，费用由乙方承担${cite(PROVISION.trialUsage)}。`,
           }
         : null,
       { kind: "heading", text: "用量摘要" },
@@ -281,16 +284,19 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
       {
         kind: "facts",
         rows: [
-          { label: "账单发出（即收到）时间", value: `${formatInstant(input.sentAt)}${cite("R-BILL-1")}` },
           {
-            label: `对账截止${cite("R-RECON-1")}`,
+            label: "账单发出（即收到）时间",
+            value: `${formatInstant(input.sentAt)}${cite(PROVISION.billDelivery)}`,
+          },
+          {
+            label: `对账截止${cite(PROVISION.reconciliation)}`,
             value: [
               `收到账单后 ${reconciliationDeadline.workingDays} 个工作日内，即 `,
               { strong: formatDeadline(reconciliationDeadline) },
             ],
           },
           {
-            label: `付款截止${cite("R-PAY-1")}`,
+            label: `付款截止${cite(PROVISION.payment)}`,
             value: [
               `收到账单后 ${paymentDeadline.workingDays} 个工作日内，即 `,
               { strong: formatDeadline(paymentDeadline) },
@@ -310,9 +316,9 @@ export function renderStatementEmail(input: StatementEmailInput): RenderedEmail 
             `，X 为贵方核对的本期结算总金额，用阿拉伯数字写到分，例如本期账单金额写作「${input.totalAmount}」或「${formatAmount(input.totalAmount)}」。一封回复只写一个金额。`,
           ],
           "请使用邮件的“回复”功能，从收到本邮件的邮箱发出，不要更改收件地址：回复地址带有本期账单的对账编号，发往其他地址的回复无法自动登记。",
-          `贵方金额与账单结算总金额相差不超过 ${tolerance}（含 ${tolerance}）的，按账单金额结算${cite("R-RECON-2")}；超过 ${tolerance} 的，双方在 ${input.reReconciliationWorkingDays} 个工作日内重新对账${cite("R-RECON-3")}。重新对账不影响付款：仍按账单金额付款，${afterDifference}${cite("R-RECON-4")}。`,
+          `贵方金额与账单结算总金额相差不超过 ${tolerance}（含 ${tolerance}）的，按账单金额结算${cite(PROVISION.reconciliationTolerance)}；超过 ${tolerance} 的，双方在 ${input.reReconciliationWorkingDays} 个工作日内重新对账${cite(PROVISION.reReconciliation)}。重新对账不影响付款：仍按账单金额付款，${afterDifference}${cite(PROVISION.settlementOfDifference)}。`,
           [
-            `对账截止时间前未收到回复的，视为确认本账单${cite("R-RECON-5")}；截止前一个工作日我们会再发一次提醒。`,
+            `对账截止时间前未收到回复的，视为确认本账单${cite(PROVISION.noReplyDeemedAccepted)}；截止前一个工作日我们会再发一次提醒。`,
           ],
         ],
       },
