@@ -40,7 +40,7 @@ import type { Scenario } from "./scenario/schema";
 import { uploadScenarioUsage } from "./scenario/usage-files";
 import type { SesSandbox } from "./ses-local";
 import { usageCache } from "./usage-cache";
-import { generateUsageContent } from "./usage-generator";
+import { generateUsageContent, type UsageContent, type UsageContentOptions } from "./usage-generator";
 
 export interface PeriodReport extends PeriodLedgerView {
   period: string;
@@ -154,6 +154,7 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
   // (bill on the 1st, reply, payment, invoice) closes within that month.
   const end = startOfDay(`${nextPeriod(nextPeriod(range.to))}-01`);
 
+  const usage = generatedUsage(options, scenario, periods);
   const app = await startEmbeddedApp({
     start,
     ...(options.faults ? { faults: options.faults } : {}),
@@ -167,32 +168,21 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     plan: (period) => periodPlan(scenario, period),
     staff,
   });
-  const cache = options.usageCacheDir === undefined ? undefined : await usageCache(options.usageCacheDir);
   try {
-    for (const [index, period] of periods.entries()) {
+    for (const period of periods) {
       const given = scenario.usageFiles?.[period];
-      // A complaints feed alone leaves the month's usage generated: the feed is the port's, not the month's.
-      const complaintsAlone =
-        given?.voice === undefined && given?.sms === undefined ? given?.complaints : undefined;
-      if (complaintsAlone) await putComplaints(contract.contractId, await readFile(complaintsAlone, "utf8"));
-      if (given && !complaintsAlone) {
+      if (!scenarioFilesUploaded(given) && given?.complaints)
+        await putComplaints(contract.contractId, await readFile(given.complaints, "utf8"));
+      if (given && scenarioFilesUploaded(given)) {
         // The scenario's own files for this period (a hand-computed month, a Chinese Windows export).
         await uploadScenarioUsage(contract.contractId, period, given);
         progress(`usage ${period}: the scenario's files uploaded`);
         continue;
       }
-      // Generated in memory and uploaded as they are, or read back from the cache of generated months.
-      const month = {
-        contract,
-        period,
-        seed: (options.seed ?? scenario.seed ?? 20250715) + index,
-        voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
-        smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
-      };
-      const usage = cache ? await cache.content(month) : generateUsageContent(month);
-      await putUsage(contract.contractId, period, "voice", usage.voice);
-      await putUsage(contract.contractId, period, "sms", usage.sms);
-      progress(`usage ${period}: ${usage.voiceRows} voice CDRs, ${usage.smsRows} SMS records uploaded`);
+      const month = await usage(period);
+      await putUsage(contract.contractId, period, "voice", month.voice);
+      await putUsage(contract.contractId, period, "sms", month.sms);
+      progress(`usage ${period}: ${month.voiceRows} voice CDRs, ${month.smsRows} SMS records uploaded`);
     }
     await putContractUnderWatch(contract);
     partyA.start(start, end);
@@ -225,6 +215,58 @@ export async function runContractYear(options: RunOptions): Promise<RunReport> {
     partyA.close();
     await app.stop();
   }
+}
+
+type ScenarioUsageFiles = NonNullable<Scenario["usageFiles"]>[string];
+
+/**
+ * Whether a period's usage is the scenario's own files rather than generated: a complaints feed alone leaves the
+ * month's usage generated (the feed is the port's, not the month's).
+ */
+function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
+  return (
+    given !== undefined &&
+    (given.voice !== undefined || given.sms !== undefined || given.complaints === undefined)
+  );
+}
+
+/**
+ * The generated usage of each period whose files the scenario does not give (ADR 0098). With a cache of generated
+ * months, every such month's entry is asked for at once, before the stack boots: the reads wait on the disk, not
+ * on this thread, so they are done while the stack boots instead of one by one between the uploads, the thread
+ * idle (ADR 0111). Without a cache, a month is generated when it is asked for.
+ */
+function generatedUsage(
+  options: RunOptions,
+  scenario: Scenario,
+  periods: string[],
+): (period: string) => Promise<UsageContent> {
+  const months = new Map<string, UsageContentOptions>();
+  for (const [index, period] of periods.entries()) {
+    if (scenarioFilesUploaded(scenario.usageFiles?.[period])) continue;
+    months.set(period, {
+      contract: options.contract,
+      period,
+      seed: (options.seed ?? scenario.seed ?? 20250715) + index,
+      voiceCalls: options.voiceCallsPerMonth ?? scenario.usage?.voiceCallsPerMonth ?? 24_000,
+      smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
+    });
+  }
+  const cache = options.usageCacheDir === undefined ? undefined : usageCache(options.usageCacheDir);
+  const reads = new Map<string, Promise<UsageContent>>();
+  for (const [period, month] of months) {
+    if (cache === undefined) continue;
+    const read = cache.then((c) => c.content(month));
+    // Awaited when its period is uploaded; until then a failed read is no unhandled rejection (a run whose stack
+    // fails to boot reports that failure, not this one).
+    read.catch(() => undefined);
+    reads.set(period, read);
+  }
+  return async (period) => {
+    const month = months.get(period);
+    if (month === undefined) throw new Error(`${period}'s usage is not generated in this run`);
+    return reads.get(period) ?? generateUsageContent(month);
+  };
 }
 
 async function collectReport(

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
+import express from "express";
 import * as z from "zod";
 import { loadAwsConfig } from "../../functions/adapters/aws-config";
 import { type LazyDependency, lazyObject, withLazyDependencies } from "./lazy-require";
@@ -60,6 +61,12 @@ function loadFreshSesEmulator(): { start: StartSesEmulator; store: SesEmulatorSt
     // its load (ADR 0103). `__esModule` as zod's CommonJS build exports it, for TypeScript's __importDefault.
     new Map<string, object>([
       ["zod", { __esModule: true, ...z }],
+      // Its web framework, likewise: imported by this module, express is bundled into the artefact with the run's
+      // code, and the emulator's modules are given it instead of loading its 132 CommonJS modules one by one
+      // through Node's loader (ADR 0111). express keeps no state of its own between the apps it makes: each
+      // stack's emulator makes its own app, and the mailbox stays in the emulator's own modules, loaded fresh.
+      // Given as is: express's CommonJS exports have no `__esModule`, so __importDefault wraps them as before.
+      ["express", express],
       // Only the v2 template calls (CreateEmailTemplate, templated SendEmail) render with handlebars, but the
       // module that renders makes its handlebars instance when it loads: that instance is made, and handlebars
       // loaded, on the first template call instead (ADR 0106). `__esModule` and `default` as handlebars' CommonJS

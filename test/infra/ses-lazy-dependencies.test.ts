@@ -81,6 +81,26 @@ describe("the SES emulator's mail packages load on first use", () => {
     expect(loaded("zod")).toBe(false);
   });
 
+  it("serves with the process's own express: the emulator's modules do not require it themselves (ADR 0111)", async () => {
+    // Node notes each module a CommonJS module requires among its children, also one already loaded; a module
+    // handed over by withLazyDependencies is never required, so the emulator's entry has no express child.
+    const entry = require.cache[require.resolve("aws-ses-v2-local")];
+    expect(entry?.children.map((child) => child.filename)).toContain(
+      require.resolve("aws-ses-v2-local/dist/store.js"),
+    );
+    expect(
+      entry?.children.filter((child) => child.filename.startsWith(packageDirectory("express") + sep)),
+    ).toEqual([]);
+    // And the emulator serves through it: the inbox page (express's sendFile) and an unknown operation's 404.
+    const inbox = await fetch(ses.inboxUrl);
+    expect(inbox.status).toBe(200);
+    expect(inbox.headers.get("content-type")).toMatch(/^text\/html/);
+    const unknown = await fetch(`${ses.endpoint}/v2/email/unknown`, {
+      headers: { authorization: "AWS4-HMAC-SHA256 Credential=local/20250901/us-east-1/ses/aws4_request" },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it("SendRawEmail parses the message with mailparser, loaded then", async () => {
     const { MessageId } = await client.send(
       new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }),

@@ -51,6 +51,9 @@ describe("npm start's static imports", () => {
     expect(packages).toContain("@aws-sdk/client-sfn");
     // The S3 emulator by a static import, so that the prebuilt artefact bundles it (ADR 0103).
     expect(packages).toContain("s3rver");
+    // And the SES emulator's web framework, which the emulator is given from the artefact instead of loading its
+    // CommonJS modules one by one (ADR 0111).
+    expect(packages).toContain("express");
     expect(
       [...packages].filter((name) => name === "aws-cdk-lib" || name === "constructs" || name === "elkjs"),
     ).toEqual([]);
