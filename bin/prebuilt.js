@@ -76,8 +76,13 @@ export function handlerEntries(repoRoot) {
 
 /**
  * Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them.
+ * @typedef {{ parentURL?: string, conditions?: readonly string[] }} ResolveContext
  * @typedef {{
- *   resolve(specifier: string, context: unknown, nextResolve: (specifier: string, context: unknown) => unknown): unknown;
+ *   resolve(
+ *     specifier: string,
+ *     context: ResolveContext,
+ *     nextResolve: (specifier: string, context: ResolveContext) => unknown,
+ *   ): unknown;
  * }} ModuleHooks
  */
 const registerHooks = /** @type {{ registerHooks?: (hooks: ModuleHooks) => unknown }} */ (nodeModule)
@@ -450,14 +455,30 @@ export function artefactModule(repoRoot, dir, sourcePath) {
  * its source path (the template's function entry), which must be the bundled module sharing the run's
  * chunks (one aws-config, one set of client hooks). A source the artefact lacks is an error, not a silent
  * second copy.
+ *
+ * And resolves the artefact's imports of its own modules (an entry's of its chunks, a chunk's of another): esbuild
+ * writes each as a path relative to the importing module, to a module it wrote into the artefact, an ES module by
+ * the artefact's package.json. Node's resolver would find the same URL and format, but statting the file and
+ * reading its path on each of the 300-odd such imports a run makes (ADR 0111). A file gone from the artefact
+ * still fails the import, when Node loads it.
  * @param {string} repoRoot
  * @param {string} dir
  */
-function serveFromArtefact(repoRoot, dir) {
+export function serveFromArtefact(repoRoot, dir) {
   if (registerHooks === undefined)
     throw new Error(`Node ${process.version} has no module.registerHooks (≥ 22.15 needed)`);
+  const artefactUrl = `${pathToFileURL(dir).href}/`;
   registerHooks({
     resolve(specifier, context, nextResolve) {
+      if (
+        (specifier.startsWith("./") || specifier.startsWith("../")) &&
+        context.parentURL?.startsWith(artefactUrl) &&
+        context.conditions?.includes("import")
+      ) {
+        const url = new URL(specifier, context.parentURL).href;
+        if (url.startsWith(artefactUrl) && url.endsWith(".js"))
+          return { url, format: "module", shortCircuit: true };
+      }
       if (!specifier.startsWith("file:") || !specifier.endsWith(".ts"))
         return nextResolve(specifier, context);
       const built = artefactModule(repoRoot, dir, fileURLToPath(specifier));

@@ -224,6 +224,51 @@ describe("the prebuilt artefact", () => {
     expect(JSON.parse(loaded)).toEqual([1, 2]);
   });
 
+  it("resolves its modules' imports of one another itself, without Node's resolver, to the same modules", async () => {
+    // Two entries sharing a module give a chunk, which each entry imports by a relative path. A resolve hook
+    // registered before serveFromArtefact's is the next one its hook calls (Node's registerHooks chain), so it
+    // sees every import from the artefact that serveFromArtefact hands on to Node's resolver.
+    const { root, cacheDir } = fixtureTree();
+    writeFileSync(
+      join(root, "lib", "shared.ts"),
+      "const seen = globalThis as { evaluations?: number };\nseen.evaluations = (seen.evaluations ?? 0) + 1;\nexport const shared: number = 3;\n",
+    );
+    writeFileSync(
+      join(root, "main.ts"),
+      'import { shared } from "./lib/shared";\nexport const result: number = shared;\n',
+    );
+    writeFileSync(
+      join(root, "second.ts"),
+      'import { shared } from "./lib/shared";\nexport const twice: number = shared * 2;\n',
+    );
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts", "second.ts"], cacheDir });
+    const chunk = readdirSync(join(artefact.dir, "chunks")).find((file) => file.endsWith(".js"));
+    expect(chunk).toBeDefined();
+    const artefactUrl = `${pathToFileURL(artefact.dir).href}/`;
+    const script = `import { registerHooks } from "node:module";
+      const { serveFromArtefact } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "bin", "prebuilt.js")).href)});
+      const handedOn = [];
+      registerHooks({ resolve(specifier, context, next) {
+        if (context.parentURL?.startsWith(${JSON.stringify(artefactUrl)})) handedOn.push(specifier);
+        return next(specifier, context);
+      } });
+      serveFromArtefact(${JSON.stringify(root)}, ${JSON.stringify(artefact.dir)});
+      const main = await import(${JSON.stringify(pathToFileURL(join(root, "main.ts")).href)});
+      const second = await import(${JSON.stringify(pathToFileURL(join(root, "second.ts")).href)});
+      // The chunk by the URL Node gives its file: the module the entries imported, not evaluated a second time.
+      await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "chunks", chunk ?? "")).href)});
+      console.log(JSON.stringify({ values: [main.result, second.twice], evaluations: globalThis.evaluations, handedOn }));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
+    ) as { values: number[]; evaluations: number; handedOn: string[] };
+    expect(loaded.values).toEqual([3, 6]);
+    expect(loaded.evaluations).toBe(1);
+    // Node's resolver still answers the artefact's imports of built-ins (each module's banner imports node:module)…
+    expect(loaded.handedOn).toContain("node:module");
+    // …but none of its imports of its own modules.
+    expect(loaded.handedOn.filter((specifier) => specifier.startsWith("."))).toEqual([]);
+  });
+
   it("leaves iconv-lite's charset tables on disk, read when the package asks for one; other data is bundled", async () => {
     // iconv-lite requires each double-byte table (./tables/cp936.json, …) only when that charset is first
     // used; a package's other data (here a second package's JSON) stays in the bundle.
