@@ -8,6 +8,7 @@
  * locally, so tests set FAIL verdicts to exercise the handler's refusal paths.
  */
 import { randomInt } from "node:crypto";
+import type { TlsOptions } from "node:tls";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SESEvent, SESReceiptStatus } from "aws-lambda";
 import { type AddressObject, type HeaderLines, simpleParser } from "mailparser";
@@ -179,6 +180,27 @@ export function newSesMessageId(): string {
   return Array.from({ length: 40 }, () => alphabet[randomInt(alphabet.length)]).join("");
 }
 
+/**
+ * An SMTPServer that makes its TLS contexts when one is first used, not when it is constructed. This server takes
+ * no STARTTLS and does not listen with TLS, so no session reads them; made at construction, the default context was
+ * the only TLS context of a run, and making it (OpenSSL's first, 14–19 ms of CPU) the stack's costliest boot step
+ * after loading the emulators (ADR 0111).
+ */
+class InboundSmtpServer extends SMTPServer {
+  override updateSecureContext(options?: TlsOptions): void {
+    Object.defineProperty(this, "secureContext", {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        // Made as SMTPServer makes them, which sets `secureContext` to the Map in place of this getter.
+        Reflect.deleteProperty(this, "secureContext");
+        super.updateSecureContext(options ?? {});
+        return this.secureContext;
+      },
+    });
+  }
+}
+
 export interface InboundSmtpOptions {
   port: number;
   s3: S3Client;
@@ -313,7 +335,7 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     return tracked;
   }
 
-  const server = new SMTPServer({
+  const server = new InboundSmtpServer({
     name: "inbound-smtp.localhost",
     banner: "contract-ops local inbound SMTP (SES email receiving stand-in)",
     logger: false,
