@@ -231,10 +231,17 @@ function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
 }
 
 /**
+ * Cached months read ahead of their upload: a year's, the sample scenario's whole run. A longer run holds at most
+ * these (1.5 MB each for the sample contract's volumes) rather than every month's bytes at once.
+ */
+const MONTHS_READ_AHEAD = 12;
+
+/**
  * The generated usage of each period whose files the scenario does not give (ADR 0098). With a cache of generated
- * months, every such month's entry is asked for at once, before the stack boots: the reads wait on the disk, not
- * on this thread, so they are done while the stack boots instead of one by one between the uploads, the thread
- * idle (ADR 0111). Without a cache, a month is generated when it is asked for.
+ * months, the first MONTHS_READ_AHEAD months' entries are asked for at once, before the stack boots, and each
+ * upload asks for one more: the reads wait on the disk, not on this thread, so they are done while the stack boots
+ * instead of one by one between the uploads, the thread idle (ADR 0111). Without a cache, a month is generated
+ * when it is asked for.
  */
 function generatedUsage(
   options: RunOptions,
@@ -252,20 +259,33 @@ function generatedUsage(
       smsMessages: options.smsPerMonth ?? scenario.usage?.smsPerMonth ?? 600,
     });
   }
-  const cache = options.usageCacheDir === undefined ? undefined : usageCache(options.usageCacheDir);
-  const reads = new Map<string, Promise<UsageContent>>();
-  for (const [period, month] of months) {
-    if (cache === undefined) continue;
-    const read = cache.then((c) => c.content(month));
-    // Awaited when its period is uploaded; until then a failed read is no unhandled rejection (a run whose stack
-    // fails to boot reports that failure, not this one).
-    read.catch(() => undefined);
-    reads.set(period, read);
-  }
-  return async (period) => {
+  const monthOf = (period: string): UsageContentOptions => {
     const month = months.get(period);
     if (month === undefined) throw new Error(`${period}'s usage is not generated in this run`);
-    return reads.get(period) ?? generateUsageContent(month);
+    return month;
+  };
+  if (options.usageCacheDir === undefined) return async (period) => generateUsageContent(monthOf(period));
+  const cache = usageCache(options.usageCacheDir);
+  const read = (month: UsageContentOptions) => cache.then((c) => c.content(month));
+  const ahead = new Map<string, Promise<UsageContent>>();
+  const unread = [...months.values()];
+  const readAhead = () => {
+    for (let month = unread.shift(); month !== undefined; month = unread.shift()) {
+      const reading = read(month);
+      // Awaited when its period is uploaded; until then a failed read is no unhandled rejection (a run whose stack
+      // fails to boot reports that failure, not this one).
+      reading.catch(() => undefined);
+      ahead.set(month.period, reading);
+      if (ahead.size >= MONTHS_READ_AHEAD) return;
+    }
+  };
+  readAhead();
+  return async (period) => {
+    const reading = ahead.get(period);
+    if (reading === undefined) return read(monthOf(period));
+    ahead.delete(period);
+    readAhead();
+    return reading;
   };
 }
 
