@@ -243,7 +243,7 @@ const MONTHS_READ_AHEAD = 12;
  * instead of one by one between the uploads, the thread idle (ADR 0111). Without a cache, a month is generated
  * when it is asked for.
  */
-function generatedUsage(
+export function generatedUsage(
   options: RunOptions,
   scenario: Scenario,
   periods: string[],
