@@ -2,9 +2,10 @@
  * `npm run bench:transport [-- --calls N --rounds R]`: what the embedded stack's in-process transport costs a
  * call (ADR 0077, ADR 0058, ADR 0107). First the transport alone — a signed-looking request handed to a server that
  * answers at once, small (a 0.5 KB item) and large (a 1.26 MB object streamed in 64 KiB chunks, the size of a
- * month's voice usage), the answer's stream read to its end as the SDK's deserializer does; then whole SDK
- * calls to dynalite and s3rver over HTTP on 127.0.0.1 and in-process, the transports alternating so load from
- * other work falls on both. Each figure is this process's user + system CPU per call after a warm-up.
+ * month's voice usage), the answer's stream read to its end as the SDK's deserializer does, and the small
+ * answer handed over whole (ADR 0113); then whole SDK calls to dynalite and s3rver over HTTP on 127.0.0.1 and
+ * in-process, DynamoDB's answers streamed (ADR 0107) and whole as the embedded stack registers it (ADR 0113),
+ * the transports alternating so load from other work falls on all. Each figure is this process's user + system CPU per call after a warm-up.
  * Printed, never asserted.
  */
 import { createServer } from "node:http";
@@ -14,11 +15,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { HttpRequest } from "@smithy/core/protocols";
 import { DEFAULT_REGION, LOCAL_CREDENTIALS } from "../functions/adapters/aws-config";
 import { startDynamoDbLocal } from "../infra/local/dynamodb-local";
-import {
-  InProcessTransport,
-  LOCAL_TRANSPORTS,
-  type LocalTransport,
-} from "../infra/local/in-process-transport";
+import { InProcessTransport } from "../infra/local/in-process-transport";
 import { startS3Local } from "../infra/local/s3-local";
 import { createTableInput } from "../infra/table-schema";
 import { callsAndRounds, cpuMicroseconds, median } from "./per-call-options";
@@ -47,12 +44,14 @@ const bare = createServer((req, res) => {
 });
 const alone = new InProcessTransport();
 alone.register("http://127.0.0.1:9", bare);
+const aloneWhole = new InProcessTransport();
+aloneWhole.register("http://127.0.0.1:9", bare, "whole");
 const requestBody = JSON.stringify({
   TableName: "Bench",
   Key: { PK: { S: "CONTRACT#1" }, SK: { S: "META" } },
 });
-const bareCall = async (path: string) => {
-  const { response } = await alone.requestHandler.handle(
+const bareCall = async (path: string, transport = alone) => {
+  const { response } = await transport.requestHandler.handle(
     new HttpRequest({
       method: "POST",
       protocol: "http:",
@@ -70,20 +69,22 @@ const bareCall = async (path: string) => {
       body: requestBody,
     }),
   );
+  if (response.body instanceof Uint8Array) return;
   for await (const _chunk of response.body as Readable) {
     // Read to the end, as the SDK's body collector does.
   }
 };
 process.stdout.write("The in-process transport alone, CPU µs per call (median of the rounds; the rounds)\n");
-for (const [name, path, count] of [
-  ["0.5 KB answer", "/small", calls * 10],
-  ["1.26 MB answer, 64 KiB chunks", "/large", Math.max(10, calls / 10)],
+for (const [name, path, count, via] of [
+  ["0.5 KB answer", "/small", calls * 10, alone],
+  ["0.5 KB answer, whole", "/small", calls * 10, aloneWhole],
+  ["1.26 MB answer, 64 KiB chunks", "/large", Math.max(10, calls / 10), alone],
 ] as const) {
-  for (let i = 0; i < count / 10; i++) await bareCall(path);
+  for (let i = 0; i < count / 10; i++) await bareCall(path, via);
   const figures: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const before = cpuMicroseconds();
-    for (let i = 0; i < count; i++) await bareCall(path);
+    for (let i = 0; i < count; i++) await bareCall(path, via);
     figures.push((cpuMicroseconds() - before) / count);
   }
   process.stdout.write(
@@ -91,21 +92,31 @@ for (const [name, path, count] of [
   );
 }
 alone.destroy();
+aloneWhole.destroy();
 
 const dynamodb = await startDynamoDbLocal({ port: 0 });
 const s3 = await startS3Local({ port: 0, buckets: ["bench"] });
-const transport = new InProcessTransport();
-transport.register(dynamodb.endpoint, dynamodb.server);
-transport.register(s3.endpoint, s3.server);
+const streamed = new InProcessTransport();
+streamed.register(dynamodb.endpoint, dynamodb.server);
+streamed.register(s3.endpoint, s3.server);
+// As the embedded stack registers them (infra/local/services.ts).
+const asTheStack = new InProcessTransport();
+asTheStack.register(dynamodb.endpoint, dynamodb.server, "whole");
+asTheStack.register(s3.endpoint, s3.server);
+const transports: Record<string, InProcessTransport | undefined> = {
+  http: undefined,
+  "in-process, streamed": streamed,
+  "in-process, DynamoDB whole": asTheStack,
+};
 const common = { region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
-const clients = (kind: LocalTransport) => {
+const clients = (transport: InProcessTransport | undefined) => {
   const db = new DynamoDBClient({ ...common, endpoint: dynamodb.endpoint });
   const s3Client = new S3Client({ ...common, endpoint: s3.endpoint, forcePathStyle: true });
   // As the embedded stack does: the transport's hook gives each client built its request handler.
-  if (kind === "in-process") for (const client of [db, s3Client]) transport.clientHook(client);
+  if (transport) for (const client of [db, s3Client]) transport.clientHook(client);
   return { db, s3: s3Client };
 };
-const setup = clients("http");
+const setup = clients(undefined);
 await setup.db.send(new CreateTableCommand(createTableInput("Bench")));
 // About 0.5 KB, the size of a cycle record.
 const item = { PK: { S: "CONTRACT#1" }, SK: { S: "CYCLE#2025-09" }, note: { S: "x".repeat(450) } };
@@ -126,13 +137,13 @@ process.stdout.write(
   `\nWhole SDK calls to the emulators, CPU µs per call, ${calls} calls a round after ${calls / 10} warm-up calls\n`,
 );
 process.stdout.write(
-  `| operation | round | ${LOCAL_TRANSPORTS.join(" | ")} |\n| --- | ---: |${" ---: |".repeat(2)}\n`,
+  `| operation | round | ${Object.keys(transports).join(" | ")} |\n| --- | ---: |${" ---: |".repeat(3)}\n`,
 );
 for (const [name, call] of Object.entries(operations)) {
   for (let round = 1; round <= rounds; round++) {
     const figures: string[] = [];
-    for (const kind of LOCAL_TRANSPORTS) {
-      const c = clients(kind);
+    for (const transport of Object.values(transports)) {
+      const c = clients(transport);
       for (let i = 0; i < calls / 10; i++) await call(c);
       const before = cpuMicroseconds();
       for (let i = 0; i < calls; i++) await call(c);
@@ -145,6 +156,7 @@ for (const [name, call] of Object.entries(operations)) {
 }
 setup.db.destroy();
 setup.s3.destroy();
-transport.destroy();
+streamed.destroy();
+asTheStack.destroy();
 await s3.close();
 await dynamodb.close();

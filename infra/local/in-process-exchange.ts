@@ -9,6 +9,7 @@
 import { EventEmitter } from "node:events";
 import { IncomingMessage, type Server, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { type FieldFolding, foldField, headersOf } from "./in-process-headers";
 
 /** The request as it would arrive from a client on the loopback interface. */
 export interface ExchangeRequest {
@@ -110,28 +111,82 @@ function bytesOf(chunk: Chunk, encoding: unknown): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+/** Where an answer's body bytes go as the emulator writes them, after Node has taken them for the socket. */
+interface AnswerBody {
+  /** False asks the emulator to wait for `drain`, as a full socket does. */
+  push(bytes: Buffer): boolean;
+  /** The emulator ended the answer: every byte has been pushed. */
+  end(): void;
+}
+
+/**
+ * The body as a stream the SDK reads, whose reads are the emulator's backpressure: a full buffer holds the
+ * emulator's writes until the reader asks for more, as a socket would.
+ */
+class StreamedBody implements AnswerBody {
+  readonly stream: Readable;
+  private awaitingDrain = false;
+
+  constructor(drain: () => void) {
+    this.stream = new Readable({
+      read: () => {
+        if (!this.awaitingDrain) return;
+        this.awaitingDrain = false;
+        drain();
+      },
+    });
+  }
+
+  push(bytes: Buffer): boolean {
+    if (this.stream.push(bytes)) return true;
+    this.awaitingDrain = true;
+    return false;
+  }
+
+  end(): void {
+    this.stream.push(null);
+  }
+
+  /** The response was destroyed after its head: the reader sees the socket's error. */
+  fail(error: Error): void {
+    this.stream.destroy(error);
+  }
+}
+
+/**
+ * The body's bytes kept whole and handed over once the emulator ends the answer: for a service whose answers
+ * are read whole anyway (DynamoDB's JSON protocol has no streaming output, and the SDK collects every body
+ * before parsing it), without a stream between the emulator and the SDK.
+ */
+class WholeBody implements AnswerBody {
+  private readonly chunks: Buffer[] = [];
+
+  constructor(private readonly ended: (bytes: Buffer) => void) {}
+
+  push(bytes: Buffer): boolean {
+    this.chunks.push(bytes);
+    return true;
+  }
+
+  end(): void {
+    const [only] = this.chunks;
+    this.ended(this.chunks.length === 1 && only !== undefined ? only : Buffer.concat(this.chunks));
+  }
+}
+
 /**
  * Node's `ServerResponse`, its head and body kept as the emulator writes them. Every write still goes through
  * `ServerResponse` (implicit headers, content length, HEAD/204/304 bodies dropped, write after end refused);
- * the body's bytes are also pushed to `answer`, whose reader's pace is the emulator's backpressure, as a
- * socket's would be.
+ * the body's bytes are also handed to `body`.
  */
 class AnswerResponse extends ServerResponse {
-  readonly answer: Readable;
-  private awaitingDrain = false;
+  body: AnswerBody | undefined;
 
   constructor(
     request: IncomingMessage,
     private readonly onHead: (response: AnswerResponse) => void,
   ) {
     super(request);
-    this.answer = new Readable({
-      read: () => {
-        if (!this.awaitingDrain) return;
-        this.awaitingDrain = false;
-        this.emit("drain");
-      },
-    });
   }
 
   /** `_implicitHeader` calls this too, so it sees every head: the answer's head is known from here on. */
@@ -150,9 +205,7 @@ class AnswerResponse extends ServerResponse {
       callback,
     );
     if (refused || !this.hasBody()) return written;
-    if (this.answer.push(bytesOf(chunk, encoding))) return true;
-    this.awaitingDrain = true;
-    return false;
+    return this.body?.push(bytesOf(chunk, encoding)) ?? true;
   }
 
   override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
@@ -161,8 +214,8 @@ class AnswerResponse extends ServerResponse {
     const ending = !this.finished;
     (ServerResponse.prototype.end as (...a: unknown[]) => unknown).call(this, chunk, encoding, callback);
     if (!ending) return this;
-    if (chunk && this.hasBody()) this.answer.push(bytesOf(chunk as Chunk, encoding));
-    this.answer.push(null);
+    if (chunk && this.hasBody()) this.body?.push(bytesOf(chunk as Chunk, encoding));
+    this.body?.end();
     return this;
   }
 
@@ -177,45 +230,6 @@ class AnswerResponse extends ServerResponse {
   }
 }
 
-/** Node's own folding of a message's header fields (`IncomingMessage.prototype._addHeaderLine`). */
-const addHeaderField = (
-  IncomingMessage.prototype as unknown as {
-    _addHeaderLine(this: { joinDuplicateHeaders: boolean }, name: string, value: string, into: object): void;
-  }
-)._addHeaderLine;
-const nodeClientDefaults = { joinDuplicateHeaders: false };
-
-/** A field's value without the optional whitespace (space, tab) around it (RFC 9110, 5.5). */
-function withoutWhitespace(text: string, from: number, to: number): string {
-  let start = from;
-  let end = to;
-  while (start < end && (text[start] === " " || text[start] === "\t")) start++;
-  while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
-  return text.slice(start, end);
-}
-
-/** The header fields of a serialised head, as Node's HTTP client and then NodeHttpHandler present them. */
-function headersOf(head: string): Record<string, string> {
-  const fields: Record<string, string | string[]> = {};
-  let at = head.indexOf("\r\n") + 2;
-  for (let end = head.indexOf("\r\n", at); end > at; end = head.indexOf("\r\n", at)) {
-    const colon = head.indexOf(":", at);
-    addHeaderField.call(
-      nodeClientDefaults,
-      head.slice(at, colon),
-      withoutWhitespace(head, colon + 1, end),
-      fields,
-    );
-    at = end + 2;
-  }
-  const headers: Record<string, string> = {};
-  for (const name in fields) {
-    const value = fields[name] as string | string[];
-    headers[name] = Array.isArray(value) ? value.join(",") : value;
-  }
-  return headers;
-}
-
 function incomingMessage(socket: StandInSocket, request: ExchangeRequest): IncomingMessage {
   const message = new IncomingMessage(socket as never);
   message.httpVersionMajor = 1;
@@ -228,7 +242,7 @@ function incomingMessage(socket: StandInSocket, request: ExchangeRequest): Incom
   for (const name in request.headers) {
     const value = request.headers[name] as string;
     rawHeaders.push(name, value);
-    addHeaderField.call(message as unknown as typeof nodeClientDefaults, name, value, headers);
+    foldField(message as FieldFolding, name, value, headers);
   }
   message.rawHeaders = rawHeaders;
   message.headers = headers;
@@ -293,42 +307,92 @@ function closeResponse(response: ServerResponse): void {
   response.emit("close");
 }
 
+/** The answer's status, reason and header fields, from the head Node serialised for the socket. */
+function headOf(response: AnswerResponse): Omit<ExchangeAnswer, "body"> {
+  return {
+    statusCode: response.statusCode,
+    reason: response.statusMessage,
+    headers: headersOf(response.head()),
+  };
+}
+
 /**
- * Emits `request` on `server` and resolves with the answer once its head is written. A response destroyed
- * before its head rejects as a reset connection does; one destroyed mid-body errors the body's stream.
+ * Emits `request` on `server` as Node's server does and hands the response to `begin` before the listeners
+ * run; `onReset` hears a response destroyed before it finished: before its head, or during its body.
+ */
+function serve(
+  server: Server,
+  request: ExchangeRequest,
+  begin: (response: AnswerResponse) => void,
+  onReset: (error: Error, headersSent: boolean) => void,
+  onHead: (response: AnswerResponse) => void = () => {},
+): void {
+  const socket = new StandInSocket();
+  const message = incomingMessage(socket, request);
+  const response = new AnswerResponse(message, onHead);
+  begin(response);
+  response.assignSocket(socket as never);
+  // Node's server: once the answer is out, an unread request body is discarded, the socket detached and
+  // the response closed on the next tick.
+  response.once("finish", () => {
+    const unread = message as unknown as {
+      _consuming: boolean;
+      _readableState: { resumeScheduled: boolean };
+      _dump(): void;
+    };
+    if (!unread._consuming && !unread._readableState.resumeScheduled) unread._dump();
+    response.detachSocket(socket as never);
+    process.nextTick(() => response.closed || closeResponse(response));
+  });
+  response.once("close", () => {
+    if (response.writableFinished) return;
+    onReset(connectionReset(response.headersSent ? "aborted" : "socket hang up"), response.headersSent);
+  });
+  emitRequest(server, message, response);
+  sendBody(socket, message, request.body);
+}
+
+/**
+ * Emits `request` on `server` and resolves with the answer once its head is written, its body a stream the
+ * caller reads. A response destroyed before its head rejects as a reset connection does; one destroyed
+ * mid-body errors the body's stream.
  */
 export function exchange(server: Server, request: ExchangeRequest): Promise<ExchangeAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = new StandInSocket();
-    const message = incomingMessage(socket, request);
-    const response = new AnswerResponse(message, (answered) => {
-      resolve({
-        statusCode: answered.statusCode,
-        reason: answered.statusMessage,
-        headers: headersOf(answered.head()),
-        body: answered.answer,
-      });
-    });
-    response.assignSocket(socket as never);
-    // Node's server: once the answer is out, an unread request body is discarded, the socket detached and
-    // the response closed on the next tick.
-    response.once("finish", () => {
-      const unread = message as unknown as {
-        _consuming: boolean;
-        _readableState: { resumeScheduled: boolean };
-        _dump(): void;
-      };
-      if (!unread._consuming && !unread._readableState.resumeScheduled) unread._dump();
-      response.detachSocket(socket as never);
-      process.nextTick(() => response.closed || closeResponse(response));
-    });
-    response.once("close", () => {
-      if (response.writableFinished) return;
-      const reset = connectionReset(response.headersSent ? "aborted" : "socket hang up");
-      if (response.headersSent) response.answer.destroy(reset);
-      else reject(reset);
-    });
-    emitRequest(server, message, response);
-    sendBody(socket, message, request.body);
+    let body: StreamedBody | undefined;
+    serve(
+      server,
+      request,
+      (response) => {
+        body = new StreamedBody(() => response.emit("drain"));
+        response.body = body;
+      },
+      (error, headersSent) => (headersSent ? body?.fail(error) : reject(error)),
+      (response) => resolve({ ...headOf(response), body: (body as StreamedBody).stream }),
+    );
+  });
+}
+
+/** The answer with its body's bytes whole. */
+export interface WholeExchangeAnswer extends Omit<ExchangeAnswer, "body"> {
+  body: Buffer;
+}
+
+/**
+ * Emits `request` on `server` and resolves with the answer once the emulator has ended it, its body's bytes
+ * whole: the same status, reason, header fields and bytes as `exchange`, for a caller that reads every body
+ * to its end before using it. A response destroyed before it ended rejects as a reset connection does
+ * ("socket hang up" before the head, "aborted" after it).
+ */
+export function exchangeWhole(server: Server, request: ExchangeRequest): Promise<WholeExchangeAnswer> {
+  return new Promise((resolve, reject) => {
+    serve(
+      server,
+      request,
+      (response) => {
+        response.body = new WholeBody((bytes) => resolve({ ...headOf(response), body: bytes }));
+      },
+      reject,
+    );
   });
 }

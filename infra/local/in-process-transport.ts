@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { buildQueryString, type HttpRequest, HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ClientHook } from "../../functions/adapters/aws-config";
-import { type ExchangeRequest, exchange } from "./in-process-exchange";
+import { type ExchangeRequest, exchange, exchangeWhole } from "./in-process-exchange";
 
 export type LocalTransport = "http" | "in-process";
 
@@ -50,26 +50,38 @@ function withHost(request: HttpRequest): Record<string, string> {
 }
 
 /**
+ * How the SDK receives an emulator's answer bodies: as a stream, as NodeHttpHandler hands it Node's
+ * `IncomingMessage`, or as the body's bytes whole, which the SDK's deserializer also takes (`collectBody`)
+ * and which skips two streams per call (ADR 0113). Whole only for a service with no streaming output.
+ */
+export type AnswerBodies = "streamed" | "whole";
+
+interface Registered {
+  server: Server;
+  bodies: AnswerBodies;
+}
+
+/**
  * Routes each request by host and port: one of the registered emulators in-process, anything else over
  * HTTP (a client of this process pointed elsewhere keeps working).
  */
 export class InProcessTransport {
-  private readonly servers = new Map<string, Server>();
+  private readonly servers = new Map<string, Registered>();
   private readonly fallback = new NodeHttpHandler();
 
   /** Serves requests for `endpoint` (http://host:port) by emitting them on this server. */
-  register(endpoint: string, server: Server): void {
-    this.servers.set(new URL(endpoint).host, server);
+  register(endpoint: string, server: Server, bodies: AnswerBodies = "streamed"): void {
+    this.servers.set(new URL(endpoint).host, { server, bodies });
   }
 
   readonly requestHandler: RequestHandlerLike = {
     metadata: { handlerProtocol: "http/1.1" },
     handle: (request, options) => {
-      const server = this.servers.get(
+      const registered = this.servers.get(
         request.port ? `${request.hostname}:${request.port}` : request.hostname,
       );
-      if (!server) return this.fallback.handle(request, options);
-      return this.dispatch(server, request);
+      if (!registered) return this.fallback.handle(request, options);
+      return this.dispatch(registered, request);
     },
     destroy: () => {},
   };
@@ -79,13 +91,17 @@ export class InProcessTransport {
     (client.config as { requestHandler: unknown }).requestHandler = this.requestHandler;
   };
 
-  private async dispatch(server: Server, request: HttpRequest): Promise<{ response: HttpResponse }> {
-    const answer = await exchange(server, {
+  private async dispatch(
+    { server, bodies }: Registered,
+    request: HttpRequest,
+  ): Promise<{ response: HttpResponse }> {
+    const sent: ExchangeRequest = {
       method: request.method,
       url: pathWithQuery(request),
       headers: withHost(request),
       body: payloadOf(request.body),
-    });
+    };
+    const answer = await (bodies === "whole" ? exchangeWhole(server, sent) : exchange(server, sent));
     return {
       response: new HttpResponse({
         statusCode: answer.statusCode,

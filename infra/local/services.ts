@@ -160,7 +160,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
 
     if (options.transport === "in-process") {
       const transport = new InProcessTransport();
-      transport.register(dynamodb.endpoint, dynamodb.server);
+      // DynamoDB answers are read whole (no streaming output); S3 objects stream (ADR 0113).
+      transport.register(dynamodb.endpoint, dynamodb.server, "whole");
       transport.register(s3.endpoint, s3.server);
       // Before any client of the stack or its handlers is built: each takes the transport when built.
       const removeHook = addClientHook(transport.clientHook);

@@ -89,6 +89,8 @@ let server: Server;
 let endpoint: { hostname: string; port: number };
 const seen: SeenRequest[] = [];
 const transport = new InProcessTransport();
+/** The same server with its answers handed over whole, as the embedded stack registers DynamoDB (ADR 0113). */
+const wholeTransport = new InProcessTransport();
 const overSocket = new NodeHttpHandler();
 
 beforeAll(async () => {
@@ -113,10 +115,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = { hostname: "127.0.0.1", port: (server.address() as AddressInfo).port };
   transport.register(`http://127.0.0.1:${endpoint.port}`, server);
+  wholeTransport.register(`http://127.0.0.1:${endpoint.port}`, server, "whole");
 });
 
 afterAll(async () => {
   transport.destroy();
+  wholeTransport.destroy();
   overSocket.destroy();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -125,15 +129,20 @@ type Handler = { handle(request: HttpRequest): Promise<{ response: HttpResponse 
 const paths = {
   overSocket: () => overSocket as Handler,
   inProcess: () => transport.requestHandler as Handler,
+  inProcessWhole: () => wholeTransport.requestHandler as Handler,
 };
 
 const request = (fields: Partial<HttpRequest> & { path: string }) =>
   new HttpRequest({ protocol: "http:", ...endpoint, method: "GET", ...fields });
 
-/** The answer as the SDK's deserializer reads it; `slowly` reads a chunk per timer tick. */
+/**
+ * The answer as the SDK's deserializer reads it (a stream to its end, or bytes whole, as `collectBody` takes
+ * both); `slowly` reads a chunk per timer tick.
+ */
 async function answerOf(response: HttpResponse, slowly = false) {
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body as Readable) {
+  const body = response.body instanceof Uint8Array ? [response.body] : (response.body as Readable);
+  for await (const chunk of body) {
     chunks.push(Buffer.from(chunk));
     if (slowly) await sleep(1);
   }
@@ -310,6 +319,73 @@ describe("in-process exchange against Node's HTTP over a socket", () => {
       // Node's client: "socket hang up" without a head, "aborted" in the middle of a body (ECONNRESET both).
       expect(expected).toMatchObject({ code: "ECONNRESET" });
       expect(await failure(paths.inProcess(), path)).toEqual(expected);
+    }
+    seen.splice(0);
+  });
+});
+
+/** An answer with its body as length and digest (a deep comparison of a megabyte outlasts a kept-alive socket). */
+function digested({ body, ...answer }: Awaited<ReturnType<typeof answerOf>>) {
+  return { ...answer, length: body.length, sha256: createHash("sha256").update(body).digest("hex") };
+}
+
+describe("answers handed over whole (ADR 0113) against Node's HTTP over a socket", () => {
+  /** Over the socket, then whole in-process; the listener hears each request once each way. */
+  async function overSocketThenWhole(make: () => HttpRequest) {
+    const expected = await answerOf((await paths.overSocket().handle(make())).response);
+    const { response } = await paths.inProcessWhole().handle(make());
+    const whole = response.body;
+    const answer = await answerOf(response);
+    seen.splice(0);
+    return { expected, answer, whole };
+  }
+
+  it("gives the SDK the same status, reason, header fields and body bytes, the body as bytes", async () => {
+    const requests: Array<[string, () => HttpRequest]> = [
+      ["an implicit Content-Length", () => request({ path: "/implicit-length" })],
+      ["chunked", () => request({ path: "/chunked" })],
+      ["a reason phrase and repeated fields", () => request({ path: "/status-line" })],
+      ["204 without its body", () => request({ path: "/no-content" })],
+      ["HEAD without its body", () => request({ method: "HEAD", path: "/object" })],
+      ["1.26 MB in 64 KiB chunks", () => request({ path: "/large" })],
+      [
+        "a DynamoDB JSON request",
+        () =>
+          request({
+            method: "POST",
+            path: "/implicit-length",
+            headers: {
+              "content-type": "application/x-amz-json-1.0",
+              "x-amz-target": "DynamoDB_20120810.GetItem",
+            },
+            body: JSON.stringify({ TableName: "ContractOps" }),
+          }),
+      ],
+    ];
+    for (const [name, make] of requests) {
+      const { expected, answer, whole } = await overSocketThenWhole(make);
+      // Not a stream: the SDK's collectBody takes a Uint8Array as it is.
+      expect(whole instanceof Uint8Array, name).toBe(true);
+      expect({ name, ...digested(answer) }).toEqual({ name, ...digested(expected) });
+    }
+  });
+
+  it("fails as a socket reset does when the server destroys the response, before or during its body", async () => {
+    const failure = async (handler: Handler, path: string) => {
+      try {
+        const { response } = await handler.handle(request({ path }));
+        await answerOf(response);
+        return "answered";
+      } catch (error) {
+        const e = error as Error & { code?: string };
+        return { code: e.code, message: e.message };
+      }
+    };
+    for (const path of ["/destroyed-before-head", "/destroyed-mid-body"]) {
+      const expected = await failure(paths.overSocket(), path);
+      // Node's client: "socket hang up" without a head, "aborted" in the middle of a body (ECONNRESET both).
+      expect(expected).toMatchObject({ code: "ECONNRESET" });
+      expect(await failure(paths.inProcessWhole(), path)).toEqual(expected);
     }
     seen.splice(0);
   });

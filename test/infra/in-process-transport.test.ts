@@ -200,8 +200,10 @@ function recording(handler: { handle(request: HttpRequest): Promise<{ response: 
       async handle(request) {
         const { response } = await handler.handle(request);
         const chunks: Buffer[] = [];
-        for await (const chunk of (response.body as Readable | undefined) ?? [])
-          chunks.push(Buffer.from(chunk));
+        // A stream, or bytes whole (ADR 0113), both as the SDK's collectBody takes them.
+        const answered =
+          response.body instanceof Uint8Array ? [response.body] : (response.body as Readable | undefined);
+        for await (const chunk of answered ?? []) chunks.push(Buffer.from(chunk));
         const body = Buffer.concat(chunks);
         const headers = Object.fromEntries(
           Object.entries(response.headers).filter(([name]) => !perRequest.has(name.toLowerCase())),
@@ -222,8 +224,13 @@ describe("in-process transport answers byte for byte as HTTP does", () => {
     const transport = new InProcessTransport();
     transport.register(dynamodb.endpoint, dynamodb.server);
     transport.register(s3.endpoint, s3.server);
+    // As the embedded stack registers them: DynamoDB's answers whole, S3's streamed (ADR 0113).
+    const asTheStack = new InProcessTransport();
+    asTheStack.register(dynamodb.endpoint, dynamodb.server, "whole");
+    asTheStack.register(s3.endpoint, s3.server);
     const overHttp = recording(new NodeHttpHandler());
     const inProcess = recording(transport.requestHandler);
+    const inProcessAsTheStack = recording(asTheStack.requestHandler);
     try {
       const common = { region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS };
       const db = new DynamoDBClient({ ...common, endpoint: dynamodb.endpoint, maxAttempts: 1 });
@@ -312,6 +319,7 @@ describe("in-process transport answers byte for byte as HTTP does", () => {
 
       const httpOutcomes = await play(overHttp.requestHandler);
       const inProcessOutcomes = await play(inProcess.requestHandler);
+      const asTheStackOutcomes = await play(inProcessAsTheStack.requestHandler);
       // The services' API references: a failed condition is ConditionalCheckFailedException (400), a missing
       // table ResourceNotFoundException (400), a missing key NoSuchKey (404), a missing bucket NoSuchBucket.
       expect(httpOutcomes).toEqual([
@@ -327,6 +335,7 @@ describe("in-process transport answers byte for byte as HTTP does", () => {
         "NoSuchBucket",
       ]);
       expect(inProcessOutcomes).toEqual(httpOutcomes);
+      expect(asTheStackOutcomes).toEqual(httpOutcomes);
       expect(overHttp.answers.map((a) => a.status)).toEqual([
         200, 200, 400, 400, 200, 200, 206, 200, 404, 404,
       ]);
@@ -340,20 +349,23 @@ describe("in-process transport answers byte for byte as HTTP does", () => {
         "content-length": String(Buffer.byteLength(objectText)),
       });
       expect(overHttp.answers[5]?.headers).toHaveProperty("etag");
-      expect(inProcess.answers).toHaveLength(overHttp.answers.length);
-      inProcess.answers.forEach((answer, i) => {
-        const http = overHttp.answers[i];
-        expect({ call: i, status: answer.status, headers: answer.headers }).toEqual({
-          call: i,
-          status: http?.status,
-          headers: http?.headers,
+      for (const recorded of [inProcess, inProcessAsTheStack]) {
+        expect(recorded.answers).toHaveLength(overHttp.answers.length);
+        recorded.answers.forEach((answer, i) => {
+          const http = overHttp.answers[i];
+          expect({ call: i, status: answer.status, headers: answer.headers }).toEqual({
+            call: i,
+            status: http?.status,
+            headers: http?.headers,
+          });
+          expect(answer.body.equals(http?.body ?? Buffer.alloc(0)), `call ${i}: body bytes`).toBe(true);
         });
-        expect(answer.body.equals(http?.body ?? Buffer.alloc(0)), `call ${i}: body bytes`).toBe(true);
-      });
+      }
       db.destroy();
       s3Setup.destroy();
     } finally {
       transport.destroy();
+      asTheStack.destroy();
       await s3.close();
       await dynamodb.close();
     }
