@@ -148,7 +148,7 @@ interface AstNode {
 /**
  * Parsed expressions by their source. A template's state machines repeat a few expressions many times
  * (`$contractId` 28 times, `$states.result.Payload` 24: 188 expressions, 78 sources), and a parse costs
- * 50–150 µs (ADR 0114). An expression is shared safely: jsonata evaluates it in a fresh frame holding the
+ * 140–370 µs on a loaded machine (ADR 0114). An expression is shared safely: jsonata evaluates it in a fresh frame holding the
  * bindings each time (bindingsFor), as one state machine's executions already share it, and nothing here
  * assigns to its environment. Only a parse that succeeds is kept; one that fails is reported where it is.
  */
