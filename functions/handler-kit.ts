@@ -10,7 +10,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import * as z from "zod";
+import type * as z from "zod";
 import { type CorrelationKeys, correlate } from "./adapters/correlation";
 import { configuredLogLevel, logger } from "./adapters/logger";
 import { metrics } from "./adapters/metrics";
@@ -83,12 +83,16 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
     });
 }
 
-const correlated = z.object({ contractId: z.string().optional(), period: z.string().optional() });
-
-/** The contract and period an event is about, when it names them: every line of the invocation carries them. */
-function correlationKeys(event: unknown): CorrelationKeys {
-  const keys = correlated.safeParse(event);
-  if (!keys.success) return {};
-  const { contractId, period } = keys.data;
+/**
+ * The contract and period an event is about, when it names them: every line of the invocation carries them.
+ * An object whose `contractId` and `period` are each absent or text names them; any other event names neither
+ * (what `z.object({ contractId: z.string().optional(), period: z.string().optional() })` accepts, read
+ * without a second zod parse of the event per invocation, ADR 0114).
+ */
+export function correlationKeys(event: unknown): CorrelationKeys {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) return {};
+  const { contractId, period } = event as Record<string, unknown>;
+  if (contractId !== undefined && typeof contractId !== "string") return {};
+  if (period !== undefined && typeof period !== "string") return {};
   return { ...(contractId ? { contractId } : {}), ...(period ? { period } : {}) };
 }

@@ -24,7 +24,7 @@ import {
   qingmingDay,
 } from "./lunar";
 import { withoutBom } from "./text";
-import { addDays, type LocalDate, parseLocalDate } from "./time";
+import { addDays, dayNumber, type LocalDate, parseLocalDate } from "./time";
 
 export type YearStatus = "official" | "provisional";
 
@@ -99,7 +99,8 @@ export const officialYearSchema = z
 
 /** Day of week from the date alone (0 = Sunday): UTC arithmetic, never the host time zone. */
 export function dayOfWeek(date: LocalDate): number {
-  return new Date(`${parseLocalDate(date)}T00:00:00Z`).getUTCDay();
+  // 1970-01-01, day 0, was a Thursday.
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
 }
 
 export function isWeekend(date: LocalDate): boolean {
