@@ -3,8 +3,9 @@
  * dynalite 4.0.0's own source with one that calls `lean` (below) for the same answer:
  *
  * - **Request ids** (index.js `rand52CharId`): the 39 random bytes behind each `x-amzn-RequestId` were one
- *   `crypto.randomBytes(39)` each, a call into OpenSSL per request. They are now cut from a buffer filled by one
- *   call for 128 ids: the same CSPRNG bytes, each used once, turned into the same 52 characters the same way.
+ *   `crypto.randomBytes(39)` each, a call into OpenSSL per request, then written in base64 and changed to the
+ *   id's 52 characters. Now one call fills 128 ids' bytes and they are written and changed in one go: the same
+ *   CSPRNG bytes, each used once, and each id the 52 characters its own 39 bytes would have made.
  * - **Hash prefixes** (db/index.js `hashPrefix`): each item key starts with the first six hex digits of an MD5
  *   of "Outliers" and the key's hash part (and, for an index key, the table key's two parts), a pure function of
  *   those strings, recomputed for every key of every request. It is remembered per distinct argument list.
@@ -30,7 +31,14 @@ export const AUDITED_SOURCES: Readonly<Record<DynaliteFile, string>> = {
 
 /** Published text → edited text; each published text occurs exactly once in its audited file. */
 export const REQUEST_PATH_EDITS: Readonly<Record<DynaliteFile, ReadonlyArray<readonly [string, string]>>> = {
-  "index.js": [["var bytes = crypto.randomBytes(39)\n", "var bytes = lean.requestIdBytes()\n"]],
+  "index.js": [
+    [
+      "  var bytes = crypto.randomBytes(39)\n" +
+        "  // Need to replace + and / so just choose 0, obvs won't be truly random, whatevs\n" +
+        "  return bytes.toString('base64').toUpperCase().replace(/\\+|\\//g, '0')\n",
+      "  return lean.requestId()\n",
+    ],
+  ],
   "db/index.js": [
     [
       "function hashPrefix (hashKey, hashType, rangeKey, rangeType) {\n",
@@ -85,28 +93,39 @@ export function withRequestPathEdits(file: DynaliteFile, published: string, curr
 /** Ids cut from one fill of random bytes (39 bytes each, as `rand52CharId` takes them). */
 const IDS_PER_FILL = 128;
 const ID_BYTES = 39;
+const ID_CHARS = 52;
 
 /** Hash prefixes remembered; past this many they are forgotten and the count starts again. */
 const REMEMBERED_PREFIXES = 10_000;
 
 type HashPrefix = (hashKey: unknown, hashType: unknown, rangeKey?: unknown, rangeType?: unknown) => string;
 
-/** What the edited sources call: the same answers as the code they replace, each made once. */
-export function requestPathHelpers() {
-  let pool = Buffer.alloc(0);
-  let used = 0;
+/**
+ * What the edited sources call: the same answers as the code they replace, each made once. `fill` fills a buffer
+ * with random bytes (a test gives its own to check the ids' texts).
+ */
+export function requestPathHelpers(fill: (bytes: Buffer) => Buffer = randomFillSync) {
+  let ids = "";
+  let used = IDS_PER_FILL;
   const prefixes = new Map<string, string>();
   const typeMatches = new Map<string, RegExpMatchArray | null>();
   const anchored = new Map<string, RegExp>();
   return {
-    /** The next 39 unused random bytes, from a buffer refilled by one CSPRNG call when spent. */
-    requestIdBytes(): Buffer {
-      if (used + ID_BYTES > pool.length) {
-        pool = randomFillSync(Buffer.allocUnsafe(ID_BYTES * IDS_PER_FILL));
+    /**
+     * The next request id: 39 unused random bytes as `rand52CharId` writes them (base64, upper case, "+" and "/"
+     * as "0"). 39 bytes are 13 whole groups of three, so the base64 of a fill is its ids' texts end to end, and
+     * upper-casing and replacing character by character leaves each id's text as it would be on its own.
+     */
+    requestId(): string {
+      if (used === IDS_PER_FILL) {
+        ids = fill(Buffer.allocUnsafe(ID_BYTES * IDS_PER_FILL))
+          .toString("base64")
+          .toUpperCase()
+          .replace(/\+|\//g, "0");
         used = 0;
       }
-      used += ID_BYTES;
-      return pool.subarray(used - ID_BYTES, used);
+      used += 1;
+      return ids.slice((used - 1) * ID_CHARS, used * ID_CHARS);
     },
     /** `compute`'s answer, remembered for string arguments (an absent range key stays apart from any text). */
     rememberedHashPrefix(

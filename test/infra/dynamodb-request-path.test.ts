@@ -87,15 +87,23 @@ describe("request ids (ADR 0112)", () => {
     expect(theirs.headers["x-amzn-requestid"]).toMatch(form);
   });
 
-  it("are cut from fresh random bytes, each byte used once", () => {
-    const { requestIdBytes } = requestPathHelpers();
-    const seen = new Set<string>();
-    for (let i = 0; i < 1_000; i++) {
-      const bytes = requestIdBytes();
-      expect(bytes.length).toBe(39);
-      seen.add(bytes.toString("hex"));
-    }
-    expect(seen.size).toBe(1_000);
+  it("are each the text dynalite makes of its own 39 bytes, each byte drawn used once", () => {
+    const drawn: Buffer[] = [];
+    const fill = (bytes: Buffer) => {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + drawn.length * 13) % 256;
+      drawn.push(Buffer.from(bytes));
+      return bytes;
+    };
+    const { requestId } = requestPathHelpers(fill);
+    const ids = Array.from({ length: 300 }, () => requestId());
+    // 300 ids take three fills of 128 ids' bytes.
+    expect(drawn).toHaveLength(3);
+    const bytes = Buffer.concat(drawn);
+    ids.forEach((id, n) => {
+      // dynalite's rand52CharId on the n-th 39 bytes drawn.
+      const own = bytes.subarray(n * 39, (n + 1) * 39);
+      expect(id).toBe(own.toString("base64").toUpperCase().replace(/\+|\//g, "0"));
+    });
   });
 });
 
