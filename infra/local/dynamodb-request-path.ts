@@ -13,7 +13,9 @@
  *   built a new descriptor of the AttributeValue structure and a `{ type }` wrapper per child, and matched each
  *   type name against `/(.+?)<(.+)>$/`; its regex validations compiled `RegExp('^' + pattern + '$')` per value.
  *   Descriptors, wrappers, matches and regexes are now made once per distinct name or pattern and shared: none
- *   of them is written to after it is made, and a regex without flags keeps no state between `test`s.
+ *   of them is written to after it is made, and a regex without flags keeps no state between `test`s. And a
+ *   structure with one key (every attribute value) is checked by that key alone, not by a walk of all ten
+ *   AttributeValue members (`onlyTypedKey`).
  *
  * Each edit was read against the source whose SHA-256 is in `AUDITED_SOURCES`; a dynalite whose file differs
  * gets that file as published (the edits are off, and a test fails until someone reads the new source).
@@ -66,6 +68,16 @@ export const REQUEST_PATH_EDITS: Readonly<Record<DynaliteFile, ReadonlyArray<rea
       "          },\n        },\n      }))\n    }\n\n    switch (type) {\n",
     ],
     ["validate(RegExp('^' + pattern + '$').test(data)", "validate(lean.anchored(pattern).test(data)"],
+    [
+      "  return Object.keys(types).reduce(function (newData, key) {\n",
+      "  var onlyKey = lean.onlyTypedKey(data, types)\n" +
+        "  if (onlyKey !== undefined) {\n" +
+        "    var onlyVal = checkType(data[onlyKey], types[onlyKey]), only = {}\n" +
+        "    if (onlyVal != null) only[onlyKey] = onlyVal\n" +
+        "    return only\n" +
+        "  }\n\n" +
+        "  return Object.keys(types).reduce(function (newData, key) {\n",
+    ],
   ],
 };
 
@@ -166,6 +178,21 @@ export function requestPathHelpers(fill: (bytes: Buffer) => Buffer = randomFillS
         anchored.set(pattern, regex);
       }
       return regex;
+    },
+    /**
+     * The one key `data` has, when it has one and it is one of `types`' own: then `checkTypes` need only check
+     * that key. Its rebuilt object walks every key of `types` in order and keeps those `data` has (a key it
+     * lacks is checked as null, which neither throws nor is kept), so with one such key the result is the
+     * same. Undefined otherwise (no key, several, or a key `types` only inherits), and the walk is made.
+     */
+    onlyTypedKey(data: unknown, types: object): string | undefined {
+      let only: string | undefined;
+      // dynalite's request data: any JSON value (for-in over a string or null is as in dynalite's own loop).
+      for (const key in data as object) {
+        if (only !== undefined) return undefined;
+        only = key;
+      }
+      return only !== undefined && Object.hasOwn(types, only) ? only : undefined;
     },
     /** The AttributeValue descriptor per subtype, as the published literal makes it. */
     attrStructs: Object.create(null) as Record<string, unknown>,

@@ -174,6 +174,17 @@ describe("request type checks (ADR 0112)", () => {
     ["GetItem", { TableName: TABLE, Key: key, ConsistentRead: 1 }],
     ["UpdateItem", { TableName: TABLE, Key: key, AttributeUpdates: { a: { Action: "PUT", Value: [1] } } }],
     ["Query", { TableName: "bad name!", KeyConditionExpression: "PK = :p", Limit: 0 }],
+    // Attribute values of no, two and inherited-only members, in both orders, and bodies that are not objects.
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: {} } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { S: "x", N: "1" } } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { N: "x", NULL: false } } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { NULL: false, N: "x" } } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { constructor: "x" } } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { toString: "x", S: "y" } } }],
+    ["PutItem", { TableName: TABLE, Item: { ...key, a: { M: { b: { L: [{ NULL: true }, {}] } } } } }],
+    ["PutItem", "[1]"],
+    ["PutItem", '"text"'],
+    ["GetItem", { TableName: TABLE, Key: key, ConsistentRead: true }],
   ];
 
   it("answer each call, well or badly typed, as dynalite as published does", async () => {
