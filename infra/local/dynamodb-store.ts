@@ -18,6 +18,8 @@
  *
  * - Its expression parsers remember each parse, so an expression seen before with the same names and the same
  *   kinds of values is not parsed again (ADR 0109, `dynamodb-expressions.ts`).
+ * - Its request ids, key hash prefixes and request type checks do once what they did per request (ADR 0112,
+ *   `dynamodb-request-path.ts`).
  *
  * dynalite reads all of them when it loads (`const { MemoryLevel } = require('memory-level')`, `crc32 = require(…)`), so
  * the swaps are made just for that load and undone after it: any other user of either package gets it unchanged.
@@ -30,6 +32,7 @@ import { dirname } from "node:path";
 import { compileFunction } from "node:vm";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { PARSER_NAMES, type PegParser, parserFor } from "./dynamodb-expressions";
+import { isAuditedSource, requestPathHelpers, withRequestPathEdits } from "./dynamodb-request-path";
 
 /** dynalite's options as this project passes them. */
 export interface DynaliteOptions {
@@ -97,27 +100,68 @@ const UTF8_SIZES: ReadonlyArray<readonly [published: string, utf8: string]> = [
 ];
 
 /**
- * Puts dynalite's db module, compiled from its source with `UTF8_SIZES` applied, in the module cache, where
- * dynalite's `require('./db')` and its actions' `require('../db')` find it. Compiled as Node compiles a
- * CommonJS file (the same wrapper and arguments), so its own requires resolve as they would on disk.
+ * Puts one of dynalite's modules, compiled from `source`, in the module cache, where dynalite's requires of it
+ * find it (`require('./db')`, the actions' `require('../db')`, …). Compiled as Node compiles a CommonJS file (the
+ * same wrapper and arguments, plus `lean` for the request path's edits), so its own requires resolve as on disk.
  */
-function cacheDbWithUtf8Sizes(dynaliteRequire: NodeJS.Require): void {
-  const filename = dynaliteRequire.resolve("./db");
-  let source = readFileSync(filename, "utf8");
-  for (const [published, utf8] of UTF8_SIZES) {
-    if (source.split(published).length !== 2) {
-      throw new Error(`dynalite's ${filename} no longer reads ${JSON.stringify(published)} once (ADR 0101)`);
-    }
-    source = source.replace(published, utf8);
-  }
+function cacheCompiled(filename: string, source: string): void {
   const module = new Module(filename);
   module.filename = filename;
-  const wrapper = compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], {
-    filename,
-  });
-  wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  const cache = createRequire(filename).cache;
+  // In the cache before it runs, as Node puts a module there before running it.
+  cache[filename] = module;
+  const wrapper = compileFunction(
+    source,
+    ["exports", "require", "module", "__filename", "__dirname", "lean"],
+    {
+      filename,
+    },
+  );
+  try {
+    wrapper.call(
+      module.exports,
+      module.exports,
+      createRequire(filename),
+      module,
+      filename,
+      dirname(filename),
+      lean,
+    );
+  } catch (error) {
+    delete cache[filename];
+    throw error;
+  }
   module.loaded = true;
-  dynaliteRequire.cache[filename] = module;
+}
+
+/** What the request path's edits call (ADR 0112): one set per process, as dynalite is loaded once. */
+const lean = requestPathHelpers();
+
+/**
+ * dynalite's db module with `UTF8_SIZES` applied (always: without them the stack would accept items DynamoDB
+ * refuses) and the request path's edits (when its source is the audited one).
+ */
+function cacheDb(dynaliteRequire: NodeJS.Require): void {
+  const filename = dynaliteRequire.resolve("./db");
+  const published = readFileSync(filename, "utf8");
+  let source = published;
+  for (const [text, utf8] of UTF8_SIZES) {
+    if (source.split(text).length !== 2) {
+      throw new Error(`dynalite's ${filename} no longer reads ${JSON.stringify(text)} once (ADR 0101)`);
+    }
+    source = source.replace(text, utf8);
+  }
+  cacheCompiled(filename, withRequestPathEdits("db/index.js", published, source));
+}
+
+/** dynalite's entry and validations with the request path's edits, when their sources are the audited ones. */
+function cacheRequestPath(dynaliteRequire: NodeJS.Require): void {
+  // The validations first: the entry requires them as it runs.
+  for (const file of ["validations/index.js", "index.js"] as const) {
+    const filename = dynaliteRequire.resolve(`./${file}`);
+    const published = readFileSync(filename, "utf8");
+    if (isAuditedSource(file, published)) cacheCompiled(filename, withRequestPathEdits(file, published));
+  }
 }
 
 /**
@@ -170,7 +214,8 @@ export function loadDynalite(): Dynalite {
   if (crc32Module) crc32Module.exports = nativeCrc32(original);
   const restoreParsers = cacheRememberingParsers(dynaliteRequire);
   try {
-    cacheDbWithUtf8Sizes(dynaliteRequire);
+    cacheDb(dynaliteRequire);
+    cacheRequestPath(dynaliteRequire);
     loaded = fromHere("dynalite") as Dynalite;
     return loaded;
   } finally {

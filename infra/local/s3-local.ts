@@ -23,6 +23,25 @@ export interface S3Local {
   close(): Promise<void>;
 }
 
+/**
+ * Whether `middleware` is koa-logger's: its source reads the start time it logs from `request-received`'s
+ * symbol. (Its name, `logger`, is not kept in the prebuilt artefact, which drops unused function names.)
+ */
+function isRequestLog(middleware: unknown): boolean {
+  return typeof middleware === "function" && middleware.toString().includes("request-received.startTime");
+}
+
+/**
+ * Takes out s3rver's request log when s3rver is silent (ADR 0112). s3rver's first middleware is koa-logger, which
+ * for every request formats two coloured lines and hands the second to a winston logger whose only transport
+ * is silent: work nobody reads. Its one other act, wrapping a streamed body that has no Content-Length in a
+ * counting pass-through to report its length, leaves the bytes and headers Koa sends as they are. With s3rver
+ * not silent, or its first middleware not koa-logger, nothing is taken out.
+ */
+export function withoutSilentRequestLog(s3rver: { silent?: boolean; middleware: unknown[] }): void {
+  if (s3rver.silent === true && isRequestLog(s3rver.middleware[0])) s3rver.middleware.splice(0, 1);
+}
+
 export async function startS3Local(options: {
   port: number;
   buckets: string[];
@@ -43,6 +62,7 @@ export async function startS3Local(options: {
   });
   // The same files as s3rver's own store, read and written without waiting on the thread pool (ADR 0105).
   s3rver.store = s3rver.context.store = new SynchronousFilesystemStore(directory);
+  withoutSilentRequestLog(s3rver);
   const server = createServer(s3rver.callback());
   let port: number;
   try {

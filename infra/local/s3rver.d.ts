@@ -18,6 +18,10 @@ declare module "s3rver" {
     store: FilesystemStore;
     /** Koa's context prototype: s3rver's middleware reads `ctx.store` from it. */
     context: { store: FilesystemStore };
+    /** As constructed: whether its logs are silenced. */
+    silent: boolean;
+    /** Koa's middleware, in the order `callback()` composes them. */
+    middleware: unknown[];
     configureBuckets(): Promise<unknown>;
     callback(): RequestListener;
   }
