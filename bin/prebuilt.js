@@ -41,7 +41,7 @@ const esbuildVersion = /** @type {{ version: string }} */ (
 ).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
-const BUILD_SETTINGS_VERSION = "3";
+const BUILD_SETTINGS_VERSION = "5";
 
 /**
  * Packages left to Node: the CDK and its checks (loaded only to synthesize a template the run has not
@@ -270,6 +270,49 @@ function builtinsByRequirePlugin() {
 }
 
 /**
+ * Exports of a built-in module that Node defines as getters loading its bundled undici when read: node:http's
+ * WebSocket and its events. Node's ES module facade of the built-in reads every export when it is built.
+ */
+const UNDICI_EXPORTS = new Map([["node:http", ["WebSocket", "CloseEvent", "MessageEvent"]]]);
+
+/**
+ * Hands the bundle's dynamic imports of node:http (the SDK's `await import("node:http")`, in its HTTP handler
+ * and its instance-metadata client) to `require` too, for the reason above: the facade Node builds for the
+ * import reads node:http's `WebSocket`, which loads Node's bundled undici (ADR 0115). Each becomes an ES module of
+ * the bundle exporting what Node's facade exports, listed when the artefact is built (its key names the Node
+ * version) and read at its import as the facade reads them: default the whole object, and every named export
+ * but the undici ones (UNDICI_EXPORTS), which a caller still reads through `default` when it needs them.
+ * @returns {Plugin}
+ */
+function dynamicBuiltinsByRequirePlugin() {
+  const namespace = "contract-ops-dynamic-builtin";
+  return {
+    name: "contract-ops-dynamic-builtins-by-require",
+    setup(builder) {
+      builder.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+        args.kind === "dynamic-import"
+          ? { path: `node:${args.path.replace(/^node:/, "")}`, namespace }
+          : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace }, (args) => {
+        const skipped = UNDICI_EXPORTS.get(args.path) ?? [];
+        const named = Object.keys(nodeModule.createRequire(import.meta.url)(args.path)).filter(
+          (name) => !skipped.includes(name) && name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name),
+        );
+        return {
+          contents: [
+            `const builtin = require(${JSON.stringify(args.path)});`,
+            "export default builtin;",
+            `export const { ${named.join(", ")} } = builtin;`,
+          ].join("\n"),
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
+/**
  * Data files a package requires only when a caller asks for them, left on disk and required from there by Node
  * at that moment (ADR 0106): iconv-lite's double-byte charset tables (GBK, Big5, Shift_JIS, EUC-KR, …), each
  * loaded when a codec for its charset is first made. A run makes only the GBK one (libmime, when it loads).
@@ -336,6 +379,7 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
     logLevel: "silent",
     plugins: [
       builtinsByRequirePlugin(),
+      dynamicBuiltinsByRequirePlugin(),
       onDemandDataPlugin(),
       sourcePlugin(repoRoot, inputHashes, transform),
     ],

@@ -172,6 +172,47 @@ describe("the prebuilt artefact", () => {
     expect(loaded).toEqual({ same: true, undici: false });
   });
 
+  it("hands its dynamic imports of node:http to require too, exporting what Node's facade exports but undici's", async () => {
+    // The SDK's HTTP handler and instance-metadata client load node:http by `await import("node:http")`, reading
+    // `default` or a named export (`request`, `Agent`). The oracle is Node's own facade, built in the child
+    // after the artefact has answered: the same export names (bar WebSocket and its events, the getters that
+    // load undici), each the same value. node:async_hooks, imported the same way, keeps Node's own import.
+    const { root, cacheDir } = fixtureTree();
+    writeFileSync(
+      join(root, "main.ts"),
+      [
+        'export const http = () => import("node:http");',
+        'export const hooks = () => import("node:async_hooks");',
+        "",
+      ].join("\n"),
+    );
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "main.js")).href)});
+      const bundled = await m.http();
+      const { request } = await m.http();
+      const undici = process.moduleLoadList.some((name) => name.includes("undici"));
+      const hooks = await m.hooks();
+      const store = new hooks.AsyncLocalStorage();
+      const facade = await import("node:http");
+      const undiciNames = ["WebSocket", "CloseEvent", "MessageEvent"];
+      console.log(JSON.stringify({
+        undici,
+        names: Object.keys(bundled).sort(),
+        facadeNames: Object.keys(facade).filter((name) => !undiciNames.includes(name)).sort(),
+        sameValues: Object.keys(bundled).every((name) => bundled[name] === facade[name]),
+        request: request === facade.request,
+        store: store.run(7, () => store.getStore()),
+      }));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
+    );
+    expect(loaded.undici).toBe(false);
+    expect(loaded.names).toEqual(loaded.facadeNames);
+    expect(loaded.names).toContain("default");
+    expect(loaded.names).toContain("Agent");
+    expect(loaded).toMatchObject({ sameValues: true, request: true, store: 7 });
+  });
+
   it("is written without layout, keeping names as written and a source map to the sources", async () => {
     const { root, cacheDir } = fixtureTree();
     writeFileSync(
