@@ -48,6 +48,14 @@ function functionUrl(command: WriteCommandName): URL {
   }
 }
 
+/** What posts a signed request to a function URL: `fetch`, or a sender with its request (infra/local/operator-post.ts). */
+export type OperatorPost = (
+  url: URL,
+  init: { headers: Record<string, string>; body: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
+const fetchPost: OperatorPost = (url, { headers, body }) => fetch(url, { method: "POST", headers, body });
+
 /**
  * Runs `command` in the operator function; resolves to the result as it travelled (printed by `--json`)
  * and its checked fields (rendered by the table). A refusal the operator can fix is an InputError (exit 1)
@@ -56,6 +64,7 @@ function functionUrl(command: WriteCommandName): URL {
 export async function operatorWrite<Name extends WriteCommandName>(
   command: Name,
   input: WriteCommandInput<Name>,
+  post: OperatorPost = fetchPost,
 ): Promise<{ json: unknown; result: WriteCommandResult<Name> }> {
   const url = functionUrl(command);
   const config = awsConfig();
@@ -70,7 +79,7 @@ export async function operatorWrite<Name extends WriteCommandName>(
   );
   // fetch sets Host from the URL itself, the value that was signed.
   const { host: _signedHost, ...sent } = headers;
-  const response = await fetch(url, { method: "POST", headers: sent, body });
+  const response = await post(url, { headers: sent, body });
   const text = await response.text();
   let parsed: unknown;
   try {

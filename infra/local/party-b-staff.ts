@@ -18,6 +18,7 @@ import { inForce } from "../../functions/core/ledger";
 import { parseYuanToFen } from "../../functions/core/money";
 import { atTimeOfDay, formatInstant } from "../../functions/core/time";
 import type { EmbeddedApp } from "./app";
+import { postOverNodeHttp } from "./operator-post";
 import { workingDayMorning } from "./party-a";
 import type { ObligationCommand } from "./scenario/obligation-events";
 import { type PeriodPlan, resolveFigure } from "./scenario/plan";
@@ -47,7 +48,8 @@ async function write<Name extends OperatorCommandName>(
   input: OperatorCommandInput<Name>,
 ): Promise<OperatorCommandResult<Name>> {
   try {
-    return (await operatorWrite(command, input)).result;
+    // Posted over node:http as fetch would post it, without loading undici for it (ADR 0115).
+    return (await operatorWrite(command, input, postOverNodeHttp)).result;
   } catch (error) {
     if (error instanceof InputError) throw new OperationRejectedError(error.message, { cause: error });
     throw error;
