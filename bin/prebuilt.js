@@ -41,7 +41,7 @@ const esbuildVersion = /** @type {{ version: string }} */ (
 ).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
-const BUILD_SETTINGS_VERSION = "5";
+const BUILD_SETTINGS_VERSION = "6";
 
 /**
  * Packages left to Node: the CDK and its checks (loaded only to synthesize a template the run has not
@@ -313,6 +313,68 @@ function dynamicBuiltinsByRequirePlugin() {
 }
 
 /**
+ * The linkify-it instance mailparser builds when it loads — from the full list of top-level domains, about
+ * 20–45 ms of a run's CPU — serves only `textAsHtml`, the HTML version of a plain-text message, which the
+ * embedded SMTP server skips and the console never reads (ADR 0115). mailparser is given a stand-in, as the
+ * SES emulator is given handlebars (ADR 0103): `linkifyIt()` returns an object that notes the configuring calls
+ * mailparser makes at load (`tlds`, `add`, `set`, each returning the object for the next) and builds the real
+ * instance, replaying them in order, the first time anything else is asked of it (`pretest`, `match`).
+ */
+const DEFERRED_LINKIFY = `import linkifyIt from "linkify-it";
+const CONFIGURING = new Set(["tlds", "add", "set"]);
+export default function deferredLinkifyIt(...args) {
+  const steps = [];
+  let real;
+  const built = () => {
+    if (real === undefined) {
+      real = linkifyIt(...args);
+      for (const [method, stepArgs] of steps) real[method](...stepArgs);
+    }
+    return real;
+  };
+  const stand = new Proxy({}, {
+    get(_target, key) {
+      if (real === undefined && CONFIGURING.has(key))
+        return (...stepArgs) => {
+          steps.push([key, stepArgs]);
+          return stand;
+        };
+      const value = built()[key];
+      return typeof value === "function" ? value.bind(real) : value;
+    },
+    set(_target, key, value) {
+      built()[key] = value;
+      return true;
+    },
+  });
+  return stand;
+}
+`;
+
+/**
+ * Gives mailparser the deferred linkify-it (DEFERRED_LINKIFY); the stand-in imports the real package.
+ * @returns {Plugin}
+ */
+function deferredLinkifyPlugin() {
+  const namespace = "contract-ops-deferred-linkify";
+  return {
+    name: "contract-ops-deferred-linkify",
+    setup(builder) {
+      builder.onResolve({ filter: /^linkify-it$/ }, (args) =>
+        args.namespace !== namespace && /[\\/]node_modules[\\/]mailparser[\\/]/.test(args.importer)
+          ? { path: args.resolveDir, namespace }
+          : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: DEFERRED_LINKIFY,
+        resolveDir: args.path,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
  * Data files a package requires only when a caller asks for them, left on disk and required from there by Node
  * at that moment (ADR 0106): iconv-lite's double-byte charset tables (GBK, Big5, Shift_JIS, EUC-KR, …), each
  * loaded when a codec for its charset is first made. A run makes only the GBK one (libmime, when it loads).
@@ -380,6 +442,7 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
     plugins: [
       builtinsByRequirePlugin(),
       dynamicBuiltinsByRequirePlugin(),
+      deferredLinkifyPlugin(),
       onDemandDataPlugin(),
       sourcePlugin(repoRoot, inputHashes, transform),
     ],

@@ -213,6 +213,74 @@ describe("the prebuilt artefact", () => {
     expect(loaded).toMatchObject({ sameValues: true, request: true, store: 7 });
   });
 
+  it("gives mailparser a linkify-it built on first use, replaying the calls mailparser made at load", async () => {
+    // A stand-in pair of packages: "linkify-it" counts instances built and records each call in order; a
+    // "mailparser" configures one instance at load, as mailparser 3 does, and matches with it on demand.
+    // The oracle is the same calls made on the package directly.
+    const { root, cacheDir } = fixtureTree();
+    const linkify = join(root, "node_modules", "linkify-it");
+    const mailparser = join(root, "node_modules", "mailparser", "dist", "esm");
+    mkdirSync(linkify, { recursive: true });
+    mkdirSync(mailparser, { recursive: true });
+    writeFileSync(join(linkify, "package.json"), '{"name":"linkify-it","main":"index.js"}');
+    writeFileSync(
+      join(linkify, "index.js"),
+      [
+        "globalThis.linkifyBuilt = 0;",
+        "function LinkifyIt(schemas) {",
+        "  if (!(this instanceof LinkifyIt)) return new LinkifyIt(schemas);",
+        "  globalThis.linkifyBuilt += 1;",
+        "  this.calls = [['new', schemas]];",
+        "}",
+        "for (const name of ['tlds', 'add', 'set'])",
+        "  LinkifyIt.prototype[name] = function (...args) { this.calls.push([name, ...args]); return this; };",
+        "LinkifyIt.prototype.match = function (text) { return [text, this.calls]; };",
+        "module.exports = LinkifyIt;",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(root, "node_modules", "mailparser", "package.json"),
+      '{"name":"mailparser","type":"module","main":"dist/esm/index.js"}',
+    );
+    const configure = [
+      "const linkify = linkifyIt();",
+      "linkify.tlds(['cn', 'com']).tlds('onion', true).add('git:', 'http:').add('ftp:', null).set({ fuzzyIP: true });",
+      "linkify.add('@', { validate: () => 0 });",
+    ].join("\n");
+    writeFileSync(
+      join(mailparser, "index.js"),
+      `import linkifyIt from "linkify-it";\n${configure}\nexport const match = (text) => linkify.match(text);\n`,
+    );
+    writeFileSync(join(root, "main.ts"), 'export { match } from "mailparser";\n');
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "main.js")).href)});
+      const atLoad = globalThis.linkifyBuilt;
+      const first = m.match("see example.cn");
+      const second = m.match("again");
+      const afterUse = globalThis.linkifyBuilt;
+      const { createRequire } = await import("node:module");
+      const linkifyIt = createRequire(${JSON.stringify(join(root, "main.ts"))})("linkify-it");
+      ${configure}
+      console.log(JSON.stringify({ atLoad, after: afterUse, first, second, direct: linkify.match("see example.cn") }));`;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
+    );
+    expect(loaded.atLoad).toBe(0);
+    expect(loaded.after).toBe(1);
+    expect(loaded.first).toEqual(loaded.direct);
+    expect(loaded.second[1]).toEqual(loaded.direct[1]);
+    expect(loaded.first[1].map((call: unknown[]) => call[0])).toEqual([
+      "new",
+      "tlds",
+      "tlds",
+      "add",
+      "add",
+      "set",
+      "add",
+    ]);
+  });
+
   it("is written without layout, keeping names as written and a source map to the sources", async () => {
     const { root, cacheDir } = fixtureTree();
     writeFileSync(
