@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseContract } from "../../functions/core/contract";
+import { nextPeriod } from "../../functions/core/time";
 import { generatedUsage } from "../../infra/local/contract-year";
 import { scenarioSchema } from "../../infra/local/scenario/schema";
 import { generateUsageContent } from "../../infra/local/usage-generator";
@@ -18,23 +19,9 @@ const repoRoot = new URL("../../", import.meta.url).pathname;
 const contract = parseContract(
   JSON.parse(readFileSync(join(repoRoot, "contracts/11NA0700211920254001.json"), "utf8")),
 );
-// Fourteen periods: more than the twelve read before the stack boots.
-const periods = [
-  "2025-07",
-  "2025-08",
-  "2025-09",
-  "2025-10",
-  "2025-11",
-  "2025-12",
-  "2026-01",
-  "2026-02",
-  "2026-03",
-  "2026-04",
-  "2026-05",
-  "2026-06",
-  "2026-07",
-  "2026-08",
-];
+// Fourteen periods, 2025-07 … 2026-08: more than the twelve read before the stack boots.
+const periods = ["2025-07"];
+while (periods.length < 14) periods.push(nextPeriod(periods.at(-1) as string));
 const scenario = scenarioSchema.parse({
   contract: "contracts/11NA0700211920254001.json",
   seed: 100,
