@@ -122,7 +122,7 @@ describe("renderInvoiceIssuedEmail", () => {
 
   it("refuses an empty invoice number", () => {
     expect(() => renderInvoiceIssuedEmail({ ...sampleInvoiceIssued(), invoiceNumber: " " })).toThrow(
-      /R-INV-1/,
+      /invoice number is empty \(合同第四条4\.8款\)/,
     );
   });
 });

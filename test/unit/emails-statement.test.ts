@@ -169,7 +169,9 @@ describe("renderStatementEmail", () => {
       amount: "0.04",
     });
     input.totalAmount = "4218.40";
-    expect(() => renderStatementEmail(input)).toThrow(/R-TRIAL-1/);
+    expect(() => renderStatementEmail(input)).toThrow(
+      /must be rated at zero \(合同第四条4\.1款注（2）、第四条4\.2款\)/,
+    );
   });
 
   it("R-MONEY-1: refuses a total that is not the sum of the lines", () => {

@@ -1,7 +1,7 @@
 /**
- * To Party B's contact: an entry was added to the breach register (违约登记, R-BREACH-1) — what, whose,
+ * To Party B's contact: an entry was added to the breach register (违约登记, PROVISION.breach) — what, whose,
  * when. The 10-day cure period runs from a *written* breach notice (5.1), which this email is not
- * (R-NOTICE-1): until one is recorded, the email says the cure period has not started.
+ * (PROVISION.writtenNotice): until one is recorded, the email says the cure period has not started.
  */
 import { cite, clauseWords, isContractRuleId, PROVISION } from "../clause-words";
 import { EmailInputError, formatDate, formatInstant, partyName } from "./format";
@@ -11,16 +11,16 @@ import type { ContractView, PartyRole, RenderedEmail } from "./types";
 export interface BreachRecordedEmailInput {
   contract: ContractView;
   breach: {
-    /** The obligation broken: R-BILL-1 (late bill), R-PAY-1 (late payment), R-INV-1 (late invoice)… */
+    /** The obligation broken: PROVISION.billDelivery (late bill), PROVISION.payment (late payment), PROVISION.invoice (late invoice)… */
     ruleId: string;
     /** What happened, worded for people: "2025年9月账单付款逾期（应付 4,218.36 元，截止 2025年10月28日）". */
     description: string;
     breachingParty: PartyRole;
     /** When the system recorded the breach. */
     recordedAt: string;
-    /** R-BREACH-1: days the breaching party has after a written notice. */
+    /** PROVISION.breach: days the breaching party has after a written notice. */
     cureDays: number;
-    /** The written breach notice, once one has been recorded as deemed delivered (R-NOTICE-2). */
+    /** The written breach notice, once one has been recorded as deemed delivered (PROVISION.noticeDelivery). */
     writtenNotice: { deliveredOn: string; cureDeadline: string } | null;
   };
 }

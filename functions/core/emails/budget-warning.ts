@@ -1,6 +1,6 @@
 /**
  * To both contacts: the running billed total reached a warning threshold of the contract total, which is
- * fiscal money (财政性资金) (R-BUDGET-1, our decision: warn at 80 % and 100 %). Billing never stops because of
+ * fiscal money (财政性资金) (PROVISION.contractBudget, our decision: warn at 80 % and 100 %). Billing never stops because of
  * it — the contract prices usage "据实结算" and the SMS volume is an estimate, not a cap.
  */
 import { cite, PROVISION } from "../clause-words";

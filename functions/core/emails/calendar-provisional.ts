@@ -1,6 +1,6 @@
 /**
  * To Party B's contact (the operator of this system), in November and December while next year's working-day
- * calendar is still provisional (R-WD-3): what that means for the deadlines and the commands that end it.
+ * calendar is still provisional (PROVISION.provisionalCalendar): what that means for the deadlines and the commands that end it.
  */
 import { cite, PROVISION } from "../clause-words";
 import { formatDate } from "./format";

@@ -1,6 +1,6 @@
 /**
  * To both contacts, once per contract and official year: the State Council published the year's holidays,
- * and the deadlines that had been counted on the provisional calendar moved (R-WD-3). Party A reads it, so
+ * and the deadlines that had been counted on the provisional calendar moved (PROVISION.provisionalCalendar). Party A reads it, so
  * the clauses are named in words, never by rule ID.
  */
 import { type ContractRuleId, clauseWords, isContractRuleId, PROVISION } from "../clause-words";
@@ -10,7 +10,7 @@ import type { ContractView, RenderedEmail } from "./types";
 
 export interface MovedDeadlineView {
   period: string;
-  /** The rule whose deadline moved: R-BILL-1, R-RECON-1, R-RECON-5, R-RECON-3, R-PAY-1 or R-INV-1. */
+  /** The rule whose deadline moved: PROVISION.billDelivery, PROVISION.reconciliation, PROVISION.noReplyDeemedAccepted, PROVISION.reReconciliation, PROVISION.payment or PROVISION.invoice. */
   ruleId: string;
   from: string;
   to: string;
@@ -35,7 +35,7 @@ const DEADLINE_NAMES: Partial<Record<ContractRuleId, string>> = {
   [PROVISION.invoice]: "增值税发票开具期限",
 };
 
-/** R-RECON-5 is our decision, not the contract's: the reminder's time is said to be the system's own. */
+/** PROVISION.noReplyDeemedAccepted is our decision, not the contract's: the reminder's time is said to be the system's own. */
 const NOT_A_CONTRACT_DEADLINE = "系统提醒，非合同期限";
 
 function wordsFor(ruleId: string): { name: string; clause: string } {

@@ -1,6 +1,6 @@
 /**
- * To both contacts when the contract ends (R-END-1): the last period's reconciliation difference is settled
- * both ways (多退少补, R-RECON-4) and Party B takes back the SMS access code (3.21).
+ * To both contacts when the contract ends (PROVISION.finalSettlement): the last period's reconciliation difference is settled
+ * both ways (多退少补, PROVISION.settlementOfDifference) and Party B takes back the SMS access code (3.21).
  */
 
 import { cite, clauseWords, contractClause, PROVISION } from "../clause-words";

@@ -36,7 +36,7 @@ export function amountFen(amount: string): bigint {
   return fen;
 }
 
-/** `"4218.36"` → `"4,218.36"`; grouping is done on the digits, never through a number (R-MONEY-1). */
+/** `"4218.36"` → `"4,218.36"`; grouping is done on the digits, never through a number (PROVISION.exactAmounts). */
 export function formatAmount(amount: string): string {
   return formatFenGrouped(amountFen(amount));
 }
@@ -68,7 +68,7 @@ export function formatDate(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-/** `"2025-09"` → `"2025年9月"` (a billing period is a calendar month, R-PERIOD-1). */
+/** `"2025-09"` → `"2025年9月"` (a billing period is a calendar month, PROVISION.billingPeriod). */
 export function formatPeriod(period: string): string {
   const match = PERIOD.exec(period);
   const month = Number(match?.[2]);
@@ -113,7 +113,7 @@ const DECIMAL = /^(0|[1-9]\d*)(\.\d{1,6})?$/;
 
 /**
  * A quantity or unit price as rating produced it (`"0.06"`, `"75236"`, `"0.0425"`): shown as given, with
- * the integer part grouped. Unit prices may be finer than the fen (R-MONEY-1).
+ * the integer part grouped. Unit prices may be finer than the fen (PROVISION.exactAmounts).
  */
 export function formatDecimal(value: string): string {
   const match = DECIMAL.exec(value);
@@ -127,10 +127,10 @@ export function formatPercent(percent: string): string {
   return `${percent}%`;
 }
 
-/** R-WD-3: a deadline computed from a provisional calendar says so wherever it is shown. */
+/** PROVISION.provisionalCalendar: a deadline computed from a provisional calendar says so wherever it is shown. */
 export const PROVISIONAL_MARK = "暂定（国务院放假安排尚未公布）";
 
-/** `2025年10月21日 23:59（北京时间）`, followed by the provisional mark when it applies (R-WD-3). */
+/** `2025年10月21日 23:59（北京时间）`, followed by the provisional mark when it applies (PROVISION.provisionalCalendar). */
 export function formatDeadline(deadline: DeadlineView): string {
   if (!Number.isInteger(deadline.workingDays) || deadline.workingDays < 1) {
     throw new EmailInputError(`${deadline.ruleId}: working days must be a positive integer`);
@@ -139,7 +139,7 @@ export function formatDeadline(deadline: DeadlineView): string {
   return deadline.provisional ? `${when}，${PROVISIONAL_MARK}` : when;
 }
 
-/** The footnote explaining provisional dates, for emails that show at least one (R-WD-3). */
+/** The footnote explaining provisional dates, for emails that show at least one (PROVISION.provisionalCalendar). */
 export function provisionalFootnote(deadlines: DeadlineView[]): string | null {
   if (!deadlines.some((deadline) => deadline.provisional)) return null;
   return `标注「暂定」的日期按法定节假日规则推算：国务院当年放假安排公布后，系统将按正式安排重新计算，如有变化另行通知${cite(PROVISION.provisionalCalendar)}。`;

@@ -1,8 +1,8 @@
 /**
  * To Party A's contact: the VAT ordinary invoice (增值税普通发票) for a period's payment was issued. Party B
- * owes it within N working days of receiving the payment (R-INV-1); the email says whether that was met.
+ * owes it within N working days of receiving the payment (PROVISION.invoice); the email says whether that was met.
  */
-import { cite, PROVISION } from "../clause-words";
+import { cite, clauseWords, PROVISION } from "../clause-words";
 import {
   EmailInputError,
   formatDate,
@@ -26,13 +26,14 @@ export interface InvoiceIssuedEmailInput {
   issuedOn: string;
   paymentAmount: string;
   paymentReceivedOn: string;
-  /** R-INV-1. */
+  /** PROVISION.invoice. */
   invoiceDeadline: DeadlineView;
 }
 
 export function renderInvoiceIssuedEmail(input: InvoiceIssuedEmailInput): RenderedEmail {
   const { contract, invoiceDeadline } = input;
-  if (!input.invoiceNumber.trim()) throw new EmailInputError("invoice number is empty (R-INV-1)");
+  if (!input.invoiceNumber.trim())
+    throw new EmailInputError(`invoice number is empty (${clauseWords(PROVISION.invoice)})`);
   const period = formatPeriod(input.period);
   // Both sides are Asia/Shanghai days written YYYY-MM-DD, so string order is date order.
   const onTime = input.issuedOn <= instantLocalDate(invoiceDeadline.dueAt);

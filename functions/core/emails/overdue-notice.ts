@@ -1,7 +1,7 @@
 /**
- * R-PAY-2 (our decision): a payment not recorded by its due date (R-PAY-1) makes the cycle overdue and Party
+ * PROVISION.overduePayment (our decision): a payment not recorded by its due date (PROVISION.payment) makes the cycle overdue and Party
  * A's contact gets this notice. The account is shown masked: the statement's payment block is the one place
- * an account number appears in full (R-BANK-1), and pointing back to it keeps a single source for where to
+ * an account number appears in full (PROVISION.bankDetails), and pointing back to it keeps a single source for where to
  * pay — a second full copy in a dunning email is exactly what a phishing imitation would look like.
  */
 
@@ -14,14 +14,14 @@ import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from 
 export interface OverdueNoticeEmailInput {
   contract: ContractView;
   period: string;
-  /** The statement total, which is what is due even while re-reconciling (R-RECON-4). */
+  /** The statement total, which is what is due even while re-reconciling (PROVISION.settlementOfDifference). */
   amountDue: string;
   statementSentAt: string;
-  /** R-PAY-1. */
+  /** PROVISION.payment. */
   paymentDeadline: DeadlineView;
   /** When the system found no payment recorded. */
   asOf: string;
-  /** The account the period's statement named (R-BANK-1); shown masked. */
+  /** The account the period's statement named (PROVISION.bankDetails); shown masked. */
   paymentAccount: BankAccountView;
 }
 

@@ -1,6 +1,6 @@
 /**
  * To both contacts: Party A's figure differs from the statement by more than the tolerance, so the parties
- * re-reconcile (重新对账) within N working days (R-RECON-3). Payment is not held up (R-RECON-4).
+ * re-reconcile (重新对账) within N working days (PROVISION.reReconciliation). Payment is not held up (PROVISION.settlementOfDifference).
  */
 import { cite, clauseWords, PROVISION } from "../clause-words";
 import {
@@ -24,9 +24,9 @@ export interface ReReconciliationOpenedEmailInput {
   differenceAmount: string;
   differencePercent: string;
   tolerancePercent: string;
-  /** R-RECON-3. */
+  /** PROVISION.reReconciliation. */
   reReconciliationDeadline: DeadlineView;
-  /** R-PAY-1: unchanged by the dispute (R-RECON-4). */
+  /** PROVISION.payment: unchanged by the dispute (PROVISION.settlementOfDifference). */
   paymentDeadline: DeadlineView;
   isFinalPeriod: boolean;
 }

@@ -1,7 +1,7 @@
 /**
- * To Party B's contact: the re-reconciliation deadline (R-RECON-3) passed with no agreed amount recorded.
+ * To Party B's contact: the re-reconciliation deadline (PROVISION.reReconciliation) passed with no agreed amount recorded.
  * The contract says nothing of this case; the cycle's decision is that the statement amount stays the
- * settlement basis (R-RECON-4), no adjustment is carried to the next period, and the difference goes to
+ * settlement basis (PROVISION.settlementOfDifference), no adjustment is carried to the next period, and the difference goes to
  * negotiation (8.2). A person has to take it from here, so Party B's contact is told.
  */
 import { cite, PROVISION } from "../clause-words";
@@ -14,7 +14,7 @@ export interface ReReconciliationUnresolvedEmailInput {
   period: string;
   totalAmount: string;
   claimedAmount: string;
-  /** R-RECON-3: the deadline that passed. */
+  /** PROVISION.reReconciliation: the deadline that passed. */
   reReconciliationDeadline: DeadlineView;
 }
 

@@ -1,5 +1,5 @@
 /**
- * R-RECON-5 (our decision; the contract is silent): on the last working day before the reconciliation
+ * PROVISION.noReplyDeemedAccepted (our decision; the contract is silent): on the last working day before the reconciliation
  * deadline, Party A's contact is reminded that no reply by the deadline means the statement is accepted.
  */
 import { cite, PROVISION } from "../clause-words";
@@ -20,9 +20,9 @@ export interface ReconciliationReminderEmailInput {
   contract: ContractView;
   period: string;
   totalAmount: string;
-  /** When the statement was sent (= received, R-BILL-1). */
+  /** When the statement was sent (= received, PROVISION.billDelivery). */
   statementSentAt: string;
-  /** R-RECON-1. */
+  /** PROVISION.reconciliation. */
   reconciliationDeadline: DeadlineView;
 }
 

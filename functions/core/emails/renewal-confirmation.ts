@@ -1,6 +1,6 @@
 /**
  * To both contacts: no non-renewal notice was recorded by the deadline, so the contract renewed itself for
- * another term (R-TERM-2), which runs from the day after the last term's last day (R-TERM-4).
+ * another term (PROVISION.automaticRenewal), which runs from the day after the last term's last day (PROVISION.termLastDay).
  */
 import { cite, PROVISION } from "../clause-words";
 import { formatDate } from "./format";
@@ -12,7 +12,7 @@ export interface RenewalConfirmationEmailInput {
   previousTermLastDay: string;
   nextTermFirstDay: string;
   nextTermLastDay: string;
-  /** The last day a non-renewal notice for the new term must be deemed delivered (R-TERM-3, R-TERM-4). */
+  /** The last day a non-renewal notice for the new term must be deemed delivered (PROVISION.nonRenewalNotice, PROVISION.termLastDay). */
   nextNoticeDeliveredBy: string;
 }
 

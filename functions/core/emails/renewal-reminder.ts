@@ -1,8 +1,8 @@
 /**
- * To both contacts, ahead of a term's end: the term renews by itself (R-TERM-2) unless a party gives written
- * notice of non-renewal deemed delivered at least N days before expiry (R-TERM-3, R-TERM-4). Deemed delivery
- * depends on how the notice is sent (R-NOTICE-2), so the email lists the latest dispatch date per method and
- * destination (R-NOTICE-3), and the 9.4 addresses the notice must go to (R-NOTICE-1). The email itself is a
+ * To both contacts, ahead of a term's end: the term renews by itself (PROVISION.automaticRenewal) unless a party gives written
+ * notice of non-renewal deemed delivered at least N days before expiry (PROVISION.nonRenewalNotice, PROVISION.termLastDay). Deemed delivery
+ * depends on how the notice is sent (PROVISION.noticeDelivery), so the email lists the latest dispatch date per method and
+ * destination (PROVISION.noticeDispatchDeadline), and the 9.4 addresses the notice must go to (PROVISION.writtenNotice). The email itself is a
  * reminder, not a notice.
  */
 import { cite, clauseWords, contractClause, PROVISION } from "../clause-words";
@@ -18,7 +18,7 @@ export interface DispatchDeadlineView {
   method: DeliveryMethod;
   /** Null for personal delivery and fax, which are deemed delivered the same day wherever they go. */
   region: DeliveryRegion | null;
-  /** "Day N after dispatch" of R-NOTICE-2; 0 for personal delivery and fax. */
+  /** "Day N after dispatch" of PROVISION.noticeDelivery; 0 for personal delivery and fax. */
   deemedDeliveryDays: number;
   latestDispatchDate: string;
 }
@@ -27,9 +27,9 @@ export interface RenewalReminderEmailInput {
   contract: ContractView;
   termFirstDay: string;
   termLastDay: string;
-  /** R-TERM-3: days before expiry a notice must be delivered by. */
+  /** PROVISION.nonRenewalNotice: days before expiry a notice must be delivered by. */
   noticeDays: number;
-  /** R-TERM-4: the last day a non-renewal notice can be deemed delivered. */
+  /** PROVISION.termLastDay: the last day a non-renewal notice can be deemed delivered. */
   noticeDeliveredBy: string;
   nextTermFirstDay: string;
   nextTermLastDay: string;

@@ -1,6 +1,6 @@
 /**
  * The answer to Party A's reconciliation reply (对账回复): it says back what the system understood
- * ("我们理解您的回复为：……") and what follows from it under R-RECON-2..5, so a misreading is caught by a
+ * ("我们理解您的回复为：……") and what follows from it under PROVISION.reconciliationTolerance..5, so a misreading is caught by a
  * person at once instead of at payment time.
  */
 import { cite, PROVISION } from "../clause-words";
@@ -20,7 +20,7 @@ import type { ContractView, DeadlineView, RenderedEmail } from "./types";
 /** What a reply said, as far as the system read it. */
 export type ReplyReadingView = { kind: "confirm" } | { kind: "dispute"; claimedAmount: string };
 
-/** A reply's figure against the statement total, computed by reconciliation (R-RECON-2). */
+/** A reply's figure against the statement total, computed by reconciliation (PROVISION.reconciliationTolerance). */
 export interface DifferenceView {
   claimedAmount: string;
   /** Claimed minus billed; negative when Party A's figure is lower. */
@@ -31,11 +31,11 @@ export interface DifferenceView {
 }
 
 export type ReplyOutcomeView =
-  /** R-RECON-1: the contact confirmed the total. */
+  /** PROVISION.reconciliation: the contact confirmed the total. */
   | { kind: "confirmed" }
-  /** R-RECON-2: a different figure, within the tolerance (inclusive): the statement total stands. */
+  /** PROVISION.reconciliationTolerance: a different figure, within the tolerance (inclusive): the statement total stands. */
   | ({ kind: "within-tolerance" } & DifferenceView)
-  /** R-RECON-3/4: beyond the tolerance: re-reconciliation, payment still due on the statement total. */
+  /** PROVISION.reReconciliation/4: beyond the tolerance: re-reconciliation, payment still due on the statement total. */
   | ({
       kind: "re-reconcile";
       reReconciliationDeadline: DeadlineView;
@@ -46,7 +46,7 @@ export type ReplyOutcomeView =
   | { kind: "needs-person"; understood?: string }
   /** The period's reconciliation was already recorded; this reply changes nothing. */
   | { kind: "already-recorded"; recorded: ReplyReadingView; recordedAt: string; understood?: string }
-  /** Received after the deadline: the statement was deemed accepted (R-RECON-5); recorded, not reopened. */
+  /** Received after the deadline: the statement was deemed accepted (PROVISION.noReplyDeemedAccepted); recorded, not reopened. */
   | { kind: "late"; reading: ReplyReadingView; reconciliationDueAt: string };
 
 export interface ReplyAcknowledgementEmailInput {

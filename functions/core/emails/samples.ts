@@ -165,7 +165,7 @@ export function sampleUntrustedReply(): UntrustedReplyEmailInput {
   };
 }
 
-/** Party A says 3950.00 against 4218.36: 268.36 lower, 6.36 % > 5 % (R-RECON-3). */
+/** Party A says 3950.00 against 4218.36: 268.36 lower, 6.36 % > 5 % (PROVISION.reReconciliation). */
 export function sampleReReconciliation(): ReReconciliationOpenedEmailInput {
   return {
     contract: sampleContract(),
@@ -265,8 +265,8 @@ function partyBNoticeAddress(): NoticeAddressView {
 }
 
 /**
- * Term 2025-07-15..2026-07-14 (R-TERM-4); deemed delivered by 2026-06-14 (30 days before the last day);
- * latest dispatch = that day minus the R-NOTICE-2 days of each method.
+ * Term 2025-07-15..2026-07-14 (PROVISION.termLastDay); deemed delivered by 2026-06-14 (30 days before the last day);
+ * latest dispatch = that day minus the PROVISION.noticeDelivery days of each method.
  */
 export function sampleRenewalReminder(): RenewalReminderEmailInput {
   return {

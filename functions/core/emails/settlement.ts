@@ -1,6 +1,6 @@
 /**
- * The settlement document (结算单) to both contacts when the contract's last period closes (R-END-1,
- * R-RECON-4; ADR 0011): what is still open between the parties — balances owing, credit not yet used,
+ * The settlement document (结算单) to both contacts when the contract's last period closes (PROVISION.finalSettlement,
+ * PROVISION.settlementOfDifference; ADR 0011): what is still open between the parties — balances owing, credit not yet used,
  * agreed differences no bill carried — settled both ways in one amount (多退少补).
  */
 import { clauseWords, PROVISION } from "../clause-words";

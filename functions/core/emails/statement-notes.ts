@@ -1,7 +1,7 @@
 /**
- * The two notes a bill email may carry beyond the bill itself: the period's service levels (R-SLA-1, R-SLA-2;
- * 3.18 "平均修复时限为6小时") when tickets were handled, and what the month's compliance check found (R-CALL-1,
- * R-SMS-3, R-THROTTLE-1) — nothing when the month is clean. Clauses in words, numbers masked by the caller.
+ * The two notes a bill email may carry beyond the bill itself: the period's service levels (PROVISION.lineOpening, PROVISION.faultRepair;
+ * 3.18 "平均修复时限为6小时") when tickets were handled, and what the month's compliance check found (PROVISION.callLimits,
+ * PROVISION.smsContent, PROVISION.complaintThrottling) — nothing when the month is clean. Clauses in words, numbers masked by the caller.
  */
 import { cite, PROVISION } from "../clause-words";
 import type { Block } from "./layout";

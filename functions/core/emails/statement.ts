@@ -1,8 +1,8 @@
 /**
- * The statement (账单) Party B emails to Party A's contact for a billing period (R-BILL-1, 4.5/4.6/4.8):
+ * The statement (账单) Party B emails to Party A's contact for a billing period (PROVISION.billDelivery, 4.5/4.6/4.8):
  * the lines and total, the usage behind them, the reconciliation (对账) and payment deadlines with their
  * rules, how to reply, and the payment block. This is the only email that shows a bank account in full:
- * Party B's account in force on the statement's date (R-BANK-1).
+ * Party B's account in force on the statement's date (PROVISION.bankDetails).
  */
 
 import { cite, clauseWords, PROVISION } from "../clause-words";
@@ -36,7 +36,7 @@ import type { BankAccountView, ContractView, DeadlineView, RenderedEmail } from 
 export interface StatementLineView {
   /**
    * `charge`: usage or fee of this period; `adjustment`: an agreed reconciliation difference of an earlier
-   * period settled here (R-RECON-4); `trial`: usage before billing starts, shown and rated at zero (R-TRIAL-1).
+   * period settled here (PROVISION.settlementOfDifference); `trial`: usage before billing starts, shown and rated at zero (PROVISION.trialUsage).
    */
   kind: "charge" | "adjustment" | "trial";
   description: string;
@@ -60,35 +60,35 @@ export interface UsageSummaryItem {
 export interface StatementEmailInput {
   contract: ContractView;
   period: string;
-  /** When the statement is sent; it counts as received then (R-BILL-1) and the deadlines run from it. */
+  /** When the statement is sent; it counts as received then (PROVISION.billDelivery) and the deadlines run from it. */
   sentAt: string;
   lines: StatementLineView[];
-  /** The sum of the lines' amounts (R-MONEY-1); checked here. */
+  /** The sum of the lines' amounts (PROVISION.exactAmounts); checked here. */
   totalAmount: string;
   usage: UsageSummaryItem[];
   /** Usage records that failed validation and are not billed; only their number is ever shown. */
   rejectedRecordCount: number;
   /** Usage files that were not received: their usage is not on this bill, and the bill says so. */
   missingUsage?: readonly UsageFile[];
-  /** Usage dated outside the contract's days (R-TERM-1, R-END-1): not billed; only the counts are shown. */
+  /** Usage dated outside the contract's days (PROVISION.term, PROVISION.finalSettlement): not billed; only the counts are shown. */
   outsideContract?: Statement["outsideContract"];
-  /** R-RECON-1: Party A reconciles within N working days of receiving the statement. */
+  /** PROVISION.reconciliation: Party A reconciles within N working days of receiving the statement. */
   reconciliationDeadline: DeadlineView;
-  /** R-PAY-1: Party A pays within N working days of receiving the statement. */
+  /** PROVISION.payment: Party A pays within N working days of receiving the statement. */
   paymentDeadline: DeadlineView;
-  /** R-RECON-2: a difference up to this share of the total (inclusive) leaves the bill standing. */
+  /** PROVISION.reconciliationTolerance: a difference up to this share of the total (inclusive) leaves the bill standing. */
   tolerancePercent: string;
-  /** R-RECON-3: working days the parties have to re-reconcile beyond the tolerance. */
+  /** PROVISION.reReconciliation: working days the parties have to re-reconcile beyond the tolerance. */
   reReconciliationWorkingDays: number;
-  /** Party B's account in force on the statement's date (R-BANK-1), shown in full. */
+  /** Party B's account in force on the statement's date (PROVISION.bankDetails), shown in full. */
   paymentAccount: BankAccountView;
-  /** R-BANK-1: days of written notice an account change needs. */
+  /** PROVISION.bankDetails: days of written notice an account change needs. */
   bankChangeNoticeDays: number;
-  /** The contract's last period: a reconciliation difference is settled both ways, not carried (R-RECON-4). */
+  /** The contract's last period: a reconciliation difference is settled both ways, not carried (PROVISION.settlementOfDifference). */
   isFinalPeriod: boolean;
-  /** R-SLA-2 (3.18): the period's service levels, when tickets were handled in it. */
+  /** PROVISION.faultRepair (3.18): the period's service levels, when tickets were handled in it. */
   serviceLevels?: ServiceLevelNoteView;
-  /** R-CALL-1, R-SMS-3, R-THROTTLE-1: what the month's check found; absent when nothing was. */
+  /** PROVISION.callLimits, PROVISION.smsContent, PROVISION.complaintThrottling: what the month's check found; absent when nothing was. */
   compliance?: ComplianceNoteView;
 }
 
@@ -103,7 +103,9 @@ function lineDescription(line: StatementLineView): string {
       return `${line.description}（试用期，费用由乙方承担）`;
     case "adjustment":
       if (!line.sourcePeriod) {
-        throw new EmailInputError(`adjustment line "${line.description}" has no source period (R-RECON-4)`);
+        throw new EmailInputError(
+          `adjustment line "${line.description}" has no source period (${clauseWords(PROVISION.settlementOfDifference)})`,
+        );
       }
       // The source period once, then what is carried ("2025年8月对账差异调整", "2025年9月多付款结转").
       return `${formatPeriod(line.sourcePeriod)}${line.description}`;
@@ -111,7 +113,7 @@ function lineDescription(line: StatementLineView): string {
 }
 
 /**
- * R-TERM-1, R-TERM-4, R-END-1: usage dated before the contract took effect or after its last day is not
+ * PROVISION.term, PROVISION.termLastDay, PROVISION.finalSettlement: usage dated before the contract took effect or after its last day is not
  * this contract's to bill; the statement says how many records and why, in the contract's words (10.1).
  */
 function outsideContractNotes(outside: StatementEmailInput["outsideContract"]): Block[] {
@@ -136,13 +138,15 @@ function outsideContractNotes(outside: StatementEmailInput["outsideContract"]): 
 function checkLines(input: StatementEmailInput): void {
   for (const line of input.lines) {
     if (line.kind === "trial" && amountFen(line.amount) !== 0n) {
-      throw new EmailInputError(`trial line "${line.description}" must be rated at zero (R-TRIAL-1)`);
+      throw new EmailInputError(
+        `trial line "${line.description}" must be rated at zero (${clauseWords(PROVISION.trialUsage)})`,
+      );
     }
   }
   const sumFen = input.lines.reduce((sum, line) => sum + amountFen(line.amount), 0n);
   if (sumFen !== amountFen(input.totalAmount)) {
     throw new EmailInputError(
-      `statement total ${input.totalAmount} is not the sum of its lines ${formatFen(sumFen)} (R-MONEY-1)`,
+      `statement total ${input.totalAmount} is not the sum of its lines ${formatFen(sumFen)}: amounts are exact to the fen`,
     );
   }
   if (!Number.isInteger(input.rejectedRecordCount) || input.rejectedRecordCount < 0) {
@@ -153,7 +157,9 @@ function checkLines(input: StatementEmailInput): void {
     outside &&
     ![outside.beforeFirstDay, outside.afterLastDay].every((n) => Number.isInteger(n) && n >= 0)
   ) {
-    throw new EmailInputError("counts of usage outside the contract must be non-negative integers (R-END-1)");
+    throw new EmailInputError(
+      `counts of usage outside the contract must be non-negative integers (${clauseWords(PROVISION.finalSettlement)})`,
+    );
   }
 }
 
@@ -212,7 +218,7 @@ function paymentBlocks(input: StatementEmailInput): Block[] {
         { label: "户名", value: account.accountName },
         { label: "开户行", value: account.bank },
         ...(account.bankCode ? [{ label: "银行行号", value: account.bankCode }] : []),
-        // R-BANK-1: the statement's payment block is the one place an account number is shown in full.
+        // PROVISION.bankDetails: the statement's payment block is the one place an account number is shown in full.
         { label: "账号", value: [{ strong: account.accountNumber }] },
       ],
     },

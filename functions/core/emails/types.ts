@@ -4,8 +4,8 @@
  *
  * Conventions for every field below:
  * - amounts are decimal strings in yuan with exactly 2 decimals, optionally negative: `"4218.36"`, `"-120.00"`
- *   (R-MONEY-1: money never passes through a float, not even for display);
- * - dates are Asia/Shanghai calendar days `YYYY-MM-DD`; periods are `YYYY-MM` (R-PERIOD-1);
+ *   (PROVISION.exactAmounts: money never passes through a float, not even for display);
+ * - dates are Asia/Shanghai calendar days `YYYY-MM-DD`; periods are `YYYY-MM` (PROVISION.billingPeriod);
  * - instants are ISO-8601 with an explicit offset, normally `+08:00`: `2025-10-21T23:59:59+08:00`;
  * - percentages are decimal strings without the sign: `"5"`, `"6.25"`.
  */
@@ -32,11 +32,11 @@ export interface RenderedEmail {
 }
 
 /**
- * A deadline counted in working days (R-WD-2): it ends at 23:59:59 Asia/Shanghai of its last day.
- * `provisional` is true when that day came from a provisional calendar (R-WD-3).
+ * A deadline counted in working days (PROVISION.workingDayDeadline): it ends at 23:59:59 Asia/Shanghai of its last day.
+ * `provisional` is true when that day came from a provisional calendar (PROVISION.provisionalCalendar).
  */
 export interface DeadlineView {
-  /** The rule that sets the deadline, e.g. `R-RECON-1`. */
+  /** The rule that sets the deadline, e.g. `PROVISION.reconciliation`. */
   ruleId: string;
   /** N of "within N working days", as the contract in force says. */
   workingDays: number;
@@ -52,7 +52,7 @@ export interface BankAccountView {
   /** 银行行号, when the contract gives one. */
   bankCode?: string;
   accountNumber: string;
-  /** The first day the account is used on statements (R-BANK-1). */
+  /** The first day the account is used on statements (PROVISION.bankDetails). */
   effectiveFrom: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * To Party B's contact: a period's bill went out without a usage file the contract's services call for.
- * The bill is sent on time with what was received (R-BILL-1) and says which usage it lacks; this tells the
+ * The bill is sent on time with what was received (PROVISION.billDelivery) and says which usage it lacks; this tells the
  * people who upload the files what is missing and where it belongs, so nobody mistakes the bill for complete.
  */
 import type { UsageFile } from "../statement";
