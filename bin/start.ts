@@ -8,6 +8,9 @@
  * domain, anything else is refused (MessageRejected) and the run reports the executions that failed on it.
  * `--transport http` has the stack's clients reach DynamoDB and S3 over 127.0.0.1 instead of in-process
  * (ADR 0077), and Party A's replies go over SMTP (ADR 0089). A run in which any execution failed or timed out exits 1.
+ * `--prepare` runs nothing: it makes what the run would read from the caches (the prebuilt artefact, the stack's
+ * template, the scenario's generated months; infra/local/prepare-run.ts) and exits. `npm ci` runs it as the
+ * project's prepare script, so the first `npm start` after an install is as quick as the next.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -17,6 +20,7 @@ import { ContractInvalidError } from "../functions/core/contract";
 import { parsePeriod } from "../functions/core/time";
 import { type RunReport, runContractYear } from "../infra/local/contract-year";
 import { LOCAL_TRANSPORTS, type LocalTransport } from "../infra/local/in-process-transport";
+import { prepareRun } from "../infra/local/prepare-run";
 import { renderTextReport } from "../infra/local/report";
 import { loadScenario, ScenarioInvalidError } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
@@ -24,7 +28,7 @@ import { sandboxVerifying } from "../infra/local/ses-local";
 import { defaultUsageCacheDir } from "../infra/local/usage-cache";
 
 const usage =
-  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…] [--transport <in-process|http>]";
+  "npm start -- [--scenario <file.json>] [--contract <file>] [--from <YYYY-MM>] [--to <YYYY-MM>] [--seed <n>] [--json] [--serve] [--ses-sandbox [--verified <address|domain>]…] [--transport <in-process|http>] [--prepare]";
 
 function isTransport(value: string | undefined): value is LocalTransport {
   return LOCAL_TRANSPORTS.some((transport) => transport === value);
@@ -42,6 +46,7 @@ async function main(): Promise<number> {
     "ses-sandbox"?: boolean;
     verified?: string[];
     transport?: string;
+    prepare?: boolean;
   };
   try {
     ({ values } = parseArgs({
@@ -56,6 +61,7 @@ async function main(): Promise<number> {
         "ses-sandbox": { type: "boolean" },
         verified: { type: "string", multiple: true },
         transport: { type: "string" },
+        prepare: { type: "boolean" },
       },
       strict: true,
     }));
@@ -65,6 +71,12 @@ async function main(): Promise<number> {
     if (values.seed && !/^\d{1,9}$/.test(values.seed)) throw new Error(`--seed must be a whole number`);
     if (values.transport !== undefined && !isTransport(values.transport))
       throw new Error(`--transport must be one of ${LOCAL_TRANSPORTS.join(", ")}, not ${values.transport}`);
+    // Preparing runs nothing, so the flags that only say how to run or what to print would be silently ignored.
+    const runOnly = (["json", "serve", "ses-sandbox", "transport"] as const).filter(
+      (flag) => values[flag] !== undefined,
+    );
+    if (values.prepare && runOnly.length > 0)
+      throw new Error(`--prepare runs nothing: --${runOnly.join(", --")} cannot go with it`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nusage: ${usage}\n`);
     return 2;
@@ -89,6 +101,24 @@ async function main(): Promise<number> {
     throw error;
   }
   const started = Date.now();
+  // What the run's months are and where their usage comes from: the same for a run and for preparing one.
+  const played = {
+    contract: loaded.contract,
+    scenario: loaded.scenario,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    // The same seed and generator give the same months (ADR 0098): generated once, read back after.
+    usageCacheDir: defaultUsageCacheDir(),
+  };
+  if (values.prepare) {
+    const prepared = await prepareRun(played);
+    const months = prepared.generatedPeriods;
+    process.stderr.write(
+      `prepared for npm start: the prebuilt artefact, the stack's template (${prepared.templateSynthesized ? "synthesized" : "cached already"}), ${months.length} generated month${months.length === 1 ? "" : "s"} of usage${months.length > 0 ? ` (${months[0]} to ${months.at(-1)})` : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    return 0;
+  }
   const publish = async (report: RunReport, reportHtml: string) => {
     await mkdir("out", { recursive: true });
     await writeFile("out/run.json", `${JSON.stringify(report, null, 2)}\n`);
@@ -102,16 +132,10 @@ async function main(): Promise<number> {
     }
   };
   const report = await runContractYear({
-    contract: loaded.contract,
+    ...played,
     ...(values["ses-sandbox"] ? { sesSandbox: sandboxVerifying(values.verified ?? []) } : {}),
-    scenario: loaded.scenario,
     scenarioSource: scenarioPath,
-    ...(values.from ? { from: values.from } : {}),
-    ...(values.to ? { to: values.to } : {}),
-    ...(values.seed ? { seed: Number(values.seed) } : {}),
     ...(isTransport(values.transport) ? { transport: values.transport } : {}),
-    // The same seed and generator give the same months (ADR 0098): generated once, read back after.
-    usageCacheDir: defaultUsageCacheDir(),
     progress: (line) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
     // The report page reads the stack, so it is written while the stack is still up.
     // The page takes the cycles and audit history the report has just read (ADR 0057).

@@ -130,20 +130,30 @@ export function defaultRange(contract: Contract): { from: string; to: string } {
   return { from: periodOf(start), to: previousPeriod(periodOf(lastDay)) };
 }
 
-export async function runContractYear(options: RunOptions): Promise<RunReport> {
-  const { contract } = options;
+/**
+ * The scenario a run plays (the sample year unless given) and the periods it bills: the options (command-line
+ * flags) override the scenario's own from/to.
+ */
+export async function runPeriods(
+  options: Pick<RunOptions, "contract" | "scenario" | "from" | "to">,
+): Promise<{ scenario: Scenario; range: { from: string; to: string }; periods: string[] }> {
   const scenario = options.scenario ?? (await loadScenarioFile(SAMPLE_YEAR));
-  const scenarioSource = options.scenario ? (options.scenarioSource ?? null) : SAMPLE_YEAR;
-  // The options (command-line flags) override the scenario's own from/to/seed/volumes.
   const from = options.from ?? scenario.from;
   const to = options.to ?? scenario.to;
   const range = {
-    ...defaultRange(contract),
+    ...defaultRange(options.contract),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };
   const periods = periodsBetween(range.from, range.to);
   if (periods.length === 0) throw new Error(`--from ${range.from} is after --to ${range.to}`);
+  return { scenario, range, periods };
+}
+
+export async function runContractYear(options: RunOptions): Promise<RunReport> {
+  const { contract } = options;
+  const { scenario, range, periods } = await runPeriods(options);
+  const scenarioSource = options.scenario ? (options.scenarioSource ?? null) : SAMPLE_YEAR;
   const progress = options.progress ?? (() => {});
   const termStart = termStartDate(contract);
   // Start just before the kickoff that bills `from` (01:00 on the 1st of the next month), so no earlier
@@ -223,7 +233,7 @@ type ScenarioUsageFiles = NonNullable<Scenario["usageFiles"]>[string];
  * Whether a period's usage is the scenario's own files rather than generated: a complaints feed alone leaves the
  * month's usage generated (the feed is the port's, not the month's).
  */
-function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
+export function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
   return (
     given !== undefined &&
     (given.voice !== undefined || given.sms !== undefined || given.complaints === undefined)
@@ -244,7 +254,7 @@ const MONTHS_READ_AHEAD = 12;
  * when it is asked for.
  */
 export function generatedUsage(
-  options: RunOptions,
+  options: Pick<RunOptions, "contract" | "seed" | "voiceCallsPerMonth" | "smsPerMonth" | "usageCacheDir">,
   scenario: Scenario,
   periods: string[],
 ): (period: string) => Promise<UsageContent> {
