@@ -18,6 +18,10 @@ export function buildStack(options: SynthesizeOptions = {}): { app: App; stack: 
     context: { ...options.context, "aws:cdk:bundling-stacks": [] },
     // Synthesized on demand below, into a temporary directory (no outdir given), never at process exit.
     autoSynth: false,
+    // CDK's built-in CloudFormation validation runs a WebAssembly module whose memory grows to about 170 MB
+    // and stays for the life of the process: an `npm start` or `bench:scale` that synthesizes on a cold
+    // template cache then carries it for hours (ADR 0118). `cdk synth` (infra/app.ts) still validates the stack.
+    builtinCloudFormationValidation: false,
   });
   const stack = new ContractOpsStack(app, STACK_NAME, options.env ? { env: options.env } : undefined);
   return { app, stack };
