@@ -233,11 +233,16 @@ type ScenarioUsageFiles = NonNullable<Scenario["usageFiles"]>[string];
  * Whether a period's usage is the scenario's own files rather than generated: a complaints feed alone leaves the
  * month's usage generated (the feed is the port's, not the month's).
  */
-export function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
+function scenarioFilesUploaded(given: ScenarioUsageFiles | undefined): boolean {
   return (
     given !== undefined &&
     (given.voice !== undefined || given.sms !== undefined || given.complaints === undefined)
   );
+}
+
+/** The periods whose usage a run generates: every one whose files the scenario does not give. */
+export function generatedPeriods(scenario: Scenario, periods: string[]): string[] {
+  return periods.filter((period) => !scenarioFilesUploaded(scenario.usageFiles?.[period]));
 }
 
 /**
@@ -259,8 +264,9 @@ export function generatedUsage(
   periods: string[],
 ): (period: string) => Promise<UsageContent> {
   const months = new Map<string, UsageContentOptions>();
+  const generated = new Set(generatedPeriods(scenario, periods));
   for (const [index, period] of periods.entries()) {
-    if (scenarioFilesUploaded(scenario.usageFiles?.[period])) continue;
+    if (!generated.has(period)) continue;
     months.set(period, {
       contract: options.contract,
       period,

@@ -7,7 +7,7 @@
  * output: a prepared entry is the one the run would have written itself.
  */
 import { fileURLToPath } from "node:url";
-import { generatedUsage, type RunOptions, runPeriods, scenarioFilesUploaded } from "./contract-year";
+import { generatedPeriods, generatedUsage, type RunOptions, runPeriods } from "./contract-year";
 import { localTemplate } from "./template-cache";
 
 /** The repository this module belongs to (its source's own URL, also inside the prebuilt artefact). */
@@ -28,8 +28,8 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const { scenario, periods } = await runPeriods(options);
   const { synthesized } = await localTemplate(REPO_ROOT);
-  const generatedPeriods = periods.filter((period) => !scenarioFilesUploaded(scenario.usageFiles?.[period]));
+  const generated = generatedPeriods(scenario, periods);
   const usage = generatedUsage(options, scenario, periods);
-  for (const period of generatedPeriods) await usage(period);
-  return { templateSynthesized: synthesized, generatedPeriods };
+  for (const period of generated) await usage(period);
+  return { templateSynthesized: synthesized, generatedPeriods: generated };
 }

@@ -74,6 +74,15 @@ describe("preparing npm start (--prepare)", () => {
     );
   }, 120_000);
 
+  it("from the command line: exit 0, nothing on stdout, one line naming what it made for the periods asked", async () => {
+    const result = await tsxExit(["bin/start.ts", "--prepare", "--from", "2025-08", "--to", "2025-08"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      /^prepared for npm start: the prebuilt artefact, the stack's template \((synthesized|cached already)\), 1 generated month of usage \(2025-08 to 2025-08\) \(\d+\.\d s\)\n$/,
+    );
+  }, 120_000);
+
   it("refuses the flags that only say how to run or what to print: exit 2 with the usage, nothing prepared", async () => {
     for (const flags of [["--json"], ["--transport", "http"]]) {
       const result = await tsxExit(["bin/start.ts", "--prepare", ...flags]);
