@@ -9,7 +9,8 @@
  * The methods the embedded stack's requests reach are redone here; the rest (multipart uploads, CopyObject,
  * bucket and configuration writes) are FilesystemStore's own, on the same files. What each answer says — status,
  * headers, ETag, Content-Length, ranges, listings, errors — is s3rver's, checked against FilesystemStore by
- * test/infra/s3-store.test.ts.
+ * test/infra/s3-store.test.ts, but for one answer, given as S3 gives it: a range of an empty object is refused
+ * (416 InvalidRange) where s3rver served 206 with a Content-Length of 1 and no byte.
  */
 import { createHash, type Hash } from "node:crypto";
 import {
@@ -194,14 +195,19 @@ export class SynchronousFilesystemStore extends FilesystemStore {
   ): Promise<S3Object | null> {
     try {
       const metadata = await this.getMetadata(bucket, key);
-      // FilesystemStore's range arithmetic, unsatisfiable ranges included (the controller answers InvalidRange).
-      const lastByte = Math.max(0, Number(metadata["content-length"]) - 1);
+      // FilesystemStore's range arithmetic, unsatisfiable ranges included (the controller answers InvalidRange),
+      // but for an empty object: FilesystemStore clamps its range to a last byte of 0 and serves 206 with
+      // Content-Length 1 and no byte, where S3 answers 416 InvalidRange, since no range of an empty object is
+      // satisfiable (RFC 9110 §14.1.1: the first position must be less than the length).
+      const size = Number(metadata["content-length"]);
+      const lastByte = Math.max(0, size - 1);
       const range = {
         start: options?.start || 0,
         end: Math.min(options?.end || Number.POSITIVE_INFINITY, lastByte),
       };
       const ranged = options !== undefined && (options.start !== undefined || Boolean(options.end));
-      const satisfiable = !(range.start < 0 || Math.min(range.end, lastByte) < range.start);
+      const satisfiable =
+        !(range.start < 0 || Math.min(range.end, lastByte) < range.start) && !(ranged && size === 0);
       const content = satisfiable
         ? new FileSlice(openSync(this.getResourcePath(bucket, key, "object"), "r"), range.start, range.end)
         : null;

@@ -352,6 +352,67 @@ describe("the embedded S3's store", () => {
     expect(files(ownDirectory)).toEqual(files(stockDirectory));
   });
 
+  it("refuses any range of an empty object 416 InvalidRange, as S3 does, where s3rver's own store answers 206", async () => {
+    // RFC 9110 §14.1.1: a byte range is satisfiable only if its first position is less than the length, so an
+    // empty object has none; S3 answers 416 with the error code InvalidRange ("The requested range is not
+    // satisfiable", Amazon S3 API Reference, "Error responses"). s3rver clamps the range to a last byte of 0 and
+    // answers 206 with Content-Length 1 and no byte to send.
+    const http = new NodeHttpHandler();
+    const outcome = async (endpoint: string, range: string | undefined) => {
+      const client = new S3Client({
+        region: DEFAULT_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint,
+        forcePathStyle: true,
+        maxAttempts: 1,
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: http,
+      });
+      try {
+        const output = await client.send(
+          new GetObjectCommand({ Bucket: BUCKET, Key: "empty/ranged", ...(range ? { Range: range } : {}) }),
+        );
+        return { status: output.$metadata.httpStatusCode, contentLength: output.ContentLength };
+      } catch (error) {
+        const { name, $metadata } = error as { name: string; $metadata: { httpStatusCode?: number } };
+        return { status: $metadata.httpStatusCode, name };
+      }
+    };
+    for (const endpoint of [own.endpoint, stock.endpoint]) {
+      const client = new S3Client({
+        region: DEFAULT_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint,
+        forcePathStyle: true,
+        requestHandler: http,
+      });
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "empty/ranged", Body: "" }));
+    }
+    for (const range of ["bytes=0-99", "bytes=0-0", "bytes=0-"]) {
+      expect(await outcome(own.endpoint, range), range).toEqual({ status: 416, name: "InvalidRange" });
+    }
+    // The whole empty object is still served, and a one-byte object still gives its byte to bytes=0-0.
+    expect(await outcome(own.endpoint, undefined)).toEqual({ status: 200, contentLength: 0 });
+    const inProcess = new InProcessTransport();
+    inProcess.register(own.endpoint, own.server);
+    const oneByte = new S3Client({
+      region: DEFAULT_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: own.endpoint,
+      forcePathStyle: true,
+    });
+    inProcess.clientHook(oneByte);
+    await oneByte.send(new PutObjectCommand({ Bucket: BUCKET, Key: "one/byte", Body: "x" }));
+    const first = await oneByte.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: "one/byte", Range: "bytes=0-0" }),
+    );
+    expect(first.$metadata.httpStatusCode).toBe(206);
+    expect(Buffer.from((await first.Body?.transformToByteArray()) ?? []).toString()).toBe("x");
+    // The control: s3rver's own store, which this store departs from here, answers the same request 206.
+    expect((await outcome(stock.endpoint, "bytes=0-99")).status).toBe(206);
+  });
+
   it("answers within the event loop's turn, where s3rver's own store waits on the thread pool", async () => {
     const directory = mkdtempSync(join(tmpdir(), "s3-store-turn-"));
     try {
