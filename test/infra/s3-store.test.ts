@@ -202,14 +202,7 @@ async function play(endpoint: string, directory: string, transport: RequestHandl
   await send("get whole", new GetObjectCommand({ Bucket: BUCKET, Key: voiceKey }));
   await send("get mail", new GetObjectCommand({ Bucket: OTHER_BUCKET, Key: "inbound/回复 +1.eml" }));
   await send("get empty", new GetObjectCommand({ Bucket: BUCKET, Key: "usage/c1/empty" }));
-  for (const range of [
-    "bytes=0-99",
-    "bytes=1048570-1048600",
-    "bytes=100-",
-    "bytes=5-5",
-    "bytes=-10",
-    "bytes=99999999-",
-  ]) {
+  for (const range of ["bytes=0-99", "bytes=1048570-1048600", "bytes=100-", "bytes=5-5", "bytes=99999999-"]) {
     await send(`get ${range}`, new GetObjectCommand({ Bucket: BUCKET, Key: voiceKey, Range: range }));
   }
   await send(
@@ -411,6 +404,75 @@ describe("the embedded S3's store", () => {
     expect(Buffer.from((await first.Body?.transformToByteArray()) ?? []).toString()).toBe("x");
     // The control: s3rver's own store, which this store departs from here, answers the same request 206.
     expect((await outcome(stock.endpoint, "bytes=0-99")).status).toBe(206);
+  });
+
+  it("serves a suffix range as the object's last bytes, as S3 does, where s3rver serves its first bytes", async () => {
+    // RFC 9110 §14.1.2: `bytes=-N` is the last N bytes, or the whole representation when it is shorter, and
+    // §14.4 gives the Content-Range of the answer; `bytes=-0` selects no byte and is not satisfiable (§14.1.1),
+    // which S3 answers 416 InvalidRange. s3rver parses `bytes=-10` as `bytes=0-10`.
+    const http = new NodeHttpHandler();
+    const key = "suffix/voice.csv";
+    const client = (endpoint: string) =>
+      new S3Client({
+        region: DEFAULT_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint,
+        forcePathStyle: true,
+        maxAttempts: 1,
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: http,
+      });
+    const ranged = async (endpoint: string, range: string) => {
+      try {
+        const output = await client(endpoint).send(
+          new GetObjectCommand({ Bucket: BUCKET, Key: key, Range: range }),
+        );
+        const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []);
+        return { status: output.$metadata.httpStatusCode, contentRange: output.ContentRange, body };
+      } catch (error) {
+        const { name, $metadata, RangeRequested } = error as {
+          name: string;
+          $metadata: { httpStatusCode?: number };
+          RangeRequested?: string;
+        };
+        return { status: $metadata.httpStatusCode, name, rangeRequested: RangeRequested };
+      }
+    };
+    for (const endpoint of [own.endpoint, stock.endpoint]) {
+      await client(endpoint).send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: VOICE }));
+    }
+    const size = VOICE.length;
+    expect(await ranged(own.endpoint, "bytes=-10")).toEqual({
+      status: 206,
+      contentRange: `bytes ${size - 10}-${size - 1}/${size}`,
+      body: VOICE.subarray(size - 10),
+    });
+    // A suffix longer than the object is the whole object (compared with Buffer.equals: a deep equality over a
+    // megabyte of bytes would take seconds).
+    const longer = await ranged(own.endpoint, `bytes=-${size + 5}`);
+    expect({ status: longer.status, contentRange: longer.contentRange }).toEqual({
+      status: 206,
+      contentRange: `bytes 0-${size - 1}/${size}`,
+    });
+    expect(longer.body?.equals(VOICE)).toBe(true);
+    const none = await ranged(own.endpoint, "bytes=-0");
+    // The error names the range as the client sent it (S3's error document carries RangeRequested).
+    expect(none).toEqual({ status: 416, name: "InvalidRange", rangeRequested: "bytes=-0" });
+    // Through the in-process transport too, as `npm start` sends it.
+    const inProcess = new InProcessTransport();
+    inProcess.register(own.endpoint, own.server);
+    const viaInProcess = client(own.endpoint);
+    inProcess.clientHook(viaInProcess);
+    const last = await viaInProcess.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: key, Range: "bytes=-3" }),
+    );
+    expect(last.ContentRange).toBe(`bytes ${size - 3}-${size - 1}/${size}`);
+    expect(Buffer.from((await last.Body?.transformToByteArray()) ?? [])).toEqual(VOICE.subarray(size - 3));
+    // The control: s3rver's own answer to bytes=-10 is its first eleven bytes.
+    const stockAnswer = await ranged(stock.endpoint, "bytes=-10");
+    expect(stockAnswer.status).toBe(206);
+    expect(stockAnswer.body).toEqual(VOICE.subarray(0, 11));
   });
 
   it("answers within the event loop's turn, where s3rver's own store waits on the thread pool", async () => {
