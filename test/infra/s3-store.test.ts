@@ -133,10 +133,9 @@ type Command =
   | DeleteObjectCommand
   | DeleteObjectsCommand;
 
-/** The calls the stack makes (and CopyObject), on a fresh bucket pair; every answer recorded. */
-async function play(endpoint: string, directory: string, transport: RequestHandler): Promise<Answer[]> {
-  const recorder = recording(directory, transport);
-  const client = new S3Client({
+/** An S3 client of `endpoint` as the stack's (path-style, no default checksums), one attempt per call. */
+function s3Client(endpoint: string, requestHandler: RequestHandler = new NodeHttpHandler()): S3Client {
+  return new S3Client({
     region: DEFAULT_REGION,
     credentials: LOCAL_CREDENTIALS,
     endpoint,
@@ -144,8 +143,14 @@ async function play(endpoint: string, directory: string, transport: RequestHandl
     maxAttempts: 1,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: recorder.handler,
+    requestHandler,
   });
+}
+
+/** The calls the stack makes (and CopyObject), on a fresh bucket pair; every answer recorded. */
+async function play(endpoint: string, directory: string, transport: RequestHandler): Promise<Answer[]> {
+  const recorder = recording(directory, transport);
+  const client = s3Client(endpoint, recorder.handler);
   const send = async (call: string, command: Command) => {
     recorder.name(call);
     try {
@@ -352,18 +357,8 @@ describe("the embedded S3's store", () => {
     // answers 206 with Content-Length 1 and no byte to send.
     const http = new NodeHttpHandler();
     const outcome = async (endpoint: string, range: string | undefined) => {
-      const client = new S3Client({
-        region: DEFAULT_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        endpoint,
-        forcePathStyle: true,
-        maxAttempts: 1,
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-        requestHandler: http,
-      });
       try {
-        const output = await client.send(
+        const output = await s3Client(endpoint, http).send(
           new GetObjectCommand({ Bucket: BUCKET, Key: "empty/ranged", ...(range ? { Range: range } : {}) }),
         );
         return { status: output.$metadata.httpStatusCode, contentLength: output.ContentLength };
@@ -373,14 +368,9 @@ describe("the embedded S3's store", () => {
       }
     };
     for (const endpoint of [own.endpoint, stock.endpoint]) {
-      const client = new S3Client({
-        region: DEFAULT_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        endpoint,
-        forcePathStyle: true,
-        requestHandler: http,
-      });
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "empty/ranged", Body: "" }));
+      await s3Client(endpoint, http).send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: "empty/ranged", Body: "" }),
+      );
     }
     for (const range of ["bytes=0-99", "bytes=0-0", "bytes=0-"]) {
       expect(await outcome(own.endpoint, range), range).toEqual({ status: 416, name: "InvalidRange" });
@@ -389,13 +379,7 @@ describe("the embedded S3's store", () => {
     expect(await outcome(own.endpoint, undefined)).toEqual({ status: 200, contentLength: 0 });
     const inProcess = new InProcessTransport();
     inProcess.register(own.endpoint, own.server);
-    const oneByte = new S3Client({
-      region: DEFAULT_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: own.endpoint,
-      forcePathStyle: true,
-    });
-    inProcess.clientHook(oneByte);
+    const oneByte = s3Client(own.endpoint, inProcess.requestHandler);
     await oneByte.send(new PutObjectCommand({ Bucket: BUCKET, Key: "one/byte", Body: "x" }));
     const first = await oneByte.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: "one/byte", Range: "bytes=0-0" }),
@@ -412,17 +396,7 @@ describe("the embedded S3's store", () => {
     // which S3 answers 416 InvalidRange. s3rver parses `bytes=-10` as `bytes=0-10`.
     const http = new NodeHttpHandler();
     const key = "suffix/voice.csv";
-    const client = (endpoint: string) =>
-      new S3Client({
-        region: DEFAULT_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        endpoint,
-        forcePathStyle: true,
-        maxAttempts: 1,
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-        requestHandler: http,
-      });
+    const client = (endpoint: string) => s3Client(endpoint, http);
     const ranged = async (endpoint: string, range: string) => {
       try {
         const output = await client(endpoint).send(
@@ -462,8 +436,7 @@ describe("the embedded S3's store", () => {
     // Through the in-process transport too, as `npm start` sends it.
     const inProcess = new InProcessTransport();
     inProcess.register(own.endpoint, own.server);
-    const viaInProcess = client(own.endpoint);
-    inProcess.clientHook(viaInProcess);
+    const viaInProcess = s3Client(own.endpoint, inProcess.requestHandler);
     const last = await viaInProcess.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: key, Range: "bytes=-3" }),
     );
