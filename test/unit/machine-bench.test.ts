@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:machine`'s command line: what it refuses, and that `--json` reports each round's page faults with
+ * the figures derived from them. Its figures are printed, never asserted here (benchmarks are not tests).
+ */
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, tsxExit } from "../tsx-cli";
+
+describe("npm run bench:machine", () => {
+  it("refuses a buffer glibc could serve from memory already touched, and unknown options, with its usage", async () => {
+    for (const args of [
+      ["--megabytes", "10"],
+      ["--rounds", "0"],
+      ["--pages", "3"],
+    ]) {
+      const run = await tsxExit(["bench/machine.bench.ts", ...args], { cwd: REPO_ROOT });
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stdout, args.join(" ")).toBe("");
+      expect(run.stderr, args.join(" ")).toContain(
+        "usage: npm run bench:machine -- [--megabytes N] [--rounds R] [--json]",
+      );
+    }
+  });
+
+  it("reports, with --json, each round's faults and what a fault cost from them", async () => {
+    const run = await tsxExit(["bench/machine.bench.ts", "--megabytes", "64", "--rounds", "2", "--json"], {
+      cwd: REPO_ROOT,
+    });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      megabytes: number;
+      pageBytes: number;
+      rounds: {
+        minorPageFaults: number;
+        firstTouchMs: number;
+        againMs: number;
+        microsecondsPerFault: number;
+      }[];
+      medianMicrosecondsPerFault: number;
+      cpuLoopMs: number[];
+    };
+    expect(report.megabytes).toBe(64);
+    expect(report.pageBytes).toBe(4096);
+    expect(report.rounds).toHaveLength(2);
+    expect(report.cpuLoopMs).toHaveLength(2);
+    for (const round of report.rounds) {
+      // A fresh mapping faults on its first write: 64 MB is 16,384 pages of 4 KiB, or 32 of 2 MiB if the kernel
+      // backs it with huge pages (the process's other threads may add a few faults of their own meanwhile).
+      expect(round.minorPageFaults).toBeGreaterThanOrEqual(32);
+      // The per-fault figure is the one its own fields give.
+      expect(round.microsecondsPerFault).toBeCloseTo(
+        ((round.firstTouchMs - round.againMs) * 1000) / round.minorPageFaults,
+        6,
+      );
+    }
+    const perFault = report.rounds.map((round) => round.microsecondsPerFault).sort((a, b) => a - b);
+    expect(report.medianMicrosecondsPerFault).toBeCloseTo(((perFault[0] ?? 0) + (perFault[1] ?? 0)) / 2, 6);
+  });
+});
