@@ -12,12 +12,10 @@ import { nextPeriod, parsePeriod } from "../functions/core/time";
 import { defaultRange, runContractYear } from "../infra/local/contract-year";
 import { loadScenario } from "../infra/local/scenario/load";
 import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
+import { refuseWithUsage } from "./per-call-options";
 
 const usage = "npm run bench:calls -- [--months N]";
-function usageError(message: string): never {
-  process.stderr.write(`${message}\nusage: ${usage}\n`);
-  process.exit(2);
-}
+const usageError: (message: string) => never = (message) => refuseWithUsage(usage, message);
 let values: { months: string };
 try {
   ({ values } = parseArgs({ options: { months: { type: "string", default: "12" } }, strict: true }));

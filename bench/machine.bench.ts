@@ -12,16 +12,14 @@
  * never asserted.
  */
 import { parseArgs } from "node:util";
+import { median, refuseWithUsage } from "./per-call-options";
 
 const usage = "npm run bench:machine -- [--megabytes N] [--rounds R] [--json]";
 const PAGE_BYTES = 4096;
 /** glibc's largest dynamic mmap threshold on 64-bit Linux is 32 MiB: a larger buffer is always mapped afresh. */
 const LEAST_MEGABYTES = 64;
 
-function refuse(message: string): never {
-  process.stderr.write(`${message}\nusage: ${usage}\n`);
-  process.exit(2);
-}
+const refuse: (message: string) => never = (message) => refuseWithUsage(usage, message);
 
 function options(): { megabytes: number; rounds: number; json: boolean } {
   let values: { megabytes: string; rounds: string; json: boolean } = {
@@ -91,14 +89,6 @@ function cpuLoopMs(): number {
   // 2 × 10^8 = 7 × 28,571,428 + 4: 28,571,428 cycles of 0+1+…+6 = 21, then 0+1+2+3.
   if (sum !== 599_999_994) throw new Error(`the loop summed ${sum}`);
   return milliseconds(started);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const { megabytes, rounds, json } = options();

@@ -1,6 +1,7 @@
 /**
  * What the per-call benches share (bench:transport, bench:sdk-call, bench:store): their `--calls N --rounds R`
- * options, this process's CPU clock and the median of a round's figures. Printed figures only, never asserted.
+ * options, this process's CPU clock and the median of a round's figures (the last two used by bench:machine too,
+ * and the refusal of a command line by every bench with options). Printed figures only, never asserted.
  */
 import { parseArgs } from "node:util";
 
@@ -9,15 +10,18 @@ export interface CallsAndRounds {
   rounds: number;
 }
 
+/** A bench's refusal of its command line: one line naming what is wrong, then its usage, and exit 2. */
+export function refuseWithUsage(usage: string, message: string): never {
+  process.stderr.write(`${message}\nusage: ${usage}\n`);
+  process.exit(2);
+}
+
 /**
  * `--calls N --rounds R` with the bench's defaults; a wrong or unknown option exits 2 with one line naming it and
  * the usage, as the project's commands do.
  */
 export function callsAndRounds(usage: string, defaults: CallsAndRounds, leastCalls: number): CallsAndRounds {
-  const refuse = (message: string): never => {
-    process.stderr.write(`${message}\nusage: ${usage}\n`);
-    process.exit(2);
-  };
+  const refuse: (message: string) => never = (message) => refuseWithUsage(usage, message);
   let values: { calls: string; rounds: string } = { calls: "", rounds: "" };
   try {
     ({ values } = parseArgs({
