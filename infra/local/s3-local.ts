@@ -44,6 +44,8 @@ export function withoutSilentRequestLog(s3rver: { silent?: boolean; middleware: 
 }
 
 const SUFFIX_RANGE = /^bytes=-(\d+)$/;
+/** A path-style object path, as s3rver's routes see it after its virtual-host rewrite: /bucket/key. */
+const OBJECT_PATH = /^\/([^/]+)\/(.+)$/;
 
 interface RangeContext {
   method: string;
@@ -67,9 +69,12 @@ export function withSuffixRanges(s3rver: {
   store: { getMetadata(bucket: string, key: string): Promise<Record<string, unknown>> };
 }): void {
   const rewrite = async (ctx: RangeContext, next: () => Promise<void>) => {
-    const suffix = SUFFIX_RANGE.exec(ctx.get("range"));
-    const [, bucket, encodedKey] = /^\/([^/]+)\/(.+)$/.exec(ctx.path) ?? [];
-    if (!suffix || (ctx.method !== "GET" && ctx.method !== "HEAD") || !bucket || !encodedKey) return next();
+    // Every request passes here: the Range header is read first, and the path only for a suffix range.
+    const sent = ctx.get("range");
+    const suffix = sent === "" ? null : SUFFIX_RANGE.exec(sent);
+    if (!suffix || (ctx.method !== "GET" && ctx.method !== "HEAD")) return next();
+    const [, bucket, encodedKey] = OBJECT_PATH.exec(ctx.path) ?? [];
+    if (!bucket || !encodedKey) return next();
     let size: number;
     try {
       size = Number(
@@ -79,7 +84,6 @@ export function withSuffixRanges(s3rver: {
       return next();
     }
     if (!(size > 0)) return next();
-    const sent = ctx.get("range");
     const length = Number(suffix[1]);
     ctx.request.header.range = length === 0 ? `bytes=${size}-` : `bytes=${Math.max(0, size - length)}-`;
     try {
