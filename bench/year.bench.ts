@@ -7,6 +7,7 @@
  * system time) is the steadier one on a shared machine. Printed, never asserted.
  */
 import { parseArgs } from "node:util";
+import { markRunRepresentative } from "../bin/artefact-loader.js";
 import { nextPeriod, parsePeriod } from "../functions/core/time";
 import { defaultRange, runContractYear } from "../infra/local/contract-year";
 import { loadScenario } from "../infra/local/scenario/load";
@@ -23,47 +24,54 @@ if (!Number.isInteger(years) || years < 1 || years > 20) {
 process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
 // As in `npm start`: no EMF metric lines on stdout.
 process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-const loaded = await loadScenario(SAMPLE_YEAR);
-const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
-let to = parsePeriod(from);
-for (let i = 1; i < years * 12; i++) to = nextPeriod(to);
+// No top-level await: the prebuilt artefact runs this as a CommonJS module (ADR 0120).
+async function main(): Promise<void> {
+  const loaded = await loadScenario(SAMPLE_YEAR);
+  const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
+  let to = parsePeriod(from);
+  for (let i = 1; i < years * 12; i++) to = nextPeriod(to);
 
-const started = Date.now();
-const marks: { period: string; atMs: number; cpuMs: number }[] = [];
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-const report = await runContractYear({
-  contract: loaded.contract,
-  scenario: loaded.scenario,
-  scenarioSource: SAMPLE_YEAR,
-  from,
-  to,
-  progress: (line) => {
-    const month = /^(\d{4}-\d{2}): /.exec(line);
-    if (month?.[1]) marks.push({ period: month[1], atMs: Date.now(), cpuMs: cpuMs() });
-    else process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
-  },
-});
-const totalMs = Date.now() - started;
+  const started = Date.now();
+  const marks: { period: string; atMs: number; cpuMs: number }[] = [];
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const report = await runContractYear({
+    contract: loaded.contract,
+    scenario: loaded.scenario,
+    scenarioSource: SAMPLE_YEAR,
+    from,
+    to,
+    progress: (line) => {
+      const month = /^(\d{4}-\d{2}): /.exec(line);
+      if (month?.[1]) marks.push({ period: month[1], atMs: Date.now(), cpuMs: cpuMs() });
+      else process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+    },
+  });
+  const totalMs = Date.now() - started;
 
-const months = marks.slice(1).map((mark, i) => {
-  const before = marks[i] as { atMs: number; cpuMs: number };
-  return { period: mark.period, ms: mark.atMs - before.atMs, cpuMs: Math.round(mark.cpuMs - before.cpuMs) };
-});
-process.stdout.write("| month (to 23:00 on the 1st) | wall ms | CPU ms |\n| --- | ---: | ---: |\n");
-for (const m of months) process.stdout.write(`| ${m.period} | ${m.ms} | ${m.cpuMs} |\n`);
-const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / Math.max(1, xs.length);
-const wall = months.map((m) => m.ms);
-const cpu = months.map((m) => m.cpuMs);
-const [first, last] = [mean(wall.slice(0, 12)), mean(wall.slice(-12))];
-const [firstCpu, lastCpu] = [mean(cpu.slice(0, 12)), mean(cpu.slice(-12))];
-const closed = report.periods.filter((p) => p.closed).length;
-process.stdout.write(
-  `\n${years} year(s) from ${from} to ${to}: ${years * 12} periods played; ${report.periods.length} periods still ` +
-    `in the table at the end (older ones expired by TTL, R-RETAIN-1), ${closed} of them closed; ` +
-    `${report.emailsSent} emails, ${report.stateTransitions} state transitions; ${(totalMs / 1000).toFixed(1)} s wall in all\n` +
-    `mean per month, wall: first year ${first.toFixed(0)} ms, last year ${last.toFixed(0)} ms (last/first ${(last / first).toFixed(2)})\n` +
-    `mean per month, CPU: first year ${firstCpu.toFixed(0)} ms, last year ${lastCpu.toFixed(0)} ms (last/first ${(lastCpu / firstCpu).toFixed(2)})\n`,
-);
+  const months = marks.slice(1).map((mark, i) => {
+    const before = marks[i] as { atMs: number; cpuMs: number };
+    return { period: mark.period, ms: mark.atMs - before.atMs, cpuMs: Math.round(mark.cpuMs - before.cpuMs) };
+  });
+  process.stdout.write("| month (to 23:00 on the 1st) | wall ms | CPU ms |\n| --- | ---: | ---: |\n");
+  for (const m of months) process.stdout.write(`| ${m.period} | ${m.ms} | ${m.cpuMs} |\n`);
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / Math.max(1, xs.length);
+  const wall = months.map((m) => m.ms);
+  const cpu = months.map((m) => m.cpuMs);
+  const [first, last] = [mean(wall.slice(0, 12)), mean(wall.slice(-12))];
+  const [firstCpu, lastCpu] = [mean(cpu.slice(0, 12)), mean(cpu.slice(-12))];
+  const closed = report.periods.filter((p) => p.closed).length;
+  process.stdout.write(
+    `\n${years} year(s) from ${from} to ${to}: ${years * 12} periods played; ${report.periods.length} periods still ` +
+      `in the table at the end (older ones expired by TTL, R-RETAIN-1), ${closed} of them closed; ` +
+      `${report.emailsSent} emails, ${report.stateTransitions} state transitions; ${(totalMs / 1000).toFixed(1)} s wall in all\n` +
+      `mean per month, wall: first year ${first.toFixed(0)} ms, last year ${last.toFixed(0)} ms (last/first ${(last / first).toFixed(2)})\n` +
+      `mean per month, CPU: first year ${firstCpu.toFixed(0)} ms, last year ${lastCpu.toFixed(0)} ms (last/first ${(lastCpu / firstCpu).toFixed(2)})\n`,
+  );
+  // A run played to its end: the code it compiled is what the next run needs.
+  markRunRepresentative();
+}
+
+void main();

@@ -1,13 +1,15 @@
 /**
  * Runs a TypeScript entry (bin/start.ts for `npm start`) from a prebuilt artefact instead of compiling the
  * tree on every run (ADR 0076): esbuild bundles the entry and every Lambda handler the embedded stack loads
- * (functions/<name>/handler.ts) into ES modules with shared chunks, once, under
- * node_modules/.cache/contract-ops/prebuilt/<key>/. The key is a hash of the content of every source file the
- * bundle was built from (as esbuild read it), package-lock.json, the entries and the build's own settings;
- * a run re-hashes the files the last build read and rebuilds when any differs, so an artefact is never stale.
+ * (functions/<name>/handler.ts) into modules with shared chunks, once, under
+ * node_modules/.cache/contract-ops/prebuilt/<key>/, each rewritten as a CommonJS module and run by the artefact's
+ * loader with a code cache written after the run (bin/artefact-loader.js, ADR 0120). The key is a hash of the
+ * content of every source file the bundle was built from (as esbuild read it), package-lock.json, the entries and
+ * the build's own settings; a run re-hashes the files the last build read and rebuilds when any differs, so an
+ * artefact is never stale.
  *
  * Node runs this file directly, before any of the project's TypeScript can be loaded: it imports only node:
- * modules and esbuild. It is JavaScript, its types in JSDoc (checked by tsc), because Node's type stripping
+ * modules, esbuild and the loader. It is JavaScript, its types in JSDoc (checked by tsc), because Node's type stripping
  * of a .ts entry costs every run about 0.1 s of CPU, compiling the stripper's WebAssembly first (ADR 0095).
  *
  *   node bin/prebuilt.js <entry.ts> [arguments of the entry…]
@@ -29,6 +31,7 @@ import { readFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { artefactLoader } from "./artefact-loader.js";
 
 /** @typedef {import("esbuild").Plugin} Plugin */
 
@@ -41,7 +44,7 @@ const esbuildVersion = /** @type {{ version: string }} */ (
 ).version;
 
 /** Changes whenever the build settings below do, so an artefact built differently is never reused. */
-const BUILD_SETTINGS_VERSION = "6";
+const BUILD_SETTINGS_VERSION = "8";
 
 /**
  * Packages left to Node: the CDK and its checks (loaded only to synthesize a template the run has not
@@ -74,19 +77,6 @@ export function handlerEntries(repoRoot) {
     .map((entry) => `functions/${entry.name}/handler.ts`);
 }
 
-/**
- * Node's synchronous module hooks (Node ≥ 22.15); the project's @types/node (Node 20) does not declare them.
- * @typedef {{ parentURL?: string, conditions?: readonly string[] }} ResolveContext
- * @typedef {{
- *   resolve(
- *     specifier: string,
- *     context: ResolveContext,
- *     nextResolve: (specifier: string, context: ResolveContext) => unknown,
- *   ): unknown;
- * }} ModuleHooks
- */
-const registerHooks = /** @type {{ registerHooks?: (hooks: ModuleHooks) => unknown }} */ (nodeModule)
-  .registerHooks;
 /** V8's on-disk code cache for modules loaded after the call (Node ≥ 22.1); not declared by @types/node 20. */
 const enableCompileCache = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (nodeModule)
   .enableCompileCache;
@@ -225,14 +215,17 @@ function sourcePlugin(repoRoot, inputHashes, transform) {
   return {
     name: "contract-ops-sources",
     setup(builder) {
-      builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+      // The repository's JavaScript sources too (bin/artefact-loader.js, imported by bin/start.ts): an edit to
+      // one must rebuild the artefact as an edit to a .ts source does.
+      builder.onLoad({ filter: /\.(ts|js)$/ }, async (args) => {
         const path = relative(repoRoot, args.path);
         if (path.startsWith("node_modules/") || path.startsWith("../")) return undefined;
         const text = await readFile(args.path, "utf8");
         inputHashes.set(path, sha256(text));
-        if (!text.includes("import.meta")) return { contents: text, loader: "ts" };
+        const loader = args.path.endsWith(".ts") ? "ts" : "js";
+        if (!text.includes("import.meta")) return { contents: text, loader };
         const { code } = await transform(text, {
-          loader: "ts",
+          loader,
           format: "esm",
           sourcefile: args.path,
           define: { "import.meta.url": JSON.stringify(pathToFileURL(args.path).href) },
@@ -402,6 +395,50 @@ function onDemandDataPlugin() {
 }
 
 /**
+ * Rewrites each ES module esbuild wrote (with its code split into shared chunks, which esbuild does only for ES
+ * modules) as a CommonJS module in place, its source map carried through: the loader runs CommonJS modules with
+ * a code cache written after the run, which Node does not allow for an ES module (ADR 0120). Every `import()`
+ * becomes a `require` within a promise, so an import of another module of the artefact, or of a handler by its
+ * source's URL, is answered by the loader too. An entry awaiting at its top level cannot be CommonJS: the build
+ * fails, naming it.
+ * @param {typeof import("esbuild").build} build
+ * @param {string} staging
+ * @param {string[]} esModules Absolute paths of the ES modules written into `staging`.
+ */
+async function asCommonJs(build, staging, esModules) {
+  const converted = `${staging}.cjs`;
+  try {
+    await build({
+      entryPoints: esModules,
+      outbase: staging,
+      outdir: converted,
+      bundle: false,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      supported: { "dynamic-import": false },
+      minifyWhitespace: true,
+      sourcemap: "linked",
+      logLevel: "silent",
+    });
+  } catch (error) {
+    rmSync(converted, { recursive: true, force: true });
+    const errors = /** @type {{ errors?: Array<{ text: string, location?: { file: string } | null }> }} */ (
+      error
+    ).errors;
+    if (errors === undefined) throw error;
+    throw new Error(
+      `the artefact cannot run as CommonJS: ${errors.map((e) => `${e.location?.file ?? "?"}: ${e.text}`).join("; ")}`,
+    );
+  }
+  for (const file of readdirSync(converted, { recursive: true, encoding: "utf8" })) {
+    if (file.endsWith(".js") || file.endsWith(".js.map"))
+      renameSync(join(converted, file), join(staging, file));
+  }
+  rmSync(converted, { recursive: true, force: true });
+}
+
+/**
  * @param {string} repoRoot
  * @param {string[]} entries
  * @param {string} cacheDir
@@ -424,10 +461,7 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
     target: "node20",
     mainFields: ["module", "main"],
     external: EXTERNAL_PACKAGES,
-    // Bundled CommonJS packages call require(); in an ES module it comes from createRequire.
-    banner: {
-      js: "import { createRequire as __contractOpsRequire } from 'node:module'; const require = __contractOpsRequire(import.meta.url);",
-    },
+    // No banner giving these ES modules a `require`: each becomes a CommonJS module below, which has its own.
     chunkNames: "chunks/[name]-[hash]",
     // Node reads, decodes and compiles every byte of each chunk a run imports (about 8.5 MB unminified): without
     // comments and layout, and with esbuild's shorter equivalent syntax, it is about a quarter less (ADR 0106).
@@ -450,9 +484,15 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   });
-  // The artefact's modules are ES modules, and say so: without a package.json of type "module" above them, Node
-  // looked for one up to node_modules and then parsed each chunk to detect its module syntax (ADR 0106).
-  writeFileSync(join(staging, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
+  const esModules = Object.keys(result.metafile.outputs)
+    .filter((path) => path.endsWith(".js"))
+    .map((path) => join(repoRoot, path));
+  await asCommonJs(build, staging, esModules).catch((/** @type {unknown} */ error) => {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  });
+  // The artefact's modules are CommonJS, and say so, for a tool that loads one with Node's own require (ADR 0120).
+  writeFileSync(join(staging, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
   const inputs = Object.keys(result.metafile.inputs).filter((path) => inputHashes.has(path));
   const key = artefactKey(repoRoot, entries, inputHashes);
   const dir = join(cacheDir, key);
@@ -558,43 +598,29 @@ export function artefactModule(repoRoot, dir, sourcePath) {
 }
 
 /**
- * Serves imports of the repository's .ts files from the artefact: the embedded stack imports each handler by
- * its source path (the template's function entry), which must be the bundled module sharing the run's
- * chunks (one aws-config, one set of client hooks). A source the artefact lacks is an error, not a silent
+ * Runs an entry of the artefact through the artefact's loader (bin/artefact-loader.js), and writes the loader's
+ * code caches when the process ends. The embedded stack imports each handler by its source path (the template's
+ * function entry), which must be the bundled module sharing the run's chunks (one aws-config, one set of client
+ * hooks): the loader answers it from the artefact, and a source the artefact lacks is an error, not a silent
  * second copy.
- *
- * And resolves the artefact's imports of its own modules (an entry's of its chunks, a chunk's of another): esbuild
- * writes each as a path relative to the importing module, to a module it wrote into the artefact, an ES module by
- * the artefact's package.json. Node's resolver would find the same URL and format, but statting the file and
- * reading its path on each of the 300-odd such imports a run makes (ADR 0111). A file gone from the artefact
- * still fails the import, when Node loads it.
  * @param {string} repoRoot
  * @param {string} dir
+ * @param {string} entryPath The entry's source path.
  */
-export function serveFromArtefact(repoRoot, dir) {
-  if (registerHooks === undefined)
-    throw new Error(`Node ${process.version} has no module.registerHooks (≥ 22.15 needed)`);
-  const artefactUrl = `${pathToFileURL(dir).href}/`;
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (
-        (specifier.startsWith("./") || specifier.startsWith("../")) &&
-        context.parentURL?.startsWith(artefactUrl) &&
-        context.conditions?.includes("import")
-      ) {
-        const url = new URL(specifier, context.parentURL).href;
-        if (url.startsWith(artefactUrl) && url.endsWith(".js"))
-          return { url, format: "module", shortCircuit: true };
-      }
-      if (!specifier.startsWith("file:") || !specifier.endsWith(".ts"))
-        return nextResolve(specifier, context);
-      const built = artefactModule(repoRoot, dir, fileURLToPath(specifier));
-      if (built === undefined) return nextResolve(specifier, context);
-      if (!existsSync(built))
-        throw new Error(`${relative(repoRoot, fileURLToPath(specifier))} is not in the prebuilt artefact`);
-      return { url: pathToFileURL(built).href, format: "module", shortCircuit: true };
+export function runFromArtefact(repoRoot, dir, entryPath) {
+  const loader = artefactLoader({
+    dir,
+    moduleOf: (sourcePath) => {
+      const built = artefactModule(repoRoot, dir, sourcePath);
+      if (built !== undefined && !existsSync(built))
+        throw new Error(`${relative(repoRoot, sourcePath)} is not in the prebuilt artefact`);
+      return built;
     },
   });
+  process.on("exit", () => loader.writeCaches());
+  const built = artefactModule(repoRoot, dir, entryPath);
+  if (built === undefined) throw new Error(`${entryPath} is not inside ${repoRoot}`);
+  return loader.require(built);
 }
 
 async function main() {
@@ -605,15 +631,15 @@ async function main() {
     return;
   }
   const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-  // The artefact's chunks and the emulators' CommonJS packages compiled once, not on every run (ADR 0078):
-  // Node keys each cached compilation by the module's path and content, so an edited file is compiled afresh.
+  // The packages left external (esbuild, the CDK when a template is synthesized) compiled once, not on every run
+  // (ADR 0078): Node keys each cached compilation by the module's path and content. The artefact's own modules
+  // have the loader's cache instead, which holds the functions a run compiled too (ADR 0120).
   enableCompileCache?.(join(repoRoot, "node_modules", ".cache", "contract-ops", "v8-compile-cache"));
   const entryPath = resolve(entry);
   const artefact = await prebuilt({
     repoRoot,
     entries: [relative(repoRoot, entryPath), ...handlerEntries(repoRoot)],
   });
-  serveFromArtefact(repoRoot, artefact.dir);
   // zod interprets its schemas instead of compiling each object schema to a function on its first parse: a
   // run builds about 210 object schemas and parses most only a few times, so compiling them cost more than
   // it saved (ADR 0095). zod reads this shared setting when it loads, from whichever copy (zod's
@@ -628,7 +654,7 @@ async function main() {
   ).__contractOpsBuiltSources = artefact.sources;
   // The entry parses process.argv as if Node had run it: [node, entry, its own arguments…].
   process.argv.splice(1, 2, entryPath);
-  await import(pathToFileURL(entryPath).href);
+  runFromArtefact(repoRoot, artefact.dir, entryPath);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))

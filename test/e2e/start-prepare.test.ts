@@ -79,7 +79,7 @@ describe("preparing npm start (--prepare)", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(
-      /^prepared for npm start: the prebuilt artefact, the stack's template \((synthesized|cached already)\), 1 generated month of usage \(2025-08 to 2025-08\) \(\d+\.\d s\)\n$/,
+      /^prepared for npm start: the prebuilt artefact, the stack's template \((synthesized|cached already)\), 1 generated month of usage \(2025-08 to 2025-08\), the code a run compiles \(\d+\.\d s\)\n$/,
     );
   }, 120_000);
 
@@ -87,7 +87,7 @@ describe("preparing npm start (--prepare)", () => {
     for (const flags of [["--json"], ["--transport", "http"]]) {
       const result = await tsxExit(["bin/start.ts", "--prepare", ...flags]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`--prepare runs nothing: ${flags[0]} cannot go with it`);
+      expect(result.stderr).toContain(`--prepare prints and serves nothing: ${flags[0]} cannot go with it`);
       expect(result.stderr).toContain("usage: npm start -- [--scenario <file.json>]");
       expect(result.stderr).not.toContain("prepared for npm start");
     }

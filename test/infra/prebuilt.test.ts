@@ -94,6 +94,22 @@ describe("the prebuilt artefact", () => {
     expect((await load(changed.dir)).result).toBe(2);
   });
 
+  it("is rebuilt when a JavaScript source of the tree it imports changes, as for a TypeScript one", async () => {
+    const { root, cacheDir } = fixtureTree();
+    writeFileSync(join(root, "lib", "plain.js"), "export const plain = 1;\n");
+    writeFileSync(
+      join(root, "main.ts"),
+      'import { plain } from "./lib/plain.js";\nexport const result: number = plain;\n',
+    );
+    const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect((await load(first.dir)).result).toBe(1);
+    writeFileSync(join(root, "lib", "plain.js"), "export const plain = 2;\n");
+    const changed = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    expect(changed.built).toBe(true);
+    expect(changed.key).not.toBe(first.key);
+    expect(changed.sources.has("lib/plain.js")).toBe(true);
+  });
+
   it("is rebuilt when the locked dependencies change or a source it was built from is gone", async () => {
     const { root, cacheDir } = fixtureTree();
     const first = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
@@ -311,10 +327,11 @@ describe("the prebuilt artefact", () => {
     expect(map.sources.map((source) => resolve(artefact.dir, source))).toContain(join(root, "main.ts"));
   });
 
-  it("marks its modules as ES modules, so Node neither searches for their type nor parses them to detect it", async () => {
-    // Node takes a .js file without a package.json of type "module" above it for CommonJS when syntax detection is
-    // off (Node's "Determining module system"); with detection on, it parses the file to find out. Two entries
-    // sharing a module give a chunk too.
+  it("marks its modules as CommonJS, which Node's own loader runs too, named exports and all", async () => {
+    // The loader runs them (ADR 0120), but a tool may load one with Node's: the package.json says what they are, so
+    // Node neither searches for it nor parses the file to detect it (Node's "Determining module system"), and
+    // esbuild's annotation of the exports gives an ES module importing one its named exports. Two entries sharing
+    // a module give a chunk too.
     const { root, cacheDir } = fixtureTree();
     writeFileSync(
       join(root, "second.ts"),
@@ -331,51 +348,6 @@ describe("the prebuilt artefact", () => {
       { encoding: "utf8" },
     );
     expect(JSON.parse(loaded)).toEqual([1, 2]);
-  });
-
-  it("resolves its modules' imports of one another itself, without Node's resolver, to the same modules", async () => {
-    // Two entries sharing a module give a chunk, which each entry imports by a relative path. A resolve hook
-    // registered before serveFromArtefact's is the next one its hook calls (Node's registerHooks chain), so it
-    // sees every import from the artefact that serveFromArtefact hands on to Node's resolver.
-    const { root, cacheDir } = fixtureTree();
-    writeFileSync(
-      join(root, "lib", "shared.ts"),
-      "const seen = globalThis as { evaluations?: number };\nseen.evaluations = (seen.evaluations ?? 0) + 1;\nexport const shared: number = 3;\n",
-    );
-    writeFileSync(
-      join(root, "main.ts"),
-      'import { shared } from "./lib/shared";\nexport const result: number = shared;\n',
-    );
-    writeFileSync(
-      join(root, "second.ts"),
-      'import { shared } from "./lib/shared";\nexport const twice: number = shared * 2;\n',
-    );
-    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts", "second.ts"], cacheDir });
-    const chunk = readdirSync(join(artefact.dir, "chunks")).find((file) => file.endsWith(".js"));
-    expect(chunk).toBeDefined();
-    const artefactUrl = `${pathToFileURL(artefact.dir).href}/`;
-    const script = `import { registerHooks } from "node:module";
-      const { serveFromArtefact } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "bin", "prebuilt.js")).href)});
-      const handedOn = [];
-      registerHooks({ resolve(specifier, context, next) {
-        if (context.parentURL?.startsWith(${JSON.stringify(artefactUrl)})) handedOn.push(specifier);
-        return next(specifier, context);
-      } });
-      serveFromArtefact(${JSON.stringify(root)}, ${JSON.stringify(artefact.dir)});
-      const main = await import(${JSON.stringify(pathToFileURL(join(root, "main.ts")).href)});
-      const second = await import(${JSON.stringify(pathToFileURL(join(root, "second.ts")).href)});
-      // The chunk by the URL Node gives its file: the module the entries imported, not evaluated a second time.
-      await import(${JSON.stringify(pathToFileURL(join(artefact.dir, "chunks", chunk ?? "")).href)});
-      console.log(JSON.stringify({ values: [main.result, second.twice], evaluations: globalThis.evaluations, handedOn }));`;
-    const loaded = JSON.parse(
-      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
-    ) as { values: number[]; evaluations: number; handedOn: string[] };
-    expect(loaded.values).toEqual([3, 6]);
-    expect(loaded.evaluations).toBe(1);
-    // Node's resolver still answers the artefact's imports of built-ins (each module's banner imports node:module)…
-    expect(loaded.handedOn).toContain("node:module");
-    // …but none of its imports of its own modules.
-    expect(loaded.handedOn.filter((specifier) => specifier.startsWith("."))).toEqual([]);
   });
 
   it("leaves iconv-lite's charset tables on disk, read when the package asks for one; other data is bundled", async () => {
