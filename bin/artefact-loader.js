@@ -19,7 +19,7 @@
  */
 // @ts-check
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -165,11 +165,25 @@ export function artefactLoader({ dir, moduleOf }) {
     if (/** @type {Record<string, unknown>} */ (globalThis)[REPRESENTATIVE] !== true) return;
     if (process.exitCode !== undefined && process.exitCode !== 0) return;
     for (const { script, cachePath } of uncached.splice(0)) {
-      mkdirSync(dirname(cachePath), { recursive: true });
       // Written whole under a temporary name, then renamed: a concurrent run reads the old cache or the new.
       const temporary = `${cachePath}.${process.pid}.tmp`;
-      writeFileSync(temporary, script.createCachedData());
-      renameSync(temporary, cachePath);
+      try {
+        mkdirSync(dirname(cachePath), { recursive: true });
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cachePath);
+      } catch (error) {
+        // The cache only saves time: a run that has done its work does not fail for want of a place to keep it
+        // (a read-only tree, a full disk). It says so once, and the next run compiles from source.
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // Nothing was written, or nothing can be removed where nothing could be written.
+        }
+        process.stderr.write(
+          `note: the compiled code was not kept (${/** @type {Error} */ (error).message}); the next run compiles it again\n`,
+        );
+        return;
+      }
     }
   }
 

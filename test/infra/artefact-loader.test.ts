@@ -166,6 +166,23 @@ describe("the artefact's loader", () => {
     expect(caches(artefact.dir).size).toBeGreaterThan(0);
   });
 
+  it("ends a run that did its work with exit 0 when the cache cannot be written, saying so once", async () => {
+    const { root, cacheDir } = tree({
+      "main.ts": `${representative}\nconsole.log("ran");\nmarkRunRepresentative();\n`,
+    });
+    const artefact = await prebuilt({ repoRoot: root, entries: ["main.ts"], cacheDir });
+    // A file where the cache's directory would go: nothing can be written under it, whoever runs the test.
+    writeFileSync(join(artefact.dir, ".code-cache"), "in the way");
+    const script = `const { runFromArtefact } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "bin", "prebuilt.js")).href)});
+      runFromArtefact(${JSON.stringify(root)}, ${JSON.stringify(artefact.dir)}, ${JSON.stringify(join(root, "main.ts"))});`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(child.status).toBe(0);
+    expect(child.stdout).toBe("ran\n");
+    expect(
+      child.stderr.match(/^note: the compiled code was not kept \(.+\); the next run compiles it again$/gm),
+    ).toHaveLength(1);
+  });
+
   it("compiles from source past a cache V8 rejects, runs right, and writes a good cache in its place", async () => {
     const { root, cacheDir } = tree({
       "main.ts": `${representative}\nconsole.log(6 * 7);\nmarkRunRepresentative();\n`,
