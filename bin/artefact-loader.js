@@ -12,7 +12,7 @@
  * answered from the artefact; anything else (Node's built-ins, the packages left external, data files) by
  * Node's `require`. A cache is written when a run that says it is representative ends cleanly (see
  * `markRunRepresentative`), for each module that had none or whose cache V8 rejected (another Node, other
- * flags): a run that only prepares, asks for help or fails leaves no partial cache behind.
+ * flags): a refused command line or a failed run leaves no partial cache behind.
  *
  * Node runs this file directly, before any of the project's TypeScript can be loaded: it imports only node:
  * modules, and is JavaScript with its types in JSDoc, like bin/prebuilt.js.

@@ -120,9 +120,14 @@ async function main(): Promise<number> {
     // The run played once, reporting nothing and writing no report, so that the code it compiles is kept for the
     // runs after it (ADR 0120): the first `npm start` after an install is then as quick as the next.
     const rehearsal = await runContractYear({ ...played, scenarioSource: scenarioPath });
-    if (rehearsal.failures.length === 0) markRunRepresentative();
+    const failed = rehearsal.failures.length;
+    if (failed === 0) markRunRepresentative();
+    const code =
+      failed === 0
+        ? ", the code a run compiles"
+        : `; not the code a run compiles: ${failed} execution(s) of the run failed (npm start reports them)`;
     process.stderr.write(
-      `prepared for npm start: the prebuilt artefact, the stack's template (${prepared.templateSynthesized ? "synthesized" : "cached already"}), ${months.length} generated month${months.length === 1 ? "" : "s"} of usage${months.length > 0 ? ` (${months[0]} to ${months.at(-1)})` : ""}, the code a run compiles (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      `prepared for npm start: the prebuilt artefact, the stack's template (${prepared.templateSynthesized ? "synthesized" : "cached already"}), ${months.length} generated month${months.length === 1 ? "" : "s"} of usage${months.length > 0 ? ` (${months[0]} to ${months.at(-1)})` : ""}${code} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
     );
     return 0;
   }
