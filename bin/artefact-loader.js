@@ -57,11 +57,12 @@ export function markRunRepresentative() {
  * Where a module's code cache is kept: under the artefact (removed with it), per Node version and V8 flags,
  * which V8 checks too (a cache made under other flags is rejected, and rewritten under its own key here).
  * @param {string} dir
+ * @param {readonly string[]} [execArgv] The Node flags of the process that runs the artefact (this one's by default).
  * @returns {string}
  */
-export function codeCacheDir(dir) {
+export function codeCacheDir(dir, execArgv = process.execArgv) {
   const flags = createHash("sha256")
-    .update(`${process.version}\0${process.arch}\0${process.execArgv.join("\0")}`)
+    .update(`${process.version}\0${process.arch}\0${execArgv.join("\0")}`)
     .digest("hex")
     .slice(0, 16);
   return join(dir, ".code-cache", flags);

@@ -5,9 +5,14 @@
  * shared configuration before the artefact loads (ADR 0095).
  */
 import { execFile } from "node:child_process";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { codeCacheDir } from "../../bin/artefact-loader.js";
+import { handlerEntries, prebuilt } from "../../bin/prebuilt";
 
 const run = promisify(execFile);
 
@@ -62,6 +67,30 @@ describe("npm start from the prebuilt artefact", () => {
       "test/fixtures/prebuilt/zod-entry.ts",
     ]);
     expect(JSON.parse(stdout)).toEqual({ jitless: true, valid: true, invalid: false });
+  }, 120_000);
+
+  it("--prepare plays its run from the artefact and keeps the code it compiled; a refused --prepare keeps none", async () => {
+    // ADR 0120. Under flags of its own (npm start's and --no-warnings), so the caches it writes are its own: V8
+    // keys a cache by the flags, and so does the loader's directory; the developer's npm start cache is untouched.
+    const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+    const flags = ["--experimental-async-context-frame", "--max-semi-space-size=16", "--no-warnings"];
+    const artefact = await prebuilt({ repoRoot, entries: ["bin/start.ts", ...handlerEntries(repoRoot)] });
+    const cacheDir = codeCacheDir(artefact.dir, flags);
+    const command = ["exec", "--", "node", ...flags, "bin/prebuilt.js", "bin/start.ts", "--prepare"];
+    rmSync(cacheDir, { recursive: true, force: true });
+    try {
+      const refused = await exitOf("npm", [...command, "--json"]);
+      expect(refused.code).toBe(2);
+      expect(existsSync(cacheDir)).toBe(false);
+
+      const prepared = await exitOf("npm", [...command, "--from", "2025-09", "--to", "2025-09"]);
+      expect(prepared.code, prepared.stderr).toBe(0);
+      expect(prepared.stderr).toContain(", the code a run compiles (");
+      // The entry's cache holds the functions a month called: hundreds of KB of the 2.4 MB module's bytecode.
+      expect(statSync(join(cacheDir, "bin", "start.js.v8")).size).toBeGreaterThan(200_000);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("the runner without an entry file: usage, exit 2", async () => {
