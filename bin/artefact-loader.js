@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
 /** The first line's opening: Node's CommonJS wrapper. */
-const WRAPPER = "(function (exports, require, module, __filename, __dirname) {";
+export const WRAPPER = "(function (exports, require, module, __filename, __dirname) {";
 
 /** The global an entry sets (`markRunRepresentative`) when its run is one whose compiled code is worth keeping. */
 const REPRESENTATIVE = "__contractOpsRepresentativeRun";
