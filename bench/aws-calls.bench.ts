@@ -8,11 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { addClientHook } from "../functions/adapters/aws-config";
-import { nextPeriod, parsePeriod } from "../functions/core/time";
-import { defaultRange, runContractYear } from "../infra/local/contract-year";
-import { loadScenario } from "../infra/local/scenario/load";
-import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
 import { refuseWithUsage } from "./per-call-options";
+import { playSampleMonths } from "./sample-months";
 
 const usage = "npm run bench:calls -- [--months N]";
 const usageError: (message: string) => never = (message) => refuseWithUsage(usage, message);
@@ -73,23 +70,12 @@ addClientHook((client) => {
 });
 Error.stackTraceLimit = 40;
 
-const loaded = await loadScenario(SAMPLE_YEAR);
-const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
-let to = parsePeriod(from);
-for (let i = 1; i < months; i++) to = nextPeriod(to);
 let seen = 0;
-await runContractYear({
-  contract: loaded.contract,
-  scenario: loaded.scenario,
-  scenarioSource: SAMPLE_YEAR,
-  from,
-  to,
-  // From the second month's progress line (23:00 on the 1st) to the last month's: N − 1 whole months.
-  progress: (line) => {
-    if (!/^\d{4}-\d{2}: /.test(line)) return;
-    seen++;
-    counting = seen >= 2 && seen < months;
-  },
+// From the second month's progress line (23:00 on the 1st) to the last month's: N − 1 whole months.
+await playSampleMonths(months, (line) => {
+  if (!/^\d{4}-\d{2}: /.test(line)) return;
+  seen++;
+  counting = seen >= 2 && seen < months;
 });
 
 const counted = months - 2;

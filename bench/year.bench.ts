@@ -8,46 +8,30 @@
  */
 import { parseArgs } from "node:util";
 import { markRunRepresentative } from "../bin/artefact-loader.js";
-import { nextPeriod, parsePeriod } from "../functions/core/time";
-import { defaultRange, runContractYear } from "../infra/local/contract-year";
-import { loadScenario } from "../infra/local/scenario/load";
-import { SAMPLE_YEAR } from "../infra/local/scenario/sample";
+import { refuseWithUsage } from "./per-call-options";
+import { playSampleMonths } from "./sample-months";
 
 const usage = "npm run bench:year -- [--years N]";
 const { values } = parseArgs({ options: { years: { type: "string", default: "1" } }, strict: true });
 const years = Number(values.years);
-if (!Number.isInteger(years) || years < 1 || years > 20) {
-  process.stderr.write(`--years must be a whole number from 1 to 20, got ${values.years}\nusage: ${usage}\n`);
-  process.exit(2);
-}
+if (!Number.isInteger(years) || years < 1 || years > 20)
+  refuseWithUsage(usage, `--years must be a whole number from 1 to 20, got ${values.years}`);
 
 process.env.CONTRACT_OPS_LOG_LEVEL ??= "error";
 // As in `npm start`: no EMF metric lines on stdout.
 process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
 // No top-level await: the prebuilt artefact runs this as a CommonJS module (ADR 0120).
 async function main(): Promise<void> {
-  const loaded = await loadScenario(SAMPLE_YEAR);
-  const from = loaded.scenario.from ?? defaultRange(loaded.contract).from;
-  let to = parsePeriod(from);
-  for (let i = 1; i < years * 12; i++) to = nextPeriod(to);
-
   const started = Date.now();
   const marks: { period: string; atMs: number; cpuMs: number }[] = [];
   const cpuMs = () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   };
-  const report = await runContractYear({
-    contract: loaded.contract,
-    scenario: loaded.scenario,
-    scenarioSource: SAMPLE_YEAR,
-    from,
-    to,
-    progress: (line) => {
-      const month = /^(\d{4}-\d{2}): /.exec(line);
-      if (month?.[1]) marks.push({ period: month[1], atMs: Date.now(), cpuMs: cpuMs() });
-      else process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
-    },
+  const { report, from, to } = await playSampleMonths(years * 12, (line) => {
+    const month = /^(\d{4}-\d{2}): /.exec(line);
+    if (month?.[1]) marks.push({ period: month[1], atMs: Date.now(), cpuMs: cpuMs() });
+    else process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
   });
   const totalMs = Date.now() - started;
 
