@@ -9,7 +9,7 @@
  * artefact is never stale.
  *
  * Node runs this file directly, before any of the project's TypeScript can be loaded: it imports only node:
- * modules, esbuild and the loader. It is JavaScript, its types in JSDoc (checked by tsc), because Node's type stripping
+ * modules, esbuild and bin/artefact-build.js (both only to build) and the loader. It is JavaScript, its types in JSDoc (checked by tsc), because Node's type stripping
  * of a .ts entry costs every run about 0.1 s of CPU, compiling the stripper's WebAssembly first (ADR 0095).
  *
  *   node bin/prebuilt.js <entry.ts> [arguments of the entry…]
@@ -31,13 +31,6 @@ import { readFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  asCommonJs,
-  builtinsByRequirePlugin,
-  deferredLinkifyPlugin,
-  dynamicBuiltinsByRequirePlugin,
-  onDemandDataPlugin,
-} from "./artefact-build.js";
 import { artefactLoader } from "./artefact-loader.js";
 
 /** @typedef {import("esbuild").Plugin} Plugin */
@@ -253,7 +246,15 @@ async function buildArtefact(repoRoot, entries, cacheDir) {
   const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
   /** @type {Map<string, string>} */
   const inputHashes = new Map();
+  // Loaded only to build, as esbuild is: a run that reuses its artefact needs neither.
   const { build, transform } = await import("esbuild");
+  const {
+    asCommonJs,
+    builtinsByRequirePlugin,
+    deferredLinkifyPlugin,
+    dynamicBuiltinsByRequirePlugin,
+    onDemandDataPlugin,
+  } = await import("./artefact-build.js");
   const result = await build({
     entryPoints: entries,
     absWorkingDir: repoRoot,
